@@ -1,0 +1,1 @@
+"""The web layer: translates HTTP and WebSocket to engine calls, engine events to HTML/JSON."""

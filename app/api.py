@@ -1,0 +1,169 @@
+"""The JSON API: thin routes that call the engine through the writer."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from session_engine.events import events_after
+from session_engine.items import AddedItem, add_item
+from session_engine.models import Step
+from session_engine.sessions import (
+    Actor,
+    CreatedSession,
+    activate_step,
+    create_session,
+    join_session,
+)
+from session_engine.views import Snapshot, snapshot
+
+from .auth import ActorDep, OrganiserDep, SettingsDep, WriterDep
+from .links import session_links
+from .schemas import (
+    ActivateResponse,
+    EventPublic,
+    EventsPage,
+    ItemAdded,
+    ItemCreate,
+    JoinRequest,
+    JoinResponse,
+    SessionCreate,
+    SessionCreated,
+    SessionPublic,
+    StepPublic,
+)
+
+router = APIRouter(prefix="/api", tags=["api"])
+EVENTS_PAGE = 1000
+
+
+def step_public(step: Step) -> StepPublic:
+    assert step.id is not None
+    return StepPublic(
+        id=step.id,
+        position=step.position,
+        type=step.type,
+        title=step.title,
+        scenario=step.scenario_key,
+        text=step.text,
+    )
+
+
+def session_public(snap: Snapshot) -> SessionPublic:
+    session, content = snap.session, snap.content
+    dump = content.scenarios_file.model_dump(mode="json")
+    return SessionPublic(
+        id=session.id,
+        title=session.title,
+        location=session.location,
+        date=session.date,
+        language=session.language,
+        code=session.code,
+        programme_id=session.programme_id,
+        active_step_id=session.active_step_id,
+        last_seq=snap.seq,
+        participants=snap.participants,
+        steps=[step_public(step) for step in snap.steps],
+        categories=dump["categories"],
+        themes=dump["themes"],
+        profile_fields=dump["profile_fields"],
+        scenarios=dump["scenarios"],
+    )
+
+
+@router.post("/sessions", status_code=201, response_model=SessionCreated)
+async def create_session_route(
+    body: SessionCreate, request: Request, writer: WriterDep, settings: SettingsDep, _: OrganiserDep
+) -> SessionCreated:
+    """Create a session of a programme (organiser). The keys are shown only in this answer."""
+    programme_id = body.programme_id or request.app.state.programme_id
+    created: CreatedSession = await writer.write(
+        create_session,
+        programme_id=programme_id,
+        title=body.title,
+        location=body.location,
+        date=body.date,
+    )
+    return SessionCreated(
+        id=created.session.id,
+        code=created.session.code,
+        facilitator_key=created.facilitator_key,
+        projector_key=created.projector_key,
+        links=session_links(request, settings, created),
+    )
+
+
+@router.get("/sessions/{session_id}", response_model=SessionPublic)
+async def get_session_route(session_id: str, actor: ActorDep, writer: WriterDep) -> SessionPublic:
+    """A session with its agenda, active step and content keys (any credential of it)."""
+    return session_public(await writer.read(snapshot, session_id))
+
+
+@router.post("/join", status_code=201, response_model=JoinResponse)
+async def join_route(body: JoinRequest, writer: WriterDep) -> JoinResponse:
+    """Join with the code from the room; no name, no account. Keep the token."""
+    profile = {key: value or "" for key, value in body.profile.items()}
+    joined = await writer.write(join_session, code=body.code, profile=profile)
+    return JoinResponse(
+        session_id=joined.session_id, participant_id=joined.participant_id, token=joined.token
+    )
+
+
+@router.post("/sessions/{session_id}/steps/{step_id}/activate", response_model=ActivateResponse)
+async def activate_route(
+    session_id: str, step_id: int, actor: ActorDep, writer: WriterDep
+) -> ActivateResponse:
+    """Show this step on every screen (facilitator)."""
+    step = await writer.write(activate_step, actor=actor, step_id=step_id)
+    return ActivateResponse(step=step_public(step))
+
+
+async def submit_item(writer: WriterDep, actor: Actor, body: ItemCreate) -> JSONResponse:
+    """201 with the new item, or 200 with the stored one when this client_id was seen."""
+    added: AddedItem = await writer.write(
+        add_item,
+        actor=actor,
+        client_id=body.client_id,
+        step_id=body.step_id,
+        category=body.category,
+        theme=body.theme,
+        text=body.text,
+    )
+    item = added.item
+    payload = ItemAdded(
+        item={
+            "id": item.id,
+            "step_id": item.step_id,
+            "category": item.category,
+            "theme": item.theme,
+            "text": item.text,
+        },
+        seq=added.seq,
+    )
+    return JSONResponse(payload.model_dump(), status_code=201 if added.created else 200)
+
+
+@router.post(
+    "/sessions/{session_id}/items",
+    status_code=201,
+    response_model=ItemAdded,
+    responses={200: {"model": ItemAdded, "description": "A retry: the item stored earlier."}},
+)
+async def add_item_route(
+    session_id: str, body: ItemCreate, actor: ActorDep, writer: WriterDep
+) -> JSONResponse:
+    """Add an item to the active brainstorm step (participant)."""
+    return await submit_item(writer, actor, body)
+
+
+@router.get("/sessions/{session_id}/events", response_model=EventsPage)
+async def events_route(
+    session_id: str,
+    actor: ActorDep,
+    writer: WriterDep,
+    after: int = Query(0, ge=0, description="Return events with seq greater than this."),
+) -> EventsPage:
+    """The session's events after `after`, in order, at most 1000 per page."""
+    events = await writer.read(events_after, session_id, after, EVENTS_PAGE)
+    last = events[-1].seq if events else after
+    return EventsPage(events=[EventPublic(**e.as_dict()) for e in events], last_seq=last)

@@ -1,0 +1,98 @@
+"""Who is asking: organiser token, facilitator/projector keys, participant tokens; cookies for
+browsers, bearer headers for API clients; CSRF and Origin checks."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, HTTPException, Request
+from starlette.requests import HTTPConnection
+
+from session_engine.sessions import Actor, authenticate
+from session_engine.writer import Writer
+
+from .settings import Settings, get_settings
+
+ORGANISER_COOKIE = "vk_organiser"
+VIEW_COOKIES = {"participant": "vk_p_", "console": "vk_f_", "projector": "vk_v_"}
+VIEW_ROLES = {"participant": "participant", "console": "facilitator", "projector": "projector"}
+
+
+def get_writer(connection: HTTPConnection) -> Writer:
+    writer: Writer = connection.app.state.writer
+    return writer
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+WriterDep = Annotated[Writer, Depends(get_writer)]
+
+
+def bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def cookie_name(view: str, session_id: str) -> str:
+    return f"{VIEW_COOKIES[view]}{session_id}"
+
+
+def is_organiser(connection: HTTPConnection, settings: Settings, token: str | None) -> bool:
+    """Without ORGANISER_TOKEN the server runs open for local use (refused beyond localhost)."""
+    expected = settings.organiser_token
+    if expected is None:
+        return True
+    given = token or connection.cookies.get(ORGANISER_COOKIE) or ""
+    return secrets.compare_digest(given.encode(), expected.encode())
+
+
+def require_organiser(request: Request, settings: SettingsDep) -> None:
+    if not is_organiser(request, settings, bearer_token(request)):
+        raise HTTPException(403, "This needs the organiser token (Authorization: Bearer …).")
+
+
+OrganiserDep = Annotated[None, Depends(require_organiser)]
+
+
+async def actor_from_bearer(request: Request, writer: WriterDep) -> Actor:
+    """The caller's role in the session of the path, from its bearer secret."""
+    token = bearer_token(request)
+    if token is None:
+        raise HTTPException(401, "Send your token or key as Authorization: Bearer <token>.")
+    session_id = request.path_params["session_id"]
+    return await writer.read(authenticate, session_id=session_id, token=token)
+
+
+ActorDep = Annotated[Actor, Depends(actor_from_bearer)]
+
+
+def csrf_token(credential: str) -> str:
+    """Bound to the cookie's secret: a foreign page can neither read nor forge it."""
+    return hashlib.sha256(f"csrf:{credential}".encode()).hexdigest()[:32]
+
+
+def check_csrf(request: Request, credential: str, submitted: str | None = None) -> None:
+    given = submitted or request.headers.get("x-csrf-token", "")
+    if not secrets.compare_digest(given.encode(), csrf_token(credential).encode()):
+        raise HTTPException(403, "The form expired or came from another site: reload the page.")
+
+
+def origin_allowed(connection: HTTPConnection, settings: Settings) -> bool:
+    """Browsers send Origin: it must be this server (or a configured origin). Non-browser
+    clients send none and are judged on their token alone."""
+    origin = connection.headers.get("origin")
+    if origin is None:
+        return True
+    if origin in settings.allowed_origins:
+        return True
+    if settings.public_url and origin == _origin_of(settings.public_url):
+        return True
+    host = connection.headers.get("host", "")
+    return urlsplit(origin).netloc == host and host != ""
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -1,0 +1,180 @@
+"""The `versnellingskamer` command: serve, create-session, check-content."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from session_engine.content import ContentError, load_content
+from session_engine.db import create_db_engine
+from session_engine.fanout.memory import MemoryFanout
+from session_engine.schema import migrate
+from session_engine.sessions import (
+    CreatedSession,
+    create_session,
+    find_session,
+    load_programme,
+    rotate_keys,
+)
+from session_engine.writer import Writer
+
+from .links import links_for
+from .settings import ROOT, Settings
+
+cli = typer.Typer(
+    help="Versnellingskamer: a self-hosted, real-time group decision room.",
+    pretty_exceptions_enable=False,
+)
+WS_MAX_MESSAGE = 16 * 1024
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def fail(message: str) -> None:
+    typer.echo(f"versnellingskamer: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def check_content(settings: Settings) -> None:
+    try:
+        load_content(settings.scenarios_file, settings.statements_file)
+    except ContentError as exc:
+        fail(f"the content files are not valid:\n{exc}")
+
+
+def local_organiser_token(data_dir: Path) -> str:
+    """make run's local organiser token, made once and kept under data/."""
+    path = data_dir / "organiser-token"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(24))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def demo_session(settings: Settings, title: str) -> CreatedSession:
+    """The session `make run` prints links for: created once, with fresh keys each start."""
+    content = load_content(settings.scenarios_file, settings.statements_file)
+    engine = create_db_engine(settings.database_url)
+    writer = Writer(engine, MemoryFanout())
+    try:
+        programme, _ = writer.write_sync(load_programme, content=content)
+        assert programme.id is not None
+        existing, _ = writer.write_sync(find_session, programme_id=programme.id, title=title)
+        if existing is not None:
+            created, _ = writer.write_sync(rotate_keys, session_id=existing.id)
+        else:
+            created, _ = writer.write_sync(create_session, programme_id=programme.id, title=title)
+        return created
+    finally:
+        writer.close()
+        engine.dispose()
+
+
+def print_links(base: str, created: CreatedSession, organiser_token: str | None) -> None:
+    links = links_for(base, created)
+    organiser = f"{base}/organiser" + (f"?token={organiser_token}" if organiser_token else "")
+    typer.echo(
+        "\n".join(
+            [
+                "",
+                "Versnellingskamer is starting. Open:",
+                f"  Organiser:    {organiser}",
+                f"  Facilitator:  {links.facilitator}",
+                f"  Participants: {links.participant}   (code {created.session.code})",
+                f"  Projector:    {links.projector}",
+                f"  API docs:     {base}/docs",
+                "",
+            ]
+        )
+    )
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option(help="Create (or re-key) a demo session and print its links.")
+    ] = False,
+) -> None:
+    """Migrate the database, load the programme and serve the app."""
+    settings = Settings()
+    if demo and settings.organiser_token is None:
+        settings.organiser_token = local_organiser_token(ROOT / "data")
+    if not is_loopback(host) and not settings.organiser_token:
+        fail(f"refusing to listen on {host} without ORGANISER_TOKEN: set one (a long secret).")
+    check_content(settings)
+    migrate(settings.database_url)
+    if demo:
+        base = settings.public_url or f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
+        print_links(base, demo_session(settings, "Demo"), settings.organiser_token)
+    from .main import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        ws_max_size=WS_MAX_MESSAGE,
+        ws_per_message_deflate=False,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        timeout_graceful_shutdown=5,
+        log_level="info",
+    )
+
+
+@cli.command("create-session")
+def create_session_command(
+    title: Annotated[str, typer.Option(help="Session title.")] = "",
+    location: Annotated[str, typer.Option()] = "",
+    date: Annotated[str, typer.Option()] = "",
+    base_url: Annotated[
+        str, typer.Option(help="Base URL for the printed links.")
+    ] = "http://127.0.0.1:8000",
+) -> None:
+    """Create a session of the loaded programme and print its code and secret links."""
+    settings = Settings()
+    check_content(settings)
+    migrate(settings.database_url)
+    content = load_content(settings.scenarios_file, settings.statements_file)
+    engine = create_db_engine(settings.database_url)
+    writer = Writer(engine, MemoryFanout())
+    try:
+        programme, _ = writer.write_sync(load_programme, content=content)
+        assert programme.id is not None
+        created, _ = writer.write_sync(
+            create_session, programme_id=programme.id, title=title, location=location, date=date
+        )
+    finally:
+        writer.close()
+        engine.dispose()
+    print_links(settings.public_url or base_url, created, None)
+
+
+@cli.command("check-content")
+def check_content_command() -> None:
+    """Validate scenarios.yaml and statements.yaml and say what is wrong, if anything."""
+    settings = Settings()
+    check_content(settings)
+    typer.echo(f"{settings.scenarios_file} and {settings.statements_file} are valid.")
+
+
+def main() -> None:
+    cli(prog_name="versnellingskamer")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""Live delivery in this process: one listener per session on the fan-out, one bounded send
+queue per socket. Each event is serialised once and rendered once per audience."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from starlette.websockets import WebSocket, WebSocketState
+
+from session_engine.events import PublishedEvent, events_after
+from session_engine.fanout import Subscription, session_channel
+from session_engine.sessions import get_session
+from session_engine.writer import Writer
+
+log = logging.getLogger(__name__)
+
+# Close codes that tell a client to reconnect and resync (4xxx are ours to define).
+CLOSE_TOO_SLOW = 1013  # "try again later": browsers (htmx) and JSON clients reconnect
+CLOSE_GOING_AWAY = 1012  # "service restart"
+
+Audience = tuple[str, str]  # (view, language); view "json" gets the raw event
+Renderer = Callable[[str, PublishedEvent, set[Audience]], Awaitable[dict[Audience, str]]]
+
+
+@dataclass(eq=False)
+class Connection:
+    """One socket: a bounded queue of (seq, text) and a task that sends them in order."""
+
+    websocket: WebSocket
+    audience: Audience
+    queue_size: int
+    sent_seq: int = 0
+    queue: asyncio.Queue[tuple[int | None, str]] = field(init=False)
+    overflowed: bool = False
+    sender: asyncio.Task[None] | None = None
+
+    def __post_init__(self) -> None:
+        self.queue = asyncio.Queue(self.queue_size)
+
+    def offer(self, seq: int | None, text: str) -> None:
+        """Queue an event (seq) or a reply (None); a client too slow to keep up is dropped,
+        to reconnect and resync."""
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait((seq, text))
+        except asyncio.QueueFull:
+            self.overflowed = True
+            if self.sender is not None:
+                self.sender.cancel()
+            asyncio.get_running_loop().create_task(
+                self.close(CLOSE_TOO_SLOW, "too slow: reconnect to resync")
+            )
+
+    def start_sending(self) -> asyncio.Task[None]:
+        self.sender = asyncio.create_task(self._send_loop())
+        return self.sender
+
+    async def _send_loop(self) -> None:
+        """Send queued messages in order, skipping events already sent (seq <= sent_seq)."""
+        while True:
+            seq, text = await self.queue.get()
+            if seq is not None and seq <= self.sent_seq:
+                continue
+            await self.websocket.send_text(text)
+            if seq is not None:
+                self.sent_seq = seq
+
+    async def close(self, code: int, reason: str) -> None:
+        if self.websocket.client_state == WebSocketState.CONNECTED:
+            with contextlib.suppress(Exception):
+                await self.websocket.close(code, reason)
+
+
+class SessionHub:
+    """The sockets of one session in this process, fed by one fan-out subscription."""
+
+    def __init__(self, session_id: str, writer: Writer, render: Renderer) -> None:
+        self.session_id = session_id
+        self.writer = writer
+        self.render = render
+        self.connections: set[Connection] = set()
+        self.last_seq = 0
+        self._subscription: Subscription | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        # Subscribe before reading the seq: nothing committed after this read is missed.
+        self._subscription = await self.writer.fanout.subscribe(session_channel(self.session_id))
+        session = await self.writer.read(get_session, self.session_id)
+        self.last_seq = session.last_seq
+        self._task = asyncio.create_task(self._listen(), name=f"hub-{self.session_id}")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._subscription:
+            await self.writer.fanout.unsubscribe(self._subscription)
+
+    async def _listen(self) -> None:
+        assert self._subscription is not None
+        while True:
+            message = await self._subscription.get()
+            try:
+                await self._receive(json.loads(message))
+            except Exception:
+                log.exception("delivering an event of session %s failed", self.session_id)
+
+    async def _receive(self, message: dict[str, object]) -> None:
+        seq = int(message["seq"])  # type: ignore[call-overload]
+        if seq <= self.last_seq:
+            return  # already delivered (a late publish, or a duplicate from the backend)
+        # The database is the truth: fill any gap (out-of-order publish, missed message).
+        events = await self.writer.read(
+            events_after, self.session_id, self.last_seq, seq - self.last_seq
+        )
+        for event in events:
+            await self.deliver(event)
+
+    async def deliver(self, event: PublishedEvent) -> None:
+        """Send one committed event to every socket: rendered once per audience."""
+        self.last_seq = event.seq
+        audiences = {c.audience for c in self.connections if c.audience[0] != "json"}
+        texts = await self.render(self.session_id, event, audiences) if audiences else {}
+        for connection in list(self.connections):
+            if connection.audience[0] == "json":
+                connection.offer(event.seq, event.wire)
+            elif text := texts.get(connection.audience):
+                connection.offer(event.seq, text)
+
+
+class Hub:
+    """All session hubs of this process, created on first use and dropped when empty."""
+
+    def __init__(self, writer: Writer, render: Renderer, queue_size: int) -> None:
+        self.writer = writer
+        self.render = render
+        self.queue_size = queue_size
+        self.sessions: dict[str, SessionHub] = {}
+        self._lock = asyncio.Lock()
+
+    async def attach(self, session_id: str, websocket: WebSocket, audience: Audience) -> Connection:
+        connection = Connection(websocket, audience, self.queue_size)
+        async with self._lock:
+            hub = self.sessions.get(session_id)
+            if hub is None:
+                hub = SessionHub(session_id, self.writer, self.render)
+                await hub.start()
+                self.sessions[session_id] = hub
+            hub.connections.add(connection)
+        return connection
+
+    async def detach(self, session_id: str, connection: Connection) -> None:
+        async with self._lock:
+            hub = self.sessions.get(session_id)
+            if hub is None:
+                return
+            hub.connections.discard(connection)
+            if not hub.connections:
+                del self.sessions[session_id]
+                await hub.stop()
+
+    async def close_all(self) -> None:
+        """Graceful shutdown: tell every client to reconnect (to this or another process)."""
+        for hub in list(self.sessions.values()):
+            for connection in list(hub.connections):
+                await connection.close(CLOSE_GOING_AWAY, "server restarting: reconnect")
+            await hub.stop()
+        self.sessions.clear()

@@ -1,0 +1,72 @@
+"""Assembles the application: settings, database, fan-out, hub, routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from session_engine.content import load_content
+from session_engine.db import create_db_engine
+from session_engine.errors import EngineError
+from session_engine.fanout import fanout_from_url
+from session_engine.schema import migrate
+from session_engine.sessions import load_programme
+from session_engine.writer import Writer
+
+from . import api, live, pages
+from .fragments import STATIC_DIR, EventRenderer
+from .hub import Hub
+from .settings import Settings, get_settings
+
+DESCRIPTION = """A self-hosted, real-time group decision room.
+
+Participants join with a code (`POST /api/join`) and get a bearer token; the facilitator
+uses the session's facilitator key; the organiser the server's `ORGANISER_TOKEN`.
+Every change is an event with a gap-free per-session `seq`: read them with
+`GET /api/sessions/{id}/events?after=N` or live on the WebSocket
+`/api/sessions/{id}/ws?after=N&token=T`. See docs/events.md for every event type."""
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    content = load_content(settings.scenarios_file, settings.statements_file)
+    migrate(settings.database_url)
+    engine = create_db_engine(settings.database_url)
+    fanout = fanout_from_url(settings.broadcast_url)
+    await fanout.connect()
+    writer = Writer(engine, fanout)
+    programme = await writer.write(load_programme, content=content)
+    app.state.writer = writer
+    app.state.programme_id = programme.id
+    app.state.hub = Hub(writer, EventRenderer(writer), settings.send_queue_size)
+    try:
+        yield
+    finally:
+        await app.state.hub.close_all()
+        await fanout.disconnect()
+        writer.close()
+        engine.dispose()
+
+
+async def engine_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, EngineError)
+    return JSONResponse({"detail": exc.message}, status_code=exc.status)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = FastAPI(
+        title="Versnellingskamer", description=DESCRIPTION, version="0.1.0", lifespan=lifespan
+    )
+    app.state.settings = settings or get_settings()
+    app.dependency_overrides[get_settings] = lambda: app.state.settings
+    app.add_exception_handler(EngineError, engine_error)
+    app.include_router(api.router)
+    app.include_router(live.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,262 @@
+"""HTML pages: join, participant board, facilitator console, projector, organiser."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlmodel import col
+
+from session_engine.content import Content
+from session_engine.db import Db
+from session_engine.errors import EngineError
+from session_engine.models import Session
+from session_engine.sessions import (
+    Actor,
+    activate_step,
+    authenticate,
+    create_session,
+    get_programme,
+    join_session,
+    normalise_code,
+    programme_content,
+)
+from session_engine.views import Snapshot, sessions_of_programme, snapshot
+
+from .api import submit_item
+from .auth import (
+    ORGANISER_COOKIE,
+    VIEW_ROLES,
+    SettingsDep,
+    WriterDep,
+    check_csrf,
+    cookie_name,
+    csrf_token,
+    is_organiser,
+)
+from .fragments import base_context, stage_context
+from .links import base_url, join_link, links_for
+from .schemas import ItemCreate
+from .settings import Settings
+from .templating import pick_language, render
+
+router = APIRouter(include_in_schema=False)
+COOKIE_MAX_AGE = 7 * 24 * 3600
+
+
+def language_of(request: Request, default: str | None = None) -> str:
+    return pick_language(request.query_params.get("lang"), request.cookies.get("vk_lang"), default)
+
+
+def page(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    language = context.pop("language", None) or language_of(request)
+    body = render(template, language, **base_context(language, context.get("content")), **context)
+    response = HTMLResponse(body, status_code=status)
+    if request.query_params.get("lang") == language:
+        response.set_cookie("vk_lang", language, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    titles = {403: "Geen toegang", 404: "Niet gevonden"}
+    return page(
+        request, "error.html", status=status, title=titles.get(status, "Fout"), message=message
+    )
+
+
+def set_secret_cookie(response: Response, settings: Settings, name: str, value: str) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> HTMLResponse:
+    return page(request, "home.html", code=request.query_params.get("code", ""))
+
+
+def _session_by_code(db: Db, code: str) -> tuple[Session, Content] | None:
+    session = db.scalars(select(Session).where(col(Session.code) == normalise_code(code))).first()
+    if session is None:
+        return None
+    return session, programme_content(get_programme(db, session.programme_id))
+
+
+@router.get("/join", response_class=HTMLResponse)
+async def join_form(request: Request, writer: WriterDep, code: str = "") -> HTMLResponse:
+    found = await writer.read(_session_by_code, code) if code.strip() else None
+    if found is None:
+        message = "Deze code kennen we niet. Kijk nog eens op het scherm in de zaal."
+        return page(request, "home.html", status=404, code=code, error=message)
+    session, content = found
+    return page(
+        request,
+        "join.html",
+        session=session,
+        content=content,
+        language=language_of(request, session.language),
+    )
+
+
+@router.post("/join")
+async def join_submit(request: Request, writer: WriterDep, settings: SettingsDep) -> Response:
+    form = await request.form()
+    code = str(form.get("code", ""))
+    profile = {
+        key.removeprefix("profile."): str(value)
+        for key, value in form.items()
+        if key.startswith("profile.")
+    }
+    try:
+        joined = await writer.write(join_session, code=code, profile=profile)
+    except EngineError as exc:
+        return page(request, "home.html", status=exc.status, code=code, error=exc.message)
+    response = RedirectResponse(f"/s/{joined.session_id}", status_code=303)
+    set_secret_cookie(
+        response, settings, cookie_name("participant", joined.session_id), joined.token
+    )
+    return response
+
+
+async def _view_actor(request: Request, writer: Any, session_id: str, view: str) -> Actor | None:
+    token = request.cookies.get(cookie_name(view, session_id))
+    if not token:
+        return None
+    try:
+        actor: Actor = await writer.read(authenticate, session_id=session_id, token=token)
+    except EngineError:
+        return None
+    return actor if actor.role == VIEW_ROLES[view] else None
+
+
+async def _live_page(
+    request: Request, writer: Any, settings: Settings, session_id: str, view: str, template: str
+) -> Response:
+    key = request.query_params.get("key")
+    if key:  # A secret link: keep the key in an HttpOnly cookie, drop it from the address bar.
+        response: Response = RedirectResponse(request.url.remove_query_params("key"), 303)
+        set_secret_cookie(response, settings, cookie_name(view, session_id), key)
+        return response
+    if await _view_actor(request, writer, session_id, view) is None:
+        return error_page(
+            request, 403, "Deze link is niet (meer) geldig. Vraag de organisator om een nieuwe."
+        )
+    snap: Snapshot = await writer.read(snapshot, session_id)
+    base = base_url(request, settings)
+    credential = request.cookies[cookie_name(view, session_id)]
+    return page(
+        request,
+        template,
+        language=language_of(request, snap.session.language),
+        csrf=csrf_token(credential),
+        join_link=join_link(base, snap.session.code),
+        join_url_plain=f"{base.split('://', 1)[-1]}/join",
+        **stage_context(snap, language_of(request, snap.session.language)),
+    )
+
+
+@router.get("/s/{session_id}")
+async def participant_page(
+    session_id: str, request: Request, writer: WriterDep, settings: SettingsDep
+) -> Response:
+    if await _view_actor(request, writer, session_id, "participant") is None:
+        return RedirectResponse("/", 303)
+    return await _live_page(
+        request, writer, settings, session_id, "participant", "participant.html"
+    )
+
+
+@router.get("/console/{session_id}")
+async def console_page(
+    session_id: str, request: Request, writer: WriterDep, settings: SettingsDep
+) -> Response:
+    return await _live_page(request, writer, settings, session_id, "console", "console.html")
+
+
+@router.get("/projector/{session_id}")
+async def projector_page(
+    session_id: str, request: Request, writer: WriterDep, settings: SettingsDep
+) -> Response:
+    return await _live_page(request, writer, settings, session_id, "projector", "projector.html")
+
+
+async def _cookie_actor(request: Request, writer: Any, session_id: str, view: str) -> Actor:
+    """The actor behind a browser's cookie, with the CSRF header checked."""
+    actor = await _view_actor(request, writer, session_id, view)
+    if actor is None:
+        raise HTTPException(403, "Not signed in to this session in this role.")
+    check_csrf(request, request.cookies[cookie_name(view, session_id)])
+    return actor
+
+
+@router.post("/s/{session_id}/items")
+async def participant_item(
+    session_id: str, body: ItemCreate, request: Request, writer: WriterDep
+) -> Response:
+    actor = await _cookie_actor(request, writer, session_id, "participant")
+    return await submit_item(writer, actor, body)
+
+
+@router.post("/console/{session_id}/steps/{step_id}/activate")
+async def console_activate(
+    session_id: str, step_id: int, request: Request, writer: WriterDep
+) -> Response:
+    actor = await _cookie_actor(request, writer, session_id, "console")
+    await writer.write(activate_step, actor=actor, step_id=step_id)
+    return Response(status_code=204)
+
+
+@router.get("/organiser")
+async def organiser_page(request: Request, writer: WriterDep, settings: SettingsDep) -> Response:
+    token = request.query_params.get("token")
+    if token:
+        response: Response = RedirectResponse("/organiser", 303)
+        set_secret_cookie(response, settings, ORGANISER_COOKIE, token)
+        return response
+    if not is_organiser(request, settings, None):
+        return error_page(request, 403, "Open de organisatorlink met het organisatortoken.")
+    return await _organiser_view(request, writer, settings)
+
+
+async def _organiser_view(
+    request: Request, writer: Any, settings: Settings, **extra: Any
+) -> HTMLResponse:
+    programme_id = request.app.state.programme_id
+    programme = await writer.read(get_programme, programme_id)
+    sessions = await writer.read(sessions_of_programme, programme_id)
+    csrf = csrf_token(request.cookies.get(ORGANISER_COOKIE) or "open")
+    return page(
+        request, "organiser.html", programme=programme, sessions=sessions, csrf=csrf, **extra
+    )
+
+
+@router.post("/organiser/sessions")
+async def organiser_create(
+    request: Request,
+    writer: WriterDep,
+    settings: SettingsDep,
+    title: Annotated[str, Form(max_length=200)] = "",
+    location: Annotated[str, Form(max_length=200)] = "",
+    date: Annotated[str, Form(max_length=40)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    if not is_organiser(request, settings, None):
+        return error_page(request, 403, "Open de organisatorlink met het organisatortoken.")
+    check_csrf(request, request.cookies.get(ORGANISER_COOKIE) or "open", csrf)
+    created = await writer.write(
+        create_session,
+        programme_id=request.app.state.programme_id,
+        title=title,
+        location=location,
+        date=date,
+    )
+    links = links_for(base_url(request, settings), created)
+    return await _organiser_view(request, writer, settings, created=created, created_links=links)

@@ -1,0 +1,55 @@
+"""All settings in one place, from the environment (docs/configuration.md lists each)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{ROOT / 'data' / 'versnellingskamer.db'}",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db.",
+    )
+    broadcast_url: str = Field(
+        default="memory://",
+        description="Fan-out backend: memory:// (one process) or redis://host:port/db.",
+    )
+    organiser_token: str | None = Field(
+        default=None,
+        description="Secret for organiser actions (creating sessions, reports). "
+        "Required when the server listens beyond localhost.",
+    )
+    scenarios_file: Path = Field(
+        default=ROOT / "scenarios.yaml", description="The programme's scenarios, agenda, profile."
+    )
+    statements_file: Path = Field(
+        default=ROOT / "statements.yaml", description="The statements rated in the session."
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="Base URL printed in links and QR codes, e.g. https://kamer.example.org. "
+        "Defaults to the address the request came in on.",
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Extra browser origins allowed to open WebSockets (besides the server's own).",
+    )
+    secure_cookies: bool = Field(
+        default=False, description="Mark cookies Secure (set when served over HTTPS)."
+    )
+    send_queue_size: int = Field(
+        default=512, description="Messages buffered per socket before a slow client is dropped."
+    )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

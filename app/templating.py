@@ -1,0 +1,61 @@
+"""Jinja2 environments, one per UI language, with gettext catalogues from locale/*.po."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import segno
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from .settings import ROOT
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+LOCALE_DIR = ROOT / "locale"
+TEMPLATE_DIR = ROOT / "templates"
+
+
+def load_translations(language: str, locale_dir: Path = LOCALE_DIR) -> Translations:
+    """Compile the language's .po in memory: no build step, the .po is the source of truth."""
+    path = locale_dir / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def qr_svg(data: str, scale: int = 6) -> Markup:
+    """An inline SVG QR code (segno), dark on light, with an accessible title."""
+    svg = segno.make(data, error="m").svg_inline(scale=scale, title=data, border=2)
+    return Markup(svg)
+
+
+@cache
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(load_translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(qr_svg=qr_svg, language=language, languages=LANGUAGES)
+    return env
+
+
+def render(name: str, language: str, **context: Any) -> str:
+    return environment(language).get_template(name).render(**context)
+
+
+def pick_language(*candidates: str | None) -> str:
+    return next((c for c in candidates if c in LANGUAGES), DEFAULT_LANGUAGE)

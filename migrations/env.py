@@ -1,0 +1,41 @@
+"""Alembic environment: the URL comes from the caller (config attribute) or DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import session_engine.models  # noqa: F401  (registers the tables)
+from session_engine.db import create_db_engine
+
+config = context.config
+url = config.attributes.get("database_url") or os.environ.get(
+    "DATABASE_URL", "sqlite:///./data/versnellingskamer.db"
+)
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=url, target_metadata=SQLModel.metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = create_db_engine(url)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=SQLModel.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

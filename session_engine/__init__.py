@@ -1,0 +1,1 @@
+"""The Versnellingskamer domain: sessions, steps, items, events. It knows no HTTP."""

@@ -1,0 +1,196 @@
+"""The programme's content: scenarios.yaml and statements.yaml, validated at load time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+STEP_TYPES = (
+    "info",
+    "brainstorm",
+    "converge",
+    "vote",
+    "statements",
+    "glossary",
+    "preference",
+    "break",
+)
+StepType = Literal[
+    "info", "brainstorm", "converge", "vote", "statements", "glossary", "preference", "break"
+]
+Key = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class ContentError(Exception):
+    """A content file is unusable; the message names the file, the entry and the problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Strict):
+    key: Key
+    label: str = Field(min_length=1)
+
+
+class ProfileField(_Strict):
+    key: Key
+    label: str = Field(min_length=1)
+    options: list[Option] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_options(self) -> ProfileField:
+        _require_unique([o.key for o in self.options], "options")
+        return self
+
+
+class Category(_Strict):
+    key: Key
+    label: str = Field(min_length=1)
+    hint: str = ""
+    themed: bool = False
+
+
+class Theme(_Strict):
+    key: Key
+    label: str = Field(min_length=1)
+
+
+class Scenario(_Strict):
+    key: Key
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    short_title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    kenmerken: list[str] = Field(default_factory=list)
+
+
+class AgendaStep(_Strict):
+    type: StepType
+    title: str = ""
+    scenario: str | None = None
+    text: str = ""
+
+
+class Programme(_Strict):
+    key: Key
+    title: str = Field(min_length=1)
+    language: Literal["nl", "en"] = "nl"
+    organiser: str = ""
+    question: str = ""
+    context: str = ""
+    goal: str = ""
+    method: str = ""
+    principles: list[str] = Field(default_factory=list)
+
+
+class Statement(_Strict):
+    key: Key
+    text: str = Field(min_length=1, max_length=500)
+
+
+class StatementsFile(_Strict):
+    note: str = ""
+    statements: list[Statement] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> StatementsFile:
+        _require_unique([s.key for s in self.statements], "statements")
+        return self
+
+
+class ScenariosFile(_Strict):
+    programme: Programme
+    profile_fields: list[ProfileField] = Field(default_factory=list)
+    categories: list[Category] = Field(min_length=1)
+    themes: list[Theme] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(min_length=1)
+    agenda: list[AgendaStep] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ScenariosFile:
+        _require_unique([f.key for f in self.profile_fields], "profile_fields")
+        _require_unique([c.key for c in self.categories], "categories")
+        _require_unique([t.key for t in self.themes], "themes")
+        _require_unique([s.key for s in self.scenarios], "scenarios")
+        if any(c.themed for c in self.categories) and not self.themes:
+            raise ValueError("a category is themed but no themes are defined")
+        known = {s.key for s in self.scenarios}
+        for index, step in enumerate(self.agenda):
+            if step.scenario is not None and step.scenario not in known:
+                raise ValueError(f"agenda.{index}: unknown scenario {step.scenario!r}")
+            if step.type == "brainstorm" and step.scenario is None:
+                raise ValueError(f"agenda.{index}: a brainstorm step needs a scenario")
+        return self
+
+
+class Content(_Strict):
+    """Everything a programme needs: scenarios, categories, themes, profile, statements."""
+
+    scenarios_file: ScenariosFile
+    statements_file: StatementsFile
+
+    @property
+    def programme(self) -> Programme:
+        return self.scenarios_file.programme
+
+    def scenario(self, key: str | None) -> Scenario | None:
+        return next((s for s in self.scenarios_file.scenarios if s.key == key), None)
+
+    def category(self, key: str) -> Category | None:
+        return next((c for c in self.scenarios_file.categories if c.key == key), None)
+
+    def theme(self, key: str) -> Theme | None:
+        return next((t for t in self.scenarios_file.themes if t.key == key), None)
+
+
+def _require_unique(keys: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise ValueError(f"{what}: duplicate key {key!r}")
+        seen.add(key)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def _describe(path: Path, exc: ValidationError) -> ContentError:
+    lines = []
+    for error in exc.errors():
+        entry = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        lines.append(f"{path}: entry {entry}: {error['msg']}")
+    return ContentError("\n".join(lines))
+
+
+def load_content(scenarios_path: Path, statements_path: Path) -> Content:
+    """Read and validate both content files, or raise ContentError naming file and entry."""
+    parsed: dict[str, Any] = {}
+    for name, path, model in (
+        ("scenarios_file", scenarios_path, ScenariosFile),
+        ("statements_file", statements_path, StatementsFile),
+    ):
+        try:
+            parsed[name] = model.model_validate(_read_yaml(path))
+        except ValidationError as exc:
+            raise _describe(path, exc) from exc
+    return Content(**parsed)

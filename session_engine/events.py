@@ -1,0 +1,78 @@
+"""The event log: each change appends an event with the session's next seq, in the same
+transaction as the change; committed events are published by the writer afterwards."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlmodel import col
+
+from .db import Db
+from .models import Event, Session
+
+# Every event type, with what its data holds. docs/events.md documents each (tested).
+EVENT_TYPES = {
+    "session_created": "title, location, date, code-less summary of the new session",
+    "participant_joined": "participants: the number of participants who joined so far",
+    "step_activated": "step_id, type, title, scenario: the step every screen now shows",
+    "item_added": "item (id, step_id, category, theme, text), column_count",
+    "keys_rotated": "no data: the facilitator and projector keys were replaced",
+}
+
+PENDING = "vk_pending_events"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedEvent:
+    """A committed event as it travels to sockets: `wire` is its JSON, serialised once."""
+
+    session_id: str
+    seq: int
+    type: str
+    data: dict[str, Any]
+    wire: str
+
+    @classmethod
+    def make(cls, session_id: str, seq: int, type_: str, data: dict[str, Any]) -> PublishedEvent:
+        return cls(session_id, seq, type_, data, to_wire(seq, type_, data))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "type": self.type, "data": self.data}
+
+
+def to_wire(seq: int, type_: str, data: dict[str, Any]) -> str:
+    return json.dumps({"seq": seq, "type": type_, "data": data}, ensure_ascii=False)
+
+
+def record_event(db: Db, session_id: str, type_: str, data: dict[str, Any]) -> int:
+    """Append an event with the next seq; the row lock on the session keeps seqs gap-free."""
+    assert type_ in EVENT_TYPES, type_
+    seq = db.execute(
+        update(Session)
+        .where(col(Session.id) == session_id)
+        .values(last_seq=col(Session.last_seq) + 1)
+        .returning(col(Session.last_seq))
+    ).scalar_one()
+    db.add(Event(session_id=session_id, seq=seq, type=type_, data=data))
+    db.info.setdefault(PENDING, []).append(PublishedEvent.make(session_id, seq, type_, data))
+    return int(seq)
+
+
+def take_pending(db: Db) -> list[PublishedEvent]:
+    """The events this transaction recorded, to publish once it has committed."""
+    pending: list[PublishedEvent] = db.info.pop(PENDING, [])
+    return pending
+
+
+def events_after(db: Db, session_id: str, after: int, limit: int = 1000) -> list[PublishedEvent]:
+    """Committed events of a session with seq > after, in order."""
+    rows = db.scalars(
+        select(Event)
+        .where(col(Event.session_id) == session_id, col(Event.seq) > after)
+        .order_by(col(Event.seq))
+        .limit(limit)
+    )
+    return [PublishedEvent.make(r.session_id, r.seq, r.type, r.data) for r in rows]

@@ -1,0 +1,45 @@
+"""Fan-out of committed events to every server process: a small backend protocol chosen by
+URL scheme (memory:// in-process, redis:// across processes)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Protocol
+
+
+class Subscription:
+    """Messages of one channel, in the order the backend received them."""
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+        self.queue: asyncio.Queue[str] = asyncio.Queue()
+
+    async def get(self) -> str:
+        return await self.queue.get()
+
+
+class Fanout(Protocol):
+    async def connect(self) -> None: ...
+    async def disconnect(self) -> None: ...
+    async def publish(self, channel: str, message: str) -> None: ...
+    async def subscribe(self, channel: str) -> Subscription: ...
+    async def unsubscribe(self, subscription: Subscription) -> None: ...
+
+
+def session_channel(session_id: str) -> str:
+    return f"vk:session:{session_id}"
+
+
+def fanout_from_url(url: str) -> Fanout:
+    """memory:// or redis://host:port/db; drivers are imported only when used."""
+    scheme = url.split(":", 1)[0]
+    if scheme == "memory":
+        from .memory import MemoryFanout
+
+        return MemoryFanout()
+    if scheme in ("redis", "rediss"):
+        from .redis import RedisFanout
+
+        redis_fanout: Fanout = RedisFanout(url)
+        return redis_fanout
+    raise ValueError(f"BROADCAST_URL: unknown scheme {scheme!r} (use memory:// or redis://)")

@@ -1,0 +1,94 @@
+"""Database tables. Every write to them goes through a command in this package."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Programme(SQLModel, table=True):
+    """One topic, run as several sessions with the same content."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, unique=True, max_length=40)
+    title: str = Field(max_length=200)
+    language: str = Field(default="nl", max_length=8)
+    content: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Session(SQLModel, table=True):
+    """One live meeting. `last_seq` is the seq of its newest event (the seq counter)."""
+
+    id: str = Field(primary_key=True, max_length=24)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    title: str = Field(max_length=200)
+    location: str = Field(default="", max_length=200)
+    date: str = Field(default="", max_length=40)
+    language: str = Field(default="nl", max_length=8)
+    code: str = Field(unique=True, index=True, max_length=16)
+    facilitator_key_hash: str = Field(max_length=64)
+    projector_key_hash: str = Field(max_length=64)
+    last_seq: int = Field(default=0)
+    active_step_id: int | None = Field(default=None)
+    open_for_joining: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Step(SQLModel, table=True):
+    """One entry of a session's agenda."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", index=True)
+    position: int
+    type: str = Field(max_length=20)
+    title: str = Field(default="", max_length=200)
+    scenario_key: str | None = Field(default=None, max_length=40)
+    text: str = Field(default="")
+
+
+class Participant(SQLModel, table=True):
+    """An anonymous participant: a token hash and an optional profile, never a name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", index=True)
+    token_hash: str = Field(unique=True, index=True, max_length=64)
+    profile: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    joined_at: datetime = Field(default_factory=utcnow)
+
+
+class Item(SQLModel, table=True):
+    """A contribution to a brainstorm column. `participant_id` never leaves the engine."""
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "participant_id", "client_id", name="uq_item_client"),
+        Index("ix_item_step_category", "step_id", "category"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", index=True)
+    step_id: int = Field(foreign_key="step.id")
+    participant_id: int = Field(foreign_key="participant.id")
+    client_id: str = Field(max_length=64)
+    category: str = Field(max_length=40)
+    theme: str | None = Field(default=None, max_length=40)
+    text: str
+    seq: int
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Event(SQLModel, table=True):
+    """The session's log: one row per change, gap-free `seq` per session."""
+
+    session_id: str = Field(foreign_key="session.id", primary_key=True)
+    seq: int = Field(primary_key=True)
+    type: str = Field(max_length=40)
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

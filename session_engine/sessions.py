@@ -1,0 +1,266 @@
+"""Programmes, sessions, participants and the agenda: the commands that create and steer them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from .content import Content
+from .db import Db
+from .errors import Forbidden, Invalid, NotFound
+from .events import record_event
+from .models import Participant, Programme, Session, Step
+
+# No 0/O, 1/I/L: a join code is read off a projector and typed on a phone.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+Role = Literal["facilitator", "projector", "participant"]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is calling, as far as one session is concerned."""
+
+    role: Role
+    session_id: str
+    participant_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedSession:
+    """A new session with its secrets: shown to the organiser once, stored only as hashes."""
+
+    session: Session
+    facilitator_key: str
+    projector_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    session_id: str
+    participant_id: int
+    token: str
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_secret() -> str:
+    """A 256-bit URL-safe secret (facilitator keys, projector keys, participant tokens)."""
+    return secrets.token_urlsafe(32)
+
+
+def load_programme(db: Db, *, content: Content) -> Programme:
+    """Store the programme of `content`, or refresh it if its key is already known."""
+    data = content.model_dump(mode="json")
+    programme = db.scalars(
+        select(Programme).where(col(Programme.key) == content.programme.key)
+    ).first()
+    if programme is None:
+        programme = Programme(key=content.programme.key, title="", content={})
+    programme.title = content.programme.title
+    programme.language = content.programme.language
+    programme.content = data
+    db.add(programme)
+    db.flush()
+    return programme
+
+
+def programme_content(programme: Programme) -> Content:
+    return Content.model_validate(programme.content)
+
+
+def get_programme(db: Db, programme_id: int) -> Programme:
+    programme = db.get(Programme, programme_id)
+    if programme is None:
+        raise NotFound(f"No programme with id {programme_id}.")
+    return programme
+
+
+def get_session(db: Db, session_id: str) -> Session:
+    session = db.get(Session, session_id)
+    if session is None:
+        raise NotFound(f"No session with id {session_id!r}.")
+    return session
+
+
+def create_session(
+    db: Db, *, programme_id: int, title: str, location: str = "", date: str = ""
+) -> CreatedSession:
+    """Create a session of a programme with the programme's default agenda."""
+    programme = get_programme(db, programme_id)
+    content = programme_content(programme)
+    facilitator_key, projector_key = new_secret(), new_secret()
+    session = Session(
+        id=secrets.token_hex(6),
+        programme_id=programme_id,
+        title=title.strip() or programme.title,
+        location=location.strip(),
+        date=date.strip(),
+        language=programme.language,
+        code=_unused_code(db),
+        facilitator_key_hash=hash_secret(facilitator_key),
+        projector_key_hash=hash_secret(projector_key),
+    )
+    db.add(session)
+    db.flush()
+    for position, entry in enumerate(content.scenarios_file.agenda):
+        scenario = content.scenario(entry.scenario)
+        title = entry.title or (scenario.title if scenario else entry.type)
+        db.add(
+            Step(
+                session_id=session.id,
+                position=position,
+                type=entry.type,
+                title=title,
+                scenario_key=entry.scenario,
+                text=entry.text,
+            )
+        )
+    summary = {"title": session.title, "location": session.location, "date": session.date}
+    record_event(db, session.id, "session_created", summary)
+    return CreatedSession(session, facilitator_key, projector_key)
+
+
+def _unused_code(db: Db) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if db.scalars(select(Session).where(col(Session.code) == code)).first() is None:
+            return code
+
+
+def normalise_code(code: str) -> str:
+    return "".join(code.split()).upper().replace("-", "")
+
+
+def join_session(db: Db, *, code: str, profile: dict[str, str]) -> Joined:
+    """Add an anonymous participant to the session with this join code."""
+    session = db.scalars(select(Session).where(col(Session.code) == normalise_code(code))).first()
+    if session is None:
+        raise NotFound("No session with this join code. Check the code on the screen.")
+    if not session.open_for_joining:
+        raise Forbidden("This session is closed to new participants.")
+    content = programme_content(get_programme(db, session.programme_id))
+    clean = validate_profile(content, profile)
+    token = new_secret()
+    participant = Participant(session_id=session.id, token_hash=hash_secret(token), profile=clean)
+    db.add(participant)
+    db.flush()
+    count = db.scalar(
+        select(func.count())
+        .select_from(Participant)
+        .where(col(Participant.session_id) == session.id)
+    )
+    record_event(db, session.id, "participant_joined", {"participants": count})
+    assert participant.id is not None
+    return Joined(session.id, participant.id, token)
+
+
+def validate_profile(content: Content, profile: dict[str, Any]) -> dict[str, str]:
+    """Keep the answered fields; refuse unknown fields and options. Empty means skipped."""
+    fields = {f.key: f for f in content.scenarios_file.profile_fields}
+    clean: dict[str, str] = {}
+    for key, value in profile.items():
+        field = fields.get(key)
+        if field is None:
+            raise Invalid(f"Unknown profile field {key!r}; known: {', '.join(fields)}.")
+        if value in (None, ""):
+            continue
+        if value not in {o.key for o in field.options}:
+            options = ", ".join(o.key for o in field.options)
+            raise Invalid(f"Unknown option {value!r} for {key!r}; choose one of {options}.")
+        clean[key] = str(value)
+    return clean
+
+
+def authenticate(db: Db, *, session_id: str, token: str) -> Actor:
+    """Resolve a bearer secret to a role in this session, or refuse."""
+    session = get_session(db, session_id)
+    digest = hash_secret(token)
+    if secrets.compare_digest(digest, session.facilitator_key_hash):
+        return Actor("facilitator", session_id)
+    if secrets.compare_digest(digest, session.projector_key_hash):
+        return Actor("projector", session_id)
+    participant = db.scalars(
+        select(Participant).where(col(Participant.token_hash) == digest)
+    ).first()
+    if participant is None or participant.session_id != session_id:
+        raise Forbidden("This token does not give access to this session.")
+    return Actor("participant", session_id, participant.id)
+
+
+def require_facilitator(actor: Actor) -> None:
+    if actor.role != "facilitator":
+        raise Forbidden("Only the facilitator of this session can do this.")
+
+
+def agenda(db: Db, session_id: str) -> list[Step]:
+    return list(
+        db.scalars(
+            select(Step).where(col(Step.session_id) == session_id).order_by(col(Step.position))
+        )
+    )
+
+
+def get_step(db: Db, session_id: str, step_id: int) -> Step:
+    step = db.get(Step, step_id)
+    if step is None or step.session_id != session_id:
+        raise NotFound(f"No step {step_id} in this session.")
+    return step
+
+
+def activate_step(db: Db, *, actor: Actor, step_id: int) -> Step:
+    """Push a step to every screen of the session."""
+    require_facilitator(actor)
+    step = get_step(db, actor.session_id, step_id)
+    session = get_session(db, actor.session_id)
+    session.active_step_id = step.id
+    db.add(session)
+    record_event(db, session.id, "step_activated", step_summary(step))
+    return step
+
+
+def step_summary(step: Step) -> dict[str, Any]:
+    return {
+        "step_id": step.id,
+        "type": step.type,
+        "title": step.title,
+        "scenario": step.scenario_key,
+        "position": step.position,
+    }
+
+
+def profile_counts(db: Db, session_id: str) -> dict[str, dict[str, int]]:
+    """How many participants chose each option of each profile field."""
+    counts: dict[str, dict[str, int]] = {}
+    query = select(Participant).where(col(Participant.session_id) == session_id)
+    for participant in db.scalars(query):
+        for key, value in participant.profile.items():
+            counts.setdefault(key, {}).setdefault(value, 0)
+            counts[key][value] += 1
+    return counts
+
+
+def rotate_keys(db: Db, *, session_id: str) -> CreatedSession:
+    """Issue new facilitator and projector keys; the old ones stop working at once."""
+    session = get_session(db, session_id)
+    facilitator_key, projector_key = new_secret(), new_secret()
+    session.facilitator_key_hash = hash_secret(facilitator_key)
+    session.projector_key_hash = hash_secret(projector_key)
+    db.add(session)
+    record_event(db, session.id, "keys_rotated", {})
+    return CreatedSession(session, facilitator_key, projector_key)
+
+
+def find_session(db: Db, *, programme_id: int, title: str) -> Session | None:
+    return db.scalars(
+        select(Session).where(
+            col(Session.programme_id) == programme_id, col(Session.title) == title
+        )
+    ).first()

@@ -1,0 +1,83 @@
+"""The one way in for writes: a command runs in a transaction on the writer thread, its events
+get their seqs in that transaction, and they are published only after it has committed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Engine
+
+from .db import Db, make_session_factory
+from .events import PublishedEvent, take_pending
+from .fanout import Fanout, session_channel
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Writer:
+    """Runs engine commands (writes) and queries (reads) off the event loop."""
+
+    def __init__(self, engine: Engine, fanout: Fanout) -> None:
+        self.engine = engine
+        self.fanout = fanout
+        self._write_factory = make_session_factory(engine)
+        self._read_factory = make_session_factory(engine, readonly=True)
+        # SQLite has one writer at a time anyway: one thread serialises writes without
+        # lock contention. PostgreSQL takes several; the session row lock orders seqs.
+        workers = 1 if engine.dialect.name == "sqlite" else 8
+        self._writes = ThreadPoolExecutor(workers, thread_name_prefix="vk-write")
+        self._reads = ThreadPoolExecutor(8, thread_name_prefix="vk-read")
+
+    def write_sync(
+        self, command: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> tuple[T, list[PublishedEvent]]:
+        """Run a command in one transaction; return its result and its committed events."""
+        with self._write_factory() as db, db.begin():
+            result = command(db, *args, **kwargs)
+            db.flush()
+        return result, take_pending(db)
+
+    def read_sync(
+        self, query: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        with self._read_factory() as db, db.begin():
+            return query(db, *args, **kwargs)
+
+    async def write(
+        self, command: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run a command on the writer thread, then publish its events.
+
+        Shielded: once a command runs, a caller that goes away (a dropped socket, a closed
+        request) cannot stop its committed events from being published."""
+        return await asyncio.shield(self._write_and_publish(command, *args, **kwargs))
+
+    async def _write_and_publish(
+        self, command: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        loop = asyncio.get_running_loop()
+        result, events = await loop.run_in_executor(
+            self._writes, lambda: self.write_sync(command, *args, **kwargs)
+        )
+        await self.publish(events)
+        return result
+
+    async def read(
+        self, query: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._reads, lambda: self.read_sync(query, *args, **kwargs)
+        )
+
+    async def publish(self, events: list[PublishedEvent]) -> None:
+        for event in events:
+            await self.fanout.publish(session_channel(event.session_id), event.wire)
+
+    def close(self) -> None:
+        self._writes.shutdown(wait=True)
+        self._reads.shutdown(wait=True)

@@ -1,0 +1,182 @@
+"""Shared fixtures: a migrated SQLite file per test, factories for sessions and participants,
+and a real uvicorn server in a subprocess for the realtime tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from session_engine.content import Content, load_content
+from session_engine.db import create_db_engine
+from session_engine.fanout.memory import MemoryFanout
+from session_engine.schema import migrate
+from session_engine.sessions import (
+    Actor,
+    CreatedSession,
+    Joined,
+    create_session,
+    join_session,
+    load_programme,
+)
+from session_engine.writer import Writer
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios.yaml"
+STATEMENTS = ROOT / "statements.yaml"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content(SCENARIOS, STATEMENTS)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated database file, copied for each test (migrating is the slow part)."""
+    path = tmp_path_factory.mktemp("template") / "vk.db"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, migrated_template: Path) -> str:
+    path = tmp_path / "vk.db"
+    shutil.copy(migrated_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def writer(database_url: str) -> Iterator[Writer]:
+    engine = create_db_engine(database_url)
+    writer = Writer(engine, MemoryFanout())
+    yield writer
+    writer.close()
+    engine.dispose()
+
+
+@dataclass
+class Room:
+    """A session made through the engine, with helpers to act in it."""
+
+    writer: Writer
+    created: CreatedSession
+
+    @property
+    def id(self) -> str:
+        return self.created.session.id
+
+    @property
+    def facilitator(self) -> Actor:
+        return Actor("facilitator", self.id)
+
+    def join(self, **profile: str) -> Actor:
+        joined: Joined
+        joined, _ = self.writer.write_sync(
+            join_session, code=self.created.session.code, profile=profile
+        )
+        return Actor("participant", self.id, joined.participant_id)
+
+    def step_id(self, type_: str, nth: int = 0) -> int:
+        from session_engine.sessions import agenda
+
+        steps = self.writer.read_sync(agenda, self.id)
+        step_id = [s.id for s in steps if s.type == type_][nth]
+        assert step_id is not None
+        return step_id
+
+    def do(self, command: Any, **kwargs: Any) -> Any:
+        result, _ = self.writer.write_sync(command, **kwargs)
+        return result
+
+
+@pytest.fixture
+def make_room(writer: Writer, content: Content) -> Any:
+    def make(title: str = "Zwolle") -> Room:
+        programme, _ = writer.write_sync(load_programme, content=content)
+        created, _ = writer.write_sync(
+            create_session, programme_id=programme.id, title=title, location=title
+        )
+        return Room(writer, created)
+
+    return make
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A real `versnellingskamer serve` process on a free port."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    env: dict[str, str]
+    port: int
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+def start_server(env_overrides: dict[str, str], log: Path, port: int | None = None) -> Server:
+    port = port or free_port()
+    env = {**os.environ, **env_overrides}
+    with log.open("ab") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url, process, log)
+    return Server(url, process, env_overrides, port)
+
+
+def wait_until_up(
+    url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 30
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/openapi.json", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)  # polling for readiness, not waiting for an outcome
+    raise RuntimeError(f"server at {url} did not come up in {timeout} s")
+
+
+ORGANISER_TOKEN = "test-organiser-token-0123456789"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    server = start_server(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'server.db'}", "ORGANISER_TOKEN": ORGANISER_TOKEN},
+        tmp_path / "server.log",
+    )
+    yield server
+    server.stop()

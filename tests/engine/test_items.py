@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from session_engine.db import create_db_engine
+from session_engine.errors import Conflict, Forbidden, Invalid
+from session_engine.events import events_after
+from session_engine.fanout.memory import MemoryFanout
+from session_engine.items import MAX_TEXT, add_item, board
+from session_engine.sessions import activate_step
+from session_engine.writer import Writer
+
+
+@pytest.fixture
+def brainstorm(make_room):
+    room = make_room()
+    step_id = room.step_id("brainstorm")
+    room.do(activate_step, actor=room.facilitator, step_id=step_id)
+    return room, step_id
+
+
+def test_add_item_records_an_event_without_the_author(brainstorm) -> None:
+    room, step_id = brainstorm
+    author = room.join(sector="VO")
+    added = room.do(
+        add_item,
+        actor=author,
+        client_id="c1",
+        step_id=step_id,
+        category="voordelen",
+        text="  Goed te organiseren, elke school kan instappen  ",
+    )
+    assert added.created
+    [event] = room.writer.read_sync(events_after, room.id, added.seq - 1)
+    assert event.type == "item_added"
+    assert event.data == {
+        "item": {
+            "id": added.item.id,
+            "step_id": step_id,
+            "category": "voordelen",
+            "theme": None,
+            "text": "Goed te organiseren, elke school kan instappen",
+        },
+        "column_count": 1,
+    }
+    assert "participant" not in event.wire
+
+
+def test_retry_with_the_same_client_id_stores_once(brainstorm) -> None:
+    room, step_id = brainstorm
+    author = room.join()
+    first = room.do(
+        add_item, actor=author, client_id="c1", step_id=step_id, category="nadelen", text="Traag"
+    )
+    again = room.do(
+        add_item, actor=author, client_id="c1", step_id=step_id, category="nadelen", text="Traag"
+    )
+    assert (again.created, again.item.id, again.seq) == (False, first.item.id, first.seq)
+    # Another participant may use the same client id: ids are per participant.
+    other = room.join()
+    theirs = room.do(
+        add_item, actor=other, client_id="c1", step_id=step_id, category="nadelen", text="Duur"
+    )
+    assert theirs.created
+    items = room.writer.read_sync(board, session_id=room.id, step_id=step_id)
+    assert [i["text"] for i in items.columns["nadelen"]] == ["Traag", "Duur"]
+
+
+def test_a_condition_carries_a_theme(brainstorm) -> None:
+    room, step_id = brainstorm
+    author = room.join()
+    added = room.do(
+        add_item,
+        actor=author,
+        client_id="c",
+        step_id=step_id,
+        category="voorwaarden",
+        theme="hr_beleid",
+        text="Nascholing verplicht stellen",
+    )
+    assert added.item.theme == "hr_beleid"
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "message"),
+    [
+        ({"text": "   "}, Invalid, "The text is empty"),
+        ({"text": "x" * (MAX_TEXT + 1)}, Invalid, "too long"),
+        ({"category": "kansen"}, Invalid, "Unknown category 'kansen'"),
+        ({"category": "voorwaarden"}, Invalid, "needs a theme"),
+        ({"category": "voorwaarden", "theme": "geld"}, Invalid, "Unknown theme 'geld'"),
+        ({"theme": "visie"}, Invalid, "take no theme"),
+        ({"client_id": ""}, Invalid, "client_id"),
+    ],
+)
+def test_bad_items_are_refused_and_change_nothing(brainstorm, changes, error, message) -> None:
+    room, step_id = brainstorm
+    author = room.join()
+    before = room.writer.read_sync(events_after, room.id, 0)
+    fields = {
+        "client_id": "c",
+        "step_id": step_id,
+        "category": "voordelen",
+        "text": "ok",
+        **changes,
+    }
+    with pytest.raises(error, match=message):
+        room.do(add_item, actor=author, **fields)
+    assert room.writer.read_sync(events_after, room.id, 0) == before
+
+
+def test_items_go_only_to_the_active_brainstorm(brainstorm) -> None:
+    room, _step_id = brainstorm
+    author = room.join()
+    with pytest.raises(Conflict, match="not active"):
+        room.do(
+            add_item,
+            actor=author,
+            client_id="c",
+            step_id=room.step_id("brainstorm", 1),
+            category="voordelen",
+            text="x",
+        )
+    info = room.step_id("info")
+    room.do(activate_step, actor=room.facilitator, step_id=info)
+    with pytest.raises(Conflict, match="takes no items"):
+        room.do(add_item, actor=author, client_id="c", step_id=info, category="voordelen", text="x")
+
+
+def test_only_participants_add_items(brainstorm) -> None:
+    room, step_id = brainstorm
+    with pytest.raises(Forbidden):
+        room.do(
+            add_item,
+            actor=room.facilitator,
+            client_id="c",
+            step_id=step_id,
+            category="voordelen",
+            text="x",
+        )
+
+
+def test_seqs_stay_gap_free_with_concurrent_writers(brainstorm, database_url) -> None:
+    """Two writers on one SQLite file (as two processes would be): no gaps, no lock errors."""
+    room, step_id = brainstorm
+    authors = [room.join() for _ in range(4)]
+    writers = [Writer(create_db_engine(database_url), MemoryFanout()) for _ in range(2)]
+    errors: list[BaseException] = []
+
+    def submit(index: int) -> None:
+        try:
+            for n in range(25):
+                writers[index % 2].write_sync(
+                    add_item,
+                    actor=authors[index],
+                    client_id=f"{index}-{n}",
+                    step_id=step_id,
+                    category="voordelen",
+                    text=f"idee {index}-{n}",
+                )
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for writer in writers:
+        writer.close()
+    assert errors == []
+    seqs = [e.seq for e in room.writer.read_sync(events_after, room.id, 0, 10_000)]
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert (
+        room.writer.read_sync(board, session_id=room.id, step_id=step_id).count("voordelen") == 100
+    )
