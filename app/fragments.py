@@ -3,7 +3,6 @@ sent when it changes; each live fragment is rendered once per audience (view, la
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from session_engine.writer import Writer
 
 from .hub import Audience
 from .settings import ROOT
-from .templating import environment, render
+from .templating import gettext, render
 
 STATIC_DIR = ROOT / "static"
 STAGES = {
@@ -47,16 +46,15 @@ def static_url(path: str) -> str:
 
 
 def step_type_labels(language: str) -> dict[str, str]:
-    gettext: Callable[[str], str] = environment(language).globals["gettext"]  # type: ignore[assignment]
     return {
-        "info": gettext("Information"),
-        "brainstorm": gettext("Brainstorm"),
-        "converge": gettext("Converge"),
-        "vote": gettext("Vote"),
-        "statements": gettext("Statements"),
-        "glossary": gettext("Glossary"),
-        "preference": gettext("Preference"),
-        "break": gettext("Break"),
+        "info": gettext(language, "Information"),
+        "brainstorm": gettext(language, "Brainstorm"),
+        "converge": gettext(language, "Converge"),
+        "vote": gettext(language, "Vote"),
+        "statements": gettext(language, "Statements"),
+        "glossary": gettext(language, "Glossary"),
+        "preference": gettext(language, "Preference"),
+        "break": gettext(language, "Break"),
     }
 
 

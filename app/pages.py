@@ -52,7 +52,7 @@ def language_of(request: Request, default: str | None = None) -> str:
 
 def page(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     language = context.pop("language", None) or language_of(request)
-    body = render(template, language, **base_context(language, context.get("content")), **context)
+    body = render(template, language, **{**base_context(language, context.get("content")), **context})
     response = HTMLResponse(body, status_code=status)
     if request.query_params.get("lang") == language:
         response.set_cookie("vk_lang", language, max_age=365 * 24 * 3600, samesite="lax")

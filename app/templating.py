@@ -22,6 +22,17 @@ LOCALE_DIR = ROOT / "locale"
 TEMPLATE_DIR = ROOT / "templates"
 
 
+@cache
+def translations(language: str) -> Translations:
+    return load_translations(language)
+
+
+def gettext(language: str, message: str, **values: object) -> str:
+    """Translate a message outside templates (errors, labels), with %(name)s values."""
+    translated: str = translations(language).gettext(message)
+    return translated % values if values else translated
+
+
 def load_translations(language: str, locale_dir: Path = LOCALE_DIR) -> Translations:
     """Compile the language's .po in memory: no build step, the .po is the source of truth."""
     path = locale_dir / language / "LC_MESSAGES" / "messages.po"
@@ -48,7 +59,7 @@ def environment(language: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(load_translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(qr_svg=qr_svg, language=language, languages=LANGUAGES)
     return env
 
