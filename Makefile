@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck format install bench test-postgres clean
+.PHONY: run test check format install bench clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,3 +33,7 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+
+messages: $(STAMP)  ## extract UI strings and update the nl/en catalogues
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext:2 --no-location --omit-header --sort-output -o locale/messages.pot .
+	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-fuzzy-matching --omit-header

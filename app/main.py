@@ -21,6 +21,7 @@ from . import api, live, pages
 from .fragments import STATIC_DIR, EventRenderer
 from .hub import Hub
 from .settings import Settings, get_settings
+from .templating import gettext, pick_language
 
 DESCRIPTION = """A self-hosted, real-time group decision room.
 
@@ -53,9 +54,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine.dispose()
 
 
-async def engine_error(_: Request, exc: Exception) -> JSONResponse:
+async def engine_error(request: Request, exc: Exception) -> JSONResponse:
+    """A refusal as {"detail": message}; browser routes get it in the page's language."""
     assert isinstance(exc, EngineError)
-    return JSONResponse({"detail": exc.message}, status_code=exc.status)
+    message = exc.message
+    if not request.url.path.startswith("/api/"):
+        message = gettext(pick_language(request.cookies.get("vk_lang")), message)
+    return JSONResponse({"detail": message}, status_code=exc.status)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from session_engine.content import Content
 from session_engine.db import Db
-from session_engine.errors import EngineError
+from session_engine.errors import N_, EngineError
 from session_engine.models import Session
 from session_engine.sessions import (
     Actor,
@@ -40,10 +40,12 @@ from .fragments import base_context, stage_context
 from .links import base_url, join_link, links_for
 from .schemas import ItemCreate
 from .settings import Settings
-from .templating import pick_language, render
+from .templating import gettext, pick_language, render
 
 router = APIRouter(include_in_schema=False)
 COOKIE_MAX_AGE = 7 * 24 * 3600
+UNKNOWN_CODE = "No session with this join code. Check the code on the screen."
+NOT_ORGANISER = N_("Open the organiser link that carries the organiser token.")
 
 
 def language_of(request: Request, default: str | None = None) -> str:
@@ -52,7 +54,9 @@ def language_of(request: Request, default: str | None = None) -> str:
 
 def page(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     language = context.pop("language", None) or language_of(request)
-    body = render(template, language, **{**base_context(language, context.get("content")), **context})
+    body = render(
+        template, language, **{**base_context(language, context.get("content")), **context}
+    )
     response = HTMLResponse(body, status_code=status)
     if request.query_params.get("lang") == language:
         response.set_cookie("vk_lang", language, max_age=365 * 24 * 3600, samesite="lax")
@@ -60,10 +64,11 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    titles = {403: "Geen toegang", 404: "Niet gevonden"}
-    return page(
-        request, "error.html", status=status, title=titles.get(status, "Fout"), message=message
-    )
+    language = language_of(request)
+    titles = {403: N_("No access"), 404: N_("Not found")}
+    title = gettext(language, titles.get(status, N_("Something went wrong")))
+    message = gettext(language, message)
+    return page(request, "error.html", status=status, title=title, message=message)
 
 
 def set_secret_cookie(response: Response, settings: Settings, name: str, value: str) -> None:
@@ -94,7 +99,7 @@ def _session_by_code(db: Db, code: str) -> tuple[Session, Content] | None:
 async def join_form(request: Request, writer: WriterDep, code: str = "") -> HTMLResponse:
     found = await writer.read(_session_by_code, code) if code.strip() else None
     if found is None:
-        message = "Deze code kennen we niet. Kijk nog eens op het scherm in de zaal."
+        message = gettext(language_of(request), N_(UNKNOWN_CODE))
         return page(request, "home.html", status=404, code=code, error=message)
     session, content = found
     return page(
@@ -118,7 +123,8 @@ async def join_submit(request: Request, writer: WriterDep, settings: SettingsDep
     try:
         joined = await writer.write(join_session, code=code, profile=profile)
     except EngineError as exc:
-        return page(request, "home.html", status=exc.status, code=code, error=exc.message)
+        message = gettext(language_of(request), exc.message)
+        return page(request, "home.html", status=exc.status, code=code, error=message)
     response = RedirectResponse(f"/s/{joined.session_id}", status_code=303)
     set_secret_cookie(
         response, settings, cookie_name("participant", joined.session_id), joined.token
@@ -147,7 +153,7 @@ async def _live_page(
         return response
     if await _view_actor(request, writer, session_id, view) is None:
         return error_page(
-            request, 403, "Deze link is niet (meer) geldig. Vraag de organisator om een nieuwe."
+            request, 403, N_("This link is not valid (any more). Ask the organiser for a new one.")
         )
     snap: Snapshot = await writer.read(snapshot, session_id)
     base = base_url(request, settings)
@@ -222,7 +228,7 @@ async def organiser_page(request: Request, writer: WriterDep, settings: Settings
         set_secret_cookie(response, settings, ORGANISER_COOKIE, token)
         return response
     if not is_organiser(request, settings, None):
-        return error_page(request, 403, "Open de organisatorlink met het organisatortoken.")
+        return error_page(request, 403, NOT_ORGANISER)
     return await _organiser_view(request, writer, settings)
 
 
@@ -249,7 +255,7 @@ async def organiser_create(
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     if not is_organiser(request, settings, None):
-        return error_page(request, 403, "Open de organisatorlink met het organisatortoken.")
+        return error_page(request, 403, NOT_ORGANISER)
     check_csrf(request, request.cookies.get(ORGANISER_COOKIE) or "open", csrf)
     created = await writer.write(
         create_session,

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def N_(message: str) -> str:
+    """Mark a refusal a participant can meet for translation; the app translates on display."""
+    return message
+
+
 class EngineError(Exception):
     """Base class: a request the engine refuses, with a message for the user."""
 

@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from .db import Db
-from .errors import Conflict, Forbidden, Invalid
+from .errors import N_, Conflict, Forbidden, Invalid
 from .events import record_event
 from .models import Item
 from .sessions import Actor, get_programme, get_session, get_step, programme_content
 
-MAX_TEXT = 1000
+MAX_TEXT = 1000  # the refusal message below states it too
 MAX_CLIENT_ID = 64
 INPUT_STEP_TYPES = ("brainstorm",)
 
@@ -51,9 +51,9 @@ def item_public(item: Item) -> dict[str, Any]:
 def clean_text(text: str) -> str:
     stripped = text.strip()
     if not stripped:
-        raise Invalid("The text is empty.")
+        raise Invalid(N_("The text is empty."))
     if len(stripped) > MAX_TEXT:
-        raise Invalid(f"The text is too long: {len(stripped)} characters, at most {MAX_TEXT}.")
+        raise Invalid(N_("The text is too long: at most 1000 characters."))
     return stripped
 
 
@@ -83,7 +83,7 @@ def add_item(
     session = get_session(db, actor.session_id)
     step = get_step(db, session.id, step_id)
     if session.active_step_id != step.id:
-        raise Conflict("This step is not active: items go to the step on the screen.")
+        raise Conflict(N_("This step is not active: items go to the step on the screen."))
     if step.type not in INPUT_STEP_TYPES:
         raise Conflict(f"A {step.type} step takes no items.")
     content = programme_content(get_programme(db, session.programme_id))

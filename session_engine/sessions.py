@@ -12,7 +12,7 @@ from sqlmodel import col
 
 from .content import Content
 from .db import Db
-from .errors import Forbidden, Invalid, NotFound
+from .errors import N_, Forbidden, Invalid, NotFound
 from .events import record_event
 from .models import Participant, Programme, Session, Step
 
@@ -143,9 +143,9 @@ def join_session(db: Db, *, code: str, profile: dict[str, str]) -> Joined:
     """Add an anonymous participant to the session with this join code."""
     session = db.scalars(select(Session).where(col(Session.code) == normalise_code(code))).first()
     if session is None:
-        raise NotFound("No session with this join code. Check the code on the screen.")
+        raise NotFound(N_("No session with this join code. Check the code on the screen."))
     if not session.open_for_joining:
-        raise Forbidden("This session is closed to new participants.")
+        raise Forbidden(N_("This session is closed to new participants."))
     content = programme_content(get_programme(db, session.programme_id))
     clean = validate_profile(content, profile)
     token = new_secret()

@@ -172,8 +172,10 @@ def wait_until_up(
 ORGANISER_TOKEN = "test-organiser-token-0123456789"
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One real server per test module; each test makes its own sessions on it."""
+    tmp_path = tmp_path_factory.mktemp("server")
     server = start_server(
         {"DATABASE_URL": f"sqlite:///{tmp_path / 'server.db'}", "ORGANISER_TOKEN": ORGANISER_TOKEN},
         tmp_path / "server.log",

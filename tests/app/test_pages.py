@@ -1,0 +1,175 @@
+"""The HTML pages as a browser gets them: join flow, cookies, roles, escaping, CSRF."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+XSS = '<script>alert(1)</script>" onmouseover="x" hx-get="/evil" {{ 7*7 }}'
+
+
+def join_in_browser(client: TestClient, code: str, **profile: str) -> str:
+    """Fill in the join form; return the session page's path."""
+    form = {"code": code, **{f"profile.{k}": v for k, v in profile.items()}}
+    response = client.post("/join", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    return str(response.headers["location"])
+
+
+def test_home_and_join_pages_are_dutch_by_default(client: TestClient, api_room) -> None:
+    room = api_room()
+    home = client.get("/")
+    assert home.status_code == 200
+    assert '<html lang="nl">' in home.text
+    join = client.get("/join", params={"code": room.data["code"]})
+    assert "Primair onderwijs (PO)" in join.text
+    assert 'name="profile.sector"' in join.text
+    english = client.get("/join", params={"code": room.data["code"], "lang": "en"})
+    assert '<html lang="en">' in english.text
+    assert "Join the session" in english.text
+
+
+def test_unknown_code_gets_a_clear_message(client: TestClient) -> None:
+    response = client.get("/join", params={"code": "ZZZZZZ"})
+    assert response.status_code == 404
+    assert "Check the code" in client.get("/join", params={"code": "ZZZZZZ", "lang": "en"}).text
+    refused = client.post("/join", data={"code": "ZZZZZZ"})
+    assert refused.status_code == 404
+    assert 'role="alert"' in refused.text
+
+
+def test_joining_sets_an_httponly_cookie_and_shows_the_board(client: TestClient, api_room) -> None:
+    room = api_room()
+    room.activate(room.step_id("brainstorm"))
+    path = join_in_browser(client, room.data["code"], sector="PO", role="schoolopleider")
+    assert path == f"/s/{room.id}"
+    cookie = client.cookies.get(f"vk_p_{room.id}")
+    assert cookie
+    board = client.get(path)
+    assert board.status_code == 200
+    assert "Denken vanuit Afstemming" in board.text
+    assert 'id="item-form"' in board.text
+    assert f'ws-connect="/live/{room.id}?view=participant' in board.text
+    assert cookie not in board.text  # the token stays in the HttpOnly cookie
+
+
+def test_participant_page_without_cookie_goes_home(client: TestClient, api_room) -> None:
+    room = api_room()
+    response = client.get(f"/s/{room.id}", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/")
+
+
+def test_secret_links_move_the_key_into_a_cookie(client: TestClient, api_room) -> None:
+    room = api_room()
+    link = f"/console/{room.id}?key={room.data['facilitator_key']}"
+    response = client.get(link, follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (
+        303,
+        f"http://testserver/console/{room.id}",
+    )
+    set_cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in set_cookie and "SameSite=lax" in set_cookie
+    console = client.get(f"/console/{room.id}")
+    assert console.status_code == 200
+    assert room.data["code"] in console.text
+    assert "Scenario 2: Samenwerking" in console.text
+
+
+def test_wrong_keys_get_403(client: TestClient, api_room) -> None:
+    room = api_room()
+    client.get(f"/console/{room.id}?key=wrong")
+    assert client.get(f"/console/{room.id}").status_code == 403
+    client.get(f"/projector/{room.id}?key={room.data['facilitator_key']}")
+    assert (
+        client.get(f"/projector/{room.id}").status_code == 403
+    )  # a console key is no projector key
+
+
+def test_projector_shows_code_and_qr(client: TestClient, api_room) -> None:
+    room = api_room()
+    client.get(f"/projector/{room.id}?key={room.data['projector_key']}")
+    page = client.get(f"/projector/{room.id}")
+    assert page.status_code == 200
+    assert f'<p class="join-code" id="join-code">{room.data["code"]}</p>' in page.text
+    assert "<svg" in page.text
+    assert f"http://testserver/join?code={room.data['code']}" in page.text
+
+
+def test_typed_text_is_escaped_on_every_page(client: TestClient, api_room) -> None:
+    room = api_room()
+    author = room.join()
+    step_id = room.step_id("brainstorm")
+    room.activate(step_id)
+    room.post_item(author, client_id="x", step_id=step_id, category="nadelen", text=XSS)
+    client.get(f"/console/{room.id}?key={room.data['facilitator_key']}")
+    client.get(f"/projector/{room.id}?key={room.data['projector_key']}")
+    join_in_browser(client, room.data["code"])
+    for path in (f"/console/{room.id}", f"/projector/{room.id}", f"/s/{room.id}"):
+        text = client.get(path).text
+        assert (
+            "&lt;script&gt;alert(1)&lt;/script&gt;&#34; onmouseover=&#34;x&#34; hx-get=&#34;/evil&#34; {{ 7*7 }}"
+            in text
+        )
+        assert "<script>alert(1)" not in text
+        assert "49" not in re.findall(r'class="text">([^<]*)<', text)
+
+
+def test_browser_item_post_needs_the_csrf_header(client: TestClient, api_room) -> None:
+    room = api_room()
+    step_id = room.step_id("brainstorm")
+    room.activate(step_id)
+    path = join_in_browser(client, room.data["code"])
+    page = client.get(path).text
+    token = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', page)
+    assert token
+    item = {
+        "client_id": "b-1",
+        "step_id": step_id,
+        "category": "voordelen",
+        "text": "Vanuit de browser",
+    }
+    refused = client.post(f"/s/{room.id}/items", json=item)
+    assert refused.status_code == 403
+    assert "reload the page" in refused.json()["detail"]
+    accepted = client.post(
+        f"/s/{room.id}/items", json=item, headers={"X-CSRF-Token": token.group(1)}
+    )
+    assert accepted.status_code == 201
+    assert [e["data"]["item"]["text"] for e in room.events() if e["type"] == "item_added"] == [
+        "Vanuit de browser"
+    ]
+
+
+def test_console_activates_steps_with_csrf(client: TestClient, api_room) -> None:
+    room = api_room()
+    client.get(f"/console/{room.id}?key={room.data['facilitator_key']}")
+    page = client.get(f"/console/{room.id}").text
+    token = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', page)
+    assert token
+    step_id = room.step_id("info")
+    url = f"/console/{room.id}/steps/{step_id}/activate"
+    assert client.post(url).status_code == 403
+    assert client.post(url, headers={"X-CSRF-Token": token.group(1)}).status_code == 204
+    assert room.events()[-1]["data"]["step_id"] == step_id
+
+
+def test_organiser_page_creates_sessions(client: TestClient) -> None:
+    assert client.get("/organiser").status_code == 403
+    client.get("/organiser?token=test-organiser-token-0123456789")
+    page = client.get("/organiser")
+    assert page.status_code == 200
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)
+    assert csrf
+    created = client.post(
+        "/organiser/sessions",
+        data={
+            "title": "Utrecht",
+            "location": "Utrecht",
+            "date": "2016-06-21",
+            "csrf": csrf.group(1),
+        },
+    )
+    assert created.status_code == 200
+    assert "/console/" in created.text and "?key=" in created.text
+    assert "Utrecht" in client.get("/organiser").text

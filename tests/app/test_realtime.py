@@ -1,0 +1,186 @@
+"""Against a real `versnellingskamer serve` process, on real WebSockets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import ClientConnection, connect
+
+from tests.conftest import ORGANISER_TOKEN, Server
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+class Live:
+    """A session on the real server, driven over HTTP like a client would."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.http = httpx.Client(base_url=server.url, timeout=10)
+        created = self.http.post(
+            "/api/sessions", json={"title": "Eindhoven"}, headers=auth(ORGANISER_TOKEN)
+        )
+        assert created.status_code == 201
+        self.session = created.json()
+        self.id = self.session["id"]
+        self.facilitator_key = self.session["facilitator_key"]
+        steps = self.http.get(
+            f"/api/sessions/{self.id}", headers=auth(self.facilitator_key)
+        ).json()["steps"]
+        self.brainstorm = next(s["id"] for s in steps if s["type"] == "brainstorm")
+
+    def join(self, **profile: str) -> str:
+        response = self.http.post(
+            "/api/join", json={"code": self.session["code"], "profile": profile}
+        )
+        return str(response.json()["token"])
+
+    def socket(self, token: str, after: int = 0, **kwargs: Any) -> ClientConnection:
+        url = f"{self.server.ws_url}/api/sessions/{self.id}/ws?token={token}&after={after}"
+        return connect(url, open_timeout=10, **kwargs)
+
+    def activate(self, step_id: int) -> None:
+        url = f"/api/sessions/{self.id}/steps/{step_id}/activate"
+        assert self.http.post(url, headers=auth(self.facilitator_key)).status_code == 200
+
+    def add(
+        self, token: str, client_id: str, text: str, category: str = "voordelen"
+    ) -> dict[str, Any]:
+        response = self.http.post(
+            f"/api/sessions/{self.id}/items",
+            json={
+                "client_id": client_id,
+                "step_id": self.brainstorm,
+                "category": category,
+                "text": text,
+            },
+            headers=auth(token),
+        )
+        assert response.status_code in (200, 201), response.text
+        return dict(response.json())
+
+
+def receive(ws: ClientConnection, count: int) -> list[dict[str, Any]]:
+    return [json.loads(ws.recv(timeout=10)) for _ in range(count)]
+
+
+def receive_until(ws: ClientConnection, type_: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    while not events or events[-1]["type"] != type_:
+        events.append(json.loads(ws.recv(timeout=10)))
+    return events
+
+
+@pytest.fixture
+def live(server: Server) -> Iterator[Live]:
+    live = Live(server)
+    yield live
+    live.http.close()
+
+
+def test_a_pushed_step_and_an_item_reach_everyone_in_order(live: Live) -> None:
+    alice, bob = live.join(sector="PO"), live.join(sector="VO")
+    with (
+        live.socket(live.facilitator_key) as console,
+        live.socket(alice) as a,
+        live.socket(bob) as b,
+    ):
+        backlog = [receive_until(ws, "participant_joined") for ws in (console, a)]
+        receive_until(b, "participant_joined")
+        receive_until(b, "participant_joined") if len(backlog[1]) < 3 else None
+        live.activate(live.brainstorm)
+        added = live.add(alice, "a-1", "Iedere partner heeft een herkenbare rol")
+        for ws in (console, a, b):
+            step, item = receive_until(ws, "step_activated")[-1], json.loads(ws.recv(timeout=10))
+            assert step["data"]["step_id"] == live.brainstorm
+            assert item == {
+                "seq": step["seq"] + 1,
+                "type": "item_added",
+                "data": {"item": added["item"], "column_count": 1},
+            }
+            assert item["seq"] == added["seq"]
+
+
+def test_resume_after_a_drop_gets_exactly_the_missed_events(live: Live) -> None:
+    alice, bob = live.join(), live.join()
+    live.activate(live.brainstorm)
+    with live.socket(bob) as ws:
+        last = receive_until(ws, "step_activated")[-1]["seq"]
+    texts = ["Eén", "Twee", "Drie"]
+    sent = [live.add(alice, f"gap-{n}", text) for n, text in enumerate(texts)]
+    with live.socket(bob, after=last) as ws:
+        missed = receive(ws, 3)
+        live.add(alice, "after", "Vier")
+        fourth = json.loads(ws.recv(timeout=10))
+    assert [e["seq"] for e in missed] == [last + 1, last + 2, last + 3]
+    assert [e["data"]["item"]["text"] for e in missed] == texts
+    assert [e["seq"] for e in missed] == [s["seq"] for s in sent]
+    assert (fourth["seq"], fourth["data"]["item"]["text"]) == (last + 4, "Vier")
+
+
+def test_a_malformed_message_gets_an_error_without_seq(live: Live) -> None:
+    token = live.join()
+    with live.socket(token, after=10_000) as ws:
+        ws.send("{not json")
+        assert json.loads(ws.recv(timeout=10)) == {
+            "type": "error",
+            "message": "malformed message: expected JSON",
+        }
+        ws.send(json.dumps({"type": "ping"}))
+        assert json.loads(ws.recv(timeout=10)) == {"type": "pong"}
+
+
+@pytest.mark.parametrize("token", ["", "not-a-token"])
+def test_a_socket_without_a_valid_token_is_refused(live: Live, token: str) -> None:
+    with pytest.raises(InvalidStatus) as refused:
+        live.socket(token).close()
+    assert refused.value.response.status_code == 403
+
+
+def test_a_participant_of_another_session_is_refused(live: Live) -> None:
+    other = Live(live.server)
+    with pytest.raises(InvalidStatus):
+        live.socket(other.join()).close()
+    other.http.close()
+
+
+def test_a_foreign_origin_is_refused_and_the_own_origin_served(live: Live) -> None:
+    token = live.join()
+    with pytest.raises(InvalidStatus):
+        live.socket(token, origin="http://evil.example").close()
+    with live.socket(token, origin=live.server.url) as ws:
+        assert json.loads(ws.recv(timeout=10))["seq"] == 1
+
+
+def test_the_browser_socket_sends_html_fragments(live: Live) -> None:
+    """The participant page's socket: the stage now, then the new item as an htmx OOB swap."""
+    alice = live.join()
+    live.activate(live.brainstorm)
+    url = f"{live.server.ws_url}/live/{live.id}?view=participant"
+    headers = {"Cookie": f"vk_p_{live.id}={alice}"}
+    with connect(url, additional_headers=headers, origin=live.server.url, open_timeout=10) as ws:
+        stage = ws.recv(timeout=10)
+        assert stage.startswith('<section id="stage"')
+        assert 'id="item-form"' in stage
+        live.add(alice, "x", "<script>alert(1)</script> & meer")
+        fragment = ws.recv(timeout=10)
+    assert f'id="items-{live.brainstorm}-voordelen" hx-swap-oob="beforeend"' in fragment
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; meer" in fragment
+    assert "<script>" not in fragment
+    assert f'id="count-{live.brainstorm}-voordelen" hx-swap-oob="true"' in fragment
+
+
+def test_the_browser_socket_needs_the_right_cookie(live: Live) -> None:
+    alice = live.join()
+    url = f"{live.server.ws_url}/live/{live.id}?view=console"
+    with pytest.raises(InvalidStatus):
+        connect(
+            url, additional_headers={"Cookie": f"vk_f_{live.id}={alice}"}, open_timeout=10
+        ).close()
