@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from starlette.websockets import WebSocket, WebSocketState
 
 from session_engine.events import PublishedEvent, events_after
-from session_engine.fanout import Subscription, session_channel
+from session_engine.fanout import RESYNC, Subscription, session_channel
 from session_engine.sessions import get_session
 from session_engine.writer import Writer
 
@@ -109,18 +109,23 @@ class SessionHub:
         while True:
             message = await self._subscription.get()
             try:
-                await self._receive(json.loads(message))
+                await self._receive(message)
             except Exception:
                 log.exception("delivering an event of session %s failed", self.session_id)
 
-    async def _receive(self, message: dict[str, object]) -> None:
-        seq = int(message["seq"])  # type: ignore[call-overload]
-        if seq <= self.last_seq:
-            return  # already delivered (a late publish, or a duplicate from the backend)
-        # The database is the truth: fill any gap (out-of-order publish, missed message).
-        events = await self.writer.read(
-            events_after, self.session_id, self.last_seq, seq - self.last_seq
-        )
+    async def _receive(self, message: str) -> None:
+        if message == RESYNC:  # the backend may have lost messages: catch up from the database
+            await self._catch_up(None)
+            return
+        seq = int(json.loads(message)["seq"])
+        if seq > self.last_seq:  # else already delivered (late publish, duplicate)
+            await self._catch_up(seq)
+
+    async def _catch_up(self, upto: int | None) -> None:
+        """Deliver every committed event after last_seq (up to `upto`), from the database:
+        it fills gaps left by out-of-order publishing or missed messages."""
+        limit = upto - self.last_seq if upto is not None else 1000
+        events = await self.writer.read(events_after, self.session_id, self.last_seq, limit)
         for event in events:
             await self.deliver(event)
 

@@ -4,6 +4,7 @@ get their seqs in that transaction, and they are published only after it has com
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Concatenate, ParamSpec, TypeVar
@@ -14,6 +15,7 @@ from .db import Db, make_session_factory
 from .events import PublishedEvent, take_pending
 from .fanout import Fanout, session_channel
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -75,8 +77,13 @@ class Writer:
         )
 
     async def publish(self, events: list[PublishedEvent]) -> None:
+        """Tell every process; if the fan-out is down the events are still committed, and
+        hubs catch up from the database when it is back (RESYNC) or at the next event."""
         for event in events:
-            await self.fanout.publish(session_channel(event.session_id), event.wire)
+            try:
+                await self.fanout.publish(session_channel(event.session_id), event.wire)
+            except Exception:
+                log.exception("publishing event %s of %s failed", event.seq, event.session_id)
 
     def close(self) -> None:
         self._writes.shutdown(wait=True)

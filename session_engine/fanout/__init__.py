@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 from typing import Protocol
 
+# Put in a subscription's queue when messages may have been missed: re-read the database.
+RESYNC = ""
+
 
 class Subscription:
     """Messages of one channel, in the order the backend received them."""

@@ -1,0 +1,93 @@
+"""Redis pub/sub fan-out for several server processes. Pub/sub is a hint, not a log: after a
+lost connection every subscription gets a RESYNC marker, and the hub re-reads the database."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from typing import Any
+
+from . import RESYNC, Subscription
+
+log = logging.getLogger(__name__)
+
+
+class RedisFanout:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._subscriptions: dict[str, set[Subscription]] = {}
+        self._client: Any = None
+        self._pubsub: Any = None
+        self._listener: asyncio.Task[None] | None = None
+        self._healthy = False
+
+    async def connect(self) -> None:
+        import redis.asyncio as aioredis
+
+        self._client = aioredis.from_url(self.url, decode_responses=True)
+        self._listener = asyncio.create_task(self._listen_forever(), name="redis-fanout")
+
+    async def disconnect(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+        if self._pubsub is not None:
+            with contextlib.suppress(Exception):
+                await self._pubsub.aclose()
+        if self._client is not None:
+            await self._client.aclose()
+        self._subscriptions.clear()
+
+    async def publish(self, channel: str, message: str) -> None:
+        await self._client.publish(channel, message)
+
+    async def subscribe(self, channel: str) -> Subscription:
+        subscription = Subscription(channel)
+        first = channel not in self._subscriptions
+        self._subscriptions.setdefault(channel, set()).add(subscription)
+        if first and self._pubsub is not None:
+            with contextlib.suppress(Exception):  # a broken link is repaired by the listener
+                await self._pubsub.subscribe(channel)
+        return subscription
+
+    async def unsubscribe(self, subscription: Subscription) -> None:
+        subscribers = self._subscriptions.get(subscription.channel, set())
+        subscribers.discard(subscription)
+        if not subscribers:
+            self._subscriptions.pop(subscription.channel, None)
+            if self._pubsub is not None:
+                with contextlib.suppress(Exception):
+                    await self._pubsub.unsubscribe(subscription.channel)
+
+    async def _listen_forever(self) -> None:
+        attempt = 0
+        while True:
+            try:
+                await self._listen()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a dropped link, a Redis restart
+                log.warning("redis fan-out lost its connection (%s); reconnecting", exc)
+            attempt = 1 if self._healthy else attempt + 1
+            self._healthy = False
+            await asyncio.sleep(min(5.0, 0.1 * 2**attempt) * random.uniform(0.5, 1.0))
+
+    async def _listen(self) -> None:
+        self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+        # A subscription is needed before reading; this one is ours and never carries events.
+        await self._pubsub.subscribe("vk:control", *self._subscriptions)
+        self._healthy = True
+        self._resync_all()  # whatever was published while we were away is in the database
+        while True:
+            message = await self._pubsub.get_message(timeout=1.0)
+            if message is not None and message["type"] == "message":
+                for subscription in self._subscriptions.get(message["channel"], ()):
+                    subscription.queue.put_nowait(message["data"])
+
+    def _resync_all(self) -> None:
+        for subscribers in self._subscriptions.values():
+            for subscription in subscribers:
+                subscription.queue.put_nowait(RESYNC)
