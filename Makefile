@@ -14,6 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+
 install: $(STAMP)
 
 run: $(STAMP)  ## the server on SQLite with the default programme; prints the links
@@ -24,7 +30,7 @@ check: $(STAMP)  ## lint, format check, types
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app session_engine
 
-test: check  ## the whole suite
+test: check $(CHROMIUM)  ## the whole suite, browser tests included
 	$(BIN)/pytest
 
 format: $(STAMP)

@@ -1,0 +1,94 @@
+"""Real-browser tests: Playwright driving Debian's Chromium (no browser download)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import ORGANISER_TOKEN, Server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1366, "height": 850}}
+PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@dataclass
+class BrowserRoom:
+    """A session made through the API, opened in real browser contexts."""
+
+    server: Server
+    browser: Browser
+    data: dict[str, Any]
+
+    def open(self, path: str, **context: Any) -> Page:
+        page = self.browser.new_context(base_url=self.server.url, **context).new_page()
+        page.goto(path)
+        return page
+
+    def console(self) -> Page:
+        page = self.open(f"/console/{self.data['id']}?key={self.data['facilitator_key']}", **LAPTOP)
+        wait_connected(page)
+        return page
+
+    def projector(self) -> Page:
+        page = self.open(f"/projector/{self.data['id']}?key={self.data['projector_key']}", **PROJECTOR)
+        page.wait_for_selector("#join-code")
+        return page
+
+    def participant(self, sector: str = "", **context: Any) -> Page:
+        page = self.open(f"/join?code={self.data['code']}", **(context or LAPTOP))
+        if sector:
+            page.select_option("#profile-sector", sector)
+        page.get_by_role("button", name=re.compile("Deelnemen")).click()
+        page.wait_for_url(re.compile(r"/s/"))
+        wait_connected(page)
+        return page
+
+
+def wait_connected(page: Page) -> None:
+    page.wait_for_selector("#connection:not(.offline):text-matches('Verbonden|Connected')")
+
+
+@pytest.fixture
+def browser_room(server: Server, browser: Browser) -> BrowserRoom:
+    response = httpx.post(
+        f"{server.url}/api/sessions",
+        json={"title": "Zwolle", "location": "Zwolle", "date": "7 juni 2016"},
+        headers={"Authorization": f"Bearer {ORGANISER_TOKEN}"},
+    )
+    assert response.status_code == 201
+    return BrowserRoom(server, browser, response.json())
