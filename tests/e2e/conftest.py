@@ -31,8 +31,9 @@ LAPTOP = {"viewport": {"width": 1366, "height": 850}}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Module-scoped: Playwright's sync API holds an event loop on this thread while open."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
     with sync_playwright() as playwright:
@@ -65,7 +66,9 @@ class BrowserRoom:
         return page
 
     def projector(self) -> Page:
-        page = self.open(f"/projector/{self.data['id']}?key={self.data['projector_key']}", **PROJECTOR)
+        page = self.open(
+            f"/projector/{self.data['id']}?key={self.data['projector_key']}", **PROJECTOR
+        )
         page.wait_for_selector("#join-code")
         return page
 

@@ -4,7 +4,7 @@ the projector all see every item without a reload; nothing is lost while offline
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import PHONE, BrowserRoom, screenshot
 
@@ -19,8 +19,13 @@ def add_item(page: Page, text: str, category: str = "voordelen", theme: str | No
     page.get_by_role("button", name="Toevoegen").click()
 
 
-def column(page: Page, category: str) -> str:
-    return f"[id^=items-][id$=-{category}]"
+def items(page: Page, category: str) -> Locator:
+    """The items of a column of the board on the page."""
+    return page.locator(f"[id^=items-][id$=-{category}] .item")
+
+
+def show_step(console: Page, title: str) -> None:
+    console.locator(".agenda-step", has_text=title).get_by_role("button").click()
 
 
 def test_three_participants_console_and_projector_share_one_live_board(
@@ -34,20 +39,18 @@ def test_three_participants_console_and_projector_share_one_live_board(
         browser_room.participant("PO", **PHONE),
     ]
     expect(console.locator("#participant-count")).to_have_text("3")
-    console.locator(".agenda-step", has_text="Scenario 1: Afstemming").get_by_role("button").click()
+    show_step(console, "Scenario 1: Afstemming")
     for page in (*people, projector):
         expect(page.locator("#stage h2")).to_have_text("Denken vanuit Afstemming")
     add_item(people[0], "Goed te organiseren, elke school kan instappen")
     add_item(people[1], "Voelt als een stap terug", category="nadelen")
     add_item(people[2], "Nascholing verplicht stellen", category="voorwaarden", theme="hr_beleid")
     for page in (*people, console, projector):
-        expect(page.locator(column(page, "voordelen") + " .item")).to_have_text(
+        expect(items(page, "voordelen")).to_have_text(
             ["Goed te organiseren, elke school kan instappen"]
         )
-        expect(page.locator(column(page, "nadelen") + " .item")).to_have_text(["Voelt als een stap terug"])
-        expect(page.locator(column(page, "voorwaarden") + " .item")).to_have_text(
-            ["HR beleid Nascholing verplicht stellen"]
-        )
+        expect(items(page, "nadelen")).to_have_text(["Voelt als een stap terug"])
+        expect(items(page, "voorwaarden")).to_have_text(["HR beleid Nascholing verplicht stellen"])
         expect(page.locator("[id^=count-][id$=-voorwaarden]")).to_have_text("1")
     screenshot(people[0], "participant-desktop")
     screenshot(people[2], "participant-phone")
@@ -57,7 +60,9 @@ def test_three_participants_console_and_projector_share_one_live_board(
 
 def test_an_item_sent_while_offline_arrives_once(browser_room: BrowserRoom) -> None:
     console = browser_room.console()
-    console.locator(".agenda-step", has_text="Scenario 2: Samenwerking").get_by_role("button").click()
+    console.locator(".agenda-step", has_text="Scenario 2: Samenwerking").get_by_role(
+        "button"
+    ).click()
     offline, online = browser_room.participant("VO", **PHONE), browser_room.participant("PO")
     expect(offline.locator("#item-form")).to_be_visible()
     offline.context.set_offline(True)
@@ -68,7 +73,7 @@ def test_an_item_sent_while_offline_arrives_once(browser_room: BrowserRoom) -> N
     offline.context.set_offline(False)
     expected = ["Gedeelde verantwoordelijkheid", "Geen wij-zij denken meer, maar wij-samen"]
     for page in (console, online, offline):
-        expect(page.locator(column(page, "voordelen") + " .item")).to_have_text(expected)
+        expect(items(page, "voordelen")).to_have_text(expected)
     expect(offline.locator("#outbox-status")).to_have_text("Toegevoegd.")
     offline.reload()
-    expect(offline.locator(column(offline, "voordelen") + " .item")).to_have_text(expected)
+    expect(items(offline, "voordelen")).to_have_text(expected)
