@@ -125,7 +125,7 @@ class ScenariosFile(_Strict):
         _require_unique([t.key for t in self.themes], "themes")
         _require_unique([s.key for s in self.scenarios], "scenarios")
         if any(c.themed for c in self.categories) and not self.themes:
-            raise ValueError("a category is themed but no themes are defined")
+            raise ValueError("themes: a category is themed but no themes are defined")
         known = {s.key for s in self.scenarios}
         for index, step in enumerate(self.agenda):
             if step.scenario is not None and step.scenario not in known:
@@ -157,9 +157,9 @@ class Content(_Strict):
 
 def _require_unique(keys: list[str], what: str) -> None:
     seen: set[str] = set()
-    for key in keys:
+    for index, key in enumerate(keys):
         if key in seen:
-            raise ValueError(f"{what}: duplicate key {key!r}")
+            raise ValueError(f"{what}.{index}.key: duplicate key {key!r}")
         seen.add(key)
 
 
@@ -177,8 +177,10 @@ def _read_yaml(path: Path) -> Any:
 def _describe(path: Path, exc: ValidationError) -> ContentError:
     lines = []
     for error in exc.errors():
-        entry = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        lines.append(f"{path}: entry {entry}: {error['msg']}")
+        entry = ".".join(str(part) for part in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        # Cross-entry checks name their entry at the start of the message.
+        lines.append(f"{path}: entry {entry}: {message}" if entry else f"{path}: entry {message}")
     return ContentError("\n".join(lines))
 
 

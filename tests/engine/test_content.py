@@ -60,13 +60,13 @@ def _write_broken(tmp_path: Path, change: object) -> Path:
         (lambda d: d["categories"][0].update(key="voor delen"), "categories.0.key", "pattern"),
         (
             lambda d: d["themes"].append({"key": "visie", "label": "Nog eens"}),
-            "themes",
+            "entry themes.6.key",
             "duplicate key 'visie'",
         ),
         (
             lambda d: d["agenda"].append({"type": "brainstorm", "scenario": "onbekend"}),
-            "agenda.5",
-            "unknown scenario",
+            "entry agenda.5: unknown scenario",
+            "'onbekend'",
         ),
         (lambda d: d["programme"].update(colour="blue"), "programme.colour", "Extra inputs"),
     ],

@@ -1,0 +1,50 @@
+"""The command line: start-up refusals name what is wrong; create-session prints links."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, SCENARIOS
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_serve_refuses_a_bad_content_file(tmp_path: Path) -> None:
+    broken = tmp_path / "scenarios.yaml"
+    broken.write_text(SCENARIOS.read_text().replace("key: leerloopbaan", "key: afstemming", 1))
+    result = run_cli(
+        "serve",
+        "--port",
+        "1",
+        env={"SCENARIOS_FILE": str(broken), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"},
+    )
+    assert result.returncode == 2
+    assert f"{broken}: entry scenarios.2.key: duplicate key 'afstemming'" in result.stderr
+
+
+def test_serve_refuses_to_listen_beyond_localhost_without_organiser_token(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "ORGANISER_TOKEN": ""}
+    result = run_cli("serve", "--host", "0.0.0.0", "--port", "1", env=env)
+    assert result.returncode == 2
+    assert "refusing to listen on 0.0.0.0 without ORGANISER_TOKEN" in result.stderr
+
+
+def test_check_content_and_create_session(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    assert "are valid" in run_cli("check-content", env=env).stdout
+    result = run_cli("create-session", "--title", "Zwolle", "--location", "Zwolle", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Facilitator:  http://127.0.0.1:8000/console/" in result.stdout
+    assert "Participants: http://127.0.0.1:8000/join?code=" in result.stdout
