@@ -6,12 +6,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from session_engine.events import events_after
-from session_engine.items import AddedItem, add_item
+from session_engine.items import AddedItem, add_item, item_public
 from session_engine.models import Step
 from session_engine.sessions import (
     Actor,
     CreatedSession,
-    activate_step,
     create_session,
     join_session,
 )
@@ -20,11 +19,11 @@ from session_engine.views import Snapshot, snapshot
 from .auth import ActorDep, OrganiserDep, SettingsDep, WriterDep
 from .links import session_links
 from .schemas import (
-    ActivateResponse,
     EventPublic,
     EventsPage,
     ItemAdded,
     ItemCreate,
+    ItemPublic,
     JoinRequest,
     JoinResponse,
     SessionCreate,
@@ -83,6 +82,7 @@ async def create_session_route(
         title=body.title,
         location=body.location,
         date=body.date,
+        template_id=body.template_id,
     )
     return SessionCreated(
         id=created.session.id,
@@ -103,19 +103,12 @@ async def get_session_route(session_id: str, actor: ActorDep, writer: WriterDep)
 async def join_route(body: JoinRequest, writer: WriterDep) -> JoinResponse:
     """Join with the code from the room; no name, no account. Keep the token."""
     profile = {key: value or "" for key, value in body.profile.items()}
-    joined = await writer.write(join_session, code=body.code, profile=profile)
+    joined = await writer.write(
+        join_session, code=body.code, profile=profile, table_id=body.table_id
+    )
     return JoinResponse(
         session_id=joined.session_id, participant_id=joined.participant_id, token=joined.token
     )
-
-
-@router.post("/sessions/{session_id}/steps/{step_id}/activate", response_model=ActivateResponse)
-async def activate_route(
-    session_id: str, step_id: int, actor: ActorDep, writer: WriterDep
-) -> ActivateResponse:
-    """Show this step on every screen (facilitator)."""
-    step = await writer.write(activate_step, actor=actor, step_id=step_id)
-    return ActivateResponse(step=step_public(step))
 
 
 async def submit_item(writer: WriterDep, actor: Actor, body: ItemCreate) -> JSONResponse:
@@ -129,17 +122,7 @@ async def submit_item(writer: WriterDep, actor: Actor, body: ItemCreate) -> JSON
         theme=body.theme,
         text=body.text,
     )
-    item = added.item
-    payload = ItemAdded(
-        item={
-            "id": item.id,
-            "step_id": item.step_id,
-            "category": item.category,
-            "theme": item.theme,
-            "text": item.text,
-        },
-        seq=added.seq,
-    )
+    payload = ItemAdded(item=ItemPublic(**item_public(added.item)), seq=added.seq)
     return JSONResponse(payload.model_dump(), status_code=201 if added.created else 200)
 
 

@@ -56,16 +56,29 @@ def require_organiser(request: Request, settings: SettingsDep) -> None:
 OrganiserDep = Annotated[None, Depends(require_organiser)]
 
 
-async def actor_from_bearer(request: Request, writer: WriterDep) -> Actor:
-    """The caller's role in the session of the path, from its bearer secret."""
-    token = bearer_token(request)
-    if token is None:
-        raise HTTPException(401, "Send your token or key as Authorization: Bearer <token>.")
+VIEW_HEADER = "x-vk-view"
+
+
+async def actor_from_request(request: Request, writer: WriterDep) -> Actor:
+    """The caller's role in the session of the path: from a bearer secret (API clients), or
+    from the cookie of the page's view plus its CSRF header (the app's own pages)."""
     session_id = request.path_params["session_id"]
-    return await writer.read(authenticate, session_id=session_id, token=token)
+    token = bearer_token(request)
+    if token is not None:
+        actor: Actor = await writer.read(authenticate, session_id=session_id, token=token)
+        return actor
+    view = request.headers.get(VIEW_HEADER, "")
+    credential = request.cookies.get(cookie_name(view, session_id)) if view in VIEW_ROLES else None
+    if credential is None:
+        raise HTTPException(401, "Send your token or key as Authorization: Bearer <token>.")
+    actor = await writer.read(authenticate, session_id=session_id, token=credential)
+    if actor.role != VIEW_ROLES[view]:
+        raise HTTPException(403, "This page's key does not allow this.")
+    check_csrf(request, credential)
+    return actor
 
 
-ActorDep = Annotated[Actor, Depends(actor_from_bearer)]
+ActorDep = Annotated[Actor, Depends(actor_from_request)]
 
 
 def csrf_token(credential: str) -> str:

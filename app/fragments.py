@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from session_engine.content import Content
-from session_engine.events import PublishedEvent
-from session_engine.views import Snapshot, snapshot
+from session_engine.events import PublishedEvent, to_wire
+from session_engine.models import utcnow
+from session_engine.views import Snapshot, Viewer, item_view, snapshot
 from session_engine.writer import Writer
 
-from .hub import Audience
+from .hub import Audience, Connection
 from .settings import ROOT
 from .templating import gettext, render
 
@@ -31,6 +32,7 @@ def vendor_files() -> dict[str, str]:
     return {
         "htmx": _single(vendor, "htmx-2*.min.js"),
         "htmx_ws": _single(vendor, "htmx-ext-ws-*.js"),
+        "htmx_json": _single(vendor, "htmx-ext-json-enc-*.js"),
     }
 
 
@@ -70,45 +72,150 @@ def base_context(language: str, content: Content | None = None) -> dict[str, Any
 
 
 def stage_context(snap: Snapshot, language: str) -> dict[str, Any]:
-    return {**base_context(language, snap.content), "snap": snap}
+    return {
+        **base_context(language, snap.content),
+        "snap": snap,
+        "view": snap.viewer.view,
+        "mine": snap.mine,
+        "session_id": snap.session.id,
+        "now_iso": utcnow().isoformat(),
+    }
 
 
-def render_stage(snap: Snapshot, view: str, language: str) -> str:
-    return render(STAGES[view], language, **stage_context(snap, language))
+def render_stage(snap: Snapshot, language: str) -> str:
+    return render(STAGES[snap.viewer.view], language, **stage_context(snap, language))
+
+
+def viewer_of(connection: Connection) -> Viewer:
+    return Viewer(connection.view, connection.participant_id, connection.table_id)
+
+
+def json_for(event: PublishedEvent, connection: Connection) -> str:
+    """The event as a JSON client gets it: participants get no text of hidden (blind) items."""
+    if connection.role == "participant" and event.data.get("hidden"):
+        item = {k: v for k, v in event.data["item"].items() if k != "text"}
+        return to_wire(event.seq, event.type, {**event.data, "item": item})
+    return event.wire
+
+
+# Events after which every screen redraws its stage: facilitator actions, rare by nature.
+STAGE_EVENTS = frozenset(
+    {
+        "step_activated",
+        "step_added",
+        "step_updated",
+        "step_removed",
+        "agenda_reordered",
+        "input_locked",
+        "input_unlocked",
+        "visibility_changed",
+        "timer_changed",
+        "items_merged",
+        "item_split",
+        "item_moved",
+        "item_deleted",
+        "item_restored",
+        "item_spotlighted",
+        "tables_added",
+    }
+)
 
 
 class EventRenderer:
-    """Turns a committed event into the HTML fragment each audience needs."""
+    """Turns a committed event into the text each connection needs, rendering once per
+    audience (view, language, table); only blind-mode stages are drawn per participant."""
 
     def __init__(self, writer: Writer) -> None:
         self.writer = writer
         self._contents: dict[str, Content] = {}
 
     async def __call__(
-        self, session_id: str, event: PublishedEvent, audiences: set[Audience]
-    ) -> dict[Audience, str]:
-        if event.type == "step_activated":
-            snap = await self.writer.read(snapshot, session_id)
-            self._contents[session_id] = snap.content
-            return {(v, lang): render_stage(snap, v, lang) for v, lang in audiences}
-        if event.type == "item_added":
-            return await self._per_language(session_id, audiences, "_item_added.html", event.data)
-        if event.type == "participant_joined":
-            watchers = {a for a in audiences if a[0] != "participant"}
-            return await self._per_language(session_id, watchers, "_headcount.html", event.data)
-        return {}
+        self, session_id: str, event: PublishedEvent, connections: list[Connection]
+    ) -> dict[Connection, str]:
+        out = {c: json_for(event, c) for c in connections if c.view == "json"}
+        pages = [c for c in connections if c.view != "json"]
+        if not pages:
+            return out
+        if event.type in STAGE_EVENTS:
+            out.update(await self._stages(session_id, pages))
+        elif event.type in (
+            "item_added",
+            "item_edited",
+            "item_starred",
+            "metoo_changed",
+            "comment_added",
+        ):
+            out.update(await self._item_fragments(session_id, event, pages))
+        elif event.type in ("participant_joined", "table_sizes"):
+            watchers = [c for c in pages if c.view != "participant"]
+            out.update(
+                await self._same_for_all(session_id, watchers, "_headcount.html", event.data)
+            )
+        return out
 
-    async def _per_language(
-        self, session_id: str, audiences: set[Audience], template: str, data: dict[str, Any]
-    ) -> dict[Audience, str]:
-        """Fragments that look the same in every view: rendered once per language."""
+    async def _stages(self, session_id: str, pages: list[Connection]) -> dict[Connection, str]:
+        """Each audience's stage, read and rendered once; in blind mode a participant's stage
+        holds their own items, so it is drawn for them alone."""
+        out: dict[Connection, str] = {}
+        shared: dict[Audience, str] = {}
+        personal: set[Audience] = set()
+        for connection in pages:
+            audience = connection.audience
+            if audience in shared:
+                out[connection] = shared[audience]
+                continue
+            snap = await self.writer.read(snapshot, session_id, viewer_of(connection))
+            self._contents[session_id] = snap.content
+            out[connection] = render_stage(snap, connection.language)
+            blind = connection.view == "participant" and snap.step is not None and snap.step.blind
+            if blind:
+                personal.add(audience)
+            elif audience not in personal:
+                shared[audience] = out[connection]
+        return out
+
+    async def _item_fragments(
+        self, session_id: str, event: PublishedEvent, pages: list[Connection]
+    ) -> dict[Connection, str]:
+        data = dict(event.data)
+        if event.type in ("item_edited", "item_starred"):
+            item_id = data["item"]["id"] if "item" in data else data["item_id"]
+            data["item"] = await self.writer.read(item_view, session_id, item_id)
+            if data["item"] is None:
+                return {}
+        if event.type == "item_added":
+            data["item"] = {
+                **data["item"],
+                "starred": False,
+                "members": [],
+                "mentions": 1,
+                "metoo": 0,
+                "comments": [],
+            }
+        hidden = bool(data.get("hidden"))
+        template = f"_{event.type}.html"
+        return await self._same_for_all(session_id, pages, template, {**data, "hidden": hidden})
+
+    async def _same_for_all(
+        self, session_id: str, pages: list[Connection], template: str, data: dict[str, Any]
+    ) -> dict[Connection, str]:
+        """Fragments that depend only on view and language: rendered once per pair."""
         content = await self._content(session_id)
-        by_language: dict[str, str] = {}
-        for _, language in audiences:
-            if language not in by_language:
-                context = base_context(language, content)
-                by_language[language] = render(template, language, **context, **data)
-        return {audience: by_language[audience[1]] for audience in audiences}
+        cache: dict[tuple[str, str], str] = {}
+        out: dict[Connection, str] = {}
+        for connection in pages:
+            key = (connection.view, connection.language)
+            if key not in cache:
+                context = {
+                    **base_context(connection.language, content),
+                    "view": key[0],
+                    "mine": set(),
+                    "session_id": session_id,
+                    **data,
+                }
+                cache[key] = render(template, connection.language, **context)
+            out[connection] = cache[key]
+        return out
 
     async def _content(self, session_id: str) -> Content:
         """The programme content of a session, read once: it does not change mid-session."""

@@ -9,6 +9,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketState
 
@@ -23,17 +24,20 @@ log = logging.getLogger(__name__)
 CLOSE_TOO_SLOW = 1013  # "try again later": browsers (htmx) and JSON clients reconnect
 CLOSE_GOING_AWAY = 1012  # "service restart"
 
-Audience = tuple[str, str]  # (view, language); view "json" gets the raw event
-Renderer = Callable[[str, PublishedEvent, set[Audience]], Awaitable[dict[Audience, str]]]
+Audience = tuple[str, str, int | None]  # (view, language, table); "json" gets raw events
 
 
 @dataclass(eq=False)
 class Connection:
-    """One socket: a bounded queue of (seq, text) and a task that sends them in order."""
+    """One socket: who is on it, a bounded queue of (seq, text), a task sending them in order."""
 
     websocket: WebSocket
-    audience: Audience
+    view: str  # json | participant | console | projector
+    language: str
     queue_size: int
+    role: str = "participant"  # the credential's role: participant | facilitator | projector
+    participant_id: int | None = None
+    table_id: int | None = None
     sent_seq: int = 0
     queue: asyncio.Queue[tuple[int | None, str]] = field(init=False)
     overflowed: bool = False
@@ -41,6 +45,11 @@ class Connection:
 
     def __post_init__(self) -> None:
         self.queue = asyncio.Queue(self.queue_size)
+
+    @property
+    def audience(self) -> Audience:
+        """Connections with the same audience get the same text (rendered once for all)."""
+        return (self.view, self.language, self.table_id)
 
     def offer(self, seq: int | None, text: str) -> None:
         """Queue an event (seq) or a reply (None); a client too slow to keep up is dropped,
@@ -75,6 +84,9 @@ class Connection:
         if self.websocket.client_state == WebSocketState.CONNECTED:
             with contextlib.suppress(Exception):
                 await self.websocket.close(code, reason)
+
+
+Renderer = Callable[[str, PublishedEvent, list[Connection]], Awaitable[dict[Connection, str]]]
 
 
 class SessionHub:
@@ -130,19 +142,20 @@ class SessionHub:
             await self.deliver(event)
 
     async def deliver(self, event: PublishedEvent) -> None:
-        """Send one committed event to every socket: rendered once per audience."""
+        """Send one committed event to every socket (the renderer renders once per audience)."""
         self.last_seq = event.seq
-        audiences = {c.audience for c in self.connections if c.audience[0] != "json"}
-        texts = await self.render(self.session_id, event, audiences) if audiences else {}
-        for connection in list(self.connections):
-            if connection.audience[0] == "json":
-                connection.offer(event.seq, event.wire)
-            elif text := texts.get(connection.audience):
+        connections = list(self.connections)
+        texts = await self.render(self.session_id, event, connections)
+        for connection in connections:
+            if text := texts.get(connection):
                 connection.offer(event.seq, text)
 
 
 class Hub:
     """All session hubs of this process, created on first use and dropped when empty."""
+
+    def connection(self, websocket: WebSocket, view: str, language: str, **who: Any) -> Connection:
+        return Connection(websocket, view, language, self.queue_size, **who)
 
     def __init__(self, writer: Writer, render: Renderer, queue_size: int) -> None:
         self.writer = writer
@@ -151,8 +164,7 @@ class Hub:
         self.sessions: dict[str, SessionHub] = {}
         self._lock = asyncio.Lock()
 
-    async def attach(self, session_id: str, websocket: WebSocket, audience: Audience) -> Connection:
-        connection = Connection(websocket, audience, self.queue_size)
+    async def attach(self, session_id: str, connection: Connection) -> Connection:
         async with self._lock:
             hub = self.sessions.get(session_id)
             if hub is None:

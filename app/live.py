@@ -12,11 +12,12 @@ from starlette.websockets import WebSocketState
 
 from session_engine.errors import EngineError
 from session_engine.events import events_after
+from session_engine.items import participant_table
 from session_engine.sessions import Actor, authenticate
 from session_engine.views import snapshot
 
 from .auth import VIEW_ROLES, cookie_name, origin_allowed
-from .fragments import render_stage
+from .fragments import json_for, render_stage, viewer_of
 from .hub import Connection, Hub
 from .settings import Settings
 from .templating import pick_language
@@ -47,26 +48,30 @@ async def json_socket(
     websocket: WebSocket, session_id: str, token: str = "", after: int = 0
 ) -> None:
     """Events as JSON {seq, type, data}: first all after `after`, then live ones."""
-    if await _authorise(websocket, session_id, token) is None:
+    actor = await _authorise(websocket, session_id, token)
+    if actor is None:
         return
     await websocket.accept()
     hub: Hub = websocket.app.state.hub
-    connection = await hub.attach(session_id, websocket, ("json", ""))
+    connection = hub.connection(
+        websocket, "json", "", role=actor.role, participant_id=actor.participant_id
+    )
+    await hub.attach(session_id, connection)
     try:
-        connection.sent_seq = await _replay(websocket, session_id, max(after, 0))
+        connection.sent_seq = await _replay(websocket, connection, session_id, max(after, 0))
         await _serve(websocket, connection)
     finally:
         await hub.detach(session_id, connection)
 
 
-async def _replay(websocket: WebSocket, session_id: str, after: int) -> int:
+async def _replay(websocket: WebSocket, connection: Connection, session_id: str, after: int) -> int:
     """Send committed events after `after` from the database; return the last seq sent.
     The connection is attached first, so live events meanwhile wait in its queue."""
     writer = websocket.app.state.writer
     while True:
         events = await writer.read(events_after, session_id, after, 1000)
         for event in events:
-            await websocket.send_text(event.wire)
+            await websocket.send_text(json_for(event, connection))
             after = event.seq
         if len(events) < 1000:
             return after
@@ -91,10 +96,20 @@ async def browser_socket(
     await websocket.accept()
     language = pick_language(lang, websocket.cookies.get("vk_lang"))
     hub: Hub = websocket.app.state.hub
-    connection = await hub.attach(session_id, websocket, (view, language))
+    writer = websocket.app.state.writer
+    table_id = await writer.read(participant_table, actor) if actor.participant_id else None
+    connection = hub.connection(
+        websocket,
+        view,
+        language,
+        role=actor.role,
+        participant_id=actor.participant_id,
+        table_id=table_id,
+    )
+    await hub.attach(session_id, connection)
     try:
-        snap = await websocket.app.state.writer.read(snapshot, session_id)
-        await websocket.send_text(render_stage(snap, view, language))
+        snap = await writer.read(snapshot, session_id, viewer_of(connection))
+        await websocket.send_text(render_stage(snap, language))
         connection.sent_seq = snap.seq
         await _serve(websocket, connection)
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlmodel import col
@@ -12,10 +12,10 @@ from sqlmodel import col
 from session_engine.content import Content
 from session_engine.db import Db
 from session_engine.errors import N_, EngineError
+from session_engine.items import board, participant_table
 from session_engine.models import Session
 from session_engine.sessions import (
     Actor,
-    activate_step,
     authenticate,
     create_session,
     get_programme,
@@ -23,9 +23,8 @@ from session_engine.sessions import (
     normalise_code,
     programme_content,
 )
-from session_engine.views import Snapshot, sessions_of_programme, snapshot
+from session_engine.views import Snapshot, Viewer, sessions_of_programme, snapshot
 
-from .api import submit_item
 from .auth import (
     ORGANISER_COOKIE,
     VIEW_ROLES,
@@ -36,15 +35,16 @@ from .auth import (
     csrf_token,
     is_organiser,
 )
+from .facilitation import suggestions
 from .fragments import base_context, stage_context
 from .links import base_url, join_link, links_for
-from .schemas import ItemCreate
 from .settings import Settings
 from .templating import gettext, pick_language, render
 
 router = APIRouter(include_in_schema=False)
 COOKIE_MAX_AGE = 7 * 24 * 3600
 UNKNOWN_CODE = "No session with this join code. Check the code on the screen."
+NOT_FACILITATOR = N_("Only the facilitator of this session can do this.")
 NOT_ORGANISER = N_("Open the organiser link that carries the organiser token.")
 
 
@@ -151,11 +151,14 @@ async def _live_page(
         response: Response = RedirectResponse(request.url.remove_query_params("key"), 303)
         set_secret_cookie(response, settings, cookie_name(view, session_id), key)
         return response
-    if await _view_actor(request, writer, session_id, view) is None:
+    actor = await _view_actor(request, writer, session_id, view)
+    if actor is None:
         return error_page(
             request, 403, N_("This link is not valid (any more). Ask the organiser for a new one.")
         )
-    snap: Snapshot = await writer.read(snapshot, session_id)
+    table_id = await writer.read(participant_table, actor) if actor.participant_id else None
+    viewer = Viewer(view, actor.participant_id, table_id)
+    snap: Snapshot = await writer.read(snapshot, session_id, viewer)
     base = base_url(request, settings)
     credential = request.cookies[cookie_name(view, session_id)]
     return page(
@@ -163,6 +166,7 @@ async def _live_page(
         template,
         language=language_of(request, snap.session.language),
         csrf=csrf_token(credential),
+        csrf_view=view,
         join_link=join_link(base, snap.session.code),
         join_url_plain=f"{base.split('://', 1)[-1]}/join",
         **stage_context(snap, language_of(request, snap.session.language)),
@@ -192,32 +196,6 @@ async def projector_page(
     session_id: str, request: Request, writer: WriterDep, settings: SettingsDep
 ) -> Response:
     return await _live_page(request, writer, settings, session_id, "projector", "projector.html")
-
-
-async def _cookie_actor(request: Request, writer: Any, session_id: str, view: str) -> Actor:
-    """The actor behind a browser's cookie, with the CSRF header checked."""
-    actor = await _view_actor(request, writer, session_id, view)
-    if actor is None:
-        raise HTTPException(403, "Not signed in to this session in this role.")
-    check_csrf(request, request.cookies[cookie_name(view, session_id)])
-    return actor
-
-
-@router.post("/s/{session_id}/items")
-async def participant_item(
-    session_id: str, body: ItemCreate, request: Request, writer: WriterDep
-) -> Response:
-    actor = await _cookie_actor(request, writer, session_id, "participant")
-    return await submit_item(writer, actor, body)
-
-
-@router.post("/console/{session_id}/steps/{step_id}/activate")
-async def console_activate(
-    session_id: str, step_id: int, request: Request, writer: WriterDep
-) -> Response:
-    actor = await _cookie_actor(request, writer, session_id, "console")
-    await writer.write(activate_step, actor=actor, step_id=step_id)
-    return Response(status_code=204)
 
 
 @router.get("/organiser")
@@ -266,3 +244,18 @@ async def organiser_create(
     )
     links = links_for(base_url(request, settings), created)
     return await _organiser_view(request, writer, settings, created=created, created_links=links)
+
+
+@router.get("/console/{session_id}/steps/{step_id}/duplicates", response_class=HTMLResponse)
+async def console_duplicates(
+    session_id: str, step_id: int, request: Request, writer: WriterDep
+) -> Response:
+    """The console's duplicate-suggestions panel (facilitator)."""
+    if await _view_actor(request, writer, session_id, "console") is None:
+        return error_page(request, 403, NOT_FACILITATOR)
+    found = await writer.read(board, session_id=session_id, step_id=step_id)
+    language = language_of(request)
+    body = render(
+        "_duplicates.html", language, suggestions=suggestions(found.items()), session_id=session_id
+    )
+    return HTMLResponse(body)

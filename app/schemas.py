@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class SessionCreate(BaseModel):
@@ -12,6 +12,7 @@ class SessionCreate(BaseModel):
     location: str = Field("", max_length=200)
     date: str = Field("", max_length=40, description="Free text or ISO date, e.g. 2016-06-14.")
     programme_id: int | None = Field(None, description="Defaults to the loaded programme.")
+    template_id: int | None = Field(None, description="Start from a saved agenda template.")
 
 
 class SessionLinks(BaseModel):
@@ -57,6 +58,7 @@ class SessionPublic(BaseModel):
 
 class JoinRequest(BaseModel):
     code: str = Field(max_length=32, description="The join code shown in the room.")
+    table_id: int | None = Field(None, description="A table to sit at; default: the emptiest.")
     profile: dict[str, str | None] = Field(
         default_factory=dict,
         description="{field_key: option_key} with the keys of scenarios.yaml; any may be left out.",
@@ -82,6 +84,7 @@ class ItemCreate(BaseModel):
 class ItemPublic(BaseModel):
     id: int
     step_id: int
+    table_id: int | None = None
     category: str
     theme: str | None
     text: str
@@ -103,5 +106,115 @@ class EventsPage(BaseModel):
     last_seq: int = Field(description="The seq of the last event returned, or `after`.")
 
 
-class ActivateResponse(BaseModel):
-    step: StepPublic
+class StepCreate(BaseModel):
+    type: str = Field(description="info, brainstorm, converge, vote, statements, glossary, …")
+    title: str = Field("", max_length=200)
+    scenario: str | None = Field(None, description="Scenario key (brainstorm and converge).")
+    text: str = Field("", max_length=5000)
+    timer_seconds: int | None = Field(None, ge=1, le=14400)
+    position: int | None = Field(None, ge=0, description="0-based; default: at the end.")
+
+
+class StepUpdate(BaseModel):
+    title: str | None = Field(None, max_length=200)
+    text: str | None = Field(None, max_length=5000)
+    scenario: str | None = None
+    type: str | None = None
+    timer_seconds: int | None = Field(None, ge=1, le=14400)
+    timer_autolock: bool | None = None
+    skipped: bool | None = Field(None, description="Skip (or un-skip) the step.")
+
+
+class AgendaOrder(BaseModel):
+    step_ids: list[int] = Field(description="Every step id of the agenda, in the new order.")
+
+
+class Activate(BaseModel):
+    table_id: int | None = Field(None, description="Push to this table only; default: all.")
+
+
+class TimerAction(BaseModel):
+    action: str = Field(pattern="^(start|pause|add)$")
+    seconds: int | None = Field(None, ge=-14400, le=14400)
+
+
+class Flag(BaseModel):
+    value: bool
+
+
+class TemplateCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+
+
+class TemplatePublic(BaseModel):
+    id: int
+    name: str
+    steps: list[dict[str, Any]]
+
+
+class ItemUpdate(BaseModel):
+    text: str | None = Field(None, max_length=4000)
+    category: str | None = Field(None, max_length=40)
+    theme: str | None = Field(None, max_length=40)
+    starred: bool | None = None
+
+
+class Merge(BaseModel):
+    member_ids: list[int] = Field(min_length=1, description="Items merged into this one.")
+    text: str | None = Field(None, max_length=4000, description="New wording; default: kept.")
+
+
+class Spotlight(BaseModel):
+    item_id: int | None = Field(description="The item shown large on the projector, or null.")
+
+
+class MeTooSet(BaseModel):
+    on: bool = True
+
+
+class CommentCreate(BaseModel):
+    client_id: str = Field(min_length=1, max_length=64)
+    text: str = Field(max_length=4000)
+
+
+class TablesCreate(BaseModel):
+    names: list[str] = Field(min_length=1, max_length=50, description="Names; or one per line.")
+
+    @field_validator("names", mode="before")
+    @classmethod
+    def _lines(cls, value: Any) -> Any:
+        """The console's form sends one name per line."""
+        return (
+            [line for line in value.splitlines() if line.strip()]
+            if isinstance(value, str)
+            else value
+        )
+
+
+class TableChoice(BaseModel):
+    table_id: int
+
+
+class BoardItem(BaseModel):
+    id: int
+    step_id: int
+    table_id: int | None
+    category: str
+    theme: str | None
+    text: str
+    starred: bool
+    mentions: int = Field(description="1 + the number of items merged into this one.")
+    members: list[str] = Field(description="Texts of the items merged into this one.")
+    metoo: int
+    comments: list[str]
+
+
+class BoardPublic(BaseModel):
+    step_id: int
+    columns: dict[str, list[BoardItem]]
+
+
+class Suggestion(BaseModel):
+    item_ids: tuple[int, int]
+    texts: tuple[str, str]
+    score: float = Field(description="0..1; higher is more alike.")

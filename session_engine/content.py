@@ -81,6 +81,7 @@ class AgendaStep(_Strict):
     title: str = ""
     scenario: str | None = None
     text: str = ""
+    timer_seconds: int | None = Field(default=None, ge=1, le=4 * 3600)
 
 
 class Programme(_Strict):

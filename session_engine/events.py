@@ -14,13 +14,39 @@ from .db import Db
 from .models import Event, Session
 
 # Every event type, with what its data holds. docs/events.md documents each (tested).
-EVENT_TYPES = {
-    "session_created": "title, location, date, code-less summary of the new session",
-    "participant_joined": "participants: the number of participants who joined so far",
-    "step_activated": "step_id, type, title, scenario: the step every screen now shows",
-    "item_added": "item (id, step_id, category, theme, text), column_count",
-    "keys_rotated": "no data: the facilitator and projector keys were replaced",
-}
+EVENT_TYPES = (
+    "session_created",
+    "participant_joined",
+    "step_activated",
+    "item_added",
+    "keys_rotated",
+    # agenda
+    "step_added",
+    "step_updated",
+    "step_removed",
+    "agenda_reordered",
+    "template_saved",
+    # live controls
+    "input_locked",
+    "input_unlocked",
+    "visibility_changed",
+    "timer_changed",
+    # item controls
+    "item_edited",
+    "item_moved",
+    "items_merged",
+    "item_split",
+    "item_deleted",
+    "item_restored",
+    "item_starred",
+    "item_spotlighted",
+    # participants' reactions
+    "metoo_changed",
+    "comment_added",
+    # round tables
+    "tables_added",
+    "table_sizes",
+)
 
 PENDING = "vk_pending_events"
 

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import col
+from sqlalchemy import func
+from sqlmodel import col, select
 
+from .content import Content
+from .controls import input_open
 from .db import Db
 from .errors import N_, Conflict, Forbidden, Invalid
 from .events import record_event
-from .models import Item
-from .sessions import Actor, get_programme, get_session, get_step, programme_content
+from .models import Comment, Item, MeToo, Participant, Step
+from .sessions import (
+    Actor,
+    agenda,
+    get_programme,
+    get_session,
+    get_step,
+    programme_content,
+)
 
 MAX_TEXT = 1000  # the refusal message below states it too
 MAX_CLIENT_ID = 64
 INPUT_STEP_TYPES = ("brainstorm",)
+ALL_TABLES = -1  # board(): every table's items
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +39,7 @@ class AddedItem:
 
 @dataclass(slots=True)
 class Board:
-    """The items of one step, per category, in the order they arrived."""
+    """The visible items of one step, per category, in the order they arrived."""
 
     step_id: int
     columns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -36,12 +47,16 @@ class Board:
     def count(self, category: str) -> int:
         return len(self.columns.get(category, []))
 
+    def items(self) -> list[dict[str, Any]]:
+        return [item for column in self.columns.values() for item in column]
+
 
 def item_public(item: Item) -> dict[str, Any]:
     """What anyone may see of an item: never who wrote it."""
     return {
         "id": item.id,
         "step_id": item.step_id,
+        "table_id": item.table_id,
         "category": item.category,
         "theme": item.theme,
         "text": item.text,
@@ -63,6 +78,26 @@ def clean_client_id(client_id: str) -> str:
     return client_id
 
 
+def participant_table(db: Db, actor: Actor) -> int | None:
+    participant = db.get(Participant, actor.participant_id)
+    return participant.table_id if participant else None
+
+
+def effective_step_id(db: Db, session_id: str, table_id: int | None) -> int | None:
+    """The step a table follows: its own when pushed to it alone, else the session's."""
+    from .models import RoundTable
+
+    table = db.get(RoundTable, table_id) if table_id is not None else None
+    if table is not None and table.active_step_id is not None:
+        return table.active_step_id
+    return get_session(db, session_id).active_step_id
+
+
+def require_input_open(step: Step) -> None:
+    if not input_open(step):
+        raise Conflict(N_("Input is locked for this step."))
+
+
 def add_item(
     db: Db,
     *,
@@ -82,12 +117,14 @@ def add_item(
         return AddedItem(existing, existing.seq, created=False)
     session = get_session(db, actor.session_id)
     step = get_step(db, session.id, step_id)
-    if session.active_step_id != step.id:
+    table_id = participant_table(db, actor)
+    if effective_step_id(db, session.id, table_id) != step.id:
         raise Conflict(N_("This step is not active: items go to the step on the screen."))
     if step.type not in INPUT_STEP_TYPES:
         raise Conflict(f"A {step.type} step takes no items.")
+    require_input_open(step)
     content = programme_content(get_programme(db, session.programme_id))
-    theme = _check_category(content, category, theme)
+    theme = check_category(content, category, theme)
     assert step.id is not None
     item = Item(
         session_id=session.id,
@@ -97,15 +134,19 @@ def add_item(
         category=category,
         theme=theme,
         text=clean_text(text),
+        table_id=table_id,
         seq=0,
     )
     db.add(item)
     db.flush()
-    assert step.id is not None
-    count = _column_count(db, step.id, category)
-    item.seq = record_event(
-        db, session.id, "item_added", {"item": item_public(item), "column_count": count}
-    )
+    data = {
+        "item": item_public(item),
+        "column_count": column_count(db, step.id, category, table_id),
+        "total_count": column_count(db, step.id, category),
+    }
+    if step.blind:
+        data["hidden"] = True  # participants' streams carry no text until revealed
+    item.seq = record_event(db, session.id, "item_added", data)
     return AddedItem(item, item.seq, created=True)
 
 
@@ -119,7 +160,8 @@ def _item_by_client_id(db: Db, actor: Actor, client_id: str) -> Item | None:
     ).first()
 
 
-def _check_category(content: Any, category: str, theme: str | None) -> str | None:
+def check_category(content: Content, category: str, theme: str | None) -> str | None:
+    """The theme to store for an item in `category`, or a refusal."""
     found = content.category(category)
     if found is None:
         known = ", ".join(c.key for c in content.scenarios_file.categories)
@@ -136,25 +178,95 @@ def _check_category(content: Any, category: str, theme: str | None) -> str | Non
     return theme
 
 
-def _column_count(db: Db, step_id: int, category: str) -> int:
-    return int(
-        db.scalar(
-            select(func.count())
-            .select_from(Item)
-            .where(col(Item.step_id) == step_id, col(Item.category) == category)
-        )
-        or 0
+def visible(query: Any) -> Any:
+    """Items on a board: not deleted, not merged into another item."""
+    return query.where(col(Item.deleted_at).is_(None), col(Item.merged_into_id).is_(None))
+
+
+def column_count(db: Db, step_id: int, category: str, table_id: int | None = ALL_TABLES) -> int:
+    query = visible(select(func.count()).select_from(Item)).where(
+        col(Item.step_id) == step_id, col(Item.category) == category
     )
+    if table_id != ALL_TABLES:
+        query = query.where(col(Item.table_id) == table_id)
+    return int(db.scalar(query) or 0)
 
 
-def board(db: Db, *, session_id: str, step_id: int) -> Board:
-    """Every item of a step, grouped by category, oldest first."""
+def source_steps(db: Db, session_id: str, step: Step) -> list[int]:
+    """The steps whose items a board shows: a converge step pools its scenario's brainstorms."""
+    assert step.id is not None
+    if step.type != "converge":
+        return [step.id]
+    return [
+        s.id
+        for s in agenda(db, session_id)
+        if s.id is not None and s.type == "brainstorm" and s.scenario_key == step.scenario_key
+    ]
+
+
+def board(
+    db: Db,
+    *,
+    session_id: str,
+    step_id: int,
+    table_id: int | None = ALL_TABLES,
+    own_only: int | None = None,
+) -> Board:
+    """The visible items of a step (of one table, or all), with merged members, me-too counts
+    and comments, grouped by category, oldest first. `own_only`: a participant's own items
+    (blind mode)."""
+    step = get_step(db, session_id, step_id)
+    query = visible(select(Item)).where(
+        col(Item.session_id) == session_id,
+        col(Item.step_id).in_(source_steps(db, session_id, step)),
+    )
+    if table_id != ALL_TABLES and step.type != "converge":
+        query = query.where(col(Item.table_id) == table_id)
+    if own_only is not None:
+        query = query.where(col(Item.participant_id) == own_only)
+    items = list(db.scalars(query.order_by(col(Item.seq))))
     result = Board(step_id=step_id)
-    rows = db.scalars(
-        select(Item)
-        .where(col(Item.session_id) == session_id, col(Item.step_id) == step_id)
-        .order_by(col(Item.seq))
-    )
-    for item in rows:
-        result.columns.setdefault(item.category, []).append(item_public(item))
+    for view in item_views(db, items):
+        result.columns.setdefault(view["category"], []).append(view)
     return result
+
+
+def item_views(db: Db, items: list[Item]) -> list[dict[str, Any]]:
+    """Items as every screen shows them: text, merged members, counts, comments."""
+    ids = [i.id for i in items]
+    members: dict[int, list[str]] = defaultdict(list)
+    for member in db.scalars(
+        select(Item)
+        .where(col(Item.merged_into_id).in_(ids), col(Item.deleted_at).is_(None))
+        .order_by(col(Item.seq))
+    ):
+        assert member.merged_into_id is not None
+        members[member.merged_into_id].append(member.text)
+    metoo = dict(
+        db.execute(
+            select(MeToo.item_id, func.count())
+            .where(col(MeToo.item_id).in_(ids))
+            .group_by(col(MeToo.item_id))
+        ).all()
+    )
+    comments: dict[int, list[str]] = defaultdict(list)
+    for comment in db.scalars(
+        select(Comment).where(col(Comment.item_id).in_(ids)).order_by(col(Comment.seq))
+    ):
+        comments[comment.item_id].append(comment.text)
+    return [
+        {
+            **item_public(item),
+            "starred": item.starred,
+            "members": members.get(item.id or 0, []),
+            "mentions": 1 + len(members.get(item.id or 0, [])),
+            "metoo": metoo.get(item.id or 0, 0),
+            "comments": comments.get(item.id or 0, []),
+        }
+        for item in items
+    ]
+
+
+def own_metoos(db: Db, participant_id: int) -> set[int]:
+    """Items this participant pressed "me too" on (shown only to them)."""
+    return set(db.scalars(select(MeToo.item_id).where(col(MeToo.participant_id) == participant_id)))

@@ -39,6 +39,7 @@ class Session(SQLModel, table=True):
     last_seq: int = Field(default=0)
     active_step_id: int | None = Field(default=None)
     open_for_joining: bool = Field(default=True)
+    spotlight_item_id: int | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -52,6 +53,13 @@ class Step(SQLModel, table=True):
     title: str = Field(default="", max_length=200)
     scenario_key: str | None = Field(default=None, max_length=40)
     text: str = Field(default="")
+    skipped: bool = Field(default=False)
+    locked: bool = Field(default=False)
+    blind: bool = Field(default=False)
+    timer_seconds: int | None = Field(default=None)
+    timer_ends_at: datetime | None = Field(default=None)
+    timer_remaining: int | None = Field(default=None)  # seconds left while paused
+    timer_autolock: bool = Field(default=True)
 
 
 class Participant(SQLModel, table=True):
@@ -61,6 +69,7 @@ class Participant(SQLModel, table=True):
     session_id: str = Field(foreign_key="session.id", index=True)
     token_hash: str = Field(unique=True, index=True, max_length=64)
     profile: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    table_id: int | None = Field(default=None, foreign_key="roundtable.id")
     joined_at: datetime = Field(default_factory=utcnow)
 
 
@@ -81,6 +90,55 @@ class Item(SQLModel, table=True):
     theme: str | None = Field(default=None, max_length=40)
     text: str
     seq: int
+    table_id: int | None = Field(default=None, foreign_key="roundtable.id")
+    starred: bool = Field(default=False)
+    deleted_at: datetime | None = Field(default=None)
+    merged_into_id: int | None = Field(default=None, foreign_key="item.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MeToo(SQLModel, table=True):
+    """One participant's "me too" on an item: counted, never shown with who pressed it."""
+
+    item_id: int = Field(foreign_key="item.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Comment(SQLModel, table=True):
+    """A clarification or counter-argument under an item; anonymous like items."""
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "participant_id", "client_id", name="uq_comment_client"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", index=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id")
+    client_id: str = Field(max_length=64)
+    text: str
+    seq: int
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class RoundTable(SQLModel, table=True):
+    """A sub-group in the room with its own board; it may follow its own step."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", index=True)
+    name: str = Field(max_length=80)
+    position: int
+    active_step_id: int | None = Field(default=None)
+
+
+class AgendaTemplate(SQLModel, table=True):
+    """A saved agenda to start sessions from."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    name: str = Field(max_length=120)
+    steps: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
 
 

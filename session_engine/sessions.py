@@ -10,7 +10,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from .content import Content
+from .content import AgendaStep, Content
 from .db import Db
 from .errors import N_, Forbidden, Invalid, NotFound
 from .events import record_event
@@ -91,11 +91,18 @@ def get_session(db: Db, session_id: str) -> Session:
 
 
 def create_session(
-    db: Db, *, programme_id: int, title: str, location: str = "", date: str = ""
+    db: Db,
+    *,
+    programme_id: int,
+    title: str,
+    location: str = "",
+    date: str = "",
+    template_id: int | None = None,
 ) -> CreatedSession:
-    """Create a session of a programme with the programme's default agenda."""
+    """Create a session of a programme with the programme's default agenda, or a template's."""
     programme = get_programme(db, programme_id)
     content = programme_content(programme)
+    steps = [AgendaStep.model_validate(s) for s in _template_steps(db, programme_id, template_id)]
     facilitator_key, projector_key = new_secret(), new_secret()
     session = Session(
         id=secrets.token_hex(6),
@@ -110,7 +117,7 @@ def create_session(
     )
     db.add(session)
     db.flush()
-    for position, entry in enumerate(content.scenarios_file.agenda):
+    for position, entry in enumerate(steps or content.scenarios_file.agenda):
         scenario = content.scenario(entry.scenario)
         title = entry.title or (scenario.title if scenario else entry.type)
         db.add(
@@ -121,11 +128,20 @@ def create_session(
                 title=title,
                 scenario_key=entry.scenario,
                 text=entry.text,
+                timer_seconds=entry.timer_seconds,
             )
         )
     summary = {"title": session.title, "location": session.location, "date": session.date}
     record_event(db, session.id, "session_created", summary)
     return CreatedSession(session, facilitator_key, projector_key)
+
+
+def _template_steps(db: Db, programme_id: int, template_id: int | None) -> list[dict[str, Any]]:
+    if template_id is None:
+        return []
+    from .agenda import get_template
+
+    return get_template(db, programme_id, template_id).steps
 
 
 def _unused_code(db: Db) -> str:
@@ -139,8 +155,11 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).upper().replace("-", "")
 
 
-def join_session(db: Db, *, code: str, profile: dict[str, str]) -> Joined:
-    """Add an anonymous participant to the session with this join code."""
+def join_session(
+    db: Db, *, code: str, profile: dict[str, str], table_id: int | None = None
+) -> Joined:
+    """Add an anonymous participant to the session with this join code (at a table: the
+    chosen one, or the emptiest when the session has tables)."""
     session = db.scalars(select(Session).where(col(Session.code) == normalise_code(code))).first()
     if session is None:
         raise NotFound(N_("No session with this join code. Check the code on the screen."))
@@ -150,14 +169,16 @@ def join_session(db: Db, *, code: str, profile: dict[str, str]) -> Joined:
     clean = validate_profile(content, profile)
     token = new_secret()
     participant = Participant(session_id=session.id, token_hash=hash_secret(token), profile=clean)
+    from .tables import seat_participant, table_sizes
+
+    seat_participant(db, participant, table_id)
     db.add(participant)
     db.flush()
-    count = db.scalar(
-        select(func.count())
-        .select_from(Participant)
-        .where(col(Participant.session_id) == session.id)
-    )
-    record_event(db, session.id, "participant_joined", {"participants": count})
+    data = {
+        "participants": count_participants(db, session.id),
+        "tables": table_sizes(db, session.id),
+    }
+    record_event(db, session.id, "participant_joined", data)
     assert participant.id is not None
     return Joined(session.id, participant.id, token)
 
@@ -215,14 +236,24 @@ def get_step(db: Db, session_id: str, step_id: int) -> Step:
     return step
 
 
-def activate_step(db: Db, *, actor: Actor, step_id: int) -> Step:
-    """Push a step to every screen of the session."""
+def activate_step(db: Db, *, actor: Actor, step_id: int, table_id: int | None = None) -> Step:
+    """Push a step to every screen of the session, or to one table's screens."""
     require_facilitator(actor)
     step = get_step(db, actor.session_id, step_id)
     session = get_session(db, actor.session_id)
-    session.active_step_id = step.id
-    db.add(session)
-    record_event(db, session.id, "step_activated", step_summary(step))
+    from .tables import get_table, tables
+
+    if table_id is not None:
+        table = get_table(db, session.id, table_id)
+        table.active_step_id = step.id
+        db.add(table)
+    else:
+        session.active_step_id = step.id
+        db.add(session)
+        for table in tables(db, session.id):  # "to all tables" ends any table's own step
+            table.active_step_id = None
+            db.add(table)
+    record_event(db, session.id, "step_activated", {**step_summary(step), "table_id": table_id})
     return step
 
 
@@ -233,6 +264,7 @@ def step_summary(step: Step) -> dict[str, Any]:
         "title": step.title,
         "scenario": step.scenario_key,
         "position": step.position,
+        "skipped": step.skipped,
     }
 
 
@@ -264,3 +296,8 @@ def find_session(db: Db, *, programme_id: int, title: str) -> Session | None:
             col(Session.programme_id) == programme_id, col(Session.title) == title
         )
     ).first()
+
+
+def count_participants(db: Db, session_id: str) -> int:
+    query = select(func.count()).select_from(Participant)
+    return int(db.scalar(query.where(col(Participant.session_id) == session_id)) or 0)

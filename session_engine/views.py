@@ -1,22 +1,35 @@
-"""Read models: everything a screen needs to draw a session at one seq."""
+"""Read models: everything a screen needs to draw a session at one seq, for one viewer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import col
+from sqlmodel import col, select
 
 from .content import Content, Scenario
+from .controls import input_open, timer_state
+from .curation import deleted_items
 from .db import Db
-from .items import Board, board
-from .models import Participant, Session, Step
-from .sessions import agenda, get_programme, get_session, programme_content
+from .items import ALL_TABLES, Board, board, effective_step_id, item_views, own_metoos
+from .models import Item, RoundTable, Session, Step
+from .sessions import agenda, count_participants, get_programme, get_session, programme_content
+from .tables import table_sizes, tables
 
 
 @dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who looks: a view (participant, console, projector), and for a participant who and
+    at which table. Participants of one table in open mode see the same screen."""
+
+    view: str
+    participant_id: int | None = None
+    table_id: int | None = None
+
+
+@dataclass(slots=True)
 class Snapshot:
-    """A session as of `seq`: its agenda, the active step and that step's board."""
+    """A session as of `seq`, as one viewer sees it."""
 
     session: Session
     content: Content
@@ -26,31 +39,78 @@ class Snapshot:
     board: Board | None
     participants: int
     seq: int
+    viewer: Viewer
+    tables: list[RoundTable] = field(default_factory=list)
+    table_sizes: dict[int, int] = field(default_factory=dict)
+    table_boards: list[tuple[RoundTable, Board]] = field(default_factory=list)
+    hidden_count: int = 0
+    open: bool = True
+    timer: dict[str, Any] = field(default_factory=dict)
+    mine: set[int] = field(default_factory=set)
+    spotlight: dict[str, Any] | None = None
+    deleted: list[Item] = field(default_factory=list)
+
+    @property
+    def table(self) -> RoundTable | None:
+        return next((t for t in self.tables if t.id == self.viewer.table_id), None)
 
 
-def snapshot(db: Db, session_id: str) -> Snapshot:
+def snapshot(db: Db, session_id: str, viewer: Viewer | None = None) -> Snapshot:
     """Read a consistent picture of a session (one transaction, so one seq)."""
+    viewer = viewer or Viewer("console")
     session = get_session(db, session_id)
     content = programme_content(get_programme(db, session.programme_id))
     steps = agenda(db, session_id)
-    step = next((s for s in steps if s.id == session.active_step_id), None)
-    scenario = content.scenario(step.scenario_key) if step else None
-    items = board(db, session_id=session_id, step_id=step.id) if step and step.id else None
-    participants = db.scalar(
-        select(func.count())
-        .select_from(Participant)
-        .where(col(Participant.session_id) == session_id)
-    )
-    return Snapshot(
+    step_id = effective_step_id(db, session_id, viewer.table_id)
+    step = next((s for s in steps if s.id == step_id), None)
+    snap = Snapshot(
         session=session,
         content=content,
         steps=steps,
         step=step,
-        scenario=scenario,
-        board=items,
-        participants=int(participants or 0),
+        scenario=content.scenario(step.scenario_key) if step else None,
+        board=None,
+        participants=count_participants(db, session_id),
         seq=session.last_seq,
+        viewer=viewer,
+        tables=tables(db, session_id),
+        table_sizes=table_sizes(db, session_id),
     )
+    if step is not None and step.id is not None:
+        _fill_step(db, snap, step)
+    if session.spotlight_item_id is not None:
+        item = db.get(Item, session.spotlight_item_id)
+        snap.spotlight = item_views(db, [item])[0] if item else None
+    return snap
+
+
+def _fill_step(db: Db, snap: Snapshot, step: Step) -> None:
+    assert step.id is not None
+    viewer, session_id = snap.viewer, snap.session.id
+    snap.open = input_open(step)
+    snap.timer = timer_state(step)
+    if viewer.view == "participant":
+        own = viewer.participant_id if step.blind else None
+        snap.board = board(
+            db, session_id=session_id, step_id=step.id, table_id=viewer.table_id, own_only=own
+        )
+        if step.blind:
+            everyone = board(db, session_id=session_id, step_id=step.id, table_id=viewer.table_id)
+            snap.hidden_count = len(everyone.items()) - len(snap.board.items())
+        if viewer.participant_id is not None:
+            snap.mine = own_metoos(db, viewer.participant_id)
+        return
+    snap.board = board(db, session_id=session_id, step_id=step.id, table_id=ALL_TABLES)
+    if viewer.view == "projector" and step.blind:
+        snap.hidden_count = len(snap.board.items())
+        snap.board = Board(step_id=step.id)
+    if viewer.view == "console":
+        snap.deleted = deleted_items(db, session_id)
+        if snap.tables and step.type == "brainstorm":
+            snap.table_boards = [
+                (t, board(db, session_id=session_id, step_id=step.id, table_id=t.id))
+                for t in snap.tables
+            ]
 
 
 def sessions_of_programme(db: Db, programme_id: int) -> list[Session]:
@@ -61,3 +121,11 @@ def sessions_of_programme(db: Db, programme_id: int) -> list[Session]:
             .order_by(col(Session.created_at))
         )
     )
+
+
+def item_view(db: Db, session_id: str, item_id: int) -> dict[str, Any] | None:
+    """One item as boards show it, or None when it is no longer on a board."""
+    item = db.get(Item, item_id)
+    if item is None or item.session_id != session_id:
+        return None
+    return item_views(db, [item])[0]

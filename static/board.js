@@ -48,9 +48,9 @@
         var entry = pending[0];
         var response;
         try {
-          response = await fetch("/s/" + sessionId() + "/items", {
+          response = await fetch("/api/sessions/" + sessionId() + "/items", {
             method: "POST",
-            headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+            headers: apiHeaders(),
             body: JSON.stringify(entry),
             credentials: "same-origin"
           });
@@ -69,6 +69,7 @@
         retryDelay = 500;
         if (response.ok) {
           say(live().dataset.msgSent);
+          showOwn(await response.json());
         } else {
           refused(entry, response);
         }
@@ -85,6 +86,23 @@
     var text = document.getElementById("item-text");
     if (text && !text.value) { text.value = entry.text; }
     say(typeof detail === "string" ? detail : JSON.stringify(detail));
+  }
+
+  function showOwn(body) {
+    // In a blind round the socket does not echo items: show the participant their own.
+    var stage = document.getElementById("stage");
+    if (!stage || !stage.dataset.blind || document.getElementById("item-" + body.item.id)) { return; }
+    var suffix = body.item.table_id ? "-t" + body.item.table_id : "";
+    var list = document.getElementById("items-" + body.item.step_id + "-" + body.item.category + suffix);
+    if (!list) { return; }
+    var li = document.createElement("li");
+    li.className = "item mine";
+    li.id = "item-" + body.item.id;
+    var text = document.createElement("span");
+    text.className = "text";
+    text.textContent = body.item.text;
+    li.appendChild(text);
+    list.appendChild(li);
   }
 
   function scheduleRetry() {
@@ -144,7 +162,90 @@
 
   document.addEventListener("submit", function (event) {
     if (event.target.id === "item-form") { event.preventDefault(); submit(event.target); }
+    else if (event.target.dataset.comment) { event.preventDefault(); comment(event.target); }
   });
+
+  // Reactions: "me too" and comments go straight to the API; the screen updates from the
+  // socket (counts, comments) and the pressed state is kept on this device.
+  function apiHeaders() {
+    return { "Content-Type": "application/json", "X-CSRF-Token": csrfToken(), "X-VK-View": "participant" };
+  }
+  function pressedKey() { return "vk-metoo-" + sessionId(); }
+  function pressed() {
+    try { return JSON.parse(localStorage.getItem(pressedKey()) || "[]"); } catch (e) { return []; }
+  }
+  function syncPressed() {
+    var ids = pressed();
+    document.querySelectorAll("[data-metoo]").forEach(function (button) {
+      button.setAttribute("aria-pressed", ids.indexOf(parseInt(button.dataset.metoo, 10)) >= 0 ? "true" : "false");
+    });
+  }
+  function rememberPressed() {
+    // The server's first render knows what this participant pressed: trust it on load.
+    var ids = Array.from(document.querySelectorAll("[data-metoo][aria-pressed=true]")).map(function (b) {
+      return parseInt(b.dataset.metoo, 10);
+    });
+    if (document.querySelector("[data-metoo]")) { localStorage.setItem(pressedKey(), JSON.stringify(ids)); }
+  }
+  async function metoo(button) {
+    var id = parseInt(button.dataset.metoo, 10);
+    var on = button.getAttribute("aria-pressed") !== "true";
+    var response = await fetch("/api/sessions/" + sessionId() + "/items/" + id + "/metoo", {
+      method: "PUT", headers: apiHeaders(), credentials: "same-origin", body: JSON.stringify({ on: on })
+    }).catch(function () { return null; });
+    if (!response || !response.ok) { say(live().dataset.msgQueued); return; }
+    var ids = pressed().filter(function (x) { return x !== id; });
+    if (on) { ids.push(id); }
+    localStorage.setItem(pressedKey(), JSON.stringify(ids));
+    syncPressed();
+  }
+  async function comment(form) {
+    var input = form.querySelector("input[name=text]");
+    if (!input.value.trim()) { return; }
+    var body = JSON.stringify({ client_id: newClientId(), text: input.value });
+    for (var attempt = 0; attempt < 6; attempt++) {
+      var response = await fetch("/api/sessions/" + sessionId() + "/items/" + form.dataset.comment + "/comments", {
+        method: "POST", headers: apiHeaders(), credentials: "same-origin", body: body
+      }).catch(function () { return null; });
+      if (response && response.ok) { input.value = ""; return; }
+      if (response && response.status < 500 && response.status !== 429) { return; }
+      await new Promise(function (resolve) { setTimeout(resolve, 500 * Math.pow(2, attempt)); });
+    }
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-metoo]");
+    if (button) { metoo(button); }
+  });
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("[data-choose-table]");
+    if (!form) { return; }
+    fetch("/api/sessions/" + sessionId() + "/table", {
+      method: "PUT", headers: apiHeaders(), credentials: "same-origin",
+      body: JSON.stringify({ table_id: parseInt(event.target.value, 10) })
+    }).then(function (response) { if (response.ok) { window.location.reload(); } });
+  });
+
+  // The countdown: the server's end time is the truth, corrected for this device's clock.
+  function tick() {
+    document.querySelectorAll("#timer").forEach(function (timer) {
+      var left;
+      if (timer.dataset.endsAt) {
+        // serverNow was the server's clock when this element arrived (loadedAt, ours).
+        if (!timer.dataset.loadedAt) { timer.dataset.loadedAt = Date.now(); }
+        var skew = Date.parse(timer.dataset.serverNow) - parseInt(timer.dataset.loadedAt, 10);
+        left = Math.max(0, Math.ceil((Date.parse(timer.dataset.endsAt) - (Date.now() + skew)) / 1000));
+      } else {
+        left = parseInt(timer.dataset.remaining || "0", 10);
+      }
+      var value = timer.querySelector(".timer-value");
+      if (value) { value.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0"); }
+      var expired = timer.dataset.endsAt && left === 0;
+      timer.classList.toggle("expired", !!expired);
+      var form = document.getElementById("item-form");
+      if (expired && timer.dataset.autolock && form) { form.setAttribute("inert", ""); }
+    });
+  }
+  setInterval(tick, 1000);
   document.addEventListener("input", function (event) {
     var form = event.target.closest && event.target.closest("#item-form");
     if (form) { saveDraft(form); }
@@ -169,7 +270,8 @@
     }
   });
   document.addEventListener("htmx:oobAfterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "stage") { restoreDraft(focusWasInForm); }
+    if (event.detail.target && event.detail.target.id === "stage") { restoreDraft(focusWasInForm); tick(); }
+    syncPressed();
   });
 
   function setConnection(online) {
@@ -182,5 +284,7 @@
   document.addEventListener("htmx:wsOpen", function () { setConnection(true); flush(); });
   document.addEventListener("htmx:wsClose", function () { setConnection(false); });
   window.addEventListener("online", flush);
-  document.addEventListener("DOMContentLoaded", function () { restoreDraft(false); flush(); });
+  document.addEventListener("DOMContentLoaded", function () {
+    restoreDraft(false); rememberPressed(); tick(); flush();
+  });
 })();

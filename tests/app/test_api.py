@@ -92,7 +92,7 @@ def test_facilitator_pushes_a_step(api_room) -> None:
         f"/api/sessions/{room.id}/steps/{step_id}/activate", headers=room.facilitator
     )
     assert response.status_code == 200
-    assert response.json()["step"]["scenario"] == "afstemming"
+    assert response.json()["scenario"] == "afstemming"
     assert room.events()[-1]["type"] == "step_activated"
 
 
@@ -132,6 +132,7 @@ def test_item_is_stored_once_and_returns_its_seq(api_room) -> None:
     assert body["item"] == {
         "id": body["item"]["id"],
         "step_id": step_id,
+        "table_id": None,
         "category": "voordelen",
         "theme": None,
         "text": "Herkenbare rollen",
@@ -139,7 +140,7 @@ def test_item_is_stored_once_and_returns_its_seq(api_room) -> None:
     assert room.events()[-1] == {
         "seq": body["seq"],
         "type": "item_added",
-        "data": {"item": body["item"], "column_count": 1},
+        "data": {"item": body["item"], "column_count": 1, "total_count": 1},
     }
     retry = room.post_item(participant, **fields)
     assert (retry.status_code, retry.json()) == (200, body)

@@ -130,12 +130,13 @@ def test_browser_item_post_needs_the_csrf_header(client: TestClient, api_room) -
         "category": "voordelen",
         "text": "Vanuit de browser",
     }
-    refused = client.post(f"/s/{room.id}/items", json=item)
+    url = f"/api/sessions/{room.id}/items"
+    refused = client.post(url, json=item, headers={"X-VK-View": "participant"})
     assert refused.status_code == 403
     assert "reload the page" in refused.json()["detail"]
-    accepted = client.post(
-        f"/s/{room.id}/items", json=item, headers={"X-CSRF-Token": token.group(1)}
-    )
+    assert client.post(url, json=item).status_code == 401  # no view, no bearer: no cookie used
+    headers = {"X-VK-View": "participant", "X-CSRF-Token": token.group(1)}
+    accepted = client.post(url, json=item, headers=headers)
     assert accepted.status_code == 201
     assert [e["data"]["item"]["text"] for e in room.events() if e["type"] == "item_added"] == [
         "Vanuit de browser"
@@ -149,10 +150,16 @@ def test_console_activates_steps_with_csrf(client: TestClient, api_room) -> None
     token = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', page)
     assert token
     step_id = room.step_id("info")
-    url = f"/console/{room.id}/steps/{step_id}/activate"
-    assert client.post(url).status_code == 403
-    assert client.post(url, headers={"X-CSRF-Token": token.group(1)}).status_code == 204
-    assert room.events()[-1]["data"]["step_id"] == step_id
+    url = f"/api/sessions/{room.id}/steps/{step_id}/activate"
+    assert client.post(url, headers={"X-VK-View": "console"}).status_code == 403
+    headers = {"X-VK-View": "console", "X-CSRF-Token": token.group(1)}
+    assert client.post(url, headers=headers).status_code == 200
+    # A participant's cookie does not open the console's actions.
+    join_in_browser(client, room.data["code"])
+    participant = {"X-VK-View": "participant", "X-CSRF-Token": token.group(1)}
+    assert client.post(url, headers=participant).status_code == 403
+    activated = [e["data"]["step_id"] for e in room.events() if e["type"] == "step_activated"]
+    assert activated == [step_id]
 
 
 def test_organiser_page_creates_sessions(client: TestClient) -> None:

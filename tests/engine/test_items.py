@@ -39,11 +39,13 @@ def test_add_item_records_an_event_without_the_author(brainstorm) -> None:
         "item": {
             "id": added.item.id,
             "step_id": step_id,
+            "table_id": None,
             "category": "voordelen",
             "theme": None,
             "text": "Goed te organiseren, elke school kan instappen",
         },
         "column_count": 1,
+        "total_count": 1,
     }
     assert "participant" not in event.wire
 

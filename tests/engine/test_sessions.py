@@ -45,8 +45,8 @@ def test_join_with_a_profile_and_count(make_room) -> None:
     room.join()
     events = room.writer.read_sync(events_after, room.id, 1)
     assert [(e.seq, e.type, e.data) for e in events] == [
-        (2, "participant_joined", {"participants": 1}),
-        (3, "participant_joined", {"participants": 2}),
+        (2, "participant_joined", {"participants": 1, "tables": {}}),
+        (3, "participant_joined", {"participants": 2, "tables": {}}),
     ]
 
 

@@ -1,0 +1,352 @@
+"""JSON API for running a session live: agenda, controls, item controls, reactions, tables.
+The console's buttons call these same routes (cookie + CSRF header instead of a bearer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
+
+from session_engine import agenda as agenda_ops
+from session_engine import controls, curation, reactions, tables
+from session_engine.errors import Forbidden
+from session_engine.items import ALL_TABLES, board, participant_table
+from session_engine.models import Item, RoundTable, Step
+from session_engine.sessions import Actor, activate_step, get_session
+from session_engine.similarity import similar_pairs
+
+from .api import step_public
+from .auth import ActorDep, WriterDep
+from .schemas import (
+    Activate,
+    AgendaOrder,
+    BoardPublic,
+    CommentCreate,
+    Flag,
+    ItemPublic,
+    ItemUpdate,
+    Merge,
+    MeTooSet,
+    Spotlight,
+    StepCreate,
+    StepPublic,
+    StepUpdate,
+    Suggestion,
+    TableChoice,
+    TablesCreate,
+    TemplateCreate,
+    TemplatePublic,
+    TimerAction,
+)
+
+router = APIRouter(prefix="/api/sessions/{session_id}", tags=["facilitation"])
+
+
+def item_out(item: Item) -> ItemPublic:
+    assert item.id is not None
+    return ItemPublic(
+        id=item.id,
+        step_id=item.step_id,
+        table_id=item.table_id,
+        category=item.category,
+        theme=item.theme,
+        text=item.text,
+    )
+
+
+# Agenda -------------------------------------------------------------------------------
+
+
+@router.post("/steps", status_code=201, response_model=StepPublic)
+async def add_step_route(body: StepCreate, actor: ActorDep, writer: WriterDep) -> StepPublic:
+    """Add a step to the agenda (facilitator), at `position` or at the end."""
+    fields = body.model_dump(exclude_none=True, exclude={"position"})
+    step = await writer.write(
+        agenda_ops.add_step, actor=actor, position=body.position, fields=fields
+    )
+    return step_public(step)
+
+
+@router.patch("/steps/{step_id}", response_model=StepPublic)
+async def update_step_route(
+    step_id: int, body: StepUpdate, actor: ActorDep, writer: WriterDep
+) -> StepPublic:
+    """Rename, re-text or re-time a step, or skip it (facilitator)."""
+    fields = body.model_dump(exclude_unset=True)
+    skipped = fields.pop("skipped", None)
+    step: Step | None = None
+    if fields:
+        step = await writer.write(
+            agenda_ops.update_step, actor=actor, step_id=step_id, fields=fields
+        )
+    if skipped is not None:
+        step = await writer.write(
+            agenda_ops.skip_step, actor=actor, step_id=step_id, skipped=skipped
+        )
+    if step is None:
+        from session_engine.sessions import get_step, require_facilitator
+
+        require_facilitator(actor)
+        step = await writer.read(get_step, actor.session_id, step_id)
+    return step_public(step)
+
+
+@router.delete("/steps/{step_id}", status_code=204)
+async def remove_step_route(step_id: int, actor: ActorDep, writer: WriterDep) -> Response:
+    """Remove a step that holds no contributions and is not on the screens (facilitator)."""
+    await writer.write(agenda_ops.remove_step, actor=actor, step_id=step_id)
+    return Response(status_code=204)
+
+
+@router.put("/agenda", response_model=list[StepPublic])
+async def reorder_route(body: AgendaOrder, actor: ActorDep, writer: WriterDep) -> list[StepPublic]:
+    """Reorder the agenda: list every step id once (facilitator)."""
+    steps = await writer.write(agenda_ops.reorder_steps, actor=actor, step_ids=body.step_ids)
+    return [step_public(s) for s in steps]
+
+
+@router.post("/steps/{step_id}/activate", response_model=StepPublic)
+async def activate_route(
+    step_id: int, actor: ActorDep, writer: WriterDep, body: Activate | None = None
+) -> StepPublic:
+    """Show this step on every screen, or (table_id) on one table's screens (facilitator)."""
+    table_id = body.table_id if body else None
+    step = await writer.write(activate_step, actor=actor, step_id=step_id, table_id=table_id)
+    return step_public(step)
+
+
+@router.post("/templates", status_code=201, response_model=TemplatePublic)
+async def save_template_route(
+    body: TemplateCreate, actor: ActorDep, writer: WriterDep
+) -> TemplatePublic:
+    """Save this agenda as a template of the programme (facilitator)."""
+    template = await writer.write(agenda_ops.save_template, actor=actor, name=body.name)
+    return TemplatePublic(id=template.id, name=template.name, steps=template.steps)
+
+
+@router.get("/templates", response_model=list[TemplatePublic])
+async def list_templates_route(actor: ActorDep, writer: WriterDep) -> list[TemplatePublic]:
+    """The programme's saved agendas (facilitator)."""
+    if actor.role != "facilitator":
+        raise Forbidden("Only the facilitator of this session can do this.")
+    session = await writer.read(get_session, actor.session_id)
+    found = await writer.read(agenda_ops.templates, session.programme_id)
+    return [TemplatePublic(id=t.id, name=t.name, steps=t.steps) for t in found]
+
+
+# Live controls ------------------------------------------------------------------------
+
+
+@router.put("/steps/{step_id}/locked", response_model=dict[str, Any])
+async def lock_route(step_id: int, body: Flag, actor: ActorDep, writer: WriterDep) -> Any:
+    """Lock (true) or unlock (false) input on a step (facilitator)."""
+    step = await writer.write(controls.set_locked, actor=actor, step_id=step_id, locked=body.value)
+    return controls.step_controls(step)
+
+
+@router.put("/steps/{step_id}/blind", response_model=dict[str, Any])
+async def blind_route(step_id: int, body: Flag, actor: ActorDep, writer: WriterDep) -> Any:
+    """Blind (true): participants see only their own items; false reveals all (facilitator)."""
+    step = await writer.write(controls.set_blind, actor=actor, step_id=step_id, blind=body.value)
+    return controls.step_controls(step)
+
+
+@router.post("/steps/{step_id}/timer", response_model=dict[str, Any])
+async def timer_route(step_id: int, body: TimerAction, actor: ActorDep, writer: WriterDep) -> Any:
+    """start (optionally with seconds), pause, or add seconds (negative to take off)."""
+    if body.action == "start":
+        step = await writer.write(
+            controls.start_timer, actor=actor, step_id=step_id, seconds=body.seconds
+        )
+    elif body.action == "pause":
+        step = await writer.write(controls.pause_timer, actor=actor, step_id=step_id)
+    else:
+        step = await writer.write(
+            controls.add_time, actor=actor, step_id=step_id, seconds=body.seconds or 0
+        )
+    return controls.step_controls(step)
+
+
+# Boards and item controls -------------------------------------------------------------
+
+
+@router.get("/steps/{step_id}/board", response_model=BoardPublic)
+async def board_route(
+    step_id: int,
+    actor: ActorDep,
+    writer: WriterDep,
+    table_id: int | None = Query(None, description="One table's board (facilitator)."),
+) -> Any:
+    """The items of a step as the caller may see them: a participant their table's board
+    (only their own items while the step is blind), the facilitator any table or all."""
+    return await writer.read(_visible_board, actor, step_id, table_id)
+
+
+def _visible_board(db: Any, actor: Actor, step_id: int, table_id: int | None) -> Any:
+    from session_engine.sessions import get_step
+
+    step = get_step(db, actor.session_id, step_id)
+    if actor.role == "facilitator":
+        return board(
+            db,
+            session_id=actor.session_id,
+            step_id=step_id,
+            table_id=table_id if table_id is not None else ALL_TABLES,
+        )
+    own = actor.participant_id if step.blind and actor.role == "participant" else None
+    table = participant_table(db, actor) if actor.role == "participant" else ALL_TABLES
+    return board(db, session_id=actor.session_id, step_id=step_id, table_id=table, own_only=own)
+
+
+@router.get("/steps/{step_id}/duplicates", response_model=list[Suggestion])
+async def duplicates_route(step_id: int, actor: ActorDep, writer: WriterDep) -> list[Suggestion]:
+    """Likely duplicates on a step's board (all tables), most alike first (facilitator)."""
+    if actor.role != "facilitator":
+        raise Forbidden("Only the facilitator of this session can do this.")
+    found = await writer.read(board, session_id=actor.session_id, step_id=step_id)
+    return suggestions(found.items())
+
+
+def suggestions(items: list[dict[str, Any]]) -> list[Suggestion]:
+    texts = {i["id"]: i["text"] for i in items}
+    by_column: dict[str, list[tuple[int, str]]] = {}
+    for item in items:
+        by_column.setdefault(item["category"], []).append((item["id"], item["text"]))
+    pairs = [p for column in by_column.values() for p in similar_pairs(column)]
+    pairs.sort(key=lambda p: -p.score)
+    return [
+        Suggestion(
+            item_ids=(p.first, p.second), texts=(texts[p.first], texts[p.second]), score=p.score
+        )
+        for p in pairs
+    ]
+
+
+@router.patch("/items/{item_id}", response_model=ItemPublic)
+async def update_item_route(
+    item_id: int, body: ItemUpdate, actor: ActorDep, writer: WriterDep
+) -> ItemPublic:
+    """Edit the text, move to another column/theme, or star an item (facilitator)."""
+    fields = body.model_dump(exclude_unset=True)
+    item: Item | None = None
+    if "text" in fields:
+        item = await writer.write(
+            curation.edit_item, actor=actor, item_id=item_id, text=fields["text"]
+        )
+    if "category" in fields:
+        item = await writer.write(
+            curation.move_item,
+            actor=actor,
+            item_id=item_id,
+            category=fields["category"],
+            theme=fields.get("theme"),
+        )
+    if "starred" in fields:
+        item = await writer.write(
+            curation.star_item, actor=actor, item_id=item_id, starred=fields["starred"]
+        )
+    if item is None:
+        raise Forbidden("Nothing to change: give text, category (and theme) or starred.")
+    return item_out(item)
+
+
+@router.post("/items/{item_id}/merge", response_model=ItemPublic)
+async def merge_route(item_id: int, body: Merge, actor: ActorDep, writer: WriterDep) -> ItemPublic:
+    """Merge `member_ids` into this item (facilitator); split undoes it."""
+    item = await writer.write(
+        curation.merge_items,
+        actor=actor,
+        target_id=item_id,
+        member_ids=body.member_ids,
+        text=body.text,
+    )
+    return item_out(item)
+
+
+@router.post("/items/{item_id}/split", response_model=list[ItemPublic])
+async def split_route(item_id: int, actor: ActorDep, writer: WriterDep) -> list[ItemPublic]:
+    """Undo a merge: the members become items of their own again (facilitator)."""
+    members = await writer.write(curation.split_item, actor=actor, item_id=item_id)
+    return [item_out(m) for m in members]
+
+
+@router.delete("/items/{item_id}", status_code=204)
+async def delete_route(item_id: int, actor: ActorDep, writer: WriterDep) -> Response:
+    """Take an item off the board; it can be restored (facilitator)."""
+    await writer.write(curation.delete_item, actor=actor, item_id=item_id)
+    return Response(status_code=204)
+
+
+@router.post("/items/{item_id}/restore", response_model=ItemPublic)
+async def restore_route(item_id: int, actor: ActorDep, writer: WriterDep) -> ItemPublic:
+    """Put a deleted item back (facilitator)."""
+    return item_out(await writer.write(curation.restore_item, actor=actor, item_id=item_id))
+
+
+@router.put("/spotlight", response_model=Spotlight)
+async def spotlight_route(body: Spotlight, actor: ActorDep, writer: WriterDep) -> Spotlight:
+    """Show one item large on the projector, or null to stop (facilitator)."""
+    shown = await writer.write(curation.spotlight_item, actor=actor, item_id=body.item_id)
+    return Spotlight(item_id=shown)
+
+
+# Participants' reactions --------------------------------------------------------------
+
+
+@router.put("/items/{item_id}/metoo", response_model=dict[str, int])
+async def metoo_route(item_id: int, body: MeTooSet, actor: ActorDep, writer: WriterDep) -> Any:
+    """Press (on) or withdraw (off) "me too" on an item (participant); one per item."""
+    count = await writer.write(reactions.set_metoo, actor=actor, item_id=item_id, on=body.on)
+    return {"item_id": item_id, "metoo": count}
+
+
+@router.post("/items/{item_id}/comments", status_code=201, response_model=dict[str, Any])
+async def comment_route(
+    item_id: int, body: CommentCreate, actor: ActorDep, writer: WriterDep
+) -> JSONResponse:
+    """Add a clarification or counter-argument under an item (participant; anonymous)."""
+    added = await writer.write(
+        reactions.add_comment,
+        actor=actor,
+        item_id=item_id,
+        client_id=body.client_id,
+        text=body.text,
+    )
+    comment = added.comment
+    payload = {
+        "id": comment.id,
+        "item_id": comment.item_id,
+        "text": comment.text,
+        "seq": comment.seq,
+    }
+    return JSONResponse(payload, status_code=201 if added.created else 200)
+
+
+# Round tables -------------------------------------------------------------------------
+
+
+def table_out(table: RoundTable) -> dict[str, Any]:
+    return {"id": table.id, "name": table.name, "active_step_id": table.active_step_id}
+
+
+@router.post("/tables", status_code=201, response_model=list[dict[str, Any]])
+async def add_tables_route(body: TablesCreate, actor: ActorDep, writer: WriterDep) -> Any:
+    """Add round tables by name (facilitator)."""
+    added = await writer.write(tables.add_tables, actor=actor, names=body.names)
+    return [table_out(t) for t in added]
+
+
+@router.get("/tables", response_model=list[dict[str, Any]])
+async def list_tables_route(actor: ActorDep, writer: WriterDep) -> Any:
+    """The session's tables with how many participants sit at each."""
+    found = await writer.read(tables.tables, actor.session_id)
+    sizes = await writer.read(tables.table_sizes, actor.session_id)
+    return [{**table_out(t), "participants": sizes.get(t.id, 0)} for t in found]  # type: ignore[arg-type]
+
+
+@router.put("/table", response_model=TableChoice)
+async def choose_table_route(body: TableChoice, actor: ActorDep, writer: WriterDep) -> TableChoice:
+    """Sit at (or move to) a table (participant)."""
+    await writer.write(tables.choose_table, actor=actor, table_id=body.table_id)
+    return body

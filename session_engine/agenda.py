@@ -1,0 +1,182 @@
+"""The facilitator's agenda: add, remove, reorder, rename, skip steps; save and use templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from .content import STEP_TYPES, Content
+from .db import Db
+from .errors import Conflict, Invalid, NotFound
+from .events import record_event
+from .models import AgendaTemplate, Session, Step
+from .sessions import (
+    Actor,
+    agenda,
+    get_programme,
+    get_session,
+    get_step,
+    programme_content,
+    require_facilitator,
+    step_summary,
+)
+
+MAX_TITLE = 200
+MAX_TEXT = 5000
+MAX_TIMER = 4 * 3600
+
+
+def _check_fields(content: Content, fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate editable step fields; unknown names and bad values are refused."""
+    allowed = {"type", "title", "scenario", "text", "timer_seconds", "timer_autolock"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise Invalid(f"Unknown step field(s): {', '.join(sorted(unknown))}.")
+    if "type" in fields and fields["type"] not in STEP_TYPES:
+        raise Invalid(
+            f"Unknown step type {fields['type']!r}; choose one of {', '.join(STEP_TYPES)}."
+        )
+    if fields.get("scenario") is not None and content.scenario(fields["scenario"]) is None:
+        raise Invalid(f"Unknown scenario {fields['scenario']!r}.")
+    if len(fields.get("title") or "") > MAX_TITLE or len(fields.get("text") or "") > MAX_TEXT:
+        raise Invalid(f"Titles hold at most {MAX_TITLE} and texts {MAX_TEXT} characters.")
+    seconds = fields.get("timer_seconds")
+    if seconds is not None and not (isinstance(seconds, int) and 0 < seconds <= MAX_TIMER):
+        raise Invalid(f"timer_seconds must be between 1 and {MAX_TIMER}.")
+    return fields
+
+
+def _content(db: Db, session: Session) -> Content:
+    return programme_content(get_programme(db, session.programme_id))
+
+
+def _needs_scenario(step: Step) -> None:
+    if step.type in ("brainstorm", "converge") and step.scenario_key is None:
+        raise Invalid(f"A {step.type} step needs a scenario.")
+
+
+def add_step(db: Db, *, actor: Actor, fields: dict[str, Any], position: int | None = None) -> Step:
+    """Insert a step (at the end, or at `position`) into the running agenda."""
+    require_facilitator(actor)
+    session = get_session(db, actor.session_id)
+    _check_fields(_content(db, session), fields)
+    steps = agenda(db, session.id)
+    position = len(steps) if position is None else max(0, min(position, len(steps)))
+    step = Step(
+        session_id=session.id,
+        position=position,
+        type=fields.get("type", "info"),
+        title=(fields.get("title") or "").strip() or fields.get("type", "info"),
+        scenario_key=fields.get("scenario"),
+        text=fields.get("text") or "",
+        timer_seconds=fields.get("timer_seconds"),
+        timer_autolock=fields.get("timer_autolock", True),
+    )
+    _needs_scenario(step)
+    for later in steps[position:]:
+        later.position += 1
+        db.add(later)
+    db.add(step)
+    db.flush()
+    record_event(db, session.id, "step_added", step_summary(step))
+    return step
+
+
+def update_step(db: Db, *, actor: Actor, step_id: int, fields: dict[str, Any]) -> Step:
+    """Rename a step, change its text, scenario, type or default timer."""
+    require_facilitator(actor)
+    session = get_session(db, actor.session_id)
+    step = get_step(db, session.id, step_id)
+    _check_fields(_content(db, session), fields)
+    names = {"scenario": "scenario_key"}
+    for name, value in fields.items():
+        setattr(step, names.get(name, name), value.strip() if isinstance(value, str) else value)
+    _needs_scenario(step)
+    db.add(step)
+    record_event(db, session.id, "step_updated", step_summary(step))
+    return step
+
+
+def remove_step(db: Db, *, actor: Actor, step_id: int) -> None:
+    """Take a step off the agenda. The active step, or one holding items, cannot go."""
+    require_facilitator(actor)
+    session = get_session(db, actor.session_id)
+    step = get_step(db, session.id, step_id)
+    if session.active_step_id == step.id:
+        raise Conflict("This step is on the screens now: show another step first.")
+    from .models import Item
+
+    if db.scalars(select(Item).where(col(Item.step_id) == step.id)).first() is not None:
+        raise Conflict("This step holds contributions: skip it instead of removing it.")
+    db.delete(step)
+    for later in agenda(db, session.id):
+        if later.position > step.position:
+            later.position -= 1
+            db.add(later)
+    record_event(db, session.id, "step_removed", {"step_id": step_id})
+
+
+def reorder_steps(db: Db, *, actor: Actor, step_ids: list[int]) -> list[Step]:
+    """Put the agenda in this order; the list must name every step exactly once."""
+    require_facilitator(actor)
+    steps = {s.id: s for s in agenda(db, actor.session_id)}
+    if sorted(step_ids) != sorted(steps):  # type: ignore[type-var]
+        raise Invalid("The new order must list every step of the agenda exactly once.")
+    for position, step_id in enumerate(step_ids):
+        steps[step_id].position = position
+        db.add(steps[step_id])
+    record_event(db, actor.session_id, "agenda_reordered", {"step_ids": step_ids})
+    return [steps[i] for i in step_ids]
+
+
+def skip_step(db: Db, *, actor: Actor, step_id: int, skipped: bool) -> Step:
+    """Mark a step skipped (kept, greyed out, noted in the report) or bring it back."""
+    require_facilitator(actor)
+    step = get_step(db, actor.session_id, step_id)
+    step.skipped = skipped
+    db.add(step)
+    record_event(db, actor.session_id, "step_updated", step_summary(step))
+    return step
+
+
+def template_steps(steps: list[Step]) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": s.type,
+            "title": s.title,
+            "scenario": s.scenario_key,
+            "text": s.text,
+            "timer_seconds": s.timer_seconds,
+        }
+        for s in steps
+        if not s.skipped
+    ]
+
+
+def save_template(db: Db, *, actor: Actor, name: str) -> AgendaTemplate:
+    """Save the session's agenda (without skipped steps) as a template of the programme."""
+    require_facilitator(actor)
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise Invalid("A template needs a name of 1 to 120 characters.")
+    session = get_session(db, actor.session_id)
+    template = AgendaTemplate(
+        programme_id=session.programme_id, name=name, steps=template_steps(agenda(db, session.id))
+    )
+    db.add(template)
+    db.flush()
+    record_event(db, session.id, "template_saved", {"template_id": template.id, "name": name})
+    return template
+
+
+def templates(db: Db, programme_id: int) -> list[AgendaTemplate]:
+    query = select(AgendaTemplate).where(col(AgendaTemplate.programme_id) == programme_id)
+    return list(db.scalars(query.order_by(col(AgendaTemplate.id))))
+
+
+def get_template(db: Db, programme_id: int, template_id: int) -> AgendaTemplate:
+    template = db.get(AgendaTemplate, template_id)
+    if template is None or template.programme_id != programme_id:
+        raise NotFound(f"No agenda template {template_id} in this programme.")
+    return template

@@ -1,0 +1,122 @@
+"""Live controls on a step: lock input, blind or open input, and a timer whose truth is the
+server's clock (screens only display `ends_at`)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from .agenda import MAX_TIMER
+from .db import Db
+from .errors import Conflict, Invalid
+from .events import record_event
+from .models import Step, utcnow
+from .sessions import Actor, get_step, require_facilitator
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back naive; they were stored in UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    from datetime import UTC
+
+    return moment.replace(tzinfo=UTC)
+
+
+def timer_state(step: Step, now: datetime | None = None) -> dict[str, Any]:
+    """What every screen needs to show the same countdown."""
+    now = now or utcnow()
+    ends_at = as_utc(step.timer_ends_at)
+    running = ends_at is not None
+    remaining = (
+        max(0, int((ends_at - now).total_seconds() + 0.999)) if ends_at else step.timer_remaining
+    )
+    return {
+        "running": running,
+        "ends_at": ends_at.isoformat() if ends_at else None,
+        "remaining": remaining,
+        "autolock": step.timer_autolock,
+        "expired": running and remaining == 0,
+    }
+
+
+def input_open(step: Step, now: datetime | None = None) -> bool:
+    """Input is open unless locked by hand or by a timer that ran out with autolock."""
+    if step.locked:
+        return False
+    state = timer_state(step, now)
+    return not (state["expired"] and step.timer_autolock)
+
+
+def step_controls(step: Step) -> dict[str, Any]:
+    return {
+        "step_id": step.id,
+        "locked": step.locked,
+        "blind": step.blind,
+        "timer": timer_state(step),
+    }
+
+
+def _record(db: Db, actor: Actor, type_: str, step: Step) -> Step:
+    db.add(step)
+    record_event(db, actor.session_id, type_, step_controls(step))
+    return step
+
+
+def set_locked(db: Db, *, actor: Actor, step_id: int, locked: bool) -> Step:
+    """Lock or unlock input on a step (items, comments, me-too)."""
+    require_facilitator(actor)
+    step = get_step(db, actor.session_id, step_id)
+    step.locked = locked
+    if not locked and step.timer_autolock and timer_state(step)["expired"]:
+        step.timer_ends_at = None  # unlocking after the timer ran out reopens input
+        step.timer_remaining = 0
+    return _record(db, actor, "input_locked" if locked else "input_unlocked", step)
+
+
+def set_blind(db: Db, *, actor: Actor, step_id: int, blind: bool) -> Step:
+    """Blind: participants see only their own items. Open (reveal): everyone sees all."""
+    require_facilitator(actor)
+    step = get_step(db, actor.session_id, step_id)
+    step.blind = blind
+    return _record(db, actor, "visibility_changed", step)
+
+
+def start_timer(db: Db, *, actor: Actor, step_id: int, seconds: int | None = None) -> Step:
+    """Start (or resume) the countdown; `seconds` sets a new duration."""
+    require_facilitator(actor)
+    step = get_step(db, actor.session_id, step_id)
+    if seconds is None:
+        seconds = step.timer_remaining or step.timer_seconds
+    if seconds is None or not 0 < seconds <= MAX_TIMER:
+        raise Invalid(f"Give the timer a duration between 1 and {MAX_TIMER} seconds.")
+    step.timer_ends_at = utcnow() + timedelta(seconds=seconds)
+    step.timer_remaining = None
+    step.timer_seconds = step.timer_seconds or seconds
+    return _record(db, actor, "timer_changed", step)
+
+
+def pause_timer(db: Db, *, actor: Actor, step_id: int) -> Step:
+    require_facilitator(actor)
+    step = get_step(db, actor.session_id, step_id)
+    if step.timer_ends_at is None:
+        raise Conflict("The timer is not running.")
+    step.timer_remaining = timer_state(step)["remaining"]
+    step.timer_ends_at = None
+    return _record(db, actor, "timer_changed", step)
+
+
+def add_time(db: Db, *, actor: Actor, step_id: int, seconds: int) -> Step:
+    """Add (or with a negative number, take off) time, running or paused."""
+    require_facilitator(actor)
+    step = get_step(db, actor.session_id, step_id)
+    if not -MAX_TIMER <= seconds <= MAX_TIMER or seconds == 0:
+        raise Invalid(f"Add between 1 and {MAX_TIMER} seconds (negative to take time off).")
+    ends_at = as_utc(step.timer_ends_at)
+    if ends_at is not None:
+        step.timer_ends_at = max(utcnow(), ends_at) + timedelta(seconds=seconds)
+    elif step.timer_remaining is not None:
+        step.timer_remaining = max(0, step.timer_remaining + seconds)
+    else:
+        raise Conflict("Start the timer first.")
+    return _record(db, actor, "timer_changed", step)

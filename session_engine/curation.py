@@ -1,0 +1,178 @@
+"""The facilitator's item controls: edit, move, merge and split, delete and restore, star,
+and show one item large on the projector. Each is an event; nothing changes in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from .db import Db
+from .errors import Conflict, Invalid, NotFound
+from .events import record_event
+from .items import check_category, clean_text, item_public, item_views
+from .models import Item, utcnow
+from .sessions import (
+    Actor,
+    get_programme,
+    get_session,
+    get_step,
+    programme_content,
+    require_facilitator,
+)
+
+
+def get_item(db: Db, session_id: str, item_id: int, *, allow_deleted: bool = False) -> Item:
+    """An item of this session; deleted ones only when asked for (to restore them)."""
+    item = db.get(Item, item_id)
+    if item is None or item.session_id != session_id:
+        raise NotFound(f"No item {item_id} in this session.")
+    if item.deleted_at is not None and not allow_deleted:
+        raise Conflict(f"Item {item_id} was deleted: restore it first.")
+    return item
+
+
+def _view(db: Db, item: Item) -> dict[str, Any]:
+    return item_views(db, [item])[0]
+
+
+def edit_item(db: Db, *, actor: Actor, item_id: int, text: str) -> Item:
+    """Clarify an item's wording (the facilitator's edit)."""
+    require_facilitator(actor)
+    item = get_item(db, actor.session_id, item_id)
+    item.text = clean_text(text)
+    db.add(item)
+    record_event(db, actor.session_id, "item_edited", {"item": item_public(item)})
+    return item
+
+
+def move_item(
+    db: Db, *, actor: Actor, item_id: int, category: str, theme: str | None = None
+) -> Item:
+    """Move an item to another column (and theme)."""
+    require_facilitator(actor)
+    item = get_item(db, actor.session_id, item_id)
+    content = programme_content(get_programme(db, get_session(db, actor.session_id).programme_id))
+    item.theme = check_category(content, category, theme)
+    item.category = category
+    for member in _members(db, item):  # merged members travel with their item
+        member.category, member.theme = item.category, item.theme
+        db.add(member)
+    db.add(item)
+    record_event(db, actor.session_id, "item_moved", {"item": item_public(item)})
+    return item
+
+
+def _members(db: Db, item: Item) -> list[Item]:
+    return list(db.scalars(select(Item).where(col(Item.merged_into_id) == item.id)))
+
+
+def _same_scenario(db: Db, session_id: str, items: list[Item]) -> None:
+    scenarios = {get_step(db, session_id, i.step_id).scenario_key for i in items}
+    if len(scenarios) > 1:
+        raise Conflict("Only items of the same scenario can be merged.")
+
+
+def merge_items(
+    db: Db, *, actor: Actor, target_id: int, member_ids: list[int], text: str | None = None
+) -> Item:
+    """Merge items into `target`: the members keep their text and count, and can be split off
+    again. A member that was itself a merged item brings its members along."""
+    require_facilitator(actor)
+    if not member_ids:
+        raise Invalid("Name at least one item to merge into the target.")
+    if target_id in member_ids or len(set(member_ids)) != len(member_ids):
+        raise Invalid("An item cannot be merged with itself.")
+    target = get_item(db, actor.session_id, target_id)
+    members = [get_item(db, actor.session_id, i) for i in member_ids]
+    if target.merged_into_id is not None or any(m.merged_into_id for m in members):
+        raise Conflict("One of these items is already part of a merged item: use that item.")
+    _same_scenario(db, actor.session_id, [target, *members])
+    for member in members:
+        for grandchild in _members(db, member):
+            grandchild.merged_into_id = target.id
+            db.add(grandchild)
+        member.merged_into_id = target.id
+        db.add(member)
+    if text is not None:
+        target.text = clean_text(text)
+    db.add(target)
+    db.flush()
+    data = {"item": _view(db, target), "member_ids": member_ids}
+    record_event(db, actor.session_id, "items_merged", data)
+    return target
+
+
+def split_item(db: Db, *, actor: Actor, item_id: int) -> list[Item]:
+    """Undo a merge: every member becomes an item of its own again."""
+    require_facilitator(actor)
+    target = get_item(db, actor.session_id, item_id)
+    members = _members(db, target)
+    if not members:
+        raise Conflict(f"Item {item_id} is not a merged item.")
+    for member in members:
+        member.merged_into_id = None
+        db.add(member)
+    db.flush()
+    data = {"item": _view(db, target), "member_ids": [m.id for m in members]}
+    record_event(db, actor.session_id, "item_split", data)
+    return members
+
+
+def delete_item(db: Db, *, actor: Actor, item_id: int) -> Item:
+    """Hide an item from every board; it can be restored."""
+    require_facilitator(actor)
+    item = get_item(db, actor.session_id, item_id)
+    if item.merged_into_id is not None:
+        raise Conflict("This item is part of a merged item: split it off first.")
+    item.deleted_at = utcnow()
+    db.add(item)
+    session = get_session(db, actor.session_id)
+    if session.spotlight_item_id == item.id:
+        session.spotlight_item_id = None
+        db.add(session)
+    record_event(
+        db, actor.session_id, "item_deleted", {"item_id": item_id, "step_id": item.step_id}
+    )
+    return item
+
+
+def restore_item(db: Db, *, actor: Actor, item_id: int) -> Item:
+    require_facilitator(actor)
+    item = get_item(db, actor.session_id, item_id, allow_deleted=True)
+    if item.deleted_at is None:
+        raise Conflict(f"Item {item_id} is not deleted.")
+    item.deleted_at = None
+    db.add(item)
+    record_event(db, actor.session_id, "item_restored", {"item": item_public(item)})
+    return item
+
+
+def deleted_items(db: Db, session_id: str) -> list[Item]:
+    """The bin: deleted items, newest first, for the facilitator to restore."""
+    query = select(Item).where(
+        col(Item.session_id) == session_id, col(Item.deleted_at).is_not(None)
+    )
+    return list(db.scalars(query.order_by(col(Item.deleted_at).desc())))
+
+
+def star_item(db: Db, *, actor: Actor, item_id: int, starred: bool) -> Item:
+    require_facilitator(actor)
+    item = get_item(db, actor.session_id, item_id)
+    item.starred = starred
+    db.add(item)
+    data = {"item_id": item_id, "starred": starred}
+    record_event(db, actor.session_id, "item_starred", data)
+    return item
+
+
+def spotlight_item(db: Db, *, actor: Actor, item_id: int | None) -> int | None:
+    """Show one item large on the projector, or (None) stop showing it."""
+    require_facilitator(actor)
+    if item_id is not None:
+        get_item(db, actor.session_id, item_id)
+    session = get_session(db, actor.session_id)
+    session.spotlight_item_id = item_id
+    db.add(session)
+    record_event(db, actor.session_id, "item_spotlighted", {"item_id": item_id})
+    return item_id

@@ -1,0 +1,107 @@
+"""What participants add to others' items: "me too" (one per participant per item, can be
+withdrawn) and comments. Both are anonymous: counts and texts, never who."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from .curation import get_item
+from .db import Db
+from .errors import N_, Conflict, Forbidden
+from .events import record_event
+from .items import (
+    clean_client_id,
+    clean_text,
+    effective_step_id,
+    participant_table,
+    require_input_open,
+)
+from .models import Comment, Item, MeToo
+from .sessions import Actor, get_step
+
+REACTION_STEP_TYPES = ("brainstorm", "converge")
+
+
+def _require_participant(actor: Actor) -> int:
+    if actor.role != "participant" or actor.participant_id is None:
+        raise Forbidden("Only participants can do this.")
+    return actor.participant_id
+
+
+def _reactable(db: Db, actor: Actor, item: Item) -> None:
+    """Reactions go to items on the board the participant has in front of them."""
+    step_id = effective_step_id(db, actor.session_id, participant_table(db, actor))
+    if step_id is None:
+        raise Conflict(N_("This item is not on your screen now."))
+    step = get_step(db, actor.session_id, step_id)
+    from .items import source_steps
+
+    if step.type not in REACTION_STEP_TYPES or item.step_id not in source_steps(
+        db, actor.session_id, step
+    ):
+        raise Conflict(N_("This item is not on your screen now."))
+    if item.merged_into_id is not None:
+        raise Conflict("This item is part of a merged item: react to that one.")
+    require_input_open(step)
+
+
+def metoo_count(db: Db, item_id: int) -> int:
+    query = select(func.count()).select_from(MeToo).where(col(MeToo.item_id) == item_id)
+    return int(db.scalar(query) or 0)
+
+
+def set_metoo(db: Db, *, actor: Actor, item_id: int, on: bool) -> int:
+    """Press or withdraw "me too"; pressing twice counts once. Returns the new count."""
+    participant_id = _require_participant(actor)
+    item = get_item(db, actor.session_id, item_id)
+    _reactable(db, actor, item)
+    existing = db.get(MeToo, (item_id, participant_id))
+    if on == (existing is not None):
+        return metoo_count(db, item_id)  # nothing changes, no event
+    if on:
+        db.add(MeToo(item_id=item_id, participant_id=participant_id))
+    else:
+        db.delete(existing)
+    db.flush()
+    count = metoo_count(db, item_id)
+    record_event(db, actor.session_id, "metoo_changed", {"item_id": item_id, "metoo": count})
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class AddedComment:
+    comment: Comment
+    created: bool
+
+
+def add_comment(db: Db, *, actor: Actor, item_id: int, client_id: str, text: str) -> AddedComment:
+    """A clarification or counter-argument under an item; a retry stores it once."""
+    participant_id = _require_participant(actor)
+    client_id = clean_client_id(client_id)
+    existing = db.scalars(
+        select(Comment).where(
+            col(Comment.session_id) == actor.session_id,
+            col(Comment.participant_id) == participant_id,
+            col(Comment.client_id) == client_id,
+        )
+    ).first()
+    if existing is not None:
+        return AddedComment(existing, created=False)
+    item = get_item(db, actor.session_id, item_id)
+    _reactable(db, actor, item)
+    comment = Comment(
+        session_id=actor.session_id,
+        item_id=item_id,
+        participant_id=participant_id,
+        client_id=client_id,
+        text=clean_text(text),
+        seq=0,
+    )
+    db.add(comment)
+    db.flush()
+    data = {"comment": {"id": comment.id, "item_id": item_id, "text": comment.text}}
+    comment.seq = record_event(db, actor.session_id, "comment_added", data)
+    return AddedComment(comment, created=True)

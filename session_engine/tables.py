@@ -1,0 +1,94 @@
+"""Round tables: sub-groups in one room, each with its own board for the same step. A table
+follows the session's step unless the facilitator pushes a step to that table alone."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from .db import Db
+from .errors import N_, Conflict, Forbidden, Invalid, NotFound
+from .events import record_event
+from .models import Participant, RoundTable
+from .sessions import Actor, require_facilitator
+
+MAX_TABLES = 50
+
+
+def tables(db: Db, session_id: str) -> list[RoundTable]:
+    query = select(RoundTable).where(col(RoundTable.session_id) == session_id)
+    return list(db.scalars(query.order_by(col(RoundTable.position))))
+
+
+def get_table(db: Db, session_id: str, table_id: int) -> RoundTable:
+    table = db.get(RoundTable, table_id)
+    if table is None or table.session_id != session_id:
+        raise NotFound(f"No table {table_id} in this session.")
+    return table
+
+
+def table_sizes(db: Db, session_id: str) -> dict[int, int]:
+    query = (
+        select(Participant.table_id, func.count())
+        .where(col(Participant.session_id) == session_id, col(Participant.table_id).is_not(None))
+        .group_by(col(Participant.table_id))
+    )
+    return {table_id: count for table_id, count in db.execute(query).all()}
+
+
+def add_tables(db: Db, *, actor: Actor, names: list[str]) -> list[RoundTable]:
+    """Add tables by name (e.g. "Tafel 1", "Tafel 2")."""
+    require_facilitator(actor)
+    existing = tables(db, actor.session_id)
+    clean = [n.strip() for n in names]
+    if not clean or any(not n or len(n) > 80 for n in clean):
+        raise Invalid("Give each table a name of 1 to 80 characters.")
+    if len(existing) + len(clean) > MAX_TABLES:
+        raise Invalid(f"A session has at most {MAX_TABLES} tables.")
+    if len({n.lower() for n in clean} | {t.name.lower() for t in existing}) != len(existing) + len(
+        clean
+    ):
+        raise Invalid("Table names must differ.")
+    added = [
+        RoundTable(session_id=actor.session_id, name=name, position=len(existing) + n)
+        for n, name in enumerate(clean)
+    ]
+    db.add_all(added)
+    db.flush()
+    data = {"tables": [{"id": t.id, "name": t.name} for t in added]}
+    record_event(db, actor.session_id, "tables_added", data)
+    return added
+
+
+def smallest_table(db: Db, session_id: str) -> int | None:
+    """Where a participant who does not choose is seated: the emptiest table."""
+    all_tables = tables(db, session_id)
+    if not all_tables:
+        return None
+    sizes = table_sizes(db, session_id)
+    return min(all_tables, key=lambda t: (sizes.get(t.id, 0), t.position)).id  # type: ignore[arg-type]
+
+
+def choose_table(db: Db, *, actor: Actor, table_id: int) -> int:
+    """A participant sits down at a table (or moves to another)."""
+    if actor.role != "participant" or actor.participant_id is None:
+        raise Forbidden("Only participants choose a table.")
+    get_table(db, actor.session_id, table_id)
+    participant = db.get(Participant, actor.participant_id)
+    assert participant is not None
+    participant.table_id = table_id
+    db.add(participant)
+    db.flush()
+    record_event(db, actor.session_id, "table_sizes", {"sizes": table_sizes(db, actor.session_id)})
+    return table_id
+
+
+def seat_participant(db: Db, participant: Participant, table_id: int | None) -> None:
+    """At join: the chosen table, or the emptiest one when the session has tables."""
+    if table_id is not None:
+        get_table(db, participant.session_id, table_id)
+    participant.table_id = (
+        table_id if table_id is not None else smallest_table(db, participant.session_id)
+    )
+    if participant.table_id is None and table_id is not None:
+        raise Conflict(N_("This table does not exist."))
