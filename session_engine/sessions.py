@@ -169,14 +169,14 @@ def join_session(
     clean = validate_profile(content, profile)
     token = new_secret()
     participant = Participant(session_id=session.id, token_hash=hash_secret(token), profile=clean)
-    from .tables import seat_participant, table_sizes
+    from .tables import seat_participant, sizes_by_key
 
     seat_participant(db, participant, table_id)
     db.add(participant)
     db.flush()
     data = {
         "participants": count_participants(db, session.id),
-        "tables": table_sizes(db, session.id),
+        "tables": sizes_by_key(db, session.id),
     }
     record_event(db, session.id, "participant_joined", data)
     assert participant.id is not None

@@ -36,6 +36,11 @@ def table_sizes(db: Db, session_id: str) -> dict[int, int]:
     return {table_id: count for table_id, count in db.execute(query).all()}
 
 
+def sizes_by_key(db: Db, session_id: str) -> dict[str, int]:
+    """Table sizes for event data: JSON object keys are strings."""
+    return {str(table_id): size for table_id, size in table_sizes(db, session_id).items()}
+
+
 def add_tables(db: Db, *, actor: Actor, names: list[str]) -> list[RoundTable]:
     """Add tables by name (e.g. "Tafel 1", "Tafel 2")."""
     require_facilitator(actor)
@@ -79,7 +84,7 @@ def choose_table(db: Db, *, actor: Actor, table_id: int) -> int:
     participant.table_id = table_id
     db.add(participant)
     db.flush()
-    record_event(db, actor.session_id, "table_sizes", {"sizes": table_sizes(db, actor.session_id)})
+    record_event(db, actor.session_id, "table_sizes", {"sizes": sizes_by_key(db, actor.session_id)})
     return table_id
 
 

@@ -181,3 +181,60 @@ def test_the_browser_socket_needs_the_right_cookie(live: Live) -> None:
         connect(
             url, additional_headers={"Cookie": f"vk_f_{live.id}={alice}"}, open_timeout=10
         ).close()
+
+
+def test_participants_see_a_merge_and_a_lock_live(live: Live) -> None:
+    alice, bob = live.join(), live.join()
+    live.activate(live.brainstorm)
+    first = live.add(alice, "m1", "Goed te organiseren")["item"]["id"]
+    second = live.add(bob, "m2", "Makkelijk te organiseren")["item"]["id"]
+    key = auth(live.facilitator_key)
+    with live.socket(alice) as a, live.socket(bob) as b:
+        merge = live.http.post(
+            f"/api/sessions/{live.id}/items/{first}/merge",
+            json={"member_ids": [second]},
+            headers=key,
+        )
+        assert merge.status_code == 200
+        lock = live.http.put(
+            f"/api/sessions/{live.id}/steps/{live.brainstorm}/locked",
+            json={"value": True},
+            headers=key,
+        )
+        assert lock.status_code == 200
+        for ws in (a, b):
+            merged = receive_until(ws, "items_merged")[-1]
+            assert merged["data"]["member_ids"] == [second]
+            assert merged["data"]["item"]["mentions"] == 2
+            locked = json.loads(ws.recv(timeout=10))
+            assert (locked["type"], locked["seq"]) == ("input_locked", merged["seq"] + 1)
+            assert locked["data"]["locked"] is True
+    refused = live.http.post(
+        f"/api/sessions/{live.id}/items",
+        json={
+            "client_id": "late",
+            "step_id": live.brainstorm,
+            "category": "voordelen",
+            "text": "Te laat",
+        },
+        headers=auth(alice),
+    )
+    assert refused.status_code == 409
+
+
+def test_browser_sockets_redraw_the_stage_on_a_lock(live: Live) -> None:
+    alice = live.join()
+    live.activate(live.brainstorm)
+    url = f"{live.server.ws_url}/live/{live.id}?view=participant"
+    headers = {"Cookie": f"vk_p_{live.id}={alice}"}
+    with connect(url, additional_headers=headers, origin=live.server.url, open_timeout=10) as ws:
+        assert 'data-open="1"' in ws.recv(timeout=10)
+        live.http.put(
+            f"/api/sessions/{live.id}/steps/{live.brainstorm}/locked",
+            json={"value": True},
+            headers=auth(live.facilitator_key),
+        )
+        stage = ws.recv(timeout=10)
+    assert stage.startswith('<section id="stage"')
+    assert 'data-open=""' in stage
+    assert 'id="item-form"' in stage and "inert" in stage

@@ -1,0 +1,183 @@
+"""The facilitation API: what the facilitator may do, and every refusal."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def room(api_room):
+    room = api_room()
+    room.brainstorm = room.step_id("brainstorm")
+    room.activate(room.brainstorm)
+    room.alice = room.join(sector="PO")
+    return room
+
+
+def post(room, who, text, category="voordelen"):
+    response = room.post_item(
+        who, client_id=text, step_id=room.brainstorm, category=category, text=text
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["item"]["id"]
+
+
+def call(room, method, path, who=None, **kwargs):
+    return room.client.request(
+        method, f"/api/sessions/{room.id}{path}", headers=who or room.facilitator, **kwargs
+    )
+
+
+def test_agenda_routes(room) -> None:
+    added = call(
+        room, "POST", "/steps", json={"type": "converge", "scenario": "afstemming", "position": 2}
+    )
+    assert added.status_code == 201
+    step_id = added.json()["id"]
+    renamed = call(
+        room, "PATCH", f"/steps/{step_id}", json={"title": "Samenvoegen", "skipped": True}
+    )
+    assert renamed.json()["title"] == "Samenvoegen"
+    ids = [s["id"] for s in room.steps()]
+    assert call(room, "PUT", "/agenda", json={"step_ids": ids[::-1]}).status_code == 200
+    assert [s["id"] for s in room.steps()] == ids[::-1]
+    assert call(room, "DELETE", f"/steps/{step_id}").status_code == 204
+    template = call(room, "POST", "/templates", json={"name": "Kort"})
+    assert template.status_code == 201
+    assert [t["name"] for t in call(room, "GET", "/templates").json()] == ["Kort"]
+
+
+def test_controls_routes(room) -> None:
+    assert call(room, "PUT", f"/steps/{room.brainstorm}/locked", json={"value": True}).json()[
+        "locked"
+    ]
+    refused = room.post_item(
+        room.alice, client_id="x", step_id=room.brainstorm, category="voordelen", text="x"
+    )
+    assert (refused.status_code, refused.json()["detail"]) == (
+        409,
+        "Input is locked for this step.",
+    )
+    assert not call(room, "PUT", f"/steps/{room.brainstorm}/locked", json={"value": False}).json()[
+        "locked"
+    ]
+    timer = call(
+        room, "POST", f"/steps/{room.brainstorm}/timer", json={"action": "start", "seconds": 300}
+    )
+    assert timer.json()["timer"]["running"]
+    bad = call(room, "POST", f"/steps/{room.brainstorm}/timer", json={"action": "explode"})
+    assert bad.status_code == 422
+    assert call(room, "PUT", f"/steps/{room.brainstorm}/blind", json={"value": True}).json()[
+        "blind"
+    ]
+
+
+def test_blind_board_and_events_hide_others_text_from_participants(room) -> None:
+    call(room, "PUT", f"/steps/{room.brainstorm}/blind", json={"value": True})
+    bob = room.join()
+    post(room, room.alice, "Geheim van Alice")
+    post(room, bob, "Geheim van Bob")
+    board = call(room, "GET", f"/steps/{room.brainstorm}/board", who=bob).json()
+    assert [i["text"] for c in board["columns"].values() for i in c] == ["Geheim van Bob"]
+    full = call(room, "GET", f"/steps/{room.brainstorm}/board").json()
+    assert len(full["columns"]["voordelen"]) == 2
+
+
+def test_item_routes(room) -> None:
+    a = post(room, room.alice, "Goed te organiseren, elke school kan instappen")
+    b = post(room, room.alice, "Elke school kan instappen: makkelijk te organiseren")
+    suggestions = call(room, "GET", f"/steps/{room.brainstorm}/duplicates").json()
+    assert suggestions[0]["item_ids"] == [a, b] and suggestions[0]["score"] >= 0.5
+    assert call(room, "PATCH", f"/items/{a}", json={"starred": True}).status_code == 200
+    assert call(room, "POST", f"/items/{a}/merge", json={"member_ids": [b]}).status_code == 200
+    [item] = call(room, "GET", f"/steps/{room.brainstorm}/board").json()["columns"]["voordelen"]
+    assert (item["mentions"], item["starred"]) == (2, True)
+    assert [m["id"] for m in call(room, "POST", f"/items/{a}/split").json()] == [b]
+    moved = call(room, "PATCH", f"/items/{b}", json={"category": "voorwaarden", "theme": "visie"})
+    assert (moved.json()["category"], moved.json()["theme"]) == ("voorwaarden", "visie")
+    assert call(room, "PUT", "/spotlight", json={"item_id": a}).json() == {"item_id": a}
+    assert call(room, "DELETE", f"/items/{a}").status_code == 204
+    assert call(room, "POST", f"/items/{a}/restore").status_code == 200
+
+
+def test_reaction_and_table_routes(room) -> None:
+    a = post(room, room.alice, "Leren van elkaar")
+    bob = room.join()
+    assert call(room, "PUT", f"/items/{a}/metoo", who=bob, json={"on": True}).json() == {
+        "item_id": a,
+        "metoo": 1,
+    }
+    comment = call(
+        room, "POST", f"/items/{a}/comments", who=bob, json={"client_id": "k", "text": "Ja!"}
+    )
+    assert comment.status_code == 201
+    again = call(
+        room, "POST", f"/items/{a}/comments", who=bob, json={"client_id": "k", "text": "Ja!"}
+    )
+    assert (again.status_code, again.json()["id"]) == (200, comment.json()["id"])
+    tables = call(room, "POST", "/tables", json={"names": "Tafel 1\nTafel 2\n"})
+    assert [t["name"] for t in tables.json()] == ["Tafel 1", "Tafel 2"]
+    assert (
+        call(room, "PUT", "/table", who=bob, json={"table_id": tables.json()[1]["id"]}).status_code
+        == 200
+    )
+    listed = call(room, "GET", "/tables").json()
+    assert [t["participants"] for t in listed] == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/steps", {"type": "info"}),
+        ("PUT", "/agenda", {"step_ids": []}),
+        ("PUT", "/steps/{step}/locked", {"value": True}),
+        ("PUT", "/steps/{step}/blind", {"value": True}),
+        ("POST", "/steps/{step}/timer", {"action": "start", "seconds": 60}),
+        ("PATCH", "/items/{item}", {"text": "x"}),
+        ("POST", "/items/{item}/merge", {"member_ids": [1]}),
+        ("DELETE", "/items/{item}", None),
+        ("PUT", "/spotlight", {"item_id": None}),
+        ("POST", "/tables", {"names": ["T"]}),
+        ("GET", "/steps/{step}/duplicates", None),
+    ],
+)
+def test_a_participant_cannot_facilitate(room, method, path, body) -> None:
+    item = post(room, room.alice, "Een punt")
+    before = room.events()
+    url = path.format(step=room.brainstorm, item=item)
+    response = call(room, method, url, who=room.alice, json=body)
+    assert response.status_code == 403, response.text
+    assert room.events() == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("PATCH", "/items/999999", {"text": "x"}, 404),
+        ("POST", "/items/{item}/merge", {"member_ids": ["{item}"]}, 422),
+        ("POST", "/steps/999999/activate", None, 404),
+        ("POST", "/steps/{step}/activate", {"table_id": 999999}, 404),
+        ("POST", "/items/{item}/restore", None, 409),
+        ("POST", "/items/{item}/split", None, 409),
+    ],
+)
+def test_bad_facilitator_requests_change_nothing(room, method, path, body, status) -> None:
+    item = post(room, room.alice, "Een punt")
+    before = room.events()
+    url = path.format(step=room.brainstorm, item=item)
+    if body and "member_ids" in body:
+        body = {"member_ids": [item]}
+    response = call(room, method, url, json=body)
+    assert response.status_code == status, response.text
+    assert response.json()["detail"]
+    assert room.events() == before
+
+
+def test_actions_on_a_deleted_item_are_refused(room) -> None:
+    item = post(room, room.alice, "Weg ermee")
+    call(room, "DELETE", f"/items/{item}")
+    assert call(room, "PATCH", f"/items/{item}", json={"text": "x"}).status_code == 409
+    assert (
+        call(room, "PUT", f"/items/{item}/metoo", who=room.alice, json={"on": True}).status_code
+        == 409
+    )

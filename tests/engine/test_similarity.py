@@ -1,0 +1,46 @@
+"""Duplicate suggestions on real Dutch phrasings from the seed report."""
+
+from __future__ import annotations
+
+from session_engine.similarity import normalise, similar_pairs
+
+SEED_ITEMS = [
+    (1, "Goed te organiseren, elke school kan instappen"),
+    (2, "Elke school kan instappen: makkelijk te organiseren"),
+    (3, "Het is goed organiseerbaar en iedere school kan meedoen"),
+    (4, "Voelt als een stap terug, te weinig ambitie"),
+    (5, "Het toont te weinig innovatie en ambitie"),
+    (6, "Nascholing voor werkplekbegeleiders verplicht stellen"),
+    (7, "Duidelijk herkenbare rol voor iedere partner"),
+    (8, "Iedere partner heeft een herkenbare rol"),
+    (9, "Scholen mogen alleen meedoen op basis van bewezen kwaliteit"),
+    (10, "De lerarenopleiding blijft op afstand van de praktijk"),
+]
+
+
+def pairs(threshold: float | None = None) -> set[tuple[int, int]]:
+    found = similar_pairs(SEED_ITEMS) if threshold is None else similar_pairs(SEED_ITEMS, threshold)
+    return {(p.first, p.second) for p in found}
+
+
+def test_finds_the_seed_duplicates() -> None:
+    found = pairs()
+    assert {(1, 2), (1, 3), (7, 8), (4, 5)} <= found
+
+
+def test_does_not_pair_unrelated_items() -> None:
+    found = pairs()
+    related = {1, 2, 3}, {4, 5}, {7, 8}
+    for first, second in found:
+        assert any({first, second} <= group for group in related), (first, second)
+
+
+def test_most_alike_first_with_a_score() -> None:
+    [best, *_] = similar_pairs(SEED_ITEMS)
+    assert (best.first, best.second) == (1, 2)
+    assert 0.8 <= best.score <= 1
+
+
+def test_normalise_drops_case_accents_punctuation_and_function_words() -> None:
+    assert normalise("Eén school: de Ideeën!") == "school ideeen"  # "een" is a function word
+    assert similar_pairs([(1, "de"), (2, "het")]) == []
