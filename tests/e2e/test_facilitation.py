@@ -1,0 +1,90 @@
+"""The facilitator runs a scenario round from the console in a real browser: merge, lock,
+blind round and reveal, me too, and two round tables."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import PHONE, BrowserRoom, screenshot
+from tests.e2e.test_board import add_item, items, show_step
+
+pytestmark = pytest.mark.browser
+
+
+def item_li(page: Page, text: str):
+    return page.locator(".item", has=page.locator(".text", has_text=text))
+
+
+def test_merge_lock_and_me_too_from_the_console(browser_room: BrowserRoom) -> None:
+    console = browser_room.console()
+    show_step(console, "Scenario 1: Afstemming")
+    alice, bob = browser_room.participant("PO"), browser_room.participant("VO", **PHONE)
+    add_item(alice, "Goed te organiseren, elke school kan instappen")
+    add_item(bob, "Elke school kan instappen: makkelijk te organiseren")
+    expect(items(console, "voordelen")).to_have_count(2)
+    console.locator("[data-suggest]").click()
+    expect(console.locator("#duplicates .score").first).to_contain_text("%")
+    for text in ("Goed te organiseren", "makkelijk te organiseren"):
+        item_li(console, text).locator(".merge-pick").check()
+    console.locator("[data-merge-selected]").click()
+    for page in (console, alice, bob):
+        expect(items(page, "voordelen")).to_have_text(
+            ["Goed te organiseren, elke school kan instappen"]
+        )
+        expect(page.locator(".mentions")).to_have_text("×2")
+    bob.locator("[data-metoo]").first.click()
+    expect(console.locator("[id^=metoo-]").first).to_have_text("1")
+    expect(bob.locator("[data-metoo]").first).to_have_attribute("aria-pressed", "true")
+    console.locator("[data-lock]").click()
+    for page in (alice, bob):
+        expect(page.locator(".badge-locked")).to_be_visible()
+        expect(page.locator("#item-form")).to_have_attribute("inert", "")
+    screenshot(console, "console-converge")
+    screenshot(bob, "participant-phone-locked")
+
+
+def test_blind_round_then_reveal(browser_room: BrowserRoom) -> None:
+    console = browser_room.console()
+    show_step(console, "Scenario 2: Samenwerking")
+    console.locator("[data-blind]").click()
+    alice, bob = browser_room.participant("PO"), browser_room.participant("VO")
+    expect(alice.locator(".badge-blind")).to_be_visible()
+    add_item(alice, "Geen wij-zij maar wij-samen")
+    add_item(bob, "Gedeelde verantwoordelijkheid")
+    expect(items(alice, "voordelen")).to_have_text(["Geen wij-zij maar wij-samen"])
+    expect(items(bob, "voordelen")).to_have_text(["Gedeelde verantwoordelijkheid"])
+    expect(items(console, "voordelen")).to_have_count(2)
+    console.locator("[data-blind]").click()
+    for page in (alice, bob):
+        expect(items(page, "voordelen")).to_have_text(
+            ["Geen wij-zij maar wij-samen", "Gedeelde verantwoordelijkheid"]
+        )
+
+
+def test_two_round_tables_side_by_side(browser_room: BrowserRoom) -> None:
+    data = browser_room.data
+    key = {"Authorization": f"Bearer {data['facilitator_key']}"}
+    response = httpx.post(
+        f"{browser_room.server.url}/api/sessions/{data['id']}/tables",
+        json={"names": ["Tafel 1", "Tafel 2"]},
+        headers=key,
+    )
+    assert response.status_code == 201
+    console = browser_room.console()
+    show_step(console, "Scenario 3: Leerloopbaan")
+    alice, bob = browser_room.participant("PO"), browser_room.participant("VO")
+    bob.select_option("#table-select", label="Tafel 2")
+    bob.wait_for_load_state()
+    expect(bob.locator("#table-select")).to_have_value(str(response.json()[1]["id"]))
+    add_item(alice, "Enorme flexibiliteit")
+    add_item(bob, "Dure manier van opleiden", category="nadelen")
+    expect(items(alice, "voordelen")).to_have_text(["Enorme flexibiliteit"])
+    expect(items(alice, "nadelen")).to_have_count(0)
+    expect(items(bob, "nadelen")).to_have_text(["Dure manier van opleiden"])
+    tables = console.locator(".table-board")
+    expect(tables).to_have_count(2)
+    expect(tables.nth(0).locator(".item .text")).to_have_text(["Enorme flexibiliteit"])
+    expect(tables.nth(1).locator(".item .text")).to_have_text(["Dure manier van opleiden"])
+    screenshot(console, "console-tables")
