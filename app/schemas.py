@@ -218,3 +218,30 @@ class Suggestion(BaseModel):
     item_ids: tuple[int, int]
     texts: tuple[str, str]
     score: float = Field(description="0..1; higher is more alike.")
+
+
+class StepConfig(BaseModel):
+    """Vote: method (topk | rating | single | points), k, budget, category, cut.
+    Statements: mode (all | one), current (statement key). Glossary: terms."""
+
+    config: dict[str, Any]
+
+
+class AnswerIn(BaseModel):
+    subject: str = Field(
+        max_length=60, description="Item id, statement key, term:<term>, or preference."
+    )
+    value: int | None = Field(
+        None, description="1-5 agreement or rating, or points; null: no opinion."
+    )
+    choice: str | None = Field(None, max_length=60, description="Definition id or scenario key.")
+    argument: str | None = Field(None, max_length=4000, description="An argument or reason.")
+
+
+class BallotIn(BaseModel):
+    answers: list[AnswerIn] = Field(max_length=200)
+
+
+class DefinitionIn(BaseModel):
+    term: str = Field(max_length=60)
+    text: str = Field(max_length=4000)

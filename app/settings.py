@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         default=False, description="Mark cookies Secure (set when served over HTTPS)."
     )
+    segment_threshold: int = Field(
+        default=3,
+        ge=1,
+        description="Results per segment fold groups smaller than this into 'other'.",
+    )
     send_queue_size: int = Field(
         default=512, description="Messages buffered per socket before a slow client is dropped."
     )

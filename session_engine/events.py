@@ -46,6 +46,11 @@ EVENT_TYPES = (
     # round tables
     "tables_added",
     "table_sizes",
+    # votes
+    "step_configured",
+    "ballot_cast",
+    "results_revealed",
+    "definition_proposed",
 )
 
 PENDING = "vk_pending_events"

@@ -60,6 +60,8 @@ class Step(SQLModel, table=True):
     timer_ends_at: datetime | None = Field(default=None)
     timer_remaining: int | None = Field(default=None)  # seconds left while paused
     timer_autolock: bool = Field(default=True)
+    revealed: bool = Field(default=False)  # vote results shown to participants/projector
+    config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class Participant(SQLModel, table=True):
@@ -119,6 +121,37 @@ class Comment(SQLModel, table=True):
     client_id: str = Field(max_length=64)
     text: str
     seq: int
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Ballot(SQLModel, table=True):
+    """One participant's answer on one subject of a vote step (an item, a statement, a term,
+    the preference). Changing a vote replaces the row; it never counts twice."""
+
+    __table_args__ = (
+        UniqueConstraint("step_id", "participant_id", "subject", name="uq_ballot_subject"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", index=True)
+    step_id: int = Field(foreign_key="step.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id")
+    subject: str = Field(max_length=60)
+    value: int | None = Field(default=None)
+    choice: str | None = Field(default=None, max_length=60)
+    argument: str | None = Field(default=None)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Definition(SQLModel, table=True):
+    """A definition of a glossary term proposed by a participant (anonymous)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="session.id", index=True)
+    step_id: int = Field(foreign_key="step.id", index=True)
+    term: str = Field(max_length=60)
+    participant_id: int = Field(foreign_key="participant.id")
+    text: str
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -1,0 +1,102 @@
+"""JSON API for the evaluation steps: configure, vote, reveal, results, glossary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from session_engine import votes
+from session_engine.errors import Forbidden
+from session_engine.results import step_results
+from session_engine.sessions import get_step
+
+from .api import step_public
+from .auth import ActorDep, WriterDep
+from .schemas import BallotIn, DefinitionIn, Flag, StepConfig, StepPublic
+
+router = APIRouter(prefix="/api/sessions/{session_id}/steps/{step_id}", tags=["voting"])
+
+
+@router.put("/config", response_model=StepPublic)
+async def configure_route(
+    step_id: int, body: StepConfig, actor: ActorDep, writer: WriterDep
+) -> Any:
+    """Set how a vote, statements, glossary or preference step works (facilitator)."""
+    step = await writer.write(
+        votes.configure_step, actor=actor, step_id=step_id, config=body.config
+    )
+    return step_public(step)
+
+
+@router.put("/ballot", response_model=dict[str, int])
+async def ballot_route(step_id: int, body: BallotIn, actor: ActorDep, writer: WriterDep) -> Any:
+    """Vote, or change your vote while the step is open (participant). An importance vote or
+    preference replaces your whole ballot; statements and terms replace the ones you send."""
+    answers = [votes.Answer(**a.model_dump()) for a in body.answers]
+    voters = await writer.write(votes.cast_ballot, actor=actor, step_id=step_id, answers=answers)
+    return {"voters": voters}
+
+
+@router.get("/ballot", response_model=list[dict[str, Any]])
+async def own_ballot_route(step_id: int, actor: ActorDep, writer: WriterDep) -> Any:
+    """Your own answers in this step (participant)."""
+    if actor.participant_id is None:
+        raise Forbidden("Only participants have a ballot.")
+    own = await writer.read(votes.own_ballot, step_id, actor.participant_id)
+    return [
+        {"subject": b.subject, "value": b.value, "choice": b.choice, "argument": b.argument}
+        for b in own.values()
+    ]
+
+
+@router.put("/revealed", response_model=dict[str, Any])
+async def reveal_route(step_id: int, body: Flag, actor: ActorDep, writer: WriterDep) -> Any:
+    """Show (true) or hide (false) the results on the projector and participants' screens."""
+    step = await writer.write(
+        votes.reveal_results, actor=actor, step_id=step_id, revealed=body.value
+    )
+    return {"step_id": step.id, "revealed": step.revealed}
+
+
+@router.post("/definitions", status_code=201, response_model=dict[str, Any])
+async def definition_route(
+    step_id: int, body: DefinitionIn, actor: ActorDep, writer: WriterDep
+) -> Any:
+    """Propose a definition of a glossary term (participant; anonymous)."""
+    found = await writer.write(
+        votes.propose_definition, actor=actor, step_id=step_id, term=body.term, text=body.text
+    )
+    return {"id": found.id, "term": found.term, "text": found.text}
+
+
+@router.get("/results", response_model=dict[str, Any])
+async def results_route(step_id: int, request: Request, actor: ActorDep, writer: WriterDep) -> Any:
+    """Counts, distributions, mean and spread, per segment, with consensus and divergence
+    flags (docs/results.md). The facilitator always; others once revealed."""
+    step = await writer.read(get_step, actor.session_id, step_id)
+    if actor.role != "facilitator" and not step.revealed:
+        raise Forbidden("The results are hidden until the facilitator reveals them.")
+    threshold = request.app.state.settings.segment_threshold
+    return await writer.read(step_results, actor.session_id, step_id, threshold)
+
+
+@router.get("/options", response_model=dict[str, Any])
+async def options_route(step_id: int, actor: ActorDep, writer: WriterDep) -> Any:
+    """What this step asks: its configuration and the subjects one can vote on."""
+    return await writer.read(vote_options, actor.session_id, step_id)
+
+
+def vote_options(db: Any, session_id: str, step_id: int) -> dict[str, Any]:
+    step = get_step(db, session_id, step_id)
+    config = votes.step_config(db, step) if step.type in votes.VOTE_STEP_TYPES else {}
+    out: dict[str, Any] = {"type": step.type, "config": config, "subjects": []}
+    if step.type in votes.VOTE_STEP_TYPES:
+        out["subjects"] = votes.subjects(db, step)
+    if step.type == "vote":
+        out["items"] = votes.vote_items(db, step)
+    if step.type == "glossary":
+        out["definitions"] = [
+            {"id": d.id, "term": d.term, "text": d.text} for d in votes.definitions(db, step_id)
+        ]
+    return out

@@ -1,0 +1,144 @@
+"""Results of vote steps, overall and per segment, as screens, the API and reports show them.
+No result names a voter; small segments are folded (see tally.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from .content import Content
+from .db import Db
+from .models import Step
+from .sessions import get_programme, get_session, get_step, programme_content
+from .tables import tables
+from .tally import (
+    DEFAULT_THRESHOLD,
+    by_segment,
+    counts_of,
+    distribution,
+    fold_segments,
+    rank_items,
+    segment_of,
+)
+from .votes import ballots_with_profiles, definitions, step_config, vote_items
+
+
+def segment_fields(db: Db, session_id: str, content: Content) -> list[str]:
+    """Profile fields to break results down by, plus the round table when there are tables."""
+    fields = [f.key for f in content.scenarios_file.profile_fields]
+    return [*fields, "table"] if tables(db, session_id) else fields
+
+
+def step_results(
+    db: Db, session_id: str, step_id: int, threshold: int = DEFAULT_THRESHOLD
+) -> dict[str, Any]:
+    """Everything the results of one vote step hold, in plain data."""
+    step = get_step(db, session_id, step_id)
+    content = programme_content(get_programme(db, get_session(db, session_id).programme_id))
+    rows = ballots_with_profiles(db, step_id)
+    table_names = {t.id: t.name for t in tables(db, session_id)}
+    answers = [
+        (ballot, {**profile, "table": table_names.get(table_id, "")})
+        for ballot, profile, table_id in rows
+    ]
+    base = {
+        "step_id": step_id,
+        "type": step.type,
+        "title": step.title,
+        "revealed": step.revealed,
+        "voters": len({b.participant_id for b, _ in answers}),
+    }
+    fields = segment_fields(db, session_id, content)
+    if step.type == "statements":
+        return {**base, "statements": _statements(content, answers, fields, threshold)}
+    if step.type == "vote":
+        return {**base, **_importance(db, step, answers)}
+    if step.type == "glossary":
+        return {**base, "terms": _glossary(db, step, answers)}
+    return {**base, **_preference(content, answers, fields, threshold)}
+
+
+def _statements(
+    content: Content, answers: list[Any], fields: list[str], threshold: int
+) -> list[dict[str, Any]]:
+    by_subject: dict[str, list[Any]] = defaultdict(list)
+    for ballot, profile in answers:
+        by_subject[ballot.subject].append((ballot, profile))
+    results = []
+    for statement in content.statements_file.statements:
+        given = by_subject.get(statement.key, [])
+        pairs = [(profile, ballot.value) for ballot, profile in given]
+        segments = {f: by_segment(pairs, f, threshold).as_dict() for f in fields}
+        results.append(
+            {
+                "key": statement.key,
+                "text": statement.text,
+                "overall": distribution(v for _, v in pairs).as_dict(),
+                "segments": segments,
+                "segments_differ": [f for f, s in segments.items() if s["differ"]],
+                "arguments": [b.argument for b, _ in given if b.argument],
+            }
+        )
+    return results
+
+
+def _importance(db: Db, step: Step, answers: list[Any]) -> dict[str, Any]:
+    config = step_config(db, step)
+    items = vote_items(db, step)
+    ranked = rank_items(
+        config["method"],
+        [(int(b.subject), b.value) for b, _ in answers],
+        [i["id"] for i in items],
+        config["cut"],
+    )
+    views = {i["id"]: i for i in items}
+    return {
+        "method": config["method"],
+        "category": config["category"],
+        "scenario": step.scenario_key,
+        "cut": sum(r.important for r in ranked),
+        "items": [
+            {
+                "item": views[r.item_id],
+                "score": r.score,
+                "voters": r.voters,
+                "important": r.important,
+            }
+            for r in ranked
+        ],
+    }
+
+
+def _glossary(db: Db, step: Step, answers: list[Any]) -> list[dict[str, Any]]:
+    votes = counts_of(b.choice for b, _ in answers)
+    proposed = definitions(db, step.id or 0)
+    terms = []
+    for term in step_config(db, step)["terms"]:
+        options: list[dict[str, Any]] = [
+            {"id": d.id, "text": d.text, "votes": votes.get(str(d.id), 0)}
+            for d in proposed
+            if d.term == term
+        ]
+        ranked = sorted(options, key=lambda o: (-o["votes"], o["id"]))
+        agreed = ranked[0] if ranked and ranked[0]["votes"] > 0 else None
+        terms.append({"term": term, "definitions": ranked, "agreed": agreed})
+    return terms
+
+
+def _preference(
+    content: Content, answers: list[Any], fields: list[str], threshold: int
+) -> dict[str, Any]:
+    titles = {s.key: s.title for s in content.scenarios_file.scenarios}
+    counts = counts_of(b.choice for b, _ in answers)
+    segments: dict[str, dict[str, dict[str, int]]] = {}
+    for field_key in fields:
+        groups: dict[str, list[str | None]] = defaultdict(list)
+        for ballot, profile in answers:
+            groups[segment_of(profile, field_key)].append(ballot.choice)
+        folded = fold_segments(groups, threshold)
+        segments[field_key] = {seg: counts_of(choices) for seg, choices in sorted(folded.items())}
+    return {
+        "scenarios": [{"key": k, "title": titles[k], "votes": counts.get(k, 0)} for k in titles],
+        "segments": segments,
+        "reasons": [b.argument for b, _ in answers if b.argument],
+    }

@@ -1,0 +1,191 @@
+"""Counting votes: distributions, consensus and divergence, results per segment with small
+segments folded away, and rankings for importance votes. Pure functions, no database.
+
+The measures (documented for users in docs/results.md):
+- spread = standard deviation / its largest possible value on the scale (half the range),
+  so 0 is full agreement and 1 is a room split between the two ends. On a 1-5 scale the
+  largest standard deviation is 2.
+- consensus: spread < 0.2. divergent: spread > 0.3 (MeetingSphere's rule). Between: mixed.
+- segments differ: two segments' means are at least 1 point apart (on a 1-5 scale).
+- a segment with fewer than `threshold` voters is folded into "other"; an "other" still
+  smaller than the threshold is not shown apart (its votes count in the overall figures).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+CONSENSUS_BELOW = 0.2
+DIVERGENT_ABOVE = 0.3
+SEGMENT_GAP = 1.0
+DEFAULT_THRESHOLD = 3
+OTHER = "other"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    """How a group answered one question on a scale (no-opinion answers counted apart)."""
+
+    counts: dict[int, int]
+    n: int
+    no_opinion: int
+    mean: float | None
+    sd: float | None
+    spread: float | None
+    flag: str | None  # consensus | mixed | divergent
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "counts": {str(k): v for k, v in self.counts.items()},
+            "n": self.n,
+            "no_opinion": self.no_opinion,
+            "mean": self.mean,
+            "sd": self.sd,
+            "spread": self.spread,
+            "flag": self.flag,
+        }
+
+
+def flag_for(spread: float | None) -> str | None:
+    if spread is None:
+        return None
+    if spread < CONSENSUS_BELOW:
+        return "consensus"
+    if spread > DIVERGENT_ABOVE:
+        return "divergent"
+    return "mixed"
+
+
+def distribution(values: Iterable[int | None], low: int = 1, high: int = 5) -> Distribution:
+    """Counts, mean, population standard deviation and spread; None is "no opinion"."""
+    all_values = list(values)
+    answered = [v for v in all_values if v is not None]
+    counts = {v: 0 for v in range(low, high + 1)}
+    counts.update(Counter(answered))
+    n = len(answered)
+    if not n:
+        return Distribution(counts, 0, len(all_values), None, None, None, None)
+    mean = sum(answered) / n
+    sd = math.sqrt(sum((v - mean) ** 2 for v in answered) / n)
+    spread = sd / ((high - low) / 2)
+    return Distribution(
+        counts,
+        n,
+        len(all_values) - n,
+        round(mean, 2),
+        round(sd, 2),
+        round(spread, 2),
+        flag_for(spread),
+    )
+
+
+def segment_of(profile: dict[str, str], field_key: str) -> str:
+    return profile.get(field_key) or UNKNOWN
+
+
+def fold_segments(
+    groups: dict[str, list[Any]], threshold: int = DEFAULT_THRESHOLD
+) -> dict[str, list[Any]]:
+    """Fold segments smaller than `threshold` into "other"; drop an "other" that stays small."""
+    folded: dict[str, list[Any]] = defaultdict(list)
+    for segment, members in groups.items():
+        key = segment if len(members) >= threshold and segment not in (OTHER, UNKNOWN) else OTHER
+        folded[key].extend(members)
+    if len(folded.get(OTHER, [])) < threshold:
+        folded.pop(OTHER, None)
+    return dict(folded)
+
+
+@dataclass(slots=True)
+class SegmentResult:
+    """One question's distribution per segment of one profile field."""
+
+    field_key: str
+    segments: dict[str, Distribution] = field(default_factory=dict)
+    differ: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field_key,
+            "segments": {k: v.as_dict() for k, v in self.segments.items()},
+            "differ": self.differ,
+        }
+
+
+def segments_differ(segments: dict[str, Distribution], gap: float = SEGMENT_GAP) -> bool:
+    means = [d.mean for d in segments.values() if d.mean is not None]
+    return len(means) >= 2 and max(means) - min(means) >= gap
+
+
+def by_segment(
+    answers: list[tuple[dict[str, str], int | None]],
+    field_key: str,
+    threshold: int = DEFAULT_THRESHOLD,
+    low: int = 1,
+    high: int = 5,
+) -> SegmentResult:
+    """Distributions per segment of `field_key` (small segments folded)."""
+    groups: dict[str, list[int | None]] = defaultdict(list)
+    for profile, value in answers:
+        groups[segment_of(profile, field_key)].append(value)
+    folded = fold_segments(groups, threshold)
+    result = SegmentResult(field_key)
+    for segment in sorted(folded, key=lambda s: (s == OTHER, s)):
+        result.segments[segment] = distribution(folded[segment], low, high)
+    result.differ = segments_differ(result.segments)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """An item's place in an importance vote."""
+
+    item_id: int
+    score: float
+    voters: int
+    important: bool
+
+
+def default_cut(count: int) -> int:
+    """How many items count as "belangrijkste" when the facilitator sets nothing: a third."""
+    return math.ceil(count / 3) if count else 0
+
+
+def rank_items(
+    method: str, ballots: list[tuple[int, int | None]], item_ids: list[int], cut: int | None = None
+) -> list[Ranked]:
+    """Rank items by their votes. `ballots` are (item_id, value) rows: a pick (top k, single
+    choice), a 1-5 rating, or points. Score: picks or points summed; ratings averaged.
+    Ties keep board order; the first `cut` items are the most important ones."""
+    values: dict[int, list[int]] = defaultdict(list)
+    for item_id, value in ballots:
+        values[item_id].append(value if value is not None else 1)
+
+    def score(item_id: int) -> float:
+        got = values.get(item_id, [])
+        if method == "rating":
+            return round(sum(got) / len(got), 2) if got else 0.0
+        return float(sum(got))
+
+    order = sorted(item_ids, key=lambda i: -score(i))
+    limit = default_cut(len(order)) if cut is None else max(0, min(cut, len(order)))
+    return [
+        Ranked(
+            item_id,
+            score(item_id),
+            len(values.get(item_id, [])),
+            position < limit and score(item_id) > 0,
+        )
+        for position, item_id in enumerate(order)
+    ]
+
+
+def counts_of(choices: Iterable[str | None]) -> dict[str, int]:
+    """Single-choice tallies (a preference, a definition), most chosen first."""
+    counted = Counter(c for c in choices if c is not None)
+    return dict(sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))

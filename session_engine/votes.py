@@ -1,0 +1,317 @@
+"""The evaluation half of the room: importance votes on items, statements on a 5-point scale,
+a glossary of agreed definitions, and a scenario preference. Votes stay hidden until the
+facilitator reveals them; a participant may change their vote while the step is open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import col, select
+
+from .content import Content
+from .controls import input_open
+from .db import Db
+from .errors import N_, Conflict, Forbidden, Invalid
+from .events import record_event
+from .items import board, clean_text, effective_step_id, participant_table
+from .models import Ballot, Definition, Participant, Step, utcnow
+from .sessions import (
+    Actor,
+    agenda,
+    get_programme,
+    get_session,
+    get_step,
+    programme_content,
+    require_facilitator,
+)
+
+VOTE_STEP_TYPES = ("vote", "statements", "glossary", "preference")
+METHODS = ("topk", "rating", "single", "points")
+SCALE = (1, 5)  # statements: 1 helemaal oneens … 5 helemaal eens; None: geen mening
+MAX_ARGUMENT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One line of a ballot: a subject (item id, statement key, term, "preference") and a
+    value (rating, points), a choice (definition id, scenario key) and/or an argument."""
+
+    subject: str
+    value: int | None = None
+    choice: str | None = None
+    argument: str | None = None
+
+
+def _content(db: Db, session_id: str) -> Content:
+    return programme_content(get_programme(db, get_session(db, session_id).programme_id))
+
+
+def default_config(step: Step, content: Content) -> dict[str, Any]:
+    if step.type == "vote":
+        first = content.scenarios_file.categories[0].key
+        return {"method": "topk", "k": 3, "budget": 10, "category": first, "cut": None}
+    if step.type == "statements":
+        return {"mode": "all", "current": None}
+    if step.type == "glossary":
+        return {"terms": []}
+    return {}
+
+
+def step_config(db: Db, step: Step) -> dict[str, Any]:
+    return {**default_config(step, _content(db, step.session_id)), **(step.config or {})}
+
+
+def configure_step(db: Db, *, actor: Actor, step_id: int, config: dict[str, Any]) -> Step:
+    """Set how a vote step works (method, k, budget, category, cut; statements mode and the
+    current statement; glossary terms)."""
+    require_facilitator(actor)
+    step = get_step(db, actor.session_id, step_id)
+    if step.type not in VOTE_STEP_TYPES:
+        raise Invalid(f"A {step.type} step has nothing to configure.")
+    merged = {**step_config(db, step), **config}
+    _validate_config(db, step, merged)
+    step.config = merged
+    db.add(step)
+    record_event(db, actor.session_id, "step_configured", {"step_id": step.id, "config": merged})
+    return step
+
+
+def _validate_config(db: Db, step: Step, config: dict[str, Any]) -> None:
+    content = _content(db, step.session_id)
+    if step.type == "vote":
+        if config["method"] not in METHODS:
+            raise Invalid(
+                f"Unknown method {config['method']!r}; choose one of {', '.join(METHODS)}."
+            )
+        if content.category(config["category"]) is None:
+            raise Invalid(f"Unknown category {config['category']!r}.")
+        for key in ("k", "budget"):
+            if not isinstance(config[key], int) or not 1 <= config[key] <= 100:
+                raise Invalid(f"{key} must be a whole number from 1 to 100.")
+        if config["cut"] is not None and (not isinstance(config["cut"], int) or config["cut"] < 0):
+            raise Invalid("cut must be a whole number of items, 0 or more.")
+    if step.type == "statements":
+        keys = [s.key for s in content.statements_file.statements]
+        if config["mode"] not in ("all", "one"):
+            raise Invalid("mode must be 'all' or 'one'.")
+        if config["current"] is not None and config["current"] not in keys:
+            raise Invalid(f"Unknown statement {config['current']!r}.")
+    if step.type == "glossary":
+        terms = config["terms"]
+        if not isinstance(terms, list) or any(
+            not isinstance(t, str) or not 1 <= len(t.strip()) <= 60 for t in terms
+        ):
+            raise Invalid("terms must be a list of words of 1 to 60 characters.")
+        config["terms"] = list(dict.fromkeys(t.strip() for t in terms))
+
+
+def vote_items(db: Db, step: Step) -> list[dict[str, Any]]:
+    """The items an importance vote is about: the scenario's column, merged and cleaned."""
+    config = step_config(db, step)
+    sources = [
+        s
+        for s in agenda(db, step.session_id)
+        if s.type == "brainstorm" and s.scenario_key == step.scenario_key
+    ]
+    found: list[dict[str, Any]] = []
+    for source in sources:
+        assert source.id is not None
+        columns = board(db, session_id=step.session_id, step_id=source.id).columns
+        found.extend(columns.get(config["category"], []))
+    return found
+
+
+def subjects(db: Db, step: Step) -> list[str]:
+    """What can be voted on in this step (as ballot subjects)."""
+    content = _content(db, step.session_id)
+    config = step_config(db, step)
+    if step.type == "vote":
+        return [str(i["id"]) for i in vote_items(db, step)]
+    if step.type == "statements":
+        keys = [s.key for s in content.statements_file.statements]
+        return [config["current"]] if config["mode"] == "one" and config["current"] else keys
+    if step.type == "glossary":
+        return [f"term:{t}" for t in config["terms"]]
+    return ["preference"]
+
+
+def _require_voter(db: Db, actor: Actor, step_id: int) -> Step:
+    if actor.role != "participant" or actor.participant_id is None:
+        raise Forbidden("Only participants vote.")
+    step = get_step(db, actor.session_id, step_id)
+    if step.type not in VOTE_STEP_TYPES:
+        raise Conflict(f"A {step.type} step takes no votes.")
+    if effective_step_id(db, actor.session_id, participant_table(db, actor)) != step.id:
+        raise Conflict(N_("This vote is not on your screen now."))
+    if not input_open(step):
+        raise Conflict(N_("This vote is closed."))
+    return step
+
+
+def cast_ballot(db: Db, *, actor: Actor, step_id: int, answers: list[Answer]) -> int:
+    """Store (or replace) a participant's answers; returns how many have voted so far."""
+    step = _require_voter(db, actor, step_id)
+    clean = _check_answers(db, step, answers)
+    replace_all = step.type in ("vote", "preference")
+    old = select(Ballot).where(
+        col(Ballot.step_id) == step.id, col(Ballot.participant_id) == actor.participant_id
+    )
+    if not replace_all:
+        old = old.where(col(Ballot.subject).in_([a.subject for a in clean]))
+    for ballot in db.scalars(old):
+        db.delete(ballot)
+    db.flush()
+    assert step.id is not None and actor.participant_id is not None
+    for answer in clean:
+        db.add(
+            Ballot(
+                session_id=actor.session_id,
+                step_id=step.id,
+                participant_id=actor.participant_id,
+                subject=answer.subject,
+                value=answer.value,
+                choice=answer.choice,
+                argument=answer.argument,
+                updated_at=utcnow(),
+            )
+        )
+    db.flush()
+    voters = len(
+        set(db.scalars(select(Ballot.participant_id).where(col(Ballot.step_id) == step.id)))
+    )
+    record_event(db, actor.session_id, "ballot_cast", {"step_id": step.id, "voters": voters})
+    return voters
+
+
+def _check_answers(db: Db, step: Step, answers: list[Answer]) -> list[Answer]:
+    allowed = set(subjects(db, step))
+    if not answers and step.type != "vote":
+        raise Invalid("The ballot is empty.")
+    seen: set[str] = set()
+    clean: list[Answer] = []
+    for answer in answers:
+        if answer.subject not in allowed:
+            raise Invalid(f"{answer.subject!r} is not part of this vote.")
+        if answer.subject in seen:
+            raise Invalid(f"{answer.subject!r} appears twice in the ballot.")
+        seen.add(answer.subject)
+        argument = (
+            clean_text(answer.argument) if answer.argument and answer.argument.strip() else None
+        )
+        clean.append(Answer(answer.subject, answer.value, answer.choice, argument))
+    _check_values(db, step, clean)
+    return clean
+
+
+def _check_values(db: Db, step: Step, answers: list[Answer]) -> None:
+    config = step_config(db, step)
+    if step.type == "statements":
+        for a in answers:
+            if a.value is not None and not SCALE[0] <= a.value <= SCALE[1]:
+                raise Invalid(
+                    f"Agreement runs from {SCALE[0]} to {SCALE[1]} (or null: no opinion)."
+                )
+    elif step.type == "vote":
+        _check_vote(config, answers)
+    elif step.type == "glossary":
+        for a in answers:
+            term = a.subject.removeprefix("term:")
+            definition = (
+                db.get(Definition, int(a.choice)) if a.choice and a.choice.isdigit() else None
+            )
+            if definition is None or definition.step_id != step.id or definition.term != term:
+                raise Invalid(f"Choose one of the proposed definitions of {term!r}.")
+    else:
+        [answer] = answers if len(answers) == 1 else [Answer("")]
+        keys = [s.key for s in _content(db, step.session_id).scenarios_file.scenarios]
+        if answer.choice not in keys:
+            raise Invalid(f"Choose one scenario: {', '.join(keys)}.")
+
+
+def _check_vote(config: dict[str, Any], answers: list[Answer]) -> None:
+    method = config["method"]
+    values = [a.value for a in answers]
+    if method == "topk" and len(answers) > config["k"]:
+        raise Invalid(f"Pick at most {config['k']} items.")
+    if method == "single" and len(answers) > 1:
+        raise Invalid("Pick one item.")
+    if method == "rating" and any(v is None or not 1 <= v <= 5 for v in values):
+        raise Invalid("Rate each item from 1 to 5.")
+    if method == "points":
+        if any(v is None or v < 0 for v in values):
+            raise Invalid("Points are whole numbers, 0 or more.")
+        if sum(v or 0 for v in values) > config["budget"]:
+            raise Invalid(f"You have {config['budget']} points to give, not more.")
+
+
+def reveal_results(db: Db, *, actor: Actor, step_id: int, revealed: bool) -> Step:
+    """Show the results on the projector and to participants (or hide them again)."""
+    require_facilitator(actor)
+    step = get_step(db, actor.session_id, step_id)
+    if step.type not in VOTE_STEP_TYPES:
+        raise Invalid(f"A {step.type} step has no results.")
+    step.revealed = revealed
+    db.add(step)
+    record_event(
+        db, actor.session_id, "results_revealed", {"step_id": step.id, "revealed": revealed}
+    )
+    return step
+
+
+def propose_definition(db: Db, *, actor: Actor, step_id: int, term: str, text: str) -> Definition:
+    """A participant proposes what a term means; everyone can then vote for a definition."""
+    step = _require_voter(db, actor, step_id)
+    if step.type != "glossary":
+        raise Conflict("Definitions are proposed in a glossary step.")
+    if term not in step_config(db, step)["terms"]:
+        raise Invalid(f"{term!r} is not a term of this glossary.")
+    assert actor.participant_id is not None
+    definition = Definition(
+        session_id=actor.session_id,
+        step_id=step_id,
+        term=term,
+        participant_id=actor.participant_id,
+        text=clean_text(text),
+    )
+    db.add(definition)
+    db.flush()
+    data = {
+        "definition": {
+            "id": definition.id,
+            "step_id": step_id,
+            "term": term,
+            "text": definition.text,
+        }
+    }
+    record_event(db, actor.session_id, "definition_proposed", data)
+    return definition
+
+
+def ballots_with_profiles(db: Db, step_id: int) -> list[tuple[Ballot, dict[str, str], int | None]]:
+    """Every answer of a step with its voter's profile and table (never the voter)."""
+    rows = db.execute(
+        select(Ballot, Participant.profile, Participant.table_id)
+        .join(Participant, col(Participant.id) == col(Ballot.participant_id))
+        .where(col(Ballot.step_id) == step_id)
+        .order_by(col(Ballot.id))
+    ).all()
+    return [(ballot, profile, table_id) for ballot, profile, table_id in rows]
+
+
+def definitions(db: Db, step_id: int) -> list[Definition]:
+    return list(
+        db.scalars(
+            select(Definition)
+            .where(col(Definition.step_id) == step_id)
+            .order_by(col(Definition.id))
+        )
+    )
+
+
+def own_ballot(db: Db, step_id: int, participant_id: int) -> dict[str, Ballot]:
+    """A participant's own answers, to show their vote back to them."""
+    query = select(Ballot).where(
+        col(Ballot.step_id) == step_id, col(Ballot.participant_id) == participant_id
+    )
+    return {b.subject: b for b in db.scalars(query)}
