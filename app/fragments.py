@@ -62,12 +62,29 @@ def step_type_labels(language: str) -> dict[str, str]:
 
 def base_context(language: str, content: Content | None = None) -> dict[str, Any]:
     themes = content.scenarios_file.themes if content else []
+    fields = content.scenarios_file.profile_fields if content else []
+    options = {(f.key, o.key): o.label for f in fields for o in f.options}
+    special = {
+        "other": gettext(language, "Other"),
+        "unknown": gettext(language, "Not given"),
+    }
+
+    def segment_label(field_key: str, segment: str) -> str:
+        return special.get(segment) or options.get((field_key, segment), segment)
+
     return {
         "static": static_url,
         "vendor": vendor_files(),
         "content": content,
         "theme_labels": {t.key: t.label for t in themes},
         "step_type_labels": step_type_labels(language),
+        "field_labels": {f.key: f.label for f in fields} | {"table": gettext(language, "Table")},
+        "segment_label": segment_label,
+        "flag_labels": {
+            "consensus": gettext(language, "consensus"),
+            "mixed": gettext(language, "mixed"),
+            "divergent": gettext(language, "divided"),
+        },
     }
 
 
@@ -117,6 +134,9 @@ STAGE_EVENTS = frozenset(
         "item_restored",
         "item_spotlighted",
         "tables_added",
+        "step_configured",
+        "results_revealed",
+        "definition_proposed",
     }
 )
 
@@ -125,8 +145,9 @@ class EventRenderer:
     """Turns a committed event into the text each connection needs, rendering once per
     audience (view, language, table); only blind-mode stages are drawn per participant."""
 
-    def __init__(self, writer: Writer) -> None:
+    def __init__(self, writer: Writer, threshold: int) -> None:
         self.writer = writer
+        self.threshold = threshold
         self._contents: dict[str, Content] = {}
 
     async def __call__(
@@ -146,6 +167,12 @@ class EventRenderer:
             "comment_added",
         ):
             out.update(await self._item_fragments(session_id, event, pages))
+        elif event.type == "ballot_cast":  # results move on the console (and a revealed projector)
+            out.update(
+                await self._stages(session_id, [c for c in pages if c.view != "participant"])
+            )
+            voters = [c for c in pages if c.view == "participant"]
+            out.update(await self._same_for_all(session_id, voters, "_voters.html", event.data))
         elif event.type in ("participant_joined", "table_sizes"):
             watchers = [c for c in pages if c.view != "participant"]
             out.update(
@@ -164,7 +191,9 @@ class EventRenderer:
             if audience in shared:
                 out[connection] = shared[audience]
                 continue
-            snap = await self.writer.read(snapshot, session_id, viewer_of(connection))
+            snap = await self.writer.read(
+                snapshot, session_id, viewer_of(connection), self.threshold
+            )
             self._contents[session_id] = snap.content
             out[connection] = render_stage(snap, connection.language)
             blind = connection.view == "participant" and snap.step is not None and snap.step.blind

@@ -108,7 +108,8 @@ async def browser_socket(
     )
     await hub.attach(session_id, connection)
     try:
-        snap = await writer.read(snapshot, session_id, viewer_of(connection))
+        threshold = websocket.app.state.settings.segment_threshold
+        snap = await writer.read(snapshot, session_id, viewer_of(connection), threshold)
         await websocket.send_text(render_stage(snap, language))
         connection.sent_seq = snap.seq
         await _serve(websocket, connection)

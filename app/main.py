@@ -44,7 +44,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     programme = await writer.write(load_programme, content=content)
     app.state.writer = writer
     app.state.programme_id = programme.id
-    app.state.hub = Hub(writer, EventRenderer(writer), settings.send_queue_size)
+    renderer = EventRenderer(writer, settings.segment_threshold)
+    app.state.hub = Hub(writer, renderer, settings.send_queue_size)
     try:
         yield
     finally:

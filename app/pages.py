@@ -158,7 +158,7 @@ async def _live_page(
         )
     table_id = await writer.read(participant_table, actor) if actor.participant_id else None
     viewer = Viewer(view, actor.participant_id, table_id)
-    snap: Snapshot = await writer.read(snapshot, session_id, viewer)
+    snap: Snapshot = await writer.read(snapshot, session_id, viewer, settings.segment_threshold)
     base = base_url(request, settings)
     credential = request.cookies[cookie_name(view, session_id)]
     return page(

@@ -7,14 +7,18 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from . import votes
 from .content import Content, Scenario
 from .controls import input_open, timer_state
 from .curation import deleted_items
 from .db import Db
 from .items import ALL_TABLES, Board, board, effective_step_id, item_views, own_metoos
 from .models import Item, RoundTable, Session, Step
+from .results import step_results
 from .sessions import agenda, count_participants, get_programme, get_session, programme_content
 from .tables import table_sizes, tables
+from .tally import DEFAULT_THRESHOLD
+from .votes import VOTE_STEP_TYPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +53,16 @@ class Snapshot:
     mine: set[int] = field(default_factory=set)
     spotlight: dict[str, Any] | None = None
     deleted: list[Item] = field(default_factory=list)
+    vote: dict[str, Any] | None = None  # config, options, own answers, results when visible
 
     @property
     def table(self) -> RoundTable | None:
         return next((t for t in self.tables if t.id == self.viewer.table_id), None)
 
 
-def snapshot(db: Db, session_id: str, viewer: Viewer | None = None) -> Snapshot:
+def snapshot(
+    db: Db, session_id: str, viewer: Viewer | None = None, threshold: int = DEFAULT_THRESHOLD
+) -> Snapshot:
     """Read a consistent picture of a session (one transaction, so one seq)."""
     viewer = viewer or Viewer("console")
     session = get_session(db, session_id)
@@ -78,6 +85,8 @@ def snapshot(db: Db, session_id: str, viewer: Viewer | None = None) -> Snapshot:
     )
     if step is not None and step.id is not None:
         _fill_step(db, snap, step)
+        if step.type in VOTE_STEP_TYPES:
+            snap.vote = vote_view(db, step, viewer, threshold)
     if session.spotlight_item_id is not None:
         item = db.get(Item, session.spotlight_item_id)
         snap.spotlight = item_views(db, [item])[0] if item else None
@@ -111,6 +120,29 @@ def _fill_step(db: Db, snap: Snapshot, step: Step) -> None:
                 (t, board(db, session_id=session_id, step_id=step.id, table_id=t.id))
                 for t in snap.tables
             ]
+
+
+def vote_view(db: Db, step: Step, viewer: Viewer, threshold: int) -> dict[str, Any]:
+    """What a vote step shows this viewer: the question, their own answers, and the results
+    (the console always; others once revealed)."""
+    assert step.id is not None
+    view: dict[str, Any] = {
+        "config": votes.step_config(db, step),
+        "subjects": votes.subjects(db, step),
+        "own": {},
+        "results": None,
+    }
+    if step.type == "vote":
+        view["items"] = votes.vote_items(db, step)
+    if step.type == "glossary":
+        view["definitions"] = votes.definitions(db, step.id)
+    if viewer.participant_id is not None:
+        view["own"] = votes.own_ballot(db, step.id, viewer.participant_id)
+    if viewer.view == "console" or step.revealed:
+        view["results"] = step_results(db, step.session_id, step.id, threshold)
+    else:
+        view["voters"] = step_results(db, step.session_id, step.id, threshold)["voters"]
+    return view
 
 
 def sessions_of_programme(db: Db, programme_id: int) -> list[Session]:

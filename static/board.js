@@ -163,6 +163,8 @@
   document.addEventListener("submit", function (event) {
     if (event.target.id === "item-form") { event.preventDefault(); submit(event.target); }
     else if (event.target.dataset.comment) { event.preventDefault(); comment(event.target); }
+    else if (event.target.hasAttribute("data-ballot")) { event.preventDefault(); ballot(event.target); }
+    else if (event.target.dataset.define) { event.preventDefault(); define(event.target); }
   });
 
   // Reactions: "me too" and comments go straight to the API; the screen updates from the
@@ -225,6 +227,81 @@
     }).then(function (response) { if (response.ok) { window.location.reload(); } });
   });
 
+  // Votes: a form's [data-subject] fields make the ballot; the answers are kept on this
+  // device too, so a redrawn stage shows the participant their own vote again.
+  function answersOf(form) {
+    var answers = {};
+    form.querySelectorAll("[data-subject]").forEach(function (el) {
+      var subject = el.dataset.subject, field = el.dataset.field;
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+      if (field === "argument" && !el.value.trim()) { return; }
+      if (el.type === "number" && !(parseInt(el.value, 10) > 0)) { return; }
+      var answer = answers[subject] = answers[subject] || { subject: subject };
+      if (field === "argument") { answer.argument = el.value; }
+      else if (field === "choice") { answer.choice = el.value; }
+      else if (field === "value") { answer.value = el.value === "" ? null : parseInt(el.value, 10); }
+    });
+    return Object.values(answers);
+  }
+  function ballotKey(step) { return "vk-ballot-" + sessionId() + "-" + step; }
+  function stepOf(form) { return form.closest("[data-vote-step]").dataset.voteStep; }
+  function rememberBallot(form) {
+    var key = ballotKey(stepOf(form));
+    var kept = {};
+    try { kept = JSON.parse(localStorage.getItem(key) || "{}"); } catch (e) { kept = {}; }
+    if (!form.dataset.replace) { kept = {}; }
+    form.querySelectorAll("[data-subject]").forEach(function (el) { delete kept[el.dataset.subject]; });
+    answersOf(form).forEach(function (answer) { kept[answer.subject] = answer; });
+    localStorage.setItem(key, JSON.stringify(kept));
+  }
+  function restoreBallots() {
+    var vote = document.querySelector("[data-vote-step]");
+    if (!vote) { return; }
+    var kept;
+    try { kept = JSON.parse(localStorage.getItem(ballotKey(vote.dataset.voteStep)) || "null"); } catch (e) { kept = null; }
+    if (!kept) { return; }
+    vote.querySelectorAll("[data-subject]").forEach(function (el) {
+      var answer = kept[el.dataset.subject];
+      var field = el.dataset.field;
+      if (el.type === "radio") {
+        var wanted = field === "choice" ? answer && answer.choice : answer && (answer.value === null ? "" : String(answer.value));
+        el.checked = !!answer && el.value === wanted;
+      } else if (el.type === "checkbox") { el.checked = !!answer; }
+      else if (field === "argument") { el.value = (answer && answer.argument) || ""; }
+      else if (el.type === "number") { el.value = (answer && answer.value) || 0; }
+    });
+  }
+  async function ballot(form) {
+    var saved = form.querySelector(".saved");
+    var k = parseInt(form.dataset.k || "0", 10);
+    var answers = answersOf(form);
+    if (form.dataset.method === "topk" && answers.length > k) {
+      if (saved) { saved.textContent = live().dataset.msgTooMany.replace("{k}", k); }
+      return;
+    }
+    var response = await fetch("/api/sessions/" + sessionId() + "/steps/" + stepOf(form) + "/ballot", {
+      method: "PUT", headers: apiHeaders(), credentials: "same-origin",
+      body: JSON.stringify({ answers: answers })
+    }).catch(function () { return null; });
+    if (response && response.ok) {
+      rememberBallot(form);
+      if (saved) { saved.textContent = live().dataset.msgSaved; }
+    } else if (saved) {
+      var detail = live().dataset.msgQueued;
+      try { detail = (await response.json()).detail; } catch (e) { /* offline */ }
+      saved.textContent = typeof detail === "string" ? detail : JSON.stringify(detail);
+    }
+  }
+  async function define(form) {
+    var text = form.querySelector("textarea");
+    if (!text.value.trim()) { return; }
+    var response = await fetch("/api/sessions/" + sessionId() + "/steps/" + stepOf(form) + "/definitions", {
+      method: "POST", headers: apiHeaders(), credentials: "same-origin",
+      body: JSON.stringify({ term: form.dataset.define, text: text.value })
+    }).catch(function () { return null; });
+    if (response && response.ok) { text.value = ""; }
+  }
+
   // The countdown: the server's end time is the truth, corrected for this device's clock.
   function tick() {
     document.querySelectorAll("#timer").forEach(function (timer) {
@@ -270,7 +347,9 @@
     }
   });
   document.addEventListener("htmx:oobAfterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "stage") { restoreDraft(focusWasInForm); tick(); }
+    if (event.detail.target && event.detail.target.id === "stage") {
+      restoreDraft(focusWasInForm); restoreBallots(); tick();
+    }
     syncPressed();
   });
 
@@ -285,6 +364,8 @@
   document.addEventListener("htmx:wsClose", function () { setConnection(false); });
   window.addEventListener("online", flush);
   document.addEventListener("DOMContentLoaded", function () {
+    // At load the server's page shows this participant's own vote: keep that as the truth.
+    document.querySelectorAll("form[data-ballot]").forEach(rememberBallot);
     restoreDraft(false); rememberPressed(); tick(); flush();
   });
 })();

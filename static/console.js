@@ -72,6 +72,23 @@
     call("POST", "/items/" + ids[0] + "/merge", { member_ids: ids.slice(1) });
   }
 
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-config")) { return; }
+    event.preventDefault();
+    var config = {};
+    form.querySelectorAll("[name]").forEach(function (field) {
+      var value = field.value;
+      if (field.hasAttribute("data-int")) { value = value === "" ? null : parseInt(value, 10); }
+      else if (field.hasAttribute("data-lines")) {
+        value = value.split("\n").map(function (line) { return line.trim(); }).filter(Boolean);
+      } else if (value === "") { value = null; }
+      config[field.name] = value;
+    });
+    var step = form.closest("[data-step]").dataset.step;
+    call("PUT", "/steps/" + step + "/config", { config: config });
+  });
+
   document.addEventListener("change", function (event) {
     var select = event.target;
     if (select.dataset && select.dataset.move && select.value) {
