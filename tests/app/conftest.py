@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from tests.app.live_client import live  # noqa: F401  (the real-server fixture)
 from tests.conftest import ORGANISER_TOKEN
 
 ORGANISER = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}

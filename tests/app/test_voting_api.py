@@ -1,0 +1,150 @@
+"""The voting API and its refusals: each a clear 4xx that changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def room(api_room):
+    room = api_room()
+    room.brainstorm = room.step_id("brainstorm")
+    room.activate(room.brainstorm)
+    author = room.join()
+    room.items = []
+    for text in ("Herkenbare rollen", "Goed te organiseren", "Past bij huidige structuren"):
+        response = room.post_item(
+            author, client_id=text, step_id=room.brainstorm, category="voordelen", text=text
+        )
+        room.items.append(response.json()["item"]["id"])
+    return room
+
+
+def call(room, method, path, who=None, **kwargs):
+    return room.client.request(
+        method, f"/api/sessions/{room.id}{path}", headers=who or room.facilitator, **kwargs
+    )
+
+
+def vote_step(room, config):
+    step = call(room, "POST", "/steps", json={"type": "vote", "scenario": "afstemming"}).json()[
+        "id"
+    ]
+    assert call(room, "PUT", f"/steps/{step}/config", json={"config": config}).status_code == 200
+    room.activate(step)
+    return step
+
+
+def ballot(room, who, step, answers):
+    return call(room, "PUT", f"/steps/{step}/ballot", who=who, json={"answers": answers})
+
+
+def test_importance_vote_round_trip(room) -> None:
+    step = vote_step(room, {"method": "points", "budget": 10, "cut": 1})
+    voter = room.join()
+    a, b, c = room.items
+    assert ballot(
+        room, voter, step, [{"subject": str(a), "value": 7}, {"subject": str(b), "value": 3}]
+    ).json() == {"voters": 1}
+    assert (
+        ballot(room, voter, step, [{"subject": str(c), "value": 10}]).status_code == 200
+    )  # replaces
+    own = call(room, "GET", f"/steps/{step}/ballot", who=voter).json()
+    assert own == [{"subject": str(c), "value": 10, "choice": None, "argument": None}]
+    results = call(room, "GET", f"/steps/{step}/results").json()
+    assert [(r["item"]["id"], r["score"], r["important"]) for r in results["items"]] == [
+        (c, 10.0, True),
+        (a, 0.0, False),
+        (b, 0.0, False),
+    ]
+    options = call(room, "GET", f"/steps/{step}/options", who=voter).json()
+    assert options["config"]["method"] == "points" and len(options["items"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("config", "answers", "status", "detail"),
+    [
+        (
+            {"method": "topk", "k": 2},
+            [{"subject": "{a}"}, {"subject": "{b}"}, {"subject": "{c}"}],
+            422,
+            "at most 2",
+        ),
+        ({"method": "points", "budget": 5}, [{"subject": "{a}", "value": 6}], 422, "5 points"),
+        ({"method": "rating"}, [{"subject": "{a}", "value": 9}], 422, "from 1 to 5"),
+        ({"method": "topk"}, [{"subject": "12345"}], 422, "not part of this vote"),
+    ],
+)
+def test_bad_ballots(room, config, answers, status, detail) -> None:
+    step = vote_step(room, config)
+    a, b, c = room.items
+    filled = [{**x, "subject": x["subject"].format(a=a, b=b, c=c)} for x in answers]
+    before = room.events()
+    response = ballot(room, room.join(), step, filled)
+    assert response.status_code == status and detail in response.json()["detail"]
+    assert [e for e in room.events() if e["type"] == "ballot_cast"] == [
+        e for e in before if e["type"] == "ballot_cast"
+    ]
+
+
+def test_statement_refusals(room) -> None:
+    step = room.step_id("statements")
+    room.activate(step)
+    voter = room.join()
+    assert ballot(room, voter, step, [{"subject": "s1", "value": 6}]).status_code == 422
+    assert ballot(room, voter, step, [{"subject": "s42", "value": 3}]).status_code == 422
+    call(room, "PUT", f"/steps/{step}/locked", json={"value": True})
+    closed = ballot(room, voter, step, [{"subject": "s1", "value": 3}])
+    assert (closed.status_code, closed.json()["detail"]) == (409, "This vote is closed.")
+
+
+def test_results_hidden_until_revealed_and_facilitator_only_controls(room) -> None:
+    step = room.step_id("statements")
+    room.activate(step)
+    voter = room.join()
+    ballot(room, voter, step, [{"subject": "s1", "value": 4}])
+    hidden = call(room, "GET", f"/steps/{step}/results", who=voter)
+    assert (hidden.status_code, hidden.json()["detail"]) == (
+        403,
+        "The results are hidden until the facilitator reveals them.",
+    )
+    assert (
+        call(room, "PUT", f"/steps/{step}/revealed", who=voter, json={"value": True}).status_code
+        == 403
+    )
+    assert (
+        call(
+            room, "PUT", f"/steps/{step}/config", who=voter, json={"config": {"mode": "one"}}
+        ).status_code
+        == 403
+    )
+    assert call(room, "PUT", f"/steps/{step}/revealed", json={"value": True}).status_code == 200
+    assert (
+        call(room, "GET", f"/steps/{step}/results", who=voter).json()["statements"][0]["overall"][
+            "n"
+        ]
+        == 1
+    )
+
+
+def test_bad_configs(room) -> None:
+    step = room.step_id("statements")
+    assert (
+        call(room, "PUT", f"/steps/{step}/config", json={"config": {"mode": "some"}}).status_code
+        == 422
+    )
+    assert (
+        call(room, "PUT", f"/steps/{step}/config", json={"config": {"current": "s99"}}).status_code
+        == 422
+    )
+    vote = call(room, "POST", "/steps", json={"type": "vote", "scenario": "afstemming"}).json()[
+        "id"
+    ]
+    assert (
+        call(room, "PUT", f"/steps/{vote}/config", json={"config": {"method": "dice"}}).status_code
+        == 422
+    )
+    assert (
+        call(room, "PUT", f"/steps/{room.brainstorm}/config", json={"config": {}}).status_code
+        == 422
+    )

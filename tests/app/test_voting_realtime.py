@@ -1,0 +1,90 @@
+"""Thirty participants modelled on the seed (17 PO, 13 VO) vote on two statements against a
+real server; the per-segment results and the divergence flag match a hand computation."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+from websockets.sync.client import connect
+
+from tests.app.live_client import Live, auth, receive_until
+
+# s1: PO 10×5 + 7×4, VO 8×2 + 5×1. s2: all 30 answer 4.
+PO_S1 = [5] * 10 + [4] * 7
+VO_S1 = [2] * 8 + [1] * 5
+
+
+def test_thirty_participants_statements_per_sector(live: Live) -> None:
+    people = [("PO", v) for v in PO_S1] + [("VO", v) for v in VO_S1]
+    tokens = [live.join(sector=sector) for sector, _ in people]
+    steps = live.http.get(f"/api/sessions/{live.id}", headers=auth(live.facilitator_key)).json()[
+        "steps"
+    ]
+    statements = next(s["id"] for s in steps if s["type"] == "statements")
+    live.http.post(
+        f"/api/sessions/{live.id}/steps/{statements}/activate", headers=auth(live.facilitator_key)
+    )
+    with connect(
+        f"{live.server.ws_url}/api/sessions/{live.id}/ws?token={live.facilitator_key}"
+    ) as ws:
+        receive_until(ws, "step_activated")
+
+        def vote(index: int) -> int:
+            answers = [
+                {"subject": "s1", "value": people[index][1]},
+                {
+                    "subject": "s2",
+                    "value": 4,
+                    "argument": f"argument {index}" if index < 2 else None,
+                },
+            ]
+            with httpx.Client(base_url=live.server.url, timeout=20) as http:
+                response = http.put(
+                    f"/api/sessions/{live.id}/steps/{statements}/ballot",
+                    json={"answers": answers},
+                    headers=auth(tokens[index]),
+                )
+            return response.status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(vote, range(30))) == {200}
+        counts = [json.loads(ws.recv(timeout=10))["data"]["voters"] for _ in range(30)]
+        assert sorted(counts) == list(range(1, 31))  # one ballot_cast per voter, none lost
+
+    hidden = live.http.get(
+        f"/api/sessions/{live.id}/steps/{statements}/results", headers=auth(tokens[0])
+    )
+    assert hidden.status_code == 403
+    live.http.put(
+        f"/api/sessions/{live.id}/steps/{statements}/revealed",
+        json={"value": True},
+        headers=auth(live.facilitator_key),
+    )
+    results = live.http.get(
+        f"/api/sessions/{live.id}/steps/{statements}/results", headers=auth(tokens[0])
+    ).json()
+    assert results["voters"] == 30
+    s1, s2 = results["statements"][0], results["statements"][1]
+    # Overall s1: mean 99/30 = 3.3; variance 72.3/30 = 2.41, sd 1.55, spread 0.78: divided.
+    assert (s1["overall"]["n"], s1["overall"]["mean"], s1["overall"]["sd"]) == (30, 3.3, 1.55)
+    assert (s1["overall"]["spread"], s1["overall"]["flag"]) == (0.78, "divergent")
+    sector = s1["segments"]["sector"]["segments"]
+    # PO: mean 78/17 = 4.59, sd 0.49 (spread 0.25: mixed); VO: 21/13 = 1.62, sd 0.49 (0.24).
+    assert (sector["PO"]["mean"], sector["PO"]["sd"], sector["PO"]["flag"]) == (4.59, 0.49, "mixed")
+    assert (sector["VO"]["mean"], sector["VO"]["sd"], sector["VO"]["flag"]) == (1.62, 0.49, "mixed")
+    assert sector["PO"]["counts"] == {"1": 0, "2": 0, "3": 0, "4": 7, "5": 10}
+    assert s1["segments_differ"] == ["sector"]
+    # s2: everyone 4: no spread, consensus, sectors alike.
+    assert (s2["overall"]["mean"], s2["overall"]["spread"], s2["overall"]["flag"]) == (
+        4.0,
+        0.0,
+        "consensus",
+    )
+    assert s2["segments_differ"] == []
+    assert sorted(s2["arguments"]) == ["argument 0", "argument 1"]
+    # Profiles without an answer for organisation and role fold away: never a group of < 3.
+    for statement in (s1, s2):
+        for segment_result in statement["segments"].values():
+            assert all(d["n"] >= 3 for d in segment_result["segments"].values())
