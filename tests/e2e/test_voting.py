@@ -1,0 +1,72 @@
+"""Statements and an importance vote in real browsers, with results per sector on the
+projector once the facilitator shows them."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PHONE, BrowserRoom, screenshot
+from tests.e2e.test_board import add_item, show_step
+
+pytestmark = pytest.mark.browser
+
+
+def test_statements_round_with_results_per_sector(browser_room: BrowserRoom) -> None:
+    console = browser_room.console()
+    people = [
+        browser_room.participant(s, **(PHONE if n == 0 else {}))
+        for n, s in enumerate(["PO"] * 3 + ["VO"] * 3)
+    ]
+    show_step(console, "Stellingen")
+    for n, page in enumerate(people):
+        first = page.locator("form.statement").first
+        first.locator(f"input[value='{5 if n < 3 else 1}']").check()
+        if n == 0:
+            first.locator("textarea").fill("Dezelfde taal spreken is de basis")
+        first.get_by_role("button").click()
+        expect(first.locator(".saved")).not_to_be_empty()
+    results = console.locator(".statement-result").first
+    expect(results.locator(".likert")).to_have_count(3)  # everyone, PO, VO
+    expect(results.locator(".flag-divergent")).to_be_visible()
+    expect(results.locator("p.flag-differ")).to_be_visible()
+    projector = browser_room.projector()
+    expect(projector.locator(".results")).to_have_count(0)  # hidden until revealed
+    console.locator("[data-reveal]").click()
+    expect(projector.locator(".statement-result").first.locator(".likert")).to_have_count(3)
+    expect(people[0].locator(".results")).to_be_visible()
+    # The participant's own answer is still shown after the stage was redrawn.
+    expect(people[0].locator("form.statement").first.locator("input[value='5']")).to_be_checked()
+    screenshot(projector, "projector-statements")
+    screenshot(console, "console-statements")
+    screenshot(people[0], "participant-phone-statements")
+
+
+def test_importance_vote_top_k(browser_room: BrowserRoom) -> None:
+    console = browser_room.console()
+    show_step(console, "Scenario 1: Afstemming")
+    alice, bob = browser_room.participant("PO"), browser_room.participant("VO")
+    for text in ("Herkenbare rollen", "Goed te organiseren", "Past bij huidige structuren"):
+        add_item(alice, text)
+    data = browser_room.data
+    key = {"Authorization": f"Bearer {data['facilitator_key']}"}
+    step = httpx.post(
+        f"{browser_room.server.url}/api/sessions/{data['id']}/steps",
+        json={"type": "vote", "scenario": "afstemming", "title": "Belangrijkste voordelen"},
+        headers=key,
+    ).json()["id"]
+    show_step(console, "Belangrijkste voordelen")
+    console.locator("[data-config] select[name=method]").select_option("topk")
+    console.locator("[data-config] input[name=k]").fill("1")
+    console.locator("[data-config] button[type=submit]").click()
+    for page, pick in ((alice, "Goed te organiseren"), (bob, "Goed te organiseren")):
+        form = page.locator("form[data-ballot]")
+        expect(form.locator("legend")).to_contain_text("1")
+        form.locator("label", has_text=pick).locator("input").check()
+        form.get_by_role("button").click()
+        expect(form.locator(".saved")).not_to_be_empty()
+    bars = console.locator(f"#results-{step} .count-bar")
+    expect(bars.first.locator(".count-label")).to_have_text("Goed te organiseren")
+    expect(bars.first.locator(".count-value")).to_have_text("2")
+    expect(bars.first).to_have_class("count-bar important")
