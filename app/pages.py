@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlmodel import col
 
+from session_engine.agenda import templates as agenda_templates
 from session_engine.content import Content
 from session_engine.db import Db
 from session_engine.errors import N_, EngineError
@@ -216,9 +217,16 @@ async def _organiser_view(
     programme_id = request.app.state.programme_id
     programme = await writer.read(get_programme, programme_id)
     sessions = await writer.read(sessions_of_programme, programme_id)
+    saved = await writer.read(agenda_templates, programme_id)
     csrf = csrf_token(request.cookies.get(ORGANISER_COOKIE) or "open")
     return page(
-        request, "organiser.html", programme=programme, sessions=sessions, csrf=csrf, **extra
+        request,
+        "organiser.html",
+        programme=programme,
+        sessions=sessions,
+        templates=saved,
+        csrf=csrf,
+        **extra,
     )
 
 
@@ -230,6 +238,7 @@ async def organiser_create(
     title: Annotated[str, Form(max_length=200)] = "",
     location: Annotated[str, Form(max_length=200)] = "",
     date: Annotated[str, Form(max_length=40)] = "",
+    template_id: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     if not is_organiser(request, settings, None):
@@ -241,6 +250,7 @@ async def organiser_create(
         title=title,
         location=location,
         date=date,
+        template_id=int(template_id) if template_id.isdigit() else None,
     )
     links = links_for(base_url(request, settings), created)
     return await _organiser_view(request, writer, settings, created=created, created_links=links)

@@ -181,3 +181,36 @@ def test_organiser_page_creates_sessions(client: TestClient) -> None:
     assert created.status_code == 200
     assert "/console/" in created.text and "?key=" in created.text
     assert "Utrecht" in client.get("/organiser").text
+
+
+def test_organiser_starts_a_session_from_a_template(client: TestClient, api_room) -> None:
+    room = api_room()
+    first = room.steps()[1]["id"]
+    room.client.patch(
+        f"/api/sessions/{room.id}/steps/{first}", json={"skipped": True}, headers=room.facilitator
+    )
+    template = room.client.post(
+        f"/api/sessions/{room.id}/templates",
+        json={"name": "Zonder scenario 1"},
+        headers=room.facilitator,
+    ).json()
+    client.get("/organiser?token=test-organiser-token-0123456789")
+    page = client.get("/organiser").text
+    assert "Zonder scenario 1" in page
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    assert csrf
+    created = client.post(
+        "/organiser/sessions",
+        data={"title": "Eindhoven", "template_id": str(template["id"]), "csrf": csrf.group(1)},
+    )
+    key = re.search(r"/console/([0-9a-f]+)\?key=([^\"<]+)", created.text)
+    assert key
+    steps = client.get(
+        f"/api/sessions/{key.group(1)}", headers={"Authorization": f"Bearer {key.group(2)}"}
+    ).json()["steps"]
+    assert [s["title"] for s in steps] == [
+        "Welkom",
+        "Scenario 2: Samenwerking",
+        "Scenario 3: Leerloopbaan",
+        "Stellingen",
+    ]
