@@ -30,8 +30,11 @@ check: $(STAMP)  ## lint, format check, types
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app session_engine
 
-test: check $(CHROMIUM)  ## the whole suite, browser tests included
+# The suite runs on SQLite, then again on PostgreSQL (a fresh database per test, cloned from a
+# migrated template); the browser tests run once, on SQLite.
+test: check $(CHROMIUM)  ## the whole suite on SQLite, then again on PostgreSQL
 	$(BIN)/pytest
+	VK_TEST_DATABASE=postgres $(BIN)/pytest -m "not browser"
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -14,19 +14,23 @@ import redis
 from websockets.sync.client import connect
 
 from tests.conftest import ORGANISER_TOKEN, Server, start_server
+from tests.databases import Databases
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture(scope="module")
-def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
+def two_servers(
+    tmp_path_factory: pytest.TempPathFactory, databases: Databases
+) -> Iterator[tuple[Server, Server]]:
     try:
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.ConnectionError:
         pytest.fail("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
     tmp: Path = tmp_path_factory.mktemp("scaleout")
+    url = databases.fresh(tmp)
     env = {
-        "DATABASE_URL": f"sqlite:///{tmp / 'shared.db'}",
+        "DATABASE_URL": url,
         "BROADCAST_URL": REDIS_URL,
         "ORGANISER_TOKEN": ORGANISER_TOKEN,
     }
@@ -35,6 +39,7 @@ def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serv
     yield first, second
     first.stop()
     second.stop()
+    databases.drop(url)
 
 
 def test_an_item_posted_on_one_process_reaches_sockets_on_both(two_servers) -> None:
