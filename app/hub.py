@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 # Close codes that tell a client to reconnect and resync (4xxx are ours to define).
 CLOSE_TOO_SLOW = 1013  # "try again later": browsers (htmx) and JSON clients reconnect
 CLOSE_GOING_AWAY = 1012  # "service restart"
+CATCH_UP_PAGE = 1000  # events read from the database at a time when filling a gap
 
 Audience = tuple[str, str]  # (view, language); view "json" gets the raw event
 Renderer = Callable[[str, PublishedEvent, set[Audience]], Awaitable[dict[Audience, str]]]
@@ -124,10 +125,13 @@ class SessionHub:
     async def _catch_up(self, upto: int | None) -> None:
         """Deliver every committed event after last_seq (up to `upto`), from the database:
         it fills gaps left by out-of-order publishing or missed messages."""
-        limit = upto - self.last_seq if upto is not None else 1000
-        events = await self.writer.read(events_after, self.session_id, self.last_seq, limit)
-        for event in events:
-            await self.deliver(event)
+        while upto is None or self.last_seq < upto:
+            limit = CATCH_UP_PAGE if upto is None else min(CATCH_UP_PAGE, upto - self.last_seq)
+            events = await self.writer.read(events_after, self.session_id, self.last_seq, limit)
+            for event in events:
+                await self.deliver(event)
+            if len(events) < limit:
+                return
 
     async def deliver(self, event: PublishedEvent) -> None:
         """Send one committed event to every socket: rendered once per audience."""
