@@ -118,9 +118,14 @@ class SessionHub:
         if message == RESYNC:  # the backend may have lost messages: catch up from the database
             await self._catch_up(None)
             return
-        seq = int(json.loads(message)["seq"])
-        if seq > self.last_seq:  # else already delivered (late publish, duplicate)
+        event = json.loads(message)
+        seq = int(event["seq"])
+        if seq == self.last_seq + 1:  # the next one: the message is the committed event
+            published = PublishedEvent(self.session_id, seq, event["type"], event["data"], message)
+            await self.deliver(published)
+        elif seq > self.last_seq:  # a gap: what is missing is in the database
             await self._catch_up(seq)
+        # else already delivered (a late publish, a duplicate)
 
     async def _catch_up(self, upto: int | None) -> None:
         """Deliver every committed event after last_seq (up to `upto`), from the database:
