@@ -30,8 +30,16 @@ check: $(STAMP)  ## lint, format check, types
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app session_engine
 
-test: check $(CHROMIUM)  ## the whole suite, browser tests included
+# The suite runs on SQLite, then again on PostgreSQL (a fresh database per test, cloned from a
+# migrated template); the browser tests run once, on SQLite.
+test: check $(CHROMIUM)  ## the whole suite on SQLite, then again on PostgreSQL
 	$(BIN)/pytest
+	VK_TEST_DATABASE=postgres $(BIN)/pytest -m "not browser"
+
+# Not part of `make test`: minutes of load on the machine. Figures go to docs/performance.md.
+BENCH_ARGS ?= --sizes 50,500,2000 --duration 10 --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+bench: $(STAMP)  ## fan-out benchmark (product vs a bare websockets relay) and write rates
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 format: $(STAMP)
 	$(BIN)/ruff format .

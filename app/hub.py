@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 # Close codes that tell a client to reconnect and resync (4xxx are ours to define).
 CLOSE_TOO_SLOW = 1013  # "try again later": browsers (htmx) and JSON clients reconnect
 CLOSE_GOING_AWAY = 1012  # "service restart"
+CATCH_UP_PAGE = 1000  # events read from the database at a time when filling a gap
 
 Audience = tuple[str, str, int | None]  # (view, language, table); "json" gets raw events
 
@@ -129,17 +130,25 @@ class SessionHub:
         if message == RESYNC:  # the backend may have lost messages: catch up from the database
             await self._catch_up(None)
             return
-        seq = int(json.loads(message)["seq"])
-        if seq > self.last_seq:  # else already delivered (late publish, duplicate)
+        event = json.loads(message)
+        seq = int(event["seq"])
+        if seq == self.last_seq + 1:  # the next one: the message is the committed event
+            published = PublishedEvent(self.session_id, seq, event["type"], event["data"], message)
+            await self.deliver(published)
+        elif seq > self.last_seq:  # a gap: what is missing is in the database
             await self._catch_up(seq)
+        # else already delivered (a late publish, a duplicate)
 
     async def _catch_up(self, upto: int | None) -> None:
         """Deliver every committed event after last_seq (up to `upto`), from the database:
         it fills gaps left by out-of-order publishing or missed messages."""
-        limit = upto - self.last_seq if upto is not None else 1000
-        events = await self.writer.read(events_after, self.session_id, self.last_seq, limit)
-        for event in events:
-            await self.deliver(event)
+        while upto is None or self.last_seq < upto:
+            limit = CATCH_UP_PAGE if upto is None else min(CATCH_UP_PAGE, upto - self.last_seq)
+            events = await self.writer.read(events_after, self.session_id, self.last_seq, limit)
+            for event in events:
+                await self.deliver(event)
+            if len(events) < limit:
+                return
 
     async def deliver(self, event: PublishedEvent) -> None:
         """Send one committed event to every socket (the renderer renders once per audience)."""

@@ -21,10 +21,16 @@ def create_db_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    pool: dict[str, int] = {}
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # As many pooled connections as the writer has threads (1 write + 8 read): one beyond
+        # the pool is closed after use, and reopening it repeats the PRAGMAs below.
+        pool = {"pool_size": 10, "max_overflow": 10}
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        url,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        **pool,
     )
     _configure_sqlite(engine)
     return engine

@@ -112,10 +112,10 @@ def add_item(
     if actor.role != "participant" or actor.participant_id is None:
         raise Forbidden("Only participants add items.")
     client_id = clean_client_id(client_id)
+    session = get_session(db, actor.session_id, lock=True)  # before reading counts, retries
     existing = _item_by_client_id(db, actor, client_id)
     if existing is not None:
         return AddedItem(existing, existing.seq, created=False)
-    session = get_session(db, actor.session_id)
     step = get_step(db, session.id, step_id)
     table_id = participant_table(db, actor)
     if effective_step_id(db, session.id, table_id) != step.id:

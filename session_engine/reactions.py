@@ -20,7 +20,7 @@ from .items import (
     require_input_open,
 )
 from .models import Comment, Item, MeToo
-from .sessions import Actor, get_step
+from .sessions import Actor, get_session, get_step
 
 REACTION_STEP_TYPES = ("brainstorm", "converge")
 
@@ -56,6 +56,7 @@ def metoo_count(db: Db, item_id: int) -> int:
 def set_metoo(db: Db, *, actor: Actor, item_id: int, on: bool) -> int:
     """Press or withdraw "me too"; pressing twice counts once. Returns the new count."""
     participant_id = _require_participant(actor)
+    get_session(db, actor.session_id, lock=True)  # concurrent presses: exact counts
     item = get_item(db, actor.session_id, item_id)
     _reactable(db, actor, item)
     existing = db.get(MeToo, (item_id, participant_id))
@@ -81,6 +82,7 @@ def add_comment(db: Db, *, actor: Actor, item_id: int, client_id: str, text: str
     """A clarification or counter-argument under an item; a retry stores it once."""
     participant_id = _require_participant(actor)
     client_id = clean_client_id(client_id)
+    get_session(db, actor.session_id, lock=True)  # a concurrent retry finds the first one
     existing = db.scalars(
         select(Comment).where(
             col(Comment.session_id) == actor.session_id,

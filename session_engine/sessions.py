@@ -83,8 +83,12 @@ def get_programme(db: Db, programme_id: int) -> Programme:
     return programme
 
 
-def get_session(db: Db, session_id: str) -> Session:
-    session = db.get(Session, session_id)
+def get_session(db: Db, session_id: str, *, lock: bool = False) -> Session:
+    """A session; `lock` takes its row lock (PostgreSQL) until commit, as record_event would.
+
+    Commands that read state before recording an event (counts, an earlier retry) lock first,
+    so concurrent writers to one session run one after the other and read exact state."""
+    session = db.get(Session, session_id, with_for_update=lock)
     if session is None:
         raise NotFound(f"No session with id {session_id!r}.")
     return session
@@ -160,7 +164,9 @@ def join_session(
 ) -> Joined:
     """Add an anonymous participant to the session with this join code (at a table: the
     chosen one, or the emptiest when the session has tables)."""
-    session = db.scalars(select(Session).where(col(Session.code) == normalise_code(code))).first()
+    session = db.scalars(
+        select(Session).where(col(Session.code) == normalise_code(code)).with_for_update()
+    ).first()
     if session is None:
         raise NotFound(N_("No session with this join code. Check the code on the screen."))
     if not session.open_for_joining:

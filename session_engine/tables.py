@@ -10,7 +10,7 @@ from .db import Db
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
 from .events import record_event
 from .models import Participant, RoundTable
-from .sessions import Actor, require_facilitator
+from .sessions import Actor, get_session, require_facilitator
 
 MAX_TABLES = 50
 
@@ -78,6 +78,7 @@ def choose_table(db: Db, *, actor: Actor, table_id: int) -> int:
     """A participant sits down at a table (or moves to another)."""
     if actor.role != "participant" or actor.participant_id is None:
         raise Forbidden("Only participants choose a table.")
+    get_session(db, actor.session_id, lock=True)  # concurrent moves: exact table sizes
     get_table(db, actor.session_id, table_id)
     participant = db.get(Participant, actor.participant_id)
     assert participant is not None

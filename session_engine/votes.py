@@ -151,6 +151,7 @@ def _require_voter(db: Db, actor: Actor, step_id: int) -> Step:
 
 def cast_ballot(db: Db, *, actor: Actor, step_id: int, answers: list[Answer]) -> int:
     """Store (or replace) a participant's answers; returns how many have voted so far."""
+    get_session(db, actor.session_id, lock=True)  # concurrent voters: exact voter counts
     step = _require_voter(db, actor, step_id)
     clean = _check_answers(db, step, answers)
     replace_all = step.type in ("vote", "preference")

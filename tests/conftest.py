@@ -1,10 +1,10 @@
-"""Shared fixtures: a migrated SQLite file per test, factories for sessions and participants,
-and a real uvicorn server in a subprocess for the realtime tests."""
+"""Shared fixtures: a migrated database per test (SQLite, or PostgreSQL with
+VK_TEST_DATABASE=postgres), factories for sessions and participants, and a real uvicorn
+server in a subprocess for the realtime tests."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +20,6 @@ import pytest
 from session_engine.content import Content, load_content
 from session_engine.db import create_db_engine
 from session_engine.fanout.memory import MemoryFanout
-from session_engine.schema import migrate
 from session_engine.sessions import (
     Actor,
     CreatedSession,
@@ -30,6 +29,7 @@ from session_engine.sessions import (
     load_programme,
 )
 from session_engine.writer import Writer
+from tests.databases import Databases, make_databases
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios.yaml"
@@ -42,18 +42,18 @@ def content() -> Content:
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated database file, copied for each test (migrating is the slow part)."""
-    path = tmp_path_factory.mktemp("template") / "vk.db"
-    migrate(f"sqlite:///{path}")
-    return path
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """Makes fresh migrated databases of the backend under test."""
+    made = make_databases(tmp_path_factory.mktemp("databases"))
+    yield made
+    made.close()
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, migrated_template: Path) -> str:
-    path = tmp_path / "vk.db"
-    shutil.copy(migrated_template, path)
-    return f"sqlite:///{path}"
+def database_url(tmp_path: Path, databases: Databases) -> Iterator[str]:
+    url = databases.fresh(tmp_path)
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture
@@ -173,12 +173,13 @@ ORGANISER_TOKEN = "test-organiser-token-0123456789"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[Server]:
     """One real server per test module; each test makes its own sessions on it."""
     tmp_path = tmp_path_factory.mktemp("server")
+    url = databases.fresh(tmp_path)
     server = start_server(
-        {"DATABASE_URL": f"sqlite:///{tmp_path / 'server.db'}", "ORGANISER_TOKEN": ORGANISER_TOKEN},
-        tmp_path / "server.log",
+        {"DATABASE_URL": url, "ORGANISER_TOKEN": ORGANISER_TOKEN}, tmp_path / "server.log"
     )
     yield server
     server.stop()
+    databases.drop(url)

@@ -1,5 +1,7 @@
 """Redis pub/sub fan-out for several server processes. Pub/sub is a hint, not a log: after a
-lost connection every subscription gets a RESYNC marker, and the hub re-reads the database."""
+lost connection every subscription gets a RESYNC marker, and the hub re-reads the database.
+A publish that fails is kept (the newest per channel) and sent again once Redis answers, so
+other processes learn that there is something to read even if no further event comes."""
 
 from __future__ import annotations
 
@@ -22,11 +24,23 @@ class RedisFanout:
         self._pubsub: Any = None
         self._listener: asyncio.Task[None] | None = None
         self._healthy = False
+        self._unpublished: dict[str, str] = {}
 
     async def connect(self) -> None:
         import redis.asyncio as aioredis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import ExponentialBackoff
 
-        self._client = aioredis.from_url(self.url, decode_responses=True)
+        # Fail fast: a publish waits on Redis before the HTTP answer goes out, and nothing is
+        # lost by giving up (the event is committed; see the module docstring).
+        self._client = aioredis.from_url(
+            self.url,
+            decode_responses=True,
+            socket_connect_timeout=2,
+            socket_timeout=5,
+            health_check_interval=10,
+            retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), 2),
+        )
         self._listener = asyncio.create_task(self._listen_forever(), name="redis-fanout")
 
     async def disconnect(self) -> None:
@@ -42,7 +56,25 @@ class RedisFanout:
         self._subscriptions.clear()
 
     async def publish(self, channel: str, message: str) -> None:
-        await self._client.publish(channel, message)
+        try:
+            await self._client.publish(channel, message)
+        except Exception:
+            self._unpublished[channel] = message
+            raise
+        self._unpublished.pop(channel, None)
+        if self._unpublished:
+            await self._republish()
+
+    async def _republish(self) -> None:
+        """Send the newest failed message of each channel again; hubs fill the rest of the
+        gap from the database."""
+        for channel, message in list(self._unpublished.items()):
+            try:
+                await self._client.publish(channel, message)
+            except Exception:
+                return
+            if self._unpublished.get(channel) == message:
+                del self._unpublished[channel]
 
     async def subscribe(self, channel: str) -> Subscription:
         subscription = Subscription(channel)
@@ -76,11 +108,15 @@ class RedisFanout:
             await asyncio.sleep(min(5.0, 0.1 * 2**attempt) * random.uniform(0.5, 1.0))
 
     async def _listen(self) -> None:
+        if self._pubsub is not None:  # the broken link of the last attempt
+            with contextlib.suppress(Exception):
+                await self._pubsub.aclose()
         self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
         # A subscription is needed before reading; this one is ours and never carries events.
         await self._pubsub.subscribe("vk:control", *self._subscriptions)
         self._healthy = True
         self._resync_all()  # whatever was published while we were away is in the database
+        await self._republish()
         while True:
             message = await self._pubsub.get_message(timeout=1.0)
             if message is not None and message["type"] == "message":

@@ -1,33 +1,84 @@
-"""Two real server processes sharing one database and one Redis: an event committed through
-either reaches the sockets of both, once and in order."""
+"""Two real server processes sharing one database (PostgreSQL in the PostgreSQL run) and one
+private Redis: an event committed through either reaches every socket on both, once and in
+order, also when Redis is killed and started again in the middle."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import shutil
+import subprocess
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import redis
-from websockets.sync.client import connect
+from websockets.sync.client import ClientConnection, connect
 
-from tests.conftest import ORGANISER_TOKEN, Server, start_server
+from tests.conftest import ORGANISER_TOKEN, Server, free_port, start_server
+from tests.databases import Databases
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+ORGANISER = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
+SOCKETS_PER_SERVER = 3
+
+
+class RedisProcess:
+    """A redis-server of this test alone, on a fixed port so it can come back on it."""
+
+    def __init__(self, log: Path) -> None:
+        self.port = free_port()
+        self.log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is not installed (apt-get install redis-server)")
+        args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen([binary, *args, "no"], stdout=log, stderr=log)
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        for _ in range(200):  # polling for readiness, not waiting for an outcome
+            with contextlib.suppress(redis.ConnectionError):
+                if client.ping():
+                    break
+            if self.process.poll() is not None:
+                pytest.fail(f"redis-server exited:\n{self.log.read_text()}")
+            time.sleep(0.05)
+        client.close()
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(10)
 
 
 @pytest.fixture(scope="module")
-def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
+def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisProcess]:
+    server = RedisProcess(tmp_path_factory.mktemp("redis") / "redis.log")
+    server.start()
+    yield server
+    if server.process is not None and server.process.poll() is None:
+        server.kill()
+
+
+@pytest.fixture(scope="module")
+def two_servers(
+    tmp_path_factory: pytest.TempPathFactory, databases: Databases, private_redis: RedisProcess
+) -> Iterator[tuple[Server, Server]]:
     tmp: Path = tmp_path_factory.mktemp("scaleout")
+    url = databases.fresh(tmp)
     env = {
-        "DATABASE_URL": f"sqlite:///{tmp / 'shared.db'}",
-        "BROADCAST_URL": REDIS_URL,
+        "DATABASE_URL": url,
+        "BROADCAST_URL": private_redis.url,
         "ORGANISER_TOKEN": ORGANISER_TOKEN,
     }
     first = start_server(env, tmp / "a.log")
@@ -35,50 +86,101 @@ def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serv
     yield first, second
     first.stop()
     second.stop()
+    databases.drop(url)
 
 
-def test_an_item_posted_on_one_process_reaches_sockets_on_both(two_servers) -> None:
+@dataclass
+class SharedRoom:
+    """A session in a brainstorm step, with one participant per server and sockets on both."""
+
+    servers: tuple[Server, Server]
+    http: httpx.Client
+    id: str
+    step: int
+    tokens: list[str]
+    sockets: list[ClientConnection]
+
+    def post(self, n: int) -> int:
+        """Item n, through server n % 2 by its participant; returns its seq."""
+        server = self.servers[n % 2]
+        response = self.http.post(
+            f"{server.url}/api/sessions/{self.id}/items",
+            json={
+                "client_id": f"c{n}",
+                "step_id": self.step,
+                "category": "nadelen",
+                "text": f"punt {n}",
+            },
+            headers={"Authorization": f"Bearer {self.tokens[n % 2]}"},
+        )
+        assert response.status_code == 201, response.text
+        return int(response.json()["seq"])
+
+
+@pytest.fixture
+def shared_room(two_servers: tuple[Server, Server]) -> Iterator[SharedRoom]:
     a, b = two_servers
-    organiser = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
-    with httpx.Client(timeout=10) as http:
-        session = http.post(
-            f"{a.url}/api/sessions", json={"title": "Utrecht"}, headers=organiser
-        ).json()
-        sid, key = session["id"], session["facilitator_key"]
+    with httpx.Client(timeout=30) as http, contextlib.ExitStack() as stack:
+        session = http.post(f"{a.url}/api/sessions", json={"title": "Utrecht"}, headers=ORGANISER)
+        sid, key = session.json()["id"], session.json()["facilitator_key"]
+        facilitator = {"Authorization": f"Bearer {key}"}
+        code = session.json()["code"]
         tokens = [
-            http.post(f"{url}/api/join", json={"code": session["code"]}).json()["token"]
-            for url in (a.url, b.url)
+            http.post(f"{s.url}/api/join", json={"code": code}).json()["token"] for s in (a, b)
         ]
-        steps = http.get(f"{b.url}/api/sessions/{sid}", headers={"Authorization": f"Bearer {key}"})
-        step = next(s["id"] for s in steps.json()["steps"] if s["type"] == "brainstorm")
-        with contextlib.ExitStack() as stack:
-            sockets = [
-                stack.enter_context(
-                    connect(f"{server.ws_url}/api/sessions/{sid}/ws?token={token}&after=3")
-                )
-                for server, token in ((a, tokens[0]), (b, tokens[1]))
-            ]
-            http.post(
-                f"{b.url}/api/sessions/{sid}/steps/{step}/activate",
-                headers={"Authorization": f"Bearer {key}"},
+        steps = http.get(f"{b.url}/api/sessions/{sid}", headers=facilitator).json()["steps"]
+        step = next(s["id"] for s in steps if s["type"] == "brainstorm")
+        sockets = [
+            stack.enter_context(
+                connect(f"{server.ws_url}/api/sessions/{sid}/ws?token={token}&after=3")
             )
-            posted = []
-            for n, server in enumerate((a, b, a, b)):
-                response = http.post(
-                    f"{server.url}/api/sessions/{sid}/items",
-                    json={
-                        "client_id": f"c{n}",
-                        "step_id": step,
-                        "category": "nadelen",
-                        "text": f"punt {n}",
-                    },
-                    headers={"Authorization": f"Bearer {tokens[n % 2]}"},
-                )
-                posted.append(response.json()["seq"])
-            for ws in sockets:
-                got = [json.loads(ws.recv(timeout=10)) for _ in range(5)]
-                assert [e["seq"] for e in got] == [4, *posted]
-                assert [e["type"] for e in got] == ["step_activated"] + ["item_added"] * 4
-                assert [e["data"]["item"]["text"] for e in got[1:]] == [
-                    f"punt {n}" for n in range(4)
-                ]
+            for server, token in ((a, tokens[0]), (b, tokens[1]))
+            for _ in range(SOCKETS_PER_SERVER)
+        ]
+        url = f"{b.url}/api/sessions/{sid}/steps/{step}/activate"
+        assert http.post(url, headers=facilitator).status_code == 200
+        room = SharedRoom((a, b), http, sid, step, tokens, sockets)
+        for ws in sockets:
+            assert [e["seq"] for e in receive(ws, 1)] == [4]
+        yield room
+
+
+def receive(ws: ClientConnection, count: int, timeout: float = 30) -> list[dict[str, Any]]:
+    return [json.loads(ws.recv(timeout=timeout)) for _ in range(count)]
+
+
+def assert_nothing_more(ws: ClientConnection) -> None:
+    """A ping is answered after everything queued before it: no duplicate is waiting."""
+    ws.send(json.dumps({"type": "ping"}))
+    assert json.loads(ws.recv(timeout=30)) == {"type": "pong"}
+
+
+def assert_items_arrive(room: SharedRoom, numbers: list[int], seqs: list[int]) -> None:
+    for ws in room.sockets:
+        got = receive(ws, len(numbers))
+        assert [e["seq"] for e in got] == seqs
+        assert [e["type"] for e in got] == ["item_added"] * len(numbers)
+        assert [e["data"]["item"]["text"] for e in got] == [f"punt {n}" for n in numbers]
+        assert_nothing_more(ws)
+
+
+def test_an_item_posted_on_either_process_reaches_every_socket_once(shared_room) -> None:
+    seqs = [shared_room.post(n) for n in range(6)]
+    assert seqs == list(range(5, 11))
+    assert_items_arrive(shared_room, list(range(6)), seqs)
+
+
+def test_events_committed_while_redis_is_down_arrive_after_it_returns(
+    shared_room, private_redis: RedisProcess
+) -> None:
+    before = [shared_room.post(n) for n in range(2)]
+    assert_items_arrive(shared_room, [0, 1], before)
+
+    private_redis.kill()
+    during = [shared_room.post(n) for n in range(2, 8)]  # committed; the fan-out is down
+    private_redis.start()
+    assert_items_arrive(shared_room, list(range(2, 8)), during)
+
+    after = [shared_room.post(n) for n in range(8, 10)]
+    assert before + during + after == list(range(5, 15))
+    assert_items_arrive(shared_room, [8, 9], after)

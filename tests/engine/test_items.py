@@ -1,16 +1,11 @@
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from session_engine.db import create_db_engine
 from session_engine.errors import Conflict, Forbidden, Invalid
 from session_engine.events import events_after
-from session_engine.fanout.memory import MemoryFanout
 from session_engine.items import MAX_TEXT, add_item, board
 from session_engine.sessions import activate_step
-from session_engine.writer import Writer
 
 
 @pytest.fixture
@@ -142,39 +137,3 @@ def test_only_participants_add_items(brainstorm) -> None:
             category="voordelen",
             text="x",
         )
-
-
-def test_seqs_stay_gap_free_with_concurrent_writers(brainstorm, database_url) -> None:
-    """Two writers on one SQLite file (as two processes would be): no gaps, no lock errors."""
-    room, step_id = brainstorm
-    authors = [room.join() for _ in range(4)]
-    writers = [Writer(create_db_engine(database_url), MemoryFanout()) for _ in range(2)]
-    errors: list[BaseException] = []
-
-    def submit(index: int) -> None:
-        try:
-            for n in range(25):
-                writers[index % 2].write_sync(
-                    add_item,
-                    actor=authors[index],
-                    client_id=f"{index}-{n}",
-                    step_id=step_id,
-                    category="voordelen",
-                    text=f"idee {index}-{n}",
-                )
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for writer in writers:
-        writer.close()
-    assert errors == []
-    seqs = [e.seq for e in room.writer.read_sync(events_after, room.id, 0, 10_000)]
-    assert seqs == list(range(1, len(seqs) + 1))
-    assert (
-        room.writer.read_sync(board, session_id=room.id, step_id=step_id).count("voordelen") == 100
-    )

@@ -1,0 +1,174 @@
+"""What the load generator drives: the floor (bench/relay.py) or the product (a real
+`versnellingskamer serve` process). Each runs as its own process on a free port."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parent.parent
+ORGANISER_TOKEN = "bench-organiser-token-0123456789"
+SUBMITTERS = 8  # participants who submit (over HTTP, keep-alive), besides the N who listen
+JOINING_AT_ONCE = 20
+
+
+class Target(Protocol):
+    name: str
+    process: subprocess.Popen[bytes]
+
+    async def prepare(self, n: int) -> list[str]: ...
+    async def submit(self, number: int) -> None: ...
+    async def close(self) -> None: ...
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process (VmRSS), in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, *args], cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out
+        )
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)  # polling for readiness
+    raise RuntimeError(f"nothing listens on {port} after {timeout} s")
+
+
+def submission_text(number: int) -> str:
+    return f"bench #{number}# idee"
+
+
+class Floor:
+    """The bare relay: a submission is one WebSocket message, broadcast to all."""
+
+    name = "floor"
+
+    def __init__(self, log: Path) -> None:
+        self.port = free_port()
+        self.process = start(["-m", "bench.relay", "--port", str(self.port)], {}, log)
+        wait_for_port(self.port, self.process)
+        self._submitter: ClientConnection | None = None
+
+    async def prepare(self, n: int) -> list[str]:
+        self._submitter = await connect(f"ws://127.0.0.1:{self.port}/submit", compression=None)
+        return [f"ws://127.0.0.1:{self.port}/participant"] * n
+
+    async def submit(self, number: int) -> None:
+        assert self._submitter is not None
+        await self._submitter.send(json.dumps({"text": submission_text(number)}))
+
+    async def close(self) -> None:
+        if self._submitter is not None:
+            await self._submitter.close()
+        stop(self.process)
+
+
+class Product:
+    """`versnellingskamer serve`: participants join over HTTP and listen on the JSON socket;
+    submitters POST items, each stored and published as an event before it is sent."""
+
+    name = "product"
+
+    def __init__(self, log: Path, database_url: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {"DATABASE_URL": database_url, "ORGANISER_TOKEN": ORGANISER_TOKEN}
+        env["BROADCAST_URL"] = "memory://"
+        self.process = start(["-m", "app.cli", "serve", "--port", str(self.port)], env, log)
+        wait_for_port(self.port, self.process)
+        limits = httpx.Limits(max_connections=SUBMITTERS * 4)
+        self.http = httpx.AsyncClient(base_url=self.url, timeout=60, limits=limits)
+        self.session: dict[str, str] = {}
+        self.tokens: list[str] = []
+        self.step = 0
+
+    async def prepare(self, n: int) -> list[str]:
+        """A session in a brainstorm step, N listeners and the submitters joined."""
+        organiser = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
+        created = await self.http.post("/api/sessions", json={"title": "Bench"}, headers=organiser)
+        created.raise_for_status()
+        self.session = created.json()
+        key = {"Authorization": f"Bearer {self.session['facilitator_key']}"}
+        sid = self.session["id"]
+        steps = (await self.http.get(f"/api/sessions/{sid}", headers=key)).json()["steps"]
+        self.step = next(s["id"] for s in steps if s["type"] == "brainstorm")
+        activated = await self.http.post(
+            f"/api/sessions/{sid}/steps/{self.step}/activate", headers=key
+        )
+        activated.raise_for_status()
+        tokens = await self._join(n + SUBMITTERS)
+        self.tokens = tokens[n:]
+        last = (await self.http.get(f"/api/sessions/{sid}", headers=key)).json()["last_seq"]
+        ws = self.url.replace("http://", "ws://")
+        return [f"{ws}/api/sessions/{sid}/ws?token={t}&after={last}" for t in tokens[:n]]
+
+    async def _join(self, count: int) -> list[str]:
+        gate = asyncio.Semaphore(JOINING_AT_ONCE)
+
+        async def join() -> str:
+            async with gate:
+                response = await self.http.post("/api/join", json={"code": self.session["code"]})
+                response.raise_for_status()
+                return str(response.json()["token"])
+
+        return list(await asyncio.gather(*(join() for _ in range(count))))
+
+    async def submit(self, number: int) -> None:
+        token = self.tokens[number % len(self.tokens)]
+        response = await self.http.post(
+            f"/api/sessions/{self.session['id']}/items",
+            json={
+                "client_id": f"bench-{number}",
+                "step_id": self.step,
+                "category": "voordelen",
+                "text": submission_text(number),
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        if response.status_code != 201:
+            raise RuntimeError(f"submission {number}: {response.status_code} {response.text}")
+
+    async def close(self) -> None:
+        await self.http.aclose()
+        stop(self.process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
