@@ -20,6 +20,7 @@ EVENT_TYPES = {
     "step_activated": "step_id, type, title, scenario: the step every screen now shows",
     "item_added": "item (id, step_id, category, theme, text), column_count",
     "keys_rotated": "no data: the facilitator and projector keys were replaced",
+    "joining_changed": "open: whether new participants may join the session",
 }
 
 PENDING = "vk_pending_events"
