@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from starlette.websockets import WebSocket, WebSocketState
 
+from session_engine.errors import EngineError
 from session_engine.events import PublishedEvent, events_after
 from session_engine.fanout import RESYNC, Subscription, session_channel
-from session_engine.sessions import get_session
+from session_engine.sessions import authenticate, get_session
 from session_engine.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 # Close codes that tell a client to reconnect and resync (4xxx are ours to define).
 CLOSE_TOO_SLOW = 1013  # "try again later": browsers (htmx) and JSON clients reconnect
 CLOSE_GOING_AWAY = 1012  # "service restart"
+CLOSE_KEY_REPLACED = 1008  # policy: the key was rotated; do not reconnect with it
+KEY_ROLES = ("facilitator", "projector")
 
 Audience = tuple[str, str]  # (view, language); view "json" gets the raw event
 Renderer = Callable[[str, PublishedEvent, set[Audience]], Awaitable[dict[Audience, str]]]
@@ -34,6 +37,8 @@ class Connection:
     websocket: WebSocket
     audience: Audience
     queue_size: int
+    role: str = ""  # the role its credential gave at connect
+    credential: str = ""  # re-checked when keys are rotated
     sent_seq: int = 0
     queue: asyncio.Queue[tuple[int | None, str]] = field(init=False)
     overflowed: bool = False
@@ -50,12 +55,14 @@ class Connection:
         try:
             self.queue.put_nowait((seq, text))
         except asyncio.QueueFull:
-            self.overflowed = True
-            if self.sender is not None:
-                self.sender.cancel()
-            asyncio.get_running_loop().create_task(
-                self.close(CLOSE_TOO_SLOW, "too slow: reconnect to resync")
-            )
+            self.drop(CLOSE_TOO_SLOW, "too slow: reconnect to resync")
+
+    def drop(self, code: int, reason: str) -> None:
+        """Stop sending and close the socket with `code`, without waiting for it."""
+        self.overflowed = True
+        if self.sender is not None:
+            self.sender.cancel()
+        asyncio.get_running_loop().create_task(self.close(code, reason))
 
     def start_sending(self) -> asyncio.Task[None]:
         self.sender = asyncio.create_task(self._send_loop())
@@ -139,6 +146,20 @@ class SessionHub:
                 connection.offer(event.seq, event.wire)
             elif text := texts.get(connection.audience):
                 connection.offer(event.seq, text)
+        if event.type == "keys_rotated":
+            await self._drop_old_keys()
+
+    async def _drop_old_keys(self) -> None:
+        """New keys end the old ones at once: sockets opened with them are closed (1008)."""
+        for connection in list(self.connections):
+            if connection.role not in KEY_ROLES:
+                continue
+            try:
+                await self.writer.read(
+                    authenticate, session_id=self.session_id, token=connection.credential
+                )
+            except EngineError:
+                connection.drop(CLOSE_KEY_REPLACED, "key replaced: ask the organiser")
 
 
 class Hub:
@@ -151,8 +172,15 @@ class Hub:
         self.sessions: dict[str, SessionHub] = {}
         self._lock = asyncio.Lock()
 
-    async def attach(self, session_id: str, websocket: WebSocket, audience: Audience) -> Connection:
-        connection = Connection(websocket, audience, self.queue_size)
+    async def attach(
+        self,
+        session_id: str,
+        websocket: WebSocket,
+        audience: Audience,
+        role: str = "",
+        credential: str = "",
+    ) -> Connection:
+        connection = Connection(websocket, audience, self.queue_size, role, credential)
         async with self._lock:
             hub = self.sessions.get(session_id)
             if hub is None:

@@ -18,6 +18,7 @@ from session_engine.views import snapshot
 from .auth import VIEW_ROLES, cookie_name, origin_allowed
 from .fragments import render_stage
 from .hub import Connection, Hub
+from .ratelimit import RateLimiter, socket_flood_error
 from .settings import Settings
 from .templating import pick_language
 
@@ -47,11 +48,12 @@ async def json_socket(
     websocket: WebSocket, session_id: str, token: str = "", after: int = 0
 ) -> None:
     """Events as JSON {seq, type, data}: first all after `after`, then live ones."""
-    if await _authorise(websocket, session_id, token) is None:
+    actor = await _authorise(websocket, session_id, token)
+    if actor is None:
         return
     await websocket.accept()
     hub: Hub = websocket.app.state.hub
-    connection = await hub.attach(session_id, websocket, ("json", ""))
+    connection = await hub.attach(session_id, websocket, ("json", ""), actor.role, token)
     try:
         connection.sent_seq = await _replay(websocket, session_id, max(after, 0))
         await _serve(websocket, connection)
@@ -91,7 +93,8 @@ async def browser_socket(
     await websocket.accept()
     language = pick_language(lang, websocket.cookies.get("vk_lang"))
     hub: Hub = websocket.app.state.hub
-    connection = await hub.attach(session_id, websocket, (view, language))
+    credential = websocket.cookies.get(cookie_name(view, session_id), "")
+    connection = await hub.attach(session_id, websocket, (view, language), actor.role, credential)
     try:
         snap = await websocket.app.state.writer.read(snapshot, session_id)
         await websocket.send_text(render_stage(snap, view, language))
@@ -104,12 +107,13 @@ async def browser_socket(
 async def _serve(websocket: WebSocket, connection: Connection) -> None:
     """Send queued events while reading the client; a malformed message gets an error reply."""
     sender = connection.start_sending()
+    limiter: RateLimiter = websocket.app.state.limits.socket_limiter()
     try:
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            _answer(connection, message.get("text") or message.get("bytes") or "")
+            _answer(connection, message.get("text") or message.get("bytes") or "", limiter)
     except WebSocketDisconnect:
         return
     finally:
@@ -121,10 +125,11 @@ async def _serve(websocket: WebSocket, connection: Connection) -> None:
                 await websocket.close()
 
 
-def _answer(connection: Connection, raw: str | bytes) -> None:
+def _answer(connection: Connection, raw: str | bytes, limiter: RateLimiter) -> None:
     """Clients only listen; anything else they send is answered with an error (no seq).
-    Pings ({"type": "ping"}) are answered with a pong so clients can detect dead links."""
-    error = _check_message(raw)
+    Pings ({"type": "ping"}) are answered with a pong so clients can detect dead links.
+    A client over the socket's message limit gets an error, never silence."""
+    error = socket_flood_error(limiter) or _check_message(raw)
     if error is None:
         connection.offer(None, json.dumps({"type": "pong"}))
     else:

@@ -105,3 +105,12 @@ class EventsPage(BaseModel):
 
 class ActivateResponse(BaseModel):
     step: StepPublic
+
+
+class JoiningUpdate(BaseModel):
+    open: bool = Field(description="true: the join code works; false: new joins are refused.")
+
+
+class JoiningState(BaseModel):
+    open: bool
+    changed: bool = Field(description="false when the session was already in this state.")
