@@ -63,6 +63,14 @@ class Settings(BaseSettings):
         default=120, description="Messages a minute a client may send on one socket; 0: no limit."
     )
 
+    ws_ping_interval: float = Field(
+        default=20.0,
+        description="Seconds between the server's WebSocket pings (dead-connection detection).",
+    )
+    ws_ping_timeout: float = Field(
+        default=20.0, description="Seconds a client may take to answer a ping before it is closed."
+    )
+
 
 @lru_cache
 def get_settings() -> Settings:
