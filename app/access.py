@@ -17,9 +17,9 @@ from .auth import (
     is_organiser,
 )
 from .links import session_links
-from .schemas import JoiningState, JoiningUpdate, SessionCreated
+from .schemas import REFUSALS, JoiningState, JoiningUpdate, SessionCreated
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=REFUSALS)
 
 
 @router.post("/sessions/{session_id}/keys/rotate", response_model=SessionCreated)
