@@ -19,6 +19,7 @@ from session_engine.views import Snapshot, snapshot
 from .auth import ActorDep, OrganiserDep, SettingsDep, WriterDep
 from .links import session_links
 from .schemas import (
+    REFUSALS,
     EventPublic,
     EventsPage,
     ItemAdded,
@@ -32,7 +33,7 @@ from .schemas import (
     StepPublic,
 )
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=REFUSALS)
 EVENTS_PAGE = 1000
 
 

@@ -1,4 +1,4 @@
-"""The `versnellingskamer` command: serve, create-session, check-content."""
+"""The `versnellingskamer` command: serve, create-session, check-content, backup."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from session_engine.backup import BackupError, backup_database
 from session_engine.content import ContentError, load_content
 from session_engine.db import create_db_engine
 from session_engine.fanout.memory import MemoryFanout
@@ -129,8 +130,8 @@ def serve(
         port=port,
         ws_max_size=WS_MAX_MESSAGE,
         ws_per_message_deflate=False,
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
+        ws_ping_interval=settings.ws_ping_interval,
+        ws_ping_timeout=settings.ws_ping_timeout,
         timeout_graceful_shutdown=5,
         log_level="info",
     )
@@ -162,6 +163,22 @@ def create_session_command(
         writer.close()
         engine.dispose()
     print_links(settings.public_url or base_url, created, None)
+
+
+@cli.command("backup")
+def backup_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
+) -> None:
+    """Copy the database to FILE while the server runs (SQLite; for PostgreSQL use pg_dump)."""
+    settings = Settings()
+    try:
+        report = backup_database(settings.database_url, output)
+    except BackupError as exc:
+        fail(f"no backup made: {exc}")
+    typer.echo(
+        f"Backed up to {report.path}: {report.sessions} sessions, {report.events} events, "
+        "integrity checked, every event log complete."
+    )
 
 
 @cli.command("check-content")

@@ -19,6 +19,7 @@ from session_engine.similarity import similar_pairs
 from .api import step_public
 from .auth import ActorDep, WriterDep
 from .schemas import (
+    REFUSALS,
     Activate,
     AgendaOrder,
     BoardPublic,
@@ -40,7 +41,7 @@ from .schemas import (
     TimerAction,
 )
 
-router = APIRouter(prefix="/api/sessions/{session_id}", tags=["facilitation"])
+router = APIRouter(prefix="/api/sessions/{session_id}", tags=["facilitation"], responses=REFUSALS)
 
 
 def item_out(item: Item) -> ItemPublic:

@@ -13,9 +13,10 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketState
 
+from session_engine.errors import EngineError
 from session_engine.events import PublishedEvent, events_after
 from session_engine.fanout import RESYNC, Subscription, session_channel
-from session_engine.sessions import get_session
+from session_engine.sessions import authenticate, get_session
 from session_engine.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 CLOSE_TOO_SLOW = 1013  # "try again later": browsers (htmx) and JSON clients reconnect
 CLOSE_GOING_AWAY = 1012  # "service restart"
 CATCH_UP_PAGE = 1000  # events read from the database at a time when filling a gap
+CLOSE_KEY_REPLACED = 1008  # policy: the key was rotated; do not reconnect with it
+KEY_ROLES = ("facilitator", "projector")
 
 Audience = tuple[str, str, int | None]  # (view, language, table); "json" gets raw events
 
@@ -39,6 +42,7 @@ class Connection:
     role: str = "participant"  # the credential's role: participant | facilitator | projector
     participant_id: int | None = None
     table_id: int | None = None
+    credential: str = ""  # re-checked when keys are rotated
     sent_seq: int = 0
     queue: asyncio.Queue[tuple[int | None, str]] = field(init=False)
     overflowed: bool = False
@@ -60,12 +64,14 @@ class Connection:
         try:
             self.queue.put_nowait((seq, text))
         except asyncio.QueueFull:
-            self.overflowed = True
-            if self.sender is not None:
-                self.sender.cancel()
-            asyncio.get_running_loop().create_task(
-                self.close(CLOSE_TOO_SLOW, "too slow: reconnect to resync")
-            )
+            self.drop(CLOSE_TOO_SLOW, "too slow: reconnect to resync")
+
+    def drop(self, code: int, reason: str) -> None:
+        """Stop sending and close the socket with `code`, without waiting for it."""
+        self.overflowed = True
+        if self.sender is not None:
+            self.sender.cancel()
+        asyncio.get_running_loop().create_task(self.close(code, reason))
 
     def start_sending(self) -> asyncio.Task[None]:
         self.sender = asyncio.create_task(self._send_loop())
@@ -158,6 +164,20 @@ class SessionHub:
         for connection in connections:
             if text := texts.get(connection):
                 connection.offer(event.seq, text)
+        if event.type == "keys_rotated":
+            await self._drop_old_keys()
+
+    async def _drop_old_keys(self) -> None:
+        """New keys end the old ones at once: sockets opened with them are closed (1008)."""
+        for connection in list(self.connections):
+            if connection.role not in KEY_ROLES:
+                continue
+            try:
+                await self.writer.read(
+                    authenticate, session_id=self.session_id, token=connection.credential
+                )
+            except EngineError:
+                connection.drop(CLOSE_KEY_REPLACED, "key replaced: ask the organiser")
 
 
 class Hub:

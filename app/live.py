@@ -19,6 +19,7 @@ from session_engine.views import snapshot
 from .auth import VIEW_ROLES, cookie_name, origin_allowed
 from .fragments import json_for, render_stage, viewer_of
 from .hub import Connection, Hub
+from .ratelimit import RateLimiter, socket_flood_error
 from .settings import Settings
 from .templating import pick_language
 
@@ -54,7 +55,12 @@ async def json_socket(
     await websocket.accept()
     hub: Hub = websocket.app.state.hub
     connection = hub.connection(
-        websocket, "json", "", role=actor.role, participant_id=actor.participant_id
+        websocket,
+        "json",
+        "",
+        role=actor.role,
+        participant_id=actor.participant_id,
+        credential=token,
     )
     await hub.attach(session_id, connection)
     try:
@@ -96,6 +102,7 @@ async def browser_socket(
     await websocket.accept()
     language = pick_language(lang, websocket.cookies.get("vk_lang"))
     hub: Hub = websocket.app.state.hub
+    credential = websocket.cookies.get(cookie_name(view, session_id), "")
     writer = websocket.app.state.writer
     table_id = await writer.read(participant_table, actor) if actor.participant_id else None
     connection = hub.connection(
@@ -105,6 +112,7 @@ async def browser_socket(
         role=actor.role,
         participant_id=actor.participant_id,
         table_id=table_id,
+        credential=credential,
     )
     await hub.attach(session_id, connection)
     try:
@@ -120,12 +128,13 @@ async def browser_socket(
 async def _serve(websocket: WebSocket, connection: Connection) -> None:
     """Send queued events while reading the client; a malformed message gets an error reply."""
     sender = connection.start_sending()
+    limiter: RateLimiter = websocket.app.state.limits.socket_limiter()
     try:
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            _answer(connection, message.get("text") or message.get("bytes") or "")
+            _answer(connection, message.get("text") or message.get("bytes") or "", limiter)
     except WebSocketDisconnect:
         return
     finally:
@@ -137,10 +146,11 @@ async def _serve(websocket: WebSocket, connection: Connection) -> None:
                 await websocket.close()
 
 
-def _answer(connection: Connection, raw: str | bytes) -> None:
+def _answer(connection: Connection, raw: str | bytes, limiter: RateLimiter) -> None:
     """Clients only listen; anything else they send is answered with an error (no seq).
-    Pings ({"type": "ping"}) are answered with a pong so clients can detect dead links."""
-    error = _check_message(raw)
+    Pings ({"type": "ping"}) are answered with a pong so clients can detect dead links.
+    A client over the socket's message limit gets an error, never silence."""
+    error = socket_flood_error(limiter) or _check_message(raw)
     if error is None:
         connection.offer(None, json.dumps({"type": "pong"}))
     else:

@@ -17,9 +17,10 @@ from session_engine.schema import migrate
 from session_engine.sessions import load_programme
 from session_engine.writer import Writer
 
-from . import api, facilitation, live, pages, voting
+from . import access, api, facilitation, live, pages, voting
 from .fragments import STATIC_DIR, EventRenderer
 from .hub import Hub
+from .ratelimit import Limits, RateLimitMiddleware
 from .settings import Settings, get_settings
 from .templating import gettext, pick_language
 
@@ -71,9 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings or get_settings()
     app.dependency_overrides[get_settings] = lambda: app.state.settings
     app.add_exception_handler(EngineError, engine_error)
+    app.state.limits = Limits(app.state.settings)
+    app.add_middleware(RateLimitMiddleware, limits=app.state.limits)
     app.include_router(api.router)
     app.include_router(facilitation.router)
     app.include_router(voting.router)
+    app.include_router(access.router)
     app.include_router(live.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

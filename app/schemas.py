@@ -245,3 +245,34 @@ class BallotIn(BaseModel):
 class DefinitionIn(BaseModel):
     term: str = Field(max_length=60)
     text: str = Field(max_length=4000)
+
+
+class JoiningUpdate(BaseModel):
+    open: bool = Field(description="true: the join code works; false: new joins are refused.")
+
+
+class JoiningState(BaseModel):
+    open: bool
+    changed: bool = Field(description="false when the session was already in this state.")
+
+
+class Refusal(BaseModel):
+    """Every refusal: a message for people, or (bad JSON shape) pydantic's list of errors."""
+
+    detail: str | list[dict[str, Any]] = Field(
+        description="Why nothing was done; a list when the request did not match the schema."
+    )
+
+
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Refusal, "description": description}
+    for status, description in (
+        (400, "Bad request"),
+        (401, "No credential sent"),
+        (403, "This credential does not allow it"),
+        (404, "Not found"),
+        (409, "Not possible in the session's current state"),
+        (422, "Invalid input"),
+        (429, "Rate limited: wait `Retry-After` seconds, then send it again"),
+    )
+}

@@ -54,6 +54,28 @@ class Settings(BaseSettings):
         default=512, description="Messages buffered per socket before a slow client is dropped."
     )
 
+    join_limit_per_address: int = Field(
+        default=120,
+        description="Joins a minute from one address (a whole venue may share one); 0: no limit.",
+    )
+    item_limit_per_participant: int = Field(
+        default=30, description="Submissions a minute by one participant; 0: no limit."
+    )
+    item_limit_per_address: int = Field(
+        default=1200, description="Submissions a minute from one address; 0: no limit."
+    )
+    socket_message_limit: int = Field(
+        default=120, description="Messages a minute a client may send on one socket; 0: no limit."
+    )
+
+    ws_ping_interval: float = Field(
+        default=20.0,
+        description="Seconds between the server's WebSocket pings (dead-connection detection).",
+    )
+    ws_ping_timeout: float = Field(
+        default=20.0, description="Seconds a client may take to answer a ping before it is closed."
+    )
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -13,9 +13,11 @@ from session_engine.sessions import get_step
 
 from .api import step_public
 from .auth import ActorDep, WriterDep
-from .schemas import BallotIn, DefinitionIn, Flag, StepConfig, StepPublic
+from .schemas import REFUSALS, BallotIn, DefinitionIn, Flag, StepConfig, StepPublic
 
-router = APIRouter(prefix="/api/sessions/{session_id}/steps/{step_id}", tags=["voting"])
+router = APIRouter(
+    prefix="/api/sessions/{session_id}/steps/{step_id}", tags=["voting"], responses=REFUSALS
+)
 
 
 @router.put("/config", response_model=StepPublic)

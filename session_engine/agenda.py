@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from .content import STEP_TYPES, Content
-from .db import Db
+from .db import Db, storable_id
 from .errors import Conflict, Invalid, NotFound
 from .events import record_event
 from .models import AgendaTemplate, Session, Step
@@ -33,6 +33,11 @@ def _check_fields(content: Content, fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - allowed
     if unknown:
         raise Invalid(f"Unknown step field(s): {', '.join(sorted(unknown))}.")
+    required = [
+        k for k in ("type", "title", "text", "timer_autolock") if k in fields and fields[k] is None
+    ]
+    if required:
+        raise Invalid(f"{', '.join(required)} cannot be null (scenario and timer_seconds can).")
     if "type" in fields and fields["type"] not in STEP_TYPES:
         raise Invalid(
             f"Unknown step type {fields['type']!r}; choose one of {', '.join(STEP_TYPES)}."
@@ -176,7 +181,7 @@ def templates(db: Db, programme_id: int) -> list[AgendaTemplate]:
 
 
 def get_template(db: Db, programme_id: int, template_id: int) -> AgendaTemplate:
-    template = db.get(AgendaTemplate, template_id)
+    template = db.get(AgendaTemplate, template_id) if storable_id(template_id) else None
     if template is None or template.programme_id != programme_id:
         raise NotFound(f"No agenda template {template_id} in this programme.")
     return template

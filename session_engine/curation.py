@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from .db import Db
+from .db import Db, storable_id
 from .errors import Conflict, Invalid, NotFound
 from .events import record_event
 from .items import check_category, clean_text, item_public, item_views
@@ -24,7 +24,7 @@ from .sessions import (
 
 def get_item(db: Db, session_id: str, item_id: int, *, allow_deleted: bool = False) -> Item:
     """An item of this session; deleted ones only when asked for (to restore them)."""
-    item = db.get(Item, item_id)
+    item = db.get(Item, item_id) if storable_id(item_id) else None
     if item is None or item.session_id != session_id:
         raise NotFound(f"No item {item_id} in this session.")
     if item.deleted_at is not None and not allow_deleted:

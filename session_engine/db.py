@@ -11,6 +11,14 @@ from sqlalchemy.orm import Session as Db
 from sqlalchemy.orm import sessionmaker
 
 BUSY_TIMEOUT_MS = 10_000
+MAX_INTEGER = 2**63 - 1  # the largest integer both SQLite and PostgreSQL (bigint) store
+
+
+def storable_id(value: int) -> bool:
+    """An id a database can hold: anything else names nothing (and must not reach a query)."""
+    return 0 < value <= MAX_INTEGER
+
+
 READONLY = "vk_readonly"
 
 __all__ = ["Db", "create_db_engine", "make_session_factory"]

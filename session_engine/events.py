@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from .db import Db
+from .db import MAX_INTEGER, Db
 from .models import Event, Session
 
 # Every event type, with what its data holds. docs/events.md documents each (tested).
@@ -20,6 +20,7 @@ EVENT_TYPES = (
     "step_activated",
     "item_added",
     "keys_rotated",
+    "joining_changed",
     # agenda
     "step_added",
     "step_updated",
@@ -100,6 +101,7 @@ def take_pending(db: Db) -> list[PublishedEvent]:
 
 def events_after(db: Db, session_id: str, after: int, limit: int = 1000) -> list[PublishedEvent]:
     """Committed events of a session with seq > after, in order."""
+    after = min(after, MAX_INTEGER)  # beyond any seq; a bigger number would not bind
     rows = db.scalars(
         select(Event)
         .where(col(Event.session_id) == session_id, col(Event.seq) > after)

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from .content import Content
 from .controls import input_open
-from .db import Db
+from .db import Db, storable_id
 from .errors import N_, Conflict, Forbidden, Invalid
 from .events import record_event
 from .models import Comment, Item, MeToo, Participant, Step
@@ -87,7 +87,7 @@ def effective_step_id(db: Db, session_id: str, table_id: int | None) -> int | No
     """The step a table follows: its own when pushed to it alone, else the session's."""
     from .models import RoundTable
 
-    table = db.get(RoundTable, table_id) if table_id is not None else None
+    table = db.get(RoundTable, table_id) if table_id is not None and storable_id(table_id) else None
     if table is not None and table.active_step_id is not None:
         return table.active_step_id
     return get_session(db, session_id).active_step_id

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from .content import AgendaStep, Content
-from .db import Db
+from .db import MAX_INTEGER, Db
 from .errors import N_, Forbidden, Invalid, NotFound
 from .events import record_event
 from .models import Participant, Programme, Session, Step
@@ -77,7 +77,7 @@ def programme_content(programme: Programme) -> Content:
 
 
 def get_programme(db: Db, programme_id: int) -> Programme:
-    programme = db.get(Programme, programme_id)
+    programme = db.get(Programme, programme_id) if 0 < programme_id <= MAX_INTEGER else None
     if programme is None:
         raise NotFound(f"No programme with id {programme_id}.")
     return programme
@@ -236,7 +236,7 @@ def agenda(db: Db, session_id: str) -> list[Step]:
 
 
 def get_step(db: Db, session_id: str, step_id: int) -> Step:
-    step = db.get(Step, step_id)
+    step = db.get(Step, step_id) if 0 < step_id <= MAX_INTEGER else None
     if step is None or step.session_id != session_id:
         raise NotFound(f"No step {step_id} in this session.")
     return step

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from .db import Db
+from .db import Db, storable_id
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
 from .events import record_event
 from .models import Participant, RoundTable
@@ -21,7 +21,7 @@ def tables(db: Db, session_id: str) -> list[RoundTable]:
 
 
 def get_table(db: Db, session_id: str, table_id: int) -> RoundTable:
-    table = db.get(RoundTable, table_id)
+    table = db.get(RoundTable, table_id) if storable_id(table_id) else None
     if table is None or table.session_id != session_id:
         raise NotFound(f"No table {table_id} in this session.")
     return table

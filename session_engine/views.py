@@ -11,7 +11,7 @@ from . import votes
 from .content import Content, Scenario
 from .controls import input_open, timer_state
 from .curation import deleted_items
-from .db import Db
+from .db import Db, storable_id
 from .items import ALL_TABLES, Board, board, effective_step_id, item_views, own_metoos
 from .models import Item, RoundTable, Session, Step
 from .results import step_results
@@ -157,7 +157,7 @@ def sessions_of_programme(db: Db, programme_id: int) -> list[Session]:
 
 def item_view(db: Db, session_id: str, item_id: int) -> dict[str, Any] | None:
     """One item as boards show it, or None when it is no longer on a board."""
-    item = db.get(Item, item_id)
+    item = db.get(Item, item_id) if storable_id(item_id) else None
     if item is None or item.session_id != session_id:
         return None
     return item_views(db, [item])[0]

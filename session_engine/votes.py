@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from .content import Content
 from .controls import input_open
-from .db import Db
+from .db import Db, storable_id
 from .errors import N_, Conflict, Forbidden, Invalid
 from .events import record_event
 from .items import board, clean_text, effective_step_id, participant_table
@@ -218,9 +218,8 @@ def _check_values(db: Db, step: Step, answers: list[Answer]) -> None:
     elif step.type == "glossary":
         for a in answers:
             term = a.subject.removeprefix("term:")
-            definition = (
-                db.get(Definition, int(a.choice)) if a.choice and a.choice.isdigit() else None
-            )
+            chosen = int(a.choice) if a.choice and a.choice.isdigit() else 0
+            definition = db.get(Definition, chosen) if storable_id(chosen) else None
             if definition is None or definition.step_id != step.id or definition.term != term:
                 raise Invalid(f"Choose one of the proposed definitions of {term!r}.")
     else:

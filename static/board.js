@@ -59,7 +59,13 @@
           scheduleRetry();
           return;
         }
-        if (response.status >= 500 || response.status === 429) {
+        if (response.status === 429) {
+          // Rate limited: the entry stays in the outbox; wait as long as the server asks.
+          say(await detailOf(response));
+          scheduleRetry(1000 * (parseInt(response.headers.get("Retry-After"), 10) || 1));
+          return;
+        }
+        if (response.status >= 500) {
           say(live().dataset.msgQueued);
           scheduleRetry();
           return;
@@ -79,13 +85,10 @@
     }
   }
 
-  async function refused(entry, response) {
-    // The server said no (e.g. the step moved on): give the words back, with the reason.
+  async function detailOf(response) {
     var detail = "";
     try { detail = (await response.json()).detail; } catch (e) { detail = response.statusText; }
-    var text = document.getElementById("item-text");
-    if (text && !text.value) { text.value = entry.text; }
-    say(typeof detail === "string" ? detail : JSON.stringify(detail));
+    return typeof detail === "string" ? detail : JSON.stringify(detail);
   }
 
   function showOwn(body) {
@@ -105,8 +108,16 @@
     list.appendChild(li);
   }
 
-  function scheduleRetry() {
-    setTimeout(flush, retryDelay + Math.random() * retryDelay);
+  async function refused(entry, response) {
+    // The server said no (e.g. the step moved on): give the words back, with the reason.
+    var detail = await detailOf(response);
+    var text = document.getElementById("item-text");
+    if (text && !text.value) { text.value = entry.text; }
+    say(detail);
+  }
+
+  function scheduleRetry(atLeast) {
+    setTimeout(flush, Math.max(atLeast || 0, retryDelay + Math.random() * retryDelay));
     retryDelay = Math.min(retryDelay * 2, 10000);
   }
 

@@ -1,0 +1,177 @@
+"""Rate limits: in-memory token buckets per process, on joining (per address) and on
+submissions (per participant and per address). A refusal is never silent: HTTP 429 with a
+`detail` and `Retry-After`, and the client's outbox (static/board.js) sends it again later."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from session_engine.errors import N_
+
+from .fragments import base_context
+from .settings import Settings
+from .templating import gettext, pick_language, render
+
+JOIN_PATHS = ("/api/join", "/join")
+ITEM_PATH = re.compile(r"^/(?:api/sessions|s)/(?P<session>[^/]+)/items$")
+MAX_BUCKETS = 50_000  # beyond this, idle (full) buckets are forgotten
+TOO_MANY_JOINS = N_("Too many joins from this address: wait %(seconds)s s and try again.")
+TOO_MANY_ITEMS = N_("Too many submissions: wait %(seconds)s s; nothing is lost, it is sent again.")
+TOO_MANY_MESSAGES = "too many messages: at most %(limit)s a minute on this socket"
+
+
+@dataclass(slots=True)
+class Bucket:
+    tokens: float
+    stamp: float
+
+
+class RateLimiter:
+    """`per_minute` actions per key, in bursts of up to `per_minute`; 0 means no limit."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self.buckets: dict[str, Bucket] = {}
+
+    def take(self, key: str) -> float:
+        """Spend one token of `key`: 0.0 when allowed, else the seconds until one is free."""
+        if self.capacity <= 0:
+            return 0.0
+        now = self.clock()
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            self._forget_idle(now)
+            bucket = self.buckets[key] = Bucket(self.capacity, now)
+        bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.stamp) * self.rate)
+        bucket.stamp = now
+        if bucket.tokens >= 1.0:
+            bucket.tokens -= 1.0
+            return 0.0
+        return (1.0 - bucket.tokens) / self.rate
+
+    def _forget_idle(self, now: float) -> None:
+        """Keep memory bounded: a bucket that has refilled is the same as no bucket."""
+        if len(self.buckets) < MAX_BUCKETS:
+            return
+        full = self.capacity / self.rate
+        self.buckets = {k: b for k, b in self.buckets.items() if now - b.stamp < full}
+
+
+class Limits:
+    """The limiters of one server process, sized by the settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.join_per_address = RateLimiter(settings.join_limit_per_address)
+        self.items_per_participant = RateLimiter(settings.item_limit_per_participant)
+        self.items_per_address = RateLimiter(settings.item_limit_per_address)
+        self.socket_messages = settings.socket_message_limit
+
+    def check(self, path: str, address: str, credential: str | None) -> tuple[str, float] | None:
+        """The refusal (message, seconds to wait) for a POST to `path`, or None to allow."""
+        if path in JOIN_PATHS:
+            wait = self.join_per_address.take(address)
+            return (TOO_MANY_JOINS, wait) if wait else None
+        if ITEM_PATH.match(path) is None:
+            return None
+        wait = self.items_per_address.take(address)
+        if not wait and credential:
+            wait = self.items_per_participant.take(_digest(credential))
+        return (TOO_MANY_ITEMS, wait) if wait else None
+
+    def socket_limiter(self) -> RateLimiter:
+        """A bucket for one socket's incoming messages."""
+        return RateLimiter(self.socket_messages)
+
+
+def _digest(secret: str) -> str:
+    """Buckets are keyed by a hash: no token is kept in the limiter's memory."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class RateLimitMiddleware:
+    """Refuses over-limit POSTs before they reach a route; everything else passes through."""
+
+    def __init__(self, app: ASGIApp, limits: Limits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        address = scope["client"][0] if scope.get("client") else "unknown"
+        refusal = self.limits.check(path, address, _credential(scope, path))
+        if refusal is None:
+            await self.app(scope, receive, send)
+            return
+        await _refuse(scope, send, *refusal)
+
+
+def _credential(scope: Scope, path: str) -> str | None:
+    """The participant's secret: a bearer token (API) or the session cookie (browser)."""
+    headers: dict[str, str] = {
+        k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]
+    }
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    match = ITEM_PATH.match(path)
+    if match is None or "cookie" not in headers:
+        return None
+    cookie = SimpleCookie()
+    cookie.load(headers["cookie"])
+    morsel = cookie.get(f"vk_p_{match['session']}")
+    return str(morsel.value) if morsel else None
+
+
+def socket_flood_error(limiter: RateLimiter) -> str | None:
+    """The error for a socket message over the limit, or None."""
+    if not limiter.take("socket"):
+        return None
+    return TOO_MANY_MESSAGES % {"limit": int(limiter.capacity)}
+
+
+def retry_after(wait: float) -> int:
+    return max(1, math.ceil(wait))
+
+
+def refusal_text(message: str, wait: float, language: str) -> str:
+    return gettext(language, message, seconds=retry_after(wait))
+
+
+async def _refuse(scope: Scope, send: Send, message: str, wait: float) -> None:
+    """429 with {"detail": …} and Retry-After; browser routes get the page's language."""
+    language = "en"
+    if not scope["path"].startswith("/api/"):
+        cookies = SimpleCookie()
+        for key, value in scope["headers"]:
+            if key == b"cookie":
+                cookies.load(value.decode("latin-1"))
+        lang = cookies.get("vk_lang")
+        language = pick_language(lang.value if lang else None)
+    detail = refusal_text(message, wait, language)
+    if scope["path"] == "/join":  # the join form: a page, not JSON
+        title = gettext(language, N_("Please wait a moment"))
+        page = render("error.html", language, **base_context(language), title=title, message=detail)
+        body, content_type = page.encode(), b"text/html; charset=utf-8"
+    else:
+        body, content_type = json.dumps({"detail": detail}).encode(), b"application/json"
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", str(retry_after(wait)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 429, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

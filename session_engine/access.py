@@ -1,0 +1,24 @@
+"""Who may still come in: opening and closing a session to new participants."""
+
+from __future__ import annotations
+
+from .db import Db
+from .events import record_event
+from .sessions import Actor, get_session, require_facilitator
+
+
+def set_joining(db: Db, *, session_id: str, open_for_joining: bool, actor: Actor | None) -> bool:
+    """Open or close a session to new joiners; `actor` None means the organiser.
+
+    Returns whether anything changed: asking for the state it is already in records
+    no event, so a retried request is harmless."""
+    if actor is not None:
+        require_facilitator(actor)
+        session_id = actor.session_id
+    session = get_session(db, session_id)
+    if session.open_for_joining == open_for_joining:
+        return False
+    session.open_for_joining = open_for_joining
+    db.add(session)
+    record_event(db, session.id, "joining_changed", {"open": open_for_joining})
+    return True

@@ -1,0 +1,67 @@
+"""Rotating a session's keys (organiser) and closing it to new joiners."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.app.conftest import ORGANISER, bearer
+
+
+def test_the_organiser_rotates_keys_and_the_old_ones_stop_working(
+    client: TestClient, api_room
+) -> None:
+    room = api_room()
+    old_key = room.data["facilitator_key"]
+    response = client.post(f"/api/sessions/{room.id}/keys/rotate", headers=ORGANISER)
+    assert response.status_code == 200
+    new = response.json()
+    assert new["id"] == room.id and new["code"] == room.data["code"]
+    assert new["facilitator_key"] not in (old_key, room.data["projector_key"])
+    assert new["links"]["facilitator"].endswith(f"/console/{room.id}?key={new['facilitator_key']}")
+    assert new["links"]["projector"].endswith(f"/projector/{room.id}?key={new['projector_key']}")
+    url = f"/api/sessions/{room.id}"
+    assert client.get(url, headers=bearer(old_key)).status_code == 403
+    assert client.get(url, headers=bearer(new["facilitator_key"])).status_code == 200
+    events = client.get(f"{url}/events", headers=bearer(new["facilitator_key"])).json()["events"]
+    assert events[-1]["type"] == "keys_rotated" and events[-1]["data"] == {}
+    assert old_key not in str(events) and new["facilitator_key"] not in str(events)
+
+
+def test_only_the_organiser_rotates_keys(client: TestClient, api_room) -> None:
+    room = api_room()
+    url = f"/api/sessions/{room.id}/keys/rotate"
+    for headers in ({}, room.facilitator, room.join()):
+        response = client.post(url, headers=headers)
+        assert response.status_code == 403
+        assert "organiser token" in response.json()["detail"]
+    assert client.get(f"/api/sessions/{room.id}", headers=room.facilitator).status_code == 200
+    assert client.post("/api/sessions/nope/keys/rotate", headers=ORGANISER).status_code == 404
+
+
+def test_the_facilitator_closes_joining_and_the_organiser_reopens_it(
+    client: TestClient, api_room
+) -> None:
+    room = api_room()
+    url = f"/api/sessions/{room.id}/joining"
+    closed = client.post(url, json={"open": False}, headers=room.facilitator)
+    assert closed.json() == {"open": False, "changed": True}
+    refused = client.post("/api/join", json={"code": room.data["code"]})
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "This session is closed to new participants."
+    again = client.post(url, json={"open": False}, headers=room.facilitator)
+    assert again.json() == {"open": False, "changed": False}
+    reopened = client.post(url, json={"open": True}, headers=ORGANISER)
+    assert reopened.json() == {"open": True, "changed": True}
+    room.join()
+    types = [(e["type"], e["data"]) for e in room.events() if e["type"] == "joining_changed"]
+    assert types == [("joining_changed", {"open": False}), ("joining_changed", {"open": True})]
+
+
+def test_participants_and_strangers_cannot_close_joining(client: TestClient, api_room) -> None:
+    room, other = api_room("Zwolle"), api_room("Utrecht")
+    url = f"/api/sessions/{room.id}/joining"
+    assert client.post(url, json={"open": False}).status_code == 401
+    assert client.post(url, json={"open": False}, headers=room.join()).status_code == 403
+    assert client.post(url, json={"open": False}, headers=other.facilitator).status_code == 403
+    assert client.post(url, json={"open": "maybe"}, headers=room.facilitator).status_code == 422
+    room.join()  # still open

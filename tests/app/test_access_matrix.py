@@ -1,0 +1,450 @@
+"""Who may use which route: every HTTP route and socket of the app, for every kind of caller.
+The table is checked against app.routes, so a new route without an entry fails here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute, APIWebSocketRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Mount, Route
+from starlette.websockets import WebSocketDisconnect
+
+from app.auth import csrf_token
+from tests.app.conftest import ApiRoom, bearer
+from tests.conftest import ORGANISER_TOKEN
+
+# Callers, in the order of the expectation strings below ("A" allowed, "-" refused).
+ROLES = (
+    "stranger",
+    "participant",
+    "participant of another session",
+    "facilitator of another session",
+    "projector",
+    "facilitator",
+    "organiser",
+)
+
+
+@dataclass
+class World:
+    """This session and another one, and the secret each kind of caller holds."""
+
+    client: TestClient
+    room: ApiRoom
+    other: ApiRoom
+    secrets: dict[str, str | None]
+    step: int
+    ids: dict[str, int]
+
+    def fill(self, data: Any) -> Any:
+        """Put this world's session code and step id into a request body."""
+        if isinstance(data, dict):
+            return {k: self.fill(v) for k, v in data.items()}
+        if isinstance(data, str):
+            return data.format(code=self.room.data["code"], step=self.step, **self.ids)
+        if isinstance(data, list):
+            return [self.fill(v) for v in data]
+        return data
+
+    def url(self, path: str) -> str:
+        return path.format(id=self.room.id, step=self.step, code=self.room.data["code"], **self.ids)
+
+    def credential(self, role: str) -> str | None:
+        return self.secrets[role]
+
+    def cookies(self, role: str) -> dict[str, str]:
+        """The caller's secret in every cookie slot of this session: none may open a door
+        that the secret does not."""
+        secret = self.credential(role)
+        if secret is None:
+            return {}
+        names = ("vk_p_", "vk_f_", "vk_v_")
+        return {
+            **{f"{n}{self.room.id}": secret for n in names},
+            "vk_organiser": secret,
+            "X-CSRF-Token": csrf_token(secret),
+        }
+
+
+def make_world(client: TestClient, api_room: Callable[[str], ApiRoom]) -> World:
+    room, other = api_room("Zwolle"), api_room("Utrecht")
+    step = room.step_id("brainstorm")
+    room.activate(step)
+
+    def token(r: ApiRoom) -> str:
+        return r.join()["Authorization"].removeprefix("Bearer ")
+
+    ids = world_objects(room, step)
+
+    secrets = {
+        "stranger": None,
+        "participant": token(room),
+        "participant of another session": token(other),
+        "facilitator of another session": other.data["facilitator_key"],
+        "projector": room.data["projector_key"],
+        "facilitator": room.data["facilitator_key"],
+        "organiser": ORGANISER_TOKEN,
+    }
+    return World(client, room, other, secrets, step, ids)
+
+
+def world_objects(room: ApiRoom, step: int) -> dict[str, int]:
+    """Items, steps and a table for the facilitation and voting routes to act on."""
+    author = room.join()
+    fac = room.facilitator
+
+    def post(path: str, body: Any) -> Any:
+        response = room.client.post(f"/api/sessions/{room.id}{path}", json=body, headers=fac)
+        assert response.status_code < 400, response.text
+        return response.json()
+
+    items = [
+        room.post_item(
+            author, client_id=f"w{n}", step_id=step, category="voordelen", text=f"punt {n}"
+        ).json()["item"]["id"]
+        for n in range(6)
+    ]
+    post(f"/items/{items[3]}/merge", {"member_ids": [items[4]]})
+    room.client.delete(f"/api/sessions/{room.id}/items/{items[5]}", headers=fac)
+    spare = post("/steps", {"type": "info", "title": "Reserve"})["id"]
+    glossary = post("/steps", {"type": "glossary", "title": "Begrippen"})["id"]
+    room.client.put(
+        f"/api/sessions/{room.id}/steps/{glossary}/config",
+        json={"config": {"terms": ["schoolopleider"]}},
+        headers=fac,
+    )
+    [table] = post("/tables", {"names": ["Tafel 1"]})
+    return {
+        "item": items[0],
+        "item2": items[1],
+        "merged": items[3],
+        "deleted": items[5],
+        "spare": spare,
+        "glossary": glossary,
+        "statements": room.step_id("statements"),
+        "table": table["id"],
+    }
+
+
+def on_step(step_key: str, request: Callable[..., bool]) -> Callable[[World, str, int], bool]:
+    """Run `request` while another step is on the screens (as a vote needs), then go back."""
+
+    def call(world: World, role: str, n: int) -> bool:
+        world.room.activate(world.ids[step_key])
+        try:
+            return request(world, role, n)
+        finally:
+            world.room.activate(world.step)
+
+    return call
+
+
+def reorder(world: World, role: str, n: int) -> bool:
+    ids = [s["id"] for s in world.room.steps()]
+    return api("PUT", "/api/sessions/{id}/agenda", json={"step_ids": ids})(world, role, n)
+
+
+def api(method: str, path: str, json: Any = None) -> Callable[[World, str, int], bool]:
+    """An API call with the caller's secret as a bearer token."""
+
+    def call(world: World, role: str, n: int) -> bool:
+        secret = world.credential(role)
+        url = world.url(path)
+        body = world.fill(json(n) if callable(json) else json)
+        response = world.client.request(
+            method, url, json=body, headers=bearer(secret) if secret else {}
+        )
+        return allowed(response)
+
+    return call
+
+
+def page(method: str, path: str, form: Any = None, body: Any = None) -> Callable[..., bool]:
+    """A browser request with the caller's secret in every cookie and a matching CSRF token."""
+
+    def call(world: World, role: str, n: int) -> bool:
+        jar = world.cookies(role)
+        csrf = jar.pop("X-CSRF-Token", "")
+        headers = {"X-CSRF-Token": csrf} if csrf else {}
+        if jar:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
+        url = world.url(path)
+        data = {**world.fill(form), "csrf": csrf} if form is not None else None
+        response = world.client.request(
+            method,
+            url,
+            data=data,
+            json=world.fill(body(n) if callable(body) else body),
+            headers=headers,
+            follow_redirects=False,
+        )
+        return allowed(response)
+
+    return call
+
+
+def socket(path: str, *, by_cookie: bool) -> Callable[[World, str, int], bool]:
+    def call(world: World, role: str, n: int) -> bool:
+        secret = world.credential(role) or ""
+        url = path.format(id=world.room.id, token=secret)
+        headers = {}
+        if by_cookie and (jar := world.cookies(role)):
+            jar.pop("X-CSRF-Token")
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
+        try:
+            with world.client.websocket_connect(url, headers=headers):
+                return True
+        except WebSocketDisconnect:
+            return False
+
+    return call
+
+
+def allowed(response: Any) -> bool:
+    if response.status_code in (401, 403):
+        return False
+    if response.status_code == 303 and response.headers["location"] == "/":
+        return False  # a participant page sends callers without a valid cookie home
+    assert response.status_code < 400, (response.status_code, response.text)
+    return True
+
+
+def item(n: int) -> dict[str, Any]:
+    return {"client_id": f"m{n}", "step_id": "{step}", "category": "voordelen", "text": "x"}
+
+
+ALL = "AAAAAAA"
+PARTICIPANT = "-A-----"
+FACILITATOR = "-----A-"
+# (route, variant): (request, expectation per role in ROLES order)
+MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
+    ("GET /", ""): (page("GET", "/"), ALL),
+    ("GET /join", ""): (page("GET", "/join?code={code}"), ALL),
+    ("POST /join", ""): (page("POST", "/join", form={"code": "{code}"}), ALL),
+    ("POST /api/join", ""): (api("POST", "/api/join", json={"code": "{code}"}), ALL),
+    ("POST /api/sessions", ""): (api("POST", "/api/sessions", json={}), "------A"),
+    ("GET /api/sessions/{session_id}", ""): (api("GET", "/api/sessions/{id}"), "-A--AA-"),
+    ("POST /api/sessions/{session_id}/steps/{step_id}/activate", ""): (
+        api("POST", "/api/sessions/{id}/steps/{step}/activate"),
+        "-----A-",
+    ),
+    ("POST /api/sessions/{session_id}/steps", ""): (
+        api("POST", "/api/sessions/{id}/steps", json={"type": "info"}),
+        FACILITATOR,
+    ),
+    ("PATCH /api/sessions/{session_id}/steps/{step_id}", ""): (
+        api("PATCH", "/api/sessions/{id}/steps/{step}", json={"title": "Anders"}),
+        FACILITATOR,
+    ),
+    ("DELETE /api/sessions/{session_id}/steps/{step_id}", ""): (
+        api("DELETE", "/api/sessions/{id}/steps/{spare}"),
+        FACILITATOR,
+    ),
+    ("PUT /api/sessions/{session_id}/agenda", ""): (reorder, FACILITATOR),
+    ("POST /api/sessions/{session_id}/templates", ""): (
+        api("POST", "/api/sessions/{id}/templates", json={"name": "Sjabloon"}),
+        FACILITATOR,
+    ),
+    ("GET /api/sessions/{session_id}/templates", ""): (
+        api("GET", "/api/sessions/{id}/templates"),
+        FACILITATOR,
+    ),
+    ("PUT /api/sessions/{session_id}/steps/{step_id}/locked", ""): (
+        api("PUT", "/api/sessions/{id}/steps/{step}/locked", json={"value": False}),
+        FACILITATOR,
+    ),
+    ("PUT /api/sessions/{session_id}/steps/{step_id}/blind", ""): (
+        api("PUT", "/api/sessions/{id}/steps/{step}/blind", json={"value": False}),
+        FACILITATOR,
+    ),
+    ("POST /api/sessions/{session_id}/steps/{step_id}/timer", ""): (
+        api(
+            "POST", "/api/sessions/{id}/steps/{step}/timer", json={"action": "start", "seconds": 60}
+        ),
+        FACILITATOR,
+    ),
+    ("GET /api/sessions/{session_id}/steps/{step_id}/board", ""): (
+        api("GET", "/api/sessions/{id}/steps/{step}/board"),
+        "-A--AA-",
+    ),
+    ("GET /api/sessions/{session_id}/steps/{step_id}/duplicates", ""): (
+        api("GET", "/api/sessions/{id}/steps/{step}/duplicates"),
+        FACILITATOR,
+    ),
+    ("PATCH /api/sessions/{session_id}/items/{item_id}", ""): (
+        api("PATCH", "/api/sessions/{id}/items/{item}", json={"starred": True}),
+        FACILITATOR,
+    ),
+    ("POST /api/sessions/{session_id}/items/{item_id}/merge", ""): (
+        api("POST", "/api/sessions/{id}/items/{item}/merge", json={"member_ids": ["{item2}"]}),
+        FACILITATOR,
+    ),
+    ("POST /api/sessions/{session_id}/items/{item_id}/split", ""): (
+        api("POST", "/api/sessions/{id}/items/{merged}/split"),
+        FACILITATOR,
+    ),
+    ("DELETE /api/sessions/{session_id}/items/{item_id}", ""): (
+        api("DELETE", "/api/sessions/{id}/items/{item2}"),
+        FACILITATOR,
+    ),
+    ("POST /api/sessions/{session_id}/items/{item_id}/restore", ""): (
+        api("POST", "/api/sessions/{id}/items/{deleted}/restore"),
+        FACILITATOR,
+    ),
+    ("PUT /api/sessions/{session_id}/spotlight", ""): (
+        api("PUT", "/api/sessions/{id}/spotlight", json={"item_id": None}),
+        FACILITATOR,
+    ),
+    ("PUT /api/sessions/{session_id}/items/{item_id}/metoo", ""): (
+        api("PUT", "/api/sessions/{id}/items/{item}/metoo", json={"on": True}),
+        PARTICIPANT,
+    ),
+    ("POST /api/sessions/{session_id}/items/{item_id}/comments", ""): (
+        api(
+            "POST",
+            "/api/sessions/{id}/items/{item}/comments",
+            json=lambda n: {"client_id": f"k{n}", "text": "Hoezo?"},
+        ),
+        PARTICIPANT,
+    ),
+    ("POST /api/sessions/{session_id}/tables", ""): (
+        api("POST", "/api/sessions/{id}/tables", json=lambda n: {"names": [f"Tafel x{n}"]}),
+        FACILITATOR,
+    ),
+    ("GET /api/sessions/{session_id}/tables", ""): (
+        api("GET", "/api/sessions/{id}/tables"),
+        "-A--AA-",
+    ),
+    ("PUT /api/sessions/{session_id}/table", ""): (
+        api("PUT", "/api/sessions/{id}/table", json={"table_id": "{table}"}),
+        PARTICIPANT,
+    ),
+    ("PUT /api/sessions/{session_id}/steps/{step_id}/config", ""): (
+        api(
+            "PUT", "/api/sessions/{id}/steps/{statements}/config", json={"config": {"mode": "all"}}
+        ),
+        FACILITATOR,
+    ),
+    ("PUT /api/sessions/{session_id}/steps/{step_id}/ballot", ""): (
+        on_step(
+            "statements",
+            api(
+                "PUT",
+                "/api/sessions/{id}/steps/{statements}/ballot",
+                json={"answers": [{"subject": "s1", "value": 4}]},
+            ),
+        ),
+        PARTICIPANT,
+    ),
+    ("GET /api/sessions/{session_id}/steps/{step_id}/ballot", ""): (
+        api("GET", "/api/sessions/{id}/steps/{statements}/ballot"),
+        PARTICIPANT,
+    ),
+    ("PUT /api/sessions/{session_id}/steps/{step_id}/revealed", ""): (
+        api("PUT", "/api/sessions/{id}/steps/{glossary}/revealed", json={"value": False}),
+        FACILITATOR,
+    ),
+    ("POST /api/sessions/{session_id}/steps/{step_id}/definitions", ""): (
+        on_step(
+            "glossary",
+            api(
+                "POST",
+                "/api/sessions/{id}/steps/{glossary}/definitions",
+                json={"term": "schoolopleider", "text": "Begeleidt in de school"},
+            ),
+        ),
+        PARTICIPANT,
+    ),
+    ("GET /api/sessions/{session_id}/steps/{step_id}/results", ""): (
+        api("GET", "/api/sessions/{id}/steps/{statements}/results"),
+        FACILITATOR,  # others only once the results are revealed
+    ),
+    ("GET /api/sessions/{session_id}/steps/{step_id}/options", ""): (
+        api("GET", "/api/sessions/{id}/steps/{statements}/options"),
+        "-A--AA-",
+    ),
+    ("GET /console/{session_id}/steps/{step_id}/duplicates", ""): (
+        page("GET", "/console/{id}/steps/{step}/duplicates"),
+        FACILITATOR,
+    ),
+    ("POST /api/sessions/{session_id}/items", ""): (
+        api("POST", "/api/sessions/{id}/items", json=item),
+        "-A-----",
+    ),
+    ("GET /api/sessions/{session_id}/events", ""): (
+        api("GET", "/api/sessions/{id}/events"),
+        "-A--AA-",
+    ),
+    ("POST /api/sessions/{session_id}/joining", ""): (
+        api("POST", "/api/sessions/{id}/joining", json={"open": True}),
+        "-----AA",
+    ),
+    ("POST /api/sessions/{session_id}/keys/rotate", ""): (
+        api("POST", "/api/sessions/{id}/keys/rotate"),
+        "------A",
+    ),
+    ("WS /api/sessions/{session_id}/ws", ""): (
+        socket("/api/sessions/{id}/ws?token={token}", by_cookie=False),
+        "-A--AA-",
+    ),
+    ("WS /live/{session_id}", "participant"): (
+        socket("/live/{id}?view=participant", by_cookie=True),
+        "-A-----",
+    ),
+    ("WS /live/{session_id}", "console"): (
+        socket("/live/{id}?view=console", by_cookie=True),
+        "-----A-",
+    ),
+    ("WS /live/{session_id}", "projector"): (
+        socket("/live/{id}?view=projector", by_cookie=True),
+        "----A--",
+    ),
+    ("GET /s/{session_id}", ""): (page("GET", "/s/{id}"), "-A-----"),
+    ("GET /console/{session_id}", ""): (page("GET", "/console/{id}"), "-----A-"),
+    ("GET /projector/{session_id}", ""): (page("GET", "/projector/{id}"), "----A--"),
+    ("GET /organiser", ""): (page("GET", "/organiser"), "------A"),
+    ("POST /organiser/sessions", ""): (
+        page("POST", "/organiser/sessions", form={"title": "Nieuw"}),
+        "------A",
+    ),
+    ("GET /openapi.json", ""): (page("GET", "/openapi.json"), ALL),
+    ("GET /docs", ""): (page("GET", "/docs"), ALL),
+    ("GET /docs/oauth2-redirect", ""): (page("GET", "/docs/oauth2-redirect"), ALL),
+    ("GET /redoc", ""): (page("GET", "/redoc"), ALL),
+    ("GET /static", ""): (page("GET", "/static/app.css"), ALL),
+}
+
+
+def app_routes(routes: list[Any], prefix: str = "") -> set[str]:
+    """Every route as "METHOD path" ("WS path" for sockets), included routers flattened."""
+    found = set()
+    for route in routes:
+        if hasattr(route, "original_router"):  # FastAPI's wrapper of an included router
+            found |= app_routes(route.original_router.routes, route.include_context.prefix)
+        elif isinstance(route, APIWebSocketRoute):
+            found.add(f"WS {prefix}{route.path}")
+        elif isinstance(route, APIRoute | Route):
+            found |= {f"{m} {prefix}{route.path}" for m in route.methods or () if m != "HEAD"}
+        elif isinstance(route, Mount):
+            found.add(f"GET {prefix}{route.path}")
+        else:
+            found.add(f"? {route!r}")
+    return found
+
+
+def test_every_route_has_an_entry(client: TestClient) -> None:
+    assert app_routes(client.app.routes) == {route for route, _ in MATRIX}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("route", "variant"), list(MATRIX))
+def test_who_may_use_the_route(client: TestClient, api_room, route: str, variant: str) -> None:
+    request, expected = MATRIX[(route, variant)]
+    world = make_world(client, api_room)
+    outcome = ""
+    for n, role in enumerate(ROLES):
+        outcome += "A" if request(world, role, n) else "-"
+    assert outcome == expected, dict(zip(ROLES, outcome, strict=True))

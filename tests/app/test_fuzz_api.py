@@ -1,0 +1,71 @@
+"""Schemathesis fuzzes the JSON API from its own OpenAPI document, in process: whatever it
+sends, the answer is never a server error and always matches the documented schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from app.main import create_app
+from app.settings import Settings
+from tests.conftest import ORGANISER_TOKEN
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A started app (lifespan run) with one session, its facilitator key and a participant."""
+    from session_engine.schema import migrate
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'vk.db'}"
+    migrate(url)
+    settings_ = Settings(
+        database_url=url,
+        organiser_token=ORGANISER_TOKEN,
+        join_limit_per_address=0,
+        item_limit_per_participant=0,
+        item_limit_per_address=0,
+    )
+    app = create_app(settings_)
+    with TestClient(app) as client:
+        organiser = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
+        session = client.post("/api/sessions", json={"title": "Fuzz"}, headers=organiser).json()
+        token = client.post("/api/join", json={"code": session["code"]}).json()["token"]
+        yield {"app": app, "session": session, "token": token}
+
+
+def credential(world: dict[str, Any], path: str) -> str:
+    """Each operation with the secret that opens it, so the fuzzer gets past the door."""
+    if path in ("/api/sessions", "/api/sessions/{session_id}/keys/rotate"):
+        return ORGANISER_TOKEN
+    if path.endswith("/items"):
+        return str(world["token"])
+    return str(world["session"]["facilitator_key"])
+
+
+def test_the_api_never_fails_and_always_matches_its_schema(world: dict[str, Any]) -> None:
+    api = schemathesis.openapi.from_asgi("/openapi.json", world["app"])
+    operations = [result.ok() for result in api.get_all_operations()]
+    assert len(operations) >= 8
+    for operation in operations:
+        fuzz(operation, world)
+
+
+def fuzz(operation: Any, world: dict[str, Any]) -> None:
+    @given(case=operation.as_strategy())
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    def call(case: Any) -> None:
+        if "session_id" in (case.path_parameters or {}):
+            case.path_parameters["session_id"] = world["session"]["id"]
+        headers = {"Authorization": f"Bearer {credential(world, operation.path)}"}
+        case.call_and_validate(
+            headers=headers, checks=[not_a_server_error, response_schema_conformance]
+        )
+
+    call()

@@ -1,0 +1,137 @@
+"""Rate limits: a clear 429 with Retry-After (or an error on the socket), never a silent drop,
+and nothing stored for a refused request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.ratelimit import RateLimiter
+from app.settings import Settings
+from tests.app.conftest import ORGANISER, ApiRoom
+from tests.conftest import ORGANISER_TOKEN
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_bucket_allows_a_burst_then_refills_at_its_rate() -> None:
+    clock = Clock()
+    limiter = RateLimiter(6, clock)  # 6 a minute: one every 10 s
+    assert [limiter.take("a") for _ in range(6)] == [0.0] * 6
+    assert limiter.take("a") == pytest.approx(10.0)
+    assert limiter.take("b") == 0.0  # keys are independent
+    clock.now += 10
+    assert limiter.take("a") == 0.0
+    assert limiter.take("a") == pytest.approx(10.0)
+
+
+def test_zero_means_no_limit() -> None:
+    limiter = RateLimiter(0)
+    assert all(limiter.take("a") == 0.0 for _ in range(1000))
+
+
+@pytest.fixture
+def limited(database_url: str) -> Iterator[TestClient]:
+    settings = Settings(
+        database_url=database_url,
+        organiser_token=ORGANISER_TOKEN,
+        join_limit_per_address=3,
+        item_limit_per_participant=2,
+        item_limit_per_address=5,
+        socket_message_limit=2,
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def room_in(client: TestClient) -> ApiRoom:
+    response = client.post("/api/sessions", json={"title": "Zwolle"}, headers=ORGANISER)
+    return ApiRoom(client, response.json())
+
+
+def test_joins_over_the_limit_get_429_with_retry_after(limited: TestClient) -> None:
+    room = room_in(limited)
+    for _ in range(3):
+        room.join()
+    refused = limited.post("/api/join", json={"code": room.data["code"]})
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "20"
+    assert refused.json() == {
+        "detail": "Too many joins from this address: wait 20 s and try again."
+    }
+    assert [e["type"] for e in room.events()].count("participant_joined") == 3
+
+
+def test_the_join_form_gets_a_page_in_its_language(limited: TestClient) -> None:
+    room = room_in(limited)
+    for _ in range(3):
+        room.join()
+    limited.cookies.set("vk_lang", "nl")
+    refused = limited.post("/join", data={"code": room.data["code"]})
+    assert refused.status_code == 429
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "Te veel aanmeldingen vanaf dit adres: wacht 20 s" in refused.text
+
+
+def test_items_over_the_participant_limit_are_refused_and_not_stored(limited: TestClient) -> None:
+    room = room_in(limited)
+    alice, bob = room.join(), room.join()
+    step_id = room.step_id("brainstorm")
+    room.activate(step_id)
+
+    def post(who: dict[str, str], client_id: str) -> int:
+        fields = {"client_id": client_id, "step_id": step_id, "category": "voordelen"}
+        return int(room.post_item(who, **fields, text=client_id).status_code)
+
+    assert [post(alice, "a1"), post(alice, "a2")] == [201, 201]
+    refused = room.post_item(
+        alice, client_id="a3", step_id=step_id, category="voordelen", text="a3"
+    )
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "30"
+    assert "nothing is lost, it is sent again" in refused.json()["detail"]
+    assert post(bob, "b1") == 201  # another participant is not held back
+    limited.app.state.limits.items_per_participant.clock = lambda: 10.0**9  # time passes
+    assert post(alice, "a3") == 201  # the retry of the refused one is stored, once
+    texts = [e["data"]["item"]["text"] for e in room.events() if e["type"] == "item_added"]
+    assert texts == ["a1", "a2", "b1", "a3"]
+
+
+def test_items_over_the_address_limit_are_refused(limited: TestClient) -> None:
+    room = room_in(limited)
+    step_id = room.step_id("brainstorm")
+    room.activate(step_id)
+    people = [room.join() for _ in range(3)]
+    codes = [
+        room.post_item(
+            p, client_id=f"{n}-{i}", step_id=step_id, category="nadelen", text="x"
+        ).status_code
+        for n, p in enumerate(people)
+        for i in range(2)
+    ]
+    assert codes == [201, 201, 201, 201, 201, 429]
+
+
+def test_a_socket_flood_gets_error_messages(limited: TestClient) -> None:
+    room = room_in(limited)
+    token = room.join()["Authorization"].removeprefix("Bearer ")
+    url = f"/api/sessions/{room.id}/ws?token={token}&after=100"
+    with limited.websocket_connect(url) as ws:
+        for _ in range(3):
+            ws.send_text(json.dumps({"type": "ping"}))
+        replies = [ws.receive_json() for _ in range(3)]
+    assert replies == [
+        {"type": "pong"},
+        {"type": "pong"},
+        {"type": "error", "message": "too many messages: at most 2 a minute on this socket"},
+    ]

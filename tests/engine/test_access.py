@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+
+from session_engine.access import set_joining
+from session_engine.errors import Forbidden
+from session_engine.events import events_after
+
+
+def test_facilitator_closes_and_reopens_joining(make_room) -> None:
+    room = make_room()
+    assert room.do(set_joining, session_id=room.id, open_for_joining=False, actor=room.facilitator)
+    with pytest.raises(Forbidden, match="closed to new participants"):
+        room.join()
+    assert room.do(set_joining, session_id=room.id, open_for_joining=True, actor=None)
+    room.join()
+    events = room.writer.read_sync(events_after, room.id, 0)
+    assert [(e.type, e.data) for e in events[1:]] == [
+        ("joining_changed", {"open": False}),
+        ("joining_changed", {"open": True}),
+        ("participant_joined", {"participants": 1}),
+    ]
+
+
+def test_asking_for_the_current_state_records_nothing(make_room) -> None:
+    room = make_room()
+    assert not room.do(set_joining, session_id=room.id, open_for_joining=True, actor=None)
+    assert [e.type for e in room.writer.read_sync(events_after, room.id, 0)] == ["session_created"]
+
+
+def test_a_participant_cannot_close_joining(make_room) -> None:
+    room = make_room()
+    participant = room.join()
+    with pytest.raises(Forbidden):
+        room.do(set_joining, session_id=room.id, open_for_joining=False, actor=participant)
+    room.join()  # still open
+
+
+def test_a_facilitator_acts_only_on_their_own_session(make_room) -> None:
+    room, other = make_room("Zwolle"), make_room("Utrecht")
+    room.do(set_joining, session_id=other.id, open_for_joining=False, actor=room.facilitator)
+    other.join()  # the other session stays open: the actor's session is the one closed
+    with pytest.raises(Forbidden):
+        room.join()
