@@ -18,7 +18,7 @@ def test_facilitator_closes_and_reopens_joining(make_room) -> None:
     assert [(e.type, e.data) for e in events[1:]] == [
         ("joining_changed", {"open": False}),
         ("joining_changed", {"open": True}),
-        ("participant_joined", {"participants": 1}),
+        ("participant_joined", {"participants": 1, "tables": {}}),
     ]
 
 

@@ -39,12 +39,13 @@ from session_engine.sessions import (
     load_programme,
 )
 from session_engine.writer import Writer
+from tests.databases import Databases
 
 CATEGORIES = ("voordelen", "nadelen", "voorwaarden")
 
 
 class EngineMachine(RuleBasedStateMachine):
-    template: Path
+    databases: Databases
     content: Content
 
     participants = Bundle("participants")
@@ -53,9 +54,8 @@ class EngineMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.folder = tempfile.mkdtemp()
-        path = Path(self.folder) / "vk.db"
-        shutil.copy(self.template, path)
-        self.engine = create_db_engine(f"sqlite:///{path}")
+        self.url = self.databases.fresh(Path(self.folder))
+        self.engine = create_db_engine(self.url)
         self.writer = Writer(self.engine, MemoryFanout())
         self.stored: dict[tuple[int, str], dict[str, Any]] = {}
         self.counter = 0
@@ -152,6 +152,7 @@ class EngineMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         self.writer.close()
         self.engine.dispose()
+        self.databases.drop(self.url)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -164,9 +165,9 @@ def all_items(db: Any, session_id: str) -> list[Item]:
 
 
 def test_engine_invariants_hold_under_random_commands(
-    migrated_template: Path, content: Content
+    databases: Databases, content: Content
 ) -> None:
-    EngineMachine.template = migrated_template
+    EngineMachine.databases = databases
     EngineMachine.content = content
     machine = EngineMachine.TestCase
     machine.settings = settings(
