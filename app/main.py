@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from session_engine import similarity
 from session_engine.content import load_content
 from session_engine.db import create_db_engine
 from session_engine.errors import EngineError
@@ -47,9 +49,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.programme_id = programme.id
     renderer = EventRenderer(writer, settings.segment_threshold)
     app.state.hub = Hub(writer, renderer, settings.send_queue_size)
+    # scikit-learn takes seconds to import: do it now, not on the facilitator's first click.
+    warm_up = asyncio.get_running_loop().run_in_executor(None, similarity.warm_up)
     try:
         yield
     finally:
+        await warm_up
         await app.state.hub.close_all()
         await fanout.disconnect()
         writer.close()

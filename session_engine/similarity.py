@@ -120,3 +120,8 @@ def similar_pairs(
                 pairs.append(Pair(items[a][0], items[b][0], round(score, 2)))
     pairs.sort(key=lambda p: (-p.score, p.first, p.second))
     return pairs[:limit]
+
+
+def warm_up() -> None:
+    """Import and exercise the text libraries once, so the first real call is fast."""
+    similar_pairs([(1, "samen opleiden"), (2, "samen leren")])
