@@ -347,16 +347,21 @@
     }
   });
 
-  var focusWasInForm = false;
+  var focusWasInForm = false, readingStep = null;
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "stage") {
       var active = document.activeElement;
       focusWasInForm = !!(active && active.id === "item-text");
+      var more = document.querySelector(".scenario-more[open]");
+      readingStep = more ? event.detail.target.dataset.step : null;
     }
   });
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "stage") {
       restoreDraft(focusWasInForm); restoreBallots(); sayAgain(); tick();
+      // A participant reading the folded description keeps it open across a redraw.
+      var more = document.querySelector(".scenario-more");
+      if (more && readingStep && readingStep === document.getElementById("stage").dataset.step) { more.open = true; }
     }
     syncPressed();
   });

@@ -72,6 +72,8 @@ def test_an_item_sent_while_offline_arrives_once(browser_room: BrowserRoom) -> N
     # Playwright's offline mode leaves an open WebSocket alone; board.js drops it when the
     # browser reports going offline, as a real phone would lose it, and the user sees that.
     expect(offline.locator("#connection")).to_have_text(re.compile("^Offline"))
+    width = offline.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+    assert width <= 0, "the offline message makes the phone scroll sideways"
     add_item(offline, "Geen wij-zij denken meer, maar wij-samen")
     expect(offline.locator("#outbox-status")).to_contain_text("verstuurd")
     add_item(online, "Gedeelde verantwoordelijkheid")
