@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, BrowserRoom
+from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible
 from tests.e2e.test_board import add_item, items, show_step
 
 pytestmark = pytest.mark.browser
@@ -32,6 +32,7 @@ def test_a_participant_switches_the_board_to_english(browser_room: BrowserRoom) 
         ["Goed te organiseren, elke school kan instappen"]
     )
     expect(switcher.locator("[data-metoo]")).to_have_text([re.compile("^Me too")])
+    assert_accessible(switcher, "participant board in English")
 
     # A live update arrives in each reader's language; the words stay as typed.
     add_item(dutch, "Voelt als een stap terug", category="nadelen")
