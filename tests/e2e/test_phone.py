@@ -59,6 +59,7 @@ def test_join_and_board_fit_a_phone(browser_room: BrowserRoom) -> None:
     join = browser_room.open(f"/join?code={browser_room.data['code']}", **PHONE)
     expect(join.locator("#profile-sector")).to_be_visible()
     assert_fits_a_phone(join, "join (profile)")
+    screenshot(join, "join-phone")
 
     console = browser_room.console()
     show_step(console, "Scenario 1: Afstemming")
