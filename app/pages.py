@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -40,7 +41,7 @@ from .facilitation import suggestions
 from .fragments import base_context, stage_context
 from .links import base_url, join_link, links_for
 from .settings import Settings
-from .templating import gettext, pick_language, render
+from .templating import LANGUAGES, gettext, pick_language, render
 
 router = APIRouter(include_in_schema=False)
 COOKIE_MAX_AGE = 7 * 24 * 3600
@@ -53,10 +54,19 @@ def language_of(request: Request, default: str | None = None) -> str:
     return pick_language(request.query_params.get("lang"), request.cookies.get("vk_lang"), default)
 
 
+def language_links(request: Request) -> dict[str, str]:
+    """This page in each language, keeping its other query parameters (e.g. the join code)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return {code: "?" + urlencode([*params, ("lang", code)]) for code in LANGUAGES}
+
+
 def page(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     language = context.pop("language", None) or language_of(request)
     body = render(
-        template, language, **{**base_context(language, context.get("content")), **context}
+        template,
+        language,
+        **{**base_context(language, context.get("content")), **context},
+        language_links=language_links(request),
     )
     response = HTMLResponse(body, status_code=status)
     if request.query_params.get("lang") == language:

@@ -31,9 +31,17 @@
     return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
   }
 
+  // The last outbox message, kept so a redrawn stage (e.g. on reconnect) still shows it.
+  var lastSaid = { step: null, text: "" };
   function say(message) {
     var status = document.getElementById("outbox-status");
     if (status) { status.textContent = message; }
+    var form = document.getElementById("item-form");
+    lastSaid = { step: form && form.dataset.step, text: message };
+  }
+  function sayAgain() {
+    var form = document.getElementById("item-form");
+    if (form && form.dataset.step === lastSaid.step) { say(lastSaid.text); }
   }
 
   var flushing = false;
@@ -350,16 +358,21 @@
     }
   });
 
-  var focusWasInForm = false;
+  var focusWasInForm = false, readingStep = null;
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "stage") {
       var active = document.activeElement;
       focusWasInForm = !!(active && active.id === "item-text");
+      var more = document.querySelector(".scenario-more[open]");
+      readingStep = more ? event.detail.target.dataset.step : null;
     }
   });
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "stage") {
-      restoreDraft(focusWasInForm); restoreBallots(); tick();
+      restoreDraft(focusWasInForm); restoreBallots(); sayAgain(); tick();
+      // A participant reading the folded description keeps it open across a redraw.
+      var more = document.querySelector(".scenario-more");
+      if (more && readingStep && readingStep === document.getElementById("stage").dataset.step) { more.open = true; }
     }
     syncPressed();
   });
@@ -371,9 +384,27 @@
     el.classList.toggle("offline", !online);
     document.body.classList.toggle("is-offline", !online);
   }
-  document.addEventListener("htmx:wsOpen", function () { setConnection(true); flush(); });
+  // When the device knows it is offline, drop the socket at once (a browser may keep a dead
+  // one open for minutes) and reconnect as soon as it is back: the server then sends the
+  // current stage, so the board catches up with what others added in the meantime.
+  var socket = null, reconnect = null, droppedOffline = false;
+  document.addEventListener("htmx:wsOpen", function (event) {
+    socket = event.detail.event.target;
+    reconnect = event.detail.socketWrapper.reconnect;
+    setConnection(true); flush();
+  });
   document.addEventListener("htmx:wsClose", function () { setConnection(false); });
-  window.addEventListener("online", flush);
+  window.addEventListener("offline", function () {
+    if (socket && socket.readyState === WebSocket.OPEN) { droppedOffline = true; socket.close(); }
+    setConnection(false);
+  });
+  window.addEventListener("online", function () {
+    flush();
+    if (droppedOffline && reconnect) {
+      droppedOffline = false;
+      setTimeout(reconnect, Math.random() * 1000);  // a room's phones do not all come back at once
+    }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     // At load the server's page shows this participant's own vote: keep that as the truth.
     document.querySelectorAll("form[data-ballot]").forEach(rememberBallot);

@@ -60,7 +60,7 @@
 
   function editItem(id) {
     var current = document.querySelector("#item-" + id + " .text");
-    var text = window.prompt(document.body.dataset.editPrompt || "Text", current ? current.textContent : "");
+    var text = window.prompt(document.body.dataset.editPrompt, current ? current.textContent : "");
     if (text !== null && text.trim()) { call("PATCH", "/items/" + id, { text: text }); }
   }
 
@@ -68,7 +68,7 @@
     var ids = Array.from(document.querySelectorAll(".merge-pick:checked")).map(function (box) {
       return parseInt(box.value, 10);
     });
-    if (ids.length < 2) { showError(document.body.dataset.mergeHint || "Select two or more items."); return; }
+    if (ids.length < 2) { showError(document.body.dataset.mergeHint); return; }
     call("POST", "/items/" + ids[0] + "/merge", { member_ids: ids.slice(1) });
   }
 

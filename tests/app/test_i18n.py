@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from app.templating import gettext
 
-LOCALE = Path(__file__).resolve().parents[2] / "locale"
+ROOT = Path(__file__).resolve().parents[2]
+LOCALE = ROOT / "locale"
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -25,3 +27,25 @@ def test_catalogue_is_complete(language: str) -> None:
 def test_placeholders_survive_translation() -> None:
     assert gettext("nl", "%(n)s items", n=3) == "3 bijdragen"
     assert gettext("en", "%(n)s items", n=3) == "3 items"
+
+
+def test_template_is_up_to_date_with_the_code() -> None:
+    """A string marked in a template or module but missing from messages.pot would show
+    untranslated: `make messages` was not run after adding it."""
+    method_map = [
+        ("app/**.py", "python"),
+        ("session_engine/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+    ]
+    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "silent": "false"}}
+    keywords = {**DEFAULT_KEYWORDS, "_": None, "N_": None, "gettext": (2,)}
+    found = {
+        message if isinstance(message, str) else message[0]
+        for *_, message, _comments, _context in extract_from_dir(
+            ROOT, method_map, options, keywords=keywords
+        )
+    }
+    with (LOCALE / "messages.pot").open("rb") as pot:
+        listed = {m.id for m in read_po(pot) if m.id}
+    assert sorted(found - listed) == [], "not in locale/messages.pot: run make messages"
+    assert sorted(listed - found) == [], "no longer used: run make messages"

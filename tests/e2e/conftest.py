@@ -26,6 +26,8 @@ ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1.min.js"
+BLOCKING = ("serious", "critical")
 PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1366, "height": 850}}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
@@ -45,6 +47,32 @@ def browser() -> Iterator[Browser]:
 def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core in the page; the serious and critical violations it finds."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [v for v in found if v["impact"] in BLOCKING]
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:8]:
+            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']}".strip())
+            lines.append(f"        {node['html'][:160]}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page, name: str) -> None:
+    """Fail with a readable list when axe-core finds a serious or critical violation."""
+    violations = axe_violations(page)
+    assert not violations, f"axe-core on {name}:\n{describe_violations(violations)}"
 
 
 @dataclass

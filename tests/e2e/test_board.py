@@ -3,6 +3,8 @@ the projector all see every item without a reload; nothing is lost while offline
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
@@ -67,12 +69,21 @@ def test_an_item_sent_while_offline_arrives_once(browser_room: BrowserRoom) -> N
     offline, online = browser_room.participant("VO", **PHONE), browser_room.participant("PO")
     expect(offline.locator("#item-form")).to_be_visible()
     offline.context.set_offline(True)
+    # Playwright's offline mode leaves an open WebSocket alone; board.js drops it when the
+    # browser reports going offline, as a real phone would lose it, and the user sees that.
+    expect(offline.locator("#connection")).to_have_text(re.compile("^Offline"))
+    width = offline.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+    assert width <= 0, "the offline message makes the phone scroll sideways"
     add_item(offline, "Geen wij-zij denken meer, maar wij-samen")
     expect(offline.locator("#outbox-status")).to_contain_text("verstuurd")
     add_item(online, "Gedeelde verantwoordelijkheid")
     expect(console.locator(".item .text")).to_have_text(["Gedeelde verantwoordelijkheid"])
+    expect(items(online, "voordelen")).to_have_text(["Gedeelde verantwoordelijkheid"])
+    expect(items(offline, "voordelen")).to_have_count(0)  # the socket is really gone
     offline.context.set_offline(False)
     expected = ["Gedeelde verantwoordelijkheid", "Geen wij-zij denken meer, maar wij-samen"]
+    # No reload: the socket reconnects by itself and the board catches up.
+    expect(offline.locator("#connection")).to_have_text("Verbonden", timeout=15_000)
     for page in (console, online, offline):
         expect(items(page, "voordelen")).to_have_text(expected)
     expect(offline.locator("#outbox-status")).to_have_text("Toegevoegd.")

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PHONE, BrowserRoom, screenshot
+from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, screenshot
 from tests.e2e.test_board import add_item, items, show_step
 
 pytestmark = pytest.mark.browser
@@ -34,8 +34,10 @@ def test_merge_lock_and_me_too_from_the_console(browser_room: BrowserRoom) -> No
             ["Goed te organiseren, elke school kan instappen"]
         )
         expect(page.locator(".mentions")).to_have_text("×2")
+    expect(console.locator(".metoo-badge").first).to_be_hidden()  # no "+0" noise
     bob.locator("[data-metoo]").first.click()
     expect(console.locator("[id^=metoo-]").first).to_have_text("1")
+    expect(console.locator(".metoo-badge").first).to_have_text("+1")
     expect(bob.locator("[data-metoo]").first).to_have_attribute("aria-pressed", "true")
     console.locator("[data-lock]").click()
     for page in (alice, bob):
@@ -43,6 +45,8 @@ def test_merge_lock_and_me_too_from_the_console(browser_room: BrowserRoom) -> No
         expect(page.locator("#item-form")).to_have_attribute("inert", "")
     screenshot(console, "console-converge")
     screenshot(bob, "participant-phone-locked")
+    assert_accessible(console, "console with duplicates, merged and locked")
+    assert_accessible(bob, "participant board, locked")
 
 
 def test_blind_round_then_reveal(browser_room: BrowserRoom) -> None:

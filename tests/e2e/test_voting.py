@@ -7,7 +7,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, BrowserRoom, screenshot
+from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, screenshot
 from tests.e2e.test_board import add_item, show_step
 
 pytestmark = pytest.mark.browser
@@ -70,3 +70,5 @@ def test_importance_vote_top_k(browser_room: BrowserRoom) -> None:
     expect(bars.first.locator(".count-label")).to_have_text("Goed te organiseren")
     expect(bars.first.locator(".count-value")).to_have_text("2")
     expect(bars.first).to_have_class("count-bar important")
+    assert_accessible(alice, "participant importance vote")
+    assert_accessible(console, "console with vote settings and results")

@@ -1,0 +1,106 @@
+"""A participant's pages on a 360×640 phone: nothing scrolls sideways, every target is big
+enough for a thumb, and the one thing to do now comes first."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import LAPTOP, PHONE, BrowserRoom, screenshot
+from tests.e2e.test_board import add_item, items, show_step
+
+pytestmark = pytest.mark.browser
+
+# Buttons, links, summaries and selects, and the label of every radio and checkbox: WCAG's
+# 44×44 CSS px target, or 24×24 for a link inside running text.
+SMALL_TARGETS = """() => {
+  const small = [], seen = new Set();
+  const controls = "button, a[href], summary, select, input[type=radio], input[type=checkbox]";
+  for (const el of document.querySelectorAll(controls)) {
+    const checkable = el.type === "radio" || el.type === "checkbox";
+    const target = checkable ? (el.closest("label") || el) : el;
+    if (seen.has(target)) continue;
+    seen.add(target);
+    const box = target.getBoundingClientRect();
+    if (!box.width || !box.height || box.right <= 0 || target.closest(".visually-hidden")) continue;
+    if (getComputedStyle(target).visibility === "hidden") continue;
+    const min = el.tagName === "A" && el.closest("p, li, dd, td") ? 24 : 44;
+    if (box.width < min - 0.01 || box.height < min - 0.01) {
+      const size = `${box.width.toFixed(1)}×${box.height.toFixed(1)}`;
+      small.push(`${size}: ${target.outerHTML.slice(0, 120)}`);
+    }
+  }
+  return small;
+}"""
+
+
+def assert_fits_a_phone(page: Page, name: str) -> None:
+    scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner, f"{name} scrolls sideways: {scroll} px content in {inner} px"
+    small = page.evaluate(SMALL_TARGETS)
+    assert not small, f"{name}: targets too small for a thumb:\n" + "\n".join(small)
+
+
+def merge_first_two(room: BrowserRoom, page: Page) -> None:
+    ids = page.locator(".item").evaluate_all("items => items.map(i => i.dataset.item)")
+    response = httpx.post(
+        f"{room.server.url}/api/sessions/{room.data['id']}/items/{ids[0]}/merge",
+        json={"member_ids": [int(ids[1])]},
+        headers={"Authorization": f"Bearer {room.data['facilitator_key']}"},
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_join_and_board_fit_a_phone(browser_room: BrowserRoom) -> None:
+    home = browser_room.open("/", **PHONE)
+    expect(home.locator("#code")).to_be_visible()
+    assert_fits_a_phone(home, "home")
+    join = browser_room.open(f"/join?code={browser_room.data['code']}", **PHONE)
+    expect(join.locator("#profile-sector")).to_be_visible()
+    assert_fits_a_phone(join, "join (profile)")
+    screenshot(join, "join-phone")
+
+    console = browser_room.console()
+    show_step(console, "Scenario 1: Afstemming")
+    phone, laptop = browser_room.participant("VO", **PHONE), browser_room.participant("PO")
+    # On a phone the long description folds away under the form's question; a laptop shows it.
+    description = phone.locator(".scenario .description")
+    expect(phone.locator("#item-form")).to_be_visible()
+    expect(description).to_be_hidden()
+    expect(laptop.locator(".scenario .description")).to_be_visible()
+    expect(laptop.locator(".scenario-more summary")).to_be_hidden()
+    phone.get_by_text("Lees de beschrijving").click()
+    expect(description).to_be_visible()
+    expect(phone.locator(".kenmerken li").first).to_be_visible()
+
+    add_item(phone, "Goed te organiseren, elke school kan instappen")
+    add_item(laptop, "Elke school kan instappen: makkelijk te organiseren")
+    add_item(phone, "Nascholing verplicht stellen", category="voorwaarden", theme="hr_beleid")
+    expect(items(phone, "voordelen")).to_have_count(2)
+    merge_first_two(browser_room, phone)
+    expect(phone.locator(".members summary")).to_have_text("1 samengevoegd")
+    expect(description).to_be_visible()  # the redrawn stage kept it open
+    phone.locator(".comments summary").first.click()
+    expect(phone.locator(".comment-form").first).to_be_visible()
+    assert_fits_a_phone(phone, "participant board")
+    screenshot(phone, "participant-phone-board")
+
+
+def test_statements_fit_a_phone(browser_room: BrowserRoom) -> None:
+    console = browser_room.console()
+    show_step(console, "Stellingen")
+    phone = browser_room.participant("PO", **PHONE)
+    first = phone.locator("form.statement").first
+    first.get_by_text("helemaal eens", exact=True).click()
+    first.locator("textarea").fill("Dezelfde taal spreken is de basis")
+    first.get_by_role("button").click()
+    expect(first.locator(".saved")).to_have_text("Opgeslagen.")
+    assert_fits_a_phone(phone, "statements vote")
+    console.locator("[data-reveal]").click()
+    expect(phone.locator(".results .arguments summary").first).to_be_visible()
+    assert_fits_a_phone(phone, "statements with results")
+    desktop = browser_room.participant("VO", **LAPTOP)
+    expect(desktop.locator(".results")).to_be_visible()
+    screenshot(phone, "participant-phone-statements-results")
+    screenshot(desktop, "participant-desktop-statements-results")
