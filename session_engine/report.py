@@ -8,6 +8,7 @@ comment to a person; groups smaller than the segment threshold are folded into "
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import col, select
@@ -27,17 +28,30 @@ from .tally import DEFAULT_THRESHOLD, OTHER, UNKNOWN, distribution
 SCHEMA = "versnellingskamer.report/1"
 
 
+def _english(language: str) -> Translate:
+    return english
+
+
 def session_report(
-    db: Db, session_id: str, *, t: Translate = english, threshold: int = DEFAULT_THRESHOLD
+    db: Db,
+    session_id: str,
+    *,
+    translator: Callable[[str], Translate] = _english,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> dict[str, Any]:
-    """The report of one session."""
+    """The report of one session, in its language (`translator` gives the catalogue)."""
     data = read_session(db, session_id, threshold)
     texts = report_texts(data.session, data.content)
+    t = translator(data.session.language)
     return _report("session", data.session.title, [data], texts, t, threshold)
 
 
 def programme_report(
-    db: Db, programme_id: int, *, t: Translate = english, threshold: int = DEFAULT_THRESHOLD
+    db: Db,
+    programme_id: int,
+    *,
+    translator: Callable[[str], Translate] = _english,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> dict[str, Any]:
     """The report of every session of a programme together, items and ballots pooled."""
     programme = get_programme(db, programme_id)
@@ -50,6 +64,7 @@ def programme_report(
         raise NotFound(f"Programme {programme_id} has no sessions yet.")
     datas = [read_session(db, session_id, threshold) for session_id in ids]
     texts = default_texts(programme_content(programme))
+    t = translator(programme.language)
     return _report("programme", programme.title, datas, texts, t, threshold)
 
 
@@ -146,7 +161,8 @@ def _composition(
 def _join(parts: list[str], t: Translate) -> str:
     if len(parts) < 2:
         return "".join(parts)
-    return f"{', '.join(parts[:-1])} {t(N_('and'))} {parts[-1]}"
+    conjunction = t(N_("and"))
+    return f"{', '.join(parts[:-1])} {conjunction} {parts[-1]}"
 
 
 def _participants(

@@ -97,14 +97,7 @@ def _statement_points(
     for statement in statements:
         for field_key in statement["segments_differ"]:
             segments = statement["segments"][field_key]["segments"]
-            labels = (
-                {o.key: o.label for o in fields[field_key].options} if field_key in fields else {}
-            )
-            means = ", ".join(
-                f"{labels.get(name, t(N_('Other')))} {dist['mean']}"
-                for name, dist in segments.items()
-                if dist["mean"] is not None
-            )
+            means = _means(fields[field_key].options if field_key in fields else [], segments, t)
             points.append(
                 _point(
                     "divergence",
@@ -134,6 +127,17 @@ def _statement_points(
     return points
 
 
+def _means(options: list[Any], segments: dict[str, Any], t: Translate) -> str:
+    """ "Primair onderwijs (PO) 4.5, Voortgezet onderwijs (VO) 2.3"."""
+    labels = {o.key: o.label for o in options}
+    labels.update(other=t(N_("Other")), unknown=t(N_("Not given")))
+    return ", ".join(
+        f"{labels.get(name, name)} {dist['mean']:.1f}"
+        for name, dist in segments.items()
+        if dist["mean"] is not None
+    )
+
+
 def _preferred(preference: dict[str, Any] | None, t: Translate) -> list[dict[str, str]]:
     if not preference:
         return []
@@ -143,9 +147,10 @@ def _preferred(preference: dict[str, Any] | None, t: Translate) -> list[dict[str
         return []
     total = sum(s["votes"] for s in counts)
     titles = [s["title"] for s in counts if s["votes"] == top]
+    conjunction = t(N_("and"))
     text = t(
         N_("Most preferred: %(titles)s (%(votes)s of %(total)s votes)."),
-        titles=f" {t(N_('and'))} ".join(titles),
+        titles=f" {conjunction} ".join(titles),
         votes=top,
         total=total,
     )

@@ -247,3 +247,48 @@ def _preference(seed: SeedSession) -> None:
             step_id=step,
             answers=[Answer("preference", choice=choice, argument=reason)],
         )
+
+
+@dataclass
+class SeedProgramme:
+    """Two seed sessions of one programme in one database, built once per test module."""
+
+    writer: Any
+    zwolle: SeedSession
+    eindhoven: SeedSession
+    database_url: str
+
+    @property
+    def programme_id(self) -> int:
+        return int(self.zwolle.room.created.session.programme_id)
+
+
+def seed_programme(tmp_path_factory: Any, migrated_template: Any, content: Any) -> Any:
+    """Build the programme (a generator for a module-scoped fixture: yields, then closes)."""
+    import shutil
+
+    from session_engine.db import create_db_engine
+    from session_engine.fanout.memory import MemoryFanout
+    from session_engine.sessions import create_session, load_programme
+    from session_engine.writer import Writer
+    from tests.conftest import Room
+
+    path = tmp_path_factory.mktemp("report") / "vk.db"
+    shutil.copy(migrated_template, path)
+    url = f"sqlite:///{path}"
+    engine = create_db_engine(url)
+    writer = Writer(engine, MemoryFanout())
+    programme, _ = writer.write_sync(load_programme, content=content)
+    sessions = []
+    for title in ("Zwolle", "Eindhoven"):
+        created, _ = writer.write_sync(
+            create_session,
+            programme_id=programme.id,
+            title=title,
+            location=title,
+            date="2016-06-14",
+        )
+        sessions.append(build_seed_session(Room(writer, created), variant=title.lower()))
+    yield SeedProgramme(writer, sessions[0], sessions[1], url)
+    writer.close()
+    engine.dispose()

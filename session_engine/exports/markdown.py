@@ -6,13 +6,13 @@ import re
 from typing import Any
 
 from ..report_data import Translate
-from .labels import (
-    column_headings,
-    headings,
-    mean_text,
-    often_label,
-    scenario_heading,
-    segment_label,
+from .labels import column_headings, headings, often_label, scenario_heading
+from .tables import (
+    answered,
+    composition_tables,
+    preference_tables,
+    sessions_table,
+    statement_table,
 )
 
 _INLINE = re.compile(r"([\\`*_\[\]<>#|~&])")
@@ -58,8 +58,7 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
 
 
 def _front(report: dict[str, Any], h: dict[str, str]) -> list[str]:
-    rows = [[s["title"], s["location"], s["date"], s["participants"]] for s in report["sessions"]]
-    out = _table([h["session"], h["location"], h["date"], h["participants"]], rows)
+    out = _table(*sessions_table(report, h))
     texts = report["texts"]
     if texts["intro"]:
         out += _section(h["intro"], [p + "\n" for p in paragraphs(texts["intro"])])
@@ -70,10 +69,8 @@ def _front(report: dict[str, Any], h: dict[str, str]) -> list[str]:
             out += _section(h[key], [p + "\n" for p in paragraphs(texts[key])])
     people = report["participants"]
     body = [md(people["sentence"]), ""]
-    for entry in people["fields"]:
-        body += _table(
-            [entry["label"], h["count"]], [[g["label"], g["count"]] for g in entry["groups"]]
-        )
+    for table in composition_tables(report, h):
+        body += _table(*table)
     return out + _section(h["participants"], body)
 
 
@@ -115,34 +112,15 @@ def _scenario(scenario: dict[str, Any], h: dict[str, str], t: Translate) -> list
     return out
 
 
-def _distribution_rows(
-    report: dict[str, Any], statement: dict[str, Any], h: dict[str, str]
-) -> list[list[Any]]:
-    def row(label: str, dist: dict[str, Any]) -> list[Any]:
-        counts = [dist["counts"][str(k)] for k in range(1, 6)]
-        flag = h[dist["flag"]] if dist["flag"] else ""
-        return [label, *counts, dist["no_opinion"], dist["n"], mean_text(dist["mean"]), flag]
-
-    rows = [row(h["everyone"], statement["overall"])]
-    for field, seg in statement["segments"].items():
-        if len(seg["segments"]) > 1:
-            rows += [
-                row(segment_label(report, field, name), d) for name, d in seg["segments"].items()
-            ]
-    rows += [row(s["session"], s["overall"]) for s in statement.get("per_session", [])]
-    return rows
-
-
 def _statements(report: dict[str, Any], h: dict[str, str]) -> list[str]:
     if not report["statements"]:
         return []
     out = _section(h["statements"], [f"*{h['scale']}*", ""])
-    header = [h["group"], "1", "2", "3", "4", "5", h["no_opinion"], "n", h["mean"], h["assessment"]]
     for statement in report["statements"]:
-        if not statement["overall"]["n"] and not statement["overall"]["no_opinion"]:
+        if not answered(statement):
             out += _section(md(statement["text"]), [f"*{h['no_answers']}*", ""], 3)
             continue
-        body = _table(header, _distribution_rows(report, statement, h))
+        body = _table(*statement_table(report, statement, h))
         differ = [report["labels"]["fields"].get(f, f) for f in statement["segments_differ"]]
         if differ:
             body += [f"*{md(', '.join(differ))}: {h['groups_differ']}*", ""]
@@ -191,22 +169,7 @@ def _preference(report: dict[str, Any], h: dict[str, str]) -> list[str]:
     pref = report["preference"]
     if not pref:
         return []
-    rows = [[s["title"], s["votes"]] for s in pref["scenarios"]]
-    body = _table([h["scenario"], h["votes"]], rows)
-    for field, groups in pref["segments"].items():
-        if len(groups) > 1:
-            names = list(groups)
-            header = [
-                report["labels"]["fields"].get(field, field),
-                *[segment_label(report, field, n) for n in names],
-            ]
-            body += _table(
-                header,
-                [
-                    [s["title"], *[groups[n].get(s["key"], 0) for n in names]]
-                    for s in pref["scenarios"]
-                ],
-            )
+    body = [line for table in preference_tables(report, h) for line in _table(*table)]
     if pref["reasons"]:
         body += [f"**{h['reasons']}**", "", *_counted(pref["reasons"]), ""]
     return _section(h["preference"], body)
