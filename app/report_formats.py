@@ -44,9 +44,12 @@ MEDIA_TYPES = {
 }
 FORMATS = tuple(MEDIA_TYPES)
 SHEETS = KINDS
-# The PDF is for reading: very long "other" lists are cut to this many items with a pointer
-# to the spreadsheet, which (like the web page, DOCX and Markdown) always has every item.
-PDF_LIST_LIMIT = 40
+# The PDF is the printable summary: long lists are cut to this many entries, with a line
+# saying how many more there are and where they are (the web page, DOCX, Markdown and the
+# spreadsheets always have everything), and statements are broken down by the first profile
+# question only (sector in the seed). WeasyPrint lays out about ten pages a second on a
+# small server, and a programme's report in full runs to a hundred pages (docs/performance.md).
+PDF_LIMITS = {"important": 10, "other": 5, "theme": 5, "arguments": 5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +72,13 @@ def paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip()]
 
 
-def render_html(report: dict[str, Any], *, limit: int | None = None) -> str:
-    """The report as one self-contained HTML page (CSS inlined)."""
+def render_html(report: dict[str, Any], *, summary: bool = False) -> str:
+    """The report as one self-contained HTML page (CSS inlined); `summary`: the PDF's."""
     from .templating import render
 
     t = translator(report["language"])
     h = headings(t)
+    fields = list(report["labels"]["fields"])[:1] if summary else None
     tables: dict[str, Any] = {
         "sessions": sessions_table(report, h),
         "composition": composition_tables(report, h),
@@ -86,7 +90,7 @@ def render_html(report: dict[str, Any], *, limit: int | None = None) -> str:
         r=report,
         h=h,
         css=Markup(report_css()),  # our own stylesheet, not participants' text
-        limit=limit,
+        limits=PDF_LIMITS if summary else {},
         tables=tables,
         paragraphs=paragraphs,
         answered=answered,
@@ -94,8 +98,8 @@ def render_html(report: dict[str, Any], *, limit: int | None = None) -> str:
         more=lambda n: h["more"] % {"n": n},
         column_headings=lambda column: column_headings(column, t),
         scenario_heading=lambda scenario: scenario_heading(scenario, t),
-        statement_groups=lambda st: statement_groups(report, st, h),
-        statement_table=lambda st: statement_table(report, st, h),
+        statement_groups=lambda st: statement_groups(report, st, h, fields),
+        statement_table=lambda st: statement_table(report, st, h, fields),
     )
 
 
@@ -103,7 +107,7 @@ def render_pdf(report: dict[str, Any]) -> bytes:
     """The web page printed by WeasyPrint; nothing is fetched (the page needs nothing)."""
     import weasyprint
 
-    html = render_html(report, limit=PDF_LIST_LIMIT)
+    html = render_html(report, summary=True)
     document = weasyprint.HTML(string=html, url_fetcher=_no_fetching())
     pdf: bytes = document.write_pdf()
     return pdf

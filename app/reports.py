@@ -6,6 +6,8 @@ CSRF header, and a GET changes nothing). Participants, projectors and strangers 
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -14,7 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from session_engine.errors import Forbidden, NotFound
-from session_engine.report import programme_report, session_report
+from session_engine.report import programme_report, report_state, session_report
 from session_engine.report_texts import MAX_REPORT_TEXT, edit_report_texts
 from session_engine.sessions import Actor, authenticate
 
@@ -52,6 +54,30 @@ async def require_report_reader(
 ReportReaderDep = Annotated[None, Depends(require_report_reader)]
 
 
+class ReportCache:
+    """The last few reports' data by state: downloading one report in several formats builds
+    it once. A change to a session changes its state, so nothing stale is ever served."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._reports: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+
+    async def get(
+        self, key: tuple[Any, ...], build: Callable[[], Awaitable[dict[str, Any]]]
+    ) -> dict[str, Any]:
+        if key in self._reports:
+            self._reports.move_to_end(key)
+            return self._reports[key]
+        report = await build()
+        self._reports[key] = report
+        while len(self._reports) > self.size:
+            self._reports.popitem(last=False)
+        return report
+
+
+CACHE = ReportCache()
+
+
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise NotFound(f"No report format {fmt!r}; choose one of {FORMAT_LIST}.")
@@ -83,8 +109,12 @@ async def session_report_route(
     holds one kind of raw data: `sheet=items|votes|statements|participants`."""
     _check_format(fmt)
     threshold = request.app.state.settings.segment_threshold
-    report = await writer.read(
-        session_report, session_id, translator=translator, threshold=threshold
+    state = await writer.read(report_state, session_id=session_id)
+    if not state[0]:
+        raise NotFound(f"No session with id {session_id!r}.")
+    report = await CACHE.get(
+        ("session", session_id, threshold, state),
+        lambda: writer.read(session_report, session_id, translator=translator, threshold=threshold),
     )
     return await _respond(report, fmt, sheet)
 
@@ -106,8 +136,12 @@ async def programme_report_route(
     pooled with near-duplicates across sessions grouped, ballots pooled."""
     _check_format(fmt)
     threshold = request.app.state.settings.segment_threshold
-    report = await writer.read(
-        programme_report, programme_id, translator=translator, threshold=threshold
+    state = await writer.read(report_state, programme_id=programme_id)
+    report = await CACHE.get(
+        ("programme", programme_id, threshold, state),
+        lambda: writer.read(
+            programme_report, programme_id, translator=translator, threshold=threshold
+        ),
     )
     return await _respond(report, fmt, sheet)
 

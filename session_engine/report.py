@@ -7,6 +7,8 @@ comment to a person; groups smaller than the segment threshold are folded into "
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -66,6 +68,27 @@ def programme_report(
     texts = default_texts(programme_content(programme))
     t = translator(programme.language)
     return _report("programme", programme.title, datas, texts, t, threshold)
+
+
+def report_state(
+    db: Db, *, session_id: str | None = None, programme_id: int | None = None
+) -> tuple[Any, ...]:
+    """What a report depends on, cheaply: each session's last seq (every change, report
+    texts included, is an event) and the programme's content. Equal states, equal reports."""
+    query = select(Session.id, Session.last_seq, Session.programme_id)
+    if session_id is not None:
+        query = query.where(col(Session.id) == session_id)
+    else:
+        query = query.where(col(Session.programme_id) == programme_id)
+    rows = sorted((str(a), int(b), int(c)) for a, b, c in db.execute(query).all())
+    programmes = {row[2] for row in rows}
+    contents = [
+        hashlib.sha256(
+            json.dumps(get_programme(db, p).content, sort_keys=True).encode()
+        ).hexdigest()
+        for p in sorted(programmes)
+    ]
+    return (tuple(rows), tuple(contents))
 
 
 def _report(

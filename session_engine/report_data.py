@@ -17,7 +17,8 @@ from .models import Ballot, Definition, Participant, Session, Step
 from .report_items import ColumnKey, Ranks, load_items, mark_importance
 from .results import step_results
 from .sessions import agenda, get_programme, get_session, programme_content
-from .votes import ballots_with_profiles
+from .tally import rank_items
+from .votes import ballots_with_profiles, step_config
 
 Translate = Callable[..., str]
 Answers = list[tuple[Ballot, dict[str, str]]]
@@ -60,41 +61,44 @@ def read_session(db: Db, session_id: str, threshold: int) -> SessionData:
     session = get_session(db, session_id)
     content = programme_content(get_programme(db, session.programme_id))
     steps = agenda(db, session_id)
-    raw = load_items(db, session_id, steps)
-    ranks = _vote_ranks(db, session_id, steps, threshold)
-    data = SessionData(
-        session=session,
-        content=content,
-        steps=steps,
-        columns={key: mark_importance(items, ranks.get(key)) for key, items in raw.items()},
-        bases={key: "vote" for key in ranks},
-        profiles=list(
-            db.scalars(select(Participant.profile).where(col(Participant.session_id) == session_id))
-        ),
+    profiles = db.scalars(
+        select(Participant.profile).where(col(Participant.session_id) == session_id)
     )
-    _read_votes(db, data, threshold)
+    data = SessionData(
+        session, content, steps, load_items(db, session_id, steps), {}, list(profiles)
+    )
+    ballots = _read_votes(db, data, threshold)
+    ranks = _vote_ranks(db, data, ballots)
+    data.columns = {
+        key: mark_importance(items, ranks.get(key)) for key, items in data.columns.items()
+    }
+    data.bases = {key: "vote" for key in ranks}
     return data
 
 
 def _vote_ranks(
-    db: Db, session_id: str, steps: list[Step], threshold: int
+    db: Db, data: SessionData, ballots: dict[int, list[Ballot]]
 ) -> dict[ColumnKey, Ranks]:
-    """Per (scenario, column), the ranking of its last importance vote that got votes."""
+    """Per (scenario, column), the ranking of its last importance vote that got votes: the
+    same counting as the vote's results (tally.rank_items), on the items read in bulk."""
     ranks: dict[ColumnKey, Ranks] = {}
-    for step in steps:
-        if step.type != "vote" or step.scenario_key is None or step.id is None:
+    for step in data.steps_of("vote"):
+        given = ballots.get(step.id or 0, [])
+        if step.scenario_key is None or not given:
             continue
-        result = step_results(db, session_id, step.id, threshold)
-        if result["voters"]:
-            ranks[(step.scenario_key, result["category"])] = {
-                row["item"]["id"]: (place, row["score"], row["important"])
-                for place, row in enumerate(result["items"])
-            }
+        config = step_config(db, step)
+        key = (step.scenario_key, config["category"])
+        item_ids = [i["id"] for i in data.columns.get(key, [])]
+        answers = [(int(b.subject), b.value) for b in given if b.subject.isdigit()]
+        ranked = rank_items(config["method"], answers, item_ids, config["cut"])
+        ranks[key] = {r.item_id: (place, r.score, r.important) for place, r in enumerate(ranked)}
     return ranks
 
 
-def _read_votes(db: Db, data: SessionData, threshold: int) -> None:
+def _read_votes(db: Db, data: SessionData, threshold: int) -> dict[int, list[Ballot]]:
+    """Collect the answers of every vote step; returns the importance votes' ballots."""
     texts = _subject_texts(db, data)
+    importance: dict[int, list[Ballot]] = {}
     for step in data.steps:
         if step.id is None or step.type not in ("vote", "statements", "glossary", "preference"):
             continue
@@ -107,7 +111,10 @@ def _read_votes(db: Db, data: SessionData, threshold: int) -> None:
             data.preference_voters += len({b.participant_id for b, _ in answers})
         elif step.type == "glossary":
             data.glossary.extend(_glossary(db, data, step, threshold))
+        else:
+            importance[step.id] = [ballot for ballot, _ in answers]
         data.votes.extend(_ballot_row(data, step, ballot, texts) for ballot, _ in answers)
+    return importance
 
 
 def _subject_texts(db: Db, data: SessionData) -> dict[str, str]:

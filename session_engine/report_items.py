@@ -22,6 +22,7 @@ from .similarity import THRESHOLD, _cosines, normalise
 
 ColumnKey = tuple[str, str]  # (scenario key, category key)
 Ranks = dict[int, tuple[int, float, bool]]  # item id -> (place, score, important)
+FUZZY_WEIGHT = 0.9  # similar_pairs: score = max(0.9 x token set ratio, TF-IDF cosine)
 
 
 def load_items(db: Db, session_id: str, steps: list[Step]) -> dict[ColumnKey, list[dict[str, Any]]]:
@@ -51,6 +52,8 @@ def load_items(db: Db, session_id: str, steps: list[Step]) -> dict[ColumnKey, li
         .order_by(col(Comment.seq))
     ):
         comments[item_id].append(text)
+    place = {s.id: s.position for s in steps}
+    rows = sorted(rows, key=lambda r: place.get(r.step_id, 0))  # boards: step by step
     members: dict[int, list[str]] = defaultdict(list)
     for row in rows:
         if row.merged_into_id is not None:
@@ -111,38 +114,52 @@ def public_item(item: dict[str, Any]) -> dict[str, Any]:
 
 def near_duplicates(texts: list[str], groups: list[int], threshold: float = THRESHOLD) -> Any:
     """Index pairs (i < j) of texts from different groups (sessions) that similarity.py's
-    `similar_pairs` would suggest as duplicates: the same two measures and threshold,
-    computed as whole matrices so thousands of items take well under a second."""
+    `similar_pairs` would suggest as duplicates: the same two measures and threshold, but as
+    matrices, between groups only, so thousands of items take well under a second."""
     import numpy as np
     from rapidfuzz import fuzz, process
 
     norm = [normalise(t) for t in texts]
     usable = [i for i, text in enumerate(norm) if text]
-    if len({groups[i] for i in usable}) < 2:
+    group = np.array([groups[i] for i in usable])
+    if len(set(group.tolist())) < 2:
         return []
     kept = [norm[i] for i in usable]
-    fuzzy = process.cdist(kept, kept, scorer=fuzz.token_set_ratio, dtype=np.float64) / 100
-    score = np.maximum(fuzzy * 0.9, _cosines(kept))
-    group = np.array([groups[i] for i in usable])
-    mask = np.triu((score >= threshold) & (group[:, None] != group[None, :]), 1)
-    return [(usable[a], usable[b]) for a, b in zip(*np.nonzero(mask), strict=True)]
+    cosines = _cosines(kept)  # fitted on the whole column, as similar_pairs does
+    cutoff = threshold / FUZZY_WEIGHT * 100 - 1e-6  # lower fuzzy scores cannot reach it
+    pairs = []
+    for g in sorted(set(group.tolist()))[:-1]:
+        rows, cols = np.nonzero(group == g)[0], np.nonzero(group > g)[0]
+        fuzzy = process.cdist(
+            [kept[i] for i in rows],
+            [kept[j] for j in cols],
+            scorer=fuzz.token_set_ratio,
+            dtype=np.float64,
+            score_cutoff=cutoff,
+            workers=-1,
+        )
+        score = np.maximum(fuzzy / 100 * FUZZY_WEIGHT, cosines[np.ix_(rows, cols)])
+        for a, b in zip(*np.nonzero(score >= threshold), strict=True):
+            first, second = usable[rows[a]], usable[cols[b]]
+            pairs.append((min(first, second), max(first, second)))
+    return sorted(pairs)
 
 
 def _clusters(size: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
-    parent = list(range(size))
+    """Groups of indices linked by pairs (connected components), ordered by first index."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in pairs:
-        parent[max(root(a), root(b))] = min(root(a), root(b))
+    if not pairs:
+        return [[i] for i in range(size)]
+    a, b = np.array(pairs).T
+    graph = coo_matrix((np.ones(len(pairs)), (a, b)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
     found: dict[int, list[int]] = defaultdict(list)
-    for i in range(size):
-        found[root(i)].append(i)
-    return [found[r] for r in sorted(found)]
+    for index, label in enumerate(labels.tolist()):
+        found[label].append(index)
+    return sorted(found.values(), key=lambda members: members[0])
 
 
 def pool_items(per_session: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -19,7 +19,9 @@ from .tables import (
 
 
 class _Writer:
-    """A python-docx document with the few building blocks the report needs."""
+    """A python-docx document with the few building blocks the report needs. Paragraphs are
+    appended as plain WordprocessingML (style ids looked up once): python-docx's own
+    add_paragraph looks the style up by name every time, which dominates a long report."""
 
     def __init__(self, t: Translate) -> None:
         from docx import Document
@@ -27,25 +29,41 @@ class _Writer:
         self.doc = Document()
         self.t = t
         self.h = headings(t)
+        self.body = self.doc.element.body
+        names = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2")
+        self.styles = {name: self.doc.styles[name].style_id for name in names}
+
+    def _paragraph(self, style: str | None, runs: list[tuple[str, bool]]) -> None:
+        from docx.oxml.ns import qn
+        from lxml import etree
+
+        paragraph = etree.Element(qn("w:p"))
+        if style is not None:
+            properties = etree.SubElement(paragraph, qn("w:pPr"))
+            etree.SubElement(properties, qn("w:pStyle")).set(qn("w:val"), self.styles[style])
+        for text, italic in runs:
+            run = etree.SubElement(paragraph, qn("w:r"))
+            if italic:
+                etree.SubElement(etree.SubElement(run, qn("w:rPr")), qn("w:i"))
+            element = etree.SubElement(run, qn("w:t"))
+            element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            element.text = xml_text(" ".join(text.split()))
+        self.body.sectPr.addprevious(paragraph)
 
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(xml_text(text), level=level)
+        self._paragraph("Title" if level == 0 else f"Heading {level}", [(text, False)])
 
     def para(self, text: str, italic: bool = False) -> None:
-        paragraph = self.doc.add_paragraph()
-        paragraph.add_run(xml_text(text)).italic = italic
+        self._paragraph(None, [(text, italic)])
 
     def paras(self, text: str) -> None:
         for part in text.split("\n\n"):
             if part.strip():
-                self.para(" ".join(part.split()))
+                self.para(part)
 
     def bullet(self, text: str, note: str = "", level: int = 1) -> None:
-        style = "List Bullet" if level == 1 else "List Bullet 2"
-        paragraph = self.doc.add_paragraph(style=style)
-        paragraph.add_run(xml_text(text))
-        if note:
-            paragraph.add_run(f" ({xml_text(note)})").italic = True
+        runs = [(text, False)] + ([(f" ({note})", True)] if note else [])
+        self._paragraph("List Bullet" if level == 1 else "List Bullet 2", runs)
 
     def table(self, header: list[str], rows: list[list[Any]]) -> None:
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))

@@ -64,6 +64,11 @@ HEADINGS = {
     "mixed": N_("mixed"),
     "divergent": N_("divided"),
     "scale": N_("1 = strongly disagree … 5 = strongly agree"),
+    "summary_note": N_(
+        "This PDF is a summary: long lists are shortened, and statements are broken down by "
+        "the first profile question only. The web page, the Word file and the spreadsheets "
+        "hold everything."
+    ),
     # raw data (spreadsheets)
     "items": N_("Items"),
     "column": N_("Column"),

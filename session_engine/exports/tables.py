@@ -33,20 +33,29 @@ def distribution_row(label: str, dist: dict[str, Any], h: dict[str, str]) -> lis
 
 
 def statement_groups(
-    report: dict[str, Any], statement: dict[str, Any], h: dict[str, str]
+    report: dict[str, Any],
+    statement: dict[str, Any],
+    h: dict[str, str],
+    fields: list[str] | None = None,
 ) -> list[tuple[str, dict[str, Any]]]:
-    """(label, distribution) for everyone, each shown segment, and each session."""
+    """(label, distribution) for everyone, each shown segment (of `fields`, default all),
+    and each session."""
     groups = [(h["everyone"], statement["overall"])]
     for field, seg in statement["segments"].items():
-        if len(seg["segments"]) > 1:
+        if len(seg["segments"]) > 1 and (fields is None or field in fields):
             groups += [(segment_label(report, field, k), d) for k, d in seg["segments"].items()]
     groups += [(s["session"], s["overall"]) for s in statement.get("per_session", [])]
     return groups
 
 
-def statement_table(report: dict[str, Any], statement: dict[str, Any], h: dict[str, str]) -> Table:
-    rows = [distribution_row(label, d, h) for label, d in statement_groups(report, statement, h)]
-    return statement_header(h), rows
+def statement_table(
+    report: dict[str, Any],
+    statement: dict[str, Any],
+    h: dict[str, str],
+    fields: list[str] | None = None,
+) -> Table:
+    groups = statement_groups(report, statement, h, fields)
+    return statement_header(h), [distribution_row(label, d, h) for label, d in groups]
 
 
 def answered(statement: dict[str, Any]) -> bool:

@@ -315,6 +315,8 @@ def test_programme_report_pools_both_sessions(app_client, built) -> None:
 def test_facilitator_rewords_the_conclusion(api_room, client) -> None:
     room = api_room()
     url = f"/api/sessions/{room.id}/report/texts"
+    before = client.get(f"/api/sessions/{room.id}/report.md", headers=room.facilitator).text
+    assert "## Conclusie" in before and "Scenario 2 heeft" not in before
     response = client.put(
         url, json={"conclusion": "Scenario 2 heeft de voorkeur."}, headers=room.facilitator
     )
