@@ -6,9 +6,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check format install bench clean messages
+.PHONY: run test check format install bench bench-reports clean messages
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | $(PANGO)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -19,6 +19,12 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+
+# PDF reports: WeasyPrint lays text out with Debian's Pango (and DejaVu fonts).
+PANGO := /usr/share/doc/libpangoft2-1.0-0
+$(PANGO):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
 
 install: $(STAMP)
 
@@ -44,6 +50,9 @@ bench: $(STAMP)  ## fan-out benchmark (product vs a bare websockets relay) and w
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+bench-reports: $(STAMP)  ## every report format of a 3 x 60 x 2,000 programme, timed
+	$(BIN)/python bench/report_bench.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""The `versnellingskamer` command: serve, create-session, check-content, backup."""
+"""The `versnellingskamer` command: serve, create-session, report, check-content, backup."""
 
 from __future__ import annotations
 
@@ -179,6 +179,27 @@ def backup_command(
         f"Backed up to {report.path}: {report.sessions} sessions, {report.events} events, "
         "integrity checked, every event log complete."
     )
+
+
+@cli.command("report")
+def report_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    session: Annotated[str | None, typer.Option(help="Session id.")] = None,
+    programme: Annotated[int | None, typer.Option(help="Programme id (all its sessions).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="html, md, docx, pdf, xlsx, csv or json.")
+    ] = "docx",
+    sheet: Annotated[
+        str, typer.Option(help="CSV only: items, votes, statements, participants.")
+    ] = "items",
+) -> None:
+    """Write the report of a session (--session) or of a programme (--programme) to a file."""
+    from .reports_cli import write_report
+
+    if (session is None) == (programme is None):
+        fail("give either --session ID or --programme ID.")
+    write_report(Settings(), output, session=session, programme=programme, fmt=fmt, sheet=sheet)
+    typer.echo(f"wrote {output}")
 
 
 @cli.command("check-content")

@@ -19,7 +19,7 @@ from session_engine.schema import migrate
 from session_engine.sessions import load_programme
 from session_engine.writer import Writer
 
-from . import access, api, facilitation, live, pages, voting
+from . import access, api, facilitation, live, pages, reports, voting
 from .fragments import STATIC_DIR, EventRenderer
 from .hub import Hub
 from .ratelimit import Limits, RateLimitMiddleware
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(facilitation.router)
     app.include_router(voting.router)
     app.include_router(access.router)
+    app.include_router(reports.router)
     app.include_router(live.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

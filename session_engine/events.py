@@ -52,6 +52,8 @@ EVENT_TYPES = (
     "ballot_cast",
     "results_revealed",
     "definition_proposed",
+    # reports
+    "report_text_edited",
 )
 
 PENDING = "vk_pending_events"

@@ -40,6 +40,10 @@ class Session(SQLModel, table=True):
     active_step_id: int | None = Field(default=None)
     open_for_joining: bool = Field(default=True)
     spotlight_item_id: int | None = Field(default=None)
+    # The facilitator's own wording of the report's free texts (intro, goal, method, conclusion).
+    report_texts: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
 

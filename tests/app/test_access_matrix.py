@@ -127,6 +127,9 @@ def world_objects(room: ApiRoom, step: int) -> dict[str, int]:
         "glossary": glossary,
         "statements": room.step_id("statements"),
         "table": table["id"],
+        "programme": room.client.get(f"/api/sessions/{room.id}", headers=fac).json()[
+            "programme_id"
+        ],
     }
 
 
@@ -366,6 +369,18 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ("GET /api/sessions/{session_id}/steps/{step_id}/options", ""): (
         api("GET", "/api/sessions/{id}/steps/{statements}/options"),
         "-A--AA-",
+    ),
+    ("GET /api/sessions/{session_id}/report.{fmt}", ""): (
+        api("GET", "/api/sessions/{id}/report.json"),
+        "-----AA",
+    ),
+    ("GET /api/programmes/{programme_id}/report.{fmt}", ""): (
+        api("GET", "/api/programmes/{programme}/report.json"),
+        "------A",
+    ),
+    ("PUT /api/sessions/{session_id}/report/texts", ""): (
+        api("PUT", "/api/sessions/{id}/report/texts", json={"conclusion": "Samen verder"}),
+        FACILITATOR,
     ),
     ("GET /console/{session_id}/steps/{step_id}/duplicates", ""): (
         page("GET", "/console/{id}/steps/{step}/duplicates"),

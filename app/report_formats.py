@@ -1,0 +1,155 @@
+"""One report, every format: the engine's report data written as a web page, PDF, Markdown,
+Word, Excel, CSV or JSON, in the report's language. Used by the routes and the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache, partial
+from typing import Any
+
+from markupsafe import Markup
+
+from session_engine.exports.docx import to_docx
+from session_engine.exports.labels import (
+    column_headings,
+    headings,
+    often_label,
+    scenario_heading,
+)
+from session_engine.exports.markdown import to_markdown
+from session_engine.exports.sheets import KINDS, to_csv, to_xlsx
+from session_engine.exports.tables import (
+    answered,
+    composition_tables,
+    preference_tables,
+    sessions_table,
+    statement_groups,
+    statement_table,
+)
+from session_engine.report_data import Translate
+
+from .fragments import STATIC_DIR
+from .templating import gettext
+
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+FORMATS = tuple(MEDIA_TYPES)
+SHEETS = KINDS
+# The PDF is the printable summary: long lists are cut to this many entries, with a line
+# saying how many more there are and where they are (the web page, DOCX, Markdown and the
+# spreadsheets always have everything), and statements are broken down by the first profile
+# question only (sector in the seed). WeasyPrint lays out about ten pages a second on a
+# small server, and a programme's report in full runs to a hundred pages (docs/performance.md).
+PDF_LIMITS = {"important": 10, "other": 5, "theme": 5, "arguments": 5}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    body: bytes
+    media_type: str
+    extension: str
+
+
+def translator(language: str) -> Translate:
+    return partial(gettext, language)
+
+
+@cache
+def report_css() -> str:
+    return (STATIC_DIR / "report.css").read_text(encoding="utf-8")
+
+
+def paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def render_html(report: dict[str, Any], *, summary: bool = False) -> str:
+    """The report as one self-contained HTML page (CSS inlined); `summary`: the PDF's."""
+    from .templating import render
+
+    t = translator(report["language"])
+    h = headings(t)
+    fields = list(report["labels"]["fields"])[:1] if summary else None
+    tables: dict[str, Any] = {
+        "sessions": sessions_table(report, h),
+        "composition": composition_tables(report, h),
+        "preference": preference_tables(report, h) if report["preference"] else [],
+    }
+    return render(
+        "report.html",
+        report["language"],
+        r=report,
+        h=h,
+        css=Markup(report_css()),  # our own stylesheet, not participants' text
+        limits=PDF_LIMITS if summary else {},
+        tables=tables,
+        paragraphs=paragraphs,
+        answered=answered,
+        often=lambda item: often_label(item, t),
+        more=lambda n: h["more"] % {"n": n},
+        column_headings=lambda column: column_headings(column, t),
+        scenario_heading=lambda scenario: scenario_heading(scenario, t),
+        statement_groups=lambda st: statement_groups(report, st, h, fields),
+        statement_table=lambda st: statement_table(report, st, h, fields),
+    )
+
+
+def render_pdf(report: dict[str, Any]) -> bytes:
+    """The web page printed by WeasyPrint; nothing is fetched (the page needs nothing)."""
+    import weasyprint
+
+    html = render_html(report, summary=True)
+    document = weasyprint.HTML(string=html, url_fetcher=_no_fetching())
+    pdf: bytes = document.write_pdf()
+    return pdf
+
+
+def _no_fetching() -> Any:
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before URLFetcher: a plain function does the same
+
+        def refuse(url: str, **_: Any) -> dict[str, Any]:
+            raise ValueError(f"reports fetch nothing: {url}")
+
+        return refuse
+    return URLFetcher(allowed_protocols=["data"])
+
+
+def render_report(report: dict[str, Any], fmt: str, *, sheet: str = "items") -> Rendered:
+    """The report in one format (see FORMATS); `sheet` picks the CSV's kind of data."""
+    t = translator(report["language"])
+    if fmt == "json":
+        body = json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
+    elif fmt == "html":
+        body = render_html(report).encode("utf-8")
+    elif fmt == "pdf":
+        body = render_pdf(report)
+    elif fmt == "md":
+        body = to_markdown(report, t).encode("utf-8")
+    elif fmt == "docx":
+        body = to_docx(report, t)
+    elif fmt == "xlsx":
+        body = to_xlsx(report, t)
+    elif fmt == "csv":
+        body = to_csv(report, sheet, t)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return Rendered(body, MEDIA_TYPES[fmt], fmt)
+
+
+def file_name(report: dict[str, Any], fmt: str, sheet: str | None = None) -> str:
+    """A download name like verslag-zwolle.docx (report-zwolle in English)."""
+    stem = gettext(report["language"], "report")
+    slug = re.sub(r"[^a-z0-9]+", "-", report["title"].lower()).strip("-")[:60] or "session"
+    suffix = f"-{sheet}" if fmt == "csv" and sheet else ""
+    return f"{stem}-{slug}{suffix}.{fmt}"

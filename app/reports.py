@@ -1,0 +1,165 @@
+"""Report downloads (session and programme, every format) and the facilitator's report texts.
+
+Who may download: the organiser (ORGANISER_TOKEN, bearer or organiser cookie) and the
+session's facilitator (bearer key, or the console's cookie: a plain download link sends no
+CSRF header, and a GET changes nothing). Participants, projectors and strangers may not."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from session_engine.errors import Forbidden, NotFound
+from session_engine.report import programme_report, report_state, session_report
+from session_engine.report_texts import MAX_REPORT_TEXT, edit_report_texts
+from session_engine.sessions import Actor, authenticate
+
+from .auth import (
+    ActorDep,
+    OrganiserDep,
+    SettingsDep,
+    WriterDep,
+    bearer_token,
+    cookie_name,
+    is_organiser,
+)
+from .report_formats import FORMATS, file_name, render_report, translator
+
+router = APIRouter(prefix="/api", tags=["reports"])
+Sheet = Literal["items", "votes", "statements", "participants"]
+FORMAT_LIST = ", ".join(FORMATS)
+
+
+async def require_report_reader(
+    request: Request, session_id: str, writer: WriterDep, settings: SettingsDep
+) -> None:
+    """The organiser, or this session's facilitator; everyone else is refused."""
+    token = bearer_token(request)
+    if is_organiser(request, settings, token):
+        return
+    credential = token or request.cookies.get(cookie_name("console", session_id))
+    if credential is None:
+        raise HTTPException(401, "Send the organiser token or the facilitator key as Bearer.")
+    actor: Actor = await writer.read(authenticate, session_id=session_id, token=credential)
+    if actor.role != "facilitator":
+        raise Forbidden("Only the organiser and the session's facilitator can download reports.")
+
+
+ReportReaderDep = Annotated[None, Depends(require_report_reader)]
+
+
+class ReportCache:
+    """The last few reports' data by state: downloading one report in several formats builds
+    it once. A change to a session changes its state, so nothing stale is ever served."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._reports: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+
+    async def get(
+        self, key: tuple[Any, ...], build: Callable[[], Awaitable[dict[str, Any]]]
+    ) -> dict[str, Any]:
+        if key in self._reports:
+            self._reports.move_to_end(key)
+            return self._reports[key]
+        report = await build()
+        self._reports[key] = report
+        while len(self._reports) > self.size:
+            self._reports.popitem(last=False)
+        return report
+
+
+CACHE = ReportCache()
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise NotFound(f"No report format {fmt!r}; choose one of {FORMAT_LIST}.")
+
+
+async def _respond(report: dict[str, Any], fmt: str, sheet: str) -> Response:
+    rendered = await run_in_threadpool(render_report, report, fmt, sheet=sheet)
+    headers = {"Cache-Control": "no-store"}
+    if fmt != "html":
+        name = file_name(report, fmt, sheet)
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return Response(rendered.body, media_type=rendered.media_type, headers=headers)
+
+
+@router.get(
+    "/sessions/{session_id}/report.{fmt}",
+    response_class=Response,
+    responses={200: {"description": "The report: html, md, docx, pdf, xlsx, csv or json."}},
+)
+async def session_report_route(
+    session_id: str,
+    fmt: str,
+    request: Request,
+    writer: WriterDep,
+    _: ReportReaderDep,
+    sheet: Sheet = "items",
+) -> Response:
+    """The session's report in one format (organiser or the session's facilitator). CSV
+    holds one kind of raw data: `sheet=items|votes|statements|participants`."""
+    _check_format(fmt)
+    threshold = request.app.state.settings.segment_threshold
+    state = await writer.read(report_state, session_id=session_id)
+    if not state[0]:
+        raise NotFound(f"No session with id {session_id!r}.")
+    report = await CACHE.get(
+        ("session", session_id, threshold, state),
+        lambda: writer.read(session_report, session_id, translator=translator, threshold=threshold),
+    )
+    return await _respond(report, fmt, sheet)
+
+
+@router.get(
+    "/programmes/{programme_id}/report.{fmt}",
+    response_class=Response,
+    responses={200: {"description": "The programme's report over all its sessions."}},
+)
+async def programme_report_route(
+    programme_id: int,
+    fmt: str,
+    request: Request,
+    writer: WriterDep,
+    _: OrganiserDep,
+    sheet: Sheet = "items",
+) -> Response:
+    """All sessions of a programme in one report (organiser): participants summed, items
+    pooled with near-duplicates across sessions grouped, ballots pooled."""
+    _check_format(fmt)
+    threshold = request.app.state.settings.segment_threshold
+    state = await writer.read(report_state, programme_id=programme_id)
+    report = await CACHE.get(
+        ("programme", programme_id, threshold, state),
+        lambda: writer.read(
+            programme_report, programme_id, translator=translator, threshold=threshold
+        ),
+    )
+    return await _respond(report, fmt, sheet)
+
+
+class ReportTexts(BaseModel):
+    """The report's own texts; leave a field out to keep it, send null for the programme's."""
+
+    intro: str | None = Field(None, max_length=MAX_REPORT_TEXT)
+    goal: str | None = Field(None, max_length=MAX_REPORT_TEXT)
+    method: str | None = Field(None, max_length=MAX_REPORT_TEXT)
+    conclusion: str | None = Field(None, max_length=MAX_REPORT_TEXT)
+
+
+@router.put("/sessions/{session_id}/report/texts", response_model=dict[str, str])
+async def report_texts_route(
+    session_id: str, body: ReportTexts, actor: ActorDep, writer: WriterDep
+) -> Any:
+    """Reword the report's intro, goal, method or conclusion (facilitator). Returns the
+    texts as the report now prints them."""
+    changes = body.model_dump(exclude_unset=True)
+    return await writer.write(edit_report_texts, actor=actor, changes=changes)

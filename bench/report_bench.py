@@ -1,0 +1,291 @@
+"""Report benchmark: a programme of 3 sessions x 60 participants x 2,000 items, with merges,
+"me too", comments, an importance vote per scenario, 7 statements with arguments, a glossary
+and a preference, built through the engine's own commands; then every report format of one
+session and of the programme, timed. Run with `make bench-reports` (not part of make test).
+
+    python bench/report_bench.py [--sessions 3] [--participants 60] [--items 2000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from session_engine import agenda as agenda_ops  # noqa: E402
+from session_engine import curation, reactions  # noqa: E402
+from session_engine.content import load_content  # noqa: E402
+from session_engine.db import Db, create_db_engine  # noqa: E402
+from session_engine.fanout.memory import MemoryFanout  # noqa: E402
+from session_engine.items import add_item  # noqa: E402
+from session_engine.schema import migrate  # noqa: E402
+from session_engine.sessions import (  # noqa: E402
+    Actor,
+    activate_step,
+    agenda,
+    create_session,
+    join_session,
+    load_programme,
+)
+from session_engine.votes import (  # noqa: E402
+    Answer,
+    cast_ballot,
+    configure_step,
+    propose_definition,
+)
+from session_engine.writer import Writer  # noqa: E402
+
+PHRASES = [
+    "Goed te organiseren en elke school kan instappen",
+    "Iedere partner heeft een duidelijk herkenbare rol",
+    "Past bij veel van de huidige structuren",
+    "Voelt als een stap terug, te weinig ambitie",
+    "De kloof tussen opleiding en praktijk blijft bestaan",
+    "Geen wij-zij denken meer maar wij samen",
+    "Een geïntegreerd curriculum van theorie en praktijk",
+    "Alle betrokkenen leren van elkaar",
+    "Veel afspraken maken maakt het traag",
+    "Schaalvergroting komt de kwaliteit niet altijd ten goede",
+    "Enorme flexibiliteit voor de student",
+    "Vraagt veel van de beginnende leraar",
+    "Het kan een dure manier van opleiden worden",
+    "Tijd en geld om samen opleiden tot cultuur te maken",
+    "Directeuren als kartrekker met faciliterend leiderschap",
+    "Een gezamenlijk onderzoeksprogramma met een lectoraat",
+    "Werkplekbegeleiders en schoolopleiders worden getraind",
+    "Hybride aanstellingen voor opleiders op school en instituut",
+    "Een gedeelde visie die door alle lagen sijpelt",
+    "Competentieprofielen in het functiehuis van de school",
+]
+WORDS = [
+    *("student", "leraar", "school", "opleiding", "visie", "tijd", "geld", "cultuur"),
+    *("kwaliteit", "regio", "bestuur", "onderzoek", "praktijk", "theorie", "netwerk"),
+    *("samenwerking", "begeleiding", "leerlijn", "toetsing"),
+]
+SECTORS = ["PO"] * 21 + ["VO"] * 36 + [""] * 3
+ROLES = ["projectleider", "schoolopleider", "instituutsopleider", "werkplekbegeleider", ""]
+THEMES = ["organisatie", "opleiden", "hr_beleid", "leiderschap", "onderzoek", "visie"]
+FORMATS = ("json", "html", "md", "docx", "xlsx", "csv", "pdf")
+
+
+def text(rng: random.Random) -> str:
+    """Seed phrasings with a varying tail: near-duplicates within and across sessions."""
+    return f"{rng.choice(PHRASES)}, {' '.join(rng.sample(WORDS, rng.randint(1, 4)))}"
+
+
+def build_session(writer: Writer, programme_id: int, title: str, args: Any, seed: int) -> str:
+    rng = random.Random(seed)
+    created, _ = writer.write_sync(
+        create_session, programme_id=programme_id, title=title, location=title, date="2016-06"
+    )
+    session = created.session
+    facilitator = Actor("facilitator", session.id)
+
+    def join_all(db: Db) -> list[Actor]:
+        people = []
+        for n in range(args.participants):
+            profile = {
+                "sector": SECTORS[n % len(SECTORS)],
+                "organisation": rng.choice(["school", "lerarenopleiding"]),
+                "role": rng.choice(ROLES),
+            }
+            joined = join_session(db, code=session.code, profile=profile)
+            people.append(Actor("participant", session.id, joined.participant_id))
+        return people
+
+    people, _ = writer.write_sync(join_all)
+    steps = writer.read_sync(agenda, session.id)
+    brainstorms = [s for s in steps if s.type == "brainstorm"]
+    per_scenario = args.items // len(brainstorms)
+    for step in brainstorms:
+        writer.write_sync(_brainstorm, facilitator, step, people, per_scenario, rng)
+    writer.write_sync(_votes, facilitator, steps, people, rng)
+    return str(session.id)
+
+
+def _brainstorm(db: Db, f: Actor, step: Any, people: list[Actor], count: int, rng: Any) -> None:
+    activate_step(db, actor=f, step_id=step.id)
+    ids: dict[str, list[int]] = {"voordelen": [], "nadelen": [], "voorwaarden": []}
+    for n in range(count):
+        category = rng.choice(list(ids))
+        theme = rng.choice(THEMES) if category == "voorwaarden" else None
+        who = people[n % len(people)]
+        added = add_item(
+            db,
+            actor=who,
+            client_id=f"bench-{step.id}-{n}",
+            step_id=step.id,
+            category=category,
+            text=text(rng),
+            theme=theme,
+        )
+        ids[category].append(int(added.item.id))
+    for column in ids.values():  # merge a tenth, "me too" and comment on others
+        rng.shuffle(column)
+        for k in range(0, len(column) // 10, 2):
+            curation.merge_items(db, actor=f, target_id=column[k], member_ids=[column[k + 1]])
+        for item_id in column[len(column) // 10 + 1 : len(column) // 10 + 41]:
+            for who in rng.sample(people, rng.randint(1, 6)):
+                reactions.set_metoo(db, actor=who, item_id=item_id, on=True)
+            reactions.add_comment(
+                db, actor=people[0], item_id=item_id, client_id=f"c-{item_id}", text=text(rng)
+            )
+
+
+def _votes(db: Db, f: Actor, steps: list[Any], people: list[Actor], rng: Any) -> None:
+    for scenario in ("afstemming", "samenwerking", "leerloopbaan"):
+        step = agenda_ops.add_step(db, actor=f, fields={"type": "vote", "scenario": scenario})
+        configure_step(db, actor=f, step_id=step.id, config={"method": "topk", "k": 3, "cut": 10})
+        activate_step(db, actor=f, step_id=step.id)
+        from session_engine.votes import subjects
+
+        options = subjects(db, step)
+        for who in people:
+            picks = rng.sample(options, 3)
+            cast_ballot(db, actor=who, step_id=step.id, answers=[Answer(p) for p in picks])
+    statements = next(s for s in steps if s.type == "statements")
+    activate_step(db, actor=f, step_id=statements.id)
+    for who in people:
+        answers = [
+            Answer(f"s{k}", rng.choice([1, 2, 3, 4, 5, None]), argument=_maybe(rng))
+            for k in range(1, 8)
+        ]
+        cast_ballot(db, actor=who, step_id=statements.id, answers=answers)
+    glossary = agenda_ops.add_step(db, actor=f, fields={"type": "glossary"})
+    configure_step(db, actor=f, step_id=glossary.id, config={"terms": ["Opleidingsschool"]})
+    activate_step(db, actor=f, step_id=glossary.id)
+    options = [
+        propose_definition(
+            db, actor=people[k], step_id=glossary.id, term="Opleidingsschool", text=text(rng)
+        ).id
+        for k in range(3)
+    ]
+    for who in people:
+        choice = str(rng.choice(options))
+        cast_ballot(
+            db,
+            actor=who,
+            step_id=glossary.id,
+            answers=[Answer("term:Opleidingsschool", None, choice)],
+        )
+    preference = agenda_ops.add_step(db, actor=f, fields={"type": "preference"})
+    activate_step(db, actor=f, step_id=preference.id)
+    for who in people:
+        choice = rng.choice(["samenwerking", "samenwerking", "leerloopbaan", "afstemming"])
+        cast_ballot(
+            db,
+            actor=who,
+            step_id=preference.id,
+            answers=[Answer("preference", None, choice, _maybe(rng))],
+        )
+
+
+def _maybe(rng: Any) -> str | None:
+    return text(rng) if rng.random() < 0.3 else None
+
+
+def _session_ids(db: Db, programme_id: int) -> list[str]:
+    from session_engine.views import sessions_of_programme
+
+    return [s.id for s in sessions_of_programme(db, programme_id)]
+
+
+def time_formats(build: Any, runs: int) -> dict[str, dict[str, float]]:
+    """Seconds per format: building the report data plus writing the format, as a request
+    does; the median and the slowest of `runs` runs."""
+    from app.report_formats import render_report
+
+    out: dict[str, dict[str, float]] = {}
+    for fmt in FORMATS:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            render_report(build(), fmt)
+            times.append(time.perf_counter() - start)
+        out[fmt] = {"median": statistics.median(times), "max": max(times)}
+    return out
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        model = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in cpuinfo.read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
+    return f"{platform.python_implementation()} {platform.python_version()}, {cpus} CPUs ({model})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sessions", type=int, default=3)
+    parser.add_argument("--participants", type=int, default=60)
+    parser.add_argument("--items", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--db", type=Path, help="keep the database here; reuse it if it exists")
+    args = parser.parse_args()
+
+    from app.report_formats import translator
+    from session_engine.report import programme_report, session_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.db or Path(tmp) / "bench.db"
+        reuse = path.exists()
+        url = f"sqlite:///{path}"
+        migrate(url)
+        engine = create_db_engine(url)
+        writer = Writer(engine, MemoryFanout())
+        content = load_content(ROOT / "scenarios.yaml", ROOT / "statements.yaml")
+        programme, _ = writer.write_sync(load_programme, content=content)
+        started = time.perf_counter()
+        if reuse:
+            ids = writer.read_sync(_session_ids, programme.id)
+        else:
+            ids = [
+                build_session(writer, programme.id, f"Sessie {n + 1}", args, seed=n)
+                for n in range(args.sessions)
+            ]
+            print(f"built {args.sessions} sessions in {time.perf_counter() - started:.1f} s")
+        import weasyprint  # noqa: F401  (imported once, as in a running server)
+
+        results = {
+            "session": time_formats(
+                lambda: writer.read_sync(session_report, ids[0], translator=translator), args.runs
+            ),
+            "programme": time_formats(
+                lambda: writer.read_sync(programme_report, programme.id, translator=translator),
+                args.runs,
+            ),
+        }
+        writer.close()
+        engine.dispose()
+    print(f"machine: {machine()}")
+    print(f"{'format':8} {'session (median/max s)':>24} {'programme (median/max s)':>26}")
+    for fmt in FORMATS:
+        s, p = results["session"][fmt], results["programme"][fmt]
+        session = f"{s['median']:>11.2f} / {s['max']:<10.2f}"
+        print(f"{fmt:8} {session} {p['median']:>12.2f} / {p['max']:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), **results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""The report as a Word document organisers edit: real headings (Title, Heading 1-3), bullet
+lists and tables, so Word's navigation pane and table of contents work on it."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from ..report_data import Translate
+from .labels import column_headings, headings, often_label, scenario_heading
+from .safe import xml_text
+from .tables import (
+    answered,
+    composition_tables,
+    preference_tables,
+    sessions_table,
+    statement_table,
+)
+
+
+class _Writer:
+    """A python-docx document with the few building blocks the report needs. Paragraphs are
+    appended as plain WordprocessingML (style ids looked up once): python-docx's own
+    add_paragraph looks the style up by name every time, which dominates a long report."""
+
+    def __init__(self, t: Translate) -> None:
+        from docx import Document
+
+        self.doc = Document()
+        self.t = t
+        self.h = headings(t)
+        self.body = self.doc.element.body
+        names = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2")
+        self.styles = {name: self.doc.styles[name].style_id for name in names}
+
+    def _paragraph(self, style: str | None, runs: list[tuple[str, bool]]) -> None:
+        from docx.oxml.ns import qn
+        from lxml import etree
+
+        paragraph = etree.Element(qn("w:p"))
+        if style is not None:
+            properties = etree.SubElement(paragraph, qn("w:pPr"))
+            etree.SubElement(properties, qn("w:pStyle")).set(qn("w:val"), self.styles[style])
+        for text, italic in runs:
+            run = etree.SubElement(paragraph, qn("w:r"))
+            if italic:
+                etree.SubElement(etree.SubElement(run, qn("w:rPr")), qn("w:i"))
+            element = etree.SubElement(run, qn("w:t"))
+            element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            element.text = xml_text(" ".join(text.split()))
+        self.body.sectPr.addprevious(paragraph)
+
+    def heading(self, text: str, level: int) -> None:
+        self._paragraph("Title" if level == 0 else f"Heading {level}", [(text, False)])
+
+    def para(self, text: str, italic: bool = False) -> None:
+        self._paragraph(None, [(text, italic)])
+
+    def paras(self, text: str) -> None:
+        for part in text.split("\n\n"):
+            if part.strip():
+                self.para(part)
+
+    def bullet(self, text: str, note: str = "", level: int = 1) -> None:
+        runs = [(text, False)] + ([(f" ({note})", True)] if note else [])
+        self._paragraph("List Bullet" if level == 1 else "List Bullet 2", runs)
+
+    def table(self, header: list[str], rows: list[list[Any]]) -> None:
+        table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
+        table.style = "Table Grid"
+        cells = table._cells  # one list, row by row: much faster than cell(r, c)
+        for n, value in enumerate([*header, *(v for row in rows for v in row)]):
+            cells[n].text = xml_text(str(value))
+        for cell in cells[: len(header)]:
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        self.doc.add_paragraph()
+
+    def save(self) -> bytes:
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return buffer.getvalue()
+
+
+def to_docx(report: dict[str, Any], t: Translate) -> bytes:
+    """The whole report as a .docx file."""
+    w = _Writer(t)
+    w.doc.core_properties.title = xml_text(report["title"])
+    w.doc.core_properties.language = report["language"]
+    w.heading(report["title"], 0)
+    _front(w, report)
+    for scenario in report["scenarios"]:
+        _scenario(w, scenario)
+    _statements(w, report)
+    _glossary(w, report)
+    _preference(w, report)
+    _conclusion(w, report)
+    return w.save()
+
+
+def _front(w: _Writer, report: dict[str, Any]) -> None:
+    h = w.h
+    w.table(*sessions_table(report, h))
+    texts = report["texts"]
+    if texts["intro"]:
+        w.heading(h["intro"], 1)
+        w.paras(texts["intro"])
+    if report["principles"]:
+        w.heading(h["principles"], 1)
+        for principle in report["principles"]:
+            w.bullet(principle)
+    for key in ("goal", "method"):
+        if texts[key]:
+            w.heading(h[key], 1)
+            w.paras(texts[key])
+    w.heading(h["participants"], 1)
+    w.para(report["participants"]["sentence"])
+    for table in composition_tables(report, h):
+        w.table(*table)
+
+
+def _items(w: _Writer, items: list[dict[str, Any]], empty: str = "no_items") -> None:
+    if not items:
+        w.para(w.h[empty], italic=True)
+    for item in items:
+        w.bullet(item["text"], often_label(item, w.t))
+        if item["members"]:
+            w.bullet(f"{w.h['also']}: " + "; ".join(item["members"]), level=2)
+        for comment in item["comments"]:
+            w.bullet(f"{w.h['comments']}: {comment}", level=2)
+
+
+def _scenario(w: _Writer, scenario: dict[str, Any]) -> None:
+    h = w.h
+    w.heading(scenario_heading(scenario, w.t), 1)
+    w.para(scenario["description"])
+    if scenario["kenmerken"]:
+        w.heading(h["kenmerken"], 2)
+        for kenmerk in scenario["kenmerken"]:
+            w.bullet(kenmerk)
+    for note in scenario["notes"]:
+        w.para(note, italic=True)
+    if not scenario["discussed"]:
+        w.para(h["not_discussed"], italic=True)
+        return
+    for column in scenario["columns"]:
+        if column["themed"]:
+            w.heading(column["label"], 2)
+            w.para(h["conditions_question"], italic=True)
+            for group in column["themes"]:
+                w.heading(group["label"], 3)
+                _items(w, group["items"])
+            continue
+        first, second = column_headings(column, w.t)
+        w.heading(first, 2)
+        w.para(h["basis_vote"] if column["basis"] == "vote" else h["basis_support"], italic=True)
+        _items(w, column["important"], "none_important" if column["other"] else "no_items")
+        w.heading(second, 2)
+        _items(w, column["other"])
+
+
+def _statements(w: _Writer, report: dict[str, Any]) -> None:
+    h = w.h
+    if not report["statements"]:
+        return
+    w.heading(h["statements"], 1)
+    w.para(h["scale"], italic=True)
+    for statement in report["statements"]:
+        w.heading(statement["text"], 2)
+        if not answered(statement):
+            w.para(h["no_answers"], italic=True)
+            continue
+        w.table(*statement_table(report, statement, h))
+        differ = [report["labels"]["fields"].get(f, f) for f in statement["segments_differ"]]
+        if differ:
+            w.para(f"{', '.join(differ)}: {h['groups_differ']}", italic=True)
+        if statement["arguments"]:
+            w.heading(h["arguments"], 3)
+            _counted(w, statement["arguments"])
+
+
+def _counted(w: _Writer, entries: list[dict[str, Any]]) -> None:
+    for entry in entries:
+        w.bullet(entry["text"], f"{entry['count']}×" if entry["count"] > 1 else "")
+
+
+def _glossary(w: _Writer, report: dict[str, Any]) -> None:
+    if not report["glossary"]:
+        return
+    w.heading(w.h["glossary"], 1)
+    for term in report["glossary"]:
+        named = report["kind"] == "programme"
+        w.heading(term["term"] + (f" ({term['session']})" if named else ""), 2)
+        if term["agreed"]:
+            w.para(f"{w.h['agreed']}: {term['agreed']}")
+        else:
+            w.para(w.h["none_agreed"], italic=True)
+        others = [d for d in term["definitions"] if d["text"] != term["agreed"]]
+        if others:
+            w.para(f"{w.h['proposed']}:")
+            for definition in others:
+                w.bullet(definition["text"], str(definition["votes"]))
+
+
+def _preference(w: _Writer, report: dict[str, Any]) -> None:
+    pref = report["preference"]
+    if not pref:
+        return
+    h = w.h
+    w.heading(h["preference"], 1)
+    for table in preference_tables(report, h):
+        w.table(*table)
+    if pref["reasons"]:
+        w.heading(h["reasons"], 2)
+        _counted(w, pref["reasons"])
+
+
+def _conclusion(w: _Writer, report: dict[str, Any]) -> None:
+    h = w.h
+    w.heading(h["conclusion"], 1)
+    w.paras(report["texts"]["conclusion"])
+    if report["key_points"]:
+        w.heading(h["key_points"], 2)
+        for point in report["key_points"]:
+            w.bullet(point["text"], f"{h['based_on']}: {point['basis']}")
+    if report["notes"]:
+        w.heading(h["notes"], 2)
+        for note in report["notes"]:
+            w.bullet(note)

@@ -1,0 +1,138 @@
+"""The report's headings and fixed phrases, translated once per export; every format uses the
+same ones so a Word file and the web page say the same thing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import N_
+from ..report_data import Translate
+
+HEADINGS = {
+    "report": N_("Report"),
+    "programme_report": N_("Programme report"),
+    "intro": N_("Introduction"),
+    "principles": N_("Starting principles"),
+    "goal": N_("Goal"),
+    "method": N_("Working method"),
+    "participants": N_("Participants"),
+    "scenarios": N_("Scenarios"),
+    "kenmerken": N_("Characteristics"),
+    "conditions_question": N_("What is needed for this scenario to work well?"),
+    "statements": N_("Statements"),
+    "glossary": N_("Glossary"),
+    "preference": N_("Scenario preference"),
+    "conclusion": N_("Conclusion"),
+    "key_points": N_("Key points from the data"),
+    "notes": N_("Notes"),
+    "sessions": N_("Sessions"),
+    "session": N_("Session"),
+    "date": N_("Date"),
+    "location": N_("Location"),
+    "group": N_("Group"),
+    "count": N_("Number"),
+    "everyone": N_("Everyone"),
+    "mean": N_("Mean"),
+    "answers": N_("Answers"),
+    "no_opinion": N_("No opinion"),
+    "assessment": N_("Assessment"),
+    "arguments": N_("Arguments"),
+    "reasons": N_("Reasons"),
+    "votes": N_("Votes"),
+    "scenario": N_("Scenario"),
+    "term": N_("Term"),
+    "agreed": N_("Agreed definition"),
+    "proposed": N_("Other definitions proposed"),
+    "none_agreed": N_("No definition agreed."),
+    "not_discussed": N_("Not discussed in this session."),
+    "no_items": N_("Nothing was added."),
+    "none_important": N_("No item stood out: none was mentioned more than once."),
+    "no_answers": N_("No answers."),
+    "often": N_("often mentioned"),
+    "comments": N_("Comments"),
+    "also": N_("Also worded as"),
+    "basis_vote": N_("Split by the importance vote."),
+    "basis_support": N_(
+        "Split by support: the third most mentioned (merged duplicates and “me too”)."
+    ),
+    "based_on": N_("Based on"),
+    "groups_differ": N_("groups differ"),
+    "per_session": N_("Per session"),
+    "none": N_("None yet."),
+    "more": N_("and %(n)s more (see the spreadsheet export)"),
+    "consensus": N_("consensus"),
+    "mixed": N_("mixed"),
+    "divergent": N_("divided"),
+    "scale": N_("1 = strongly disagree … 5 = strongly agree"),
+    "summary_note": N_(
+        "This PDF is a summary: long lists are shortened, and statements are broken down by "
+        "the first profile question only. The web page, the Word file and the spreadsheets "
+        "hold everything."
+    ),
+    # raw data (spreadsheets)
+    "items": N_("Items"),
+    "column": N_("Column"),
+    "theme": N_("Theme"),
+    "importance": N_("Importance"),
+    "most_important": N_("most important"),
+    "other_item": N_("other"),
+    "text": N_("Text"),
+    "mentions": N_("Mentions"),
+    "metoo": N_("Me too"),
+    "support": N_("Support"),
+    "score": N_("Vote score"),
+    "in_sessions": N_("Sessions"),
+    "step": N_("Step"),
+    "type": N_("Type"),
+    "subject": N_("Subject"),
+    "value": N_("Value"),
+    "choice": N_("Choice"),
+    "argument": N_("Argument"),
+    "field": N_("Profile question"),
+    "spread": N_("Spread"),
+}
+SCALE = (
+    N_("strongly disagree"),
+    N_("disagree"),
+    N_("neutral"),
+    N_("agree"),
+    N_("strongly agree"),
+)
+
+
+def headings(t: Translate) -> dict[str, str]:
+    """Every heading and phrase in the report's language."""
+    return {key: t(message) for key, message in HEADINGS.items()}
+
+
+def column_headings(column: dict[str, Any], t: Translate) -> tuple[str, str]:
+    """ "Belangrijkste voordelen" and "Andere voordelen" for a column labelled "Voordelen"."""
+    label = column["label"].lower()
+    return (
+        t(N_("Most important %(label)s"), label=label),
+        t(N_("Other %(label)s"), label=label),
+    )
+
+
+def often_label(item: dict[str, Any], t: Translate) -> str:
+    """ "vaak genoemd (3×)" for an item with support above 1, else nothing."""
+    if not item["often"]:
+        return ""
+    text = t(N_("often mentioned (%(n)s×)"), n=item["support"])
+    if item.get("sessions", 1) > 1:
+        text += ", " + t(N_("in %(n)s sessions"), n=item["sessions"])
+    return text
+
+
+def scenario_heading(scenario: dict[str, Any], t: Translate) -> str:
+    return t(
+        N_("Scenario %(number)s. %(title)s"), number=scenario["number"], title=scenario["title"]
+    )
+
+
+def segment_label(report: dict[str, Any], field: str, segment: str) -> str:
+    return str(report["labels"]["segments"].get(field, {}).get(segment, segment))
+
+
+def mean_text(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"

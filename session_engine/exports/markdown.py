@@ -1,0 +1,188 @@
+"""The report as Markdown: headings, lists and tables, every participant's word escaped."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..report_data import Translate
+from .labels import column_headings, headings, often_label, scenario_heading
+from .tables import (
+    answered,
+    composition_tables,
+    preference_tables,
+    sessions_table,
+    statement_table,
+)
+
+_INLINE = re.compile(r"([\\`*_\[\]<>#|~&])")
+_BLOCK_START = re.compile(r"^(\s*)([-=+>]|\d+[.)])")
+
+
+def inline(text: str) -> str:
+    """Text as literal inline Markdown: one line, no emphasis, links, HTML or table breaks."""
+    return _INLINE.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def md(text: str) -> str:
+    """Participant text as a literal Markdown line: also no heading, list or quote marker."""
+    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), inline(text))
+
+
+def paragraphs(text: str) -> list[str]:
+    return [md(p) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def to_markdown(report: dict[str, Any], t: Translate) -> str:
+    """The whole report as one Markdown document."""
+    h = headings(t)
+    out: list[str] = [f"# {md(report['title'])}", ""]
+    out += _front(report, h)
+    for scenario in report["scenarios"]:
+        out += _scenario(scenario, h, t)
+    out += _statements(report, h)
+    out += _glossary(report, h)
+    out += _preference(report, h)
+    out += _conclusion(report, h)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _section(title: str, body: list[str], level: int = 2) -> list[str]:
+    return [f"{'#' * level} {title}", "", *body]
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(inline(c) for c in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(inline(str(c)) for c in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _front(report: dict[str, Any], h: dict[str, str]) -> list[str]:
+    out = _table(*sessions_table(report, h))
+    texts = report["texts"]
+    if texts["intro"]:
+        out += _section(h["intro"], [p + "\n" for p in paragraphs(texts["intro"])])
+    if report["principles"]:
+        out += _section(h["principles"], [f"- {md(p)}" for p in report["principles"]] + [""])
+    for key in ("goal", "method"):
+        if texts[key]:
+            out += _section(h[key], [p + "\n" for p in paragraphs(texts[key])])
+    people = report["participants"]
+    body = [md(people["sentence"]), ""]
+    for table in composition_tables(report, h):
+        body += _table(*table)
+    return out + _section(h["participants"], body)
+
+
+def _item(item: dict[str, Any], t: Translate, h: dict[str, str], indent: str = "") -> list[str]:
+    often = often_label(item, t)
+    line = f"{indent}- {md(item['text'])}" + (f" *({md(often)})*" if often else "")
+    out = [line]
+    if item["members"]:
+        out.append(f"{indent}  - {h['also']}: " + "; ".join(md(m) for m in item["members"]))
+    out += [f"{indent}  - {h['comments']}: {md(c)}" for c in item["comments"]]
+    return out
+
+
+def _items(
+    items: list[dict[str, Any]], t: Translate, h: dict[str, str], empty: str = "no_items"
+) -> list[str]:
+    lines = [line for item in items for line in _item(item, t, h)]
+    return [*(lines or [f"*{h[empty]}*"]), ""]
+
+
+def _scenario(scenario: dict[str, Any], h: dict[str, str], t: Translate) -> list[str]:
+    out = [f"## {md(scenario_heading(scenario, t))}", "", md(scenario["description"]), ""]
+    if scenario["kenmerken"]:
+        out += _section(h["kenmerken"], [f"- {md(k)}" for k in scenario["kenmerken"]] + [""], 3)
+    out += [f"> {md(note)}" for note in scenario["notes"]] + ([""] if scenario["notes"] else [])
+    if not scenario["discussed"]:
+        return [*out, f"*{h['not_discussed']}*", ""]
+    for column in scenario["columns"]:
+        if column["themed"]:
+            out += _section(md(column["label"]), [f"*{h['conditions_question']}*", ""], 3)
+            for group in column["themes"]:
+                out += _section(md(group["label"]), _items(group["items"], t, h), 4)
+            continue
+        first, second = column_headings(column, t)
+        basis = h["basis_vote"] if column["basis"] == "vote" else h["basis_support"]
+        empty = "none_important" if column["other"] else "no_items"
+        out += _section(md(first), [f"*{basis}*", "", *_items(column["important"], t, h, empty)], 3)
+        out += _section(md(second), _items(column["other"], t, h), 3)
+    return out
+
+
+def _statements(report: dict[str, Any], h: dict[str, str]) -> list[str]:
+    if not report["statements"]:
+        return []
+    out = _section(h["statements"], [f"*{h['scale']}*", ""])
+    for statement in report["statements"]:
+        if not answered(statement):
+            out += _section(md(statement["text"]), [f"*{h['no_answers']}*", ""], 3)
+            continue
+        body = _table(*statement_table(report, statement, h))
+        differ = [report["labels"]["fields"].get(f, f) for f in statement["segments_differ"]]
+        if differ:
+            body += [f"*{md(', '.join(differ))}: {h['groups_differ']}*", ""]
+        if statement["arguments"]:
+            body += [
+                f"**{h['arguments']}**",
+                "",
+                *_counted(statement["arguments"]),
+                "",
+            ]
+        out += _section(md(statement["text"]), body, 3)
+    return out
+
+
+def _counted(entries: list[dict[str, Any]]) -> list[str]:
+    return [f"- {md(e['text'])}" + (f" ({e['count']}×)" if e["count"] > 1 else "") for e in entries]
+
+
+def _glossary(report: dict[str, Any], h: dict[str, str]) -> list[str]:
+    if not report["glossary"]:
+        return []
+    out = _section(h["glossary"], [])
+    for term in report["glossary"]:
+        title = md(term["term"]) + (
+            f" ({md(term['session'])})" if report["kind"] == "programme" else ""
+        )
+        body = [
+            f"**{h['agreed']}:** {md(term['agreed'])}"
+            if term["agreed"]
+            else f"*{h['none_agreed']}*",
+            "",
+        ]
+        others = [d for d in term["definitions"] if d["text"] != term["agreed"]]
+        if others:
+            body += [
+                f"{h['proposed']}:",
+                "",
+                *[f"- {md(d['text'])} ({d['votes']})" for d in others],
+                "",
+            ]
+        out += _section(title, body, 3)
+    return out
+
+
+def _preference(report: dict[str, Any], h: dict[str, str]) -> list[str]:
+    pref = report["preference"]
+    if not pref:
+        return []
+    body = [line for table in preference_tables(report, h) for line in _table(*table)]
+    if pref["reasons"]:
+        body += [f"**{h['reasons']}**", "", *_counted(pref["reasons"]), ""]
+    return _section(h["preference"], body)
+
+
+def _conclusion(report: dict[str, Any], h: dict[str, str]) -> list[str]:
+    body = [p + "\n" for p in paragraphs(report["texts"]["conclusion"])]
+    if report["key_points"]:
+        body += _section(h["key_points"], [], 3)
+        body += [
+            f"- {md(p['text'])} *({h['based_on']}: {md(p['basis'])})*" for p in report["key_points"]
+        ]
+        body.append("")
+    if report["notes"]:
+        body += _section(h["notes"], [f"- {md(n)}" for n in report["notes"]] + [""], 3)
+    return _section(h["conclusion"], body)

@@ -1,0 +1,134 @@
+"""The report's raw data as spreadsheets: one XLSX with a sheet per kind, or one CSV per kind
+(items, votes, statements, participants). Ballots carry no voter, profiles no identity, rows
+are in an order that links no row to another; no cell can run as a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from ..report_data import Translate
+from .labels import headings, segment_label
+from .safe import cell
+
+KINDS = ("items", "votes", "statements", "participants")
+Rows = tuple[list[str], list[list[Any]]]
+ITEM_KEYS = ["text", "mentions", "metoo", "support", "often", "score", "sessions"]
+ITEM_KEYS += ["members", "comments"]
+
+
+def sheet_rows(report: dict[str, Any], kind: str, t: Translate) -> Rows:
+    """Header and rows of one kind of raw data."""
+    h = headings(t)
+    if kind == "items":
+        return _items(report, h)
+    if kind == "votes":
+        return _votes(report, h)
+    if kind == "statements":
+        return _statements(report, h)
+    if kind == "participants":
+        return _participants(report, h)
+    raise ValueError(f"unknown sheet {kind!r}; choose one of {', '.join(KINDS)}")
+
+
+def _item_lists(column: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for item in column.get("important", []):
+        yield "", item
+    for item in column.get("other", []):
+        yield "", item
+    for group in column.get("themes", []):
+        for item in group["items"]:
+            yield group["label"], item
+
+
+def _items(report: dict[str, Any], h: dict[str, str]) -> Rows:
+    header = [h["scenario"], h["column"], h["theme"], h["importance"], h["text"], h["mentions"]]
+    header += [h["metoo"], h["support"], h["often"], h["score"], h["in_sessions"], h["also"]]
+    header.append(h["comments"])
+    rows = []
+    for scenario in report["scenarios"]:
+        for column in scenario["columns"]:
+            for theme, item in _item_lists(column):
+                importance = h["most_important"] if item["important"] else h["other_item"]
+                place = [scenario["title"], column["label"], theme, importance]
+                rows.append([*place, *(item[k] for k in ITEM_KEYS)])
+    return header, rows
+
+
+def _votes(report: dict[str, Any], h: dict[str, str]) -> Rows:
+    header = [h["session"], h["step"], h["type"], h["subject"], h["value"], h["choice"]]
+    header.append(h["argument"])
+    keys = ("session", "step", "type", "subject", "value", "choice", "argument")
+    return header, [[row[k] for k in keys] for row in report["votes"]]
+
+
+def _statements(report: dict[str, Any], h: dict[str, str]) -> Rows:
+    header = [h["statements"], h["field"], h["group"], "1", "2", "3", "4", "5"]
+    header += [h["no_opinion"], "n", h["mean"], h["spread"], h["assessment"]]
+    rows = []
+    for statement in report["statements"]:
+        groups = [("", h["everyone"], statement["overall"])]
+        for field, seg in statement["segments"].items():
+            label = report["labels"]["fields"].get(field, field)
+            groups += [
+                (label, segment_label(report, field, k), d) for k, d in seg["segments"].items()
+            ]
+        groups += [
+            (h["session"], s["session"], s["overall"]) for s in statement.get("per_session", [])
+        ]
+        for field_label, group, dist in groups:
+            counts = [dist["counts"][str(k)] for k in range(1, 6)]
+            flag = h[dist["flag"]] if dist["flag"] else ""
+            figures = [dist[k] for k in ("no_opinion", "n", "mean", "spread")]
+            rows.append([statement["text"], field_label, group, *counts, *figures, flag])
+    return header, rows
+
+
+def _participants(report: dict[str, Any], h: dict[str, str]) -> Rows:
+    fields = report["labels"]["fields"]
+    header = [h["session"], *fields.values()]
+    rows = [[p["session"], *(p.get(k, "") for k in fields)] for p in report["profiles"]]
+    return header, rows
+
+
+def to_csv(report: dict[str, Any], kind: str, t: Translate) -> bytes:
+    """One kind of raw data as CSV (UTF-8 with a byte-order mark, so Excel reads accents)."""
+    header, rows = sheet_rows(report, kind, t)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([cell(v) for v in header])
+    for row in rows:
+        writer.writerow(["" if v is None else cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(report: dict[str, Any], t: Translate) -> bytes:
+    """All raw data as one workbook, a sheet per kind, header row frozen and bold."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    h = headings(t)
+    names = {"items": h["items"], "votes": h["votes"], "statements": h["statements"]}
+    names["participants"] = h["participants"]
+    for kind in KINDS:
+        header, rows = sheet_rows(report, kind, t)
+        sheet = workbook.create_sheet(title=names[kind][:31])
+        sheet.freeze_panes = "A2"
+        sheet.append([_bold_cell(sheet, cell(v), bold) for v in header])
+        for row in rows:
+            sheet.append([cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _bold_cell(sheet: Any, value: Any, font: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    written = WriteOnlyCell(sheet, value=value)
+    written.font = font
+    return written

@@ -1,0 +1,397 @@
+"""The report of one session, or of a whole programme, as plain data in the session's language:
+what every export format (web page, Markdown, DOCX, PDF, XLSX, CSV, JSON) prints. Built from
+the data alone, in a fixed order, so the same data always gives the same report.
+
+Anonymity: no participant id, token or client id is in it, and nothing ties an item, vote or
+comment to a person; groups smaller than the segment threshold are folded into "other"."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from sqlmodel import col, select
+
+from .content import Category, Content
+from .db import Db
+from .errors import N_, NotFound
+from .models import Session
+from .report_data import SessionData, Translate, english, read_session, votes_rows
+from .report_items import mark_pooled_importance, pool_items, public_item
+from .report_points import key_points
+from .report_texts import default_texts, report_texts
+from .results import _preference, _statements
+from .sessions import get_programme, programme_content
+from .tally import DEFAULT_THRESHOLD, OTHER, UNKNOWN, distribution
+
+SCHEMA = "versnellingskamer.report/1"
+
+
+def _english(language: str) -> Translate:
+    return english
+
+
+def session_report(
+    db: Db,
+    session_id: str,
+    *,
+    translator: Callable[[str], Translate] = _english,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> dict[str, Any]:
+    """The report of one session, in its language (`translator` gives the catalogue)."""
+    data = read_session(db, session_id, threshold)
+    texts = report_texts(data.session, data.content)
+    t = translator(data.session.language)
+    return _report("session", data.session.title, [data], texts, t, threshold)
+
+
+def programme_report(
+    db: Db,
+    programme_id: int,
+    *,
+    translator: Callable[[str], Translate] = _english,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> dict[str, Any]:
+    """The report of every session of a programme together, items and ballots pooled."""
+    programme = get_programme(db, programme_id)
+    ids = db.scalars(
+        select(Session.id)
+        .where(col(Session.programme_id) == programme_id)
+        .order_by(col(Session.created_at), col(Session.id))
+    ).all()
+    if not ids:
+        raise NotFound(f"Programme {programme_id} has no sessions yet.")
+    datas = [read_session(db, session_id, threshold) for session_id in ids]
+    texts = default_texts(programme_content(programme))
+    t = translator(programme.language)
+    return _report("programme", programme.title, datas, texts, t, threshold)
+
+
+def report_state(
+    db: Db, *, session_id: str | None = None, programme_id: int | None = None
+) -> tuple[Any, ...]:
+    """What a report depends on, cheaply: each session's last seq (every change, report
+    texts included, is an event) and the programme's content. Equal states, equal reports."""
+    query = select(Session.id, Session.last_seq, Session.programme_id)
+    if session_id is not None:
+        query = query.where(col(Session.id) == session_id)
+    else:
+        query = query.where(col(Session.programme_id) == programme_id)
+    rows = sorted((str(a), int(b), int(c)) for a, b, c in db.execute(query).all())
+    programmes = {row[2] for row in rows}
+    contents = [
+        hashlib.sha256(
+            json.dumps(get_programme(db, p).content, sort_keys=True).encode()
+        ).hexdigest()
+        for p in sorted(programmes)
+    ]
+    return (tuple(rows), tuple(contents))
+
+
+def _report(
+    kind: str,
+    title: str,
+    datas: list[SessionData],
+    texts: dict[str, str],
+    t: Translate,
+    threshold: int,
+) -> dict[str, Any]:
+    content = datas[0].content
+    scenarios = [_scenario(content, key, datas, t) for key in _scenario_order(content, datas)]
+    statements = _statement_section(content, datas, threshold)
+    preference = _preference_section(content, datas, threshold)
+    return {
+        "schema": SCHEMA,
+        "kind": kind,
+        "language": datas[0].session.language,
+        "title": title,
+        "programme": _programme_summary(content),
+        "sessions": [_session_summary(d) for d in datas],
+        "texts": texts,
+        "principles": list(content.programme.principles),
+        "labels": _labels(content, t),
+        "participants": _participants(content, datas, t, threshold),
+        "scenarios": scenarios,
+        "statements": statements,
+        "glossary": [term for d in datas for term in d.glossary],
+        "preference": preference,
+        "key_points": key_points(content, scenarios, statements, preference, t),
+        "notes": [note for s in scenarios for note in s["notes"]] + _statement_notes(datas, t),
+        "votes": votes_rows(datas),
+        "profiles": _profiles(content, datas, t, threshold),
+    }
+
+
+def _programme_summary(content: Content) -> dict[str, Any]:
+    programme = content.programme
+    return {
+        "key": programme.key,
+        "title": programme.title,
+        "organiser": programme.organiser,
+        "question": programme.question,
+    }
+
+
+def _session_summary(data: SessionData) -> dict[str, Any]:
+    session = data.session
+    return {
+        "title": session.title,
+        "location": session.location,
+        "date": session.date,
+        "participants": len(data.profiles),
+    }
+
+
+def _labels(content: Content, t: Translate) -> dict[str, Any]:
+    fields = content.scenarios_file.profile_fields
+    special = {OTHER: t(N_("Other")), UNKNOWN: t(N_("Not given"))}
+    return {
+        "fields": {f.key: f.label for f in fields},
+        "segments": {f.key: {**{o.key: o.label for o in f.options}, **special} for f in fields},
+        "categories": {c.key: c.label for c in content.scenarios_file.categories},
+        "themes": {th.key: th.label for th in content.scenarios_file.themes},
+        "scenarios": {s.key: s.title for s in content.scenarios_file.scenarios},
+    }
+
+
+# Participants -------------------------------------------------------------------------
+
+
+def _composition(
+    content: Content, profiles: list[dict[str, str]], t: Translate, threshold: int
+) -> list[dict[str, Any]]:
+    """Counts per profile option; small groups, "other" and "not given" folded together."""
+    fields = []
+    for profile_field in content.scenarios_file.profile_fields:
+        counts = Counter(p.get(profile_field.key) or UNKNOWN for p in profiles)
+        groups: list[dict[str, Any]] = []
+        other = counts[OTHER] + counts[UNKNOWN]
+        for option in profile_field.options:
+            count = counts[option.key] if option.key != OTHER else 0
+            if count >= threshold:
+                groups.append({"key": option.key, "label": option.label, "count": count})
+            else:
+                other += count
+        if other:
+            groups.append({"key": OTHER, "label": t(N_("Other or not given")), "count": other})
+        fields.append({"key": profile_field.key, "label": profile_field.label, "groups": groups})
+    return fields
+
+
+def _join(parts: list[str], t: Translate) -> str:
+    if len(parts) < 2:
+        return "".join(parts)
+    conjunction = t(N_("and"))
+    return f"{', '.join(parts[:-1])} {conjunction} {parts[-1]}"
+
+
+def _participants(
+    content: Content, datas: list[SessionData], t: Translate, threshold: int
+) -> dict[str, Any]:
+    profiles = [p for d in datas for p in d.profiles]
+    fields = _composition(content, profiles, t, threshold)
+    if len(datas) == 1:
+        opening = t(N_("%(n)s participants took part."), n=len(profiles))
+    else:
+        names = _join([d.label for d in datas], t)
+        opening = t(
+            N_("%(n)s participants took part in %(count)s sessions (%(names)s)."),
+            n=len(profiles),
+            count=len(datas),
+            names=names,
+        )
+    sentences = [opening]
+    for entry in fields:
+        if entry["groups"]:
+            parts = [f"{g['count']} {g['label']}" for g in entry["groups"]]
+            sentences.append(f"{entry['label']}: {_join(parts, t)}.")
+    return {"total": len(profiles), "fields": fields, "sentence": " ".join(sentences)}
+
+
+def _profiles(
+    content: Content, datas: list[SessionData], t: Translate, threshold: int
+) -> list[dict[str, str]]:
+    """Every participant's profile, small groups folded, sorted: no order to link rows by."""
+    rows = []
+    for data in datas:
+        kept = {
+            f["key"]: {g["key"]: g["label"] for g in f["groups"]}
+            for f in _composition(content, data.profiles, t, threshold)
+        }
+        for profile in data.profiles:
+            row = {"session": data.label}
+            for key, groups in kept.items():
+                value = profile.get(key) or UNKNOWN
+                row[key] = groups.get(value, groups.get(OTHER, ""))
+            rows.append(row)
+    return sorted(rows, key=lambda r: tuple(r.values()))
+
+
+# Scenarios ----------------------------------------------------------------------------
+
+
+def _scenario_order(content: Content, datas: list[SessionData]) -> list[str]:
+    """In agenda order (the earliest place any session gives it), then the rest."""
+    known = [s.key for s in content.scenarios_file.scenarios]
+    places: dict[str, int] = {}
+    for data in datas:
+        for step in data.steps:
+            if step.scenario_key in known:
+                places[step.scenario_key] = min(places.get(step.scenario_key, 10**6), step.position)
+    return sorted(known, key=lambda k: (k not in places, places.get(k, 0), known.index(k)))
+
+
+def _scenario(content: Content, key: str, datas: list[SessionData], t: Translate) -> dict[str, Any]:
+    scenario = content.scenario(key)
+    assert scenario is not None
+    columns = [
+        _column(content, category, key, datas, t) for category in content.scenarios_file.categories
+    ]
+    notes = [n for d in datas for n in _scenario_notes(d, key, len(datas) > 1, t)]
+    discussed = any(c["count"] for c in columns) or any(
+        s.type == "brainstorm" and s.scenario_key == key and not s.skipped
+        for d in datas
+        for s in d.steps
+    )
+    return {
+        "key": key,
+        "number": scenario.number,
+        "title": scenario.title,
+        "short_title": scenario.short_title,
+        "description": scenario.description,
+        "kenmerken": list(scenario.kenmerken),
+        "discussed": discussed,
+        "notes": notes,
+        "columns": columns,
+    }
+
+
+def _scenario_notes(data: SessionData, key: str, named: bool, t: Translate) -> list[str]:
+    steps = [s for s in data.steps_of("brainstorm") if s.scenario_key == key]
+    title = data.content.scenario(key)
+    name = title.title if title else key
+    if not steps:
+        if named:
+            return [
+                t(
+                    N_("%(scenario)s was not on the agenda in %(session)s."),
+                    scenario=name,
+                    session=data.label,
+                )
+            ]
+        return [t(N_("%(scenario)s was not on this session's agenda."), scenario=name)]
+    if all(s.skipped for s in steps):
+        if named:
+            return [
+                t(
+                    N_("The brainstorm on %(scenario)s was skipped in %(session)s."),
+                    scenario=name,
+                    session=data.label,
+                )
+            ]
+        return [t(N_("The brainstorm on %(scenario)s was skipped in this session."), scenario=name)]
+    return []
+
+
+def _column(
+    content: Content, category: Category, scenario: str, datas: list[SessionData], t: Translate
+) -> dict[str, Any]:
+    key = (scenario, category.key)
+    if len(datas) == 1:
+        items = datas[0].columns.get(key, [])
+        basis = datas[0].bases.get(key, "support")
+    else:
+        themes = sorted({i["theme"] or "" for d in datas for i in d.columns.get(key, [])})
+        pooled = [
+            item
+            for theme in themes
+            for item in pool_items(
+                [[i for i in d.columns.get(key, []) if (i["theme"] or "") == theme] for d in datas]
+            )
+        ]
+        items = mark_pooled_importance(pooled)
+        basis = "vote" if any(key in d.bases for d in datas) else "support"
+    base = {"key": category.key, "label": category.label, "themed": category.themed}
+    base.update(basis=basis, count=len(items))
+    if not category.themed:
+        return {
+            **base,
+            "important": [public_item(i) for i in items if i["important"]],
+            "other": [public_item(i) for i in items if not i["important"]],
+        }
+    themes_known = [(th.key, th.label) for th in content.scenarios_file.themes]
+    stray = [i for i in items if i["theme"] not in {k for k, _ in themes_known}]
+    groups = [
+        {"key": k, "label": label, "items": [public_item(i) for i in items if i["theme"] == k]}
+        for k, label in themes_known
+    ]
+    groups.append({"key": "", "label": t(N_("Other")), "items": [public_item(i) for i in stray]})
+    return {**base, "themes": [g for g in groups if g["items"]]}
+
+
+# Statements and preference --------------------------------------------------------------
+
+
+def _fields(content: Content) -> list[str]:
+    return [f.key for f in content.scenarios_file.profile_fields]
+
+
+def _statement_section(
+    content: Content, datas: list[SessionData], threshold: int
+) -> list[dict[str, Any]]:
+    answers = [a for d in datas for a in d.statements]
+    if not any(d.steps_of("statements") for d in datas):
+        return []
+    results = _statements(content, answers, _fields(content), threshold)
+    for result in results:
+        result["arguments"] = counted(result["arguments"])
+        if len(datas) > 1:
+            result["per_session"] = [
+                {
+                    "session": d.label,
+                    "overall": distribution(
+                        b.value for b, _ in d.statements if b.subject == result["key"]
+                    ).as_dict(),
+                }
+                for d in datas
+                if d.steps_of("statements")
+            ]
+    return results
+
+
+def counted(texts: list[str]) -> list[dict[str, Any]]:
+    """Arguments or reasons, identical ones once with their count; most given first. The
+    order follows the texts, never the voters."""
+    counts = Counter(texts)
+    ordered = sorted(counts, key=lambda text: (-counts[text], text.casefold(), text))
+    return [{"text": text, "count": counts[text]} for text in ordered]
+
+
+def _statement_notes(datas: list[SessionData], t: Translate) -> list[str]:
+    if len(datas) < 2 or all(d.steps_of("statements") for d in datas):
+        return []
+    return [
+        t(N_("%(session)s had no statements step."), session=d.label)
+        for d in datas
+        if not d.steps_of("statements")
+    ]
+
+
+def _preference_section(
+    content: Content, datas: list[SessionData], threshold: int
+) -> dict[str, Any] | None:
+    if not any(d.steps_of("preference") for d in datas):
+        return None
+    answers = [a for d in datas for a in d.preference]
+    result = _preference(content, answers, _fields(content), threshold)
+    result["reasons"] = counted(result["reasons"])
+    result["voters"] = sum(d.preference_voters for d in datas)
+    if len(datas) > 1:
+        result["per_session"] = [
+            {"session": d.label, "votes": dict(Counter(b.choice for b, _ in d.preference))}
+            for d in datas
+        ]
+    return result

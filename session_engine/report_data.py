@@ -1,0 +1,173 @@
+"""What a report is made of, read per session: the agenda, the items per scenario and column
+(importance marked), the answers to statements and the preference with the voters' profiles,
+the glossary, and every ballot without its voter. Pooled by report.py for one session or a
+whole programme. Participant ids are used to count voters and never leave this module."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import col, select
+
+from .content import Content
+from .db import Db
+from .models import Ballot, Definition, Participant, Session, Step
+from .report_items import ColumnKey, Ranks, load_items, mark_importance
+from .results import step_results
+from .sessions import agenda, get_programme, get_session, programme_content
+from .tally import rank_items
+from .votes import ballots_with_profiles, step_config
+
+Translate = Callable[..., str]
+Answers = list[tuple[Ballot, dict[str, str]]]
+
+
+def english(message: str, **values: Any) -> str:
+    """The untranslated (English) text: the engine's default when no catalogue is given."""
+    return message % values if values else message
+
+
+@dataclass(slots=True)
+class SessionData:
+    """One session's raw material for a report."""
+
+    session: Session
+    content: Content
+    steps: list[Step]
+    columns: dict[ColumnKey, list[dict[str, Any]]]
+    bases: dict[ColumnKey, str]
+    profiles: list[dict[str, str]]
+    statements: Answers = field(default_factory=list)
+    preference: Answers = field(default_factory=list)
+    preference_voters: int = 0
+    glossary: list[dict[str, Any]] = field(default_factory=list)
+    votes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        session = self.session
+        if session.location and session.location != session.title:
+            return f"{session.title} ({session.location})"
+        return session.title
+
+    def steps_of(self, type_: str) -> list[Step]:
+        return [s for s in self.steps if s.type == type_]
+
+
+def read_session(db: Db, session_id: str, threshold: int) -> SessionData:
+    """Everything one session contributes to a report, in a handful of queries."""
+    session = get_session(db, session_id)
+    content = programme_content(get_programme(db, session.programme_id))
+    steps = agenda(db, session_id)
+    profiles = db.scalars(
+        select(Participant.profile).where(col(Participant.session_id) == session_id)
+    )
+    data = SessionData(
+        session, content, steps, load_items(db, session_id, steps), {}, list(profiles)
+    )
+    ballots = _read_votes(db, data, threshold)
+    ranks = _vote_ranks(db, data, ballots)
+    data.columns = {
+        key: mark_importance(items, ranks.get(key)) for key, items in data.columns.items()
+    }
+    data.bases = {key: "vote" for key in ranks}
+    return data
+
+
+def _vote_ranks(
+    db: Db, data: SessionData, ballots: dict[int, list[Ballot]]
+) -> dict[ColumnKey, Ranks]:
+    """Per (scenario, column), the ranking of its last importance vote that got votes: the
+    same counting as the vote's results (tally.rank_items), on the items read in bulk."""
+    ranks: dict[ColumnKey, Ranks] = {}
+    for step in data.steps_of("vote"):
+        given = ballots.get(step.id or 0, [])
+        if step.scenario_key is None or not given:
+            continue
+        config = step_config(db, step)
+        key = (step.scenario_key, config["category"])
+        item_ids = [i["id"] for i in data.columns.get(key, [])]
+        answers = [(int(b.subject), b.value) for b in given if b.subject.isdigit()]
+        ranked = rank_items(config["method"], answers, item_ids, config["cut"])
+        ranks[key] = {r.item_id: (place, r.score, r.important) for place, r in enumerate(ranked)}
+    return ranks
+
+
+def _read_votes(db: Db, data: SessionData, threshold: int) -> dict[int, list[Ballot]]:
+    """Collect the answers of every vote step; returns the importance votes' ballots."""
+    texts = _subject_texts(db, data)
+    importance: dict[int, list[Ballot]] = {}
+    for step in data.steps:
+        if step.id is None or step.type not in ("vote", "statements", "glossary", "preference"):
+            continue
+        rows = ballots_with_profiles(db, step.id)
+        answers = [(ballot, profile) for ballot, profile, _ in rows]
+        if step.type == "statements":
+            data.statements.extend(answers)
+        elif step.type == "preference":
+            data.preference.extend(answers)
+            data.preference_voters += len({b.participant_id for b, _ in answers})
+        elif step.type == "glossary":
+            data.glossary.extend(_glossary(db, data, step, threshold))
+        else:
+            importance[step.id] = [ballot for ballot, _ in answers]
+        data.votes.extend(_ballot_row(data, step, ballot, texts) for ballot, _ in answers)
+    return importance
+
+
+def _subject_texts(db: Db, data: SessionData) -> dict[str, str]:
+    """What a ballot's subject or choice stands for, in words."""
+    texts = {str(i["id"]): i["text"] for items in data.columns.values() for i in items}
+    texts.update({s.key: s.text for s in data.content.statements_file.statements})
+    texts.update({s.key: s.title for s in data.content.scenarios_file.scenarios})
+    step_ids = [s.id for s in data.steps_of("glossary")]
+    for definition in db.scalars(select(Definition).where(col(Definition.step_id).in_(step_ids))):
+        texts[f"definition:{definition.id}"] = definition.text
+    return texts
+
+
+def _ballot_row(
+    data: SessionData, step: Step, ballot: Ballot, texts: dict[str, str]
+) -> dict[str, Any]:
+    """A ballot as raw data: what was voted on and how, never by whom."""
+    subject = ballot.subject.removeprefix("term:")
+    choice = ballot.choice
+    if step.type == "glossary" and choice is not None:
+        choice = texts.get(f"definition:{choice}", choice)
+    elif choice is not None:
+        choice = texts.get(choice, choice)
+    return {
+        "session": data.label,
+        "step": step.title,
+        "type": step.type,
+        "subject": texts.get(ballot.subject, subject) if step.type != "glossary" else subject,
+        "value": ballot.value,
+        "choice": choice,
+        "argument": ballot.argument,
+    }
+
+
+def _glossary(db: Db, data: SessionData, step: Step, threshold: int) -> list[dict[str, Any]]:
+    assert step.id is not None
+    terms = step_results(db, data.session.id, step.id, threshold)["terms"]
+    return [
+        {
+            "term": term["term"],
+            "agreed": term["agreed"]["text"] if term["agreed"] else None,
+            "definitions": [{"text": d["text"], "votes": d["votes"]} for d in term["definitions"]],
+            "session": data.label,
+        }
+        for term in terms
+    ]
+
+
+def votes_rows(datas: list[SessionData]) -> list[dict[str, Any]]:
+    """All ballots in a fixed order that keeps no trace of who cast them together."""
+
+    def key(row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(("" if row[k] is None else str(row[k])) for k in row)
+
+    rows = [row for data in datas for row in data.votes]
+    return sorted(rows, key=key)

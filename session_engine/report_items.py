@@ -1,0 +1,207 @@
+"""Brainstorm items as the report shows them: read in bulk per session, each with its merged
+members, "me too" count and comments; split into the most important and the others; and,
+for a programme, near-duplicates from different sessions grouped into one entry.
+
+Support is what the room gave an item: its mentions (1 + merged members) plus "me too"s.
+Without an importance vote, the top third by support (rounded up, support above 1) are the
+most important; an item with support above 1 was "often mentioned"."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as select_columns
+from sqlmodel import col, select
+
+from .db import Db
+from .models import Comment, Item, MeToo, Step
+from .similarity import THRESHOLD, _cosines, normalise
+
+ColumnKey = tuple[str, str]  # (scenario key, category key)
+Ranks = dict[int, tuple[int, float, bool]]  # item id -> (place, score, important)
+FUZZY_WEIGHT = 0.9  # similar_pairs: score = max(0.9 x token set ratio, TF-IDF cosine)
+
+
+def load_items(db: Db, session_id: str, steps: list[Step]) -> dict[ColumnKey, list[dict[str, Any]]]:
+    """Every visible item of the session's scenarios, by (scenario, category), oldest first.
+    Four queries whatever the number of items."""
+    scenario_of = {s.id: s.scenario_key for s in steps if s.scenario_key}
+    rows = db.execute(
+        select_columns(
+            *(col(c) for c in (Item.id, Item.step_id, Item.category, Item.theme, Item.text)),
+            col(Item.merged_into_id),
+        )
+        .where(col(Item.session_id) == session_id, col(Item.deleted_at).is_(None))
+        .order_by(col(Item.seq))
+    ).all()
+    metoo = dict(
+        db.execute(
+            select(MeToo.item_id, func.count())
+            .join(Item, col(Item.id) == col(MeToo.item_id))
+            .where(col(Item.session_id) == session_id)
+            .group_by(col(MeToo.item_id))
+        ).all()
+    )
+    comments: dict[int, list[str]] = defaultdict(list)
+    for item_id, text in db.execute(
+        select(Comment.item_id, Comment.text)
+        .where(col(Comment.session_id) == session_id)
+        .order_by(col(Comment.seq))
+    ):
+        comments[item_id].append(text)
+    place = {s.id: s.position for s in steps}
+    rows = sorted(rows, key=lambda r: place.get(r.step_id, 0))  # boards: step by step
+    members: dict[int, list[str]] = defaultdict(list)
+    for row in rows:
+        if row.merged_into_id is not None:
+            members[row.merged_into_id].append(row.text)
+    columns: dict[ColumnKey, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        scenario = scenario_of.get(row.step_id)
+        if row.merged_into_id is not None or scenario is None:
+            continue
+        mentions = 1 + len(members[row.id])
+        support = mentions + metoo.get(row.id, 0)
+        columns[(scenario, row.category)].append(
+            {
+                "id": row.id,
+                "text": row.text,
+                "theme": row.theme,
+                "mentions": mentions,
+                "metoo": metoo.get(row.id, 0),
+                "support": support,
+                "often": support > 1,
+                "members": members[row.id],
+                "comments": comments[row.id],
+                "score": None,
+                "important": False,
+                "voted": False,
+                "sessions": 1,
+            }
+        )
+    return dict(columns)
+
+
+def mark_importance(items: list[dict[str, Any]], ranks: Ranks | None) -> list[dict[str, Any]]:
+    """Mark the most important items and return the column in report order: by the vote
+    when there was one (its ranking), else by support (the top third, support above 1)."""
+    if ranks:
+        last = len(ranks)
+        for item in items:
+            place, score, important = ranks.get(item["id"], (last, 0.0, False))
+            item.update(score=score, important=important, voted=important, place=place)
+        return sorted(items, key=lambda i: (not i["important"], i["place"], -i["support"]))
+    ordered = sorted(items, key=lambda i: -i["support"])  # stable: ties keep arrival order
+    cut = math.ceil(len(ordered) / 3)
+    for place, item in enumerate(ordered):
+        item["important"] = place < cut and item["support"] > 1
+    return sorted(ordered, key=lambda i: not i["important"])
+
+
+def public_item(item: dict[str, Any]) -> dict[str, Any]:
+    """An item as exports carry it: no database id, nothing about who wrote it."""
+    keys = ("text", "theme", "mentions", "metoo", "support", "often", "members", "comments")
+    return {
+        **{k: item[k] for k in keys},
+        "score": item["score"],
+        "important": item["important"],
+        "sessions": item["sessions"],
+    }
+
+
+def near_duplicates(texts: list[str], groups: list[int], threshold: float = THRESHOLD) -> Any:
+    """Index pairs (i < j) of texts from different groups (sessions) that similarity.py's
+    `similar_pairs` would suggest as duplicates: the same two measures and threshold, but as
+    matrices, between groups only, so thousands of items take well under a second."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    norm = [normalise(t) for t in texts]
+    usable = [i for i, text in enumerate(norm) if text]
+    group = np.array([groups[i] for i in usable])
+    if len(set(group.tolist())) < 2:
+        return []
+    kept = [norm[i] for i in usable]
+    cosines = _cosines(kept)  # fitted on the whole column, as similar_pairs does
+    cutoff = threshold / FUZZY_WEIGHT * 100 - 1e-6  # lower fuzzy scores cannot reach it
+    pairs = []
+    for g in sorted(set(group.tolist()))[:-1]:
+        rows, cols = np.nonzero(group == g)[0], np.nonzero(group > g)[0]
+        fuzzy = process.cdist(
+            [kept[i] for i in rows],
+            [kept[j] for j in cols],
+            scorer=fuzz.token_set_ratio,
+            dtype=np.float64,
+            score_cutoff=cutoff,
+            workers=-1,
+        )
+        score = np.maximum(fuzzy / 100 * FUZZY_WEIGHT, cosines[np.ix_(rows, cols)])
+        for a, b in zip(*np.nonzero(score >= threshold), strict=True):
+            first, second = usable[rows[a]], usable[cols[b]]
+            pairs.append((min(first, second), max(first, second)))
+    return sorted(pairs)
+
+
+def _clusters(size: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """Groups of indices linked by pairs (connected components), ordered by first index."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if not pairs:
+        return [[i] for i in range(size)]
+    a, b = np.array(pairs).T
+    graph = coo_matrix((np.ones(len(pairs)), (a, b)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    found: dict[int, list[int]] = defaultdict(list)
+    for index, label in enumerate(labels.tolist()):
+        found[label].append(index)
+    return sorted(found.values(), key=lambda members: members[0])
+
+
+def pool_items(per_session: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One column over several sessions: near-duplicates from different sessions become one
+    entry (the best-supported wording, the others as members) with "in N sessions"."""
+    flat = [(s, item) for s, items in enumerate(per_session) for item in items]
+    pairs = near_duplicates([i["text"] for _, i in flat], [s for s, _ in flat])
+    pooled = []
+    for cluster in _clusters(len(flat), pairs):
+        entries = [flat[i] for i in cluster]
+        lead = max(entries, key=lambda e: e[1]["support"])[1]  # first of the best: stable
+        others = [e[1] for e in entries if e[1] is not lead]
+        support = sum(e[1]["support"] for e in entries)
+        pooled.append(
+            {
+                **lead,
+                "members": _unique(
+                    [*lead["members"], *(t for o in others for t in [o["text"], *o["members"]])],
+                    lead["text"],
+                ),
+                "comments": _unique([c for e in entries for c in e[1]["comments"]]),
+                "mentions": sum(e[1]["mentions"] for e in entries),
+                "metoo": sum(e[1]["metoo"] for e in entries),
+                "support": support,
+                "often": support > 1,
+                "score": None,
+                "voted": any(e[1]["voted"] for e in entries),
+                "sessions": len({s for s, _ in entries}),
+            }
+        )
+    return pooled
+
+
+def _unique(texts: list[str], leave_out: str | None = None) -> list[str]:
+    return [t for t in dict.fromkeys(texts) if t != leave_out]
+
+
+def mark_pooled_importance(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Over a programme: most important when a session's vote put it there, or in the top
+    third by support over all sessions (support above 1)."""
+    ordered = sorted(items, key=lambda i: -i["support"])
+    cut = math.ceil(len(ordered) / 3)
+    for place, item in enumerate(ordered):
+        item["important"] = item["voted"] or (place < cut and item["support"] > 1)
+    return sorted(ordered, key=lambda i: not i["important"])

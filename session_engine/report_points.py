@@ -1,0 +1,157 @@
+"""Key points computed from the data, each saying what it rests on: condition themes that
+recur across scenarios, the items with most support, statements where groups differ or
+agree, and the most preferred scenario. A starting point for the facilitator's conclusion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .content import Content
+from .errors import N_
+from .report_data import Translate
+
+TOP_ITEMS = 5
+
+
+def key_points(
+    content: Content,
+    scenarios: list[dict[str, Any]],
+    statements: list[dict[str, Any]],
+    preference: dict[str, Any] | None,
+    t: Translate,
+) -> list[dict[str, str]]:
+    """The key points, in a fixed order: themes, support, statements, preference."""
+    return [
+        *_recurring_themes(scenarios, t),
+        *_most_support(scenarios, t),
+        *_statement_points(content, statements, t),
+        *_preferred(preference, t),
+    ]
+
+
+def _point(kind: str, text: str, basis: str) -> dict[str, str]:
+    return {"kind": kind, "text": text, "basis": basis}
+
+
+def _recurring_themes(scenarios: list[dict[str, Any]], t: Translate) -> list[dict[str, str]]:
+    found: dict[str, tuple[str, set[str], int]] = {}
+    for scenario in scenarios:
+        for column in scenario["columns"]:
+            for group in column.get("themes", []):
+                if not group["key"]:
+                    continue
+                label, where, count = found.get(group["key"], (group["label"], set(), 0))
+                where.add(scenario["key"])
+                found[group["key"]] = (label, where, count + len(group["items"]))
+    order = list(found)
+    recurring = [k for k in order if len(found[k][1]) > 1]
+    recurring.sort(key=lambda k: (-len(found[k][1]), -found[k][2], order.index(k)))
+    basis = t(N_("the conditions per theme in each scenario"))
+    return [
+        _point(
+            "themes",
+            t(
+                N_("Conditions on %(theme)s came up in %(n)s scenarios (%(items)s items)."),
+                theme=found[k][0],
+                n=len(found[k][1]),
+                items=found[k][2],
+            ),
+            basis,
+        )
+        for k in recurring
+    ]
+
+
+def _most_support(scenarios: list[dict[str, Any]], t: Translate) -> list[dict[str, str]]:
+    entries = []
+    for scenario in scenarios:
+        for column in scenario["columns"]:
+            lists = [column.get("important", []), column.get("other", [])]
+            lists += [g["items"] for g in column.get("themes", [])]
+            for item in (i for items in lists for i in items):
+                entries.append((item, scenario["short_title"], column["label"]))
+    entries = [e for e in entries if e[0]["support"] > 1]
+    entries.sort(key=lambda e: -e[0]["support"])  # stable: report order breaks ties
+    basis = t(N_("how often an item was mentioned (merged duplicates and “me too”)"))
+    return [
+        _point(
+            "support",
+            t(
+                N_("“%(text)s” (%(scenario)s, %(column)s): mentioned %(n)s times."),
+                text=item["text"],
+                scenario=scenario,
+                column=column.lower(),
+                n=item["support"],
+            ),
+            basis,
+        )
+        for item, scenario, column in entries[:TOP_ITEMS]
+    ]
+
+
+def _statement_points(
+    content: Content, statements: list[dict[str, Any]], t: Translate
+) -> list[dict[str, str]]:
+    fields = {f.key: f for f in content.scenarios_file.profile_fields}
+    points = []
+    for statement in statements:
+        for field_key in statement["segments_differ"]:
+            segments = statement["segments"][field_key]["segments"]
+            means = _means(fields[field_key].options if field_key in fields else [], segments, t)
+            points.append(
+                _point(
+                    "divergence",
+                    t(
+                        N_("On “%(statement)s” the %(field)s groups differ: %(means)s."),
+                        statement=statement["text"],
+                        field=fields[field_key].label.lower() if field_key in fields else field_key,
+                        means=means,
+                    ),
+                    t(N_("the groups' mean agreement (1 to 5), at least 1 point apart")),
+                )
+            )
+    for statement in statements:
+        overall = statement["overall"]
+        if overall["flag"] == "consensus" and overall["n"] >= 2:
+            points.append(
+                _point(
+                    "consensus",
+                    t(
+                        N_("Consensus on “%(statement)s” (mean %(mean)s)."),
+                        statement=statement["text"],
+                        mean=f"{overall['mean']:.1f}",
+                    ),
+                    t(N_("the spread of the answers (below 0.2)")),
+                )
+            )
+    return points
+
+
+def _means(options: list[Any], segments: dict[str, Any], t: Translate) -> str:
+    """ "Primair onderwijs (PO) 4.5, Voortgezet onderwijs (VO) 2.3"."""
+    labels = {o.key: o.label for o in options}
+    labels.update(other=t(N_("Other")), unknown=t(N_("Not given")))
+    return ", ".join(
+        f"{labels.get(name, name)} {dist['mean']:.1f}"
+        for name, dist in segments.items()
+        if dist["mean"] is not None
+    )
+
+
+def _preferred(preference: dict[str, Any] | None, t: Translate) -> list[dict[str, str]]:
+    if not preference:
+        return []
+    counts = preference["scenarios"]
+    top = max((s["votes"] for s in counts), default=0)
+    if not top:
+        return []
+    total = sum(s["votes"] for s in counts)
+    titles = [s["title"] for s in counts if s["votes"] == top]
+    conjunction = t(N_("and"))
+    text = t(
+        N_("Most preferred: %(titles)s (%(votes)s of %(total)s votes)."),
+        titles=f" {conjunction} ".join(titles),
+        votes=top,
+        total=total,
+    )
+    return [_point("preference", text, t(N_("the preference vote")))]

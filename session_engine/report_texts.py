@@ -1,0 +1,72 @@
+"""The report's free texts (intro, goal, method, conclusion): pre-filled from the programme,
+reworded by the facilitator before export. Each edit is an event like any other change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .content import Content
+from .db import Db
+from .errors import Invalid
+from .events import record_event
+from .models import Session
+from .sessions import (
+    Actor,
+    get_programme,
+    get_session,
+    programme_content,
+    require_facilitator,
+)
+
+TEXT_FIELDS = ("intro", "goal", "method", "conclusion")
+MAX_REPORT_TEXT = 20_000
+
+
+def default_texts(content: Content) -> dict[str, str]:
+    """What the report says until the facilitator rewords it: the programme's own texts."""
+    programme = content.programme
+    intro = "\n\n".join(part for part in (programme.context, programme.question) if part)
+    return {"intro": intro, "goal": programme.goal, "method": programme.method, "conclusion": ""}
+
+
+def report_texts(session: Session, content: Content) -> dict[str, str]:
+    """The texts as the report prints them: the facilitator's wording where there is one."""
+    saved = session.report_texts or {}
+    return {key: saved.get(key, default) for key, default in default_texts(content).items()}
+
+
+def _clean(changes: dict[str, Any]) -> dict[str, str | None]:
+    unknown = set(changes) - set(TEXT_FIELDS)
+    if unknown:
+        raise Invalid(
+            f"Unknown report text(s): {', '.join(sorted(unknown))}; "
+            f"choose from {', '.join(TEXT_FIELDS)}."
+        )
+    clean: dict[str, str | None] = {}
+    for key, value in changes.items():
+        if value is not None and not isinstance(value, str):
+            raise Invalid(f"{key} must be text, or null for the programme's text.")
+        if value is not None and len(value) > MAX_REPORT_TEXT:
+            raise Invalid(f"{key} is too long: at most {MAX_REPORT_TEXT} characters.")
+        clean[key] = value.strip() if value is not None else None
+    return clean
+
+
+def edit_report_texts(db: Db, *, actor: Actor, changes: dict[str, Any]) -> dict[str, str]:
+    """Reword some of the report's texts (facilitator). A null value brings back the
+    programme's text. Returns the texts as the report now prints them."""
+    require_facilitator(actor)
+    clean = _clean(changes)
+    if not clean:
+        raise Invalid(f"Send at least one of {', '.join(TEXT_FIELDS)}.")
+    session = get_session(db, actor.session_id)
+    saved = dict(session.report_texts or {})
+    for key, value in clean.items():
+        if value is None:
+            saved.pop(key, None)
+        else:
+            saved[key] = value
+    session.report_texts = saved
+    db.add(session)
+    record_event(db, session.id, "report_text_edited", {"texts": clean})
+    return report_texts(session, programme_content(get_programme(db, session.programme_id)))
