@@ -8,6 +8,12 @@ PORT ?= 8000
 
 .PHONY: run test check format install bench bench-reports clean messages
 
+# PDF reports: WeasyPrint lays text out with Debian's Pango (and DejaVu fonts).
+PANGO := /usr/share/doc/libpangoft2-1.0-0
+$(PANGO):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+
 $(STAMP): pyproject.toml | $(PANGO)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -19,12 +25,6 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
-
-# PDF reports: WeasyPrint lays text out with Debian's Pango (and DejaVu fonts).
-PANGO := /usr/share/doc/libpangoft2-1.0-0
-$(PANGO):
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
 
 install: $(STAMP)
 
