@@ -62,10 +62,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 async def engine_error(request: Request, exc: Exception) -> JSONResponse:
-    """A refusal as {"detail": message}; browser routes get it in the page's language."""
+    """A refusal as {"detail": message}; browser routes, and the API called from our own pages
+    (they send X-VK-View), get it in the page's language; other API clients get English."""
     assert isinstance(exc, EngineError)
     message = exc.message
-    if not request.url.path.startswith("/api/"):
+    if not request.url.path.startswith("/api/") or "x-vk-view" in request.headers:
         message = gettext(pick_language(request.cookies.get("vk_lang")), message)
     return JSONResponse({"detail": message}, status_code=exc.status)
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from session_engine import votes
-from session_engine.errors import Forbidden
+from session_engine.errors import N_, Forbidden
 from session_engine.results import step_results
 from session_engine.sessions import get_step
 
@@ -44,7 +44,7 @@ async def ballot_route(step_id: int, body: BallotIn, actor: ActorDep, writer: Wr
 async def own_ballot_route(step_id: int, actor: ActorDep, writer: WriterDep) -> Any:
     """Your own answers in this step (participant)."""
     if actor.participant_id is None:
-        raise Forbidden("Only participants have a ballot.")
+        raise Forbidden(N_("Only participants have a ballot."))
     own = await writer.read(votes.own_ballot, step_id, actor.participant_id)
     return [
         {"subject": b.subject, "value": b.value, "choice": b.choice, "argument": b.argument}
@@ -78,7 +78,7 @@ async def results_route(step_id: int, request: Request, actor: ActorDep, writer:
     flags (docs/results.md). The facilitator always; others once revealed."""
     step = await writer.read(get_step, actor.session_id, step_id)
     if actor.role != "facilitator" and not step.revealed:
-        raise Forbidden("The results are hidden until the facilitator reveals them.")
+        raise Forbidden(N_("The results are hidden until the facilitator reveals them."))
     threshold = request.app.state.settings.segment_threshold
     return await writer.read(step_results, actor.session_id, step_id, threshold)
 

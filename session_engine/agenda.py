@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from .content import STEP_TYPES, Content
 from .db import Db, storable_id
-from .errors import Conflict, Invalid, NotFound
+from .errors import N_, Conflict, Invalid, NotFound
 from .events import record_event
 from .models import AgendaTemplate, Session, Step
 from .sessions import (
@@ -109,11 +109,11 @@ def remove_step(db: Db, *, actor: Actor, step_id: int) -> None:
     session = get_session(db, actor.session_id)
     step = get_step(db, session.id, step_id)
     if session.active_step_id == step.id:
-        raise Conflict("This step is on the screens now: show another step first.")
+        raise Conflict(N_("This step is on the screens now: show another step first."))
     from .models import Item
 
     if db.scalars(select(Item).where(col(Item.step_id) == step.id)).first() is not None:
-        raise Conflict("This step holds contributions: skip it instead of removing it.")
+        raise Conflict(N_("This step holds contributions: skip it instead of removing it."))
     db.delete(step)
     for later in agenda(db, session.id):
         if later.position > step.position:
@@ -127,7 +127,7 @@ def reorder_steps(db: Db, *, actor: Actor, step_ids: list[int]) -> list[Step]:
     require_facilitator(actor)
     steps = {s.id: s for s in agenda(db, actor.session_id)}
     if sorted(step_ids) != sorted(steps):  # type: ignore[type-var]
-        raise Invalid("The new order must list every step of the agenda exactly once.")
+        raise Invalid(N_("The new order must list every step of the agenda exactly once."))
     for position, step_id in enumerate(step_ids):
         steps[step_id].position = position
         db.add(steps[step_id])
@@ -164,7 +164,7 @@ def save_template(db: Db, *, actor: Actor, name: str) -> AgendaTemplate:
     require_facilitator(actor)
     name = name.strip()
     if not name or len(name) > 120:
-        raise Invalid("A template needs a name of 1 to 120 characters.")
+        raise Invalid(N_("A template needs a name of 1 to 120 characters."))
     session = get_session(db, actor.session_id)
     template = AgendaTemplate(
         programme_id=session.programme_id, name=name, steps=template_steps(agenda(db, session.id))

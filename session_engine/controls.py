@@ -8,7 +8,7 @@ from typing import Any
 
 from .agenda import MAX_TIMER
 from .db import Db
-from .errors import Conflict, Invalid
+from .errors import N_, Conflict, Invalid
 from .events import record_event
 from .models import Step, utcnow
 from .sessions import Actor, get_step, require_facilitator
@@ -100,7 +100,7 @@ def pause_timer(db: Db, *, actor: Actor, step_id: int) -> Step:
     require_facilitator(actor)
     step = get_step(db, actor.session_id, step_id)
     if step.timer_ends_at is None:
-        raise Conflict("The timer is not running.")
+        raise Conflict(N_("The timer is not running."))
     step.timer_remaining = timer_state(step)["remaining"]
     step.timer_ends_at = None
     return _record(db, actor, "timer_changed", step)
@@ -118,5 +118,5 @@ def add_time(db: Db, *, actor: Actor, step_id: int, seconds: int) -> Step:
     elif step.timer_remaining is not None:
         step.timer_remaining = max(0, step.timer_remaining + seconds)
     else:
-        raise Conflict("Start the timer first.")
+        raise Conflict(N_("Start the timer first."))
     return _record(db, actor, "timer_changed", step)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from .db import Db, storable_id
-from .errors import Conflict, Invalid, NotFound
+from .errors import N_, Conflict, Invalid, NotFound
 from .events import record_event
 from .items import check_category, clean_text, item_public, item_views
 from .models import Item, utcnow
@@ -70,7 +70,7 @@ def _members(db: Db, item: Item) -> list[Item]:
 def _same_scenario(db: Db, session_id: str, items: list[Item]) -> None:
     scenarios = {get_step(db, session_id, i.step_id).scenario_key for i in items}
     if len(scenarios) > 1:
-        raise Conflict("Only items of the same scenario can be merged.")
+        raise Conflict(N_("Only items of the same scenario can be merged."))
 
 
 def merge_items(
@@ -80,13 +80,13 @@ def merge_items(
     again. A member that was itself a merged item brings its members along."""
     require_facilitator(actor)
     if not member_ids:
-        raise Invalid("Name at least one item to merge into the target.")
+        raise Invalid(N_("Name at least one item to merge into the target."))
     if target_id in member_ids or len(set(member_ids)) != len(member_ids):
-        raise Invalid("An item cannot be merged with itself.")
+        raise Invalid(N_("An item cannot be merged with itself."))
     target = get_item(db, actor.session_id, target_id)
     members = [get_item(db, actor.session_id, i) for i in member_ids]
     if target.merged_into_id is not None or any(m.merged_into_id for m in members):
-        raise Conflict("One of these items is already part of a merged item: use that item.")
+        raise Conflict(N_("One of these items is already part of a merged item: use that item."))
     _same_scenario(db, actor.session_id, [target, *members])
     for member in members:
         for grandchild in _members(db, member):
@@ -124,7 +124,7 @@ def delete_item(db: Db, *, actor: Actor, item_id: int) -> Item:
     require_facilitator(actor)
     item = get_item(db, actor.session_id, item_id)
     if item.merged_into_id is not None:
-        raise Conflict("This item is part of a merged item: split it off first.")
+        raise Conflict(N_("This item is part of a merged item: split it off first."))
     item.deleted_at = utcnow()
     db.add(item)
     session = get_session(db, actor.session_id)

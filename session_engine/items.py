@@ -110,7 +110,7 @@ def add_item(
 ) -> AddedItem:
     """Add a participant's item to the active brainstorm step; a retry returns the first."""
     if actor.role != "participant" or actor.participant_id is None:
-        raise Forbidden("Only participants add items.")
+        raise Forbidden(N_("Only participants add items."))
     client_id = clean_client_id(client_id)
     session = get_session(db, actor.session_id, lock=True)  # before reading counts, retries
     existing = _item_by_client_id(db, actor, client_id)

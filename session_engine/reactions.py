@@ -27,7 +27,7 @@ REACTION_STEP_TYPES = ("brainstorm", "converge")
 
 def _require_participant(actor: Actor) -> int:
     if actor.role != "participant" or actor.participant_id is None:
-        raise Forbidden("Only participants can do this.")
+        raise Forbidden(N_("Only participants can do this."))
     return actor.participant_id
 
 
@@ -44,7 +44,7 @@ def _reactable(db: Db, actor: Actor, item: Item) -> None:
     ):
         raise Conflict(N_("This item is not on your screen now."))
     if item.merged_into_id is not None:
-        raise Conflict("This item is part of a merged item: react to that one.")
+        raise Conflict(N_("This item is part of a merged item: react to that one."))
     require_input_open(step)
 
 

@@ -218,13 +218,13 @@ def authenticate(db: Db, *, session_id: str, token: str) -> Actor:
         select(Participant).where(col(Participant.token_hash) == digest)
     ).first()
     if participant is None or participant.session_id != session_id:
-        raise Forbidden("This token does not give access to this session.")
+        raise Forbidden(N_("This token does not give access to this session."))
     return Actor("participant", session_id, participant.id)
 
 
 def require_facilitator(actor: Actor) -> None:
     if actor.role != "facilitator":
-        raise Forbidden("Only the facilitator of this session can do this.")
+        raise Forbidden(N_("Only the facilitator of this session can do this."))
 
 
 def agenda(db: Db, session_id: str) -> list[Step]:

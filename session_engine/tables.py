@@ -47,13 +47,13 @@ def add_tables(db: Db, *, actor: Actor, names: list[str]) -> list[RoundTable]:
     existing = tables(db, actor.session_id)
     clean = [n.strip() for n in names]
     if not clean or any(not n or len(n) > 80 for n in clean):
-        raise Invalid("Give each table a name of 1 to 80 characters.")
+        raise Invalid(N_("Give each table a name of 1 to 80 characters."))
     if len(existing) + len(clean) > MAX_TABLES:
         raise Invalid(f"A session has at most {MAX_TABLES} tables.")
     if len({n.lower() for n in clean} | {t.name.lower() for t in existing}) != len(existing) + len(
         clean
     ):
-        raise Invalid("Table names must differ.")
+        raise Invalid(N_("Table names must differ."))
     added = [
         RoundTable(session_id=actor.session_id, name=name, position=len(existing) + n)
         for n, name in enumerate(clean)
@@ -77,7 +77,7 @@ def smallest_table(db: Db, session_id: str) -> int | None:
 def choose_table(db: Db, *, actor: Actor, table_id: int) -> int:
     """A participant sits down at a table (or moves to another)."""
     if actor.role != "participant" or actor.participant_id is None:
-        raise Forbidden("Only participants choose a table.")
+        raise Forbidden(N_("Only participants choose a table."))
     get_session(db, actor.session_id, lock=True)  # concurrent moves: exact table sizes
     get_table(db, actor.session_id, table_id)
     participant = db.get(Participant, actor.participant_id)

@@ -90,11 +90,11 @@ def _validate_config(db: Db, step: Step, config: dict[str, Any]) -> None:
             if not isinstance(config[key], int) or not 1 <= config[key] <= 100:
                 raise Invalid(f"{key} must be a whole number from 1 to 100.")
         if config["cut"] is not None and (not isinstance(config["cut"], int) or config["cut"] < 0):
-            raise Invalid("cut must be a whole number of items, 0 or more.")
+            raise Invalid(N_("cut must be a whole number of items, 0 or more."))
     if step.type == "statements":
         keys = [s.key for s in content.statements_file.statements]
         if config["mode"] not in ("all", "one"):
-            raise Invalid("mode must be 'all' or 'one'.")
+            raise Invalid(N_("mode must be 'all' or 'one'."))
         if config["current"] is not None and config["current"] not in keys:
             raise Invalid(f"Unknown statement {config['current']!r}.")
     if step.type == "glossary":
@@ -102,7 +102,7 @@ def _validate_config(db: Db, step: Step, config: dict[str, Any]) -> None:
         if not isinstance(terms, list) or any(
             not isinstance(t, str) or not 1 <= len(t.strip()) <= 60 for t in terms
         ):
-            raise Invalid("terms must be a list of words of 1 to 60 characters.")
+            raise Invalid(N_("terms must be a list of words of 1 to 60 characters."))
         config["terms"] = list(dict.fromkeys(t.strip() for t in terms))
 
 
@@ -138,7 +138,7 @@ def subjects(db: Db, step: Step) -> list[str]:
 
 def _require_voter(db: Db, actor: Actor, step_id: int) -> Step:
     if actor.role != "participant" or actor.participant_id is None:
-        raise Forbidden("Only participants vote.")
+        raise Forbidden(N_("Only participants vote."))
     step = get_step(db, actor.session_id, step_id)
     if step.type not in VOTE_STEP_TYPES:
         raise Conflict(f"A {step.type} step takes no votes.")
@@ -188,7 +188,7 @@ def cast_ballot(db: Db, *, actor: Actor, step_id: int, answers: list[Answer]) ->
 def _check_answers(db: Db, step: Step, answers: list[Answer]) -> list[Answer]:
     allowed = set(subjects(db, step))
     if not answers and step.type != "vote":
-        raise Invalid("The ballot is empty.")
+        raise Invalid(N_("The ballot is empty."))
     seen: set[str] = set()
     clean: list[Answer] = []
     for answer in answers:
@@ -235,12 +235,12 @@ def _check_vote(config: dict[str, Any], answers: list[Answer]) -> None:
     if method == "topk" and len(answers) > config["k"]:
         raise Invalid(f"Pick at most {config['k']} items.")
     if method == "single" and len(answers) > 1:
-        raise Invalid("Pick one item.")
+        raise Invalid(N_("Pick one item."))
     if method == "rating" and any(v is None or not 1 <= v <= 5 for v in values):
-        raise Invalid("Rate each item from 1 to 5.")
+        raise Invalid(N_("Rate each item from 1 to 5."))
     if method == "points":
         if any(v is None or v < 0 for v in values):
-            raise Invalid("Points are whole numbers, 0 or more.")
+            raise Invalid(N_("Points are whole numbers, 0 or more."))
         if sum(v or 0 for v in values) > config["budget"]:
             raise Invalid(f"You have {config['budget']} points to give, not more.")
 
@@ -263,7 +263,7 @@ def propose_definition(db: Db, *, actor: Actor, step_id: int, term: str, text: s
     """A participant proposes what a term means; everyone can then vote for a definition."""
     step = _require_voter(db, actor, step_id)
     if step.type != "glossary":
-        raise Conflict("Definitions are proposed in a glossary step.")
+        raise Conflict(N_("Definitions are proposed in a glossary step."))
     if term not in step_config(db, step)["terms"]:
         raise Invalid(f"{term!r} is not a term of this glossary.")
     assert actor.participant_id is not None

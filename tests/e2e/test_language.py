@@ -21,7 +21,7 @@ def test_a_participant_switches_the_board_to_english(browser_room: BrowserRoom) 
     add_item(switcher, "Goed te organiseren, elke school kan instappen")
     expect(switcher.get_by_role("button", name="Toevoegen")).to_be_visible()
 
-    switcher.get_by_role("link", name="EN").click()
+    switcher.get_by_role("link", name="EN", exact=True).click()
     expect(switcher.locator("html")).to_have_attribute("lang", "en")
     expect(switcher.locator("#item-form legend")).to_have_text("Kind of contribution")
     expect(switcher.get_by_role("button", name="Add", exact=True)).to_be_visible()
@@ -53,8 +53,27 @@ def test_switching_language_on_the_profile_page_keeps_the_session(
     browser_room: BrowserRoom,
 ) -> None:
     page = browser_room.open(f"/join?code={browser_room.data['code']}", **PHONE)
-    page.get_by_role("link", name="EN").click()
+    page.get_by_role("link", name="EN", exact=True).click()
     expect(page.locator("h1")).to_have_text("Zwolle")
     page.get_by_role("button", name="Join the session").click()
     expect(page.locator("#connection")).to_have_text("Connected")
     expect(page.locator(".waiting h2")).to_have_text("Welcome")
+
+
+def test_the_console_shows_refusals_in_its_language(browser_room: BrowserRoom) -> None:
+    console = browser_room.console()
+    console.on("dialog", lambda dialog: dialog.accept())
+    show_step(console, "Scenario 1: Afstemming")
+    active = console.locator(".agenda-step.active")
+    active.locator(".step-edit summary").click()
+    active.get_by_role("button", name="Verwijderen").click()
+    expect(console.locator("#console-error")).to_have_text(
+        "Deze stap staat nu op de schermen: toon eerst een andere stap."
+    )
+    console.get_by_role("link", name="EN", exact=True).click()
+    active = console.locator(".agenda-step.active")
+    active.locator(".step-edit summary").click()
+    active.get_by_role("button", name="Remove").click()
+    expect(console.locator("#console-error")).to_have_text(
+        "This step is on the screens now: show another step first."
+    )
