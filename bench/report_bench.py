@@ -201,19 +201,29 @@ def _session_ids(db: Db, programme_id: int) -> list[str]:
     return [s.id for s in sessions_of_programme(db, programme_id)]
 
 
+def _timed(work: Any) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 def time_formats(build: Any, runs: int) -> dict[str, dict[str, float]]:
-    """Seconds per format: building the report data plus writing the format, as a request
-    does; the median and the slowest of `runs` runs."""
+    """Per format, the median of `runs` runs: cold (building the report data, then writing the
+    format: a request after a change) and warm (the data cached: another format of the same
+    report), each as wall-clock and CPU seconds (CPU is steadier on a shared machine)."""
     from app.report_formats import render_report
 
+    report = build()
     out: dict[str, dict[str, float]] = {}
     for fmt in FORMATS:
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            render_report(build(), fmt)
-            times.append(time.perf_counter() - start)
-        out[fmt] = {"median": statistics.median(times), "max": max(times)}
+        cold = [_timed(lambda fmt=fmt: render_report(build(), fmt)) for _ in range(runs)]
+        warm = [_timed(lambda fmt=fmt: render_report(report, fmt)) for _ in range(runs)]
+        out[fmt] = {
+            "cold_wall": statistics.median(w for w, _ in cold),
+            "cold_cpu": statistics.median(c for _, c in cold),
+            "warm_wall": statistics.median(w for w, _ in warm),
+            "warm_cpu": statistics.median(c for _, c in warm),
+        }
     return out
 
 
@@ -277,12 +287,18 @@ def main() -> None:
         }
         writer.close()
         engine.dispose()
-    print(f"machine: {machine()}")
-    print(f"{'format':8} {'session (median/max s)':>24} {'programme (median/max s)':>26}")
+    print(f"machine: {machine()}, load average {os.getloadavg()[0]:.1f}")
+    print("seconds, median of runs: cold = data + format, warm = format of cached data")
+    columns = ("session cold", "session warm", "programme cold", "programme warm")
+    print(f"{'':8} " + " ".join(f"{c:>18}" for c in columns))
+    print(f"{'format':8}" + "   wall / cpu      " * 4)
     for fmt in FORMATS:
-        s, p = results["session"][fmt], results["programme"][fmt]
-        session = f"{s['median']:>11.2f} / {s['max']:<10.2f}"
-        print(f"{fmt:8} {session} {p['median']:>12.2f} / {p['max']:.2f}")
+        cells = [
+            f"{r[f'{k}_wall']:>8.2f} / {r[f'{k}_cpu']:<6.2f}"
+            for r in (results["session"][fmt], results["programme"][fmt])
+            for k in ("cold", "warm")
+        ]
+        print(f"{fmt:8} " + " ".join(f"{c:>18}" for c in cells))
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), **results}, indent=2))
 
