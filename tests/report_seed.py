@@ -263,19 +263,15 @@ class SeedProgramme:
         return int(self.zwolle.room.created.session.programme_id)
 
 
-def seed_programme(tmp_path_factory: Any, migrated_template: Any, content: Any) -> Any:
+def seed_programme(tmp_path_factory: Any, databases: Any, content: Any) -> Any:
     """Build the programme (a generator for a module-scoped fixture: yields, then closes)."""
-    import shutil
-
     from session_engine.db import create_db_engine
     from session_engine.fanout.memory import MemoryFanout
     from session_engine.sessions import create_session, load_programme
     from session_engine.writer import Writer
     from tests.conftest import Room
 
-    path = tmp_path_factory.mktemp("report") / "vk.db"
-    shutil.copy(migrated_template, path)
-    url = f"sqlite:///{path}"
+    url = databases.fresh(tmp_path_factory.mktemp("report"))
     engine = create_db_engine(url)
     writer = Writer(engine, MemoryFanout())
     programme, _ = writer.write_sync(load_programme, content=content)
@@ -292,3 +288,4 @@ def seed_programme(tmp_path_factory: Any, migrated_template: Any, content: Any) 
     yield SeedProgramme(writer, sessions[0], sessions[1], url)
     writer.close()
     engine.dispose()
+    databases.drop(url)

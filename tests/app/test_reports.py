@@ -24,8 +24,8 @@ FORMATS = ("html", "md", "docx", "pdf", "xlsx", "csv", "json")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, migrated_template, content):
-    yield from seed_programme(tmp_path_factory, migrated_template, content)
+def built(tmp_path_factory, databases, content):
+    yield from seed_programme(tmp_path_factory, databases, content)
 
 
 @pytest.fixture(scope="module")

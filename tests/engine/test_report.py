@@ -18,8 +18,8 @@ from tests.report_seed import FORMULA, SCRIPT, seed_programme
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, migrated_template, content):
-    yield from seed_programme(tmp_path_factory, migrated_template, content)
+def built(tmp_path_factory, databases, content):
+    yield from seed_programme(tmp_path_factory, databases, content)
 
 
 @pytest.fixture
