@@ -67,7 +67,8 @@ async def engine_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, EngineError)
     message = exc.message
     if not request.url.path.startswith("/api/") or "x-vk-view" in request.headers:
-        message = gettext(pick_language(request.cookies.get("vk_lang")), message)
+        language = pick_language(request.headers.get("x-vk-lang"), request.cookies.get("vk_lang"))
+        message = gettext(language, message)
     return JSONResponse({"detail": message}, status_code=exc.status)
 
 

@@ -189,7 +189,10 @@
   // Reactions: "me too" and comments go straight to the API; the screen updates from the
   // socket (counts, comments) and the pressed state is kept on this device.
   function apiHeaders() {
-    return { "Content-Type": "application/json", "X-CSRF-Token": csrfToken(), "X-VK-View": "participant" };
+    return {
+      "Content-Type": "application/json", "X-CSRF-Token": csrfToken(), "X-VK-View": "participant",
+      "X-VK-Lang": document.documentElement.lang
+    };
   }
   function pressedKey() { return "vk-metoo-" + sessionId(); }
   function pressed() {

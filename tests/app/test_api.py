@@ -234,3 +234,19 @@ def test_openapi_documents_the_core_paths(client: TestClient) -> None:
         "/api/sessions/{session_id}/events",
     ):
         assert path in paths
+
+
+def test_refusals_are_in_the_language_of_the_page_that_asked(api_room) -> None:
+    room = api_room()
+    step_id = room.step_id("brainstorm")
+    room.activate(step_id)
+    fields = {"client_id": "c", "step_id": step_id, "category": "voordelen", "text": "x"}
+    page = {"X-VK-View": "console"}
+    answers = {
+        language: room.post_item({**room.facilitator, **page, "X-VK-Lang": language}, **fields)
+        for language in ("nl", "en")
+    }
+    assert answers["nl"].json() == {"detail": "Alleen deelnemers voegen bijdragen toe."}
+    assert answers["en"].json() == {"detail": "Only participants add items."}
+    plain = room.post_item({**room.facilitator, "X-VK-Lang": "nl"}, **fields)
+    assert plain.json() == {"detail": "Only participants add items."}  # API clients: English

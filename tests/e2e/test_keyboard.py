@@ -83,6 +83,7 @@ def test_join_add_an_item_and_vote_with_the_keyboard_only(browser_room: BrowserR
     tab_to(page, "form.statement button[type=submit]")
     page.keyboard.press("Enter")
     expect(first.locator(".saved")).to_have_text("Opgeslagen.")
+    expect(first.locator(".saved")).to_have_attribute("role", "status")
     expect(console.locator(".statement-result").first).to_contain_text("n=1")
 
 
