@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session as Db
 from sqlalchemy.orm import sessionmaker
 
 BUSY_TIMEOUT_MS = 10_000
-MAX_INTEGER = 2**63 - 1  # the largest integer both SQLite and PostgreSQL (bigint) store
+MAX_INTEGER = 2**31 - 1  # the largest id both SQLite and PostgreSQL (integer columns) store
 
 
 def storable_id(value: int) -> bool:

@@ -200,9 +200,16 @@ def _check_answers(db: Db, step: Step, answers: list[Answer]) -> list[Answer]:
         argument = (
             clean_text(answer.argument) if answer.argument and answer.argument.strip() else None
         )
-        clean.append(Answer(answer.subject, answer.value, answer.choice, argument))
+        value = answer.value if _uses_value(db, step) else None  # picks and choices have none
+        clean.append(Answer(answer.subject, value, answer.choice, argument))
     _check_values(db, step, clean)
     return clean
+
+
+def _uses_value(db: Db, step: Step) -> bool:
+    if step.type == "statements":
+        return True
+    return step.type == "vote" and step_config(db, step)["method"] in ("rating", "points")
 
 
 def _check_values(db: Db, step: Step, answers: list[Answer]) -> None:

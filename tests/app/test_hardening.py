@@ -16,8 +16,9 @@ from tests.conftest import ORGANISER_TOKEN
 HUGE = 2**63  # one past the largest integer the database stores
 
 
+@pytest.mark.parametrize("HUGE", [2**31, 2**40, 2**63])  # beyond int4, beyond bigint
 def test_numbers_beyond_the_database_are_not_found_not_a_crash(
-    client: TestClient, api_room
+    client: TestClient, api_room, HUGE: int
 ) -> None:
     room = api_room()
     activate = client.post(
