@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from session_engine.access import set_joining
 from session_engine.sessions import Actor, rotate_keys
 
+from .api import created_out
 from .auth import (
     OrganiserDep,
     SettingsDep,
@@ -16,7 +17,6 @@ from .auth import (
     bearer_token,
     is_organiser,
 )
-from .links import session_links
 from .schemas import REFUSALS, JoiningState, JoiningUpdate, SessionCreated
 
 router = APIRouter(prefix="/api", tags=["api"], responses=REFUSALS)
@@ -29,13 +29,7 @@ async def rotate_keys_route(
     """New facilitator and projector keys (organiser). The old keys stop working at once and
     sockets opened with them are closed (1008). The new keys are shown only in this answer."""
     created = await writer.write(rotate_keys, session_id=session_id)
-    return SessionCreated(
-        id=created.session.id,
-        code=created.session.code,
-        facilitator_key=created.facilitator_key,
-        projector_key=created.projector_key,
-        links=session_links(request, settings, created),
-    )
+    return created_out(request, settings, created)
 
 
 @router.post("/sessions/{session_id}/joining", response_model=JoiningState)

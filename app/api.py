@@ -32,6 +32,7 @@ from .schemas import (
     SessionPublic,
     StepPublic,
 )
+from .settings import Settings
 
 router = APIRouter(prefix="/api", tags=["api"], responses=REFUSALS)
 EVENTS_PAGE = 1000
@@ -85,6 +86,11 @@ async def create_session_route(
         date=body.date,
         template_id=body.template_id,
     )
+    return created_out(request, settings, created)
+
+
+def created_out(request: Request, settings: Settings, created: CreatedSession) -> SessionCreated:
+    """A session's code, keys and links: the only answer that ever shows the keys."""
     return SessionCreated(
         id=created.session.id,
         code=created.session.code,

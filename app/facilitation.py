@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from session_engine import agenda as agenda_ops
 from session_engine import controls, curation, reactions, tables
 from session_engine.errors import Forbidden
-from session_engine.items import ALL_TABLES, board, participant_table
+from session_engine.items import ALL_TABLES, board, item_public, participant_table
 from session_engine.models import Item, RoundTable, Step
 from session_engine.sessions import Actor, activate_step, get_session
 from session_engine.similarity import similar_pairs
@@ -45,15 +45,7 @@ router = APIRouter(prefix="/api/sessions/{session_id}", tags=["facilitation"], r
 
 
 def item_out(item: Item) -> ItemPublic:
-    assert item.id is not None
-    return ItemPublic(
-        id=item.id,
-        step_id=item.step_id,
-        table_id=item.table_id,
-        category=item.category,
-        theme=item.theme,
-        text=item.text,
-    )
+    return ItemPublic(**item_public(item))
 
 
 # Agenda -------------------------------------------------------------------------------
