@@ -141,7 +141,7 @@ def vote_view(db: Db, step: Step, viewer: Viewer, threshold: int) -> dict[str, A
     if viewer.view == "console" or step.revealed:
         view["results"] = step_results(db, step.session_id, step.id, threshold)
     else:
-        view["voters"] = step_results(db, step.session_id, step.id, threshold)["voters"]
+        view["voters"] = votes.count_voters(db, step.id)  # no results before the reveal
     return view
 
 

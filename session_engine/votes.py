@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from .content import Content
@@ -178,11 +179,17 @@ def cast_ballot(db: Db, *, actor: Actor, step_id: int, answers: list[Answer]) ->
             )
         )
     db.flush()
-    voters = len(
-        set(db.scalars(select(Ballot.participant_id).where(col(Ballot.step_id) == step.id)))
-    )
+    voters = count_voters(db, step.id)
     record_event(db, actor.session_id, "ballot_cast", {"step_id": step.id, "voters": voters})
     return voters
+
+
+def count_voters(db: Db, step_id: int) -> int:
+    """How many participants have voted in a step (never who)."""
+    query = select(func.count(func.distinct(Ballot.participant_id))).where(
+        col(Ballot.step_id) == step_id
+    )
+    return int(db.scalar(query) or 0)
 
 
 def _check_answers(db: Db, step: Step, answers: list[Answer]) -> list[Answer]:
