@@ -7,11 +7,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlmodel import col
 
 from .db import MAX_INTEGER, Db
-from .models import Event, Session
+from .models import Event, Session, table_of, utcnow
 
 # Every event type, with what its data holds. docs/events.md documents each (tested).
 EVENT_TYPES = (
@@ -90,9 +90,20 @@ def record_event(db: Db, session_id: str, type_: str, data: dict[str, Any]) -> i
         .values(last_seq=col(Session.last_seq) + 1)
         .returning(col(Session.last_seq))
     ).scalar_one()
-    db.add(Event(session_id=session_id, seq=seq, type=type_, data=data))
-    db.info.setdefault(PENDING, []).append(PublishedEvent.make(session_id, seq, type_, data))
+    append_event(db, session_id, int(seq), type_, data)
     return int(seq)
+
+
+_INSERT_EVENT = insert(table_of(Event))
+
+
+def append_event(db: Db, session_id: str, seq: int, type_: str, data: dict[str, Any]) -> None:
+    """Store the event with a seq its caller took under the session's lock, and hold it for
+    publishing after commit. A Core insert: events are never read back as objects here."""
+    assert type_ in EVENT_TYPES, type_
+    row = {"session_id": session_id, "seq": seq, "type": type_, "data": data}
+    db.connection().execute(_INSERT_EVENT, {**row, "created_at": utcnow()})
+    db.info.setdefault(PENDING, []).append(PublishedEvent.make(session_id, seq, type_, data))
 
 
 def take_pending(db: Db) -> list[PublishedEvent]:

@@ -6,22 +6,33 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, bindparam, case, func, insert, update
 from sqlmodel import col, select
 
 from .content import Content
 from .controls import input_open
 from .db import Db, storable_id
-from .errors import N_, Conflict, Forbidden, Invalid
-from .events import record_event
-from .models import Comment, Item, MeToo, Participant, Step
+from .errors import N_, Conflict, Forbidden, Invalid, NotFound
+from .events import append_event
+from .models import (
+    Comment,
+    Item,
+    MeToo,
+    Participant,
+    Programme,
+    RoundTable,
+    Session,
+    Step,
+    table_of,
+    utcnow,
+)
 from .sessions import (
     Actor,
     agenda,
+    cached_content,
     get_programme,
     get_session,
     get_step,
-    programme_content,
 )
 
 MAX_TEXT = 1000  # the refusal message below states it too
@@ -85,8 +96,6 @@ def participant_table(db: Db, actor: Actor) -> int | None:
 
 def effective_step_id(db: Db, session_id: str, table_id: int | None) -> int | None:
     """The step a table follows: its own when pushed to it alone, else the session's."""
-    from .models import RoundTable
-
     table = db.get(RoundTable, table_id) if table_id is not None and storable_id(table_id) else None
     if table is not None and table.active_step_id is not None:
         return table.active_step_id
@@ -96,6 +105,66 @@ def effective_step_id(db: Db, session_id: str, table_id: int | None) -> int | No
 def require_input_open(step: Step) -> None:
     if not input_open(step):
         raise Conflict(N_("Input is locked for this step."))
+
+
+def visible(query: Any) -> Any:
+    """Items on a board: not deleted, not merged into another item."""
+    return query.where(col(Item.deleted_at).is_(None), col(Item.merged_into_id).is_(None))
+
+
+# add_item is the hottest write (every participant, in bursts), so it runs as five prepared
+# Core statements instead of ORM loads: the session row (locked) with its programme's content
+# hash; the participant's table, that table's own step and an earlier item with this client id;
+# the step; the insert; one count of the column (all tables, and this one); then the seq and the
+# event. The validated content comes from the per-process cache (sessions.cached_content).
+_SESSION_STATE = (
+    select(
+        col(Session.active_step_id),
+        col(Session.programme_id),
+        col(Session.last_seq),
+        col(Programme.content_hash),
+    )
+    .join(Programme, col(Programme.id) == col(Session.programme_id))
+    .where(col(Session.id) == bindparam("session_id"))
+    .with_for_update(of=table_of(Session))
+)
+_PARTICIPANT_STATE = (
+    select(col(Participant.table_id), col(RoundTable.active_step_id), col(Item.id))
+    .select_from(Participant)
+    .outerjoin(RoundTable, col(RoundTable.id) == col(Participant.table_id))
+    .outerjoin(
+        Item,
+        and_(
+            col(Item.session_id) == col(Participant.session_id),
+            col(Item.participant_id) == col(Participant.id),
+            col(Item.client_id) == bindparam("client_id"),
+        ),
+    )
+    .where(
+        col(Participant.id) == bindparam("participant_id"),
+        col(Participant.session_id) == bindparam("session_id"),
+    )
+)
+_STEP = table_of(Step).select().where(
+    col(Step.id) == bindparam("step_id"), col(Step.session_id) == bindparam("session_id")
+)
+_INSERT_ITEM = insert(table_of(Item)).returning(col(Item.id))
+_COUNTS = visible(
+    select(
+        func.count(),
+        func.coalesce(
+            func.sum(
+                case((col(Item.table_id).is_not_distinct_from(bindparam("table_id")), 1), else_=0)
+            ),
+            0,
+        ),
+    ).where(col(Item.step_id) == bindparam("step_id"), col(Item.category) == bindparam("category"))
+)
+_TAKE_SEQ = (
+    update(table_of(Session))
+    .where(col(Session.id) == bindparam("session_id"))
+    .values(last_seq=bindparam("seq"))
+)
 
 
 def add_item(
@@ -112,52 +181,69 @@ def add_item(
     if actor.role != "participant" or actor.participant_id is None:
         raise Forbidden(N_("Only participants add items."))
     client_id = clean_client_id(client_id)
-    session = get_session(db, actor.session_id, lock=True)  # before reading counts, retries
-    existing = _item_by_client_id(db, actor, client_id)
-    if existing is not None:
+    connection = db.connection()
+    sid = actor.session_id
+    # The session's row lock first (PostgreSQL; SQLite's writer holds the database): the
+    # retry check, the counts and the seq below are then exact under concurrent writers.
+    session = connection.execute(_SESSION_STATE, {"session_id": sid}).first()
+    if session is None:
+        raise NotFound(f"No session with id {sid!r}.")
+    seat = connection.execute(
+        _PARTICIPANT_STATE,
+        {"participant_id": actor.participant_id, "session_id": sid, "client_id": client_id},
+    ).first()
+    if seat is None:
+        raise Forbidden(N_("This token does not give access to this session."))
+    table_id, table_step_id, existing_id = seat
+    if existing_id is not None:
+        existing = db.get_one(Item, existing_id)
         return AddedItem(existing, existing.seq, created=False)
-    step = get_step(db, session.id, step_id)
-    table_id = participant_table(db, actor)
-    if effective_step_id(db, session.id, table_id) != step.id:
+    row = (
+        connection.execute(_STEP, {"step_id": step_id, "session_id": sid}).first()
+        if storable_id(step_id)
+        else None
+    )
+    if row is None:
+        raise NotFound(f"No step {step_id} in this session.")
+    step = Step(**row._mapping)
+    if (table_step_id or session.active_step_id) != step.id:
         raise Conflict(N_("This step is not active: items go to the step on the screen."))
     if step.type not in INPUT_STEP_TYPES:
         raise Conflict(f"A {step.type} step takes no items.")
     require_input_open(step)
-    content = programme_content(get_programme(db, session.programme_id))
-    theme = check_category(content, category, theme)
-    assert step.id is not None
+    content = cached_content(
+        session.content_hash, lambda: get_programme(db, session.programme_id).content
+    )
     item = Item(
-        session_id=session.id,
-        step_id=step.id,
+        session_id=sid,
+        step_id=step_id,
         participant_id=actor.participant_id,
         client_id=client_id,
         category=category,
-        theme=theme,
+        theme=check_category(content, category, theme),
         text=clean_text(text),
         table_id=table_id,
-        seq=0,
+        seq=session.last_seq + 1,
+        starred=False,
+        deleted_at=None,
+        merged_into_id=None,
+        created_at=utcnow(),
     )
-    db.add(item)
-    db.flush()
+    values = item.model_dump(exclude={"id"})
+    item.id = connection.execute(_INSERT_ITEM, values).scalar_one()
+    total, at_table = connection.execute(
+        _COUNTS, {"step_id": step_id, "category": category, "table_id": table_id}
+    ).one()
     data = {
         "item": item_public(item),
-        "column_count": column_count(db, step.id, category, table_id),
-        "total_count": column_count(db, step.id, category),
+        "column_count": int(at_table),
+        "total_count": int(total),
     }
     if step.blind:
         data["hidden"] = True  # participants' streams carry no text until revealed
-    item.seq = record_event(db, session.id, "item_added", data)
+    connection.execute(_TAKE_SEQ, {"session_id": sid, "seq": item.seq})
+    append_event(db, sid, item.seq, "item_added", data)
     return AddedItem(item, item.seq, created=True)
-
-
-def _item_by_client_id(db: Db, actor: Actor, client_id: str) -> Item | None:
-    return db.scalars(
-        select(Item).where(
-            col(Item.session_id) == actor.session_id,
-            col(Item.participant_id) == actor.participant_id,
-            col(Item.client_id) == client_id,
-        )
-    ).first()
 
 
 def check_category(content: Content, category: str, theme: str | None) -> str | None:
@@ -176,20 +262,6 @@ def check_category(content: Content, category: str, theme: str | None) -> str | 
         known = ", ".join(t.key for t in content.scenarios_file.themes)
         raise Invalid(f"Unknown theme {theme!r}; choose one of {known}.")
     return theme
-
-
-def visible(query: Any) -> Any:
-    """Items on a board: not deleted, not merged into another item."""
-    return query.where(col(Item.deleted_at).is_(None), col(Item.merged_into_id).is_(None))
-
-
-def column_count(db: Db, step_id: int, category: str, table_id: int | None = ALL_TABLES) -> int:
-    query = visible(select(func.count()).select_from(Item)).where(
-        col(Item.step_id) == step_id, col(Item.category) == category
-    )
-    if table_id != ALL_TABLES:
-        query = query.where(col(Item.table_id) == table_id)
-    return int(db.scalar(query) or 0)
 
 
 def source_steps(db: Db, session_id: str, step: Step) -> list[int]:

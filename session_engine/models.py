@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -21,6 +21,8 @@ class Programme(SQLModel, table=True):
     title: str = Field(max_length=200)
     language: str = Field(default="nl", max_length=8)
     content: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    # sha256 of `content`: validated content is cached by it (sessions.programme_content)
+    content_hash: str = Field(default="", max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -187,3 +189,9 @@ class Event(SQLModel, table=True):
     type: str = Field(max_length=40)
     data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's table, for Core statements on hot paths (no ORM loading or unit of work)."""
+    table: Table = getattr(model, "__table__")  # noqa: B009 (SQLModel does not type it)
+    return table

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -67,13 +69,39 @@ def load_programme(db: Db, *, content: Content) -> Programme:
     programme.title = content.programme.title
     programme.language = content.programme.language
     programme.content = data
+    programme.content_hash = content_hash(data)
     db.add(programme)
     db.flush()
     return programme
 
 
+def content_hash(data: dict[str, Any]) -> str:
+    """The key of a programme's content (migration 0005 computes it the same way)."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# Validated content by content hash: the content of a programme is read on every item, vote and
+# page, and changes only when its YAML is loaded again (which gives it a new hash). Content is
+# frozen, so one instance is shared. Bounded: a process serves a handful of programmes.
+_CONTENTS: dict[str, Content] = {}
+_CONTENTS_KEPT = 32
+
+
 def programme_content(programme: Programme) -> Content:
-    return Content.model_validate(programme.content)
+    return cached_content(programme.content_hash, lambda: programme.content)
+
+
+def cached_content(digest: str, data: Callable[[], dict[str, Any]]) -> Content:
+    """The validated content with this hash; `data` gives the raw content on a miss."""
+    content = _CONTENTS.get(digest) if digest else None
+    if content is None:
+        content = Content.model_validate(data())
+        if digest:
+            if len(_CONTENTS) >= _CONTENTS_KEPT:
+                _CONTENTS.pop(next(iter(_CONTENTS)))
+            _CONTENTS[digest] = content
+    return content
 
 
 def get_programme(db: Db, programme_id: int) -> Programme:

@@ -97,3 +97,32 @@ def test_statement_without_text_is_refused(tmp_path: Path) -> None:
     path.write_text("statements:\n  - key: s1\n    text: ''\n")
     with pytest.raises(ContentError, match=r"entry statements\.0\.text"):
         load_content(SCENARIOS, path)
+
+
+def test_migration_gives_stored_programmes_their_content_hash(tmp_path: Path, content) -> None:
+    """Programmes stored before migration 0005 get the hash load_programme would give them."""
+    import json
+
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from session_engine.schema import alembic_config, migrate
+    from session_engine.sessions import content_hash
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0004")
+    data = content.model_dump(mode="json")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO programme (key, title, language, content, created_at) "
+                "VALUES ('p', 'P', 'nl', :content, '2026-01-01 00:00:00')"
+            ),
+            {"content": json.dumps(data)},
+        )
+    migrate(url)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT content_hash FROM programme")).scalar_one()
+    engine.dispose()
+    assert stored == content_hash(data)

@@ -137,3 +137,24 @@ def test_only_participants_add_items(brainstorm) -> None:
             category="voordelen",
             text="x",
         )
+
+
+def test_content_loaded_again_reaches_add_item_at_once(brainstorm, content) -> None:
+    """Validated content is cached by its hash: new YAML gives a new hash, never stale rules."""
+    from session_engine.content import Content
+    from session_engine.sessions import load_programme
+
+    room, step_id = brainstorm
+    author = room.join()
+    item = {"actor": author, "step_id": step_id, "category": "risicos", "text": "Te weinig tijd"}
+    with pytest.raises(Invalid, match="Unknown category 'risicos'"):
+        room.do(add_item, client_id="r1", **item)
+    data = content.model_dump(mode="json")
+    data["scenarios_file"]["categories"].append({"key": "risicos", "label": "Risico's"})
+    programme = room.do(load_programme, content=Content.model_validate(data))
+    assert programme.content_hash != ""
+    added = room.do(add_item, client_id="r2", **item)
+    assert (added.created, added.item.category) == (True, "risicos")
+    room.do(load_programme, content=content)  # and back: the category is refused again
+    with pytest.raises(Invalid, match="Unknown category 'risicos'"):
+        room.do(add_item, client_id="r3", **item)
