@@ -145,8 +145,10 @@ _PARTICIPANT_STATE = (
         col(Participant.session_id) == bindparam("session_id"),
     )
 )
-_STEP = table_of(Step).select().where(
-    col(Step.id) == bindparam("step_id"), col(Step.session_id) == bindparam("session_id")
+_STEP = (
+    table_of(Step)
+    .select()
+    .where(col(Step.id) == bindparam("step_id"), col(Step.session_id) == bindparam("session_id"))
 )
 _INSERT_ITEM = insert(table_of(Item)).returning(col(Item.id))
 _COUNTS = visible(
