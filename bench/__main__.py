@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bench.fanout import Plan, Result, measure
 from bench.limits import raise_file_limit
-from bench.writes import WriteResult, locked_with_concurrent_writers, write_rate
+from bench.writes import WriteResult, fresh_database, locked_with_concurrent_writers, write_rate
 
 # The submission rates the product must sustain at each size (docs/performance.md).
 RATES = {50: 100.0, 500: 20.0, 2000: 5.0}
@@ -83,16 +83,68 @@ async def run_fanout(args: argparse.Namespace, folder: Path) -> list[tuple[Resul
     return pairs
 
 
+def scale_out_table(results: list[Result]) -> str:
+    rows = [
+        "| server processes | N | offered /s | answered /s | deliveries/s | p50 ms | p99 ms | "
+        "lost | dup | out of order | vs 1 process |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    one = results[0].deliveries_per_s if results else 0.0
+    for r in results:
+        rows.append(
+            f"| {r.plan.server_processes} | {r.plan.n} | {r.plan.rate:g} | "
+            f"{r.submissions_per_s:.1f} | {r.deliveries_per_s:.0f} | {r.p50_ms:.1f} | "
+            f"{r.p99_ms:.1f} | {r.lost} | {r.duplicates} | {r.out_of_order} | "
+            f"{r.deliveries_per_s / one:.2f}× |"
+        )
+    return "\n".join(rows)
+
+
+async def run_scale_out(args: argparse.Namespace, folder: Path) -> list[Result]:
+    """The same room served by 1, 2, 4 … processes on one PostgreSQL and one Redis, offered
+    more than one process can deliver: deliveries/s is what each configuration sustains."""
+    results = []
+    for processes in args.scale_out:
+        with fresh_database(args.postgres_url) as database_url:
+            plan = Plan(
+                "product",
+                args.scale_out_n,
+                args.scale_out_rate,
+                args.duration,
+                args.client_processes,
+                database_url,
+                server_processes=processes,
+                broadcast_url=args.redis_url,
+            )
+            result = await measure(plan, folder / f"scale-{processes}.log")
+        print(
+            f"  {processes} process(es): {result.deliveries_per_s:.0f} deliveries/s, "
+            f"lost {result.lost}",
+            flush=True,
+        )
+        results.append(result)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(
-        "--sizes", default="50,500,2000", type=lambda s: [int(x) for x in s.split(",")]
+        "--sizes", default="50,500,2000", type=lambda s: [int(x) for x in s.split(",") if x]
     )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of submitting")
     parser.add_argument("--rate", type=float, default=0.0, help="submissions/s (default: per N)")
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--write-items", type=int, default=3000, help="0 skips the write bench")
     parser.add_argument("--postgres-url", default=os.environ.get("VK_BENCH_POSTGRES_URL", ""))
+    parser.add_argument(
+        "--scale-out",
+        default="",
+        type=lambda s: [int(x) for x in s.split(",") if x],
+        help="server process counts on PostgreSQL + Redis, e.g. 1,2,4 (needs --postgres-url)",
+    )
+    parser.add_argument("--scale-out-n", type=int, default=2000)
+    parser.add_argument("--scale-out-rate", type=float, default=20.0)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     args = parser.parse_args()
     print(f"Machine: {machine()}; open-file limit {raise_file_limit()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="vk-bench-") as tmp:
@@ -100,6 +152,11 @@ def main() -> None:
         pairs = asyncio.run(run_fanout(args, folder)) if args.sizes else []
         if pairs:
             print("\n" + fanout_table(pairs), flush=True)
+        if args.scale_out:
+            if not args.postgres_url:
+                parser.error("--scale-out needs --postgres-url")
+            scaled = asyncio.run(run_scale_out(args, folder))
+            print("\n" + scale_out_table(scaled), flush=True)
         if args.write_items:
             writes = [write_rate(f"sqlite:///{folder / 'writes.db'}", args.write_items)]
             if args.postgres_url:

@@ -13,7 +13,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from bench.clients import run_clients
-from bench.targets import Floor, Product, Target, rss_bytes
+from bench.targets import Floor, Product, Target
 
 WARMUP = 5  # submissions sent one at a time before measuring, not counted
 SETTLE_TIMEOUT = 30.0  # seconds without progress before the missing deliveries count as lost
@@ -27,6 +27,8 @@ class Plan:
     duration: float  # seconds of submitting
     client_processes: int = 2
     database_url: str = ""
+    server_processes: int = 1  # product: > 1 shares PostgreSQL and Redis (broadcast_url)
+    broadcast_url: str = "memory://"
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def percentile(values: list[float], fraction: float) -> float:
 def make_target(plan: Plan, log: Path) -> Target:
     if plan.target == "floor":
         return Floor(log)
-    return Product(log, plan.database_url)
+    return Product(log, plan.database_url, plan.server_processes, plan.broadcast_url)
 
 
 class Clients:
@@ -141,7 +143,7 @@ async def measure(plan: Plan, log: Path) -> Result:
     target = make_target(plan, log)
     try:
         urls = await target.prepare(plan.n)
-        rss_before = rss_bytes(target.process.pid)
+        rss_before = target.rss()
         clients = Clients(urls, plan.client_processes)
         try:
             if clients.wait_ready() != plan.n:
@@ -152,7 +154,7 @@ async def measure(plan: Plan, log: Path) -> Result:
             sent = await submit_on_schedule(target, WARMUP, count, plan.rate)
             answered = time.monotonic() - began
             await wait_for_count(clients, (WARMUP + count) * plan.n, SETTLE_TIMEOUT)
-            rss_after = rss_bytes(target.process.pid)
+            rss_after = target.rss()
         finally:
             sockets = clients.stop()
     finally:

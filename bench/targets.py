@@ -26,6 +26,7 @@ class Target(Protocol):
     name: str
     process: subprocess.Popen[bytes]
 
+    def rss(self) -> int: ...
     async def prepare(self, n: int) -> list[str]: ...
     async def submit(self, number: int) -> None: ...
     async def close(self) -> None: ...
@@ -80,6 +81,9 @@ class Floor:
         wait_for_port(self.port, self.process)
         self._submitter: ClientConnection | None = None
 
+    def rss(self) -> int:
+        return rss_bytes(self.process.pid)
+
     async def prepare(self, n: int) -> list[str]:
         self._submitter = await connect(f"ws://127.0.0.1:{self.port}/submit", compression=None)
         return [f"ws://127.0.0.1:{self.port}/participant"] * n
@@ -96,22 +100,53 @@ class Floor:
 
 class Product:
     """`versnellingskamer serve`: participants join over HTTP and listen on the JSON socket;
-    submitters POST items, each stored and published as an event before it is sent."""
+    submitters POST items, each stored and published as an event before it is sent.
+
+    With `processes` > 1, that many servers share one database (PostgreSQL) and one Redis:
+    listeners and submitters are spread over them, and every event must reach every socket
+    on every server."""
 
     name = "product"
 
-    def __init__(self, log: Path, database_url: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+    def __init__(
+        self,
+        log: Path,
+        database_url: str,
+        processes: int = 1,
+        broadcast_url: str = "memory://",
+    ) -> None:
         env = {"DATABASE_URL": database_url, "ORGANISER_TOKEN": ORGANISER_TOKEN}
-        env["BROADCAST_URL"] = "memory://"
-        self.process = start(["-m", "app.cli", "serve", "--port", str(self.port)], env, log)
-        wait_for_port(self.port, self.process)
+        env["BROADCAST_URL"] = broadcast_url
+        # One load generator on one address plays a whole room: the abuse limits (per
+        # participant, per address) would refuse it, and they are not what is measured.
+        for limit in (
+            "JOIN_LIMIT_PER_ADDRESS",
+            "ITEM_LIMIT_PER_PARTICIPANT",
+            "ITEM_LIMIT_PER_ADDRESS",
+        ):
+            env[limit] = "0"
+        self.ports = [free_port() for _ in range(processes)]
+        self.servers = [
+            start(["-m", "app.cli", "serve", "--port", str(port)], env, log) for port in self.ports
+        ]
+        for port, server in zip(self.ports, self.servers, strict=True):
+            wait_for_port(port, server)
         limits = httpx.Limits(max_connections=SUBMITTERS * 4)
-        self.http = httpx.AsyncClient(base_url=self.url, timeout=60, limits=limits)
+        self.https = [
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60, limits=limits)
+            for port in self.ports
+        ]
+        self.http = self.https[0]
         self.session: dict[str, str] = {}
         self.tokens: list[str] = []
         self.step = 0
+
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        return self.servers[0]
+
+    def rss(self) -> int:
+        return sum(rss_bytes(server.pid) for server in self.servers)
 
     async def prepare(self, n: int) -> list[str]:
         """A session in a brainstorm step, N listeners and the submitters joined."""
@@ -130,8 +165,11 @@ class Product:
         tokens = await self._join(n + SUBMITTERS)
         self.tokens = tokens[n:]
         last = (await self.http.get(f"/api/sessions/{sid}", headers=key)).json()["last_seq"]
-        ws = self.url.replace("http://", "ws://")
-        return [f"{ws}/api/sessions/{sid}/ws?token={t}&after={last}" for t in tokens[:n]]
+        return [
+            f"ws://127.0.0.1:{self.ports[i % len(self.ports)]}/api/sessions/{sid}/ws"
+            f"?token={token}&after={last}"
+            for i, token in enumerate(tokens[:n])
+        ]
 
     async def _join(self, count: int) -> list[str]:
         gate = asyncio.Semaphore(JOINING_AT_ONCE)
@@ -146,7 +184,8 @@ class Product:
 
     async def submit(self, number: int) -> None:
         token = self.tokens[number % len(self.tokens)]
-        response = await self.http.post(
+        http = self.https[number % len(self.https)]
+        response = await http.post(
             f"/api/sessions/{self.session['id']}/items",
             json={
                 "client_id": f"bench-{number}",
@@ -160,8 +199,10 @@ class Product:
             raise RuntimeError(f"submission {number}: {response.status_code} {response.text}")
 
     async def close(self) -> None:
-        await self.http.aclose()
-        stop(self.process)
+        for http in self.https:
+            await http.aclose()
+        for server in self.servers:
+            stop(server)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

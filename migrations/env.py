@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 
 from alembic import context
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import session_engine.models  # noqa: F401  (registers the tables)
-from session_engine.db import create_db_engine
+from session_engine.db import STARTUP_LOCK, create_db_engine
 
 config = context.config
 url = config.attributes.get("database_url") or os.environ.get(
@@ -31,6 +32,12 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Several servers starting at once on one database: one migrates, the
+                # others wait here and then find it done (SQLite: its write lock does this).
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": STARTUP_LOCK}
+                )
             context.run_migrations()
     engine.dispose()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session as Db
 from sqlalchemy.orm import sessionmaker
@@ -20,6 +20,9 @@ def storable_id(value: int) -> bool:
 
 
 READONLY = "vk_readonly"
+# PostgreSQL advisory lock taken by whatever several server processes starting at once would
+# otherwise race on: migrations, storing the programme. Any constant; this one spells "VKst".
+STARTUP_LOCK = 0x564B7374
 
 __all__ = ["Db", "create_db_engine", "make_session_factory"]
 
@@ -61,6 +64,13 @@ def _configure_sqlite(engine: Engine) -> None:
         # Writers take the lock up front: no "database is locked" on a read-to-write upgrade.
         readonly = connection.get_execution_options().get(READONLY, False)
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def hold_startup_lock(db: Db) -> None:
+    """Until this transaction ends, be the only process doing start-up work (PostgreSQL;
+    on SQLite, BEGIN IMMEDIATE already makes writers take turns)."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STARTUP_LOCK})
 
 
 def make_session_factory(engine: Engine, *, readonly: bool = False) -> sessionmaker[Db]:

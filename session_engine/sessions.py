@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from .content import AgendaStep, Content
-from .db import MAX_INTEGER, Db
+from .db import MAX_INTEGER, Db, hold_startup_lock
 from .errors import N_, Forbidden, Invalid, NotFound
 from .events import record_event
 from .models import Participant, Programme, Session, Step
@@ -61,6 +61,7 @@ def new_secret() -> str:
 def load_programme(db: Db, *, content: Content) -> Programme:
     """Store the programme of `content`, or refresh it if its key is already known."""
     data = content.model_dump(mode="json")
+    hold_startup_lock(db)  # servers starting together: one inserts, the others then update
     programme = db.scalars(
         select(Programme).where(col(Programme.key) == content.programme.key)
     ).first()

@@ -36,6 +36,10 @@ class SqliteDatabases:
         shutil.copy(self.template, path)
         return f"sqlite:///{path}"
 
+    def empty(self, folder: Path) -> str:
+        """A database with no tables at all (not migrated)."""
+        return f"sqlite:///{folder / f'vk-empty-{uuid.uuid4().hex[:8]}.db'}"
+
     def drop(self, url: str) -> None:
         return None
 
@@ -56,6 +60,10 @@ class PostgresDatabases:
 
     def fresh(self, folder: Path) -> str:
         return self.url(self._create(self.template))
+
+    def empty(self, folder: Path) -> str:
+        """A database with no tables at all (not migrated)."""
+        return self.url(self._create(None))
 
     def drop(self, url: str) -> None:
         name = make_url(url).database

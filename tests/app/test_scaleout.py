@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,9 +19,10 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from sqlalchemy import create_engine, text
 from websockets.sync.client import ClientConnection, connect
 
-from tests.conftest import ORGANISER_TOKEN, Server, free_port, start_server
+from tests.conftest import ORGANISER_TOKEN, ROOT, Server, free_port, start_server, wait_until_up
 from tests.databases import Databases
 
 ORGANISER = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
@@ -184,3 +187,39 @@ def test_events_committed_while_redis_is_down_arrive_after_it_returns(
     after = [shared_room.post(n) for n in range(8, 10)]
     assert before + during + after == list(range(5, 15))
     assert_items_arrive(shared_room, [8, 9], after)
+
+
+def test_servers_started_together_on_an_empty_database_all_come_up(
+    tmp_path: Path, databases: Databases, private_redis: RedisProcess
+) -> None:
+    """A deployment starts its processes at once: one migrates and stores the programme, the
+    others wait for it (PostgreSQL advisory lock; SQLite's write lock), and none fails."""
+    url = databases.empty(tmp_path)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "BROADCAST_URL": private_redis.url,
+        "ORGANISER_TOKEN": ORGANISER_TOKEN,
+    }
+    ports = [free_port() for _ in range(3)]
+    logs = [tmp_path / f"server-{port}.log" for port in ports]
+    processes = []
+    for port, log in zip(ports, logs, strict=True):  # all started before any is up
+        with log.open("ab") as out:
+            command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
+            processes.append(
+                subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            )
+    try:
+        for port, process, log in zip(ports, processes, logs, strict=True):
+            wait_until_up(f"http://127.0.0.1:{port}", process, log)
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            programmes = connection.execute(text("SELECT count(*) FROM programme")).scalar_one()
+        engine.dispose()
+        assert programmes == 1
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(10)
+        databases.drop(url)
