@@ -40,7 +40,7 @@ async def joining_route(
     already in keep their access; a change is recorded as a `joining_changed` event."""
     actor: Actor | None = None
     if not is_organiser(request, settings, bearer_token(request)):
-        actor = await actor_from_request(request, writer)
+        actor = await actor_from_request(request)
     changed = await writer.write(
         set_joining, session_id=session_id, open_for_joining=body.open, actor=actor
     )

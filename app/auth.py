@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, HTTPException, Request
 from starlette.requests import HTTPConnection
 
-from session_engine.sessions import Actor, authenticate
+from session_engine.sessions import Actor, authenticate, hash_secret
 from session_engine.writer import Writer
 
 from .settings import Settings, get_settings
@@ -24,6 +24,37 @@ VIEW_ROLES = {"participant": "participant", "console": "facilitator", "projector
 def get_writer(connection: HTTPConnection) -> Writer:
     writer: Writer = connection.app.state.writer
     return writer
+
+
+class Credentials:
+    """Secrets resolved to actors. A participant's token never changes and is never revoked,
+    so once checked against the database it is known for the life of the process (by its
+    hash: no token is kept in memory); facilitator and projector keys can be rotated and are
+    checked against the database every time."""
+
+    KEPT = 100_000  # participants remembered (about 200 bytes each)
+
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+        self._participants: dict[tuple[str, str], Actor] = {}
+
+    async def check(self, session_id: str, token: str) -> Actor:
+        """The caller's actor in this session, or the engine's refusal (Forbidden, NotFound)."""
+        key = (session_id, hash_secret(token))
+        known = self._participants.get(key)
+        if known is not None:
+            return known
+        actor: Actor = await self.writer.read(authenticate, session_id=session_id, token=token)
+        if actor.role == "participant":
+            if len(self._participants) >= self.KEPT:
+                self._participants.pop(next(iter(self._participants)))
+            self._participants[key] = actor
+        return actor
+
+
+def credentials(connection: HTTPConnection) -> Credentials:
+    known: Credentials = connection.app.state.credentials
+    return known
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -59,19 +90,18 @@ OrganiserDep = Annotated[None, Depends(require_organiser)]
 VIEW_HEADER = "x-vk-view"
 
 
-async def actor_from_request(request: Request, writer: WriterDep) -> Actor:
+async def actor_from_request(request: Request) -> Actor:
     """The caller's role in the session of the path: from a bearer secret (API clients), or
     from the cookie of the page's view plus its CSRF header (the app's own pages)."""
     session_id = request.path_params["session_id"]
     token = bearer_token(request)
     if token is not None:
-        actor: Actor = await writer.read(authenticate, session_id=session_id, token=token)
-        return actor
+        return await credentials(request).check(session_id, token)
     view = request.headers.get(VIEW_HEADER, "")
     credential = request.cookies.get(cookie_name(view, session_id)) if view in VIEW_ROLES else None
     if credential is None:
         raise HTTPException(401, "Send your token or key as Authorization: Bearer <token>.")
-    actor = await writer.read(authenticate, session_id=session_id, token=credential)
+    actor = await credentials(request).check(session_id, credential)
     if actor.role != VIEW_ROLES[view]:
         raise HTTPException(403, "This page's key does not allow this.")
     check_csrf(request, credential)

@@ -13,10 +13,10 @@ from starlette.websockets import WebSocketState
 from session_engine.errors import EngineError
 from session_engine.events import events_after
 from session_engine.items import participant_table
-from session_engine.sessions import Actor, authenticate
+from session_engine.sessions import Actor
 from session_engine.views import snapshot
 
-from .auth import VIEW_ROLES, cookie_name, origin_allowed
+from .auth import VIEW_ROLES, cookie_name, credentials, origin_allowed
 from .fragments import json_for, render_stage, viewer_of
 from .hub import Connection, Hub
 from .ratelimit import RateLimiter, socket_flood_error
@@ -35,10 +35,7 @@ async def _authorise(websocket: WebSocket, session_id: str, token: str | None) -
         await websocket.close(CLOSE_POLICY, "origin or token refused")
         return None
     try:
-        actor: Actor = await websocket.app.state.writer.read(
-            authenticate, session_id=session_id, token=token
-        )
-        return actor
+        return await credentials(websocket).check(session_id, token)
     except EngineError:
         await websocket.close(CLOSE_POLICY, "token refused")
         return None

@@ -20,6 +20,7 @@ from session_engine.sessions import load_programme
 from session_engine.writer import Writer
 
 from . import access, api, facilitation, live, pages, reports, voting
+from .auth import Credentials
 from .fragments import STATIC_DIR, EventRenderer
 from .hub import Hub
 from .ratelimit import Limits, RateLimitMiddleware
@@ -46,6 +47,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     writer = Writer(engine, fanout)
     programme = await writer.write(load_programme, content=content)
     app.state.writer = writer
+    app.state.credentials = Credentials(writer)
     app.state.programme_id = programme.id
     renderer = EventRenderer(writer, settings.segment_threshold)
     app.state.hub = Hub(writer, renderer, settings.send_queue_size)

@@ -18,7 +18,6 @@ from session_engine.items import board, participant_table
 from session_engine.models import Session
 from session_engine.sessions import (
     Actor,
-    authenticate,
     create_session,
     get_programme,
     join_session,
@@ -34,6 +33,7 @@ from .auth import (
     WriterDep,
     check_csrf,
     cookie_name,
+    credentials,
     csrf_token,
     is_organiser,
 )
@@ -148,7 +148,7 @@ async def _view_actor(request: Request, writer: Any, session_id: str, view: str)
     if not token:
         return None
     try:
-        actor: Actor = await writer.read(authenticate, session_id=session_id, token=token)
+        actor = await credentials(request).check(session_id, token)
     except EngineError:
         return None
     return actor if actor.role == VIEW_ROLES[view] else None

@@ -18,7 +18,6 @@ from starlette.concurrency import run_in_threadpool
 from session_engine.errors import Forbidden, NotFound
 from session_engine.report import programme_report, report_state, session_report
 from session_engine.report_texts import MAX_REPORT_TEXT, edit_report_texts
-from session_engine.sessions import Actor, authenticate
 
 from .auth import (
     ActorDep,
@@ -27,6 +26,7 @@ from .auth import (
     WriterDep,
     bearer_token,
     cookie_name,
+    credentials,
     is_organiser,
 )
 from .report_formats import FORMATS, file_name, render_report, translator
@@ -46,7 +46,7 @@ async def require_report_reader(
     credential = token or request.cookies.get(cookie_name("console", session_id))
     if credential is None:
         raise HTTPException(401, "Send the organiser token or the facilitator key as Bearer.")
-    actor: Actor = await writer.read(authenticate, session_id=session_id, token=credential)
+    actor = await credentials(request).check(session_id, credential)
     if actor.role != "facilitator":
         raise Forbidden("Only the organiser and the session's facilitator can download reports.")
 

@@ -65,3 +65,20 @@ def test_participants_and_strangers_cannot_close_joining(client: TestClient, api
     assert client.post(url, json={"open": False}, headers=other.facilitator).status_code == 403
     assert client.post(url, json={"open": "maybe"}, headers=room.facilitator).status_code == 422
     room.join()  # still open
+
+
+def test_a_participant_token_known_to_the_server_opens_only_its_own_session(
+    client: TestClient, api_room
+) -> None:
+    """Participant tokens are remembered once checked (app.auth.Credentials): remembering must
+    never let one into another session, nor a key rotation leave an old key working."""
+    zwolle, utrecht = api_room("Zwolle"), api_room("Utrecht")
+    participant = zwolle.join()
+    for _ in range(2):  # the second time from what the server remembers
+        assert client.get(f"/api/sessions/{zwolle.id}/events", headers=participant).is_success
+        refused = client.get(f"/api/sessions/{utrecht.id}/events", headers=participant)
+        assert refused.status_code == 403
+    old_key = zwolle.facilitator
+    assert client.get(f"/api/sessions/{zwolle.id}", headers=old_key).status_code == 200
+    client.post(f"/api/sessions/{zwolle.id}/keys/rotate", headers=ORGANISER)
+    assert client.get(f"/api/sessions/{zwolle.id}", headers=old_key).status_code == 403
