@@ -21,7 +21,9 @@ VIEW_COOKIES = {"participant": "vk_p_", "console": "vk_f_", "projector": "vk_v_"
 VIEW_ROLES = {"participant": "participant", "console": "facilitator", "projector": "projector"}
 
 
-def get_writer(connection: HTTPConnection) -> Writer:
+# Dependencies are `async def`: FastAPI runs a plain `def` in a worker thread, a thread hop
+# per request for what is an attribute lookup.
+async def get_writer(connection: HTTPConnection) -> Writer:
     writer: Writer = connection.app.state.writer
     return writer
 
@@ -79,7 +81,7 @@ def is_organiser(connection: HTTPConnection, settings: Settings, token: str | No
     return secrets.compare_digest(given.encode(), expected.encode())
 
 
-def require_organiser(request: Request, settings: SettingsDep) -> None:
+async def require_organiser(request: Request, settings: SettingsDep) -> None:
     if not is_organiser(request, settings, bearer_token(request)):
         raise HTTPException(403, "This needs the organiser token (Authorization: Bearer …).")
 

@@ -79,7 +79,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Versnellingskamer", description=DESCRIPTION, version="0.1.0", lifespan=lifespan
     )
     app.state.settings = settings or get_settings()
-    app.dependency_overrides[get_settings] = lambda: app.state.settings
+
+    async def settings_of_this_app() -> Settings:  # async: no worker thread per request
+        app_settings: Settings = app.state.settings
+        return app_settings
+
+    app.dependency_overrides[get_settings] = settings_of_this_app
     app.add_exception_handler(EngineError, engine_error)
     app.state.limits = Limits(app.state.settings)
     app.add_middleware(RateLimitMiddleware, limits=app.state.limits)
