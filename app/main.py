@@ -23,6 +23,7 @@ from . import access, api, facilitation, live, pages, reports, voting
 from .auth import Credentials
 from .fragments import STATIC_DIR, EventRenderer
 from .hub import Hub
+from .logs import redact_server_logs
 from .ratelimit import Limits, RateLimitMiddleware
 from .settings import Settings, get_settings
 from .templating import gettext, pick_language
@@ -39,6 +40,7 @@ Every change is an event with a gap-free per-session `seq`: read them with
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    redact_server_logs()
     content = load_content(settings.scenarios_file, settings.statements_file)
     migrate(settings.database_url)
     engine = create_db_engine(settings.database_url)

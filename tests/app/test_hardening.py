@@ -3,6 +3,7 @@ attributes, and the flags on every secret cookie."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -65,3 +66,37 @@ def test_every_secret_cookie_is_httponly_lax_and_secure_when_asked(
         cookie = response.headers["set-cookie"]
         assert "HttpOnly" in cookie and "SameSite=lax" in cookie, cookie
         assert ("Secure" in cookie) == secure, cookie
+
+
+def test_the_server_log_holds_no_token_and_no_key(tmp_path, databases) -> None:
+    """uvicorn logs every request line; secrets travel in query strings (a socket's token, a
+    console link's key), so the log shows them as [redacted]."""
+    import httpx
+    from websockets.sync.client import connect
+
+    from tests.conftest import start_server
+
+    url = databases.fresh(tmp_path)
+    log = tmp_path / "server.log"
+    server = start_server({"DATABASE_URL": url, "ORGANISER_TOKEN": ORGANISER_TOKEN}, log)
+    try:
+        session = httpx.post(f"{server.url}/api/sessions", json={"title": "Log"}, headers=ORGANISER)
+        sid, key = session.json()["id"], session.json()["facilitator_key"]
+        token = httpx.post(f"{server.url}/api/join", json={"code": session.json()["code"]})
+        token = token.json()["token"]
+        assert httpx.get(f"{server.url}/console/{sid}", params={"key": key}).status_code < 400
+        with connect(f"{server.ws_url}/api/sessions/{sid}/ws?token={token}&after=0") as ws:
+            ws.recv(timeout=10)
+        deadline = time.monotonic() + 10
+        while True:  # a line is logged just after its response: wait until both are in
+            text = log.read_text()
+            if "WebSocket /api" in text and f"/console/{sid}" in text:
+                break
+            assert time.monotonic() < deadline, text
+            time.sleep(0.05)
+        assert f"/api/sessions/{sid}/ws?token=[redacted]" in text
+        assert f"/console/{sid}?key=[redacted]" in text
+        assert token not in text and key not in text and ORGANISER_TOKEN not in text
+    finally:
+        server.stop()
+        databases.drop(url)
