@@ -43,7 +43,7 @@ test: check $(CHROMIUM)  ## the whole suite on SQLite, then again on PostgreSQL
 	VK_TEST_DATABASE=postgres $(BIN)/pytest -m "not browser"
 
 # Not part of `make test`: minutes of load on the machine. Figures go to docs/performance.md.
-BENCH_ARGS ?= --sizes 50,500,2000 --duration 10 --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+BENCH_ARGS ?= --sizes 50,500,2000 --duration 10 --scale-out 1,2,4 --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 bench: $(STAMP)  ## fan-out benchmark (product vs a bare websockets relay) and write rates
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

@@ -143,7 +143,7 @@ def main() -> None:
         help="server process counts on PostgreSQL + Redis, e.g. 1,2,4 (needs --postgres-url)",
     )
     parser.add_argument("--scale-out-n", type=int, default=2000)
-    parser.add_argument("--scale-out-rate", type=float, default=20.0)
+    parser.add_argument("--scale-out-rate", type=float, default=30.0)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     args = parser.parse_args()
     print(f"Machine: {machine()}; open-file limit {raise_file_limit()}", flush=True)

@@ -36,3 +36,27 @@ def test_write_benchmarks_commit_every_item(tmp_path: Path) -> None:
     assert (rate.items, rate.errors) == (60, 0)
     locked = locked_with_concurrent_writers(f"sqlite:///{tmp_path / 'l.db'}", 4, per_writer=10)
     assert (locked.items, locked.errors) == (40, 0)
+
+
+def test_two_processes_on_postgresql_and_redis_deliver_every_submission_once(
+    tmp_path: Path,
+) -> None:
+    """The scale-out case of the benchmark: sockets and submitters spread over two servers
+    sharing PostgreSQL and Redis; every socket gets every event once, seqs in order."""
+    from bench.writes import fresh_database
+    from tests.databases import POSTGRES_URL
+
+    with fresh_database(POSTGRES_URL) as url:
+        plan = Plan(
+            "product",
+            n=20,
+            rate=20,
+            duration=1.5,
+            client_processes=2,
+            database_url=url,
+            server_processes=2,
+            broadcast_url="redis://127.0.0.1:6379/0",
+        )
+        result = asyncio.run(measure(plan, tmp_path / "servers.log"))
+    assert (result.delivered, result.lost, result.duplicates) == (30 * 20, 0, 0)
+    assert result.out_of_order == 0
