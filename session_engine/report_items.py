@@ -17,12 +17,11 @@ from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from .db import Db
+from .duplicates import near_duplicates
 from .models import Comment, Item, MeToo, Step
-from .similarity import THRESHOLD, _cosines, normalise
 
 ColumnKey = tuple[str, str]  # (scenario key, category key)
 Ranks = dict[int, tuple[int, float, bool]]  # item id -> (place, score, important)
-FUZZY_WEIGHT = 0.9  # similar_pairs: score = max(0.9 x token set ratio, TF-IDF cosine)
 
 
 def load_items(db: Db, session_id: str, steps: list[Step]) -> dict[ColumnKey, list[dict[str, Any]]]:
@@ -110,39 +109,6 @@ def public_item(item: dict[str, Any]) -> dict[str, Any]:
         "important": item["important"],
         "sessions": item["sessions"],
     }
-
-
-def near_duplicates(texts: list[str], groups: list[int], threshold: float = THRESHOLD) -> Any:
-    """Index pairs (i < j) of texts from different groups (sessions) that similarity.py's
-    `similar_pairs` would suggest as duplicates: the same two measures and threshold, but as
-    matrices, between groups only, so thousands of items take well under a second."""
-    import numpy as np
-    from rapidfuzz import fuzz, process
-
-    norm = [normalise(t) for t in texts]
-    usable = [i for i, text in enumerate(norm) if text]
-    group = np.array([groups[i] for i in usable])
-    if len(set(group.tolist())) < 2:
-        return []
-    kept = [norm[i] for i in usable]
-    cosines = _cosines(kept)  # fitted on the whole column, as similar_pairs does
-    cutoff = threshold / FUZZY_WEIGHT * 100 - 1e-6  # lower fuzzy scores cannot reach it
-    pairs = []
-    for g in sorted(set(group.tolist()))[:-1]:
-        rows, cols = np.nonzero(group == g)[0], np.nonzero(group > g)[0]
-        fuzzy = process.cdist(
-            [kept[i] for i in rows],
-            [kept[j] for j in cols],
-            scorer=fuzz.token_set_ratio,
-            dtype=np.float64,
-            score_cutoff=cutoff,
-            workers=-1,
-        )
-        score = np.maximum(fuzzy / 100 * FUZZY_WEIGHT, cosines[np.ix_(rows, cols)])
-        for a, b in zip(*np.nonzero(score >= threshold), strict=True):
-            first, second = usable[rows[a]], usable[cols[b]]
-            pairs.append((min(first, second), max(first, second)))
-    return sorted(pairs)
 
 
 def _clusters(size: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
