@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func
@@ -111,6 +112,14 @@ def public_item(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=256)
+def grouped_pairs(texts: tuple[str, ...], groups: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+    """near_duplicates of one column, remembered by its texts: a finished session's columns
+    do not change, so after a change in one session (a report text, an item) the programme
+    report groups again only the columns that changed. `grouped_pairs.cache_clear()` forgets."""
+    return tuple(near_duplicates(list(texts), list(groups)))
+
+
 def _clusters(size: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
     """Groups of indices linked by pairs (connected components), ordered by first index."""
     import numpy as np
@@ -132,7 +141,7 @@ def pool_items(per_session: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """One column over several sessions: near-duplicates from different sessions become one
     entry (the best-supported wording, the others as members) with "in N sessions"."""
     flat = [(s, item) for s, items in enumerate(per_session) for item in items]
-    pairs = near_duplicates([i["text"] for _, i in flat], [s for s, _ in flat])
+    pairs = list(grouped_pairs(tuple(i["text"] for _, i in flat), tuple(s for s, _ in flat)))
     pooled = []
     for cluster in _clusters(len(flat), pairs):
         entries = [flat[i] for i in cluster]
