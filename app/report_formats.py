@@ -29,6 +29,7 @@ from session_engine.exports.tables import (
     statement_groups,
     statement_header,
 )
+from session_engine.gc_pause import collector_paused
 from session_engine.report_data import Translate
 
 from .fragments import STATIC_DIR
@@ -152,6 +153,12 @@ def _no_fetching() -> Any:
 
 def render_report(report: dict[str, Any], fmt: str, *, sheet: str = "items") -> Rendered:
     """The report in one format (see FORMATS); `sheet` picks the CSV's kind of data."""
+    with collector_paused():
+        body = _render_body(report, fmt, sheet)
+    return Rendered(body, MEDIA_TYPES[fmt], fmt)
+
+
+def _render_body(report: dict[str, Any], fmt: str, sheet: str) -> bytes:
     t = translator(report["language"])
     if fmt == "json":
         body = json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
@@ -169,7 +176,7 @@ def render_report(report: dict[str, Any], fmt: str, *, sheet: str = "items") -> 
         body = to_csv(report, sheet, t)
     else:
         raise ValueError(f"unknown format {fmt!r}")
-    return Rendered(body, MEDIA_TYPES[fmt], fmt)
+    return body
 
 
 def file_name(report: dict[str, Any], fmt: str, sheet: str | None = None) -> str:
