@@ -23,11 +23,13 @@ from session_engine.exports.sheets import KINDS, to_csv, to_xlsx
 from session_engine.exports.tables import (
     answered,
     composition_tables,
+    distribution_row,
     preference_tables,
     sessions_table,
     statement_groups,
-    statement_table,
+    statement_header,
 )
+from session_engine.gc_pause import collector_paused
 from session_engine.report_data import Translate
 
 from .fragments import STATIC_DIR
@@ -50,6 +52,8 @@ SHEETS = KINDS
 # question only (sector in the seed). WeasyPrint lays out about ten pages a second on a
 # small server, and a programme's report in full runs to a hundred pages (docs/performance.md).
 PDF_LIMITS = {"important": 10, "other": 5, "theme": 5, "arguments": 5}
+# Answers 1 (strongly disagree) to 5 (strongly agree): red through grey to blue.
+ANSWER_COLOURS = ("#b2182b", "#ef8a62", "#bdbdbd", "#67a9cf", "#2166ac")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +102,31 @@ def render_html(report: dict[str, Any], *, summary: bool = False) -> str:
         more=lambda n: h["more"] % {"n": n},
         column_headings=lambda column: column_headings(column, t),
         scenario_heading=lambda scenario: scenario_heading(scenario, t),
-        statement_groups=lambda st: statement_groups(report, st, h, fields),
-        statement_table=lambda st: statement_table(report, st, h, fields),
+        statement_rows=lambda st: statement_rows(report, st, h, fields),
+        agreement_bar=agreement_bar,
     )
+
+
+def statement_rows(
+    report: dict[str, Any], statement: dict[str, Any], h: dict[str, str], fields: Any
+) -> tuple[list[str], list[tuple[list[Any], dict[str, Any]]]]:
+    """A statement's table: the header, and per group its cells with its distribution."""
+    groups = statement_groups(report, statement, h, fields)
+    return statement_header(h), [(distribution_row(label, d, h), d) for label, d in groups]
+
+
+def agreement_bar(distribution: dict[str, Any]) -> str:
+    """The answers 1-5 as a stacked bar: a CSS gradient with hard stops (WeasyPrint paints one
+    shading where an SVG chart costs it a text layout per label); "" without answers."""
+    if not distribution["n"]:
+        return ""
+    stops, start = [], 0.0
+    for colour, answer in zip(ANSWER_COLOURS, "12345", strict=True):
+        end = start + distribution["counts"][answer] / distribution["n"] * 100
+        if end > start:
+            stops += [f"{colour} {start:.1f}%", f"{colour} {end:.1f}%"]
+        start = end
+    return f"linear-gradient(to right, {', '.join(stops)})"
 
 
 def render_pdf(report: dict[str, Any]) -> bytes:
@@ -127,6 +153,12 @@ def _no_fetching() -> Any:
 
 def render_report(report: dict[str, Any], fmt: str, *, sheet: str = "items") -> Rendered:
     """The report in one format (see FORMATS); `sheet` picks the CSV's kind of data."""
+    with collector_paused():
+        body = _render_body(report, fmt, sheet)
+    return Rendered(body, MEDIA_TYPES[fmt], fmt)
+
+
+def _render_body(report: dict[str, Any], fmt: str, sheet: str) -> bytes:
     t = translator(report["language"])
     if fmt == "json":
         body = json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
@@ -144,7 +176,7 @@ def render_report(report: dict[str, Any], fmt: str, *, sheet: str = "items") -> 
         body = to_csv(report, sheet, t)
     else:
         raise ValueError(f"unknown format {fmt!r}")
-    return Rendered(body, MEDIA_TYPES[fmt], fmt)
+    return body
 
 
 def file_name(report: dict[str, Any], fmt: str, sheet: str | None = None) -> str:

@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from .content import Category, Content
 from .db import Db
 from .errors import N_, NotFound
+from .gc_pause import collector_paused
 from .models import Session
 from .report_data import SessionData, Translate, english, read_session, votes_rows
 from .report_items import mark_pooled_importance, pool_items, public_item
@@ -42,10 +43,11 @@ def session_report(
     threshold: int = DEFAULT_THRESHOLD,
 ) -> dict[str, Any]:
     """The report of one session, in its language (`translator` gives the catalogue)."""
-    data = read_session(db, session_id, threshold)
-    texts = report_texts(data.session, data.content)
-    t = translator(data.session.language)
-    return _report("session", data.session.title, [data], texts, t, threshold)
+    with collector_paused():
+        data = read_session(db, session_id, threshold)
+        texts = report_texts(data.session, data.content)
+        t = translator(data.session.language)
+        return _report("session", data.session.title, [data], texts, t, threshold)
 
 
 def programme_report(
@@ -64,10 +66,11 @@ def programme_report(
     ).all()
     if not ids:
         raise NotFound(f"Programme {programme_id} has no sessions yet.")
-    datas = [read_session(db, session_id, threshold) for session_id in ids]
-    texts = default_texts(programme_content(programme))
-    t = translator(programme.language)
-    return _report("programme", programme.title, datas, texts, t, threshold)
+    with collector_paused():
+        datas = [read_session(db, session_id, threshold) for session_id in ids]
+        texts = default_texts(programme_content(programme))
+        t = translator(programme.language)
+        return _report("programme", programme.title, datas, texts, t, threshold)
 
 
 def report_state(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func
@@ -17,12 +18,11 @@ from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from .db import Db
+from .duplicates import near_duplicates
 from .models import Comment, Item, MeToo, Step
-from .similarity import THRESHOLD, _cosines, normalise
 
 ColumnKey = tuple[str, str]  # (scenario key, category key)
 Ranks = dict[int, tuple[int, float, bool]]  # item id -> (place, score, important)
-FUZZY_WEIGHT = 0.9  # similar_pairs: score = max(0.9 x token set ratio, TF-IDF cosine)
 
 
 def load_items(db: Db, session_id: str, steps: list[Step]) -> dict[ColumnKey, list[dict[str, Any]]]:
@@ -112,37 +112,12 @@ def public_item(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def near_duplicates(texts: list[str], groups: list[int], threshold: float = THRESHOLD) -> Any:
-    """Index pairs (i < j) of texts from different groups (sessions) that similarity.py's
-    `similar_pairs` would suggest as duplicates: the same two measures and threshold, but as
-    matrices, between groups only, so thousands of items take well under a second."""
-    import numpy as np
-    from rapidfuzz import fuzz, process
-
-    norm = [normalise(t) for t in texts]
-    usable = [i for i, text in enumerate(norm) if text]
-    group = np.array([groups[i] for i in usable])
-    if len(set(group.tolist())) < 2:
-        return []
-    kept = [norm[i] for i in usable]
-    cosines = _cosines(kept)  # fitted on the whole column, as similar_pairs does
-    cutoff = threshold / FUZZY_WEIGHT * 100 - 1e-6  # lower fuzzy scores cannot reach it
-    pairs = []
-    for g in sorted(set(group.tolist()))[:-1]:
-        rows, cols = np.nonzero(group == g)[0], np.nonzero(group > g)[0]
-        fuzzy = process.cdist(
-            [kept[i] for i in rows],
-            [kept[j] for j in cols],
-            scorer=fuzz.token_set_ratio,
-            dtype=np.float64,
-            score_cutoff=cutoff,
-            workers=-1,
-        )
-        score = np.maximum(fuzzy / 100 * FUZZY_WEIGHT, cosines[np.ix_(rows, cols)])
-        for a, b in zip(*np.nonzero(score >= threshold), strict=True):
-            first, second = usable[rows[a]], usable[cols[b]]
-            pairs.append((min(first, second), max(first, second)))
-    return sorted(pairs)
+@lru_cache(maxsize=256)
+def grouped_pairs(texts: tuple[str, ...], groups: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+    """near_duplicates of one column, remembered by its texts: a finished session's columns
+    do not change, so after a change in one session (a report text, an item) the programme
+    report groups again only the columns that changed. `grouped_pairs.cache_clear()` forgets."""
+    return tuple(near_duplicates(list(texts), list(groups)))
 
 
 def _clusters(size: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
@@ -166,7 +141,7 @@ def pool_items(per_session: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """One column over several sessions: near-duplicates from different sessions become one
     entry (the best-supported wording, the others as members) with "in N sessions"."""
     flat = [(s, item) for s, items in enumerate(per_session) for item in items]
-    pairs = near_duplicates([i["text"] for _, i in flat], [s for s, _ in flat])
+    pairs = list(grouped_pairs(tuple(i["text"] for _, i in flat), tuple(s for s, _ in flat)))
     pooled = []
     for cluster in _clusters(len(flat), pairs):
         entries = [flat[i] for i in cluster]

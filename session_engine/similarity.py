@@ -85,8 +85,10 @@ class Pair:
 
 def normalise(text: str) -> str:
     """Lower case, no accents or punctuation, no function words."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower()
+    if not text.isascii():  # most texts are: nothing to take off them
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     words = re.findall(r"[a-z0-9]+", text)
     return " ".join(w for w in words if w not in STOPWORDS)
 

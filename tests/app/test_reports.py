@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from html.parser import HTMLParser
 from typing import Any
@@ -126,6 +127,35 @@ def test_html_reads_like_the_seed_report(downloads) -> None:
     assert top[0].startswith("Iedere partner heeft een duidelijk herkenbare rol")
     assert "vaak genoemd (4×)" in top[0]
     assert "svg" in page.tags and "script" not in page.tags
+
+
+def statement_rows(html: bytes, key: str) -> list[tuple[str, str, list[str]]]:
+    """A statement's table as (group, the bar's style, the numbers), row by row."""
+    article = html.decode().split(f'id="statement-{key}"')[1].split("</article>")[0]
+    body = article.split("<tbody>")[1].split("</tbody>")[0]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S):
+        group = re.search(r'<th scope="row">(.*?)</th>', row)
+        bar = re.search(r'<td class="bar">(?:<div style="(.*?)"></div>)?</td>', row)
+        assert group and bar
+        rows.append((group[1], bar[1] or "", re.findall(r"<td>(.*?)</td>", row)))
+    return rows
+
+
+def test_statement_table_shows_each_groups_answers_as_a_bar_and_numbers(downloads) -> None:
+    rows = statement_rows(downloads["html"], "s1")
+    assert [(group, numbers) for group, _, numbers in rows] == [
+        ("Iedereen", ["0", "6", "0", "0", "5", "0", "11", "3.36", "verdeeld"]),
+        ("Primair onderwijs (PO)", ["0", "0", "0", "0", "5", "0", "5", "5.00", "consensus"]),
+        ("Voortgezet onderwijs (VO)", ["0", "6", "0", "0", "0", "0", "6", "2.00", "consensus"]),
+    ] + [(group, numbers) for group, _, numbers in rows[3:]]
+    # 6 of 11 answered 2 (orange), 5 of 11 answered 5 (dark blue): one bar, left to right.
+    assert rows[0][1] == (
+        "background-image: linear-gradient(to right, #ef8a62 0.0%, #ef8a62 54.5%, "
+        "#2166ac 54.5%, #2166ac 100.0%)"
+    )
+    page = downloads["html"].decode()
+    assert '<th scope="col">Antwoorden</th><th scope="col" class="answer-1">1</th>' in page
 
 
 def test_participant_text_is_escaped_in_html_and_markdown(downloads) -> None:

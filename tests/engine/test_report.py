@@ -11,7 +11,7 @@ import pytest
 from session_engine.errors import Forbidden, Invalid, NotFound
 from session_engine.events import events_after
 from session_engine.report import programme_report, session_report
-from session_engine.report_items import near_duplicates
+from session_engine.report_items import grouped_pairs, near_duplicates
 from session_engine.report_texts import edit_report_texts
 from session_engine.similarity import similar_pairs
 from tests.report_seed import FORMULA, SCRIPT, seed_programme
@@ -258,3 +258,12 @@ def test_near_duplicates_agree_with_the_duplicate_suggestions() -> None:
     }
     assert set(near_duplicates(texts_, groups)) == expected
     assert (2, 3) in expected
+
+
+def test_programme_grouping_is_remembered_per_column(built) -> None:
+    grouped_pairs.cache_clear()
+    first = built.writer.read_sync(programme_report, built.programme_id)
+    assert grouped_pairs.cache_info().hits == 0
+    again = built.writer.read_sync(programme_report, built.programme_id)
+    assert again == first
+    assert grouped_pairs.cache_info().hits == grouped_pairs.cache_info().misses > 0

@@ -1,0 +1,102 @@
+"""Near-duplicates between sessions: the same pairs as the console's duplicate suggestions
+(similarity.similar_pairs), found with matrices and bounds instead of scoring every pair."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
+
+from session_engine.duplicates import near_duplicates, tfidf_vectors
+from session_engine.similarity import normalise, similar_pairs
+
+# Phrasings from the seed report, and the ways a room says the same thing again.
+PHRASES = [
+    "Goed te organiseren en elke school kan instappen",
+    "Iedere partner heeft een duidelijk herkenbare rol",
+    "Past bij veel van de huidige structuren",
+    "Voelt als een stap terug, te weinig ambitie",
+    "De kloof tussen opleiding en praktijk blijft bestaan",
+    "Geen wij-zij denken meer maar wij samen",
+    "Een geïntegreerd curriculum van theorie en praktijk",
+    "Alle betrokkenen leren van elkaar",
+    "Veel afspraken maken maakt het traag",
+    "Schaalvergroting komt de kwaliteit niet altijd ten goede",
+    "Enorme flexibiliteit voor de student",
+    "Vraagt veel van de beginnende leraar",
+    "Het kan een dure manier van opleiden worden",
+    "Tijd en geld om samen opleiden tot cultuur te maken",
+    "Directeuren als kartrekker met faciliterend leiderschap",
+    "Een gezamenlijk onderzoeksprogramma met een lectoraat",
+    "Werkplekbegeleiders en schoolopleiders worden getraind",
+    "Hybride aanstellingen voor opleiders op school en instituut",
+    "Een gedeelde visie die door alle lagen sijpelt",
+    "Competentieprofielen in het functiehuis van de school",
+    "Nascholing voor werkplekbegeleiders verplicht stellen",
+    "Scholen mogen alleen meedoen op basis van bewezen kwaliteit",
+]
+WORDS = [
+    "student",
+    "leraar",
+    "school",
+    "opleiding",
+    "visie",
+    "tijd",
+    "geld",
+    "cultuur",
+    "kwaliteit",
+    "regio",
+    "bestuur",
+]
+INFLECTIONS = [("organiseren", "organiseerbaar"), ("getraind", "trainen"), ("rol", "rollen")]
+
+
+def wording(rng: random.Random) -> str:
+    """A phrase as someone might type it: reordered, shortened, inflected, with extra words."""
+    words = rng.choice(PHRASES).split()
+    if rng.random() < 0.3:
+        rng.shuffle(words)
+    if rng.random() < 0.3 and len(words) > 3:
+        del words[rng.randrange(len(words))]
+    text = " ".join(words)
+    for plain, other in INFLECTIONS:
+        if rng.random() < 0.5:
+            text = text.replace(plain, other)
+    if rng.random() < 0.6:
+        text += ", " + " ".join(rng.sample(WORDS, rng.randint(1, 3)))
+    return text.upper() if rng.random() < 0.05 else text
+
+
+def suggested_across(texts: list[str], groups: list[int]) -> set[tuple[int, int]]:
+    """What the console's duplicate suggestions pair, between different groups."""
+    found = similar_pairs(list(enumerate(texts)), limit=len(texts) ** 2)
+    return {(p.first, p.second) for p in found if groups[p.first] != groups[p.second]}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_same_pairs_as_the_duplicate_suggestions_on_a_programme(seed: int) -> None:
+    rng = random.Random(seed)
+    groups = sorted(rng.randrange(3) for _ in range(240))
+    texts = [wording(rng) for _ in groups]
+    texts[5] = "de het een"  # nothing left after normalising: never paired
+    expected = suggested_across(texts, groups)
+    assert len(expected) > 1000  # plenty of near-duplicates, and plenty of pairs that are not
+    assert set(near_duplicates(texts, groups)) == expected
+
+
+def test_pairs_only_between_groups_lowest_index_first() -> None:
+    texts = ["Goed te organiseren", "Goed organiseerbaar", "Goed te organiseren", "Iets anders"]
+    assert near_duplicates(texts, [0, 0, 1, 1]) == [(0, 2), (1, 2)]
+    assert near_duplicates(texts, [0, 0, 0, 0]) == []
+
+
+def test_tfidf_vectors_are_scikit_learns() -> None:
+    rng = random.Random(4)
+    texts = [normalise(wording(rng)) for _ in range(80)] + ["a", "ab", "abc de"]
+    fitted = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    expected = cosine_similarity(fitted.fit_transform(texts))
+    vectors = tfidf_vectors(texts)
+    assert np.allclose((vectors @ vectors.T).toarray(), expected, atol=1e-12)
