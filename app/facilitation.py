@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from session_engine import agenda as agenda_ops
 from session_engine import controls, curation, reactions, tables
-from session_engine.errors import Forbidden
+from session_engine.errors import N_, Forbidden
 from session_engine.items import ALL_TABLES, board, item_public, participant_table
 from session_engine.models import Item, RoundTable, Step
 from session_engine.sessions import Actor, activate_step, get_session
@@ -122,7 +122,7 @@ async def save_template_route(
 async def list_templates_route(actor: ActorDep, writer: WriterDep) -> list[TemplatePublic]:
     """The programme's saved agendas (facilitator)."""
     if actor.role != "facilitator":
-        raise Forbidden("Only the facilitator of this session can do this.")
+        raise Forbidden(N_("Only the facilitator of this session can do this."))
     session = await writer.read(get_session, actor.session_id)
     found = await writer.read(agenda_ops.templates, session.programme_id)
     return [TemplatePublic(id=t.id, name=t.name, steps=t.steps) for t in found]
@@ -196,7 +196,7 @@ def _visible_board(db: Any, actor: Actor, step_id: int, table_id: int | None) ->
 async def duplicates_route(step_id: int, actor: ActorDep, writer: WriterDep) -> list[Suggestion]:
     """Likely duplicates on a step's board (all tables), most alike first (facilitator)."""
     if actor.role != "facilitator":
-        raise Forbidden("Only the facilitator of this session can do this.")
+        raise Forbidden(N_("Only the facilitator of this session can do this."))
     found = await writer.read(board, session_id=actor.session_id, step_id=step_id)
     return suggestions(found.items())
 
@@ -240,7 +240,7 @@ async def update_item_route(
             curation.star_item, actor=actor, item_id=item_id, starred=fields["starred"]
         )
     if item is None:
-        raise Forbidden("Nothing to change: give text, category (and theme) or starred.")
+        raise Forbidden(N_("Nothing to change: give text, category (and theme) or starred."))
     return item_out(item)
 
 

@@ -67,12 +67,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 async def engine_error(request: Request, exc: Exception) -> JSONResponse:
     """A refusal as {"detail": message}; browser routes, and the API called from our own pages
-    (they send X-VK-View), get it in the page's language; other API clients get English."""
+    (they send X-VK-View), get it in the page's language; other API clients get English.
+    The template is translated first, then its values filled in: they are not in catalogues."""
     assert isinstance(exc, EngineError)
     message = exc.message
     if not request.url.path.startswith("/api/") or "x-vk-view" in request.headers:
         language = pick_language(request.headers.get("x-vk-lang"), request.cookies.get("vk_lang"))
-        message = gettext(language, message)
+        message = gettext(language, exc.template, **exc.values)
     return JSONResponse({"detail": message}, status_code=exc.status)
 
 

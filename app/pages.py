@@ -134,7 +134,7 @@ async def join_submit(request: Request, writer: WriterDep, settings: SettingsDep
     try:
         joined = await writer.write(join_session, code=code, profile=profile)
     except EngineError as exc:
-        message = gettext(language_of(request), exc.message)
+        message = gettext(language_of(request), exc.template, **exc.values)
         return page(request, "home.html", status=exc.status, code=code, error=message)
     response = RedirectResponse(f"/s/{joined.session_id}", status_code=303)
     set_secret_cookie(

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from session_engine.errors import Forbidden, NotFound
+from session_engine.errors import N_, Forbidden, NotFound
 from session_engine.report import programme_report, report_state, session_report
 from session_engine.report_texts import MAX_REPORT_TEXT, edit_report_texts
 
@@ -48,7 +48,9 @@ async def require_report_reader(
         raise HTTPException(401, "Send the organiser token or the facilitator key as Bearer.")
     actor = await credentials(request).check(session_id, credential)
     if actor.role != "facilitator":
-        raise Forbidden("Only the organiser and the session's facilitator can download reports.")
+        raise Forbidden(
+            N_("Only the organiser and the session's facilitator can download reports.")
+        )
 
 
 ReportReaderDep = Annotated[None, Depends(require_report_reader)]
@@ -80,7 +82,11 @@ CACHE = ReportCache()
 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
-        raise NotFound(f"No report format {fmt!r}; choose one of {FORMAT_LIST}.")
+        raise NotFound(
+            N_("No report format %(format)r; choose one of %(formats)s."),
+            format=fmt,
+            formats=FORMAT_LIST,
+        )
 
 
 async def _respond(report: dict[str, Any], fmt: str, sheet: str) -> Response:
@@ -111,7 +117,7 @@ async def session_report_route(
     threshold = request.app.state.settings.segment_threshold
     state = await writer.read(report_state, session_id=session_id)
     if not state[0]:
-        raise NotFound(f"No session with id {session_id!r}.")
+        raise NotFound(N_("No session with id %(session_id)r."), session_id=session_id)
     report = await CACHE.get(
         ("session", session_id, threshold, state),
         lambda: writer.read(session_report, session_id, translator=translator, threshold=threshold),

@@ -32,23 +32,32 @@ def _check_fields(content: Content, fields: dict[str, Any]) -> dict[str, Any]:
     allowed = {"type", "title", "scenario", "text", "timer_seconds", "timer_autolock"}
     unknown = set(fields) - allowed
     if unknown:
-        raise Invalid(f"Unknown step field(s): {', '.join(sorted(unknown))}.")
+        raise Invalid(N_("Unknown step field(s): %(fields)s."), fields=", ".join(sorted(unknown)))
     required = [
         k for k in ("type", "title", "text", "timer_autolock") if k in fields and fields[k] is None
     ]
     if required:
-        raise Invalid(f"{', '.join(required)} cannot be null (scenario and timer_seconds can).")
+        raise Invalid(
+            N_("%(fields)s cannot be null (scenario and timer_seconds can)."),
+            fields=", ".join(required),
+        )
     if "type" in fields and fields["type"] not in STEP_TYPES:
         raise Invalid(
-            f"Unknown step type {fields['type']!r}; choose one of {', '.join(STEP_TYPES)}."
+            N_("Unknown step type %(type)r; choose one of %(types)s."),
+            type=fields["type"],
+            types=", ".join(STEP_TYPES),
         )
     if fields.get("scenario") is not None and content.scenario(fields["scenario"]) is None:
-        raise Invalid(f"Unknown scenario {fields['scenario']!r}.")
+        raise Invalid(N_("Unknown scenario %(scenario)r."), scenario=fields["scenario"])
     if len(fields.get("title") or "") > MAX_TITLE or len(fields.get("text") or "") > MAX_TEXT:
-        raise Invalid(f"Titles hold at most {MAX_TITLE} and texts {MAX_TEXT} characters.")
+        raise Invalid(
+            N_("Titles hold at most %(max_title)s and texts %(max_text)s characters."),
+            max_title=MAX_TITLE,
+            max_text=MAX_TEXT,
+        )
     seconds = fields.get("timer_seconds")
     if seconds is not None and not (isinstance(seconds, int) and 0 < seconds <= MAX_TIMER):
-        raise Invalid(f"timer_seconds must be between 1 and {MAX_TIMER}.")
+        raise Invalid(N_("timer_seconds must be between 1 and %(max)s."), max=MAX_TIMER)
     return fields
 
 
@@ -58,7 +67,7 @@ def _content(db: Db, session: Session) -> Content:
 
 def _needs_scenario(step: Step) -> None:
     if step.type in ("brainstorm", "converge") and step.scenario_key is None:
-        raise Invalid(f"A {step.type} step needs a scenario.")
+        raise Invalid(N_("A %(type)s step needs a scenario."), type=step.type)
 
 
 def add_step(db: Db, *, actor: Actor, fields: dict[str, Any], position: int | None = None) -> Step:
@@ -183,5 +192,7 @@ def templates(db: Db, programme_id: int) -> list[AgendaTemplate]:
 def get_template(db: Db, programme_id: int, template_id: int) -> AgendaTemplate:
     template = db.get(AgendaTemplate, template_id) if storable_id(template_id) else None
     if template is None or template.programme_id != programme_id:
-        raise NotFound(f"No agenda template {template_id} in this programme.")
+        raise NotFound(
+            N_("No agenda template %(template_id)s in this programme."), template_id=template_id
+        )
     return template

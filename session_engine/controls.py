@@ -89,7 +89,7 @@ def start_timer(db: Db, *, actor: Actor, step_id: int, seconds: int | None = Non
     if seconds is None:
         seconds = step.timer_remaining or step.timer_seconds
     if seconds is None or not 0 < seconds <= MAX_TIMER:
-        raise Invalid(f"Give the timer a duration between 1 and {MAX_TIMER} seconds.")
+        raise Invalid(N_("Give the timer a duration between 1 and %(max)s seconds."), max=MAX_TIMER)
     step.timer_ends_at = utcnow() + timedelta(seconds=seconds)
     step.timer_remaining = None
     step.timer_seconds = step.timer_seconds or seconds
@@ -111,7 +111,9 @@ def add_time(db: Db, *, actor: Actor, step_id: int, seconds: int) -> Step:
     require_facilitator(actor)
     step = get_step(db, actor.session_id, step_id)
     if not -MAX_TIMER <= seconds <= MAX_TIMER or seconds == 0:
-        raise Invalid(f"Add between 1 and {MAX_TIMER} seconds (negative to take time off).")
+        raise Invalid(
+            N_("Add between 1 and %(max)s seconds (negative to take time off)."), max=MAX_TIMER
+        )
     ends_at = as_utc(step.timer_ends_at)
     if ends_at is not None:
         step.timer_ends_at = max(utcnow(), ends_at) + timedelta(seconds=seconds)

@@ -26,9 +26,9 @@ def get_item(db: Db, session_id: str, item_id: int, *, allow_deleted: bool = Fal
     """An item of this session; deleted ones only when asked for (to restore them)."""
     item = db.get(Item, item_id) if storable_id(item_id) else None
     if item is None or item.session_id != session_id:
-        raise NotFound(f"No item {item_id} in this session.")
+        raise NotFound(N_("No item %(item_id)s in this session."), item_id=item_id)
     if item.deleted_at is not None and not allow_deleted:
-        raise Conflict(f"Item {item_id} was deleted: restore it first.")
+        raise Conflict(N_("Item %(item_id)s was deleted: restore it first."), item_id=item_id)
     return item
 
 
@@ -109,7 +109,7 @@ def split_item(db: Db, *, actor: Actor, item_id: int) -> list[Item]:
     target = get_item(db, actor.session_id, item_id)
     members = _members(db, target)
     if not members:
-        raise Conflict(f"Item {item_id} is not a merged item.")
+        raise Conflict(N_("Item %(item_id)s is not a merged item."), item_id=item_id)
     for member in members:
         member.merged_into_id = None
         db.add(member)
@@ -141,7 +141,7 @@ def restore_item(db: Db, *, actor: Actor, item_id: int) -> Item:
     require_facilitator(actor)
     item = get_item(db, actor.session_id, item_id, allow_deleted=True)
     if item.deleted_at is None:
-        raise Conflict(f"Item {item_id} is not deleted.")
+        raise Conflict(N_("Item %(item_id)s is not deleted."), item_id=item_id)
     item.deleted_at = None
     db.add(item)
     record_event(db, actor.session_id, "item_restored", {"item": item_public(item)})

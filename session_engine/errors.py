@@ -9,12 +9,20 @@ def N_(message: str) -> str:
 
 
 class EngineError(Exception):
-    """Base class: a request the engine refuses, with a message for the user."""
+    """Base class: a request the engine refuses, with a message for the user.
+
+    `template` is the English text, marked with N_(), with a %(name)s placeholder for each
+    value given by keyword (`Invalid(N_("Pick at most %(k)s items."), k=3)`); `message` is the
+    English text with the values filled in. The app translates the template, then fills in
+    the values, so the values never have to be in the catalogue."""
 
     status = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, template: str, **values: object) -> None:
+        message = template % values if values else template
         super().__init__(message)
+        self.template = template
+        self.values = values
         self.message = message
 
 

@@ -85,7 +85,7 @@ def clean_text(text: str) -> str:
 
 def clean_client_id(client_id: str) -> str:
     if not client_id or len(client_id) > MAX_CLIENT_ID or not client_id.isprintable():
-        raise Invalid(f"client_id must be 1 to {MAX_CLIENT_ID} printable characters.")
+        raise Invalid(N_("client_id must be 1 to %(max)s printable characters."), max=MAX_CLIENT_ID)
     return client_id
 
 
@@ -189,7 +189,7 @@ def add_item(
     # retry check, the counts and the seq below are then exact under concurrent writers.
     session = connection.execute(_SESSION_STATE, {"session_id": sid}).first()
     if session is None:
-        raise NotFound(f"No session with id {sid!r}.")
+        raise NotFound(N_("No session with id %(session_id)r."), session_id=sid)
     seat = connection.execute(
         _PARTICIPANT_STATE,
         {"participant_id": actor.participant_id, "session_id": sid, "client_id": client_id},
@@ -206,12 +206,12 @@ def add_item(
         else None
     )
     if row is None:
-        raise NotFound(f"No step {step_id} in this session.")
+        raise NotFound(N_("No step %(step_id)s in this session."), step_id=step_id)
     step = Step(**row._mapping)
     if (table_step_id or session.active_step_id) != step.id:
         raise Conflict(N_("This step is not active: items go to the step on the screen."))
     if step.type not in INPUT_STEP_TYPES:
-        raise Conflict(f"A {step.type} step takes no items.")
+        raise Conflict(N_("A %(type)s step takes no items."), type=step.type)
     require_input_open(step)
     content = cached_content(
         session.content_hash, lambda: get_programme(db, session.programme_id).content
@@ -253,16 +253,22 @@ def check_category(content: Content, category: str, theme: str | None) -> str | 
     found = content.category(category)
     if found is None:
         known = ", ".join(c.key for c in content.scenarios_file.categories)
-        raise Invalid(f"Unknown category {category!r}; choose one of {known}.")
+        raise Invalid(
+            N_("Unknown category %(category)r; choose one of %(known)s."),
+            category=category,
+            known=known,
+        )
     if not found.themed:
         if theme:
-            raise Invalid(f"Items in {category!r} take no theme.")
+            raise Invalid(N_("Items in %(category)r take no theme."), category=category)
         return None
     if not theme:
-        raise Invalid(f"An item in {category!r} needs a theme.")
+        raise Invalid(N_("An item in %(category)r needs a theme."), category=category)
     if content.theme(theme) is None:
         known = ", ".join(t.key for t in content.scenarios_file.themes)
-        raise Invalid(f"Unknown theme {theme!r}; choose one of {known}.")
+        raise Invalid(
+            N_("Unknown theme %(theme)r; choose one of %(known)s."), theme=theme, known=known
+        )
     return theme
 
 

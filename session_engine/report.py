@@ -65,7 +65,9 @@ def programme_report(
         .order_by(col(Session.created_at), col(Session.id))
     ).all()
     if not ids:
-        raise NotFound(f"Programme {programme_id} has no sessions yet.")
+        raise NotFound(
+            N_("Programme %(programme_id)s has no sessions yet."), programme_id=programme_id
+        )
     with collector_paused():
         datas = [read_session(db, session_id, threshold) for session_id in ids]
         texts = default_texts(programme_content(programme))

@@ -7,7 +7,7 @@ from typing import Any
 
 from .content import Content
 from .db import Db
-from .errors import Invalid
+from .errors import N_, Invalid
 from .events import record_event
 from .models import Session
 from .sessions import (
@@ -39,15 +39,20 @@ def _clean(changes: dict[str, Any]) -> dict[str, str | None]:
     unknown = set(changes) - set(TEXT_FIELDS)
     if unknown:
         raise Invalid(
-            f"Unknown report text(s): {', '.join(sorted(unknown))}; "
-            f"choose from {', '.join(TEXT_FIELDS)}."
+            N_("Unknown report text(s): %(unknown)s; choose from %(known)s."),
+            unknown=", ".join(sorted(unknown)),
+            known=", ".join(TEXT_FIELDS),
         )
     clean: dict[str, str | None] = {}
     for key, value in changes.items():
         if value is not None and not isinstance(value, str):
-            raise Invalid(f"{key} must be text, or null for the programme's text.")
+            raise Invalid(N_("%(key)s must be text, or null for the programme's text."), key=key)
         if value is not None and len(value) > MAX_REPORT_TEXT:
-            raise Invalid(f"{key} is too long: at most {MAX_REPORT_TEXT} characters.")
+            raise Invalid(
+                N_("%(key)s is too long: at most %(max)s characters."),
+                key=key,
+                max=MAX_REPORT_TEXT,
+            )
         clean[key] = value.strip() if value is not None else None
     return clean
 
@@ -58,7 +63,7 @@ def edit_report_texts(db: Db, *, actor: Actor, changes: dict[str, Any]) -> dict[
     require_facilitator(actor)
     clean = _clean(changes)
     if not clean:
-        raise Invalid(f"Send at least one of {', '.join(TEXT_FIELDS)}.")
+        raise Invalid(N_("Send at least one of %(known)s."), known=", ".join(TEXT_FIELDS))
     session = get_session(db, actor.session_id)
     saved = dict(session.report_texts or {})
     for key, value in clean.items():

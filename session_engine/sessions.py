@@ -108,7 +108,7 @@ def cached_content(digest: str, data: Callable[[], dict[str, Any]]) -> Content:
 def get_programme(db: Db, programme_id: int) -> Programme:
     programme = db.get(Programme, programme_id) if 0 < programme_id <= MAX_INTEGER else None
     if programme is None:
-        raise NotFound(f"No programme with id {programme_id}.")
+        raise NotFound(N_("No programme with id %(programme_id)s."), programme_id=programme_id)
     return programme
 
 
@@ -119,7 +119,7 @@ def get_session(db: Db, session_id: str, *, lock: bool = False) -> Session:
     so concurrent writers to one session run one after the other and read exact state."""
     session = db.get(Session, session_id, with_for_update=lock)
     if session is None:
-        raise NotFound(f"No session with id {session_id!r}.")
+        raise NotFound(N_("No session with id %(session_id)r."), session_id=session_id)
     return session
 
 
@@ -225,12 +225,21 @@ def validate_profile(content: Content, profile: dict[str, Any]) -> dict[str, str
     for key, value in profile.items():
         field = fields.get(key)
         if field is None:
-            raise Invalid(f"Unknown profile field {key!r}; known: {', '.join(fields)}.")
+            raise Invalid(
+                N_("Unknown profile field %(field)r; known: %(known)s."),
+                field=key,
+                known=", ".join(fields),
+            )
         if value in (None, ""):
             continue
         if value not in {o.key for o in field.options}:
             options = ", ".join(o.key for o in field.options)
-            raise Invalid(f"Unknown option {value!r} for {key!r}; choose one of {options}.")
+            raise Invalid(
+                N_("Unknown option %(option)r for %(field)r; choose one of %(options)s."),
+                option=value,
+                field=key,
+                options=options,
+            )
         clean[key] = str(value)
     return clean
 
@@ -267,7 +276,7 @@ def agenda(db: Db, session_id: str) -> list[Step]:
 def get_step(db: Db, session_id: str, step_id: int) -> Step:
     step = db.get(Step, step_id) if 0 < step_id <= MAX_INTEGER else None
     if step is None or step.session_id != session_id:
-        raise NotFound(f"No step {step_id} in this session.")
+        raise NotFound(N_("No step %(step_id)s in this session."), step_id=step_id)
     return step
 
 

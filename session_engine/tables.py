@@ -23,7 +23,7 @@ def tables(db: Db, session_id: str) -> list[RoundTable]:
 def get_table(db: Db, session_id: str, table_id: int) -> RoundTable:
     table = db.get(RoundTable, table_id) if storable_id(table_id) else None
     if table is None or table.session_id != session_id:
-        raise NotFound(f"No table {table_id} in this session.")
+        raise NotFound(N_("No table %(table_id)s in this session."), table_id=table_id)
     return table
 
 
@@ -49,7 +49,7 @@ def add_tables(db: Db, *, actor: Actor, names: list[str]) -> list[RoundTable]:
     if not clean or any(not n or len(n) > 80 for n in clean):
         raise Invalid(N_("Give each table a name of 1 to 80 characters."))
     if len(existing) + len(clean) > MAX_TABLES:
-        raise Invalid(f"A session has at most {MAX_TABLES} tables.")
+        raise Invalid(N_("A session has at most %(max)s tables."), max=MAX_TABLES)
     if len({n.lower() for n in clean} | {t.name.lower() for t in existing}) != len(existing) + len(
         clean
     ):

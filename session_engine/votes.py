@@ -69,7 +69,7 @@ def configure_step(db: Db, *, actor: Actor, step_id: int, config: dict[str, Any]
     require_facilitator(actor)
     step = get_step(db, actor.session_id, step_id)
     if step.type not in VOTE_STEP_TYPES:
-        raise Invalid(f"A {step.type} step has nothing to configure.")
+        raise Invalid(N_("A %(type)s step has nothing to configure."), type=step.type)
     merged = {**step_config(db, step), **config}
     _validate_config(db, step, merged)
     step.config = merged
@@ -83,13 +83,15 @@ def _validate_config(db: Db, step: Step, config: dict[str, Any]) -> None:
     if step.type == "vote":
         if config["method"] not in METHODS:
             raise Invalid(
-                f"Unknown method {config['method']!r}; choose one of {', '.join(METHODS)}."
+                N_("Unknown method %(method)r; choose one of %(methods)s."),
+                method=config["method"],
+                methods=", ".join(METHODS),
             )
         if content.category(config["category"]) is None:
-            raise Invalid(f"Unknown category {config['category']!r}.")
+            raise Invalid(N_("Unknown category %(category)r."), category=config["category"])
         for key in ("k", "budget"):
             if not isinstance(config[key], int) or not 1 <= config[key] <= 100:
-                raise Invalid(f"{key} must be a whole number from 1 to 100.")
+                raise Invalid(N_("%(key)s must be a whole number from 1 to 100."), key=key)
         if config["cut"] is not None and (not isinstance(config["cut"], int) or config["cut"] < 0):
             raise Invalid(N_("cut must be a whole number of items, 0 or more."))
     if step.type == "statements":
@@ -97,7 +99,7 @@ def _validate_config(db: Db, step: Step, config: dict[str, Any]) -> None:
         if config["mode"] not in ("all", "one"):
             raise Invalid(N_("mode must be 'all' or 'one'."))
         if config["current"] is not None and config["current"] not in keys:
-            raise Invalid(f"Unknown statement {config['current']!r}.")
+            raise Invalid(N_("Unknown statement %(statement)r."), statement=config["current"])
     if step.type == "glossary":
         terms = config["terms"]
         if not isinstance(terms, list) or any(
@@ -142,7 +144,7 @@ def _require_voter(db: Db, actor: Actor, step_id: int) -> Step:
         raise Forbidden(N_("Only participants vote."))
     step = get_step(db, actor.session_id, step_id)
     if step.type not in VOTE_STEP_TYPES:
-        raise Conflict(f"A {step.type} step takes no votes.")
+        raise Conflict(N_("A %(type)s step takes no votes."), type=step.type)
     if effective_step_id(db, actor.session_id, participant_table(db, actor)) != step.id:
         raise Conflict(N_("This vote is not on your screen now."))
     if not input_open(step):
@@ -200,9 +202,9 @@ def _check_answers(db: Db, step: Step, answers: list[Answer]) -> list[Answer]:
     clean: list[Answer] = []
     for answer in answers:
         if answer.subject not in allowed:
-            raise Invalid(f"{answer.subject!r} is not part of this vote.")
+            raise Invalid(N_("%(subject)r is not part of this vote."), subject=answer.subject)
         if answer.subject in seen:
-            raise Invalid(f"{answer.subject!r} appears twice in the ballot.")
+            raise Invalid(N_("%(subject)r appears twice in the ballot."), subject=answer.subject)
         seen.add(answer.subject)
         argument = (
             clean_text(answer.argument) if answer.argument and answer.argument.strip() else None
@@ -225,7 +227,9 @@ def _check_values(db: Db, step: Step, answers: list[Answer]) -> None:
         for a in answers:
             if a.value is not None and not SCALE[0] <= a.value <= SCALE[1]:
                 raise Invalid(
-                    f"Agreement runs from {SCALE[0]} to {SCALE[1]} (or null: no opinion)."
+                    N_("Agreement runs from %(low)s to %(high)s (or null: no opinion)."),
+                    low=SCALE[0],
+                    high=SCALE[1],
                 )
     elif step.type == "vote":
         _check_vote(config, answers)
@@ -235,19 +239,19 @@ def _check_values(db: Db, step: Step, answers: list[Answer]) -> None:
             chosen = int(a.choice) if a.choice and a.choice.isdigit() else 0
             definition = db.get(Definition, chosen) if storable_id(chosen) else None
             if definition is None or definition.step_id != step.id or definition.term != term:
-                raise Invalid(f"Choose one of the proposed definitions of {term!r}.")
+                raise Invalid(N_("Choose one of the proposed definitions of %(term)r."), term=term)
     else:
         [answer] = answers if len(answers) == 1 else [Answer("")]
         keys = [s.key for s in _content(db, step.session_id).scenarios_file.scenarios]
         if answer.choice not in keys:
-            raise Invalid(f"Choose one scenario: {', '.join(keys)}.")
+            raise Invalid(N_("Choose one scenario: %(scenarios)s."), scenarios=", ".join(keys))
 
 
 def _check_vote(config: dict[str, Any], answers: list[Answer]) -> None:
     method = config["method"]
     values = [a.value for a in answers]
     if method == "topk" and len(answers) > config["k"]:
-        raise Invalid(f"Pick at most {config['k']} items.")
+        raise Invalid(N_("Pick at most %(k)s items."), k=config["k"])
     if method == "single" and len(answers) > 1:
         raise Invalid(N_("Pick one item."))
     if method == "rating" and any(v is None or not 1 <= v <= 5 for v in values):
@@ -256,7 +260,9 @@ def _check_vote(config: dict[str, Any], answers: list[Answer]) -> None:
         if any(v is None or v < 0 for v in values):
             raise Invalid(N_("Points are whole numbers, 0 or more."))
         if sum(v or 0 for v in values) > config["budget"]:
-            raise Invalid(f"You have {config['budget']} points to give, not more.")
+            raise Invalid(
+                N_("You have %(budget)s points to give, not more."), budget=config["budget"]
+            )
 
 
 def reveal_results(db: Db, *, actor: Actor, step_id: int, revealed: bool) -> Step:
@@ -264,7 +270,7 @@ def reveal_results(db: Db, *, actor: Actor, step_id: int, revealed: bool) -> Ste
     require_facilitator(actor)
     step = get_step(db, actor.session_id, step_id)
     if step.type not in VOTE_STEP_TYPES:
-        raise Invalid(f"A {step.type} step has no results.")
+        raise Invalid(N_("A %(type)s step has no results."), type=step.type)
     step.revealed = revealed
     db.add(step)
     record_event(
@@ -279,7 +285,7 @@ def propose_definition(db: Db, *, actor: Actor, step_id: int, term: str, text: s
     if step.type != "glossary":
         raise Conflict(N_("Definitions are proposed in a glossary step."))
     if term not in step_config(db, step)["terms"]:
-        raise Invalid(f"{term!r} is not a term of this glossary.")
+        raise Invalid(N_("%(term)r is not a term of this glossary."), term=term)
     assert actor.participant_id is not None
     definition = Definition(
         session_id=actor.session_id,

@@ -250,3 +250,23 @@ def test_refusals_are_in_the_language_of_the_page_that_asked(api_room) -> None:
     assert answers["en"].json() == {"detail": "Only participants add items."}
     plain = room.post_item({**room.facilitator, "X-VK-Lang": "nl"}, **fields)
     assert plain.json() == {"detail": "Only participants add items."}  # API clients: English
+
+
+def test_refusals_with_values_are_translated_with_the_values_filled_in(api_room) -> None:
+    room = api_room()
+    author = room.join()
+    step_id = room.step_id("brainstorm")
+    room.activate(step_id)
+    fields = {"client_id": "c", "step_id": step_id, "category": "nieuws", "text": "x"}
+    page = {**author, "X-VK-View": "participant"}
+    dutch = room.post_item(page, **fields)  # no language given: the page's default, Dutch
+    assert (dutch.status_code, dutch.json()) == (
+        422,
+        {"detail": "Onbekende categorie 'nieuws'; kies uit voordelen, nadelen, voorwaarden."},
+    )
+    english = room.post_item({**page, "X-VK-Lang": "en"}, **fields)
+    assert english.json() == {
+        "detail": "Unknown category 'nieuws'; choose one of voordelen, nadelen, voorwaarden."
+    }
+    plain = room.post_item({**author, "X-VK-Lang": "nl"}, **fields)
+    assert plain.json() == english.json()  # API clients: English

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,32 @@ def test_catalogue_is_complete(language: str) -> None:
 def test_placeholders_survive_translation() -> None:
     assert gettext("nl", "%(n)s items", n=3) == "3 bijdragen"
     assert gettext("en", "%(n)s items", n=3) == "3 items"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_translation_keeps_the_placeholders_of_its_message(language: str) -> None:
+    """A refusal's values are filled into the translation: a lost or renamed %(name)s
+    would drop the value or fail on display."""
+    placeholder = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[a-z]")
+    with (LOCALE / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalog = read_po(po)
+    changed = [
+        m.id
+        for m in catalog
+        if m.id and sorted(placeholder.findall(m.id)) != sorted(placeholder.findall(m.string))
+    ]
+    assert changed == []
+
+
+def test_refusals_translate_before_their_values_are_filled_in() -> None:
+    template = "Unknown category %(category)r; choose one of %(known)s."
+    values = {"category": "nieuws", "known": "voordelen, nadelen"}
+    assert gettext("nl", template, **values) == (
+        "Onbekende categorie 'nieuws'; kies uit voordelen, nadelen."
+    )
+    assert gettext("en", template, **values) == (
+        "Unknown category 'nieuws'; choose one of voordelen, nadelen."
+    )
 
 
 def test_template_is_up_to_date_with_the_code() -> None:

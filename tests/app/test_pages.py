@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from fastapi.testclient import TestClient
 
@@ -41,6 +42,38 @@ def test_unknown_code_gets_a_clear_message(client: TestClient) -> None:
     refused = client.post("/join", data={"code": "ZZZZZZ"})
     assert refused.status_code == 404
     assert 'role="alert"' in refused.text
+
+
+def test_join_refusal_shows_its_values_in_the_page_language(client: TestClient, api_room) -> None:
+    room = api_room()
+    form = {"code": room.data["code"], "profile.sector": "Mars"}
+    dutch = client.post("/join", data=form)
+    assert dutch.status_code == 422
+    assert "Onbekend antwoord 'Mars' bij 'sector'; kies uit PO, VO, other." in unescape(dutch.text)
+    english = client.post("/join?lang=en", data=form)
+    assert "Unknown option 'Mars' for 'sector'; choose one of PO, VO, other." in unescape(
+        english.text
+    )
+
+
+def test_console_refusal_with_a_value_follows_the_page_language(
+    client: TestClient, api_room
+) -> None:
+    room = api_room()
+    client.get(f"/console/{room.id}?key={room.data['facilitator_key']}")
+    token = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', client.get(f"/console/{room.id}").text)
+    assert token
+    url = f"/api/sessions/{room.id}/steps/{room.step_id('brainstorm')}/timer"
+    headers = {"X-VK-View": "console", "X-CSRF-Token": token.group(1)}
+    timer = {"action": "start", "seconds": -5}
+    dutch = client.post(url, json=timer, headers=headers)
+    assert (dutch.status_code, dutch.json()) == (
+        422,
+        {"detail": "Geef de timer een duur van 1 tot 14400 seconden."},
+    )
+    client.get(f"/console/{room.id}?lang=en")  # the language switch sets the vk_lang cookie
+    english = client.post(url, json=timer, headers=headers)
+    assert english.json() == {"detail": "Give the timer a duration between 1 and 14400 seconds."}
 
 
 def test_joining_sets_an_httponly_cookie_and_shows_the_board(client: TestClient, api_room) -> None:

@@ -87,6 +87,41 @@ def test_bad_ballots(room, config, answers, status, detail) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("config", "answers", "dutch", "english"),
+    [
+        (
+            {"method": "topk", "k": 2},
+            [{"subject": "{a}"}, {"subject": "{b}"}, {"subject": "{c}"}],
+            "Kies maximaal 2 bijdragen.",
+            "Pick at most 2 items.",
+        ),
+        (
+            {"method": "points", "budget": 5},
+            [{"subject": "{a}", "value": 6}],
+            "Je hebt 5 punten te verdelen, niet meer.",
+            "You have 5 points to give, not more.",
+        ),
+        (
+            {"method": "topk"},
+            [{"subject": "12345"}],
+            "'12345' hoort niet bij deze stemming.",
+            "'12345' is not part of this vote.",
+        ),
+    ],
+)
+def test_ballot_refusals_reach_the_page_in_its_language(room, config, answers, dutch, english):
+    step = vote_step(room, config)
+    a, b, c = room.items
+    filled = [{**x, "subject": x["subject"].format(a=a, b=b, c=c)} for x in answers]
+    voter = room.join()
+    page = {**voter, "X-VK-View": "participant"}
+    assert ballot(room, page, step, filled).json() == {"detail": dutch}
+    assert ballot(room, {**page, "X-VK-Lang": "nl"}, step, filled).json() == {"detail": dutch}
+    assert ballot(room, {**page, "X-VK-Lang": "en"}, step, filled).json() == {"detail": english}
+    assert ballot(room, voter, step, filled).json() == {"detail": english}  # API clients
+
+
 def test_statement_refusals(room) -> None:
     step = room.step_id("statements")
     room.activate(step)
