@@ -8,9 +8,10 @@ import secrets
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
 
+from session_engine.errors import N_, Forbidden, Unauthorized
 from session_engine.sessions import Actor, authenticate, hash_secret
 from session_engine.writer import Writer
 
@@ -83,7 +84,7 @@ def is_organiser(connection: HTTPConnection, settings: Settings, token: str | No
 
 async def require_organiser(request: Request, settings: SettingsDep) -> None:
     if not is_organiser(request, settings, bearer_token(request)):
-        raise HTTPException(403, "This needs the organiser token (Authorization: Bearer …).")
+        raise Forbidden(N_("This needs the organiser token (Authorization: Bearer …)."))
 
 
 OrganiserDep = Annotated[None, Depends(require_organiser)]
@@ -102,10 +103,10 @@ async def actor_from_request(request: Request) -> Actor:
     view = request.headers.get(VIEW_HEADER, "")
     credential = request.cookies.get(cookie_name(view, session_id)) if view in VIEW_ROLES else None
     if credential is None:
-        raise HTTPException(401, "Send your token or key as Authorization: Bearer <token>.")
+        raise Unauthorized(N_("Send your token or key as Authorization: Bearer <token>."))
     actor = await credentials(request).check(session_id, credential)
     if actor.role != VIEW_ROLES[view]:
-        raise HTTPException(403, "This page's key does not allow this.")
+        raise Forbidden(N_("This page's key does not allow this."))
     check_csrf(request, credential)
     return actor
 
@@ -121,7 +122,7 @@ def csrf_token(credential: str) -> str:
 def check_csrf(request: Request, credential: str, submitted: str | None = None) -> None:
     given = submitted or request.headers.get("x-csrf-token", "")
     if not secrets.compare_digest(given.encode(), csrf_token(credential).encode()):
-        raise HTTPException(403, "The form expired or came from another site: reload the page.")
+        raise Forbidden(N_("The form expired or came from another site: reload the page."))
 
 
 def origin_allowed(connection: HTTPConnection, settings: Settings) -> bool:

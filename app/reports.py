@@ -10,12 +10,12 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from session_engine.errors import N_, Forbidden, NotFound
+from session_engine.errors import N_, Forbidden, NotFound, Unauthorized
 from session_engine.report import programme_report, report_state, session_report
 from session_engine.report_texts import MAX_REPORT_TEXT, edit_report_texts
 
@@ -45,7 +45,7 @@ async def require_report_reader(
         return
     credential = token or request.cookies.get(cookie_name("console", session_id))
     if credential is None:
-        raise HTTPException(401, "Send the organiser token or the facilitator key as Bearer.")
+        raise Unauthorized(N_("Send the organiser token or the facilitator key as Bearer."))
     actor = await credentials(request).check(session_id, credential)
     if actor.role != "facilitator":
         raise Forbidden(

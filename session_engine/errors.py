@@ -30,6 +30,12 @@ class NotFound(EngineError):
     status = 404
 
 
+class Unauthorized(EngineError):
+    """No credential at all was sent."""
+
+    status = 401
+
+
 class Forbidden(EngineError):
     status = 403
 
