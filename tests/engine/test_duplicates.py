@@ -10,31 +10,13 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
+from bench.report_bench import PHRASES as BENCH_PHRASES
 from session_engine.duplicates import near_duplicates, tfidf_vectors
 from session_engine.similarity import normalise, similar_pairs
 
 # Phrasings from the seed report, and the ways a room says the same thing again.
 PHRASES = [
-    "Goed te organiseren en elke school kan instappen",
-    "Iedere partner heeft een duidelijk herkenbare rol",
-    "Past bij veel van de huidige structuren",
-    "Voelt als een stap terug, te weinig ambitie",
-    "De kloof tussen opleiding en praktijk blijft bestaan",
-    "Geen wij-zij denken meer maar wij samen",
-    "Een geïntegreerd curriculum van theorie en praktijk",
-    "Alle betrokkenen leren van elkaar",
-    "Veel afspraken maken maakt het traag",
-    "Schaalvergroting komt de kwaliteit niet altijd ten goede",
-    "Enorme flexibiliteit voor de student",
-    "Vraagt veel van de beginnende leraar",
-    "Het kan een dure manier van opleiden worden",
-    "Tijd en geld om samen opleiden tot cultuur te maken",
-    "Directeuren als kartrekker met faciliterend leiderschap",
-    "Een gezamenlijk onderzoeksprogramma met een lectoraat",
-    "Werkplekbegeleiders en schoolopleiders worden getraind",
-    "Hybride aanstellingen voor opleiders op school en instituut",
-    "Een gedeelde visie die door alle lagen sijpelt",
-    "Competentieprofielen in het functiehuis van de school",
+    *BENCH_PHRASES,
     "Nascholing voor werkplekbegeleiders verplicht stellen",
     "Scholen mogen alleen meedoen op basis van bewezen kwaliteit",
 ]
