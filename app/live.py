@@ -6,26 +6,38 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
 from starlette.websockets import WebSocketState
 
 from session_engine.errors import EngineError
 from session_engine.events import events_after
-from session_engine.items import participant_table
+from session_engine.items import AddedItem, add_item, item_public, participant_table
 from session_engine.sessions import Actor
 from session_engine.views import snapshot
 
 from .auth import VIEW_ROLES, cookie_name, credentials, origin_allowed
 from .fragments import json_for, render_stage, viewer_of
 from .hub import Connection, Hub
-from .ratelimit import RateLimiter, socket_flood_error
+from .ratelimit import (
+    TOO_MANY_ITEMS,
+    Limits,
+    RateLimiter,
+    refusal_text,
+    retry_after,
+    socket_flood_error,
+)
+from .schemas import ItemCreate
 from .settings import Settings
 from .templating import pick_language
 
 router = APIRouter()
 CLOSE_POLICY = 1008  # refused: bad origin, token or view
 MAX_MESSAGE = 4096  # bytes a client may send in one message
+PING = '{"type": "ping"}'
+PING_OR_ITEM = '{"type": "ping"} or {"type": "add_item", …}'
 
 
 async def _authorise(websocket: WebSocket, session_id: str, token: str | None) -> Actor | None:
@@ -62,7 +74,7 @@ async def json_socket(
     await hub.attach(session_id, connection)
     try:
         connection.sent_seq = await _replay(websocket, connection, session_id, max(after, 0))
-        await _serve(websocket, connection)
+        await _serve(websocket, connection, Submitter(websocket, connection, actor, token))
     finally:
         await hub.detach(session_id, connection)
 
@@ -122,8 +134,11 @@ async def browser_socket(
         await hub.detach(session_id, connection)
 
 
-async def _serve(websocket: WebSocket, connection: Connection) -> None:
-    """Send queued events while reading the client; a malformed message gets an error reply."""
+async def _serve(
+    websocket: WebSocket, connection: Connection, submitter: Submitter | None = None
+) -> None:
+    """Send queued events while reading the client; a malformed message gets an error reply.
+    On the JSON socket (`submitter`), participants may also add items."""
     sender = connection.start_sending()
     limiter: RateLimiter = websocket.app.state.limits.socket_limiter()
     try:
@@ -131,7 +146,9 @@ async def _serve(websocket: WebSocket, connection: Connection) -> None:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            _answer(connection, message.get("text") or message.get("bytes") or "", limiter)
+            _answer(
+                connection, message.get("text") or message.get("bytes") or "", limiter, submitter
+            )
     except WebSocketDisconnect:
         return
     finally:
@@ -143,24 +160,100 @@ async def _serve(websocket: WebSocket, connection: Connection) -> None:
                 await websocket.close()
 
 
-def _answer(connection: Connection, raw: str | bytes, limiter: RateLimiter) -> None:
-    """Clients only listen; anything else they send is answered with an error (no seq).
-    Pings ({"type": "ping"}) are answered with a pong so clients can detect dead links.
-    A client over the socket's message limit gets an error, never silence."""
-    error = socket_flood_error(limiter) or _check_message(raw)
-    if error is None:
+def _answer(
+    connection: Connection, raw: str | bytes, limiter: RateLimiter, submitter: Submitter | None
+) -> None:
+    """Answer what a client sent: a ping with a pong, an item (JSON socket) with an ack after
+    commit, anything else with an error. A client over the socket's message limit gets an
+    error, never silence."""
+    error = socket_flood_error(limiter)
+    message, problem = _parse(raw)
+    error = error or problem
+    if error is None and message.get("type") == "ping":
         connection.offer(None, json.dumps({"type": "pong"}))
+    elif error is None and message.get("type") == "add_item" and submitter is not None:
+        submitter.submit(message)
     else:
-        connection.offer(None, json.dumps({"type": "error", "message": error}))
+        accepted = (
+            '{"type": "ping"} or {"type": "add_item", …}' if submitter else '{"type": "ping"}'
+        )
+        error = error or f"unknown message: this socket only accepts {accepted}"
+        reply = {"type": "error", "message": error}
+        if submitter is not None and isinstance(message.get("client_id"), str):
+            reply["client_id"] = message["client_id"]
+        connection.offer(None, json.dumps(reply))
 
 
-def _check_message(raw: str | bytes) -> str | None:
+def _parse(raw: str | bytes) -> tuple[dict[str, Any], str | None]:
+    """The message as a JSON object, or the reason it is not one."""
     if len(raw) > MAX_MESSAGE:
-        return f"message too long: at most {MAX_MESSAGE} bytes"
+        return {}, f"message too long: at most {MAX_MESSAGE} bytes"
     try:
         message = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        return "malformed message: expected JSON"
-    if not isinstance(message, dict) or message.get("type") != "ping":
-        return 'unknown message: this socket only accepts {"type": "ping"}'
-    return None
+        return {}, "malformed message: expected JSON"
+    if not isinstance(message, dict):
+        return {}, "malformed message: expected a JSON object"
+    return message, None
+
+
+class Submitter:
+    """Items sent on a participant's JSON socket: `{"type": "add_item", "client_id", "step_id",
+    "category", "theme", "text"}`, the same fields and rules as `POST …/items` (the same rate
+    limits too). Each is answered once its commit is done: `{"type": "ack", "client_id",
+    "seq", "item", "created"}` (after its `item_added` event), or `{"type": "error",
+    "client_id", "message"}`. A retry with the same client id is acknowledged with the stored
+    item (`created` false)."""
+
+    def __init__(self, websocket: WebSocket, connection: Connection, actor: Actor, token: str):
+        self.websocket = websocket
+        self.connection = connection
+        self.actor = actor
+        self.token = token
+        self.address = websocket.client.host if websocket.client else "unknown"
+        self._running: set[asyncio.Task[None]] = set()  # held until done; writes are shielded
+
+    def submit(self, message: dict[str, Any]) -> None:
+        task = asyncio.create_task(self._add(message))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _add(self, message: dict[str, Any]) -> None:
+        client_id = message.get("client_id")
+        try:
+            body = ItemCreate.model_validate({k: v for k, v in message.items() if k != "type"})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            self._reply(client_id, {"type": "error", "message": f"{where}: {first['msg']}"})
+            return
+        limits: Limits = self.websocket.app.state.limits
+        wait = limits.check_item(self.address, self.token)
+        if wait:
+            detail = refusal_text(TOO_MANY_ITEMS, wait, "en")
+            self._reply(
+                body.client_id,
+                {"type": "error", "message": detail, "retry_after": retry_after(wait)},
+            )
+            return
+        writer = self.websocket.app.state.writer
+        try:
+            added: AddedItem = await writer.write(
+                add_item,
+                actor=self.actor,
+                client_id=body.client_id,
+                step_id=body.step_id,
+                category=body.category,
+                theme=body.theme,
+                text=body.text,
+            )
+        except EngineError as exc:
+            self._reply(body.client_id, {"type": "error", "message": exc.message})
+            return
+        ack = {"type": "ack", "seq": added.seq, "item": item_public(added.item)}
+        self._reply(body.client_id, {**ack, "created": added.created})
+
+    def _reply(self, client_id: object, reply: dict[str, Any]) -> None:
+        if isinstance(client_id, str):
+            reply = {"type": reply["type"], "client_id": client_id, **reply}
+        self.connection.offer(None, json.dumps(reply, ensure_ascii=False))

@@ -84,10 +84,15 @@ class Limits:
             return (TOO_MANY_JOINS, wait) if wait else None
         if ITEM_PATH.match(path) is None:
             return None
+        wait = self.check_item(address, credential)
+        return (TOO_MANY_ITEMS, wait) if wait else None
+
+    def check_item(self, address: str, credential: str | None) -> float:
+        """Seconds to wait before this submission (HTTP or socket) is accepted; 0: now."""
         wait = self.items_per_address.take(address)
         if not wait and credential:
             wait = self.items_per_participant.take(_digest(credential))
-        return (TOO_MANY_ITEMS, wait) if wait else None
+        return wait
 
     def socket_limiter(self) -> RateLimiter:
         """A bucket for one socket's incoming messages."""

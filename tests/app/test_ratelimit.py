@@ -135,3 +135,27 @@ def test_a_socket_flood_gets_error_messages(limited: TestClient) -> None:
         {"type": "pong"},
         {"type": "error", "message": "too many messages: at most 2 a minute on this socket"},
     ]
+
+
+def test_items_on_the_socket_count_against_the_same_limits(limited: TestClient) -> None:
+    """A socket is no way around the submission limits: over them, an error with the wait."""
+    room = room_in(limited)
+    step_id = room.step_id("brainstorm")
+    room.activate(step_id)
+    who = room.join()
+    assert room.post_item(who, client_id="h1", step_id=step_id, category="voordelen", text="x")
+    token = who["Authorization"].removeprefix("Bearer ")
+    limited.app.state.limits.socket_messages = 0  # only the item limits are under test here
+    url = f"/api/sessions/{room.id}/ws?token={token}&after={room.events()[-1]['seq']}"
+    with limited.websocket_connect(url) as ws:
+        for client_id in ("s1", "s2"):
+            item = {"client_id": client_id, "step_id": step_id, "category": "voordelen"}
+            ws.send_text(json.dumps({"type": "add_item", **item, "text": client_id}))
+        replies = [ws.receive_json() for _ in range(3)]  # s1's event and ack, s2's refusal
+    acks = [r for r in replies if r["type"] == "ack"]
+    [refusal] = [r for r in replies if r["type"] == "error"]
+    assert [a["client_id"] for a in acks] == ["s1"]
+    assert (refusal["client_id"], refusal["retry_after"]) == ("s2", 30)
+    assert "nothing is lost, it is sent again" in refusal["message"]
+    texts = [e["data"]["item"]["text"] for e in room.events() if e["type"] == "item_added"]
+    assert texts == ["x", "s1"]

@@ -164,3 +164,81 @@ def test_browser_sockets_redraw_the_stage_on_a_lock(live: Live) -> None:
     assert stage.startswith('<section id="stage"')
     assert 'data-open=""' in stage
     assert 'id="item-form"' in stage and "inert" in stage
+
+
+def test_an_item_sent_on_the_socket_is_acknowledged_after_commit_and_reaches_everyone(
+    live: Live,
+) -> None:
+    """JSON clients may add items on their socket: the same rules as POST …/items, an ack with
+    the event's seq once committed, and a retry with the same client id stores nothing new."""
+    alice, bob = live.join(), live.join()
+    live.activate(live.brainstorm)
+    last = live.http.get(f"/api/sessions/{live.id}/events", headers=auth(alice)).json()
+    with (
+        live.socket(alice, after=last["last_seq"]) as a,
+        live.socket(bob, after=last["last_seq"]) as b,
+    ):
+        item = {"client_id": "s-1", "step_id": live.brainstorm, "category": "nadelen"}
+        a.send(json.dumps({"type": "add_item", **item, "text": "  Veel afspraken maken  "}))
+        got = [json.loads(a.recv(timeout=10)) for _ in range(2)]  # the event and the ack
+        [ack] = [m for m in got if m["type"] == "ack"]
+        [event] = [m for m in got if m["type"] == "item_added"]
+        assert ack == {
+            "type": "ack",
+            "client_id": "s-1",
+            "seq": event["seq"],
+            "item": event["data"]["item"],
+            "created": True,
+        }
+        assert ack["item"]["text"] == "Veel afspraken maken"
+        assert json.loads(b.recv(timeout=10)) == event  # everyone else gets the event
+        a.send(json.dumps({"type": "add_item", **item, "text": "Veel afspraken maken"}))
+        again = json.loads(a.recv(timeout=10))
+        assert {**again, "created": True} == ack and again["created"] is False
+        a.send(json.dumps({"type": "ping"}))
+        assert json.loads(a.recv(timeout=10)) == {"type": "pong"}  # no second event came
+    events = live.http.get(f"/api/sessions/{live.id}/events", headers=auth(alice)).json()
+    added = [e for e in events["events"] if e["type"] == "item_added"]
+    assert [e["data"]["item"]["text"] for e in added] == ["Veel afspraken maken"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"category": "risicos"}, "Unknown category 'risicos'; choose one of"),
+        ({"text": "   "}, "The text is empty."),
+        ({"text": None}, "text: Input should be a valid string"),
+        ({"step_id": 2**40}, "No step 1099511627776 in this session."),
+    ],
+)
+def test_a_bad_item_on_the_socket_gets_an_error_with_its_client_id_and_stores_nothing(
+    live: Live, fields: dict[str, object], message: str
+) -> None:
+    alice = live.join()
+    live.activate(live.brainstorm)
+    item = {"client_id": "bad-1", "step_id": live.brainstorm, "category": "voordelen"}
+    with live.socket(alice, after=10_000) as ws:
+        ws.send(json.dumps({"type": "add_item", **item, "text": "Goed idee", **fields}))
+        reply = json.loads(ws.recv(timeout=10))
+    assert (reply["type"], reply["client_id"]) == ("error", "bad-1")
+    assert reply["message"].startswith(message)
+    events = live.http.get(f"/api/sessions/{live.id}/events", headers=auth(alice)).json()
+    assert not [e for e in events["events"] if e["type"] == "item_added"]
+
+
+def test_only_participants_add_items_on_the_socket(live: Live) -> None:
+    live.activate(live.brainstorm)
+    item = {"client_id": "f-1", "step_id": live.brainstorm, "category": "voordelen", "text": "x"}
+    with live.socket(live.facilitator_key, after=10_000) as ws:
+        ws.send(json.dumps({"type": "add_item", **item}))
+        assert json.loads(ws.recv(timeout=10)) == {
+            "type": "error",
+            "client_id": "f-1",
+            "message": "Only participants add items.",
+        }
+        ws.send(json.dumps({"type": "vote"}))
+        assert json.loads(ws.recv(timeout=10)) == {
+            "type": "error",
+            "message": 'unknown message: this socket only accepts {"type": "ping"} or '
+            '{"type": "add_item", …}',
+        }
