@@ -75,7 +75,15 @@ async def run_fanout(args: argparse.Namespace, folder: Path) -> list[tuple[Resul
         results = []
         for target in ("floor", "product"):
             database = f"sqlite:///{folder / f'bench-{n}.db'}" if target == "product" else ""
-            plan = Plan(target, n, rate, args.duration, args.client_processes, database)
+            plan = Plan(
+                target,
+                n,
+                rate,
+                args.duration,
+                args.client_processes,
+                database,
+                submit_over=args.submit_over,
+            )
             result = await measure(plan, folder / f"{target}-{n}.log")
             print(f"  {target} N={n}: p99 {result.p99_ms:.1f} ms, lost {result.lost}", flush=True)
             results.append(result)
@@ -141,6 +149,12 @@ def main() -> None:
         default="",
         type=lambda s: [int(x) for x in s.split(",") if x],
         help="server process counts on PostgreSQL + Redis, e.g. 1,2,4 (needs --postgres-url)",
+    )
+    parser.add_argument(
+        "--submit-over",
+        choices=("http", "socket"),
+        default="http",
+        help="how the product's submitters send items: POST …/items or their JSON socket",
     )
     parser.add_argument("--scale-out-n", type=int, default=2000)
     parser.add_argument("--scale-out-rate", type=float, default=30.0)

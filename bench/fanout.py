@@ -29,6 +29,7 @@ class Plan:
     database_url: str = ""
     server_processes: int = 1  # product: > 1 shares PostgreSQL and Redis (broadcast_url)
     broadcast_url: str = "memory://"
+    submit_over: str = "http"  # product: "http" (POST …/items) or "socket" (add_item message)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,9 @@ def percentile(values: list[float], fraction: float) -> float:
 def make_target(plan: Plan, log: Path) -> Target:
     if plan.target == "floor":
         return Floor(log)
-    return Product(log, plan.database_url, plan.server_processes, plan.broadcast_url)
+    return Product(
+        log, plan.database_url, plan.server_processes, plan.broadcast_url, plan.submit_over
+    )
 
 
 class Clients:

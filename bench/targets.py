@@ -114,6 +114,7 @@ class Product:
         database_url: str,
         processes: int = 1,
         broadcast_url: str = "memory://",
+        submit_over: str = "http",
     ) -> None:
         env = {"DATABASE_URL": database_url, "ORGANISER_TOKEN": ORGANISER_TOKEN}
         env["BROADCAST_URL"] = broadcast_url
@@ -123,6 +124,7 @@ class Product:
             "JOIN_LIMIT_PER_ADDRESS",
             "ITEM_LIMIT_PER_PARTICIPANT",
             "ITEM_LIMIT_PER_ADDRESS",
+            "SOCKET_MESSAGE_LIMIT",
         ):
             env[limit] = "0"
         self.ports = [free_port() for _ in range(processes)]
@@ -140,6 +142,10 @@ class Product:
         self.session: dict[str, str] = {}
         self.tokens: list[str] = []
         self.step = 0
+        self.submit_over = submit_over
+        self.sockets: list[ClientConnection] = []  # the submitters' own, with submit_over=socket
+        self.acks: dict[str, asyncio.Future[dict[str, object]]] = {}
+        self.readers: list[asyncio.Task[None]] = []
 
     @property
     def process(self) -> subprocess.Popen[bytes]:
@@ -165,6 +171,13 @@ class Product:
         tokens = await self._join(n + SUBMITTERS)
         self.tokens = tokens[n:]
         last = (await self.http.get(f"/api/sessions/{sid}", headers=key)).json()["last_seq"]
+        if self.submit_over == "socket":
+            for i, token in enumerate(self.tokens):
+                port = self.ports[i % len(self.ports)]
+                url = f"ws://127.0.0.1:{port}/api/sessions/{sid}/ws?token={token}&after={last}"
+                websocket = await connect(url, compression=None, max_queue=None)
+                self.sockets.append(websocket)
+                self.readers.append(asyncio.create_task(self._read_acks(websocket)))
         return [
             f"ws://127.0.0.1:{self.ports[i % len(self.ports)]}/api/sessions/{sid}/ws"
             f"?token={token}&after={last}"
@@ -182,7 +195,19 @@ class Product:
 
         return list(await asyncio.gather(*(join() for _ in range(count))))
 
+    async def _read_acks(self, websocket: ClientConnection) -> None:
+        """A submitter's socket carries events too; hand each ack or error to its submission."""
+        async for message in websocket:
+            reply = json.loads(message)
+            if reply.get("type") in ("ack", "error") and "client_id" in reply:
+                future = self.acks.pop(str(reply["client_id"]), None)
+                if future is not None and not future.done():
+                    future.set_result(reply)
+
     async def submit(self, number: int) -> None:
+        if self.submit_over == "socket":
+            await self._submit_on_socket(number)
+            return
         token = self.tokens[number % len(self.tokens)]
         http = self.https[number % len(self.https)]
         response = await http.post(
@@ -198,7 +223,27 @@ class Product:
         if response.status_code != 201:
             raise RuntimeError(f"submission {number}: {response.status_code} {response.text}")
 
+    async def _submit_on_socket(self, number: int) -> None:
+        client_id = f"bench-{number}"
+        answered = asyncio.get_running_loop().create_future()
+        self.acks[client_id] = answered
+        message = {
+            "type": "add_item",
+            "client_id": client_id,
+            "step_id": self.step,
+            "category": "voordelen",
+            "text": submission_text(number),
+        }
+        await self.sockets[number % len(self.sockets)].send(json.dumps(message))
+        reply = await asyncio.wait_for(answered, 60)
+        if reply["type"] != "ack":
+            raise RuntimeError(f"submission {number}: {reply}")
+
     async def close(self) -> None:
+        for reader in self.readers:
+            reader.cancel()
+        for websocket in self.sockets:
+            await websocket.close()
         for http in self.https:
             await http.aclose()
         for server in self.servers:
