@@ -15,12 +15,22 @@ from tests.databases import Databases
 pytestmark = pytest.mark.bench
 
 
-@pytest.mark.parametrize("target", ["floor", "product"])
+@pytest.mark.parametrize(
+    ("target", "submit_over"), [("floor", ""), ("product", "http"), ("product", "socket")]
+)
 def test_every_submission_reaches_every_socket_once(
-    target: str, tmp_path: Path, databases: Databases
+    target: str, submit_over: str, tmp_path: Path, databases: Databases
 ) -> None:
     url = databases.fresh(tmp_path) if target == "product" else ""
-    plan = Plan(target, n=20, rate=20, duration=1.5, client_processes=2, database_url=url)
+    plan = Plan(
+        target,
+        n=20,
+        rate=20,
+        duration=1.5,
+        client_processes=2,
+        database_url=url,
+        submit_over=submit_over or "http",
+    )
     try:
         result = asyncio.run(measure(plan, tmp_path / "server.log"))
     finally:
