@@ -222,6 +222,22 @@ def test_pdf_text_has_the_sections_and_items(downloads) -> None:
         assert expected in text
 
 
+def test_pdf_pages_look_like_printed_text(downloads) -> None:
+    """Rendered, every page is mostly paper: text, thin rules, small bars. A layout slip such
+    as a bullet's background painted over whole list items (WeasyPrint paints a one-colour
+    gradient over the element) turns a third of a page black; text alone stays under 2 %."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(downloads["pdf"])
+    dark: list[float] = []
+    for page in document:
+        image = page.render(scale=0.5).to_pil().convert("L")
+        histogram = image.histogram()
+        dark.append(sum(histogram[:96]) / (image.size[0] * image.size[1]))
+    assert len(dark) >= 2
+    assert max(dark) < 0.05, [round(d, 3) for d in dark]
+
+
 def test_xlsx_has_a_sheet_per_kind_without_voters_and_without_formulas(downloads) -> None:
     from openpyxl import load_workbook
 
