@@ -108,7 +108,9 @@ def _session_by_code(db: Db, code: str) -> tuple[Session, Content] | None:
 
 @router.get("/join", response_class=HTMLResponse)
 async def join_form(request: Request, writer: WriterDep, code: str = "") -> HTMLResponse:
-    found = await writer.read(_session_by_code, code) if code.strip() else None
+    if not code.strip():  # /join typed without a code: the form to type it in
+        return page(request, "home.html", code="")
+    found = await writer.read(_session_by_code, code)
     if found is None:
         message = gettext(language_of(request), N_(UNKNOWN_CODE))
         return page(request, "home.html", status=404, code=code, error=message)

@@ -44,6 +44,14 @@ def test_unknown_code_gets_a_clear_message(client: TestClient) -> None:
     assert 'role="alert"' in refused.text
 
 
+def test_join_without_a_code_is_the_form_without_an_error(client: TestClient) -> None:
+    """Someone who typed the address without the code gets the form to type it in."""
+    for params in ({}, {"code": "  "}):
+        response = client.get("/join", params=params)
+        assert response.status_code == 200
+        assert 'role="alert"' not in response.text and 'name="code"' in response.text
+
+
 def test_join_refusal_shows_its_values_in_the_page_language(client: TestClient, api_room) -> None:
     room = api_room()
     form = {"code": room.data["code"], "profile.sector": "Mars"}
