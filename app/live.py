@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -38,6 +39,8 @@ CLOSE_POLICY = 1008  # refused: bad origin, token or view
 MAX_MESSAGE = 4096  # bytes a client may send in one message
 PING = '{"type": "ping"}'
 PING_OR_ITEM = '{"type": "ping"} or {"type": "add_item", …}'
+SERVER_ERROR = "the server could not store this item: send it again"
+log = logging.getLogger(__name__)
 
 
 async def _authorise(websocket: WebSocket, session_id: str, token: str | None) -> Actor | None:
@@ -174,9 +177,7 @@ def _answer(
     elif error is None and message.get("type") == "add_item" and submitter is not None:
         submitter.submit(message)
     else:
-        accepted = (
-            '{"type": "ping"} or {"type": "add_item", …}' if submitter else '{"type": "ping"}'
-        )
+        accepted = PING_OR_ITEM if submitter else PING
         error = error or f"unknown message: this socket only accepts {accepted}"
         reply = {"type": "error", "message": error}
         if submitter is not None and isinstance(message.get("client_id"), str):
@@ -199,11 +200,10 @@ def _parse(raw: str | bytes) -> tuple[dict[str, Any], str | None]:
 
 class Submitter:
     """Items sent on a participant's JSON socket: `{"type": "add_item", "client_id", "step_id",
-    "category", "theme", "text"}`, the same fields and rules as `POST …/items` (the same rate
-    limits too). Each is answered once its commit is done: `{"type": "ack", "client_id",
-    "seq", "item", "created"}` (after its `item_added` event), or `{"type": "error",
-    "client_id", "message"}`. A retry with the same client id is acknowledged with the stored
-    item (`created` false)."""
+    "category", "theme", "text"}`, with the same fields, rules and rate limits as `POST
+    …/items`. Each is answered once its commit is done, `{"type": "ack", "client_id", "seq",
+    "item", "created"}`, or refused, `{"type": "error", "client_id", "message"}`. A retry with
+    the same client id is acknowledged with the stored item (`created` false)."""
 
     def __init__(self, websocket: WebSocket, connection: Connection, actor: Actor, token: str):
         self.websocket = websocket
@@ -249,6 +249,10 @@ class Submitter:
             )
         except EngineError as exc:
             self._reply(body.client_id, {"type": "error", "message": exc.message})
+            return
+        except Exception:  # as an HTTP 500: nothing was acknowledged, the client sends again
+            log.exception("adding an item sent on a socket failed")
+            self._reply(body.client_id, {"type": "error", "message": SERVER_ERROR})
             return
         ack = {"type": "ack", "seq": added.seq, "item": item_public(added.item)}
         self._reply(body.client_id, {**ack, "created": added.created})
