@@ -21,7 +21,7 @@ from session_engine.writer import Writer
 
 from . import access, api, facilitation, live, pages, reports, voting
 from .auth import Credentials
-from .fragments import STATIC_DIR, EventRenderer
+from .fragments import STATIC_DIR, EventRenderer, step_type_labels
 from .hub import Hub
 from .logs import redact_server_logs
 from .ratelimit import Limits, RateLimitMiddleware
@@ -65,6 +65,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine.dispose()
 
 
+def _in_words(language: str, values: dict[str, object]) -> dict[str, object]:
+    """A step's type (`vote`) as the page names it (`stemming`); other values as they are."""
+    labels = step_type_labels(language)
+    kind = values.get("type")
+    if isinstance(kind, str) and kind in labels:
+        return {**values, "type": labels[kind].lower()}
+    return values
+
+
 async def engine_error(request: Request, exc: Exception) -> JSONResponse:
     """A refusal as {"detail": message}; browser routes, and the API called from our own pages
     (they send X-VK-View), get it in the page's language; other API clients get English.
@@ -73,7 +82,7 @@ async def engine_error(request: Request, exc: Exception) -> JSONResponse:
     message = exc.message
     if not request.url.path.startswith("/api/") or "x-vk-view" in request.headers:
         language = pick_language(request.headers.get("x-vk-lang"), request.cookies.get("vk_lang"))
-        message = gettext(language, exc.template, **exc.values)
+        message = gettext(language, exc.template, **_in_words(language, exc.values))
     return JSONResponse({"detail": message}, status_code=exc.status)
 
 

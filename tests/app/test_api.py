@@ -270,3 +270,18 @@ def test_refusals_with_values_are_translated_with_the_values_filled_in(api_room)
     }
     plain = room.post_item({**author, "X-VK-Lang": "nl"}, **fields)
     assert plain.json() == english.json()  # API clients: English
+
+
+def test_a_step_type_in_a_refusal_is_named_as_the_page_names_it(api_room) -> None:
+    room = api_room()
+    author = room.join()
+    statements = room.step_id("statements")
+    room.activate(statements)
+    fields = {"client_id": "c", "step_id": statements, "category": "voordelen", "text": "x"}
+    page = {**author, "X-VK-View": "participant"}
+    assert room.post_item(page, **fields).json() == {
+        "detail": "In een stap van het type stellingen voeg je geen bijdragen toe."
+    }
+    assert room.post_item(author, **fields).json() == {
+        "detail": "A statements step takes no items."
+    }
