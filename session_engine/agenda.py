@@ -28,7 +28,10 @@ MAX_TIMER = 4 * 3600
 
 
 def _check_fields(content: Content, fields: dict[str, Any]) -> dict[str, Any]:
-    """Validate editable step fields; unknown names and bad values are refused."""
+    """Validate editable step fields; unknown names and bad values are refused. An empty
+    scenario (a form's "(none)") means no scenario."""
+    if fields.get("scenario") == "":
+        fields["scenario"] = None
     allowed = {"type", "title", "scenario", "text", "timer_seconds", "timer_autolock"}
     unknown = set(fields) - allowed
     if unknown:

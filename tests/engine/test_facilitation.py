@@ -404,3 +404,20 @@ def test_table_refusals(room, make_room) -> None:
     with pytest.raises(Forbidden):
         room.do(tables.add_tables, actor=room.join(), names=["Mijn tafel"])
     assert table.name == "Tafel 1"
+
+
+def test_a_step_added_with_an_empty_scenario_has_none(room) -> None:
+    """The console's form sends "(geen)" as an empty scenario: that is no scenario."""
+    step = room.do(
+        agenda_ops.add_step,
+        actor=room.facilitator,
+        fields={"type": "glossary", "scenario": "", "title": "Begrippen"},
+    )
+    assert (step.type, step.scenario_key, step.title) == ("glossary", None, "Begrippen")
+    renamed = room.do(
+        agenda_ops.update_step,
+        actor=room.facilitator,
+        step_id=step.id,
+        fields={"title": "Begrippenlijst", "scenario": ""},
+    )
+    assert (renamed.title, renamed.scenario_key) == ("Begrippenlijst", None)
