@@ -104,3 +104,42 @@ def test_statements_fit_a_phone(browser_room: BrowserRoom) -> None:
     expect(desktop.locator(".results")).to_be_visible()
     screenshot(phone, "participant-phone-statements-results")
     screenshot(desktop, "participant-desktop-statements-results")
+
+
+def test_glossary_fits_a_phone_and_takes_one_definition_per_term(
+    browser_room: BrowserRoom,
+) -> None:
+    """The definitions of one term are one radio group: choosing one unchooses the other."""
+    api = f"{browser_room.server.url}/api/sessions/{browser_room.data['id']}"
+    key = {"Authorization": f"Bearer {browser_room.data['facilitator_key']}"}
+    step = httpx.post(f"{api}/steps", json={"type": "glossary", "title": "Begrippen"}, headers=key)
+    step_id = step.json()["id"]
+    terms = {"config": {"terms": ["schoolopleider", "opleidingsschool met een gedeelde visie"]}}
+    assert httpx.put(f"{api}/steps/{step_id}/config", json=terms, headers=key).is_success
+    console = browser_room.console()
+    show_step(console, "Begrippen")
+    proposer = httpx.post(
+        f"{browser_room.server.url}/api/join", json={"code": browser_room.data["code"]}
+    ).json()["token"]
+    for text in ("Begeleidt studenten in de school", "Leidt leraren op in de school"):
+        proposed = httpx.post(
+            f"{api}/steps/{step_id}/definitions",
+            json={"term": "schoolopleider", "text": text},
+            headers={"Authorization": f"Bearer {proposer}"},
+        )
+        assert proposed.status_code == 201, proposed.text
+    phone = browser_room.participant("PO", **PHONE)
+    first_term = phone.locator("section.term").first
+    radios = first_term.locator("input[type=radio]")
+    expect(radios).to_have_count(2)
+    radios.nth(0).check()
+    radios.nth(1).check()
+    expect(radios.nth(0)).not_to_be_checked()
+    assert_fits_a_phone(phone, "glossary")
+    first_term.get_by_role("button", name="Kiezen").click()
+    expect(first_term.locator(".saved")).to_have_text("Opgeslagen.")
+    revealed = httpx.put(f"{api}/steps/{step_id}/revealed", json={"value": True}, headers=key)
+    assert revealed.is_success, revealed.text
+    expect(phone.locator(".results")).to_be_visible()
+    assert_fits_a_phone(phone, "glossary with results")
+    screenshot(phone, "participant-phone-glossary")
