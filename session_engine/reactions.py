@@ -104,6 +104,10 @@ def add_comment(db: Db, *, actor: Actor, item_id: int, client_id: str, text: str
     )
     db.add(comment)
     db.flush()
-    data = {"comment": {"id": comment.id, "item_id": item_id, "text": comment.text}}
+    count = db.scalar(select(func.count()).where(col(Comment.item_id) == item_id))
+    data = {
+        "comment": {"id": comment.id, "item_id": item_id, "text": comment.text},
+        "comments": int(count or 0),  # the item's comments now, for every screen's count
+    }
     comment.seq = record_event(db, actor.session_id, "comment_added", data)
     return AddedComment(comment, created=True)

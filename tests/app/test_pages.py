@@ -259,3 +259,18 @@ def test_organiser_starts_a_session_from_a_template(client: TestClient, api_room
         "Scenario 3: Leerloopbaan",
         "Stellingen",
     ]
+
+
+def test_a_new_comment_updates_the_comment_count_on_every_screen() -> None:
+    """The comment fragment appends the text and swaps in the item's new count, so a folded
+    "Reacties (n)" shows that something came in."""
+    from app.templating import render
+
+    html = render(
+        "_comment_added.html",
+        "nl",
+        comment={"id": 7, "item_id": 3, "text": "Hoezo duur?"},
+        comments=2,
+    )
+    assert '<ul id="comments-3" hx-swap-oob="beforeend"><li>Hoezo duur?</li></ul>' in html
+    assert '<span id="comment-count-3" hx-swap-oob="true">2</span>' in html

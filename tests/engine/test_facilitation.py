@@ -338,10 +338,17 @@ def test_comments_are_anonymous_and_idempotent(room) -> None:
     assert (first.created, again.created, again.comment.id) == (True, False, first.comment.id)
     assert last_event(room) == (
         "comment_added",
-        {"comment": {"id": first.comment.id, "item_id": item_id, "text": "Hoezo duur?"}},
+        {
+            "comment": {"id": first.comment.id, "item_id": item_id, "text": "Hoezo duur?"},
+            "comments": 1,
+        },
     )
+    second = room.do(
+        reactions.add_comment, actor=room.join(), item_id=item_id, client_id="k1", text="Ja"
+    )
+    assert last_event(room)[1]["comments"] == 2 and second.created  # every screen's count
     [item] = room.writer.read_sync(board, session_id=room.id, step_id=room.brainstorm).items()
-    assert item["comments"] == ["Hoezo duur?"]
+    assert item["comments"] == ["Hoezo duur?", "Ja"]
 
 
 def test_reactions_only_on_items_on_screen(room) -> None:
