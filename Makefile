@@ -59,4 +59,4 @@ clean:
 
 messages: $(STAMP)  ## extract UI strings and update the nl/en catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext:2 --no-location --omit-header --sort-output -o locale/messages.pot .
-	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-fuzzy-matching --omit-header --ignore-obsolete
