@@ -181,7 +181,8 @@ def _composition(
             else:
                 other += count
         if other:
-            groups.append({"key": OTHER, "label": t(N_("Other (small groups, or not given)")), "count": other})
+            label = t(N_("Other (small groups, or not given)"))
+            groups.append({"key": OTHER, "label": label, "count": other})
         fields.append({"key": profile_field.key, "label": profile_field.label, "groups": groups})
     return fields
 

@@ -161,7 +161,8 @@ def rank_items(
 ) -> list[Ranked]:
     """Rank items by their votes. `ballots` are (item_id, value) rows: a pick (top k, single
     choice), a 1-5 rating, or points. Score: picks or points summed; ratings averaged.
-    Ties keep board order; the first `cut` items are the most important ones."""
+    Ties keep board order; the first `cut` items are the most important ones, and so is any
+    item with as many votes as the last of them: a tie at the cut is never split."""
     values: dict[int, list[int]] = defaultdict(list)
     for item_id, value in ballots:
         values[item_id].append(value if value is not None else 1)
@@ -174,12 +175,13 @@ def rank_items(
 
     order = sorted(item_ids, key=lambda i: -score(i))
     limit = default_cut(len(order)) if cut is None else max(0, min(cut, len(order)))
+    last = score(order[limit - 1]) if limit else math.inf  # the lowest score still in
     return [
         Ranked(
             item_id,
             score(item_id),
             len(values.get(item_id, [])),
-            position < limit and score(item_id) > 0,
+            score(item_id) > 0 and (position < limit or score(item_id) == last),
         )
         for position, item_id in enumerate(order)
     ]

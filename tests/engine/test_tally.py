@@ -66,3 +66,18 @@ def test_cut_defaults_to_a_third_and_can_be_set() -> None:
     assert [default_cut(n) for n in (0, 1, 3, 4, 10)] == [0, 1, 1, 2, 4]
     ranked = rank_items("topk", [(1, None), (2, None)], [1, 2, 3], cut=2)
     assert [r.important for r in ranked] == [True, True, False]
+
+
+def test_a_tie_at_the_cut_is_never_split() -> None:
+    """Two items with 3 votes each and a cut of 2: both are "belangrijkste", not one of them
+    by the accident of board order."""
+    ballots = [(1, None)] * 4 + [(2, None)] * 3 + [(3, None)] * 3 + [(4, None)]
+    ranked = rank_items("topk", ballots, [1, 2, 3, 4], cut=2)
+    assert [(r.item_id, r.score, r.important) for r in ranked] == [
+        (1, 4.0, True),
+        (2, 3.0, True),
+        (3, 3.0, True),
+        (4, 1.0, False),
+    ]
+    nobody = rank_items("topk", [], [1, 2, 3], cut=1)
+    assert not any(r.important for r in nobody)  # no votes, nothing important
