@@ -274,3 +274,24 @@ def test_a_new_comment_updates_the_comment_count_on_every_screen() -> None:
     )
     assert '<ul id="comments-3" hx-swap-oob="beforeend"><li>Hoezo duur?</li></ul>' in html
     assert '<span id="comment-count-3" hx-swap-oob="true">2</span>' in html
+
+
+def test_a_paused_timer_can_be_resumed_from_the_console(client: TestClient, api_room) -> None:
+    """Paused, the console offers "Hervatten", which carries on from the time that was left
+    (no duration sent), not from the minutes field."""
+    room = api_room()
+    step_id = room.step_id("brainstorm")
+    room.activate(step_id)
+    url = f"/api/sessions/{room.id}/steps/{step_id}/timer"
+    client.post(url, json={"action": "start", "seconds": 600}, headers=room.facilitator)
+    paused = client.post(url, json={"action": "pause"}, headers=room.facilitator).json()
+    left = paused["timer"]["remaining"]
+    client.get(f"/console/{room.id}?key={room.data['facilitator_key']}")
+    page = client.get(f"/console/{room.id}").text
+    resume = re.search(r"<button[^>]*data-resume[^>]*>([^<]*)</button>", page)
+    assert resume and resume.group(1) == "Hervatten"
+    assert 'hx-vals=\'{"action": "start"}\'' in resume.group(0)  # no seconds: resume
+    resumed = client.post(url, json={"action": "start"}, headers=room.facilitator).json()
+    assert resumed["timer"]["running"] and left - 2 <= resumed["timer"]["remaining"] <= left
+    running_page = client.get(f"/console/{room.id}").text
+    assert "data-resume" not in running_page and "Pauzeren" in running_page
