@@ -31,6 +31,7 @@ from session_engine.exports.tables import (
 )
 from session_engine.gc_pause import collector_paused
 from session_engine.report_data import Translate
+from session_engine.report_texts import text_blocks
 
 from .fragments import STATIC_DIR
 from .templating import gettext
@@ -72,10 +73,6 @@ def report_css() -> str:
     return (STATIC_DIR / "report.css").read_text(encoding="utf-8")
 
 
-def paragraphs(text: str) -> list[str]:
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-
-
 def render_html(report: dict[str, Any], *, summary: bool = False) -> str:
     """The report as one self-contained HTML page (CSS inlined); `summary`: the PDF's."""
     from .templating import render
@@ -96,7 +93,7 @@ def render_html(report: dict[str, Any], *, summary: bool = False) -> str:
         css=Markup(report_css()),  # our own stylesheet, not participants' text
         limits=PDF_LIMITS if summary else {},
         tables=tables,
-        paragraphs=paragraphs,
+        text_blocks=text_blocks,
         answered=answered,
         often=lambda item: often_label(item, t),
         more=lambda n: h["more"] % {"n": n},

@@ -3,7 +3,8 @@ reworded by the facilitator before export. Each edit is an event like any other 
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Literal
 
 from .content import Content
 from .db import Db
@@ -75,3 +76,30 @@ def edit_report_texts(db: Db, *, actor: Actor, changes: dict[str, Any]) -> dict[
     db.add(session)
     record_event(db, session.id, "report_text_edited", {"texts": clean})
     return report_texts(session, programme_content(get_programme(db, session.programme_id)))
+
+
+BULLET = re.compile(r"^\s*[-*•]\s+")
+Block = tuple[Literal["p", "ul"], list[str]]
+
+
+def text_blocks(text: str) -> list[Block]:
+    """A facilitator's text as the report writes it: paragraphs (separated by a blank line;
+    lines within one run on) and bullet lists (lines starting with "-", "*" or "•")."""
+    blocks: list[Block] = []
+    open_block = False
+    for line in (text or "").splitlines():
+        if not line.strip():
+            open_block = False
+            continue
+        bullet = BULLET.match(line)
+        kind: Literal["p", "ul"] = "ul" if bullet else "p"
+        words = " ".join(line[bullet.end() :].split() if bullet else line.split())
+        if open_block and blocks[-1][0] == kind:
+            if kind == "ul":
+                blocks[-1][1].append(words)
+            else:
+                blocks[-1][1][0] += " " + words
+        else:
+            blocks.append((kind, [words]))
+        open_block = True
+    return blocks

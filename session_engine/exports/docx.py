@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from ..report_data import Translate
+from ..report_texts import text_blocks
 from .labels import column_headings, headings, often_label, scenario_heading
 from .safe import xml_text
 from .tables import (
@@ -57,9 +58,13 @@ class _Writer:
         self._paragraph(None, [(text, italic)])
 
     def paras(self, text: str) -> None:
-        for part in text.split("\n\n"):
-            if part.strip():
-                self.para(part)
+        """A facilitator's text: paragraphs, and bullet lists where lines start with "-"."""
+        for kind, lines in text_blocks(text):
+            for line in lines:
+                if kind == "ul":
+                    self.bullet(line)
+                else:
+                    self.para(line)
 
     def bullet(self, text: str, note: str = "", level: int = 1) -> None:
         runs = [(text, False)] + ([(f" ({note})", True)] if note else [])

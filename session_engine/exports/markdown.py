@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from ..report_data import Translate
+from ..report_texts import text_blocks
 from .labels import column_headings, headings, often_label, scenario_heading
 from .tables import (
     answered,
@@ -30,7 +31,11 @@ def md(text: str) -> str:
 
 
 def paragraphs(text: str) -> list[str]:
-    return [md(p) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    """A facilitator's text: each paragraph, or bullet list, as a Markdown block."""
+    return [
+        "\n".join(f"- {md(line)}" for line in lines) if kind == "ul" else md(lines[0])
+        for kind, lines in text_blocks(text)
+    ]
 
 
 def to_markdown(report: dict[str, Any], t: Translate) -> str:

@@ -394,3 +394,38 @@ def test_cli_writes_a_report(built, tmp_path) -> None:
     assert result.returncode == 0 and "24 deelnemers" in out.read_text()
     refused = run_cli("report", "--session", "nope", "-o", str(out), env=env)
     assert refused.returncode == 2 and "No session with id 'nope'" in refused.stderr
+
+
+def test_key_points_typed_as_lines_become_a_list_in_every_format(api_room, client) -> None:
+    """The seed's conclusion is a list of key points: lines the facilitator starts with "-"
+    come out as a bullet list, and the lines of a paragraph run on."""
+    import io
+
+    from docx import Document
+
+    room = api_room()
+    conclusion = (
+        "Er is de meeste affiniteit met\nscenario 2.\n\n"
+        "- Leren van elkaar\n- Een onderzoekende houding\n\nTot slot een zin."
+    )
+    url = f"/api/sessions/{room.id}/report/texts"
+    assert client.put(url, json={"conclusion": conclusion}, headers=room.facilitator).is_success
+    md = client.get(f"/api/sessions/{room.id}/report.md", headers=room.facilitator).text
+    assert (
+        "## Conclusie\n\nEr is de meeste affiniteit met scenario 2.\n\n"
+        "- Leren van elkaar\n- Een onderzoekende houding\n\nTot slot een zin.\n"
+    ) in md
+    page = client.get(f"/api/sessions/{room.id}/report.html", headers=room.facilitator).text
+    assert (
+        '<p>Er is de meeste affiniteit met scenario 2.</p><ul class="text-list">'
+        "<li>Leren van elkaar</li><li>Een onderzoekende houding</li></ul><p>Tot slot een zin.</p>"
+    ) in page
+    docx = client.get(f"/api/sessions/{room.id}/report.docx", headers=room.facilitator)
+    paragraphs = [(p.style.name, p.text) for p in Document(io.BytesIO(docx.content)).paragraphs]
+    start = paragraphs.index(("Heading 1", "Conclusie"))
+    assert paragraphs[start + 1 : start + 5] == [
+        ("Normal", "Er is de meeste affiniteit met scenario 2."),
+        ("List Bullet", "Leren van elkaar"),
+        ("List Bullet", "Een onderzoekende houding"),
+        ("Normal", "Tot slot een zin."),
+    ]
