@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from session_engine import agenda as agenda_ops
@@ -17,7 +17,8 @@ from session_engine.sessions import Actor, activate_step, get_session
 from session_engine.similarity import similar_pairs
 
 from .api import step_public
-from .auth import ActorDep, WriterDep
+from .auth import VIEW_HEADER, ActorDep, WriterDep
+from .fragments import step_type_labels
 from .schemas import (
     REFUSALS,
     Activate,
@@ -40,6 +41,7 @@ from .schemas import (
     TemplatePublic,
     TimerAction,
 )
+from .templating import pick_language
 
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["facilitation"], responses=REFUSALS)
 
@@ -52,9 +54,15 @@ def item_out(item: Item) -> ItemPublic:
 
 
 @router.post("/steps", status_code=201, response_model=StepPublic)
-async def add_step_route(body: StepCreate, actor: ActorDep, writer: WriterDep) -> StepPublic:
-    """Add a step to the agenda (facilitator), at `position` or at the end."""
+async def add_step_route(
+    body: StepCreate, actor: ActorDep, writer: WriterDep, request: Request
+) -> StepPublic:
+    """Add a step to the agenda (facilitator), at `position` or at the end. Untitled, it is
+    named after its scenario, or (from the console) after its type in the page's language."""
     fields = body.model_dump(exclude_none=True, exclude={"position"})
+    if not body.title.strip() and not body.scenario and VIEW_HEADER in request.headers:
+        language = pick_language(request.headers.get("x-vk-lang"), request.cookies.get("vk_lang"))
+        fields["title"] = step_type_labels(language).get(body.type, "")
     step = await writer.write(
         agenda_ops.add_step, actor=actor, position=body.position, fields=fields
     )

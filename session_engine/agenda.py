@@ -80,11 +80,15 @@ def add_step(db: Db, *, actor: Actor, fields: dict[str, Any], position: int | No
     _check_fields(_content(db, session), fields)
     steps = agenda(db, session.id)
     position = len(steps) if position is None else max(0, min(position, len(steps)))
+    content = _content(db, session)
+    scenario = content.scenario(fields["scenario"]) if fields.get("scenario") else None
     step = Step(
         session_id=session.id,
         position=position,
         type=fields.get("type", "info"),
-        title=(fields.get("title") or "").strip() or fields.get("type", "info"),
+        # untitled: the scenario's title, as the default agenda names its steps
+        title=(fields.get("title") or "").strip()
+        or (scenario.title if scenario else fields.get("type", "info")),
         scenario_key=fields.get("scenario"),
         text=fields.get("text") or "",
         timer_seconds=fields.get("timer_seconds"),

@@ -295,3 +295,20 @@ def test_a_paused_timer_can_be_resumed_from_the_console(client: TestClient, api_
     assert resumed["timer"]["running"] and left - 2 <= resumed["timer"]["remaining"] <= left
     running_page = client.get(f"/console/{room.id}").text
     assert "data-resume" not in running_page and "Pauzeren" in running_page
+
+
+def test_an_untitled_step_added_in_the_console_is_named_in_the_page_language(
+    client: TestClient, api_room
+) -> None:
+    """Not "converge" in a Dutch console: the step type as the console names it."""
+    room = api_room()
+    client.get(f"/console/{room.id}?key={room.data['facilitator_key']}")
+    token = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', client.get(f"/console/{room.id}").text)
+    assert token
+    headers = {"X-VK-View": "console", "X-CSRF-Token": token.group(1)}
+    url = f"/api/sessions/{room.id}/steps"
+    untitled = {"type": "glossary", "title": "", "scenario": ""}
+    added = client.post(url, json=untitled, headers=headers)
+    assert (added.status_code, added.json()["title"]) == (201, "Begrippenlijst")
+    english = {**headers, "X-VK-Lang": "en"}
+    assert client.post(url, json={"type": "break"}, headers=english).json()["title"] == "Break"

@@ -428,3 +428,12 @@ def test_a_step_added_with_an_empty_scenario_has_none(room) -> None:
         fields={"title": "Begrippenlijst", "scenario": ""},
     )
     assert (renamed.title, renamed.scenario_key) == ("Begrippenlijst", None)
+
+
+def test_an_untitled_step_is_named_after_its_scenario(room) -> None:
+    step = room.do(
+        agenda_ops.add_step,
+        actor=room.facilitator,
+        fields={"type": "converge", "scenario": "samenwerking", "title": " "},
+    )
+    assert step.title == "Denken vanuit Samenwerking"
