@@ -109,7 +109,9 @@ def statement_rows(
 ) -> tuple[list[str], list[tuple[list[Any], dict[str, Any]]]]:
     """A statement's table: the header, and per group its cells with its distribution."""
     groups = statement_groups(report, statement, h, fields)
-    return statement_header(h), [(distribution_row(label, d, h), d) for label, d in groups]
+    language = report.get("language", "en")
+    rows = [(distribution_row(label, d, h, language), d) for label, d in groups]
+    return statement_header(h), rows
 
 
 def agreement_bar(distribution: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import segno
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -61,6 +62,7 @@ def environment(language: str) -> Environment:
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(qr_svg=qr_svg, language=language, languages=LANGUAGES)
+    env.filters["decimal"] = lambda value: format_decimal(value, format="0.0#", locale=language)
     return env
 
 

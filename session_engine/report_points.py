@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from .content import Content
 from .errors import N_
 from .report_data import Translate
@@ -97,7 +99,8 @@ def _statement_points(
     for statement in statements:
         for field_key in statement["segments_differ"]:
             segments = statement["segments"][field_key]["segments"]
-            means = _means(fields[field_key].options if field_key in fields else [], segments, t)
+            options = fields[field_key].options if field_key in fields else []
+            means = _means(options, segments, t, content.programme.language)
             points.append(
                 _point(
                     "divergence",
@@ -119,7 +122,7 @@ def _statement_points(
                     t(
                         N_("Consensus on “%(statement)s” (mean %(mean)s)."),
                         statement=statement["text"],
-                        mean=f"{overall['mean']:.1f}",
+                        mean=one_decimal(overall["mean"], content.programme.language),
                     ),
                     t(N_("the spread of the answers (below 0.2)")),
                 )
@@ -127,12 +130,17 @@ def _statement_points(
     return points
 
 
-def _means(options: list[Any], segments: dict[str, Any], t: Translate) -> str:
-    """ "Primair onderwijs (PO) 4.5, Voortgezet onderwijs (VO) 2.3"."""
+def one_decimal(value: float, language: str) -> str:
+    """4,5 in Dutch, 4.5 in English."""
+    return format_decimal(value, format="0.0", locale=language)
+
+
+def _means(options: list[Any], segments: dict[str, Any], t: Translate, language: str) -> str:
+    """ "Primair onderwijs (PO) 4,5, Voortgezet onderwijs (VO) 2,3"."""
     labels = {o.key: o.label for o in options}
     labels.update(other=t(N_("Other")), unknown=t(N_("Not given")))
     return ", ".join(
-        f"{labels.get(name, name)} {dist['mean']:.1f}"
+        f"{labels.get(name, name)} {one_decimal(dist['mean'], language)}"
         for name, dist in segments.items()
         if dist["mean"] is not None
     )

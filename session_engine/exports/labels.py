@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from ..errors import N_
 from ..report_data import Translate
 
@@ -134,5 +136,6 @@ def segment_label(report: dict[str, Any], field: str, segment: str) -> str:
     return str(report["labels"]["segments"].get(field, {}).get(segment, segment))
 
 
-def mean_text(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
+def mean_text(value: float | None, language: str = "en") -> str:
+    """A mean as the report's language writes it: 3,25 in Dutch, 3.25 in English."""
+    return "–" if value is None else format_decimal(value, format="0.00", locale=language)

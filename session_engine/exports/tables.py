@@ -26,10 +26,13 @@ def statement_header(h: dict[str, str]) -> list[str]:
     return [h["group"], "1", "2", "3", "4", "5", h["no_opinion"], "n", h["mean"], h["assessment"]]
 
 
-def distribution_row(label: str, dist: dict[str, Any], h: dict[str, str]) -> list[Any]:
+def distribution_row(
+    label: str, dist: dict[str, Any], h: dict[str, str], language: str = "en"
+) -> list[Any]:
     counts = [dist["counts"][str(k)] for k in range(1, 6)]
     flag = h[dist["flag"]] if dist["flag"] else ""
-    return [label, *counts, dist["no_opinion"], dist["n"], mean_text(dist["mean"]), flag]
+    mean = mean_text(dist["mean"], language)
+    return [label, *counts, dist["no_opinion"], dist["n"], mean, flag]
 
 
 def statement_groups(
@@ -55,7 +58,8 @@ def statement_table(
     fields: list[str] | None = None,
 ) -> Table:
     groups = statement_groups(report, statement, h, fields)
-    return statement_header(h), [distribution_row(label, d, h) for label, d in groups]
+    language = report.get("language", "en")
+    return statement_header(h), [distribution_row(label, d, h, language) for label, d in groups]
 
 
 def answered(statement: dict[str, Any]) -> bool:

@@ -76,3 +76,21 @@ def test_template_is_up_to_date_with_the_code() -> None:
         listed = {m.id for m in read_po(pot) if m.id}
     assert sorted(found - listed) == [], "not in locale/messages.pot: run make messages"
     assert sorted(listed - found) == [], "no longer used: run make messages"
+
+
+def test_figures_are_written_as_the_language_writes_them() -> None:
+    """Means on screens: 4,5 in Dutch, 4.5 in English (and in reports, docs/reports.md)."""
+    from app.templating import environment
+    from session_engine.exports.labels import mean_text
+
+    assert [environment("nl").filters["decimal"](v) for v in (4.5, 3.25, 2.0)] == [
+        "4,5",
+        "3,25",
+        "2,0",
+    ]
+    assert environment("en").filters["decimal"](4.5) == "4.5"
+    assert (mean_text(3.357, "nl"), mean_text(3.357, "en"), mean_text(None, "nl")) == (
+        "3,36",
+        "3.36",
+        "–",
+    )

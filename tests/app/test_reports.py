@@ -145,9 +145,9 @@ def statement_rows(html: bytes, key: str) -> list[tuple[str, str, list[str]]]:
 def test_statement_table_shows_each_groups_answers_as_a_bar_and_numbers(downloads) -> None:
     rows = statement_rows(downloads["html"], "s1")
     assert [(group, numbers) for group, _, numbers in rows] == [
-        ("Iedereen", ["0", "6", "0", "0", "5", "0", "11", "3.36", "verdeeld"]),
-        ("Primair onderwijs (PO)", ["0", "0", "0", "0", "5", "0", "5", "5.00", "consensus"]),
-        ("Voortgezet onderwijs (VO)", ["0", "6", "0", "0", "0", "0", "6", "2.00", "consensus"]),
+        ("Iedereen", ["0", "6", "0", "0", "5", "0", "11", "3,36", "verdeeld"]),
+        ("Primair onderwijs (PO)", ["0", "0", "0", "0", "5", "0", "5", "5,00", "consensus"]),
+        ("Voortgezet onderwijs (VO)", ["0", "6", "0", "0", "0", "0", "6", "2,00", "consensus"]),
     ] + [(group, numbers) for group, _, numbers in rows[3:]]
     # 6 of 11 answered 2 (orange), 5 of 11 answered 5 (dark blue): one bar, left to right.
     assert rows[0][1] == (

@@ -150,7 +150,9 @@ def test_key_points_say_what_they_rest_on(seed) -> None:
     ]
     assert points[0]["text"] == "Conditions on Organisatie came up in 2 scenarios (2 items)."
     assert points[1]["text"].startswith("“Iedere partner heeft een duidelijk herkenbare rol”")
-    assert "Primair onderwijs (PO) 5.0, Voortgezet onderwijs (VO) 2.0" in points[3]["text"]
+    assert (
+        "Primair onderwijs (PO) 5,0, Voortgezet onderwijs (VO) 2,0" in points[3]["text"]
+    )  # nl figures
     assert points[-1]["text"] == "Most preferred: Denken vanuit Samenwerking (9 of 12 votes)."
     assert all(p["basis"] for p in points)
 
