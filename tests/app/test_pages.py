@@ -312,3 +312,26 @@ def test_an_untitled_step_added_in_the_console_is_named_in_the_page_language(
     assert (added.status_code, added.json()["title"]) == (201, "Begrippenlijst")
     english = {**headers, "X-VK-Lang": "en"}
     assert client.post(url, json={"type": "break"}, headers=english).json()["title"] == "Break"
+
+
+def test_the_organiser_page_links_every_report(client: TestClient, api_room) -> None:
+    """Each session's report, and the programme's, one click from the organiser's page; the
+    organiser's cookie is what opens them."""
+    room = api_room("Zwolle")
+    client.get("/organiser?token=test-organiser-token-0123456789")
+    page = client.get("/organiser").text
+    links = set(re.findall(r'href="(/api/[^"]+)"', page))
+    session_links = {f"/api/sessions/{room.id}/report.{f}" for f in ("html", "pdf", "docx", "xlsx")}
+    assert session_links <= links
+    programme = [link for link in links if link.startswith("/api/programmes/")]
+    assert {link.rsplit(".", 1)[1] for link in programme} == {
+        "html",
+        "pdf",
+        "docx",
+        "md",
+        "xlsx",
+        "json",
+    }
+    assert "Verslag van het programma" in page
+    for link in (f"/api/sessions/{room.id}/report.html", programme[0]):
+        assert client.get(link).status_code == 200  # the cookie, no bearer header
