@@ -53,7 +53,8 @@ def _items(report: dict[str, Any], h: dict[str, str]) -> Rows:
             for theme, item in _item_lists(column):
                 importance = h["most_important"] if item["important"] else h["other_item"]
                 place = [scenario["title"], column["label"], theme, importance]
-                rows.append([*place, *(item[k] for k in ITEM_KEYS)])
+                values = [_cell(item[k], h) for k in ITEM_KEYS]
+                rows.append([*place, *values])
     return header, rows
 
 
@@ -61,7 +62,17 @@ def _votes(report: dict[str, Any], h: dict[str, str]) -> Rows:
     header = [h["session"], h["step"], h["type"], h["subject"], h["value"], h["choice"]]
     header.append(h["argument"])
     keys = ("session", "step", "type", "subject", "value", "choice", "argument")
-    return header, [[row[k] for k in keys] for row in report["votes"]]
+    rows = [[row[k] for k in keys] for row in report["votes"]]
+    for row in rows:  # the step's type as the report's language names it
+        row[2] = h.get(f"type_{row[2]}", row[2])
+    return header, rows
+
+
+def _cell(value: Any, h: dict[str, str]) -> Any:
+    """A yes/no in the report's language; anything else as it is."""
+    if isinstance(value, bool):
+        return h["yes"] if value else h["no"]
+    return value
 
 
 def _statements(report: dict[str, Any], h: dict[str, str]) -> Rows:

@@ -258,6 +258,10 @@ def test_xlsx_has_a_sheet_per_kind_without_voters_and_without_formulas(downloads
         "Keuze",
         "Argument",
     ]
+    kinds = {row[2].value for row in votes.iter_rows(min_row=2)}
+    assert kinds and kinds <= {"Stemming", "Stellingen", "Begrippenlijst", "Voorkeur"}
+    often = {row[items[0].index("vaak genoemd")] for row in items[1:]}
+    assert often <= {"ja", "nee"} and "ja" in often  # the report's language, not True/False
     assert book["Deelnemers"].max_row == 1 + 12
 
 
