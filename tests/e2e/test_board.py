@@ -27,7 +27,9 @@ def items(page: Page, category: str) -> Locator:
 
 
 def show_step(console: Page, title: str) -> None:
-    console.locator(".agenda-step", has_text=title).get_by_role("button").click()
+    """Press "Toon" on the agenda step with this title (not one whose text mentions it)."""
+    step = console.locator(".agenda-step", has=console.locator(".step-title", has_text=title))
+    step.get_by_role("button", name=f"Toon “{title}” aan iedereen").click()
 
 
 def test_three_participants_console_and_projector_share_one_live_board(

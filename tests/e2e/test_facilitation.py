@@ -92,3 +92,23 @@ def test_two_round_tables_side_by_side(browser_room: BrowserRoom) -> None:
     expect(tables.nth(0).locator(".item .text")).to_have_text(["Enorme flexibiliteit"])
     expect(tables.nth(1).locator(".item .text")).to_have_text(["Dure manier van opleiden"])
     screenshot(console, "console-tables")
+
+
+def test_the_console_gives_a_step_its_text_and_adds_a_step_without_a_scenario(
+    browser_room: BrowserRoom,
+) -> None:
+    """As the seed's second session did with scenario 1: a short introduction instead of a
+    brainstorm, written in the console; and a glossary step added with "(geen)" scenario."""
+    console = browser_room.console()
+    participant = browser_room.participant("PO")
+    step = console.locator(".agenda-step", has_text="Welkom")
+    step.locator(".step-edit summary").click()
+    step.locator("textarea[name=text]").fill("Scenario 1 bespreken we vandaag kort.")
+    step.get_by_role("button", name="Opslaan").click()
+    console.get_by_role("button", name="Toon “Welkom” aan iedereen").click()
+    expect(participant.locator(".lead")).to_have_text("Scenario 1 bespreken we vandaag kort.")
+    console.locator(".add-step summary").click()
+    console.locator("#new-step-type").select_option("glossary")
+    console.get_by_role("button", name="Stap toevoegen").click()
+    expect(console.locator(".agenda-step", has_text="Begrippenlijst")).to_be_visible()
+    expect(console.locator("#console-error")).to_be_empty()
