@@ -19,7 +19,7 @@ from .content import Category, Content
 from .db import Db
 from .errors import N_, NotFound
 from .gc_pause import collector_paused
-from .models import Session
+from .models import Participant, Session
 from .report_data import SessionData, Translate, english, read_session, votes_rows
 from .report_items import mark_pooled_importance, pool_items, public_item
 from .report_points import key_points
@@ -57,16 +57,19 @@ def programme_report(
     translator: Callable[[str], Translate] = _english,
     threshold: int = DEFAULT_THRESHOLD,
 ) -> dict[str, Any]:
-    """The report of every session of a programme together, items and ballots pooled."""
+    """The report of every session of a programme together, items and ballots pooled.
+    A session nobody joined (a demo, a cancelled meeting) adds nothing and is left out."""
     programme = get_programme(db, programme_id)
+    joined = select(Participant.id).where(col(Participant.session_id) == col(Session.id))
     ids = db.scalars(
         select(Session.id)
-        .where(col(Session.programme_id) == programme_id)
+        .where(col(Session.programme_id) == programme_id, joined.exists())
         .order_by(col(Session.created_at), col(Session.id))
     ).all()
     if not ids:
         raise NotFound(
-            N_("Programme %(programme_id)s has no sessions yet."), programme_id=programme_id
+            N_("Programme %(programme_id)s has no sessions with participants yet."),
+            programme_id=programme_id,
         )
     with collector_paused():
         datas = [read_session(db, session_id, threshold) for session_id in ids]
@@ -88,7 +91,8 @@ def report_state(
     rows = sorted((str(a), int(b), int(c)) for a, b, c in db.execute(query).all())
     programmes = {row[2] for row in rows}
     contents = [
-        hashlib.sha256(
+        get_programme(db, p).content_hash
+        or hashlib.sha256(
             json.dumps(get_programme(db, p).content, sort_keys=True).encode()
         ).hexdigest()
         for p in sorted(programmes)

@@ -243,6 +243,23 @@ def test_unknown_session_or_programme(writer) -> None:
         writer.read_sync(programme_report, 999)
 
 
+def test_a_session_nobody_joined_is_left_out_of_the_programme(make_room) -> None:
+    """A demo or cancelled session adds nothing: "in 1 sessie", not "in 2 sessies"."""
+    empty, held = make_room("Demo"), make_room("Utrecht")
+    held.join(sector="PO")
+    programme_id = held.created.session.programme_id
+    assert empty.created.session.programme_id == programme_id
+    report = held.writer.read_sync(programme_report, programme_id)
+    assert [s["title"] for s in report["sessions"]] == ["Utrecht"]
+    assert report["participants"]["total"] == 1
+
+
+def test_a_programme_with_only_empty_sessions_has_no_report_yet(make_room) -> None:
+    room = make_room("Demo")
+    with pytest.raises(NotFound, match="no sessions with participants yet"):
+        room.writer.read_sync(programme_report, room.created.session.programme_id)
+
+
 def test_near_duplicates_agree_with_the_duplicate_suggestions() -> None:
     texts_ = [
         "Goed te organiseren",
