@@ -318,6 +318,7 @@ def test_the_organiser_page_links_every_report(client: TestClient, api_room) -> 
     """Each session's report, and the programme's, one click from the organiser's page; the
     organiser's cookie is what opens them."""
     room = api_room("Zwolle")
+    room.join(sector="PO")  # a programme report needs a session someone joined
     client.get("/organiser?token=test-organiser-token-0123456789")
     page = client.get("/organiser").text
     links = set(re.findall(r'href="(/api/[^"]+)"', page))
