@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -20,6 +21,14 @@ def join_in_browser(client: TestClient, code: str, **profile: str) -> str:
     response = client.post("/join", data=form, follow_redirects=False)
     assert response.status_code == 303
     return str(response.headers["location"])
+
+
+def console_headers(client: TestClient, room: Any) -> dict[str, str]:
+    """Open the console with its link (the cookie), then the headers its own calls send."""
+    client.get(f"/console/{room.id}?key={room.data['facilitator_key']}")
+    token = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', client.get(f"/console/{room.id}").text)
+    assert token
+    return {"X-VK-View": "console", "X-CSRF-Token": token.group(1)}
 
 
 def test_home_and_join_pages_are_dutch_by_default(client: TestClient, api_room) -> None:
@@ -68,11 +77,8 @@ def test_console_refusal_with_a_value_follows_the_page_language(
     client: TestClient, api_room
 ) -> None:
     room = api_room()
-    client.get(f"/console/{room.id}?key={room.data['facilitator_key']}")
-    token = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', client.get(f"/console/{room.id}").text)
-    assert token
+    headers = console_headers(client, room)
     url = f"/api/sessions/{room.id}/steps/{room.step_id('brainstorm')}/timer"
-    headers = {"X-VK-View": "console", "X-CSRF-Token": token.group(1)}
     timer = {"action": "start", "seconds": -5}
     dutch = client.post(url, json=timer, headers=headers)
     assert (dutch.status_code, dutch.json()) == (
@@ -302,10 +308,7 @@ def test_an_untitled_step_added_in_the_console_is_named_in_the_page_language(
 ) -> None:
     """Not "converge" in a Dutch console: the step type as the console names it."""
     room = api_room()
-    client.get(f"/console/{room.id}?key={room.data['facilitator_key']}")
-    token = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', client.get(f"/console/{room.id}").text)
-    assert token
-    headers = {"X-VK-View": "console", "X-CSRF-Token": token.group(1)}
+    headers = console_headers(client, room)
     url = f"/api/sessions/{room.id}/steps"
     untitled = {"type": "glossary", "title": "", "scenario": ""}
     added = client.post(url, json=untitled, headers=headers)
