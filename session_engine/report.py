@@ -3,7 +3,8 @@ what every export format (web page, Markdown, DOCX, PDF, XLSX, CSV, JSON) prints
 the data alone, in a fixed order, so the same data always gives the same report.
 
 Anonymity: no participant id, token or client id is in it, and nothing ties an item, vote or
-comment to a person; groups smaller than the segment threshold are folded into "other"."""
+comment to a person; every breakdown (per segment, table or session) shows only the groups
+the small-group rule of anonymity.py allows, so no small group can be read or subtracted out."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from .anonymity import OTHER, UNKNOWN, fold, text_order
 from .content import Category, Content
 from .db import Db
 from .errors import N_, NotFound
@@ -26,7 +28,7 @@ from .report_points import key_points
 from .report_texts import default_texts, report_texts
 from .results import _preference, _statements
 from .sessions import get_programme, programme_content
-from .tally import DEFAULT_THRESHOLD, OTHER, UNKNOWN, distribution
+from .tally import DEFAULT_THRESHOLD, distribution
 
 SCHEMA = "versnellingskamer.report/1"
 
@@ -110,8 +112,8 @@ def _report(
 ) -> dict[str, Any]:
     content = datas[0].content
     scenarios = [_scenario(content, key, datas, t) for key in _scenario_order(content, datas)]
-    statements = _statement_section(content, datas, threshold)
-    preference = _preference_section(content, datas, threshold)
+    statements = _statement_section(content, datas, t, threshold)
+    preference = _preference_section(content, datas, t, threshold)
     return {
         "schema": SCHEMA,
         "kind": kind,
@@ -129,7 +131,7 @@ def _report(
         "preference": preference,
         "key_points": key_points(content, scenarios, statements, preference, t),
         "notes": [note for s in scenarios for note in s["notes"]] + _statement_notes(datas, t),
-        "votes": votes_rows(datas),
+        "votes": votes_rows(datas, threshold, t(N_("Other sessions"))),
         "profiles": _profiles(content, datas, t, threshold),
     }
 
@@ -349,8 +351,18 @@ def _fields(content: Content) -> list[str]:
     return [f.key for f in content.scenarios_file.profile_fields]
 
 
+def _per_session(
+    datas: list[SessionData], answers: list[list[Any]], threshold: int, t: Translate
+) -> list[tuple[str, list[Any]]]:
+    """(session, its answers) for each session the small-group rule shows, then the others
+    together: no session of few voters, and none that the total minus the rest gives away."""
+    folded = fold({str(n): given for n, given in enumerate(answers)}, threshold)
+    other = t(N_("Other sessions"))
+    return [(other if k == OTHER else datas[int(k)].label, given) for k, given in folded.items()]
+
+
 def _statement_section(
-    content: Content, datas: list[SessionData], threshold: int
+    content: Content, datas: list[SessionData], t: Translate, threshold: int
 ) -> list[dict[str, Any]]:
     answers = [a for d in datas for a in d.statements]
     if not any(d.steps_of("statements") for d in datas):
@@ -359,25 +371,22 @@ def _statement_section(
     for result in results:
         result["arguments"] = counted(result["arguments"])
         if len(datas) > 1:
+            held = [d for d in datas if d.steps_of("statements")]
+            values = [
+                [b.value for b, _ in d.statements if b.subject == result["key"]] for d in held
+            ]
             result["per_session"] = [
-                {
-                    "session": d.label,
-                    "overall": distribution(
-                        b.value for b, _ in d.statements if b.subject == result["key"]
-                    ).as_dict(),
-                }
-                for d in datas
-                if d.steps_of("statements")
+                {"session": label, "overall": distribution(given).as_dict()}
+                for label, given in _per_session(held, values, threshold, t)
             ]
     return results
 
 
 def counted(texts: list[str]) -> list[dict[str, Any]]:
     """Arguments or reasons, identical ones once with their count; most given first. The
-    order follows the texts, never the voters."""
+    order follows the texts, never the voters (anonymity.text_order, as on screens)."""
     counts = Counter(texts)
-    ordered = sorted(counts, key=lambda text: (-counts[text], text.casefold(), text))
-    return [{"text": text, "count": counts[text]} for text in ordered]
+    return [{"text": text, "count": counts[text]} for text in dict.fromkeys(text_order(texts))]
 
 
 def _statement_notes(datas: list[SessionData], t: Translate) -> list[str]:
@@ -391,7 +400,7 @@ def _statement_notes(datas: list[SessionData], t: Translate) -> list[str]:
 
 
 def _preference_section(
-    content: Content, datas: list[SessionData], threshold: int
+    content: Content, datas: list[SessionData], t: Translate, threshold: int
 ) -> dict[str, Any] | None:
     if not any(d.steps_of("preference") for d in datas):
         return None
@@ -400,8 +409,9 @@ def _preference_section(
     result["reasons"] = counted(result["reasons"])
     result["voters"] = sum(d.preference_voters for d in datas)
     if len(datas) > 1:
+        choices = [[b.choice for b, _ in d.preference] for d in datas]
         result["per_session"] = [
-            {"session": d.label, "votes": dict(Counter(b.choice for b, _ in d.preference))}
-            for d in datas
+            {"session": label, "votes": dict(Counter(given))}
+            for label, given in _per_session(datas, choices, threshold, t)
         ]
     return result

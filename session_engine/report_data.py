@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from .anonymity import shown_groups
 from .content import Content
 from .db import Db
 from .models import Ballot, Definition, Participant, Session, Step
@@ -42,6 +43,7 @@ class SessionData:
     statements: Answers = field(default_factory=list)
     preference: Answers = field(default_factory=list)
     preference_voters: int = 0
+    voters: int = 0  # took part in any vote step
     glossary: list[dict[str, Any]] = field(default_factory=list)
     votes: list[dict[str, Any]] = field(default_factory=list)
 
@@ -99,6 +101,7 @@ def _read_votes(db: Db, data: SessionData, threshold: int) -> dict[int, list[Bal
     """Collect the answers of every vote step; returns the importance votes' ballots."""
     texts = _subject_texts(db, data)
     importance: dict[int, list[Ballot]] = {}
+    voters: set[int] = set()
     for step in data.steps:
         if step.id is None or step.type not in ("vote", "statements", "glossary", "preference"):
             continue
@@ -114,6 +117,8 @@ def _read_votes(db: Db, data: SessionData, threshold: int) -> dict[int, list[Bal
         else:
             importance[step.id] = [ballot for ballot, _ in answers]
         data.votes.extend(_ballot_row(data, step, ballot, texts) for ballot, _ in answers)
+        voters.update(b.participant_id for b, _ in answers)
+    data.voters = len(voters)
     return importance
 
 
@@ -163,11 +168,18 @@ def _glossary(db: Db, data: SessionData, step: Step, threshold: int) -> list[dic
     ]
 
 
-def votes_rows(datas: list[SessionData]) -> list[dict[str, Any]]:
-    """All ballots in a fixed order that keeps no trace of who cast them together."""
+def votes_rows(datas: list[SessionData], threshold: int, other: str) -> list[dict[str, Any]]:
+    """All ballots in a fixed order that keeps no trace of who cast them together. Of several
+    sessions, only those the small-group rule shows keep their name (and step titles); the
+    ballots of the others are marked `other` together."""
 
     def key(row: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(("" if row[k] is None else str(row[k])) for k in row)
 
-    rows = [row for data in datas for row in data.votes]
+    named = shown_groups({n: d.voters for n, d in enumerate(datas)}, threshold).groups
+    rows = [
+        row if len(datas) == 1 or n in named else {**row, "session": other, "step": ""}
+        for n, data in enumerate(datas)
+        for row in data.votes
+    ]
     return sorted(rows, key=key)

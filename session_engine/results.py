@@ -1,11 +1,13 @@
 """Results of vote steps, overall and per segment, as screens, the API and reports show them.
-No result names a voter; small segments are folded (see tally.py)."""
+No result names a voter; which groups a breakdown shows, and in what order arguments come,
+follow the rules of anonymity.py."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
+from .anonymity import fold, text_order
 from .content import Content
 from .db import Db
 from .models import Step
@@ -16,7 +18,6 @@ from .tally import (
     by_segment,
     counts_of,
     distribution,
-    fold_segments,
     rank_items,
     segment_of,
 )
@@ -76,7 +77,7 @@ def _statements(
                 "overall": distribution(v for _, v in pairs).as_dict(),
                 "segments": segments,
                 "segments_differ": [f for f, s in segments.items() if s["differ"]],
-                "arguments": [b.argument for b, _ in given if b.argument],
+                "arguments": text_order(b.argument for b, _ in given if b.argument),
             }
         )
     return results
@@ -135,10 +136,10 @@ def _preference(
         groups: dict[str, list[str | None]] = defaultdict(list)
         for ballot, profile in answers:
             groups[segment_of(profile, field_key)].append(ballot.choice)
-        folded = fold_segments(groups, threshold)
+        folded = fold(groups, threshold)
         segments[field_key] = {seg: counts_of(choices) for seg, choices in sorted(folded.items())}
     return {
         "scenarios": [{"key": k, "title": titles[k], "votes": counts.get(k, 0)} for k in titles],
         "segments": segments,
-        "reasons": [b.argument for b, _ in answers if b.argument],
+        "reasons": text_order(b.argument for b, _ in answers if b.argument),
     }

@@ -7,8 +7,8 @@ The measures (documented for users in docs/results.md):
   largest standard deviation is 2.
 - consensus: spread < 0.2. divergent: spread > 0.3 (MeetingSphere's rule). Between: mixed.
 - segments differ: two segments' means are at least 1 point apart (on a 1-5 scale).
-- a segment with fewer than `threshold` voters is folded into "other"; an "other" still
-  smaller than the threshold is not shown apart (its votes count in the overall figures).
+- which segments are shown: the one small-group rule of anonymity.py (small segments
+  folded into "other", and complementary groups folded too so none can be subtracted out).
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .anonymity import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD  # re-exported for callers
+from .anonymity import OTHER, UNKNOWN, fold
+
 CONSENSUS_BELOW = 0.2
 DIVERGENT_ABOVE = 0.3
 SEGMENT_GAP = 1.0
-DEFAULT_THRESHOLD = 3
-OTHER = "other"
-UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,19 +88,6 @@ def segment_of(profile: dict[str, str], field_key: str) -> str:
     return profile.get(field_key) or UNKNOWN
 
 
-def fold_segments(
-    groups: dict[str, list[Any]], threshold: int = DEFAULT_THRESHOLD
-) -> dict[str, list[Any]]:
-    """Fold segments smaller than `threshold` into "other"; drop an "other" that stays small."""
-    folded: dict[str, list[Any]] = defaultdict(list)
-    for segment, members in groups.items():
-        key = segment if len(members) >= threshold and segment not in (OTHER, UNKNOWN) else OTHER
-        folded[key].extend(members)
-    if len(folded.get(OTHER, [])) < threshold:
-        folded.pop(OTHER, None)
-    return dict(folded)
-
-
 @dataclass(slots=True)
 class SegmentResult:
     """One question's distribution per segment of one profile field."""
@@ -129,11 +116,11 @@ def by_segment(
     low: int = 1,
     high: int = 5,
 ) -> SegmentResult:
-    """Distributions per segment of `field_key` (small segments folded)."""
+    """Distributions per segment of `field_key`, as the small-group rule allows."""
     groups: dict[str, list[int | None]] = defaultdict(list)
     for profile, value in answers:
         groups[segment_of(profile, field_key)].append(value)
-    folded = fold_segments(groups, threshold)
+    folded = fold(groups, threshold)
     result = SegmentResult(field_key)
     for segment in sorted(folded, key=lambda s: (s == OTHER, s)):
         result.segments[segment] = distribution(folded[segment], low, high)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from session_engine.tally import by_segment, default_cut, distribution, fold_segments, rank_items
+from session_engine.anonymity import fold
+from session_engine.tally import by_segment, default_cut, distribution, rank_items
 
 
 def test_distribution_of_a_split_room() -> None:
@@ -32,8 +33,9 @@ def test_distribution_of_a_room_in_agreement() -> None:
 
 def test_small_segments_fold_into_other_and_a_small_other_is_not_shown() -> None:
     groups = {"PO": [1, 2, 3], "VO": [1, 2], "other": [5]}
-    assert fold_segments(groups, 3) == {"PO": [1, 2, 3], "other": [1, 2, 5]}
-    assert fold_segments({"PO": [1, 2, 3], "VO": [4]}, 3) == {"PO": [1, 2, 3]}
+    assert fold(groups, 3) == {"PO": [1, 2, 3], "other": [1, 2, 5]}
+    # PO on its own would give VO away by subtraction from the total: folded as well.
+    assert fold({"PO": [1, 2, 3], "VO": [4]}, 3) == {"other": [1, 2, 3, 4]}
 
 
 def test_segments_that_disagree_are_flagged() -> None:
