@@ -11,6 +11,7 @@ from session_engine.content import Content
 from session_engine.events import PublishedEvent, to_wire
 from session_engine.models import utcnow
 from session_engine.views import Snapshot, Viewer, item_view, snapshot
+from session_engine.votes import glossary_terms
 from session_engine.writer import Writer
 
 from .hub import Audience, Connection
@@ -136,7 +137,6 @@ STAGE_EVENTS = frozenset(
         "tables_added",
         "step_configured",
         "results_revealed",
-        "definition_proposed",
     }
 )
 
@@ -173,6 +173,8 @@ class EventRenderer:
             )
             voters = [c for c in pages if c.view == "participant"]
             out.update(await self._same_for_all(session_id, voters, "_voters.html", event.data))
+        elif event.type == "definition_proposed":  # frequent: appended, never a redraw
+            out.update(await self._definition_fragment(session_id, event, pages))
         elif event.type in ("participant_joined", "table_sizes"):
             watchers = [c for c in pages if c.view != "participant"]
             out.update(
@@ -224,6 +226,17 @@ class EventRenderer:
         hidden = bool(data.get("hidden"))
         template = f"_{event.type}.html"
         return await self._same_for_all(session_id, pages, template, {**data, "hidden": hidden})
+
+    async def _definition_fragment(
+        self, session_id: str, event: PublishedEvent, pages: list[Connection]
+    ) -> dict[Connection, str]:
+        """A proposed definition appended to its term's list on every screen that shows it."""
+        definition = event.data["definition"]
+        terms = await self.writer.read(glossary_terms, session_id, definition["step_id"])
+        if definition["term"] not in terms:
+            return {}
+        data = {"definition": definition, "term_index": terms.index(definition["term"]) + 1}
+        return await self._same_for_all(session_id, pages, "_definition_proposed.html", data)
 
     async def _same_for_all(
         self, session_id: str, pages: list[Connection], template: str, data: dict[str, Any]

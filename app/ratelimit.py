@@ -1,6 +1,8 @@
-"""Rate limits: in-memory token buckets per process, on joining (per address) and on
-submissions (per participant and per address). A refusal is never silent: HTTP 429 with a
-`detail` and `Retry-After`, and the client's outbox (static/board.js) sends it again later."""
+"""Rate limits: in-memory token buckets per process, on joining and looking up join codes (per
+address), on items (per participant and per address) and on every other participant write:
+comments, "me too", ballots, definitions, choosing a table (per participant and kind, and per
+address). A refusal is never silent: HTTP 429 with a `detail` and `Retry-After`, and the
+client's outbox (static/board.js) sends an item again later."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -23,9 +26,20 @@ from .templating import gettext, pick_language, render
 
 JOIN_PATHS = ("/api/join", "/join")
 ITEM_PATH = re.compile(r"^/(?:api/sessions|s)/(?P<session>[^/]+)/items$")
+SESSION = r"^/api/sessions/(?P<session>[^/]+)"
+# The other participant writes, each kind with its own bucket: a burst of "me too" never
+# holds up saving a ballot.
+WRITE_PATHS: dict[tuple[str, str], re.Pattern[str]] = {
+    ("POST", "comments"): re.compile(SESSION + r"/items/[^/]+/comments$"),
+    ("PUT", "metoo"): re.compile(SESSION + r"/items/[^/]+/metoo$"),
+    ("PUT", "ballots"): re.compile(SESSION + r"/steps/[^/]+/ballot$"),
+    ("POST", "definitions"): re.compile(SESSION + r"/steps/[^/]+/definitions$"),
+    ("PUT", "table"): re.compile(SESSION + r"/table$"),
+}
 MAX_BUCKETS = 50_000  # beyond this, idle (full) buckets are forgotten
 TOO_MANY_JOINS = N_("Too many joins from this address: wait %(seconds)s s and try again.")
 TOO_MANY_ITEMS = N_("Too many submissions: wait %(seconds)s s; nothing is lost, it is sent again.")
+TOO_MANY_WRITES = N_("Too many changes in a short time: wait %(seconds)s s and try again.")
 TOO_MANY_MESSAGES = "too many messages: at most %(limit)s a minute on this socket"
 
 
@@ -75,17 +89,36 @@ class Limits:
         self.join_per_address = RateLimiter(settings.join_limit_per_address)
         self.items_per_participant = RateLimiter(settings.item_limit_per_participant)
         self.items_per_address = RateLimiter(settings.item_limit_per_address)
+        # Looking a code up (GET /join?code=) answers whether it exists, as joining does.
+        self.code_lookups_per_address = RateLimiter(settings.join_limit_per_address)
+        self.writes_per_participant = {
+            kind: RateLimiter(settings.write_limit_per_participant) for _, kind in WRITE_PATHS
+        }
+        self.writes_per_address = RateLimiter(settings.write_limit_per_address)
         self.socket_messages = settings.socket_message_limit
 
-    def check(self, path: str, address: str, credential: str | None) -> tuple[str, float] | None:
-        """The refusal (message, seconds to wait) for a POST to `path`, or None to allow."""
-        if path in JOIN_PATHS:
+    def check(
+        self, method: str, path: str, address: str, credential: str | None
+    ) -> tuple[str, float] | None:
+        """The refusal (message, seconds to wait) for a POST or PUT to `path`, or None."""
+        if method == "POST" and path in JOIN_PATHS:
             wait = self.join_per_address.take(address)
             return (TOO_MANY_JOINS, wait) if wait else None
-        if ITEM_PATH.match(path) is None:
+        if method == "POST" and ITEM_PATH.match(path):
+            wait = self.check_item(address, credential)
+            return (TOO_MANY_ITEMS, wait) if wait else None
+        kind = write_kind(method, path)
+        if kind is None:
             return None
-        wait = self.check_item(address, credential)
-        return (TOO_MANY_ITEMS, wait) if wait else None
+        wait = self.writes_per_address.take(address)
+        if not wait and credential:
+            wait = self.writes_per_participant[kind].take(_digest(credential))
+        return (TOO_MANY_WRITES, wait) if wait else None
+
+    def check_code_lookup(self, address: str) -> tuple[str, float] | None:
+        """The refusal for looking up a join code (`GET /join?code=`), or None."""
+        wait = self.code_lookups_per_address.take(address)
+        return (TOO_MANY_JOINS, wait) if wait else None
 
     def check_item(self, address: str, credential: str | None) -> float:
         """Seconds to wait before this submission (HTTP or socket) is accepted; 0: now."""
@@ -99,25 +132,38 @@ class Limits:
         return RateLimiter(self.socket_messages)
 
 
+def write_kind(method: str, path: str) -> str | None:
+    """Which participant write (other than an item) this request is, if any."""
+    for (verb, kind), pattern in WRITE_PATHS.items():
+        if verb == method and pattern.match(path):
+            return kind
+    return None
+
+
 def _digest(secret: str) -> str:
     """Buckets are keyed by a hash: no token is kept in the limiter's memory."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class RateLimitMiddleware:
-    """Refuses over-limit POSTs before they reach a route; everything else passes through."""
+    """Refuses over-limit writes and join-code lookups before they reach a route; everything
+    else passes through."""
 
     def __init__(self, app: ASGIApp, limits: Limits) -> None:
         self.app = app
         self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != "http" or scope["method"] not in ("GET", "POST", "PUT"):
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
         address = scope["client"][0] if scope.get("client") else "unknown"
-        refusal = self.limits.check(path, address, _credential(scope, path))
+        refusal: tuple[str, float] | None = None
+        if scope["method"] != "GET":
+            refusal = self.limits.check(scope["method"], path, address, _credential(scope, path))
+        elif path == "/join" and _query_code(scope):
+            refusal = self.limits.check_code_lookup(address)
         if refusal is None:
             await self.app(scope, receive, send)
             return
@@ -132,13 +178,19 @@ def _credential(scope: Scope, path: str) -> str | None:
     scheme, _, token = headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
-    match = ITEM_PATH.match(path)
+    match = ITEM_PATH.match(path) or re.match(SESSION, path)
     if match is None or "cookie" not in headers:
         return None
     cookie = SimpleCookie()
     cookie.load(headers["cookie"])
     morsel = cookie.get(f"vk_p_{match['session']}")
     return str(morsel.value) if morsel else None
+
+
+def _query_code(scope: Scope) -> bool:
+    """Whether a `GET /join` asks about a code (the bare form does not)."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return any(code.strip() for code in query.get("code", []))
 
 
 def socket_flood_error(limiter: RateLimiter) -> str | None:

@@ -64,6 +64,15 @@ class Settings(BaseSettings):
     item_limit_per_address: int = Field(
         default=1200, description="Submissions a minute from one address; 0: no limit."
     )
+    write_limit_per_participant: int = Field(
+        default=60,
+        description="Comments, me-too presses, ballots, definitions or table changes a minute "
+        "by one participant, each kind counted apart; 0: no limit.",
+    )
+    write_limit_per_address: int = Field(
+        default=2400,
+        description="Those writes a minute from one address, all kinds together; 0: no limit.",
+    )
     socket_message_limit: int = Field(
         default=120, description="Messages a minute a client may send on one socket; 0: no limit."
     )

@@ -124,6 +124,8 @@ class Product:
             "JOIN_LIMIT_PER_ADDRESS",
             "ITEM_LIMIT_PER_PARTICIPANT",
             "ITEM_LIMIT_PER_ADDRESS",
+            "WRITE_LIMIT_PER_PARTICIPANT",
+            "WRITE_LIMIT_PER_ADDRESS",
             "SOCKET_MESSAGE_LIMIT",
         ):
             env[limit] = "0"

@@ -319,6 +319,12 @@ def ballots_with_profiles(db: Db, step_id: int) -> list[tuple[Ballot, dict[str, 
     return [(ballot, profile, table_id) for ballot, profile, table_id in rows]
 
 
+def glossary_terms(db: Db, session_id: str, step_id: int) -> list[str]:
+    """The terms a glossary step asks about, in their order on the screens."""
+    step = get_step(db, session_id, step_id)
+    return list(step_config(db, step).get("terms", [])) if step.type == "glossary" else []
+
+
 def definitions(db: Db, step_id: int) -> list[Definition]:
     return list(
         db.scalars(

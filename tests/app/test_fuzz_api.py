@@ -31,6 +31,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         join_limit_per_address=0,
         item_limit_per_participant=0,
         item_limit_per_address=0,
+        write_limit_per_participant=0,
+        write_limit_per_address=0,
     )
     app = create_app(settings_)
     with TestClient(app) as client:

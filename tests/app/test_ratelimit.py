@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -48,6 +49,8 @@ def limited(database_url: str) -> Iterator[TestClient]:
         join_limit_per_address=3,
         item_limit_per_participant=2,
         item_limit_per_address=5,
+        write_limit_per_participant=3,
+        write_limit_per_address=100,
         socket_message_limit=2,
     )
     with TestClient(create_app(settings)) as client:
@@ -159,3 +162,97 @@ def test_items_on_the_socket_count_against_the_same_limits(limited: TestClient) 
     assert "nothing is lost, it is sent again" in refusal["message"]
     texts = [e["data"]["item"]["text"] for e in room.events() if e["type"] == "item_added"]
     assert texts == ["x", "s1"]
+
+
+def flood(
+    room: ApiRoom, who: dict[str, str], method: str, path: str, bodies: list[Any]
+) -> list[Any]:
+    return [
+        room.client.request(method, f"/api/sessions/{room.id}{path}", json=body, headers=who)
+        for body in bodies
+    ]
+
+
+def glossary_room(client: TestClient) -> tuple[ApiRoom, int, int]:
+    """A room with an item on the active brainstorm board, and a glossary step."""
+    room = room_in(client)
+    step_id = room.step_id("brainstorm")
+    room.activate(step_id)
+    author = room.join()
+    item_id = room.post_item(
+        author, client_id="i", step_id=step_id, category="voordelen", text="Leren op de werkplek"
+    ).json()["item"]["id"]
+    glossary = room.client.post(
+        f"/api/sessions/{room.id}/steps", json={"type": "glossary"}, headers=room.facilitator
+    ).json()["id"]
+    config = {"config": {"terms": ["schoolopleider"]}}
+    url = f"/api/sessions/{room.id}/steps/{glossary}/config"
+    assert room.client.put(url, json=config, headers=room.facilitator).status_code == 200
+    return room, item_id, glossary
+
+
+def assert_refused(responses: list[Any], allowed: int) -> None:
+    assert [r.status_code < 300 for r in responses] == [True] * allowed + [False] * (
+        len(responses) - allowed
+    )
+    for refused in responses[allowed:]:
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "20"  # 3 a minute: one every 20 s
+        assert refused.json() == {
+            "detail": "Too many changes in a short time: wait 20 s and try again."
+        }
+
+
+def test_every_participant_write_is_limited_and_nothing_more_is_stored(
+    limited: TestClient,
+) -> None:
+    """Comments, "me too", definitions and ballots: a flood of each gets 429 after the limit
+    (each kind its own bucket), and nothing of the refused requests is stored."""
+    room, item_id, glossary = glossary_room(limited)
+    mallory = room.join()
+    comments = [{"client_id": f"c{n}", "text": f"opmerking {n}"} for n in range(6)]
+    assert_refused(flood(room, mallory, "POST", f"/items/{item_id}/comments", comments), 3)
+    toggles = [{"on": n % 2 == 0} for n in range(6)]
+    assert_refused(flood(room, mallory, "PUT", f"/items/{item_id}/metoo", toggles), 3)
+    room.activate(glossary)
+    definitions = [{"term": "schoolopleider", "text": "x" * 990 + str(n)} for n in range(6)]
+    proposed = flood(room, mallory, "POST", f"/steps/{glossary}/definitions", definitions)
+    assert_refused(proposed, 3)
+    chosen = str(proposed[0].json()["id"])
+    choice = [{"answers": [{"subject": "term:schoolopleider", "choice": chosen}]}] * 6
+    assert_refused(flood(room, mallory, "PUT", f"/steps/{glossary}/ballot", choice), 3)
+
+    kinds = [e["type"] for e in room.events()]
+    assert kinds.count("comment_added") == 3
+    assert kinds.count("metoo_changed") == 3
+    assert kinds.count("definition_proposed") == 3
+    assert kinds.count("ballot_cast") == 3
+    other = room.join()  # another participant is not held back
+    answer = flood(room, other, "POST", f"/steps/{glossary}/definitions", definitions[:1])
+    assert answer[0].status_code == 201
+
+
+def test_the_page_cookie_counts_like_the_bearer_token(limited: TestClient) -> None:
+    """A browser's writes are counted by its vk_p_ cookie (the console's headers, no bearer)."""
+    room, item_id, _ = glossary_room(limited)
+    token = room.join()["Authorization"].removeprefix("Bearer ")
+    limited.cookies.set(f"vk_p_{room.id}", token)
+    page = limited.get(f"/s/{room.id}")
+    csrf = page.text.split('"X-CSRF-Token": "', 1)[1].split('"', 1)[0]
+    headers = {"X-VK-View": "participant", "X-CSRF-Token": csrf}
+    toggles = [{"on": n % 2 == 0} for n in range(5)]
+    answers = flood(room, headers, "PUT", f"/items/{item_id}/metoo", toggles)
+    assert [r.status_code for r in answers] == [200, 200, 200, 429, 429]
+
+
+def test_join_code_lookups_are_limited_per_address(limited: TestClient) -> None:
+    """`GET /join?code=` tells whether a code exists: guessing is throttled like joining."""
+    room = room_in(limited)
+    guesses = [limited.get("/join", params={"code": f"ZZZ{n:03d}"}) for n in range(3)]
+    assert [g.status_code for g in guesses] == [404, 404, 404]
+    refused = limited.get("/join", params={"code": room.data["code"]})
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "20"
+    assert "Te veel aanmeldingen vanaf dit adres: wacht 20 s" in refused.text
+    assert room.data["code"] not in refused.text
+    assert limited.get("/join").status_code == 200  # the bare form is no look-up

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
 import httpx
 from websockets.sync.client import connect
@@ -88,3 +89,59 @@ def test_thirty_participants_statements_per_sector(live: Live) -> None:
     for statement in (s1, s2):
         for segment_result in statement["segments"].values():
             assert all(d["n"] >= 3 for d in segment_result["segments"].values())
+
+
+def test_a_proposed_definition_is_appended_not_a_redrawn_stage(live: Live) -> None:
+    """A definition reaches each screen as a small out-of-band fragment appended to its term's
+    list: a room of phones is not sent every definition again with each new one."""
+    key = auth(live.facilitator_key)
+    base = f"/api/sessions/{live.id}"
+    glossary = live.http.post(f"{base}/steps", json={"type": "glossary"}, headers=key).json()["id"]
+    config = {"config": {"terms": ["schoolopleider", "werkplek"]}}
+    assert live.http.put(f"{base}/steps/{glossary}/config", json=config, headers=key).is_success
+    live.activate(glossary)
+    alice = live.join()
+    for n in range(5):
+        earlier = {"term": "werkplek", "text": f"{n} " + "Een plek om te leren. " * 45}
+        answer = live.http.post(
+            f"{base}/steps/{glossary}/definitions", json=earlier, headers=auth(alice)
+        )
+        assert answer.status_code == 201
+    screens = {
+        "participant": {"Cookie": f"vk_p_{live.id}={alice}"},
+        "console": {"Cookie": f"vk_f_{live.id}={live.facilitator_key}"},
+    }
+    text = "Degene die op school de student begeleidt & beoordeelt. " * 16
+    received: dict[str, tuple[str, str]] = {}
+    with ExitStack() as stack:
+        sockets = {
+            view: stack.enter_context(
+                connect(
+                    f"{live.server.ws_url}/live/{live.id}?view={view}",
+                    additional_headers=headers,
+                    origin=live.server.url,
+                    open_timeout=10,
+                )
+            )
+            for view, headers in screens.items()
+        }
+        stages = {view: ws.recv(timeout=10) for view, ws in sockets.items()}
+        proposed = live.http.post(
+            f"{base}/steps/{glossary}/definitions",
+            json={"term": "werkplek", "text": text},
+            headers=auth(alice),
+        )
+        assert proposed.status_code == 201
+        for view, ws in sockets.items():
+            received[view] = (str(stages[view]), str(ws.recv(timeout=10)))
+    escaped = text.strip().replace("&", "&amp;")
+    for view, (stage, fragment) in received.items():
+        assert stage.startswith('<section id="stage"')
+        assert not fragment.startswith('<section id="stage"'), view
+        assert escaped in fragment
+        assert len(fragment.encode()) < 2 * len(text) + 1500 < len(stage.encode()) / 2, view
+        assert f'id="term-result-{glossary}-2" hx-swap-oob="beforeend"' in fragment
+    participant = received["participant"][1]
+    assert f'id="definitions-{glossary}-2" hx-swap-oob="beforeend"' in participant
+    assert 'data-subject="term:werkplek" data-field="choice"' in participant
+    assert "definitions-" not in received["console"][1]
