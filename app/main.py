@@ -7,13 +7,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from session_engine import similarity
 from session_engine.content import load_content
 from session_engine.db import create_db_engine
-from session_engine.errors import EngineError
+from session_engine.errors import N_, EngineError, Invalid
 from session_engine.fanout import fanout_from_url
 from session_engine.schema import migrate
 from session_engine.sessions import load_programme
@@ -21,6 +23,7 @@ from session_engine.writer import Writer
 
 from . import access, api, facilitation, live, pages, reports, voting
 from .auth import Credentials
+from .bodylimit import BodyLimitMiddleware
 from .fragments import STATIC_DIR, EventRenderer, step_type_labels
 from .hub import Hub
 from .logs import redact_server_logs
@@ -86,6 +89,47 @@ async def engine_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=exc.status)
 
 
+UNSTORABLE_TEXT = N_("The text holds a character that cannot be stored (a lone surrogate).")
+EXCERPT = 80  # characters of a refused value a 422 echoes back
+
+
+def excerpt(value: object) -> object:
+    """A refused value as a 422 shows it: short text as it is, long text cut, a whole object
+    or list left out, so a refusal never echoes a large body back."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        return value if len(value) <= EXCERPT else value[:EXCERPT] + "…"
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return None
+
+
+def _scalar(value: object) -> object:
+    scalar = value is None or isinstance(value, str | bytes | bool | int | float)
+    return value if scalar else str(value)
+
+
+async def unstorable_text(request: Request, exc: Exception) -> JSONResponse:
+    """Text JSON can carry but UTF-8 cannot (a lone surrogate, "\\ud800") is refused when the
+    database or a reply would have to encode it: 422, and the transaction it was in is undone."""
+    return await engine_error(request, Invalid(UNSTORABLE_TEXT))
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422 ({"detail": [errors]}), each error's `input` an excerpt at most."""
+    assert isinstance(exc, RequestValidationError)
+    errors = []
+    for error in exc.errors():
+        shown = {k: v for k, v in error.items() if k not in ("input", "ctx", "url")}
+        if "input" in error and (value := excerpt(error["input"])) is not None:
+            shown["input"] = value
+        if isinstance(error.get("ctx"), dict):
+            shown["ctx"] = {k: excerpt(_scalar(v)) for k, v in error["ctx"].items()}
+        errors.append(shown)
+    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Versnellingskamer", description=DESCRIPTION, version="0.1.0", lifespan=lifespan
@@ -98,8 +142,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.dependency_overrides[get_settings] = settings_of_this_app
     app.add_exception_handler(EngineError, engine_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(UnicodeEncodeError, unstorable_text)
     app.state.limits = Limits(app.state.settings)
     app.add_middleware(RateLimitMiddleware, limits=app.state.limits)
+    # Added last, so it runs first: an oversized body is refused before anything else.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=app.state.settings.max_body_size)
     app.include_router(api.router)
     app.include_router(facilitation.router)
     app.include_router(voting.router)

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from session_engine.db import storable_id
 from session_engine.errors import N_, Forbidden, NotFound, Unauthorized
 from session_engine.report import programme_report, report_state, session_report
 from session_engine.report_texts import MAX_REPORT_TEXT, edit_report_texts
@@ -141,6 +142,8 @@ async def programme_report_route(
     """All sessions of a programme in one report (organiser): participants summed, items
     pooled with near-duplicates across sessions grouped, ballots pooled."""
     _check_format(fmt)
+    if not storable_id(programme_id):  # names nothing, and would not fit in a query
+        raise NotFound(N_("No programme with id %(programme_id)s."), programme_id=programme_id)
     threshold = request.app.state.settings.segment_threshold
     state = await writer.read(report_state, programme_id=programme_id)
     report = await CACHE.get(

@@ -77,6 +77,12 @@ class Settings(BaseSettings):
         default=120, description="Messages a minute a client may send on one socket; 0: no limit."
     )
 
+    max_body_size: int = Field(
+        default=64 * 1024,
+        description="Bytes a request body may have (JSON and forms; report texts 8 times it); "
+        "more is refused with 413 before it is read. 0: no limit.",
+    )
+
     ws_ping_interval: float = Field(
         default=20.0,
         description="Seconds between the server's WebSocket pings (dead-connection detection).",

@@ -100,3 +100,29 @@ def test_the_server_log_holds_no_token_and_no_key(tmp_path, databases) -> None:
     finally:
         server.stop()
         databases.drop(url)
+
+
+def test_a_lone_surrogate_is_refused_not_a_crash(client: TestClient, api_room) -> None:
+    """JSON can carry "\\ud800"; UTF-8, and so the database, cannot."""
+    room = api_room()
+    participant = room.join()
+    brainstorm = room.step_id("brainstorm")
+    room.activate(brainstorm)
+    json_type = {"Content-Type": "application/json"}
+    joined = client.post("/api/join", content=b'{"code": "\\ud800"}', headers=json_type)
+    item = (
+        b'{"client_id": "c1", "step_id": %d, "category": "voordelen", "text": "x\\ud800"}'
+        % brainstorm
+    )
+    added = client.post(
+        f"/api/sessions/{room.id}/items", content=item, headers={**participant, **json_type}
+    )
+    for response in (joined, added):
+        assert response.status_code == 422, response.text
+        assert "lone surrogate" in response.json()["detail"]
+    assert [e["type"] for e in room.events() if e["type"] == "item_added"] == []
+
+
+def test_a_programme_id_beyond_the_database_is_not_found(client: TestClient) -> None:
+    response = client.get(f"/api/programmes/{2**66}/report.json", headers=ORGANISER)
+    assert response.status_code == 404
