@@ -14,8 +14,7 @@ from .auth import (
     SettingsDep,
     WriterDep,
     actor_from_request,
-    bearer_token,
-    is_organiser,
+    is_api_organiser,
 )
 from .schemas import REFUSALS, JoiningState, JoiningUpdate, SessionCreated
 
@@ -39,7 +38,7 @@ async def joining_route(
     """Open or close the session to new participants (facilitator or organiser). Those
     already in keep their access; a change is recorded as a `joining_changed` event."""
     actor: Actor | None = None
-    if not is_organiser(request, settings, bearer_token(request)):
+    if not is_api_organiser(request, settings):
         actor = await actor_from_request(request)
     changed = await writer.write(
         set_joining, session_id=session_id, open_for_joining=body.open, actor=actor

@@ -82,8 +82,26 @@ def is_organiser(connection: HTTPConnection, settings: Settings, token: str | No
     return secrets.compare_digest(given.encode(), expected.encode())
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def is_api_organiser(request: Request, settings: Settings) -> bool:
+    """The organiser on the JSON API: by bearer token, or by the organiser cookie. A request
+    that changes something needs the organiser page's CSRF header beside the cookie, as the
+    other cookies do: a foreign page can make a browser send the cookie, never the header."""
+    token = bearer_token(request)
+    if token is not None or request.method in SAFE_METHODS:
+        return is_organiser(request, settings, token)
+    if settings.organiser_token is None:  # open for local use: there is no secret to bind to
+        return True
+    cookie = request.cookies.get(ORGANISER_COOKIE)
+    if not cookie or not is_organiser(request, settings, None):
+        return False
+    return csrf_matches(request, cookie)
+
+
 async def require_organiser(request: Request, settings: SettingsDep) -> None:
-    if not is_organiser(request, settings, bearer_token(request)):
+    if not is_api_organiser(request, settings):
         raise Forbidden(N_("This needs the organiser token (Authorization: Bearer …)."))
 
 
@@ -119,9 +137,14 @@ def csrf_token(credential: str) -> str:
     return hashlib.sha256(f"csrf:{credential}".encode()).hexdigest()[:32]
 
 
-def check_csrf(request: Request, credential: str, submitted: str | None = None) -> None:
+def csrf_matches(request: Request, credential: str, submitted: str | None = None) -> bool:
+    """The form's field (`submitted`) or else the X-CSRF-Token header is this credential's."""
     given = submitted or request.headers.get("x-csrf-token", "")
-    if not secrets.compare_digest(given.encode(), csrf_token(credential).encode()):
+    return secrets.compare_digest(given.encode(), csrf_token(credential).encode())
+
+
+def check_csrf(request: Request, credential: str, submitted: str | None = None) -> None:
+    if not csrf_matches(request, credential, submitted):
         raise Forbidden(N_("The form expired or came from another site: reload the page."))
 
 

@@ -20,6 +20,7 @@ from session_engine.sessions import (
     Actor,
     create_session,
     get_programme,
+    get_session,
     join_session,
     normalise_code,
     programme_content,
@@ -34,6 +35,7 @@ from .auth import (
     check_csrf,
     cookie_name,
     credentials,
+    csrf_matches,
     csrf_token,
     is_organiser,
 )
@@ -48,6 +50,9 @@ COOKIE_MAX_AGE = 7 * 24 * 3600
 UNKNOWN_CODE = "No session with this join code. Check the code on the screen."
 NOT_FACILITATOR = N_("Only the facilitator of this session can do this.")
 NOT_ORGANISER = N_("Open the organiser link that carries the organiser token.")
+INVALID_LINK = N_("This link is not valid (any more). Ask the organiser for a new one.")
+FORM_EXPIRED = N_("The form expired or came from another site: reload the page.")
+PAGE_PATHS = {"participant": "/s/", "console": "/console/", "projector": "/projector/"}
 
 
 def language_of(request: Request, default: str | None = None) -> str:
@@ -145,30 +150,82 @@ async def join_submit(request: Request, writer: WriterDep, settings: SettingsDep
     return response
 
 
-async def _view_actor(request: Request, writer: Any, session_id: str, view: str) -> Actor | None:
-    token = request.cookies.get(cookie_name(view, session_id))
-    if not token:
-        return None
+async def _key_actor(request: Request, session_id: str, view: str, key: str) -> Actor | None:
+    """Whom `key` stands for on this view's page, or None when it opens nothing here."""
     try:
-        actor = await credentials(request).check(session_id, token)
+        actor = await credentials(request).check(session_id, key)
     except EngineError:
         return None
     return actor if actor.role == VIEW_ROLES[view] else None
+
+
+async def _view_actor(request: Request, writer: Any, session_id: str, view: str) -> Actor | None:
+    token = request.cookies.get(cookie_name(view, session_id))
+    return await _key_actor(request, session_id, view, token) if token else None
+
+
+async def _secret_link(
+    request: Request, writer: Any, settings: Settings, session_id: str, view: str, key: str
+) -> Response:
+    """A secret link: keep its key in an HttpOnly cookie and drop it from the address bar, but
+    only once the key is checked, and never silently over another valid key of this page: a
+    foreign site could send the browser a link carrying the sender's own identity."""
+    if await _key_actor(request, session_id, view, key) is None:
+        return error_page(request, 403, INVALID_LINK)
+    current = request.cookies.get(cookie_name(view, session_id))
+    if current and current != key and await _view_actor(request, writer, session_id, view):
+        session = await writer.read(get_session, session_id)
+        return page(
+            request,
+            "switch_identity.html",
+            language=language_of(request, session.language),
+            action=f"/identity/{view}/{session_id}",
+            key=key,
+            form_csrf=csrf_token(current),
+        )
+    response = RedirectResponse(request.url.remove_query_params("key"), 303)
+    if current != key:
+        set_secret_cookie(response, settings, cookie_name(view, session_id), key)
+    return response
+
+
+@router.post("/identity/{view}/{session_id}")
+async def switch_identity(
+    view: str,
+    session_id: str,
+    request: Request,
+    writer: WriterDep,
+    settings: SettingsDep,
+    key: Annotated[str, Form(max_length=200)] = "",
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    choice: Annotated[str, Form(max_length=20)] = "keep",
+) -> Response:
+    """The answer to the switch page: keep this browser's identity (the default) or take the
+    link's. Bound to the current cookie's CSRF token, so no other site can answer it."""
+    if view not in PAGE_PATHS:
+        return error_page(request, 404, N_("Not found"))
+    current = request.cookies.get(cookie_name(view, session_id), "")
+    if not await _view_actor(request, writer, session_id, view) or not csrf_matches(
+        request, current, csrf
+    ):
+        return error_page(request, 403, FORM_EXPIRED)
+    response: Response = RedirectResponse(f"{PAGE_PATHS[view]}{session_id}", 303)
+    if choice == "switch":
+        if await _key_actor(request, session_id, view, key) is None:
+            return error_page(request, 403, INVALID_LINK)
+        set_secret_cookie(response, settings, cookie_name(view, session_id), key)
+    return response
 
 
 async def _live_page(
     request: Request, writer: Any, settings: Settings, session_id: str, view: str, template: str
 ) -> Response:
     key = request.query_params.get("key")
-    if key:  # A secret link: keep the key in an HttpOnly cookie, drop it from the address bar.
-        response: Response = RedirectResponse(request.url.remove_query_params("key"), 303)
-        set_secret_cookie(response, settings, cookie_name(view, session_id), key)
-        return response
+    if key:
+        return await _secret_link(request, writer, settings, session_id, view, key)
     actor = await _view_actor(request, writer, session_id, view)
     if actor is None:
-        return error_page(
-            request, 403, N_("This link is not valid (any more). Ask the organiser for a new one.")
-        )
+        return error_page(request, 403, INVALID_LINK)
     table_id = await writer.read(participant_table, actor) if actor.participant_id else None
     viewer = Viewer(view, actor.participant_id, table_id)
     snap: Snapshot = await writer.read(snapshot, session_id, viewer, settings.segment_threshold)
@@ -214,7 +271,9 @@ async def projector_page(
 @router.get("/organiser")
 async def organiser_page(request: Request, writer: WriterDep, settings: SettingsDep) -> Response:
     token = request.query_params.get("token")
-    if token:
+    if token:  # checked before it replaces anything: an invalid link changes nothing
+        if not is_organiser(request, settings, token):
+            return error_page(request, 403, NOT_ORGANISER)
         response: Response = RedirectResponse("/organiser", 303)
         set_secret_cookie(response, settings, ORGANISER_COOKIE, token)
         return response

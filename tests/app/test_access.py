@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from tests.app.conftest import ORGANISER, bearer
+from tests.conftest import ORGANISER_TOKEN
 
 
 def test_the_organiser_rotates_keys_and_the_old_ones_stop_working(
@@ -82,3 +85,37 @@ def test_a_participant_token_known_to_the_server_opens_only_its_own_session(
     assert client.get(f"/api/sessions/{zwolle.id}", headers=old_key).status_code == 200
     client.post(f"/api/sessions/{zwolle.id}/keys/rotate", headers=ORGANISER)
     assert client.get(f"/api/sessions/{zwolle.id}", headers=old_key).status_code == 403
+
+
+def test_the_organiser_cookie_alone_changes_nothing_through_the_api(
+    client: TestClient, api_room
+) -> None:
+    """A foreign page can make a browser post a form with the organiser cookie; without the
+    organiser page's CSRF header the API refuses it, like the console's and participant's
+    cookies, and nothing changes."""
+    room = api_room()
+    client.get(f"/organiser?token={ORGANISER_TOKEN}")  # this browser holds the organiser cookie
+    form = {"Origin": "https://evil.example", "Content-Type": "application/x-www-form-urlencoded"}
+    rotate = client.post(f"/api/sessions/{room.id}/keys/rotate", content="x=1", headers=form)
+    assert rotate.status_code == 403
+    assert "organiser token" in rotate.json()["detail"]
+    foreign = {"Origin": "https://evil.example"}
+    attempts = [
+        ("/api/sessions", {"title": "Planted"}),
+        (f"/api/sessions/{room.id}/joining", {"open": False}),
+    ]
+    for url, body in attempts:
+        refused = client.post(url, json=body, headers=foreign)
+        assert refused.status_code in (401, 403), (url, refused.text)
+    assert client.get(f"/api/sessions/{room.id}", headers=room.facilitator).status_code == 200
+    room.join()  # still open to joiners
+    types = {e["type"] for e in room.events()}
+    assert not types & {"keys_rotated", "joining_changed"}
+    assert "Planted" not in client.get("/organiser").text
+    # With the organiser page's own CSRF header the cookie works, as it does for the console.
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/organiser").text)
+    assert csrf
+    own = {"X-CSRF-Token": csrf.group(1)}
+    rotated = client.post(f"/api/sessions/{room.id}/keys/rotate", headers=own)
+    assert rotated.status_code == 200
+    assert client.get(f"/api/sessions/{room.id}", headers=room.facilitator).status_code == 403

@@ -422,6 +422,18 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ("GET /console/{session_id}", ""): (page("GET", "/console/{id}"), "-----A-"),
     ("GET /projector/{session_id}", ""): (page("GET", "/projector/{id}"), "----A--"),
     ("GET /organiser", ""): (page("GET", "/organiser"), "------A"),
+    ("POST /identity/{view}/{session_id}", "participant"): (
+        page("POST", "/identity/participant/{id}", form={"choice": "keep", "key": ""}),
+        "-A-----",
+    ),
+    ("POST /identity/{view}/{session_id}", "console"): (
+        page("POST", "/identity/console/{id}", form={"choice": "keep", "key": ""}),
+        "-----A-",
+    ),
+    ("POST /identity/{view}/{session_id}", "projector"): (
+        page("POST", "/identity/projector/{id}", form={"choice": "keep", "key": ""}),
+        "----A--",
+    ),
     ("POST /organiser/sessions", ""): (
         page("POST", "/organiser/sessions", form={"title": "Nieuw"}),
         "------A",

@@ -8,6 +8,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.conftest import ORGANISER_TOKEN
+
 XSS = '<script>alert(1)</script>" onmouseover="x" hx-get="/evil" {{ 7*7 }}'
 ESCAPED = (
     "&lt;script&gt;alert(1)&lt;/script&gt;&#34; onmouseover=&#34;x&#34; "
@@ -135,6 +137,60 @@ def test_wrong_keys_get_403(client: TestClient, api_room) -> None:
     assert (
         client.get(f"/projector/{room.id}").status_code == 403
     )  # a console key is no projector key
+
+
+def test_a_link_with_someone_elses_token_asks_before_switching(
+    client: TestClient, api_room
+) -> None:
+    """Login CSRF: a foreign site sends the browser to /s/S?key=<the sender's own token>. The
+    page asks (in the session's language), keeping the current identity unless its holder
+    chooses otherwise; no other site can answer the question."""
+    room = api_room()
+    join_in_browser(client, room.data["code"])
+    name = f"vk_p_{room.id}"
+    mine = client.cookies.get(name)
+    theirs = room.join()["Authorization"].removeprefix("Bearer ")
+    asked = client.get(f"/s/{room.id}?key={theirs}", follow_redirects=False)
+    assert asked.status_code == 200 and "set-cookie" not in asked.headers
+    assert "Wisselen naar een andere identiteit?" in asked.text
+    form_csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', asked.text)
+    assert form_csrf
+    action = f"/identity/participant/{room.id}"
+    assert f'action="{action}"' in asked.text
+    kept = client.post(action, data={"key": theirs, "csrf": form_csrf.group(1), "choice": "keep"})
+    assert kept.url.path == f"/s/{room.id}" and client.cookies.get(name) == mine
+    forged = client.post(action, data={"key": theirs, "csrf": "0" * 32, "choice": "switch"})
+    assert forged.status_code == 403 and client.cookies.get(name) == mine
+    switched = client.post(
+        action, data={"key": theirs, "csrf": form_csrf.group(1), "choice": "switch"}
+    )
+    assert switched.status_code == 200 and client.cookies.get(name) == theirs
+
+
+def test_an_invalid_secret_link_leaves_the_cookie_alone(client: TestClient, api_room) -> None:
+    """A link's key is checked before it replaces anything: a wrong one gets a clear page."""
+    room, other = api_room("Zwolle"), api_room("Utrecht")
+    join_in_browser(client, room.data["code"])
+    console_headers(client, room)
+    client.get(f"/organiser?token={ORGANISER_TOKEN}")
+    before = dict(client.cookies.items())
+    foreign_token = other.join()["Authorization"].removeprefix("Bearer ")
+    links = [
+        f"/s/{room.id}?key=wrong",
+        f"/s/{room.id}?key={foreign_token}",  # another session's participant
+        f"/s/{room.id}?key={room.data['facilitator_key']}",  # a key for another page
+        f"/console/{room.id}?key=wrong",
+        f"/console/{room.id}?key={room.data['projector_key']}",
+        "/organiser?token=wrong",
+    ]
+    for link in links:
+        refused = client.get(link, follow_redirects=False)
+        assert refused.status_code == 403, link
+        assert "set-cookie" not in refused.headers, link
+    assert "Deze link is niet (meer) geldig" in client.get(f"/s/{room.id}?key=wrong").text
+    assert dict(client.cookies.items()) == before
+    for page in (f"/s/{room.id}", f"/console/{room.id}", "/organiser"):
+        assert client.get(page).status_code == 200
 
 
 def test_projector_shows_code_and_qr(client: TestClient, api_room) -> None:
