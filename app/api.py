@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from session_engine.events import events_after
+from session_engine.events import check_resume_point, events_after
 from session_engine.items import AddedItem, add_item, item_public
 from session_engine.models import Step
 from session_engine.sessions import (
@@ -153,7 +153,9 @@ async def events_route(
     writer: WriterDep,
     after: int = Query(0, ge=0, description="Return events with seq greater than this."),
 ) -> EventsPage:
-    """The session's events after `after`, in order, at most 1000 per page."""
+    """The session's events after `after`, in order, at most 1000 per page; an `after` beyond
+    the session's last event is refused (422)."""
+    await writer.read(check_resume_point, session_id, after)
     events = await writer.read(events_after, session_id, after, EVENTS_PAGE)
     last = events[-1].seq if events else after
     return EventsPage(events=[EventPublic(**e.as_dict()) for e in events], last_seq=last)

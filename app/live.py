@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from starlette.websockets import WebSocketState
 
 from session_engine.errors import EngineError
-from session_engine.events import events_after
+from session_engine.events import check_resume_point, events_after
 from session_engine.items import AddedItem, add_item, item_public, participant_table
 from session_engine.sessions import Actor
 from session_engine.views import snapshot
@@ -76,16 +76,29 @@ async def json_socket(
     )
     await hub.attach(session_id, connection)
     try:
-        connection.sent_seq = await _replay(websocket, connection, session_id, max(after, 0))
+        sent = await _replay(websocket, connection, session_id, max(after, 0))
+        if sent is None:
+            return
+        connection.sent_seq = sent
         await _serve(websocket, connection, Submitter(websocket, connection, actor, token))
     finally:
         await hub.detach(session_id, connection)
 
 
-async def _replay(websocket: WebSocket, connection: Connection, session_id: str, after: int) -> int:
+async def _replay(
+    websocket: WebSocket, connection: Connection, session_id: str, after: int
+) -> int | None:
     """Send committed events after `after` from the database; return the last seq sent.
-    The connection is attached first, so live events meanwhile wait in its queue."""
+    The connection is attached first, so live events meanwhile wait in its queue. An `after`
+    beyond the last event gets an error and the socket is closed (None): resuming there would
+    silently skip every event up to it."""
     writer = websocket.app.state.writer
+    try:
+        await writer.read(check_resume_point, session_id, after)
+    except EngineError as exc:
+        await websocket.send_text(json.dumps({"type": "error", "message": exc.message}))
+        await websocket.close(CLOSE_POLICY, "after is beyond the last event")
+        return None
     while True:
         events = await writer.read(events_after, session_id, after, 1000)
         for event in events:

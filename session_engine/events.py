@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlmodel import col
 
 from .db import MAX_INTEGER, Db
+from .errors import N_, Invalid
 from .models import Event, Session, table_of, utcnow
 
 # Every event type, with what its data holds. docs/events.md documents each (tested).
@@ -122,3 +123,18 @@ def events_after(db: Db, session_id: str, after: int, limit: int = 1000) -> list
         .limit(limit)
     )
     return [PublishedEvent.make(r.session_id, r.seq, r.type, r.data) for r in rows]
+
+
+def check_resume_point(db: Db, session_id: str, after: int) -> None:
+    """Refuse resuming after a seq the session has not reached: every event up to it would
+    be skipped without a word once it is reached."""
+    last = db.scalar(select(Session.last_seq).where(col(Session.id) == session_id))
+    if last is not None and after > last:
+        raise Invalid(
+            N_(
+                "`after` is %(after)s, but the session's last event is %(last)s: "
+                "resume after a seq you have received."
+            ),
+            after=after,
+            last=last,
+        )

@@ -45,6 +45,11 @@ class Live:
         url = f"{self.server.ws_url}/api/sessions/{self.id}/ws?token={token}&after={after}"
         return connect(url, open_timeout=10, **kwargs)
 
+    def last_seq(self) -> int:
+        """The seq of the session's newest event: resume after it to get only new ones."""
+        session = self.http.get(f"/api/sessions/{self.id}", headers=auth(self.facilitator_key))
+        return int(session.json()["last_seq"])
+
     def activate(self, step_id: int) -> None:
         url = f"/api/sessions/{self.id}/steps/{step_id}/activate"
         assert self.http.post(url, headers=auth(self.facilitator_key)).status_code == 200

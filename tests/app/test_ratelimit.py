@@ -128,7 +128,7 @@ def test_items_over_the_address_limit_are_refused(limited: TestClient) -> None:
 def test_a_socket_flood_gets_error_messages(limited: TestClient) -> None:
     room = room_in(limited)
     token = room.join()["Authorization"].removeprefix("Bearer ")
-    url = f"/api/sessions/{room.id}/ws?token={token}&after=100"
+    url = f"/api/sessions/{room.id}/ws?token={token}&after={room.events()[-1]['seq']}"
     with limited.websocket_connect(url) as ws:
         for _ in range(3):
             ws.send_text(json.dumps({"type": "ping"}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from tests.app.live_client import Live, auth, receive, receive_until
@@ -50,7 +50,7 @@ def test_resume_after_a_drop_gets_exactly_the_missed_events(live: Live) -> None:
 
 def test_a_malformed_message_gets_an_error_without_seq(live: Live) -> None:
     token = live.join()
-    with live.socket(token, after=10_000) as ws:
+    with live.socket(token, after=live.last_seq()) as ws:
         ws.send("{not json")
         assert json.loads(ws.recv(timeout=10)) == {
             "type": "error",
@@ -217,7 +217,7 @@ def test_a_bad_item_on_the_socket_gets_an_error_with_its_client_id_and_stores_no
     alice = live.join()
     live.activate(live.brainstorm)
     item = {"client_id": "bad-1", "step_id": live.brainstorm, "category": "voordelen"}
-    with live.socket(alice, after=10_000) as ws:
+    with live.socket(alice, after=live.last_seq()) as ws:
         ws.send(json.dumps({"type": "add_item", **item, "text": "Goed idee", **fields}))
         reply = json.loads(ws.recv(timeout=10))
     assert (reply["type"], reply["client_id"]) == ("error", "bad-1")
@@ -229,7 +229,7 @@ def test_a_bad_item_on_the_socket_gets_an_error_with_its_client_id_and_stores_no
 def test_only_participants_add_items_on_the_socket(live: Live) -> None:
     live.activate(live.brainstorm)
     item = {"client_id": "f-1", "step_id": live.brainstorm, "category": "voordelen", "text": "x"}
-    with live.socket(live.facilitator_key, after=10_000) as ws:
+    with live.socket(live.facilitator_key, after=live.last_seq()) as ws:
         ws.send(json.dumps({"type": "add_item", **item}))
         assert json.loads(ws.recv(timeout=10)) == {
             "type": "error",
@@ -242,3 +242,36 @@ def test_only_participants_add_items_on_the_socket(live: Live) -> None:
             "message": 'unknown message: this socket only accepts {"type": "ping"} or '
             '{"type": "add_item", …}',
         }
+
+
+def test_resuming_after_a_seq_not_yet_reached_is_refused(live: Live) -> None:
+    """`after` beyond the last event would silently skip every event up to it: the events
+    page answers 422 and the socket an error, then closes (1008); nothing is skipped."""
+    alice = live.join()
+    live.activate(live.brainstorm)
+    last = live.last_seq()
+    page = live.http.get(
+        f"/api/sessions/{live.id}/events", params={"after": last + 5}, headers=auth(alice)
+    )
+    assert page.status_code == 422
+    assert page.json() == {
+        "detail": f"`after` is {last + 5}, but the session's last event is {last}: "
+        "resume after a seq you have received."
+    }
+    caught_up = live.http.get(
+        f"/api/sessions/{live.id}/events", params={"after": last}, headers=auth(alice)
+    )
+    assert caught_up.json() == {"events": [], "last_seq": last}
+    with live.socket(alice, after=last + 5) as ws:
+        assert json.loads(ws.recv(timeout=10)) == {
+            "type": "error",
+            "message": f"`after` is {last + 5}, but the session's last event is {last}: "
+            "resume after a seq you have received.",
+        }
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    with live.socket(alice, after=last) as ws:
+        live.add(alice, "na", "Na de weigering")
+        event = json.loads(ws.recv(timeout=10))
+    assert (event["seq"], event["type"]) == (last + 1, "item_added")
