@@ -5,10 +5,24 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote_plus
 
-SECRET_IN_QUERY = re.compile(r"\b(token|key)=[^&\s\"]+")
-REDACTED = r"\1=[redacted]"
+# A query parameter as the request line has it: the name still percent-encoded, as sent.
+PARAMETER = re.compile(r"(?P<name>[^?&;=\s\"]+)=(?P<value>[^&\s]*)")
+SECRET_NAME = re.compile(r"(?:.*\b)?(?:token|key)", re.IGNORECASE | re.DOTALL)
 LOGGERS = ("uvicorn.access", "uvicorn.error")
+
+
+def _redact_parameter(match: re.Match[str]) -> str:
+    # The app reads the name after decoding (`%6Bey` is `key`), so judge it decoded too.
+    if SECRET_NAME.fullmatch(unquote_plus(match["name"])):
+        return f"{match['name']}=[redacted]"
+    return match[0]
+
+
+def redact(text: str) -> str:
+    """`text` with the value of every `token=` and `key=` parameter replaced by [redacted]."""
+    return PARAMETER.sub(_redact_parameter, text)
 
 
 class RedactSecrets(logging.Filter):
@@ -16,12 +30,9 @@ class RedactSecrets(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(
-                SECRET_IN_QUERY.sub(REDACTED, arg) if isinstance(arg, str) else arg
-                for arg in record.args
-            )
+            record.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in record.args)
         if isinstance(record.msg, str):
-            record.msg = SECRET_IN_QUERY.sub(REDACTED, record.msg)
+            record.msg = redact(record.msg)
         return True
 
 

@@ -87,15 +87,22 @@ def test_the_server_log_holds_no_token_and_no_key(tmp_path, databases) -> None:
         assert httpx.get(f"{server.url}/console/{sid}", params={"key": key}).status_code < 400
         with connect(f"{server.ws_url}/api/sessions/{sid}/ws?token={token}&after=0") as ws:
             ws.recv(timeout=10)
+        # Percent-encoded names are the same parameters to the app ("%6Bey" is "key").
+        encoded = httpx.get(f"{server.url}/projector/{sid}?%6Bey={key}", follow_redirects=False)
+        assert encoded.status_code == 403  # read as the key: a facilitator key opens no projector
+        with connect(f"{server.ws_url}/api/sessions/{sid}/ws?after=0&%74oken={token}") as ws:
+            ws.recv(timeout=10)
         deadline = time.monotonic() + 10
-        while True:  # a line is logged just after its response: wait until both are in
+        while True:  # a line is logged just after its response: wait until all are in
             text = log.read_text()
-            if "WebSocket /api" in text and f"/console/{sid}" in text:
+            if "ws?after=0&" in text and f"/projector/{sid}" in text:
                 break
             assert time.monotonic() < deadline, text
             time.sleep(0.05)
         assert f"/api/sessions/{sid}/ws?token=[redacted]" in text
         assert f"/console/{sid}?key=[redacted]" in text
+        assert f"/projector/{sid}?%6Bey=[redacted]" in text
+        assert f"/api/sessions/{sid}/ws?after=0&%74oken=[redacted]" in text
         assert token not in text and key not in text and ORGANISER_TOKEN not in text
     finally:
         server.stop()
@@ -126,3 +133,14 @@ def test_a_lone_surrogate_is_refused_not_a_crash(client: TestClient, api_room) -
 def test_a_programme_id_beyond_the_database_is_not_found(client: TestClient) -> None:
     response = client.get(f"/api/programmes/{2**66}/report.json", headers=ORGANISER)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name", ["key", "token", "%6Bey", "%74oken", "k%65y", "%6b%65%79", "%4B%45%59", "TOKEN"]
+)
+def test_log_redaction_reads_parameter_names_as_the_app_does(name: str) -> None:
+    from app.logs import redact
+
+    line = f"/console/abc?lang=nl&{name}=s3cr3t&after=0"
+    assert redact(line) == f"/console/abc?lang=nl&{name}=[redacted]&after=0"
+    assert redact("/x?monkey=1&csrf_token=2") == "/x?monkey=1&csrf_token=2"
