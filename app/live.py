@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -26,6 +28,7 @@ from .ratelimit import (
     TOO_MANY_ITEMS,
     Limits,
     RateLimiter,
+    SocketSlots,
     refusal_text,
     retry_after,
     socket_flood_error,
@@ -41,6 +44,7 @@ PING = '{"type": "ping"}'
 PING_OR_ITEM = '{"type": "ping"} or {"type": "add_item", …}'
 SERVER_ERROR = "the server could not store this item: send it again"
 log = logging.getLogger(__name__)
+Handler = Callable[..., Awaitable[None]]
 
 
 async def _authorise(websocket: WebSocket, session_id: str, token: str | None) -> Actor | None:
@@ -56,7 +60,44 @@ async def _authorise(websocket: WebSocket, session_id: str, token: str | None) -
         return None
 
 
+def one_of_few(credential_of: Callable[[WebSocket], str]) -> Callable[[Handler], Handler]:
+    """Hold a socket route to SOCKETS_PER_CREDENTIAL open sockets per credential: one more is
+    accepted and closed at once with 1008 and a reason saying so."""
+
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def limited(websocket: WebSocket, **params: Any) -> None:
+            credential = credential_of(websocket)
+            slots: SocketSlots = websocket.app.state.limits.sockets
+            if credential and not slots.take(credential):
+                await websocket.accept()
+                reason = f"too many open sockets for this credential: at most {slots.limit}"
+                await websocket.close(CLOSE_POLICY, reason)
+                return
+            try:
+                await handler(websocket, **params)
+            finally:
+                if credential:
+                    slots.give_back(credential)
+
+        return limited
+
+    return wrap
+
+
+def _token_param(websocket: WebSocket) -> str:
+    return websocket.query_params.get("token", "")
+
+
+def _view_cookie(websocket: WebSocket) -> str:
+    view = websocket.query_params.get("view", "participant")
+    if view not in VIEW_ROLES:
+        return ""
+    return websocket.cookies.get(cookie_name(view, websocket.path_params["session_id"]), "")
+
+
 @router.websocket("/api/sessions/{session_id}/ws")
+@one_of_few(_token_param)
 async def json_socket(
     websocket: WebSocket, session_id: str, token: str = "", after: int = 0
 ) -> None:
@@ -109,6 +150,7 @@ async def _replay(
 
 
 @router.websocket("/live/{session_id}")
+@one_of_few(_view_cookie)
 async def browser_socket(
     websocket: WebSocket, session_id: str, view: str = "participant", lang: str = ""
 ) -> None:

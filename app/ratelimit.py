@@ -96,6 +96,7 @@ class Limits:
         }
         self.writes_per_address = RateLimiter(settings.write_limit_per_address)
         self.socket_messages = settings.socket_message_limit
+        self.sockets = SocketSlots(settings.sockets_per_credential)
 
     def check(
         self, method: str, path: str, address: str, credential: str | None
@@ -130,6 +131,31 @@ class Limits:
     def socket_limiter(self) -> RateLimiter:
         """A bucket for one socket's incoming messages."""
         return RateLimiter(self.socket_messages)
+
+
+class SocketSlots:
+    """Open sockets per credential in this process, at most `limit` each (0: no cap): one
+    participant's token could otherwise hold thousands of sockets, each with its queue."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.open: dict[str, int] = {}
+
+    def take(self, credential: str) -> bool:
+        """Count one more socket of `credential`; False (nothing counted) when it has all."""
+        key = _digest(credential)
+        if self.limit and self.open.get(key, 0) >= self.limit:
+            return False
+        self.open[key] = self.open.get(key, 0) + 1
+        return True
+
+    def give_back(self, credential: str) -> None:
+        key = _digest(credential)
+        left = self.open.get(key, 0) - 1
+        if left > 0:
+            self.open[key] = left
+        else:
+            self.open.pop(key, None)
 
 
 def write_kind(method: str, path: str) -> str | None:

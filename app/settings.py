@@ -77,6 +77,11 @@ class Settings(BaseSettings):
         default=120, description="Messages a minute a client may send on one socket; 0: no limit."
     )
 
+    sockets_per_credential: int = Field(
+        default=8,
+        description="WebSockets one token, key or cookie may hold open at once (per process); "
+        "0: no cap.",
+    )
     max_body_size: int = Field(
         default=64 * 1024,
         description="Bytes a request body may have (JSON and forms; report texts 8 times it); "
