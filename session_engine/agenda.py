@@ -10,7 +10,7 @@ from .content import STEP_TYPES, Content
 from .db import Db, storable_id
 from .errors import N_, Conflict, Invalid, NotFound
 from .events import record_event
-from .models import AgendaTemplate, Session, Step
+from .models import AgendaTemplate, Ballot, Definition, Item, Session, Step
 from .sessions import (
     Actor,
     agenda,
@@ -110,6 +110,13 @@ def update_step(db: Db, *, actor: Actor, step_id: int, fields: dict[str, Any]) -
     session = get_session(db, actor.session_id)
     step = get_step(db, session.id, step_id)
     _check_fields(_content(db, session), fields)
+    if fields.get("type", step.type) != step.type and _holds_input(db, step):
+        raise Conflict(
+            N_(
+                "This step already holds contributions or votes: its type cannot change any "
+                "more. Add a new step of the other type instead."
+            )
+        )
     names = {"scenario": "scenario_key"}
     for name, value in fields.items():
         setattr(step, names.get(name, name), value.strip() if isinstance(value, str) else value)
@@ -117,6 +124,16 @@ def update_step(db: Db, *, actor: Actor, step_id: int, fields: dict[str, Any]) -
     db.add(step)
     record_event(db, session.id, "step_updated", step_summary(step))
     return step
+
+
+def _holds_input(db: Db, step: Step) -> bool:
+    """Whether participants gave anything in this step: items, ballots or definitions, each
+    of which only means something in the step type it was given in."""
+    return any(
+        db.scalars(select(model.id).where(col(model.step_id) == step.id).limit(1)).first()
+        is not None
+        for model in (Item, Ballot, Definition)
+    )
 
 
 def remove_step(db: Db, *, actor: Actor, step_id: int) -> None:

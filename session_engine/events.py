@@ -128,7 +128,7 @@ def events_after(db: Db, session_id: str, after: int, limit: int = 1000) -> list
 def check_resume_point(db: Db, session_id: str, after: int) -> None:
     """Refuse resuming after a seq the session has not reached: every event up to it would
     be skipped without a word once it is reached."""
-    last = db.scalar(select(Session.last_seq).where(col(Session.id) == session_id))
+    last = db.scalar(select(col(Session.last_seq)).where(col(Session.id) == session_id))
     if last is not None and after > last:
         raise Invalid(
             N_(

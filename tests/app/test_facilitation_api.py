@@ -181,3 +181,45 @@ def test_actions_on_a_deleted_item_are_refused(room) -> None:
         call(room, "PUT", f"/items/{item}/metoo", who=room.alice, json={"on": True}).status_code
         == 409
     )
+
+
+def test_a_step_with_input_keeps_its_type(room) -> None:
+    """Ballots, items or definitions only mean something in the type they were given in:
+    once a step holds any, changing its type is refused (409), and the console and its
+    results keep working."""
+    from tests.app.test_pages import console_headers
+
+    post(room, room.alice, "Herkenbare rollen")
+    statements = room.step_id("statements")
+    room.activate(statements)
+    answer = call(
+        room,
+        "PUT",
+        f"/steps/{statements}/ballot",
+        who=room.alice,
+        json={"answers": [{"subject": "s1", "value": 4}]},
+    )
+    assert answer.status_code == 200
+    refused = call(room, "PATCH", f"/steps/{statements}", json={"type": "vote"})
+    assert (refused.status_code, refused.json()["detail"]) == (
+        409,
+        "This step already holds contributions or votes: its type cannot change any more. "
+        "Add a new step of the other type instead.",
+    )
+    headers = console_headers(room.client, room)
+    dutch = call(
+        room,
+        "PATCH",
+        f"/steps/{statements}",
+        who={**headers, "X-VK-Lang": "nl"},
+        json={"type": "vote"},
+    )
+    assert dutch.status_code == 409 and "kan niet meer veranderen" in dutch.json()["detail"]
+    assert [s["type"] for s in room.steps() if s["id"] == statements] == ["statements"]
+    assert call(room, "GET", f"/steps/{statements}/results").status_code == 200
+    assert room.client.get(f"/console/{room.id}").status_code == 200
+    moved = call(room, "PATCH", f"/steps/{room.brainstorm}", json={"type": "converge"})
+    assert moved.status_code == 409
+    empty = call(room, "POST", "/steps", json={"type": "info", "title": "Pauze"}).json()["id"]
+    retyped = call(room, "PATCH", f"/steps/{empty}", json={"type": "break"})
+    assert (retyped.status_code, retyped.json()["type"]) == (200, "break")
