@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from session_engine.events import check_resume_point, events_after
-from session_engine.items import AddedItem, add_item, item_public
-from session_engine.models import Step
+from session_engine.items import AddedItem, add_item
+from session_engine.models import Step, item_public
 from session_engine.sessions import (
     Actor,
     CreatedSession,
@@ -15,6 +15,7 @@ from session_engine.sessions import (
     join_session,
 )
 from session_engine.views import Snapshot, snapshot
+from session_engine.visibility import Reader, event_for
 
 from .auth import ActorDep, OrganiserDep, SettingsDep, WriterDep
 from .links import session_links
@@ -158,4 +159,6 @@ async def events_route(
     await writer.read(check_resume_point, session_id, after)
     events = await writer.read(events_after, session_id, after, EVENTS_PAGE)
     last = events[-1].seq if events else after
-    return EventsPage(events=[EventPublic(**e.as_dict()) for e in events], last_seq=last)
+    reader = Reader.of(actor)  # blind rounds: words only for their readers
+    shown = [event_for(e, reader).as_dict() for e in events]
+    return EventsPage(events=[EventPublic(**e) for e in shown], last_seq=last)

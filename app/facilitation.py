@@ -11,10 +11,11 @@ from fastapi.responses import JSONResponse
 from session_engine import agenda as agenda_ops
 from session_engine import controls, curation, reactions, tables
 from session_engine.errors import N_, Forbidden
-from session_engine.items import ALL_TABLES, board, item_public, participant_table
-from session_engine.models import Item, RoundTable, Step
+from session_engine.items import ALL_TABLES, board, participant_table
+from session_engine.models import Item, RoundTable, Step, item_public
 from session_engine.sessions import Actor, activate_step, get_session
 from session_engine.similarity import similar_pairs
+from session_engine.visibility import Reader
 
 from .api import step_public
 from .auth import VIEW_HEADER, ActorDep, WriterDep
@@ -185,19 +186,14 @@ async def board_route(
 
 
 def _visible_board(db: Any, actor: Actor, step_id: int, table_id: int | None) -> Any:
-    from session_engine.sessions import get_step
-
-    step = get_step(db, actor.session_id, step_id)
-    if actor.role == "facilitator":
-        return board(
-            db,
-            session_id=actor.session_id,
-            step_id=step_id,
-            table_id=table_id if table_id is not None else ALL_TABLES,
-        )
-    own = actor.participant_id if step.blind and actor.role == "participant" else None
-    table = participant_table(db, actor) if actor.role == "participant" else ALL_TABLES
-    return board(db, session_id=actor.session_id, step_id=step_id, table_id=table, own_only=own)
+    table: int | None = ALL_TABLES
+    if actor.role == "facilitator" and table_id is not None:
+        table = table_id
+    elif actor.role == "participant":
+        table = participant_table(db, actor)
+    return board(
+        db, session_id=actor.session_id, step_id=step_id, table_id=table, reader=Reader.of(actor)
+    )
 
 
 @router.get("/steps/{step_id}/duplicates", response_model=list[Suggestion])

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from session_engine.content import Content
-from session_engine.events import PublishedEvent, to_wire
+from session_engine.events import PublishedEvent
 from session_engine.models import utcnow
 from session_engine.views import Snapshot, Viewer, item_view, snapshot
+from session_engine.visibility import FACILITATOR, ROOM, Reader, event_for
 from session_engine.votes import glossary_terms
 from session_engine.writer import Writer
 
@@ -108,12 +109,17 @@ def viewer_of(connection: Connection) -> Viewer:
     return Viewer(connection.view, connection.participant_id, connection.table_id)
 
 
+def reader_of_connection(connection: Connection) -> Reader:
+    if connection.view == "console" or connection.role == "facilitator":
+        return FACILITATOR
+    if connection.role == "participant":
+        return Reader("participant", connection.participant_id)
+    return ROOM
+
+
 def json_for(event: PublishedEvent, connection: Connection) -> str:
-    """The event as a JSON client gets it: participants get no text of hidden (blind) items."""
-    if connection.role == "participant" and event.data.get("hidden"):
-        item = {k: v for k, v in event.data["item"].items() if k != "text"}
-        return to_wire(event.seq, event.type, {**event.data, "item": item})
-    return event.wire
+    """The event as a JSON client gets it: only the facilitator gets words of hidden items."""
+    return event_for(event, reader_of_connection(connection)).wire
 
 
 # Events after which every screen redraws its stage: facilitator actions, rare by nature.
@@ -208,12 +214,11 @@ class EventRenderer:
     async def _item_fragments(
         self, session_id: str, event: PublishedEvent, pages: list[Connection]
     ) -> dict[Connection, str]:
-        data = dict(event.data)
+        """An item's change as small fragments. Words of a hidden item (blind round) go only
+        to the console; other screens get the counts of a new item and nothing else."""
         if event.type in ("item_edited", "item_starred"):
-            item_id = data["item"]["id"] if "item" in data else data["item_id"]
-            data["item"] = await self.writer.read(item_view, session_id, item_id)
-            if data["item"] is None:
-                return {}
+            return await self._item_redrawn(session_id, event, pages)
+        data = dict(event.data)
         if event.type == "item_added":
             data["item"] = {
                 **data["item"],
@@ -224,8 +229,31 @@ class EventRenderer:
                 "comments": [],
             }
         hidden = bool(data.get("hidden"))
+        if hidden and event.type != "item_added":
+            pages = [c for c in pages if reader_of_connection(c).reads_hidden]
         template = f"_{event.type}.html"
         return await self._same_for_all(session_id, pages, template, {**data, "hidden": hidden})
+
+    async def _item_redrawn(
+        self, session_id: str, event: PublishedEvent, pages: list[Connection]
+    ) -> dict[Connection, str]:
+        """An edited or starred item, read again as each kind of reader may see it."""
+        data = event.data
+        item_id = data["item"]["id"] if "item" in data else data["item_id"]
+        template = f"_{event.type}.html"
+        out: dict[Connection, str] = {}
+        for reader in (FACILITATOR, ROOM):
+            readers = [
+                c for c in pages if reader_of_connection(c).reads_hidden == (reader is FACILITATOR)
+            ]
+            item = (
+                await self.writer.read(item_view, session_id, item_id, reader) if readers else None
+            )
+            if item is not None:
+                out.update(
+                    await self._same_for_all(session_id, readers, template, {**data, "item": item})
+                )
+        return out
 
     async def _definition_fragment(
         self, session_id: str, event: PublishedEvent, pages: list[Connection]

@@ -17,7 +17,8 @@ from starlette.websockets import WebSocketState
 
 from session_engine.errors import EngineError
 from session_engine.events import check_resume_point, events_after
-from session_engine.items import AddedItem, add_item, item_public, participant_table
+from session_engine.items import AddedItem, add_item, participant_table
+from session_engine.models import item_public
 from session_engine.sessions import Actor
 from session_engine.views import snapshot
 

@@ -212,6 +212,7 @@ class BoardItem(BaseModel):
 class BoardPublic(BaseModel):
     step_id: int
     columns: dict[str, list[BoardItem]]
+    hidden: int = Field(0, description="Items left out: their words are hidden (blind round).")
 
 
 class Suggestion(BaseModel):

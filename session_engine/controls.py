@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlmodel import col, select
+
 from .agenda import MAX_TIMER
 from .db import Db
 from .errors import N_, Conflict, Invalid
 from .events import record_event
-from .models import Step, utcnow
+from .models import Item, Step, item_public, utcnow
 from .sessions import Actor, get_step, require_facilitator
 
 
@@ -79,7 +81,20 @@ def set_blind(db: Db, *, actor: Actor, step_id: int, blind: bool) -> Step:
     require_facilitator(actor)
     step = get_step(db, actor.session_id, step_id)
     step.blind = blind
-    return _record(db, actor, "visibility_changed", step)
+    db.add(step)
+    data = step_controls(step)
+    if not blind:  # the reveal brings the words that JSON clients were not sent
+        revealed = db.scalars(_REVEALED.where(col(Item.step_id) == step.id))
+        data["items"] = [item_public(i) for i in revealed]
+    record_event(db, actor.session_id, "visibility_changed", data)
+    return step
+
+
+_REVEALED = (
+    select(Item)
+    .where(col(Item.deleted_at).is_(None), col(Item.merged_into_id).is_(None))
+    .order_by(col(Item.seq))
+)
 
 
 def start_timer(db: Db, *, actor: Actor, step_id: int, seconds: int | None = None) -> Step:

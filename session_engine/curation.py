@@ -10,8 +10,8 @@ from sqlmodel import col, select
 from .db import Db, storable_id
 from .errors import N_, Conflict, Invalid, NotFound
 from .events import record_event
-from .items import check_category, clean_text, item_public, item_views
-from .models import Item, utcnow
+from .items import check_category, clean_text, item_views
+from .models import Item, item_public, utcnow
 from .sessions import (
     Actor,
     get_programme,
@@ -20,6 +20,7 @@ from .sessions import (
     programme_content,
     require_facilitator,
 )
+from .visibility import is_hidden, mark
 
 
 def get_item(db: Db, session_id: str, item_id: int, *, allow_deleted: bool = False) -> Item:
@@ -42,7 +43,7 @@ def edit_item(db: Db, *, actor: Actor, item_id: int, text: str) -> Item:
     item = get_item(db, actor.session_id, item_id)
     item.text = clean_text(text)
     db.add(item)
-    record_event(db, actor.session_id, "item_edited", {"item": item_public(item)})
+    record_event(db, actor.session_id, "item_edited", mark(db, [item], {"item": item_public(item)}))
     return item
 
 
@@ -59,7 +60,7 @@ def move_item(
         member.category, member.theme = item.category, item.theme
         db.add(member)
     db.add(item)
-    record_event(db, actor.session_id, "item_moved", {"item": item_public(item)})
+    record_event(db, actor.session_id, "item_moved", mark(db, [item], {"item": item_public(item)}))
     return item
 
 
@@ -98,7 +99,7 @@ def merge_items(
         target.text = clean_text(text)
     db.add(target)
     db.flush()
-    data = {"item": _view(db, target), "member_ids": member_ids}
+    data = mark(db, [target, *members], {"item": _view(db, target), "member_ids": member_ids})
     record_event(db, actor.session_id, "items_merged", data)
     return target
 
@@ -115,7 +116,7 @@ def split_item(db: Db, *, actor: Actor, item_id: int) -> list[Item]:
         db.add(member)
     db.flush()
     data = {"item": _view(db, target), "member_ids": [m.id for m in members]}
-    record_event(db, actor.session_id, "item_split", data)
+    record_event(db, actor.session_id, "item_split", mark(db, [target, *members], data))
     return members
 
 
@@ -144,7 +145,8 @@ def restore_item(db: Db, *, actor: Actor, item_id: int) -> Item:
         raise Conflict(N_("Item %(item_id)s is not deleted."), item_id=item_id)
     item.deleted_at = None
     db.add(item)
-    record_event(db, actor.session_id, "item_restored", {"item": item_public(item)})
+    data = mark(db, [item], {"item": item_public(item)})
+    record_event(db, actor.session_id, "item_restored", data)
     return item
 
 
@@ -169,8 +171,8 @@ def star_item(db: Db, *, actor: Actor, item_id: int, starred: bool) -> Item:
 def spotlight_item(db: Db, *, actor: Actor, item_id: int | None) -> int | None:
     """Show one item large on the projector, or (None) stop showing it."""
     require_facilitator(actor)
-    if item_id is not None:
-        get_item(db, actor.session_id, item_id)
+    if item_id is not None and is_hidden(db, [get_item(db, actor.session_id, item_id)]):
+        raise Conflict(N_("This item is hidden until the blind round is revealed."))
     session = get_session(db, actor.session_id)
     session.spotlight_item_id = item_id
     db.add(session)

@@ -23,6 +23,7 @@ from .models import (
     RoundTable,
     Session,
     Step,
+    item_public,
     table_of,
     utcnow,
 )
@@ -34,6 +35,7 @@ from .sessions import (
     get_session,
     get_step,
 )
+from .visibility import FACILITATOR, Reader, blind_steps, readable
 
 MAX_TEXT = 1000  # the refusal message below states it too
 MAX_CLIENT_ID = 64
@@ -54,24 +56,13 @@ class Board:
 
     step_id: int
     columns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    hidden: int = 0  # items on this board whose words the reader may not see (blind round)
 
     def count(self, category: str) -> int:
         return len(self.columns.get(category, []))
 
     def items(self) -> list[dict[str, Any]]:
         return [item for column in self.columns.values() for item in column]
-
-
-def item_public(item: Item) -> dict[str, Any]:
-    """What anyone may see of an item: never who wrote it."""
-    return {
-        "id": item.id,
-        "step_id": item.step_id,
-        "table_id": item.table_id,
-        "category": item.category,
-        "theme": item.theme,
-        "text": item.text,
-    }
 
 
 def clean_text(text: str) -> str:
@@ -290,11 +281,11 @@ def board(
     session_id: str,
     step_id: int,
     table_id: int | None = ALL_TABLES,
-    own_only: int | None = None,
+    reader: Reader = FACILITATOR,
 ) -> Board:
     """The visible items of a step (of one table, or all), with merged members, me-too counts
-    and comments, grouped by category, oldest first. `own_only`: a participant's own items
-    (blind mode)."""
+    and comments, grouped by category, oldest first; as `reader` may see them (blind rounds:
+    session_engine/visibility.py), with a count of the items left out."""
     step = get_step(db, session_id, step_id)
     query = visible(select(Item)).where(
         col(Item.session_id) == session_id,
@@ -302,18 +293,20 @@ def board(
     )
     if table_id != ALL_TABLES and step.type != "converge":
         query = query.where(col(Item.table_id) == table_id)
-    if own_only is not None:
-        query = query.where(col(Item.participant_id) == own_only)
     items = list(db.scalars(query.order_by(col(Item.seq))))
-    result = Board(step_id=step_id)
-    for view in item_views(db, items):
+    blind = blind_steps(db, session_id)
+    shown = [i for i in items if readable(i, blind, reader)]
+    result = Board(step_id=step_id, hidden=len(items) - len(shown))
+    for view in item_views(db, shown, reader=reader):
         result.columns.setdefault(view["category"], []).append(view)
     return result
 
 
-def item_views(db: Db, items: list[Item]) -> list[dict[str, Any]]:
-    """Items as every screen shows them: text, merged members, counts, comments."""
+def item_views(db: Db, items: list[Item], *, reader: Reader = FACILITATOR) -> list[dict[str, Any]]:
+    """Items as every screen shows them: text, merged members, counts, comments. A member
+    merged in from a blind step shows only to those who may read it."""
     ids = [i.id for i in items]
+    blind = blind_steps(db, items[0].session_id) if items else frozenset()
     members: dict[int, list[str]] = defaultdict(list)
     for member in db.scalars(
         select(Item)
@@ -321,7 +314,8 @@ def item_views(db: Db, items: list[Item]) -> list[dict[str, Any]]:
         .order_by(col(Item.seq))
     ):
         assert member.merged_into_id is not None
-        members[member.merged_into_id].append(member.text)
+        if readable(member, blind, reader):
+            members[member.merged_into_id].append(member.text)
     metoo = dict(
         db.execute(
             select(MeToo.item_id, func.count())

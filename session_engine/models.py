@@ -105,6 +105,18 @@ class Item(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+def item_public(item: Item) -> dict[str, Any]:
+    """What anyone may see of an item: never who wrote it."""
+    return {
+        "id": item.id,
+        "step_id": item.step_id,
+        "table_id": item.table_id,
+        "category": item.category,
+        "theme": item.theme,
+        "text": item.text,
+    }
+
+
 class MeToo(SQLModel, table=True):
     """One participant's "me too" on an item: counted, never shown with who pressed it."""
 

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from .curation import get_item
 from .db import Db
-from .errors import N_, Conflict, Forbidden
+from .errors import N_, Conflict, Forbidden, NotFound
 from .events import record_event
 from .items import (
     clean_client_id,
@@ -21,6 +21,7 @@ from .items import (
 )
 from .models import Comment, Item, MeToo
 from .sessions import Actor, get_session, get_step
+from .visibility import Reader, can_read, mark
 
 REACTION_STEP_TYPES = ("brainstorm", "converge")
 
@@ -32,7 +33,10 @@ def _require_participant(actor: Actor) -> int:
 
 
 def _reactable(db: Db, actor: Actor, item: Item) -> None:
-    """Reactions go to items on the board the participant has in front of them."""
+    """Reactions go to items on the board the participant has in front of them; an item
+    hidden from them (blind round) is answered as if it did not exist."""
+    if not can_read(db, item, Reader.of(actor)):
+        raise NotFound(N_("No item %(item_id)s in this session."), item_id=item.id)
     step_id = effective_step_id(db, actor.session_id, participant_table(db, actor))
     if step_id is None:
         raise Conflict(N_("This item is not on your screen now."))
@@ -109,5 +113,6 @@ def add_comment(db: Db, *, actor: Actor, item_id: int, client_id: str, text: str
         "comment": {"id": comment.id, "item_id": item_id, "text": comment.text},
         "comments": int(count or 0),  # the item's comments now, for every screen's count
     }
+    data = mark(db, [item], data)
     comment.seq = record_event(db, actor.session_id, "comment_added", data)
     return AddedComment(comment, created=True)

@@ -18,6 +18,7 @@ from .results import step_results
 from .sessions import agenda, count_participants, get_programme, get_session, programme_content
 from .tables import table_sizes, tables
 from .tally import DEFAULT_THRESHOLD
+from .visibility import FACILITATOR, ROOM, Reader, can_read
 from .votes import VOTE_STEP_TYPES
 
 
@@ -89,8 +90,18 @@ def snapshot(
             snap.vote = vote_view(db, step, viewer, threshold)
     if session.spotlight_item_id is not None:
         item = db.get(Item, session.spotlight_item_id)
-        snap.spotlight = item_views(db, [item])[0] if item else None
+        if item is not None and can_read(db, item, reader_of(viewer)):
+            snap.spotlight = item_views(db, [item], reader=reader_of(viewer))[0]
     return snap
+
+
+def reader_of(viewer: Viewer) -> Reader:
+    """A screen as a reader of hidden words: the console is the facilitator's."""
+    if viewer.view == "console":
+        return FACILITATOR
+    if viewer.view == "participant":
+        return Reader("participant", viewer.participant_id)
+    return ROOM
 
 
 def _fill_step(db: Db, snap: Snapshot, step: Step) -> None:
@@ -99,20 +110,22 @@ def _fill_step(db: Db, snap: Snapshot, step: Step) -> None:
     snap.open = input_open(step)
     snap.timer = timer_state(step)
     if viewer.view == "participant":
-        own = viewer.participant_id if step.blind else None
         snap.board = board(
-            db, session_id=session_id, step_id=step.id, table_id=viewer.table_id, own_only=own
+            db,
+            session_id=session_id,
+            step_id=step.id,
+            table_id=viewer.table_id,
+            reader=reader_of(viewer),
         )
-        if step.blind:
-            everyone = board(db, session_id=session_id, step_id=step.id, table_id=viewer.table_id)
-            snap.hidden_count = len(everyone.items()) - len(snap.board.items())
+        snap.hidden_count = snap.board.hidden
         if viewer.participant_id is not None:
             snap.mine = own_metoos(db, viewer.participant_id)
         return
-    snap.board = board(db, session_id=session_id, step_id=step.id, table_id=ALL_TABLES)
-    if viewer.view == "projector" and step.blind:
-        snap.hidden_count = len(snap.board.items())
-        snap.board = Board(step_id=step.id)
+    reader = reader_of(viewer)
+    snap.board = board(
+        db, session_id=session_id, step_id=step.id, table_id=ALL_TABLES, reader=reader
+    )
+    snap.hidden_count = snap.board.hidden
     if viewer.view == "console":
         snap.deleted = deleted_items(db, session_id)
         if snap.tables and step.type == "brainstorm":
@@ -155,9 +168,12 @@ def sessions_of_programme(db: Db, programme_id: int) -> list[Session]:
     )
 
 
-def item_view(db: Db, session_id: str, item_id: int) -> dict[str, Any] | None:
-    """One item as boards show it, or None when it is no longer on a board."""
+def item_view(
+    db: Db, session_id: str, item_id: int, reader: Reader = FACILITATOR
+) -> dict[str, Any] | None:
+    """One item as boards show it to `reader`, or None when it is no longer on a board or the
+    reader may not read it (blind round)."""
     item = db.get(Item, item_id) if storable_id(item_id) else None
-    if item is None or item.session_id != session_id:
+    if item is None or item.session_id != session_id or not can_read(db, item, reader):
         return None
-    return item_views(db, [item])[0]
+    return item_views(db, [item], reader=reader)[0]

@@ -26,6 +26,7 @@ from .sessions import (
     programme_content,
     require_facilitator,
 )
+from .visibility import ROOM
 
 VOTE_STEP_TYPES = ("vote", "statements", "glossary", "preference")
 METHODS = ("topk", "rating", "single", "points")
@@ -110,7 +111,8 @@ def _validate_config(db: Db, step: Step, config: dict[str, Any]) -> None:
 
 
 def vote_items(db: Db, step: Step) -> list[dict[str, Any]]:
-    """The items an importance vote is about: the scenario's column, merged and cleaned."""
+    """The items an importance vote is about: the scenario's column, merged and cleaned, as
+    the room sees it (words still hidden in a blind round are no option)."""
     config = step_config(db, step)
     sources = [
         s
@@ -120,7 +122,7 @@ def vote_items(db: Db, step: Step) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for source in sources:
         assert source.id is not None
-        columns = board(db, session_id=step.session_id, step_id=source.id).columns
+        columns = board(db, session_id=step.session_id, step_id=source.id, reader=ROOM).columns
         found.extend(columns.get(config["category"], []))
     return found
 

@@ -1,0 +1,100 @@
+"""Blind rounds: the one rule for who may read an item's words before the reveal.
+
+While a brainstorm step is blind, the text of each of its items (with its merged members and the
+comments under it) reaches only the participant who wrote it and the facilitator. Other
+participants and the projector learn only that it exists (a count). Every read path applies this
+rule: boards of any step (a converge step pools its scenario's brainstorms), vote options, the
+event log and both sockets, live fragments, reactions and the spotlight.
+
+Events are marked `hidden` when they are recorded (their item's step was blind then); readers
+who may not see hidden words get a copy without them (`event_for`). The reveal's
+`visibility_changed` event carries the revealed items, so a JSON client that missed their words
+gets them in order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlmodel import col, select
+
+from .db import Db
+from .events import PublishedEvent
+from .models import Item, Step
+from .sessions import Actor
+
+ReaderRole = Literal["facilitator", "participant", "projector"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Who reads: the facilitator reads everything; a participant their own hidden items too;
+    the projector (and anyone else) only what is not hidden."""
+
+    role: ReaderRole
+    participant_id: int | None = None
+
+    @classmethod
+    def of(cls, actor: Actor) -> Reader:
+        return cls(actor.role, actor.participant_id)
+
+    @property
+    def reads_hidden(self) -> bool:
+        return self.role == "facilitator"
+
+
+FACILITATOR = Reader("facilitator")
+ROOM = Reader("projector")  # what everybody may see: the projector's view of a board
+
+
+def blind_steps(db: Db, session_id: str) -> frozenset[int]:
+    """The steps of a session whose items are hidden now."""
+    query = select(Step.id).where(col(Step.session_id) == session_id, col(Step.blind).is_(True))
+    return frozenset(i for i in db.scalars(query) if i is not None)
+
+
+def readable(item: Item, blind: frozenset[int], reader: Reader) -> bool:
+    """May `reader` read this item's words, with these steps blind?"""
+    if reader.reads_hidden or item.step_id not in blind:
+        return True
+    return reader.participant_id is not None and item.participant_id == reader.participant_id
+
+
+def can_read(db: Db, item: Item, reader: Reader) -> bool:
+    return readable(item, blind_steps(db, item.session_id), reader)
+
+
+def is_hidden(db: Db, items: Iterable[Item]) -> bool:
+    """Is any of these items hidden from the room now (for marking an event)?"""
+    items = list(items)
+    if not items:
+        return False
+    blind = blind_steps(db, items[0].session_id)
+    return any(i.step_id in blind for i in items)
+
+
+def mark(db: Db, items: Iterable[Item], data: dict[str, Any]) -> dict[str, Any]:
+    """An event's data, marked `hidden` when it carries words of a hidden item."""
+    return {**data, "hidden": True} if is_hidden(db, items) else data
+
+
+# What a reader who may not see hidden words loses from an event's data.
+_ITEM_WORDS = ("text", "members", "comments")
+
+
+def redacted(data: dict[str, Any]) -> dict[str, Any]:
+    """A hidden event's data without any words: items keep their id, step and column."""
+    out = dict(data)
+    if isinstance(out.get("item"), dict):
+        out["item"] = {k: v for k, v in out["item"].items() if k not in _ITEM_WORDS}
+    if isinstance(out.get("comment"), dict):
+        out["comment"] = {k: v for k, v in out["comment"].items() if k != "text"}
+    return out
+
+
+def event_for(event: PublishedEvent, reader: Reader) -> PublishedEvent:
+    """The event as this reader may receive it."""
+    if reader.reads_hidden or not event.data.get("hidden"):
+        return event
+    return PublishedEvent.make(event.session_id, event.seq, event.type, redacted(event.data))
