@@ -8,11 +8,12 @@ PORT ?= 8000
 
 .PHONY: run test check format install bench bench-reports clean messages
 
-# PDF reports: WeasyPrint lays text out with Debian's Pango (and DejaVu fonts).
-PANGO := /usr/share/doc/libpangoft2-1.0-0
+# PDF reports: WeasyPrint lays text out with Debian's Pango (and DejaVu fonts) and subsets
+# fonts with HarfBuzz (newer WeasyPrint warns, and the tests fail on warnings, without it).
+PANGO := /usr/share/doc/libharfbuzz-subset0
 $(PANGO):
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null
 
 $(STAMP): pyproject.toml | $(PANGO)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
