@@ -9,10 +9,11 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy.exc import InternalError, OperationalError
 
 from session_engine.backup import BackupError, backup_database
 from session_engine.content import ContentError, load_content
-from session_engine.db import create_db_engine
+from session_engine.db import check_writable, create_db_engine, database_name
 from session_engine.fanout.memory import MemoryFanout
 from session_engine.schema import migrate
 from session_engine.sessions import (
@@ -25,6 +26,7 @@ from session_engine.sessions import (
 from session_engine.writer import Writer
 
 from .links import links_for
+from .protocol import guarded_protocol
 from .settings import ROOT, Settings
 
 cli = typer.Typer(
@@ -32,6 +34,7 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
 )
 WS_MAX_MESSAGE = 16 * 1024
+KEEP_ALIVE = 5  # seconds an idle connection is kept between requests
 
 
 def is_loopback(host: str) -> bool:
@@ -46,6 +49,25 @@ def is_loopback(host: str) -> bool:
 def fail(message: str) -> None:
     typer.echo(f"versnellingskamer: {message}", err=True)
     raise typer.Exit(2)
+
+
+def prepare_database(url: str) -> None:
+    """Migrate the database and check it can be written: a problem (a read-only file, a
+    folder that is a file, a server that does not answer) is one line, not a traceback."""
+    try:
+        migrate(url)
+        check_writable(url)
+    except (OperationalError, InternalError, OSError) as exc:
+        fail(f"cannot use the database {database_name(url)}: {database_problem(exc)}")
+
+
+def database_problem(exc: Exception) -> str:
+    if isinstance(exc, FileExistsError):  # the folder to hold the file: a file has its name
+        return f"{exc.filename} is a file, not a folder"
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+    cause = getattr(exc, "orig", None) or exc
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 def check_content(settings: Settings) -> None:
@@ -118,7 +140,7 @@ def serve(
     if not is_loopback(host) and not settings.organiser_token:
         fail(f"refusing to listen on {host} without ORGANISER_TOKEN: set one (a long secret).")
     check_content(settings)
-    migrate(settings.database_url)
+    prepare_database(settings.database_url)
     if demo:
         base = settings.public_url or f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
         print_links(base, demo_session(settings, "Demo"), settings.organiser_token)
@@ -128,6 +150,8 @@ def serve(
         create_app(settings),
         host=host,
         port=port,
+        http=guarded_protocol(settings.header_timeout),
+        timeout_keep_alive=KEEP_ALIVE,
         ws_max_size=WS_MAX_MESSAGE,
         ws_per_message_deflate=False,
         ws_ping_interval=settings.ws_ping_interval,
@@ -149,7 +173,7 @@ def create_session_command(
     """Create a session of the loaded programme and print its code and secret links."""
     settings = Settings()
     check_content(settings)
-    migrate(settings.database_url)
+    prepare_database(settings.database_url)
     content = load_content(settings.scenarios_file, settings.statements_file)
     engine = create_db_engine(settings.database_url)
     writer = Writer(engine, MemoryFanout())

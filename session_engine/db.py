@@ -24,27 +24,59 @@ READONLY = "vk_readonly"
 # otherwise race on: migrations, storing the programme. Any constant; this one spells "VKst".
 STARTUP_LOCK = 0x564B7374
 
-__all__ = ["Db", "create_db_engine", "make_session_factory"]
+__all__ = ["Db", "check_writable", "create_db_engine", "database_name", "make_session_factory"]
 
 
 def create_db_engine(url: str) -> Engine:
-    """Create an engine for `url`; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+    """Create an engine for `url`; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE.
+    Statement parameters never appear in errors or logs: they hold what people typed and
+    whose it is (an item's text next to its participant id)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+        )
     pool: dict[str, int] = {}
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        Path(sqlite_file(url)).parent.mkdir(parents=True, exist_ok=True)
         # As many pooled connections as the writer has threads (1 write + 8 read): one beyond
         # the pool is closed after use, and reopening it repeats the PRAGMAs below.
         pool = {"pool_size": 10, "max_overflow": 10}
     engine = create_engine(
         url,
+        hide_parameters=True,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         **pool,
     )
     _configure_sqlite(engine)
     return engine
+
+
+def sqlite_file(url: str) -> str:
+    """The file of a SQLite URL, also when given as a SQLite URI (`file:…?mode=ro&uri=true`)."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    return database.removeprefix("file:") if parsed.query.get("uri") == "true" else database
+
+
+def database_name(url: str) -> str:
+    """The database for a message: a SQLite file, or the URL without its password."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return sqlite_file(url)
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def check_writable(url: str) -> None:
+    """Raise the driver's error if the database cannot be written (a read-only file, folder,
+    mount or server): better said at start-up than at the first participant's submission.
+    Needs a migrated database; changes nothing."""
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as connection, connection.begin() as transaction:
+            connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            transaction.rollback()
+    finally:
+        engine.dispose()
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -41,6 +41,32 @@ def test_serve_refuses_to_listen_beyond_localhost_without_organiser_token(tmp_pa
     assert "refusing to listen on 0.0.0.0 without ORGANISER_TOKEN" in result.stderr
 
 
+def test_serve_says_in_one_line_that_the_database_is_read_only(tmp_path: Path) -> None:
+    """A database the server may read but not write (a read-only file or mount; as root, only
+    SQLite's read-only mode makes one) is refused at start-up, not at the first submission."""
+    from session_engine.schema import migrate
+
+    path = tmp_path / "x.db"
+    migrate(f"sqlite:///{path}")
+    env = {"DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true"}
+    result = run_cli("serve", "--port", "1", env=env)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"versnellingskamer: cannot use the database {path}: attempt to write a readonly database\n"
+    )
+
+
+def test_serve_says_in_one_line_that_the_database_cannot_be_opened(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("a file where the database's folder should be")
+    path = tmp_path / "data" / "x.db"
+    result = run_cli("serve", "--port", "1", env={"DATABASE_URL": f"sqlite:///{path}"})
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"versnellingskamer: cannot use the database {path}: "
+        f"{tmp_path / 'data'} is a file, not a folder\n"
+    )
+
+
 def test_check_content_and_create_session(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
     assert "are valid" in run_cli("check-content", env=env).stdout
