@@ -115,7 +115,11 @@ def _session_by_code(db: Db, code: str) -> tuple[Session, Content] | None:
 async def join_form(request: Request, writer: WriterDep, code: str = "") -> HTMLResponse:
     if not code.strip():  # /join typed without a code: the form to type it in
         return page(request, "home.html", code="")
-    found = await writer.read(_session_by_code, code)
+    try:
+        found = await writer.read(_session_by_code, code)
+    except EngineError as exc:  # e.g. a control character in the code
+        message = gettext(language_of(request), exc.template, **exc.values)
+        return page(request, "home.html", status=exc.status, code="", error=message)
     if found is None:
         message = gettext(language_of(request), N_(UNKNOWN_CODE))
         return page(request, "home.html", status=404, code=code, error=message)
@@ -175,7 +179,7 @@ async def _secret_link(
     current = request.cookies.get(cookie_name(view, session_id))
     if current and current != key and await _view_actor(request, writer, session_id, view):
         session = await writer.read(get_session, session_id)
-        return page(
+        asked = page(
             request,
             "switch_identity.html",
             language=language_of(request, session.language),
@@ -183,6 +187,8 @@ async def _secret_link(
             key=key,
             form_csrf=csrf_token(current),
         )
+        asked.headers.update({"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+        return asked
     response = RedirectResponse(request.url.remove_query_params("key"), 303)
     if current != key:
         set_secret_cookie(response, settings, cookie_name(view, session_id), key)
