@@ -82,6 +82,12 @@ class Settings(BaseSettings):
         description="WebSockets one token, key or cookie may hold open at once (per process); "
         "0: no cap.",
     )
+    header_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds a client has to send a request's line and headers; a connection "
+        "that takes longer (or sends nothing) is closed.",
+    )
     max_body_size: int = Field(
         default=64 * 1024,
         description="Bytes a request body may have (JSON and forms; report texts 8 times it); "
