@@ -12,7 +12,7 @@ from session_engine import agenda as agenda_ops
 from session_engine import controls, curation, reactions, tables
 from session_engine.errors import N_, Forbidden
 from session_engine.items import ALL_TABLES, board, participant_table
-from session_engine.models import Item, RoundTable, Step, item_public
+from session_engine.models import Item, RoundTable, item_public
 from session_engine.sessions import Actor, activate_step, get_session
 from session_engine.similarity import similar_pairs
 from session_engine.visibility import Reader
@@ -74,23 +74,10 @@ async def add_step_route(
 async def update_step_route(
     step_id: int, body: StepUpdate, actor: ActorDep, writer: WriterDep
 ) -> StepPublic:
-    """Rename, re-text or re-time a step, or skip it (facilitator)."""
+    """Rename, re-text or re-time a step, or skip it, or several at once (facilitator): one
+    change, all or nothing."""
     fields = body.model_dump(exclude_unset=True)
-    skipped = fields.pop("skipped", None)
-    step: Step | None = None
-    if fields:
-        step = await writer.write(
-            agenda_ops.update_step, actor=actor, step_id=step_id, fields=fields
-        )
-    if skipped is not None:
-        step = await writer.write(
-            agenda_ops.skip_step, actor=actor, step_id=step_id, skipped=skipped
-        )
-    if step is None:
-        from session_engine.sessions import get_step, require_facilitator
-
-        require_facilitator(actor)
-        step = await writer.read(get_step, actor.session_id, step_id)
+    step = await writer.write(agenda_ops.update_step, actor=actor, step_id=step_id, fields=fields)
     return step_public(step)
 
 
@@ -224,27 +211,17 @@ def suggestions(items: list[dict[str, Any]]) -> list[Suggestion]:
 async def update_item_route(
     item_id: int, body: ItemUpdate, actor: ActorDep, writer: WriterDep
 ) -> ItemPublic:
-    """Edit the text, move to another column/theme, or star an item (facilitator)."""
-    fields = body.model_dump(exclude_unset=True)
-    item: Item | None = None
-    if "text" in fields:
-        item = await writer.write(
-            curation.edit_item, actor=actor, item_id=item_id, text=fields["text"]
-        )
-    if "category" in fields:
-        item = await writer.write(
-            curation.move_item,
-            actor=actor,
-            item_id=item_id,
-            category=fields["category"],
-            theme=fields.get("theme"),
-        )
-    if "starred" in fields:
-        item = await writer.write(
-            curation.star_item, actor=actor, item_id=item_id, starred=fields["starred"]
-        )
-    if item is None:
-        raise Forbidden(N_("Nothing to change: give text, category (and theme) or starred."))
+    """Edit the text, move to another column/theme, or star an item, or several at once
+    (facilitator): one change, all or nothing."""
+    item = await writer.write(
+        curation.update_item,
+        actor=actor,
+        item_id=item_id,
+        text=body.text,
+        category=body.category,
+        theme=body.theme,
+        starred=body.starred,
+    )
     return item_out(item)
 
 

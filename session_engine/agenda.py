@@ -27,17 +27,26 @@ MAX_TEXT = 5000
 MAX_TIMER = 4 * 3600
 
 
-def _check_fields(content: Content, fields: dict[str, Any]) -> dict[str, Any]:
+NEW_STEP_FIELDS = frozenset(
+    {"type", "title", "scenario", "text", "timer_seconds", "timer_autolock"}
+)
+STEP_FIELDS = NEW_STEP_FIELDS | {"skipped"}
+
+
+def _check_fields(
+    content: Content, fields: dict[str, Any], allowed: frozenset[str] = NEW_STEP_FIELDS
+) -> dict[str, Any]:
     """Validate editable step fields; unknown names and bad values are refused. An empty
     scenario (a form's "(none)") means no scenario."""
     if fields.get("scenario") == "":
         fields["scenario"] = None
-    allowed = {"type", "title", "scenario", "text", "timer_seconds", "timer_autolock"}
     unknown = set(fields) - allowed
     if unknown:
         raise Invalid(N_("Unknown step field(s): %(fields)s."), fields=", ".join(sorted(unknown)))
     required = [
-        k for k in ("type", "title", "text", "timer_autolock") if k in fields and fields[k] is None
+        k
+        for k in ("type", "title", "text", "timer_autolock", "skipped")
+        if k in fields and fields[k] is None
     ]
     if required:
         raise Invalid(
@@ -68,9 +77,9 @@ def _content(db: Db, session: Session) -> Content:
     return programme_content(get_programme(db, session.programme_id))
 
 
-def _needs_scenario(step: Step) -> None:
-    if step.type in ("brainstorm", "converge") and step.scenario_key is None:
-        raise Invalid(N_("A %(type)s step needs a scenario."), type=step.type)
+def _needs_scenario(type_: str, scenario: str | None) -> None:
+    if type_ in ("brainstorm", "converge") and scenario is None:
+        raise Invalid(N_("A %(type)s step needs a scenario."), type=type_)
 
 
 def add_step(db: Db, *, actor: Actor, fields: dict[str, Any], position: int | None = None) -> Step:
@@ -94,7 +103,7 @@ def add_step(db: Db, *, actor: Actor, fields: dict[str, Any], position: int | No
         timer_seconds=fields.get("timer_seconds"),
         timer_autolock=fields.get("timer_autolock", True),
     )
-    _needs_scenario(step)
+    _needs_scenario(step.type, step.scenario_key)
     for later in steps[position:]:
         later.position += 1
         db.add(later)
@@ -105,11 +114,15 @@ def add_step(db: Db, *, actor: Actor, fields: dict[str, Any], position: int | No
 
 
 def update_step(db: Db, *, actor: Actor, step_id: int, fields: dict[str, Any]) -> Step:
-    """Rename a step, change its text, scenario, type or default timer."""
+    """Rename a step, change its text, scenario, type or default timer, skip it or bring it
+    back, or several at once: all is checked before anything changes, and the change is one
+    `step_updated` event."""
     require_facilitator(actor)
+    if not fields:
+        raise Invalid(N_("Nothing to change: give at least one field of the step."))
     session = get_session(db, actor.session_id)
     step = get_step(db, session.id, step_id)
-    _check_fields(_content(db, session), fields)
+    fields = _check_fields(_content(db, session), dict(fields), STEP_FIELDS)
     if fields.get("type", step.type) != step.type and _holds_input(db, step):
         raise Conflict(
             N_(
@@ -117,10 +130,10 @@ def update_step(db: Db, *, actor: Actor, step_id: int, fields: dict[str, Any]) -
                 "more. Add a new step of the other type instead."
             )
         )
+    _needs_scenario(fields.get("type", step.type), fields.get("scenario", step.scenario_key))
     names = {"scenario": "scenario_key"}
     for name, value in fields.items():
         setattr(step, names.get(name, name), value.strip() if isinstance(value, str) else value)
-    _needs_scenario(step)
     db.add(step)
     record_event(db, session.id, "step_updated", step_summary(step))
     return step
@@ -166,16 +179,6 @@ def reorder_steps(db: Db, *, actor: Actor, step_ids: list[int]) -> list[Step]:
         db.add(steps[step_id])
     record_event(db, actor.session_id, "agenda_reordered", {"step_ids": step_ids})
     return [steps[i] for i in step_ids]
-
-
-def skip_step(db: Db, *, actor: Actor, step_id: int, skipped: bool) -> Step:
-    """Mark a step skipped (kept, greyed out, noted in the report) or bring it back."""
-    require_facilitator(actor)
-    step = get_step(db, actor.session_id, step_id)
-    step.skipped = skipped
-    db.add(step)
-    record_event(db, actor.session_id, "step_updated", step_summary(step))
-    return step
 
 
 def template_steps(steps: list[Step]) -> list[dict[str, Any]]:

@@ -37,31 +37,53 @@ def _view(db: Db, item: Item) -> dict[str, Any]:
     return item_views(db, [item])[0]
 
 
-def edit_item(db: Db, *, actor: Actor, item_id: int, text: str) -> Item:
-    """Clarify an item's wording (the facilitator's edit)."""
-    require_facilitator(actor)
-    item = get_item(db, actor.session_id, item_id)
-    item.text = clean_text(text)
-    db.add(item)
-    record_event(db, actor.session_id, "item_edited", mark(db, [item], {"item": item_public(item)}))
-    return item
-
-
-def move_item(
-    db: Db, *, actor: Actor, item_id: int, category: str, theme: str | None = None
+def update_item(
+    db: Db,
+    *,
+    actor: Actor,
+    item_id: int,
+    text: str | None = None,
+    category: str | None = None,
+    theme: str | None = None,
+    starred: bool | None = None,
 ) -> Item:
-    """Move an item to another column (and theme)."""
+    """Edit an item's wording, move it (with its merged members) to another column or theme,
+    star it, or any of these at once: all is checked before anything changes, and the change is
+    one event. None leaves a field as it is; a theme without a category keeps the column."""
     require_facilitator(actor)
+    moved = category is not None or theme is not None
+    if text is None and not moved and starred is None:
+        raise Invalid(N_("Nothing to change: give text, category (and theme) or starred."))
     item = get_item(db, actor.session_id, item_id)
-    content = programme_content(get_programme(db, get_session(db, actor.session_id).programme_id))
-    item.theme = check_category(content, category, theme)
-    item.category = category
-    for member in _members(db, item):  # merged members travel with their item
-        member.category, member.theme = item.category, item.theme
-        db.add(member)
+    new_text = item.text if text is None else clean_text(text)
+    new_category = item.category if category is None else category
+    new_theme = item.theme
+    if moved:
+        content = programme_content(
+            get_programme(db, get_session(db, actor.session_id).programme_id)
+        )
+        new_theme = check_category(content, new_category, theme)
+    item.text, item.category, item.theme = new_text, new_category, new_theme
+    if starred is not None:
+        item.starred = starred
+    if moved:
+        for member in _members(db, item):  # merged members travel with their item
+            member.category, member.theme = item.category, item.theme
+            db.add(member)
     db.add(item)
-    record_event(db, actor.session_id, "item_moved", mark(db, [item], {"item": item_public(item)}))
+    record_event(
+        db, actor.session_id, *_update_event(db, item, moved=moved, edited=text is not None)
+    )
     return item
+
+
+def _update_event(db: Db, item: Item, *, moved: bool, edited: bool) -> tuple[str, dict[str, Any]]:
+    """The one event of an update, the most specific one screens know: a move redraws the
+    stage (so it shows a new text and star too), an edit redraws the item (with its star)."""
+    if not moved and not edited:
+        return "item_starred", {"item_id": item.id, "starred": item.starred}
+    data = mark(db, [item], {"item": {**item_public(item), "starred": item.starred}})
+    return ("item_moved" if moved else "item_edited"), data
 
 
 def _members(db: Db, item: Item) -> list[Item]:
@@ -156,16 +178,6 @@ def deleted_items(db: Db, session_id: str) -> list[Item]:
         col(Item.session_id) == session_id, col(Item.deleted_at).is_not(None)
     )
     return list(db.scalars(query.order_by(col(Item.deleted_at).desc())))
-
-
-def star_item(db: Db, *, actor: Actor, item_id: int, starred: bool) -> Item:
-    require_facilitator(actor)
-    item = get_item(db, actor.session_id, item_id)
-    item.starred = starred
-    db.add(item)
-    data = {"item_id": item_id, "starred": starred}
-    record_event(db, actor.session_id, "item_starred", data)
-    return item
 
 
 def spotlight_item(db: Db, *, actor: Actor, item_id: int | None) -> int | None:

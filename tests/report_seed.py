@@ -177,10 +177,10 @@ def _scenario_2(seed: SeedSession, variant: str) -> None:
 def _skip_scenario_3(seed: SeedSession) -> None:
     room = seed.room
     room.do(
-        agenda_ops.skip_step,
+        agenda_ops.update_step,
         actor=room.facilitator,
         step_id=room.step_id("brainstorm", 2),
-        skipped=True,
+        fields={"skipped": True},
     )
 
 

@@ -173,6 +173,71 @@ def test_bad_facilitator_requests_change_nothing(room, method, path, body, statu
     assert room.events() == before
 
 
+def board_texts(room) -> dict[str, list[tuple[str, bool]]]:
+    columns = call(room, "GET", f"/steps/{room.brainstorm}/board").json()["columns"]
+    return {k: [(i["text"], i["starred"]) for i in v] for k, v in columns.items() if v}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "detail"),
+    [
+        ("/items/{item}", {"text": "Nieuw", "category": "bogus"}, "Unknown category 'bogus'"),
+        ("/items/{item}", {"text": "Nieuw", "starred": True, "theme": "bogus"}, "take no theme"),
+        ("/items/{item}", {}, "Nothing to change: give text, category (and theme) or starred."),
+        ("/steps/{step}", {"title": "Nieuw", "type": "bogus"}, "Unknown step type 'bogus'"),
+        ("/steps/{step}", {"skipped": True, "scenario": None}, "needs a scenario"),
+        ("/steps/{step}", {"title": "Nieuw", "skipped": None}, "skipped cannot be null"),
+        ("/steps/{step}", {}, "Nothing to change: give at least one field of the step."),
+    ],
+)
+def test_a_refused_patch_changes_nothing(room, path, body, detail) -> None:
+    """One PATCH is one command: a refusal of any field (or of an empty PATCH) is a 422 that
+    changes nothing and tells no one."""
+    item = post(room, room.alice, "Oud")
+    before, steps = room.events(), room.steps()
+    response = call(room, "PATCH", path.format(item=item, step=room.brainstorm), json=body)
+    assert response.status_code == 422, response.text
+    assert detail in response.json()["detail"]
+    assert (room.events(), room.steps()) == (before, steps)
+    assert board_texts(room) == {"voordelen": [("Oud", False)]}
+
+
+def test_a_patch_of_several_fields_is_one_event(room) -> None:
+    item = post(room, room.alice, "Oud")
+    seq = room.events()[-1]["seq"]
+    body = {"text": "Nieuw", "category": "voorwaarden", "theme": "visie", "starred": True}
+    moved = call(room, "PATCH", f"/items/{item}", json=body)
+    assert (moved.status_code, moved.json()["text"], moved.json()["theme"]) == (
+        200,
+        "Nieuw",
+        "visie",
+    )
+    [event] = room.events(after=seq)
+    assert event["type"] == "item_moved"
+    assert event["data"]["item"] == {
+        "id": item,
+        "step_id": room.brainstorm,
+        "table_id": None,
+        "category": "voorwaarden",
+        "theme": "visie",
+        "text": "Nieuw",
+        "starred": True,
+    }
+    assert board_texts(room) == {"voorwaarden": [("Nieuw", True)]}
+    edited = call(room, "PATCH", f"/items/{item}", json={"text": "Anders", "starred": False})
+    assert edited.status_code == 200
+    [event] = room.events(after=seq + 1)
+    assert (event["type"], event["data"]["item"]["text"]) == ("item_edited", "Anders")
+    step = call(room, "PATCH", f"/steps/{room.brainstorm}", json={"title": "Nu", "skipped": True})
+    assert (step.status_code, step.json()["title"]) == (200, "Nu")
+    [event] = room.events(after=seq + 2)
+    assert (event["type"], event["data"]["title"], event["data"]["skipped"]) == (
+        "step_updated",
+        "Nu",
+        True,
+    )
+
+
 def test_actions_on_a_deleted_item_are_refused(room) -> None:
     item = post(room, room.alice, "Weg ermee")
     call(room, "DELETE", f"/items/{item}")

@@ -79,7 +79,7 @@ def test_add_rename_reorder_skip_and_remove_steps(room) -> None:
     room.do(agenda_ops.reorder_steps, actor=fac, step_ids=list(reversed(ids)))
     assert [s.id for s in room.writer.read_sync(agenda, room.id)] == list(reversed(ids))
     assert last_event(room) == ("agenda_reordered", {"step_ids": list(reversed(ids))})
-    room.do(agenda_ops.skip_step, actor=fac, step_id=ids[0], skipped=True)
+    room.do(agenda_ops.update_step, actor=fac, step_id=ids[0], fields={"skipped": True})
     assert last_event(room)[1]["skipped"] is True
     room.do(agenda_ops.remove_step, actor=fac, step_id=step.id)
     assert last_event(room) == ("step_removed", {"step_id": step.id})
@@ -121,7 +121,7 @@ def test_agenda_refusals(room) -> None:
 def test_a_template_starts_a_new_session(room) -> None:
     fac = room.facilitator
     first = room.writer.read_sync(agenda, room.id)[1]
-    room.do(agenda_ops.skip_step, actor=fac, step_id=first.id, skipped=True)
+    room.do(agenda_ops.update_step, actor=fac, step_id=first.id, fields={"skipped": True})
     template = room.do(agenda_ops.save_template, actor=fac, name="Kort")
     assert [s["title"] for s in template.steps] == [
         "Welkom",
@@ -215,7 +215,7 @@ def test_blind_round_shows_participants_only_their_own_items(room) -> None:
 def test_edit_move_star_delete_restore(room) -> None:
     fac, participant = room.facilitator, room.join()
     item_id = add(room, participant, "Goed te organiseeren")
-    room.do(curation.edit_item, actor=fac, item_id=item_id, text="Goed te organiseren")
+    room.do(curation.update_item, actor=fac, item_id=item_id, text="Goed te organiseren")
     assert last_event(room) == (
         "item_edited",
         {
@@ -226,22 +226,85 @@ def test_edit_move_star_delete_restore(room) -> None:
                 "category": "voordelen",
                 "theme": None,
                 "text": "Goed te organiseren",
+                "starred": False,
             }
         },
     )
     room.do(
-        curation.move_item, actor=fac, item_id=item_id, category="voorwaarden", theme="organisatie"
+        curation.update_item,
+        actor=fac,
+        item_id=item_id,
+        category="voorwaarden",
+        theme="organisatie",
     )
     assert texts(room) == {"voorwaarden": ["Goed te organiseren"]}
-    room.do(curation.star_item, actor=fac, item_id=item_id, starred=True)
+    room.do(curation.update_item, actor=fac, item_id=item_id, starred=True)
     assert last_event(room) == ("item_starred", {"item_id": item_id, "starred": True})
     room.do(curation.delete_item, actor=fac, item_id=item_id)
     assert texts(room) == {}
     with pytest.raises(Conflict, match="deleted"):
-        room.do(curation.edit_item, actor=fac, item_id=item_id, text="x")
+        room.do(curation.update_item, actor=fac, item_id=item_id, text="x")
     assert [i.id for i in room.writer.read_sync(curation.deleted_items, room.id)] == [item_id]
     room.do(curation.restore_item, actor=fac, item_id=item_id)
     assert texts(room) == {"voorwaarden": ["Goed te organiseren"]}
+
+
+def event_count(room) -> int:
+    return len(room.writer.read_sync(events_after, room.id, 0, 10_000))
+
+
+def test_an_item_update_is_all_or_nothing(room) -> None:
+    fac, participant = room.facilitator, room.join()
+    item_id = add(room, participant, "Oud")
+    before = event_count(room)
+    with pytest.raises(Invalid, match="Unknown category"):
+        room.do(curation.update_item, actor=fac, item_id=item_id, text="Nieuw", category="x")
+    with pytest.raises(Invalid, match="Nothing to change"):
+        room.do(curation.update_item, actor=fac, item_id=item_id)
+    assert (texts(room), event_count(room)) == ({"voordelen": ["Oud"]}, before)
+
+
+def test_an_item_update_of_several_fields_is_one_event(room) -> None:
+    fac, participant = room.facilitator, room.join()
+    item_id = add(room, participant, "Oud")
+    before = event_count(room)
+    room.do(curation.update_item, actor=fac, item_id=item_id, text="Nieuw", starred=True)
+    assert (event_count(room), last_event(room)[0]) == (before + 1, "item_edited")
+    assert last_event(room)[1]["item"]["starred"] is True
+    room.do(
+        curation.update_item,
+        actor=fac,
+        item_id=item_id,
+        text="Verplaatst",
+        category="voorwaarden",
+        theme="visie",
+        starred=False,
+    )
+    kind, data = last_event(room)
+    assert (event_count(room), kind) == (before + 2, "item_moved")
+    assert data["item"] | {"id": 0} == {
+        "id": 0,
+        "step_id": room.brainstorm,
+        "table_id": None,
+        "category": "voorwaarden",
+        "theme": "visie",
+        "text": "Verplaatst",
+        "starred": False,
+    }
+
+
+def test_a_step_update_is_one_event_all_or_nothing(room) -> None:
+    fac = room.facilitator
+    before = event_count(room)
+    fields = {"title": "Nieuw", "skipped": True}
+    step = room.do(agenda_ops.update_step, actor=fac, step_id=room.brainstorm, fields=fields)
+    assert (step.title, step.skipped, event_count(room)) == ("Nieuw", True, before + 1)
+    assert last_event(room)[1]["title"] == "Nieuw" and last_event(room)[1]["skipped"] is True
+    for bad in ({"title": "Anders", "skipped": False, "type": "bogus"}, {"scenario": None}, {}):
+        with pytest.raises(Invalid):
+            room.do(agenda_ops.update_step, actor=fac, step_id=room.brainstorm, fields=bad)
+    step = room.writer.read_sync(get_step, room.id, room.brainstorm)
+    assert (step.title, step.skipped, event_count(room)) == ("Nieuw", True, before + 1)
 
 
 def test_merge_keeps_members_and_counts_and_split_undoes_it(room) -> None:
