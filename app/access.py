@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from session_engine.access import set_joining
-from session_engine.sessions import Actor, rotate_keys
+from session_engine.sessions import ORGANISER, Actor, Organiser, rotate_keys
 
 from .api import created_out
 from .auth import (
@@ -37,7 +37,7 @@ async def joining_route(
 ) -> JoiningState:
     """Open or close the session to new participants (facilitator or organiser). Those
     already in keep their access; a change is recorded as a `joining_changed` event."""
-    actor: Actor | None = None
+    actor: Actor | Organiser = ORGANISER
     if not is_api_organiser(request, settings):
         actor = await actor_from_request(request)
     changed = await writer.write(

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from .db import Db
 from .events import record_event
-from .sessions import Actor, get_session, require_facilitator
+from .sessions import Actor, Organiser, get_session, require_facilitator
 
 
-def set_joining(db: Db, *, session_id: str, open_for_joining: bool, actor: Actor | None) -> bool:
-    """Open or close a session to new joiners; `actor` None means the organiser.
+def set_joining(
+    db: Db, *, session_id: str, open_for_joining: bool, actor: Actor | Organiser
+) -> bool:
+    """Open or close a session to new joiners: the organiser any session, a facilitator
+    their own (whatever `session_id` says).
 
     Returns whether anything changed: asking for the state it is already in records
     no event, so a retried request is harmless."""
-    if actor is not None:
+    if not isinstance(actor, Organiser):
         require_facilitator(actor)
         session_id = actor.session_id
     session = get_session(db, session_id)

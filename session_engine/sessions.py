@@ -34,6 +34,15 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
+class Organiser:
+    """The organiser (`ORGANISER_TOKEN`), who may act on every session. Commands the organiser
+    may call take it as their actor explicitly: authority is never a missing argument."""
+
+
+ORGANISER = Organiser()
+
+
+@dataclass(frozen=True, slots=True)
 class CreatedSession:
     """A new session with its secrets: shown to the organiser once, stored only as hashes."""
 

@@ -5,6 +5,7 @@ import pytest
 from session_engine.access import set_joining
 from session_engine.errors import Forbidden
 from session_engine.events import events_after
+from session_engine.sessions import ORGANISER
 
 
 def test_facilitator_closes_and_reopens_joining(make_room) -> None:
@@ -12,7 +13,7 @@ def test_facilitator_closes_and_reopens_joining(make_room) -> None:
     assert room.do(set_joining, session_id=room.id, open_for_joining=False, actor=room.facilitator)
     with pytest.raises(Forbidden, match="closed to new participants"):
         room.join()
-    assert room.do(set_joining, session_id=room.id, open_for_joining=True, actor=None)
+    assert room.do(set_joining, session_id=room.id, open_for_joining=True, actor=ORGANISER)
     room.join()
     events = room.writer.read_sync(events_after, room.id, 0)
     assert [(e.type, e.data) for e in events[1:]] == [
@@ -24,7 +25,7 @@ def test_facilitator_closes_and_reopens_joining(make_room) -> None:
 
 def test_asking_for_the_current_state_records_nothing(make_room) -> None:
     room = make_room()
-    assert not room.do(set_joining, session_id=room.id, open_for_joining=True, actor=None)
+    assert not room.do(set_joining, session_id=room.id, open_for_joining=True, actor=ORGANISER)
     assert [e.type for e in room.writer.read_sync(events_after, room.id, 0)] == ["session_created"]
 
 
@@ -42,3 +43,11 @@ def test_a_facilitator_acts_only_on_their_own_session(make_room) -> None:
     other.join()  # the other session stays open: the actor's session is the one closed
     with pytest.raises(Forbidden):
         room.join()
+
+
+def test_the_organiser_is_named_not_implied(make_room) -> None:
+    """Authority is an explicit actor: a missing one (None) is not the organiser."""
+    room = make_room()
+    with pytest.raises(AttributeError):
+        room.do(set_joining, session_id=room.id, open_for_joining=False, actor=None)
+    room.join()  # still open
