@@ -6,9 +6,10 @@ CSRF header, and a GET changes nothing). Participants, projectors and strangers 
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, Literal
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -30,11 +31,13 @@ from .auth import (
     credentials,
     is_organiser,
 )
-from .report_formats import FORMATS, file_name, render_report, translator
+from .report_formats import FORMATS, Rendered, file_name, render_report, translator
 
 router = APIRouter(prefix="/api", tags=["reports"])
 Sheet = Literal["items", "votes", "statements", "participants"]
 FORMAT_LIST = ", ".join(FORMATS)
+RENDERED_BYTES = 64 * 1024 * 1024  # rendered downloads kept in memory, per process
+V = TypeVar("V")
 
 
 async def require_report_reader(
@@ -57,28 +60,49 @@ async def require_report_reader(
 ReportReaderDep = Annotated[None, Depends(require_report_reader)]
 
 
-class ReportCache:
-    """The last few reports' data by state: downloading one report in several formats builds
-    it once. A change to a session changes its state, so nothing stale is ever served."""
+class Memo(Generic[V]):
+    """Values by key, the least recently used dropped once their weight passes `capacity`.
+    A value asked for while it is being made is made once: every caller awaits the same
+    task, which a caller going away does not cancel. A failure is not remembered."""
 
-    def __init__(self, size: int = 4) -> None:
-        self.size = size
-        self._reports: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+    def __init__(self, capacity: int, weigh: Callable[[V], int] = lambda _: 1) -> None:
+        self.capacity = capacity
+        self.weigh = weigh
+        self.weight = 0
+        self._done: OrderedDict[Hashable, V] = OrderedDict()
+        self._making: dict[Hashable, asyncio.Future[V]] = {}
 
-    async def get(
-        self, key: tuple[Any, ...], build: Callable[[], Awaitable[dict[str, Any]]]
-    ) -> dict[str, Any]:
-        if key in self._reports:
-            self._reports.move_to_end(key)
-            return self._reports[key]
-        report = await build()
-        self._reports[key] = report
-        while len(self._reports) > self.size:
-            self._reports.popitem(last=False)
-        return report
+    async def get(self, key: Hashable, make: Callable[[], Awaitable[V]]) -> V:
+        if key in self._done:
+            self._done.move_to_end(key)
+            return self._done[key]
+        making = self._making.get(key)
+        if making is None:
+            making = self._making[key] = asyncio.ensure_future(make())
+            making.add_done_callback(lambda done: self._keep(key, done))
+        return await asyncio.shield(making)
+
+    def _keep(self, key: Hashable, done: asyncio.Future[V]) -> None:
+        self._making.pop(key, None)
+        if done.cancelled() or done.exception() is not None:
+            return
+        value = done.result()
+        weight = self.weigh(value)
+        if weight > self.capacity:
+            return
+        self._done[key] = value
+        self.weight += weight
+        while self.weight > self.capacity:
+            _, dropped = self._done.popitem(last=False)
+            self.weight -= self.weigh(dropped)
 
 
-CACHE = ReportCache()
+# A report's data by its state: downloading one report in several formats builds it once. A
+# change to a session changes its state, so nothing stale is ever served.
+CACHE: Memo[dict[str, Any]] = Memo(capacity=4)
+# Rendered downloads by the report's state, format and sheet: a PDF of a large session costs
+# seconds of CPU, and ten people downloading it at once render it once.
+RENDERED: Memo[Rendered] = Memo(capacity=RENDERED_BYTES, weigh=lambda r: len(r.body))
 
 
 def _check_format(fmt: str) -> None:
@@ -90,8 +114,11 @@ def _check_format(fmt: str) -> None:
         )
 
 
-async def _respond(report: dict[str, Any], fmt: str, sheet: str) -> Response:
-    rendered = await run_in_threadpool(render_report, report, fmt, sheet=sheet)
+async def _respond(key: tuple[Any, ...], report: dict[str, Any], fmt: str, sheet: str) -> Response:
+    sheet = sheet if fmt == "csv" else ""
+    rendered = await RENDERED.get(
+        (*key, fmt, sheet), lambda: run_in_threadpool(render_report, report, fmt, sheet=sheet)
+    )
     headers = {"Cache-Control": "no-store"}
     if fmt != "html":
         name = file_name(report, fmt, sheet)
@@ -119,11 +146,12 @@ async def session_report_route(
     state = await writer.read(report_state, session_id=session_id)
     if not state[0]:
         raise NotFound(N_("No session with id %(session_id)r."), session_id=session_id)
+    key = ("session", session_id, threshold, state)
     report = await CACHE.get(
-        ("session", session_id, threshold, state),
+        key,
         lambda: writer.read(session_report, session_id, translator=translator, threshold=threshold),
     )
-    return await _respond(report, fmt, sheet)
+    return await _respond(key, report, fmt, sheet)
 
 
 @router.get(
@@ -146,13 +174,14 @@ async def programme_report_route(
         raise NotFound(N_("No programme with id %(programme_id)s."), programme_id=programme_id)
     threshold = request.app.state.settings.segment_threshold
     state = await writer.read(report_state, programme_id=programme_id)
+    key = ("programme", programme_id, threshold, state)
     report = await CACHE.get(
-        ("programme", programme_id, threshold, state),
+        key,
         lambda: writer.read(
             programme_report, programme_id, translator=translator, threshold=threshold
         ),
     )
-    return await _respond(report, fmt, sheet)
+    return await _respond(key, report, fmt, sheet)
 
 
 class ReportTexts(BaseModel):
