@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from session_engine import agenda as agenda_ops
 from session_engine import controls, curation, reactions, tables
@@ -189,7 +190,8 @@ async def duplicates_route(step_id: int, actor: ActorDep, writer: WriterDep) -> 
     if actor.role != "facilitator":
         raise Forbidden(N_("Only the facilitator of this session can do this."))
     found = await writer.read(board, session_id=actor.session_id, step_id=step_id)
-    return suggestions(found.items())
+    # Scoring a large board takes seconds of CPU the first time: not on the event loop.
+    return await run_in_threadpool(suggestions, found.items())
 
 
 def suggestions(items: list[dict[str, Any]]) -> list[Suggestion]:

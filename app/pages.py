@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlmodel import col
+from starlette.concurrency import run_in_threadpool
 
 from session_engine.agenda import templates as agenda_templates
 from session_engine.content import Content
@@ -342,7 +343,6 @@ async def console_duplicates(
         return error_page(request, 403, NOT_FACILITATOR)
     found = await writer.read(board, session_id=session_id, step_id=step_id)
     language = language_of(request)
-    body = render(
-        "_duplicates.html", language, suggestions=suggestions(found.items()), session_id=session_id
-    )
+    found_pairs = await run_in_threadpool(suggestions, found.items())
+    body = render("_duplicates.html", language, suggestions=found_pairs, session_id=session_id)
     return HTMLResponse(body)

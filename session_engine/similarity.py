@@ -6,8 +6,12 @@ the stronger measure reaches the threshold; the facilitator decides."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +78,9 @@ STOPWORDS = frozenset(
 )
 THRESHOLD = 0.5
 MAX_SUGGESTIONS = 50
+REMEMBERED_COLUMNS = 256  # columns' suggestions kept, least recently asked dropped first
+_REMEMBERED: OrderedDict[bytes, tuple[Pair, ...]] = OrderedDict()
+_REMEMBERED_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +111,23 @@ def _cosines(texts: list[str]) -> Any:
 def similar_pairs(
     items: list[tuple[int, str]], threshold: float = THRESHOLD, limit: int = MAX_SUGGESTIONS
 ) -> list[Pair]:
-    """Likely duplicates among (id, text) items, most alike first."""
+    """Likely duplicates among (id, text) items, most alike first. Remembered by the items
+    themselves (a digest of every id and text): asking again about an unchanged column, as
+    the console's panel does on every refresh, costs a hash instead of seconds."""
+    key = hashlib.sha256(json.dumps([threshold, limit, items]).encode()).digest()
+    with _REMEMBERED_LOCK:
+        if key in _REMEMBERED:
+            _REMEMBERED.move_to_end(key)
+            return list(_REMEMBERED[key])
+    pairs = _score_pairs(items, threshold, limit)
+    with _REMEMBERED_LOCK:
+        _REMEMBERED[key] = tuple(pairs)
+        while len(_REMEMBERED) > REMEMBERED_COLUMNS:
+            _REMEMBERED.popitem(last=False)
+    return pairs
+
+
+def _score_pairs(items: list[tuple[int, str]], threshold: float, limit: int) -> list[Pair]:
     from rapidfuzz import fuzz
 
     texts = [normalise(text) for _, text in items]

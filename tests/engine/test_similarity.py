@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from session_engine.similarity import normalise, similar_pairs
 
 SEED_ITEMS = [
@@ -44,3 +46,25 @@ def test_most_alike_first_with_a_score() -> None:
 def test_normalise_drops_case_accents_punctuation_and_function_words() -> None:
     assert normalise("Eén school: de Ideeën!") == "school ideeen"  # "een" is a function word
     assert similar_pairs([(1, "de"), (2, "het")]) == []
+
+
+def test_an_unchanged_column_is_scored_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console's panel asks on every refresh; a 6,000-item board took 2.1 s each time."""
+    from session_engine import similarity
+
+    scored = []
+    score = similarity._score_pairs
+
+    def counted(*args: object) -> list[similarity.Pair]:
+        scored.append(args)
+        return score(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(similarity, "_score_pairs", counted)
+    items = [(901, "Samen opleiden kost tijd"), (902, "samen opleiden kost veel tijd")]
+    first = similar_pairs(items)
+    assert similar_pairs(list(items)) == first
+    assert len(scored) == 1
+    edited = [(901, "Samen opleiden kost geld"), items[1]]
+    assert similar_pairs(edited) != [] and len(scored) == 2
+    first.clear()  # a caller changing its answer does not change what is remembered
+    assert similar_pairs(items) != [] and len(scored) == 2
