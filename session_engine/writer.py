@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from .db import Db, make_session_factory
 from .events import PublishedEvent, take_pending
 from .fanout import Fanout, session_channel
+from .plain_text import check_arguments
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -37,7 +38,9 @@ class Writer:
     def write_sync(
         self, command: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> tuple[T, list[PublishedEvent]]:
-        """Run a command in one transaction; return its result and its committed events."""
+        """Run a command in one transaction; return its result and its committed events.
+        Text holding a control character is refused before anything runs (plain_text)."""
+        check_arguments(args, kwargs)
         with self._write_factory() as db, db.begin():
             result = command(db, *args, **kwargs)
             db.flush()
@@ -46,6 +49,7 @@ class Writer:
     def read_sync(
         self, query: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
+        check_arguments(args, kwargs)  # e.g. a join code looked up: PostgreSQL refuses NUL
         with self._read_factory() as db, db.begin():
             return query(db, *args, **kwargs)
 

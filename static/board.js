@@ -52,6 +52,7 @@
     flushing = true;
     try {
       var pending = readOutbox();
+      var refusal = "";
       while (pending.length) {
         var entry = pending[0];
         var response;
@@ -67,13 +68,16 @@
           scheduleRetry();
           return;
         }
-        if (response.status === 429) {
-          // Rate limited: the entry stays in the outbox; wait as long as the server asks.
+        if (response.status === 429 || response.status === 408) {
+          // Rate limited (or too slow): the entry stays in the outbox; wait as asked.
           say(await detailOf(response));
           scheduleRetry(1000 * (parseInt(response.headers.get("Retry-After"), 10) || 1));
           return;
         }
         if (response.status >= 500) {
+          // Kept and sent again, but behind the others: should the fault lie with this one
+          // entry, it never holds up what the participant types after it.
+          writeOutbox(readOutbox().filter(function (p) { return p.client_id !== entry.client_id; }).concat([entry]));
           say(live().dataset.msgQueued);
           scheduleRetry();
           return;
@@ -82,10 +86,10 @@
         writeOutbox(pending);
         retryDelay = 500;
         if (response.ok) {
-          say(live().dataset.msgSent);
+          say(refusal || live().dataset.msgSent);  // a refusal's reason stays in view
           showOwn(await response.json());
         } else {
-          refused(entry, response);
+          refusal = await refused(entry, response);
         }
       }
     } finally {
@@ -117,11 +121,31 @@
   }
 
   async function refused(entry, response) {
-    // The server said no (e.g. the step moved on): give the words back, with the reason.
+    // The server said no for good (e.g. the step moved on, a character it cannot store): the
+    // entry has left the outbox so later ones go on; give the words back, with the reason,
+    // next to anything typed since, or keep them as that step's draft when no form is shown.
     var detail = await detailOf(response);
+    var form = document.getElementById("item-form");
     var text = document.getElementById("item-text");
-    if (text && !text.value) { text.value = entry.text; }
+    if (form && text) {
+      text.value = withWords(entry.text, text.value);
+      saveDraft(form);
+    } else {
+      keepAsDraft(entry);
+    }
     say(detail);
+    return detail;
+  }
+  function withWords(words, typed) {
+    if (!typed.trim()) { return words; }
+    return typed.indexOf(words) >= 0 ? typed : words + "\n\n" + typed;
+  }
+  function keepAsDraft(entry) {
+    var draft = null;
+    try { draft = JSON.parse(localStorage.getItem(draftKey(entry.step_id)) || "null"); } catch (e) { draft = null; }
+    draft = draft || { category: entry.category, theme: entry.theme };
+    draft.text = withWords(entry.text, draft.text || "");
+    localStorage.setItem(draftKey(entry.step_id), JSON.stringify(draft));
   }
 
   function scheduleRetry(atLeast) {

@@ -91,3 +91,30 @@ def test_an_item_sent_while_offline_arrives_once(browser_room: BrowserRoom) -> N
     expect(offline.locator("#outbox-status")).to_have_text("Toegevoegd.")
     offline.reload()
     expect(items(offline, "voordelen")).to_have_text(expected)
+
+
+def test_a_refused_item_leaves_the_outbox_and_its_words_stay(browser_room: BrowserRoom) -> None:
+    """A refusal for good (here a NUL the database cannot store) never blocks the outbox: the
+    items after it arrive, and its words come back next to what was typed since."""
+    console = browser_room.console()
+    show_step(console, "Scenario 2: Samenwerking")
+    page = browser_room.participant("PO")
+    expect(page.locator("#item-form")).to_be_visible()
+    step = int(page.locator("#item-form").get_attribute("data-step") or 0)
+    page.fill("#item-text", "Nog aan het typen")
+    stuck = [
+        {"client_id": cid, "step_id": step, "category": "voordelen", "theme": None, "text": text}
+        for cid, text in (("bad", "Ge\u0000heim plan"), ("good", "Samen leren"))
+    ]
+    page.evaluate(
+        "([key, entries]) => localStorage.setItem(key, JSON.stringify(entries))",
+        [f"vk-outbox-{browser_room.data['id']}", stuck],
+    )
+    page.context.set_offline(True)  # the socket drops; coming back online flushes the outbox
+    expect(page.locator("#connection")).to_have_text(re.compile("^Offline"))
+    page.context.set_offline(False)
+    expect(items(console, "voordelen")).to_have_text(["Samen leren"])
+    expect(page.locator("#outbox-status")).to_contain_text("U+0000")
+    typed = page.locator("#item-text").input_value()
+    assert typed == "Ge\u0000heim plan\n\nNog aan het typen"
+    assert page.evaluate(f"localStorage.getItem('vk-outbox-{browser_room.data['id']}')") == "[]"
