@@ -3,6 +3,7 @@ sent when it changes; each live fragment is rendered once per audience (view, la
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ from .settings import ROOT
 from .templating import gettext, render
 
 STATIC_DIR = ROOT / "static"
+# Sessions whose programme content a renderer keeps: the live ones, a handful at a time; the
+# least recently used is forgotten first, so a long-running process does not grow with them.
+CONTENT_CACHE_SIZE = 256
 STAGES = {
     "participant": "_stage_participant.html",
     "console": "_stage_console.html",
@@ -154,7 +158,7 @@ class EventRenderer:
     def __init__(self, writer: Writer, threshold: int) -> None:
         self.writer = writer
         self.threshold = threshold
-        self._contents: dict[str, Content] = {}
+        self._contents: OrderedDict[str, Content] = OrderedDict()
 
     async def __call__(
         self, session_id: str, event: PublishedEvent, connections: list[Connection]
@@ -202,7 +206,7 @@ class EventRenderer:
             snap = await self.writer.read(
                 snapshot, session_id, viewer_of(connection), self.threshold
             )
-            self._contents[session_id] = snap.content
+            self._remember(session_id, snap.content)
             out[connection] = render_stage(snap, connection.language)
             blind = connection.view == "participant" and snap.step is not None and snap.step.blind
             if blind:
@@ -288,8 +292,15 @@ class EventRenderer:
         return out
 
     async def _content(self, session_id: str) -> Content:
-        """The programme content of a session, read once: it does not change mid-session."""
+        """The programme content of a session, as last read (every stage redraw reads it)."""
         if session_id not in self._contents:
             snap = await self.writer.read(snapshot, session_id)
-            self._contents[session_id] = snap.content
+            self._remember(session_id, snap.content)
+        self._contents.move_to_end(session_id)
         return self._contents[session_id]
+
+    def _remember(self, session_id: str, content: Content) -> None:
+        self._contents[session_id] = content
+        self._contents.move_to_end(session_id)
+        while len(self._contents) > CONTENT_CACHE_SIZE:
+            self._contents.popitem(last=False)

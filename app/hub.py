@@ -21,11 +21,11 @@ from session_engine.writer import Writer
 
 log = logging.getLogger(__name__)
 
-# Close codes that tell a client to reconnect and resync (4xxx are ours to define).
-CLOSE_TOO_SLOW = 1013  # "try again later": browsers (htmx) and JSON clients reconnect
-CLOSE_GOING_AWAY = 1012  # "service restart"
-CATCH_UP_PAGE = 1000  # events read from the database at a time when filling a gap
+# Standard close codes; docs/events.md tells clients what to do on each.
+CLOSE_TOO_SLOW = 1013  # "try again later": browsers (htmx) and JSON clients reconnect, resync
+CLOSE_GOING_AWAY = 1012  # "service restart": reconnect and resync
 CLOSE_KEY_REPLACED = 1008  # policy: the key was rotated; do not reconnect with it
+CATCH_UP_PAGE = 1000  # events read from the database at a time when filling a gap
 KEY_ROLES = ("facilitator", "projector")
 
 Audience = tuple[str, str, int | None]  # (view, language, table); "json" gets raw events

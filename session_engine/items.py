@@ -103,11 +103,13 @@ def visible(query: Any) -> Any:
     return query.where(col(Item.deleted_at).is_(None), col(Item.merged_into_id).is_(None))
 
 
-# add_item is the hottest write (every participant, in bursts), so it runs as five prepared
-# Core statements instead of ORM loads: the session row (locked) with its programme's content
-# hash; the participant's table, that table's own step and an earlier item with this client id;
-# the step; the insert; one count of the column (all tables, and this one); then the seq and the
-# event. The validated content comes from the per-process cache (sessions.cached_content).
+# add_item is the hottest write (every participant, in bursts), so a new item takes seven
+# prepared Core statements instead of ORM loads: the session row, locked, with its programme's
+# content hash and last seq (_SESSION_STATE); the participant's table, that table's own step and
+# an earlier item with this client id, in one query (_PARTICIPANT_STATE); the step (_STEP); the
+# insert (_INSERT_ITEM); one count of the column, all tables and this one (_COUNTS); the seq
+# (_TAKE_SEQ); the event (events.append_event). A retry stops after the second. The validated
+# content comes from the per-process cache (sessions.cached_content).
 _SESSION_STATE = (
     select(
         col(Session.active_step_id),

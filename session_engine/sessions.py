@@ -321,17 +321,6 @@ def step_summary(step: Step) -> dict[str, Any]:
     }
 
 
-def profile_counts(db: Db, session_id: str) -> dict[str, dict[str, int]]:
-    """How many participants chose each option of each profile field."""
-    counts: dict[str, dict[str, int]] = {}
-    query = select(Participant).where(col(Participant.session_id) == session_id)
-    for participant in db.scalars(query):
-        for key, value in participant.profile.items():
-            counts.setdefault(key, {}).setdefault(value, 0)
-            counts[key][value] += 1
-    return counts
-
-
 def rotate_keys(db: Db, *, session_id: str) -> CreatedSession:
     """Issue new facilitator and projector keys; the old ones stop working at once."""
     session = get_session(db, session_id)

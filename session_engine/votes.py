@@ -31,7 +31,6 @@ from .visibility import ROOM
 VOTE_STEP_TYPES = ("vote", "statements", "glossary", "preference")
 METHODS = ("topk", "rating", "single", "points")
 SCALE = (1, 5)  # statements: 1 helemaal oneens … 5 helemaal eens; None: geen mening
-MAX_ARGUMENT = 1000
 
 
 @dataclass(frozen=True, slots=True)
