@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from session_engine import similarity
 from session_engine.content import load_content
 from session_engine.db import create_db_engine
-from session_engine.errors import N_, EngineError, Invalid
+from session_engine.errors import N_, EngineError, Invalid, NotFound
 from session_engine.fanout import fanout_from_url
 from session_engine.schema import migrate
 from session_engine.sessions import load_programme
@@ -90,6 +90,7 @@ async def engine_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 UNSTORABLE_TEXT = N_("The text holds a character that cannot be stored (a lone surrogate).")
+BEYOND_IDS = N_("Nothing has this id: the number is larger than any id.")
 EXCERPT = 80  # characters of a refused value a 422 echoes back
 
 
@@ -114,6 +115,12 @@ async def unstorable_text(request: Request, exc: Exception) -> JSONResponse:
     """Text JSON can carry but UTF-8 cannot (a lone surrogate, "\\ud800") is refused when the
     database or a reply would have to encode it: 422, and the transaction it was in is undone."""
     return await engine_error(request, Invalid(UNSTORABLE_TEXT))
+
+
+async def number_beyond_ids(request: Request, exc: Exception) -> JSONResponse:
+    """An id too large for the database (SQLite refuses to bind it) names nothing: 404, as
+    the engine answers for ids it checks itself (`storable_id`)."""
+    return await engine_error(request, NotFound(BEYOND_IDS))
 
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -144,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(EngineError, engine_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(UnicodeEncodeError, unstorable_text)
+    app.add_exception_handler(OverflowError, number_beyond_ids)
     app.state.limits = Limits(app.state.settings)
     app.add_middleware(RateLimitMiddleware, limits=app.state.limits)
     # Added last, so it runs first: an oversized body is refused before anything else.

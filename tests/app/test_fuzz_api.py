@@ -1,9 +1,11 @@
 """Schemathesis fuzzes the JSON API from its own OpenAPI document, in process: whatever it
-sends, the answer is never a server error and always matches the documented schema."""
+sends, the answer is never a server error and always matches the documented schema. Every
+route is fuzzed with the secret that opens it, then again with a participant's token and with
+the projector key, which open few of them: refusals must be 4xx too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -36,10 +38,17 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     )
     app = create_app(settings_)
     with TestClient(app) as client:
-        organiser = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
-        session = client.post("/api/sessions", json={"title": "Fuzz"}, headers=organiser).json()
-        token = client.post("/api/join", json={"code": session["code"]}).json()["token"]
-        yield {"app": app, "session": session, "token": token}
+        # Made now: once schemathesis has called the app, it runs the app's lifespan itself.
+        others = {who: new_session(client) for who in ("participant", "projector")}
+        yield {"app": app, **new_session(client), "others": others}
+
+
+def new_session(client: TestClient) -> dict[str, Any]:
+    """A session and a participant in it (the organiser's pass rotates its session's keys)."""
+    organiser = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
+    session = client.post("/api/sessions", json={"title": "Fuzz"}, headers=organiser).json()
+    token = client.post("/api/join", json={"code": session["code"]}).json()["token"]
+    return {"session": session, "token": token}
 
 
 def credential(world: dict[str, Any], path: str) -> str:
@@ -51,23 +60,51 @@ def credential(world: dict[str, Any], path: str) -> str:
     return str(world["session"]["facilitator_key"])
 
 
+def participant(world: dict[str, Any], path: str) -> str:
+    return str(world["token"])
+
+
+def projector(world: dict[str, Any], path: str) -> str:
+    return str(world["session"]["projector_key"])
+
+
 def test_the_api_never_fails_and_always_matches_its_schema(world: dict[str, Any]) -> None:
+    for operation in operations(world):
+        fuzz(operation, world, credential, examples=80, schema=True)
+
+
+@pytest.mark.parametrize("who", [participant, projector], ids=["participant", "projector"])
+def test_the_api_never_fails_for_a_participant_or_the_projector(
+    world: dict[str, Any], who: Callable[[dict[str, Any], str], str]
+) -> None:
+    """Mostly refusals; whatever the route, never a server error."""
+    mine = {**world, **world["others"][who.__name__]}
+    for operation in operations(world):
+        fuzz(operation, mine, who, examples=25, schema=False)
+
+
+def operations(world: dict[str, Any]) -> list[Any]:
     api = schemathesis.openapi.from_asgi("/openapi.json", world["app"])
-    operations = [result.ok() for result in api.get_all_operations()]
-    assert len(operations) >= 8
-    for operation in operations:
-        fuzz(operation, world)
+    found = [result.ok() for result in api.get_all_operations()]
+    assert len(found) >= 8
+    return found
 
 
-def fuzz(operation: Any, world: dict[str, Any]) -> None:
+def fuzz(
+    operation: Any,
+    world: dict[str, Any],
+    secret: Callable[[dict[str, Any], str], str],
+    examples: int,
+    schema: bool,
+) -> None:
+    checks = [not_a_server_error, response_schema_conformance] if schema else [not_a_server_error]
+
     @given(case=operation.as_strategy())
-    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
     def call(case: Any) -> None:
         if "session_id" in (case.path_parameters or {}):
             case.path_parameters["session_id"] = world["session"]["id"]
-        headers = {"Authorization": f"Bearer {credential(world, operation.path)}"}
-        case.call_and_validate(
-            headers=headers, checks=[not_a_server_error, response_schema_conformance]
-        )
+        headers = {"Authorization": f"Bearer {secret(world, operation.path)}"}
+        case.call_and_validate(headers=headers, checks=checks)
 
     call()

@@ -145,3 +145,15 @@ def test_log_redaction_reads_parameter_names_as_the_app_does(name: str) -> None:
     line = f"/console/abc?lang=nl&{name}=s3cr3t&after=0"
     assert redact(line) == f"/console/abc?lang=nl&{name}=[redacted]&after=0"
     assert redact("/x?monkey=1&csrf_token=2") == "/x?monkey=1&csrf_token=2"
+
+
+@pytest.mark.parametrize("HUGE", [2**63, 2**66])
+def test_an_id_beyond_the_database_is_not_found_on_any_route(
+    client: TestClient, api_room, HUGE: int
+) -> None:
+    """The fuzzer's finding: a participant's ballot of step 2^63 reached the query (500)."""
+    room = api_room()
+    participant = room.join()
+    response = client.get(f"/api/sessions/{room.id}/steps/{HUGE}/ballot", headers=participant)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Nothing has this id: the number is larger than any id."}
