@@ -11,6 +11,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 
 from session_engine import similarity
 from session_engine.content import load_content
@@ -90,6 +91,7 @@ async def engine_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 UNSTORABLE_TEXT = N_("The text holds a character that cannot be stored (a lone surrogate).")
+OUT_OF_RANGE = "22003"  # PostgreSQL's numeric_value_out_of_range
 BEYOND_IDS = N_("Nothing has this id: the number is larger than any id.")
 EXCERPT = 80  # characters of a refused value a 422 echoes back
 
@@ -118,8 +120,11 @@ async def unstorable_text(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def number_beyond_ids(request: Request, exc: Exception) -> JSONResponse:
-    """An id too large for the database (SQLite refuses to bind it) names nothing: 404, as
-    the engine answers for ids it checks itself (`storable_id`)."""
+    """An id too large for the database names nothing: 404, as the engine answers for ids it
+    checks itself (`storable_id`). SQLite refuses to bind it (OverflowError); PostgreSQL
+    refuses it as out of range for the column (SQLSTATE 22003); other data errors stay 500."""
+    if isinstance(exc, DataError) and getattr(exc.orig, "sqlstate", None) != OUT_OF_RANGE:
+        raise exc
     return await engine_error(request, NotFound(BEYOND_IDS))
 
 
@@ -152,6 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(UnicodeEncodeError, unstorable_text)
     app.add_exception_handler(OverflowError, number_beyond_ids)
+    app.add_exception_handler(DataError, number_beyond_ids)
     app.state.limits = Limits(app.state.settings)
     app.add_middleware(RateLimitMiddleware, limits=app.state.limits)
     # Added last, so it runs first: an oversized body is refused before anything else.
