@@ -11,7 +11,14 @@ from typing import Any
 from session_engine.content import Content
 from session_engine.events import PublishedEvent
 from session_engine.models import utcnow
-from session_engine.views import Snapshot, Viewer, item_view, snapshot
+from session_engine.views import (
+    Snapshot,
+    Viewer,
+    item_view,
+    sees_results,
+    shown_results,
+    snapshot,
+)
 from session_engine.visibility import FACILITATOR, ROOM, Reader, event_for
 from session_engine.votes import glossary_terms
 from session_engine.writer import Writer
@@ -177,12 +184,8 @@ class EventRenderer:
             "comment_added",
         ):
             out.update(await self._item_fragments(session_id, event, pages))
-        elif event.type == "ballot_cast":  # results move on the console (and a revealed projector)
-            out.update(
-                await self._stages(session_id, [c for c in pages if c.view != "participant"])
-            )
-            voters = [c for c in pages if c.view == "participant"]
-            out.update(await self._same_for_all(session_id, voters, "_voters.html", event.data))
+        elif event.type == "ballot_cast":  # frequent: the results block, never a redraw
+            out.update(await self._ballot_fragments(session_id, event, pages))
         elif event.type == "definition_proposed":  # frequent: appended, never a redraw
             out.update(await self._definition_fragment(session_id, event, pages))
         elif event.type in ("participant_joined", "table_sizes"):
@@ -257,6 +260,32 @@ class EventRenderer:
                 out.update(
                     await self._same_for_all(session_id, readers, template, {**data, "item": item})
                 )
+        return out
+
+    async def _ballot_fragments(
+        self, session_id: str, event: PublishedEvent, pages: list[Connection]
+    ) -> dict[Connection, str]:
+        """A ballot as the new voter count, and on the screens that may see the results (the
+        console, a revealed projector) that step's results block alone, computed once."""
+        participants = [c for c in pages if c.view == "participant"]
+        out = await self._same_for_all(session_id, participants, "_voters.html", event.data)
+        watchers = [c for c in pages if c.view != "participant"]
+        step_id = event.data["step_id"]
+        shown = (
+            await self.writer.read(shown_results, session_id, step_id, self.threshold)
+            if watchers
+            else None
+        )
+        if shown is None:  # not the step on the console and the projector (a table's own)
+            return out
+        seeing: list[Connection] = []
+        counting: list[Connection] = []
+        for connection in watchers:
+            seen = sees_results(connection.view, revealed=shown.revealed)
+            (seeing if seen else counting).append(connection)
+        results = {"results": shown.results, "subjects": shown.subjects}
+        out.update(await self._same_for_all(session_id, seeing, "_results.html", results))
+        out.update(await self._same_for_all(session_id, counting, "_voters.html", event.data))
         return out
 
     async def _definition_fragment(

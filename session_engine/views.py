@@ -151,11 +151,43 @@ def vote_view(db: Db, step: Step, viewer: Viewer, threshold: int) -> dict[str, A
         view["definitions"] = votes.definitions(db, step.id)
     if viewer.participant_id is not None:
         view["own"] = votes.own_ballot(db, step.id, viewer.participant_id)
-    if viewer.view == "console" or step.revealed:
+    if sees_results(viewer.view, revealed=step.revealed):
         view["results"] = step_results(db, step.session_id, step.id, threshold)
     else:
         view["voters"] = votes.count_voters(db, step.id)  # no results before the reveal
     return view
+
+
+def sees_results(view: str, *, revealed: bool) -> bool:
+    """The one rule for who sees a vote step's results: the console always, others once the
+    facilitator has revealed them."""
+    return view == "console" or revealed
+
+
+@dataclass(frozen=True, slots=True)
+class ShownResults:
+    """The results of the vote step the console and the projector show, to redraw them alone
+    after a ballot: `subjects` are the statements on screen, `revealed` who may see them."""
+
+    results: dict[str, Any]
+    subjects: list[str]
+    revealed: bool
+
+
+def shown_results(
+    db: Db, session_id: str, step_id: int, threshold: int = DEFAULT_THRESHOLD
+) -> ShownResults | None:
+    """The results of `step_id` when it is the session's active vote step (what the console
+    and the projector show), else None: a table's own step is on neither of them."""
+    session = get_session(db, session_id)
+    step = db.get(Step, step_id) if session.active_step_id == step_id else None
+    if step is None or step.type not in VOTE_STEP_TYPES:
+        return None
+    return ShownResults(
+        results=step_results(db, session_id, step_id, threshold),
+        subjects=votes.subjects(db, step),
+        revealed=step.revealed,
+    )
 
 
 def sessions_of_programme(db: Db, programme_id: int) -> list[Session]:

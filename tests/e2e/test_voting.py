@@ -20,6 +20,7 @@ def test_statements_round_with_results_per_sector(browser_room: BrowserRoom) -> 
         for n, s in enumerate(["PO"] * 3 + ["VO"] * 3)
     ]
     show_step(console, "Stellingen")
+    projector = browser_room.projector()
     for n, page in enumerate(people):
         first = page.locator("form.statement").first
         first.locator(f"input[value='{5 if n < 3 else 1}']").check()
@@ -31,8 +32,10 @@ def test_statements_round_with_results_per_sector(browser_room: BrowserRoom) -> 
     expect(results.locator(".likert")).to_have_count(3)  # everyone, PO, VO
     expect(results.locator(".flag-divergent")).to_be_visible()
     expect(results.locator("p.flag-differ")).to_be_visible()
-    projector = browser_room.projector()
-    expect(projector.locator(".results")).to_have_count(0)  # hidden until revealed
+    expect(results.locator(".likert-figures").first).to_contain_text("n=6")
+    # The projector counted the voters live, and shows no results until revealed.
+    expect(projector.locator(".hidden-count")).to_have_text("6 deelnemers hebben gestemd.")
+    expect(projector.locator(".results")).to_have_count(0)
     console.locator("[data-reveal]").click()
     expect(projector.locator(".statement-result").first.locator(".likert")).to_have_count(3)
     expect(people[0].locator(".results")).to_be_visible()

@@ -11,6 +11,7 @@ from session_engine.events import events_after
 from session_engine.items import add_item
 from session_engine.results import step_results
 from session_engine.sessions import activate_step
+from session_engine.views import sees_results, shown_results
 from session_engine.votes import (
     Answer,
     cast_ballot,
@@ -242,3 +243,23 @@ def test_reveal_is_an_event(room) -> None:
     last = room.writer.read_sync(events_after, room.id, 0, 10_000)[-1]
     assert (last.type, last.data) == ("results_revealed", {"step_id": step_id, "revealed": True})
     assert results(room, step_id)["revealed"] is True
+
+
+def test_the_results_a_ballot_redraws_are_those_of_the_step_on_screen(room) -> None:
+    step_id = new_step(room, "statements")
+    room.do(
+        configure_step,
+        actor=room.facilitator,
+        step_id=step_id,
+        config={"mode": "one", "current": "s2"},
+    )
+    vote(room, room.join(), step_id, Answer("s2", value=4))
+    shown = room.writer.read_sync(shown_results, room.id, step_id)
+    assert (shown.results["voters"], shown.subjects, shown.revealed) == (1, ["s2"], False)
+    assert sees_results("console", revealed=False)
+    assert not sees_results("projector", revealed=False) and sees_results(
+        "projector", revealed=True
+    )
+    room.do(activate_step, actor=room.facilitator, step_id=room.brainstorm)
+    assert room.writer.read_sync(shown_results, room.id, step_id) is None  # no longer on screen
+    assert room.writer.read_sync(shown_results, room.id, room.brainstorm) is None  # not a vote
