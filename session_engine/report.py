@@ -22,7 +22,15 @@ from .db import Db
 from .errors import N_, NotFound
 from .gc_pause import collector_paused
 from .models import Participant, Session
-from .report_data import SessionData, Translate, english, read_session, votes_rows
+from .report_data import (
+    GLOSSARY,
+    SessionData,
+    Translate,
+    counted_sessions,
+    english,
+    read_session,
+    votes_rows,
+)
 from .report_items import mark_pooled_importance, pool_items, public_item
 from .report_points import key_points
 from .report_texts import default_texts, report_texts
@@ -111,7 +119,9 @@ def _report(
     threshold: int,
 ) -> dict[str, Any]:
     content = datas[0].content
-    scenarios = [_scenario(content, key, datas, t) for key in _scenario_order(content, datas)]
+    scenarios = [
+        _scenario(content, key, datas, t, threshold) for key in _scenario_order(content, datas)
+    ]
     statements = _statement_section(content, datas, t, threshold)
     preference = _preference_section(content, datas, t, threshold)
     return {
@@ -127,7 +137,7 @@ def _report(
         "participants": _participants(content, datas, t, threshold),
         "scenarios": scenarios,
         "statements": statements,
-        "glossary": [term for d in datas for term in d.glossary],
+        "glossary": _glossary_section(datas, t, threshold),
         "preference": preference,
         "key_points": key_points(content, scenarios, statements, preference, t),
         "notes": [note for s in scenarios for note in s["notes"]] + _statement_notes(datas, t),
@@ -256,11 +266,14 @@ def _scenario_order(content: Content, datas: list[SessionData]) -> list[str]:
     return sorted(known, key=lambda k: (k not in places, places.get(k, 0), known.index(k)))
 
 
-def _scenario(content: Content, key: str, datas: list[SessionData], t: Translate) -> dict[str, Any]:
+def _scenario(
+    content: Content, key: str, datas: list[SessionData], t: Translate, threshold: int
+) -> dict[str, Any]:
     scenario = content.scenario(key)
     assert scenario is not None
     columns = [
-        _column(content, category, key, datas, t) for category in content.scenarios_file.categories
+        _column(content, category, key, datas, t, threshold)
+        for category in content.scenarios_file.categories
     ]
     notes = [n for d in datas for n in _scenario_notes(d, key, len(datas) > 1, t)]
     discussed = any(c["count"] for c in columns) or any(
@@ -309,23 +322,28 @@ def _scenario_notes(data: SessionData, key: str, named: bool, t: Translate) -> l
 
 
 def _column(
-    content: Content, category: Category, scenario: str, datas: list[SessionData], t: Translate
+    content: Content,
+    category: Category,
+    scenario: str,
+    datas: list[SessionData],
+    t: Translate,
+    threshold: int,
 ) -> dict[str, Any]:
     key = (scenario, category.key)
     if len(datas) == 1:
         items = datas[0].columns.get(key, [])
         basis = datas[0].bases.get(key, "support")
     else:
-        themes = sorted({i["theme"] or "" for d in datas for i in d.columns.get(key, [])})
+        counted = counted_sessions(datas, key, threshold)
+        columns = _counted_columns(datas, key, counted)
+        themes = sorted({i["theme"] or "" for c in columns for i in c})
         pooled = [
             item
             for theme in themes
-            for item in pool_items(
-                [[i for i in d.columns.get(key, []) if (i["theme"] or "") == theme] for d in datas]
-            )
+            for item in pool_items([[i for i in c if (i["theme"] or "") == theme] for c in columns])
         ]
         items = mark_pooled_importance(pooled)
-        basis = "vote" if any(key in d.bases for d in datas) else "support"
+        basis = "vote" if any(key in datas[n].bases for n in counted) else "support"
     base = {"key": category.key, "label": category.label, "themed": category.themed}
     base.update(basis=basis, count=len(items))
     if not category.themed:
@@ -342,6 +360,52 @@ def _column(
     ]
     groups.append({"key": "", "label": t(N_("Other")), "items": [public_item(i) for i in stray]})
     return {**base, "themes": [g for g in groups if g["items"]]}
+
+
+def _counted_columns(
+    datas: list[SessionData], key: tuple[str, str], counted: set[int]
+) -> list[list[dict[str, Any]]]:
+    """Each session's items of one column for pooling. A session's importance vote counts only
+    when the small-group rule shows that session's counts (`counted`): else its items are as
+    if there had been no vote (support decides), so no item's place gives a voter away."""
+    return [
+        d.columns.get(key, [])
+        if n in counted
+        else [{**i, "voted": False} for i in d.columns.get(key, [])]
+        for n, d in enumerate(datas)
+    ]
+
+
+# Glossary -------------------------------------------------------------------------------
+
+
+def _glossary_section(
+    datas: list[SessionData], t: Translate, threshold: int
+) -> list[dict[str, Any]]:
+    """Each term per session whose counts the small-group rule shows, with its votes and the
+    agreed definition; then the other sessions together per term ("Other sessions"), with the
+    definitions proposed there but no votes and none agreed: the definitions are the session's
+    own, so any count of them would be that session's."""
+    counted = counted_sessions(datas, GLOSSARY, threshold)
+    shown = [term for n, d in enumerate(datas) if n in counted for term in d.glossary]
+    proposed: dict[str, list[str]] = {}
+    for n, data in enumerate(datas):
+        for term in data.glossary if n not in counted else []:
+            proposed.setdefault(term["term"], []).extend(d["text"] for d in term["definitions"])
+    other = t(N_("Other sessions"))
+    return shown + [
+        {
+            "term": term,
+            "agreed": None,
+            "definitions": [
+                {"text": text, "votes": None}
+                for text in sorted(set(texts), key=lambda x: (x.casefold(), x))
+            ],
+            "session": other,
+            "counted": False,
+        }
+        for term, texts in proposed.items()
+    ]
 
 
 # Statements and preference --------------------------------------------------------------

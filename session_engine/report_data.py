@@ -23,6 +23,7 @@ from .votes import ballots_with_profiles, step_config
 
 Translate = Callable[..., str]
 Answers = list[tuple[Ballot, dict[str, str]]]
+GLOSSARY: ColumnKey = ("", "glossary")  # the breakdown key of a session's glossary votes
 
 
 def english(message: str, **values: Any) -> str:
@@ -45,7 +46,12 @@ class SessionData:
     preference_voters: int = 0
     voters: int = 0  # took part in any vote step
     glossary: list[dict[str, Any]] = field(default_factory=list)
-    votes: list[dict[str, Any]] = field(default_factory=list)
+    # every ballot as a row, with the key of the counts it goes into (None: statements and
+    # preference, whose subjects every session shares)
+    votes: list[tuple[ColumnKey | None, dict[str, Any]]] = field(default_factory=list)
+    # per column's importance vote, and for the glossary (GLOSSARY): the fewest voters of any
+    # of the session's steps behind those counts
+    counted_voters: dict[ColumnKey, int] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -116,10 +122,24 @@ def _read_votes(db: Db, data: SessionData, threshold: int) -> dict[int, list[Bal
             data.glossary.extend(_glossary(db, data, step, threshold))
         else:
             importance[step.id] = [ballot for ballot, _ in answers]
-        data.votes.extend(_ballot_row(data, step, ballot, texts) for ballot, _ in answers)
+        key = _counted_key(db, step)
+        if key is not None and answers:
+            given = len({b.participant_id for b, _ in answers})
+            data.counted_voters[key] = min(given, data.counted_voters.get(key, given))
+        data.votes.extend((key, _ballot_row(data, step, ballot, texts)) for ballot, _ in answers)
         voters.update(b.participant_id for b, _ in answers)
     data.voters = len(voters)
     return importance
+
+
+def _counted_key(db: Db, step: Step) -> ColumnKey | None:
+    """Which per-session counts a step's ballots go into: a column's importance vote, the
+    glossary, or none of a session's own (statements and preference are pooled by subject)."""
+    if step.type == "glossary":
+        return GLOSSARY
+    if step.type == "vote" and step.scenario_key is not None:
+        return (step.scenario_key, step_config(db, step)["category"])
+    return None
 
 
 def _subject_texts(db: Db, data: SessionData) -> dict[str, str]:
@@ -163,23 +183,40 @@ def _glossary(db: Db, data: SessionData, step: Step, threshold: int) -> list[dic
             "agreed": term["agreed"]["text"] if term["agreed"] else None,
             "definitions": [{"text": d["text"], "votes": d["votes"]} for d in term["definitions"]],
             "session": data.label,
+            "counted": True,
         }
         for term in terms
     ]
 
 
+def counted_sessions(datas: list[SessionData], key: ColumnKey, threshold: int) -> set[int]:
+    """The sessions (by index) whose own counts for `key` a report may show: the one session
+    of a session's report; of a programme's, those the small-group rule shows by their voters.
+    An importance vote or a glossary vote is on the session's own items or definitions, so its
+    counts are always that session's: pooling them with other sessions would hide nobody."""
+    if len(datas) == 1:
+        return {0}
+    voters = {n: d.counted_voters.get(key, 0) for n, d in enumerate(datas)}
+    return set(shown_groups(voters, threshold).groups)
+
+
 def votes_rows(datas: list[SessionData], threshold: int, other: str) -> list[dict[str, Any]]:
     """All ballots in a fixed order that keeps no trace of who cast them together. Of several
     sessions, only those the small-group rule shows keep their name (and step titles); the
-    ballots of the others are marked `other` together."""
+    ballots of the others are marked `other` together. Importance and glossary ballots are
+    left out for the sessions whose counts the report does not show (`counted_sessions`):
+    their subjects and choices are the session's own texts, so no name hides them."""
 
-    def key(row: dict[str, Any]) -> tuple[Any, ...]:
+    def order(row: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(("" if row[k] is None else str(row[k])) for k in row)
 
     named = shown_groups({n: d.voters for n, d in enumerate(datas)}, threshold).groups
+    keys = {key for data in datas for key, _ in data.votes if key is not None}
+    counted = {key: counted_sessions(datas, key, threshold) for key in keys}
     rows = [
         row if len(datas) == 1 or n in named else {**row, "session": other, "step": ""}
         for n, data in enumerate(datas)
-        for row in data.votes
+        for key, row in data.votes
+        if key is None or n in counted[key]
     ]
-    return sorted(rows, key=key)
+    return sorted(rows, key=order)

@@ -196,6 +196,12 @@ def _glossary(w: _Writer, report: dict[str, Any]) -> None:
     for term in report["glossary"]:
         named = report["kind"] == "programme"
         w.heading(term["term"] + (f" ({term['session']})" if named else ""), 2)
+        if not term["counted"]:
+            w.para(w.h["not_counted"], italic=True)
+            w.para(f"{w.h['definitions_proposed']}:")
+            for definition in term["definitions"]:
+                w.bullet(definition["text"], "")
+            continue
         if term["agreed"]:
             w.para(f"{w.h['agreed']}: {term['agreed']}")
         else:

@@ -46,6 +46,8 @@ HEADINGS = {
     "agreed": N_("Agreed definition"),
     "proposed": N_("Other definitions proposed"),
     "none_agreed": N_("No definition agreed."),
+    "definitions_proposed": N_("Definitions proposed"),
+    "not_counted": N_("Too few voters in these sessions to show their votes."),
     "not_discussed": N_("Not discussed in this session."),
     "no_items": N_("Nothing was added."),
     "none_important": N_("No item stood out: none was mentioned more than once."),

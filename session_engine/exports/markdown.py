@@ -152,22 +152,25 @@ def _glossary(report: dict[str, Any], h: dict[str, str]) -> list[str]:
         title = md(term["term"]) + (
             f" ({md(term['session'])})" if report["kind"] == "programme" else ""
         )
-        body = [
-            f"**{h['agreed']}:** {md(term['agreed'])}"
-            if term["agreed"]
-            else f"*{h['none_agreed']}*",
-            "",
-        ]
-        others = [d for d in term["definitions"] if d["text"] != term["agreed"]]
-        if others:
-            body += [
-                f"{h['proposed']}:",
-                "",
-                *[f"- {md(d['text'])} ({d['votes']})" for d in others],
-                "",
-            ]
-        out += _section(title, body, 3)
+        out += _section(title, _term(term, h), 3)
     return out
+
+
+def _term(term: dict[str, Any], h: dict[str, str]) -> list[str]:
+    """A glossary term: the agreed definition and the others with their votes; of sessions
+    whose votes are not shown, only the definitions proposed."""
+    if not term["counted"]:
+        proposed = [f"- {md(d['text'])}" for d in term["definitions"]]
+        return [f"*{h['not_counted']}*", "", f"{h['definitions_proposed']}:", "", *proposed, ""]
+    body = [
+        f"**{h['agreed']}:** {md(term['agreed'])}" if term["agreed"] else f"*{h['none_agreed']}*",
+        "",
+    ]
+    others = [d for d in term["definitions"] if d["text"] != term["agreed"]]
+    if others:
+        body += [f"{h['proposed']}:", "", *[f"- {md(d['text'])} ({d['votes']})" for d in others]]
+        body.append("")
+    return body
 
 
 def _preference(report: dict[str, Any], h: dict[str, str]) -> list[str]:

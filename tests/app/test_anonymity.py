@@ -62,3 +62,83 @@ def test_no_programme_download_shows_a_session_of_one(api_room, client) -> None:
     markdown = client.get(f"{url}.md", headers=ORGANISER).text
     statements = markdown[markdown.index("## Stellingen") :]
     assert "| Utrecht |" not in statements and "| Overige sessies |" in statements
+
+
+def vote_and_define(room, voters: int, chosen: str, definition: str) -> None:
+    """`voters` join; each votes item `chosen` most important and agrees with `definition`."""
+    client, f = room.client, room.facilitator
+    people = [room.join() for _ in range(voters)]
+    brainstorm = room.step_id("brainstorm")
+    room.activate(brainstorm)
+    items = [
+        room.post_item(
+            people[0], client_id=f"c-{n}", step_id=brainstorm, category="voordelen", text=text
+        ).json()["item"]["id"]
+        for n, text in enumerate([chosen, f"{chosen}? Nee, dit niet"])
+    ]
+    steps = f"/api/sessions/{room.id}/steps"
+
+    def step(fields: dict, config: dict) -> int:
+        step_id = client.post(steps, json=fields, headers=f).json()["id"]
+        assert client.put(
+            f"{steps}/{step_id}/config", json={"config": config}, headers=f
+        ).is_success
+        room.activate(step_id)
+        return int(step_id)
+
+    vote = step({"type": "vote", "scenario": "afstemming"}, {"method": "topk", "k": 1, "cut": 1})
+    for who in people:
+        ballot = {"answers": [{"subject": str(items[0])}]}
+        assert client.put(f"{steps}/{vote}/ballot", json=ballot, headers=who).is_success
+    glossary = step({"type": "glossary"}, {"terms": ["Opleidingsschool"]})
+    body = {"term": "Opleidingsschool", "text": definition}
+    proposed = client.post(f"{steps}/{glossary}/definitions", json=body, headers=people[0])
+    choice = {"subject": "term:Opleidingsschool", "choice": str(proposed.json()["id"])}
+    for who in people:
+        response = client.put(f"{steps}/{glossary}/ballot", json={"answers": [choice]}, headers=who)
+        assert response.is_success, response.text
+
+
+def test_no_programme_download_shows_the_glossary_or_vote_of_a_session_of_one(
+    api_room, client
+) -> None:
+    """Zwolle had 4 voters, Utrecht 1: Utrecht's definition choice and importance vote cannot be
+    read in any download, nor worked out from Zwolle's (which is therefore not counted either)."""
+    zwolle, utrecht = api_room("Zwolle"), api_room("Utrecht")
+    vote_and_define(zwolle, 4, "Herkenbare rollen voor iedereen", "Een netwerk van scholen")
+    vote_and_define(utrecht, 1, "Minder regels en formulieren", "Een school die opleidt")
+    session = client.get(f"/api/sessions/{zwolle.id}", headers=zwolle.facilitator).json()
+    url = f"/api/programmes/{session['programme_id']}/report"
+    report = client.get(f"{url}.json", headers=ORGANISER).json()
+    assert report["glossary"] == [
+        {
+            "term": "Opleidingsschool",
+            "agreed": None,
+            "definitions": [
+                {"text": "Een netwerk van scholen", "votes": None},
+                {"text": "Een school die opleidt", "votes": None},
+            ],
+            "session": "Overige sessies",
+            "counted": False,
+        }
+    ]
+    scenario = next(s for s in report["scenarios"] if s["key"] == "afstemming")
+    voordelen = next(c for c in scenario["columns"] if c["key"] == "voordelen")
+    assert (voordelen["basis"], voordelen["important"]) == ("support", [])
+    assert rows(client, url, "votes") == []  # no ballot of either session's own items or terms
+    assert {row[3] for row in rows(client, url, "items")} == {"andere"}
+    from openpyxl import load_workbook
+
+    xlsx = client.get(f"{url}.xlsx", headers=ORGANISER).content
+    book = load_workbook(io.BytesIO(xlsx))
+    assert [r for r in book["Stemmen"].iter_rows(values_only=True)][1:] == []
+    markdown = client.get(f"{url}.md", headers=ORGANISER).text
+    glossary = markdown[markdown.index("## Begrippen") :]
+    assert "Opleidingsschool (Overige sessies)" in glossary
+    assert "Te weinig stemmers in deze sessies om hun stemmen te tonen." in glossary
+    assert "(1)" not in glossary and "(4)" not in glossary
+    assert "Afgesproken definitie" not in glossary
+    html = client.get(f"{url}.html", headers=ORGANISER).text
+    assert "Te weinig stemmers in deze sessies om hun stemmen te tonen." in html
+    assert "Een school die opleidt (1)" not in html
+    assert client.get(f"{url}.docx", headers=ORGANISER).status_code == 200

@@ -9,11 +9,12 @@ import pytest
 
 from session_engine import agenda as agenda_ops
 from session_engine.anonymity import fold, shown_groups, text_order
+from session_engine.items import add_item
 from session_engine.report import programme_report, session_report
 from session_engine.results import step_results
 from session_engine.sessions import activate_step
 from session_engine.tables import add_tables, choose_table
-from session_engine.votes import Answer, cast_ballot
+from session_engine.votes import Answer, cast_ballot, configure_step, propose_definition
 
 
 @pytest.mark.parametrize(
@@ -151,3 +152,95 @@ def test_arguments_cannot_be_linked_across_statements_by_position(make_room, fir
         ["Akkoord", "Zeker"],
         ["Absoluut", "Zo is het"],
     ]
+
+
+# Glossary and importance votes in a programme --------------------------------------------
+
+CHOSEN = ["Herkenbare rollen voor iedereen", "Een gedeelde ambitie", "Minder regels en formulieren"]
+PASSED_OVER = ["Vaste overlegmomenten", "Betere roosters", "Een eigen budget"]
+
+
+def vote_in(room, voters: int, chosen: str, passed_over: str, definition: str) -> None:
+    """`voters` join; each votes for item `chosen` (not `passed_over`) and agrees with
+    `definition`."""
+    f = room.facilitator
+    people = [room.join() for _ in range(voters)]
+    brainstorm = room.step_id("brainstorm", 0)
+    room.do(activate_step, actor=f, step_id=brainstorm)
+    items = {
+        text: room.do(
+            add_item,
+            actor=people[0],
+            client_id=f"{room.id}-{text}",
+            step_id=brainstorm,
+            category="voordelen",
+            text=text,
+        ).item
+        for text in (chosen, passed_over)
+    }
+    vote = room.do(agenda_ops.add_step, actor=f, fields={"type": "vote", "scenario": "afstemming"})
+    room.do(configure_step, actor=f, step_id=vote.id, config={"method": "topk", "k": 1, "cut": 1})
+    room.do(activate_step, actor=f, step_id=vote.id)
+    for who in people:
+        answer(room, who, vote.id, Answer(str(items[chosen].id)))
+    glossary = room.do(agenda_ops.add_step, actor=f, fields={"type": "glossary"})
+    room.do(configure_step, actor=f, step_id=glossary.id, config={"terms": ["Opleidingsschool"]})
+    room.do(activate_step, actor=f, step_id=glossary.id)
+    proposed = room.do(
+        propose_definition,
+        actor=people[0],
+        step_id=glossary.id,
+        term="Opleidingsschool",
+        text=definition,
+    )
+    for who in people:
+        answer(room, who, glossary.id, Answer("term:Opleidingsschool", choice=str(proposed.id)))
+
+
+def important_texts(report) -> list[str]:
+    scenario = next(s for s in report["scenarios"] if s["key"] == "afstemming")
+    voordelen = next(c for c in scenario["columns"] if c["key"] == "voordelen")
+    return [i["text"] for i in voordelen["important"]]
+
+
+def test_a_programme_shows_no_glossary_or_importance_vote_of_a_session_of_one(make_room) -> None:
+    """Zwolle and Eindhoven had 4 voters, Utrecht 1. Utrecht's vote and definition choice are
+    not counted on their own, nor is Zwolle's (the smallest of the rest, folded with Utrecht):
+    only Eindhoven's counts are shown; the others' definitions are listed without votes."""
+    rooms = [make_room("Zwolle"), make_room("Eindhoven"), make_room("Utrecht")]
+    plan = zip(rooms, (4, 4, 1), CHOSEN, PASSED_OVER, strict=False)
+    for room, voters, chosen, passed_over in plan:
+        vote_in(room, voters, chosen, passed_over, f"Definitie uit {room.created.session.title}")
+    report = rooms[0].writer.read_sync(programme_report, rooms[0].created.session.programme_id)
+    assert [(g["session"], g["counted"], g["agreed"]) for g in report["glossary"]] == [
+        ("Eindhoven", True, "Definitie uit Eindhoven"),
+        ("Other sessions", False, None),
+    ]
+    assert report["glossary"][0]["definitions"] == [{"text": "Definitie uit Eindhoven", "votes": 4}]
+    assert report["glossary"][1]["definitions"] == [
+        {"text": "Definitie uit Utrecht", "votes": None},
+        {"text": "Definitie uit Zwolle", "votes": None},
+    ]
+    assert important_texts(report) == ["Een gedeelde ambitie"]
+    counted = [r for r in report["votes"] if r["type"] in ("vote", "glossary")]
+    assert {(r["subject"], r["choice"]) for r in counted} == {
+        ("Een gedeelde ambitie", None),
+        ("Opleidingsschool", "Definitie uit Eindhoven"),
+    }
+    assert len(counted) == 8
+
+
+def test_one_session_of_one_voter_gives_no_glossary_or_vote_count_away(make_room) -> None:
+    rooms = [make_room("Zwolle"), make_room("Utrecht")]
+    plan = zip(rooms, (4, 1), CHOSEN, PASSED_OVER, strict=False)
+    for room, voters, chosen, passed_over in plan:
+        vote_in(room, voters, chosen, passed_over, f"Definitie uit {room.created.session.title}")
+    report = rooms[0].writer.read_sync(programme_report, rooms[0].created.session.programme_id)
+    [term] = report["glossary"]
+    assert (term["session"], term["counted"], term["agreed"]) == ("Other sessions", False, None)
+    assert {d["votes"] for d in term["definitions"]} == {None}
+    assert important_texts(report) == []
+    assert {r["type"] for r in report["votes"]} <= {"statements", "preference"}
+    alone = rooms[1].writer.read_sync(session_report, rooms[1].id)  # its own report: all of it
+    assert alone["glossary"][0]["definitions"] == [{"text": "Definitie uit Utrecht", "votes": 1}]
+    assert important_texts(alone) == ["Een gedeelde ambitie"]
