@@ -62,8 +62,7 @@ class BlindRoom:
             name: json.dumps(self.api("GET", f"/steps/{s}/board", who)) for name, s in steps.items()
         }
         out["vote options"] = json.dumps(self.api("GET", f"/steps/{self.vote}/options", who))
-        if who != "projector":  # the projector key reads boards, not the event log
-            out["events page"] = json.dumps(self.api("GET", "/events", who))
+        out["events page"] = json.dumps(self.api("GET", "/events", who))
         return out
 
     def hidden_actions(self) -> list[int]:
@@ -118,9 +117,7 @@ def test_blind_words_reach_only_their_author_and_the_facilitator(room: BlindRoom
     with ExitStack() as stack:
         now = room.api("GET", "/events")["last_seq"]
         sockets = {
-            who: stack.enter_context(live.socket(room.keys[who], after=now))
-            for who in READERS
-            if who != "projector"
+            who: stack.enter_context(live.socket(room.keys[who], after=now)) for who in READERS
         }
         browsers = {}
         for who, (view, cookie, secret) in pages.items():
@@ -147,7 +144,8 @@ def test_blind_words_reach_only_their_author_and_the_facilitator(room: BlindRoom
             leaks = [path for path, text in before[who].items() if SECRET in text]
             assert leaks == [], f"{who} reads hidden words via {leaks}"
             assert SECRET not in html[who], f"{who}'s browser socket got hidden words"
-        assert SECRET not in streams["other"], "the other participant's JSON socket"
+        for who in ("other", "projector"):
+            assert SECRET not in streams[who], f"{who}'s JSON socket got hidden words"
         assert SECRET not in streams["author"], "words travel only where they are needed"
         assert SECRET in streams["facilitator"] and SECRET in html["facilitator"]
         for path in ("brainstorm board", "converge board", "events page"):
