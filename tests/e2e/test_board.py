@@ -71,7 +71,7 @@ def test_an_item_sent_while_offline_arrives_once(browser_room: BrowserRoom) -> N
     offline, online = browser_room.participant("VO", **PHONE), browser_room.participant("PO")
     expect(offline.locator("#item-form")).to_be_visible()
     offline.context.set_offline(True)
-    # Playwright's offline mode leaves an open WebSocket alone; board.js drops it when the
+    # Playwright's offline mode leaves an open WebSocket alone; connection.js drops it when the
     # browser reports going offline, as a real phone would lose it, and the user sees that.
     expect(offline.locator("#connection")).to_have_text(re.compile("^Offline"))
     width = offline.evaluate("() => document.documentElement.scrollWidth - innerWidth")
