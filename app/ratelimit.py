@@ -2,7 +2,7 @@
 address), on items (per participant and per address) and on every other participant write:
 comments, "me too", ballots, definitions, choosing a table (per participant and kind, and per
 address). A refusal is never silent: HTTP 429 with a `detail` and `Retry-After`, and the
-client's outbox (static/board.js) sends an item again later."""
+client's outbox (static/js/outbox.js) sends an item again later."""
 
 from __future__ import annotations
 

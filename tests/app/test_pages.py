@@ -412,3 +412,34 @@ def test_a_blind_round_is_explained_to_the_room_on_the_projector(
     assert "je ziet alleen je eigen bijdragen" not in projector
     participant = unescape(client.get(join_in_browser(client, room.data["code"])).text)
     assert "je ziet alleen je eigen bijdragen" in participant
+
+
+def page_modules(client: TestClient, html: str) -> set[str]:
+    """The scripts a page loads as ES modules and everything they import, as served."""
+    entries = re.findall(r'<script type="module" src="/static/js/([a-z]+\.js)"></script>', html)
+    assert len(entries) == 1  # one entry module per page
+    seen: set[str] = set()
+    todo = list(entries)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        served = client.get(f"/static/js/{name}")
+        assert served.status_code == 200
+        assert served.headers["content-type"].startswith("text/javascript")
+        seen.add(name)
+        todo += re.findall(r'^import .* from "\./([a-z]+\.js)";$', served.text, re.M)
+    return seen
+
+
+def test_each_page_loads_only_the_modules_it_uses(client: TestClient, api_room) -> None:
+    room = api_room()
+    client.get(f"/projector/{room.id}?key={room.data['projector_key']}")
+    projector = page_modules(client, client.get(f"/projector/{room.id}").text)
+    assert projector == {"projector.js", "call.js", "connection.js", "timer.js"}
+    client.get(f"/console/{room.id}?key={room.data['facilitator_key']}")
+    console = page_modules(client, client.get(f"/console/{room.id}").text)
+    assert console == {"console.js", "call.js", "connection.js", "timer.js"}
+    participant = page_modules(client, client.get(join_in_browser(client, room.data["code"])).text)
+    assert {"participant.js", "outbox.js", "drafts.js", "ballots.js", "reactions.js"} <= participant
+    assert "console.js" not in participant and "board.js" not in participant

@@ -71,7 +71,7 @@ def test_an_item_sent_while_offline_arrives_once(browser_room: BrowserRoom) -> N
     offline, online = browser_room.participant("VO", **PHONE), browser_room.participant("PO")
     expect(offline.locator("#item-form")).to_be_visible()
     offline.context.set_offline(True)
-    # Playwright's offline mode leaves an open WebSocket alone; board.js drops it when the
+    # Playwright's offline mode leaves an open WebSocket alone; connection.js drops it when the
     # browser reports going offline, as a real phone would lose it, and the user sees that.
     expect(offline.locator("#connection")).to_have_text(re.compile("^Offline"))
     width = offline.evaluate("() => document.documentElement.scrollWidth - innerWidth")
@@ -118,3 +118,31 @@ def test_a_refused_item_leaves_the_outbox_and_its_words_stay(browser_room: Brows
     typed = page.locator("#item-text").input_value()
     assert typed == "Ge\u0000heim plan\n\nNog aan het typen"
     assert page.evaluate(f"localStorage.getItem('vk-outbox-{browser_room.data['id']}')") == "[]"
+
+
+def test_every_page_runs_its_modules_without_a_script_error(browser_room: BrowserRoom) -> None:
+    """Each page's entry module and its imports load and run (htmx is there when they do)."""
+    errors: list[str] = []
+    data = browser_room.data
+    pages = {
+        "console": f"/console/{data['id']}?key={data['facilitator_key']}",
+        "projector": f"/projector/{data['id']}?key={data['projector_key']}",
+        "participant": f"/join?code={data['code']}",
+    }
+    for name, path in pages.items():
+        context = browser_room.browser.new_context(base_url=browser_room.server.url)
+        page = context.new_page()
+        page.on("pageerror", lambda error, name=name: errors.append(f"{name}: {error}"))
+        page.on(
+            "console",
+            lambda msg, name=name: msg.type == "error" and errors.append(f"{name}: {msg.text}"),
+        )
+        page.goto(path)
+        if name == "participant":
+            page.get_by_role("button", name=re.compile("Deelnemen")).click()
+            page.wait_for_url(re.compile(r"/s/"))
+        if name != "projector":  # the projector shows no "Connected" text
+            expect(page.locator("#connection")).to_have_text(re.compile("Verbonden|Connected"))
+        # connection.js ran: it set the jittered reconnect delay (htmx's default is a name).
+        assert page.evaluate("typeof htmx.config.wsReconnectDelay") == "function", name
+    assert errors == []

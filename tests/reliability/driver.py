@@ -1,4 +1,4 @@
-"""Helpers for the reliability tests: a client that retries like board.js does, a JSON socket
+"""Helpers for the reliability tests: a client that retries like outbox.js does, a JSON socket
 client that reconnects by itself, raw WebSocket frames for clients that never read, and
 server restarts on the same database."""
 
@@ -57,7 +57,7 @@ def restart(server: Server, log: Path, *, kill: bool) -> Server:
 
 
 def backoff(attempt: int, cap: float = 1.0) -> float:
-    """Full jitter, as board.js: many clients do not come back in one stampede."""
+    """Full jitter, as static/js/connection.js: many clients do not come back in one stampede."""
     return random.uniform(0, min(cap, 0.05 * 2**attempt))
 
 

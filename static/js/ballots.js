@@ -1,0 +1,85 @@
+// Votes: a form's [data-subject] fields make the ballot; the answers are kept on this
+// device too, so a redrawn stage shows the participant their own vote again. Glossary
+// definitions are sent from the same vote stage.
+import { afterStageSwap, call, message, sessionId } from "./call.js";
+
+function answersOf(form) {
+  const answers = {};
+  form.querySelectorAll("[data-subject]").forEach(function (el) {
+    const subject = el.dataset.subject, field = el.dataset.field;
+    if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+    if (field === "argument" && !el.value.trim()) { return; }
+    if (el.type === "number" && !(parseInt(el.value, 10) > 0)) { return; }
+    const answer = answers[subject] = answers[subject] || { subject: subject };
+    if (field === "argument") { answer.argument = el.value; }
+    else if (field === "choice") { answer.choice = el.value; }
+    else if (field === "value") { answer.value = el.value === "" ? null : parseInt(el.value, 10); }
+  });
+  return Object.values(answers);
+}
+
+function ballotKey(step) { return "vk-ballot-" + sessionId() + "-" + step; }
+function stepOf(form) { return form.closest("[data-vote-step]").dataset.voteStep; }
+function readKept(step) {
+  try { return JSON.parse(localStorage.getItem(ballotKey(step)) || "null"); } catch (e) { return null; }
+}
+
+function rememberBallot(form) {
+  let kept = (form.dataset.replace && readKept(stepOf(form))) || {};
+  form.querySelectorAll("[data-subject]").forEach(function (el) { delete kept[el.dataset.subject]; });
+  answersOf(form).forEach(function (answer) { kept[answer.subject] = answer; });
+  localStorage.setItem(ballotKey(stepOf(form)), JSON.stringify(kept));
+}
+
+function restoreField(el, answer) {
+  const field = el.dataset.field;
+  if (el.type === "radio") {
+    const wanted = field === "choice" ? answer && answer.choice : answer && (answer.value === null ? "" : String(answer.value));
+    el.checked = !!answer && el.value === wanted;
+  } else if (el.type === "checkbox") { el.checked = !!answer; }
+  else if (field === "argument") { el.value = (answer && answer.argument) || ""; }
+  else if (el.type === "number") { el.value = (answer && answer.value) || 0; }
+}
+
+function restoreBallots() {
+  const vote = document.querySelector("[data-vote-step]");
+  if (!vote) { return; }
+  const kept = readKept(vote.dataset.voteStep);
+  if (!kept) { return; }
+  vote.querySelectorAll("[data-subject]").forEach(function (el) { restoreField(el, kept[el.dataset.subject]); });
+}
+
+async function ballot(form) {
+  const saved = form.querySelector(".saved");
+  const k = parseInt(form.dataset.k || "0", 10);
+  const answers = answersOf(form);
+  if (form.dataset.method === "topk" && answers.length > k) {
+    if (saved) { saved.textContent = message("msgTooMany").replace("{k}", k); }
+    return;
+  }
+  const answer = await call("PUT", "/steps/" + stepOf(form) + "/ballot", { answers: answers });
+  if (answer.ok) {
+    rememberBallot(form);
+    if (saved) { saved.textContent = message("msgSaved"); }
+  } else if (saved) {
+    saved.textContent = answer.offline ? message("msgQueued") : answer.detail;
+  }
+}
+
+async function define(form) {
+  const text = form.querySelector("textarea");
+  if (!text.value.trim()) { return; }
+  const answer = await call("POST", "/steps/" + stepOf(form) + "/definitions", { term: form.dataset.define, text: text.value });
+  if (answer.ok) { text.value = ""; }
+}
+
+// Listens for ballots and definitions; at load the server's page shows this participant's
+// own vote, so that is kept as the truth.
+export function startBallots() {
+  document.addEventListener("submit", function (event) {
+    if (event.target.hasAttribute("data-ballot")) { event.preventDefault(); ballot(event.target); }
+    else if (event.target.dataset.define) { event.preventDefault(); define(event.target); }
+  });
+  afterStageSwap(restoreBallots);
+  document.querySelectorAll("form[data-ballot]").forEach(rememberBallot);
+}

@@ -1,0 +1,73 @@
+// Drafts: what a participant is typing is kept on this device per step, so it survives the
+// stage being redrawn (e.g. on reconnect) and a reload.
+import { afterStageSwap, sessionId } from "./call.js";
+
+export function draftKey(step) { return "vk-draft-" + sessionId() + "-" + step; }
+
+function readDraft(step) {
+  try { return JSON.parse(localStorage.getItem(draftKey(step)) || "null"); } catch (e) { return null; }
+}
+
+export function saveDraft(form) {
+  const category = form.querySelector("input[name=category]:checked");
+  localStorage.setItem(draftKey(form.dataset.step), JSON.stringify({
+    text: form.querySelector("#item-text").value,
+    category: category ? category.value : "",
+    theme: form.querySelector("#item-theme").value
+  }));
+}
+
+export function dropDraft(step) { localStorage.removeItem(draftKey(step)); }
+
+// Words given back, put before what was typed since (once).
+export function withWords(words, typed) {
+  if (!typed.trim()) { return words; }
+  return typed.indexOf(words) >= 0 ? typed : words + "\n\n" + typed;
+}
+
+// An outbox entry the server refused while no form for its step is shown: keep its words
+// as that step's draft.
+export function keepAsDraft(entry) {
+  const draft = readDraft(entry.step_id) || { category: entry.category, theme: entry.theme };
+  draft.text = withWords(entry.text, draft.text || "");
+  localStorage.setItem(draftKey(entry.step_id), JSON.stringify(draft));
+}
+
+function syncTheme(form) {
+  const category = form.querySelector("input[name=category]:checked");
+  const field = form.querySelector(".theme-field");
+  if (field) { field.hidden = !(category && category.dataset.themed === "1"); }
+}
+
+export function restoreDraft(hadFocus) {
+  const form = document.getElementById("item-form");
+  if (!form) { return; }
+  const draft = readDraft(form.dataset.step);
+  if (draft) {
+    form.querySelector("#item-text").value = draft.text || "";
+    const radio = form.querySelector("input[name=category][value='" + draft.category + "']");
+    if (radio) { radio.checked = true; }
+    if (draft.theme) { form.querySelector("#item-theme").value = draft.theme; }
+  }
+  syncTheme(form);
+  if (hadFocus) { form.querySelector("#item-text").focus(); }
+}
+
+export function keepDrafts() {
+  document.addEventListener("input", function (event) {
+    const form = event.target.closest && event.target.closest("#item-form");
+    if (form) { saveDraft(form); }
+  });
+  document.addEventListener("change", function (event) {
+    const form = event.target.closest && event.target.closest("#item-form");
+    if (form) { syncTheme(form); saveDraft(form); }
+  });
+  let focusWasInForm = false;
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "stage") {
+      const active = document.activeElement;
+      focusWasInForm = !!(active && active.id === "item-text");
+    }
+  });
+  afterStageSwap(function () { restoreDraft(focusWasInForm); });
+}

@@ -1,0 +1,137 @@
+// The outbox: nothing typed is lost. Submissions go to a localStorage outbox with a
+// client-made id and are retried until the server acknowledges them (after commit); a retry
+// with the same id is stored once. A permanent refusal leaves the outbox and gives the words
+// back with the reason.
+import { afterStageSwap, call, message, newClientId, sessionId } from "./call.js";
+import { dropDraft, keepAsDraft, saveDraft, withWords } from "./drafts.js";
+import { say, sayAgain } from "./status.js";
+
+function outboxKey() { return "vk-outbox-" + sessionId(); }
+function readOutbox() {
+  try { return JSON.parse(localStorage.getItem(outboxKey()) || "[]"); } catch (e) { return []; }
+}
+function writeOutbox(items) { localStorage.setItem(outboxKey(), JSON.stringify(items)); }
+function without(items, entry) { return items.filter(function (p) { return p.client_id !== entry.client_id; }); }
+
+let flushing = false;
+let retryDelay = 500;
+
+function scheduleRetry(atLeast) {
+  setTimeout(flush, Math.max(atLeast || 0, retryDelay + Math.random() * retryDelay));
+  retryDelay = Math.min(retryDelay * 2, 10000);
+}
+
+// Sends the outbox in order. Returns what the loop should do next: "stop" or "next".
+async function send(entry, state) {
+  const answer = await call("POST", "/items", entry);
+  if (answer.offline) {
+    say(message("msgQueued"));
+    scheduleRetry();
+    return "stop";
+  }
+  if (answer.status === 429 || answer.status === 408) {
+    // Rate limited (or too slow): the entry stays in the outbox; wait as asked.
+    say(answer.detail);
+    scheduleRetry(1000 * (answer.retryAfter || 1));
+    return "stop";
+  }
+  if (answer.status >= 500) {
+    // Kept and sent again, but behind the others: should the fault lie with this one
+    // entry, it never holds up what the participant types after it.
+    writeOutbox(without(readOutbox(), entry).concat([entry]));
+    say(message("msgQueued"));
+    scheduleRetry();
+    return "stop";
+  }
+  writeOutbox(without(readOutbox(), entry));
+  retryDelay = 500;
+  if (answer.ok) {
+    say(state.refusal || message("msgSent"));  // a refusal's reason stays in view
+    showOwn(answer.body);
+  } else {
+    state.refusal = refused(entry, answer.detail);
+  }
+  return "next";
+}
+
+export async function flush() {
+  if (flushing || !sessionId()) { return; }
+  flushing = true;
+  try {
+    const state = { refusal: "" };
+    let pending = readOutbox();
+    while (pending.length) {
+      if (await send(pending[0], state) === "stop") { return; }
+      pending = readOutbox();
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+function showOwn(body) {
+  // In a blind round the socket does not echo items: show the participant their own.
+  const stage = document.getElementById("stage");
+  if (!body || !stage || !stage.dataset.blind || document.getElementById("item-" + body.item.id)) { return; }
+  const suffix = body.item.table_id ? "-t" + body.item.table_id : "";
+  const list = document.getElementById("items-" + body.item.step_id + "-" + body.item.category + suffix);
+  if (!list) { return; }
+  const li = document.createElement("li");
+  li.className = "item mine";
+  li.id = "item-" + body.item.id;
+  const text = document.createElement("span");
+  text.className = "text";
+  text.textContent = body.item.text;
+  li.appendChild(text);
+  list.appendChild(li);
+}
+
+function refused(entry, detail) {
+  // The server said no for good (e.g. the step moved on, a character it cannot store): the
+  // entry has left the outbox so later ones go on; give the words back, with the reason,
+  // next to anything typed since, or keep them as that step's draft when no form is shown.
+  const form = document.getElementById("item-form");
+  const text = document.getElementById("item-text");
+  if (form && text) {
+    text.value = withWords(entry.text, text.value);
+    saveDraft(form);
+  } else {
+    keepAsDraft(entry);
+  }
+  say(detail);
+  return detail;
+}
+
+function submit(form) {
+  const text = form.querySelector("#item-text");
+  const category = form.querySelector("input[name=category]:checked");
+  const themed = category && category.dataset.themed === "1";
+  if (!text.value.trim()) { say(message("msgEmpty")); text.focus(); return; }
+  const pending = readOutbox();
+  pending.push({
+    client_id: newClientId(),
+    step_id: parseInt(form.dataset.step, 10),
+    category: category ? category.value : "",
+    theme: themed ? form.querySelector("#item-theme").value : null,
+    text: text.value
+  });
+  writeOutbox(pending);
+  text.value = "";
+  dropDraft(form.dataset.step);
+  text.focus();
+  flush();
+}
+
+export function startOutbox() {
+  document.addEventListener("submit", function (event) {
+    if (event.target.id === "item-form") { event.preventDefault(); submit(event.target); }
+  });
+  document.addEventListener("keydown", function (event) {
+    // Ctrl/Cmd+Enter sends from the text area, as in chat tools.
+    if (event.target.id === "item-text" && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      submit(event.target.form);
+    }
+  });
+  afterStageSwap(sayAgain);
+}
