@@ -38,9 +38,11 @@ check: $(STAMP)  ## lint, format check, types
 	$(BIN)/mypy app session_engine
 
 # The suite runs on SQLite, then again on PostgreSQL (a fresh database per test, cloned from a
-# migrated template); the browser tests run once, on SQLite.
-test: check $(CHROMIUM)  ## the whole suite on SQLite, then again on PostgreSQL
-	$(BIN)/pytest
+# migrated template); the browser tests run once, on SQLite. The SQLite run prints line and
+# branch coverage of app/ and session_engine/ in this process (servers started by the realtime
+# tests run in their own processes and are not counted); no floor yet.
+test: check $(CHROMIUM)  ## the whole suite on SQLite (with a coverage report), then on PostgreSQL
+	$(BIN)/pytest --cov --cov-report=term
 	VK_TEST_DATABASE=postgres $(BIN)/pytest -m "not browser"
 
 # Not part of `make test`: minutes of load on the machine. Figures go to docs/performance.md.
