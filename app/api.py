@@ -25,7 +25,6 @@ from .schemas import (
     EventsPage,
     ItemAdded,
     ItemCreate,
-    ItemPublic,
     JoinRequest,
     JoinResponse,
     SessionCreate,
@@ -130,7 +129,7 @@ async def submit_item(writer: WriterDep, actor: Actor, body: ItemCreate) -> JSON
         theme=body.theme,
         text=body.text,
     )
-    payload = ItemAdded(item=ItemPublic(**item_public(added.item)), seq=added.seq)
+    payload = ItemAdded(item=item_public(added.item), seq=added.seq)
     return JSONResponse(payload.model_dump(), status_code=201 if added.created else 200)
 
 

@@ -25,11 +25,12 @@ from .schemas import (
     REFUSALS,
     Activate,
     AgendaOrder,
-    BoardPublic,
+    BoardView,
     CommentCreate,
     Flag,
     ItemPublic,
     ItemUpdate,
+    ItemView,
     Merge,
     MeTooSet,
     Spotlight,
@@ -49,7 +50,7 @@ router = APIRouter(prefix="/api/sessions/{session_id}", tags=["facilitation"], r
 
 
 def item_out(item: Item) -> ItemPublic:
-    return ItemPublic(**item_public(item))
+    return item_public(item)
 
 
 # Agenda -------------------------------------------------------------------------------
@@ -161,7 +162,7 @@ async def timer_route(step_id: int, body: TimerAction, actor: ActorDep, writer: 
 # Boards and item controls -------------------------------------------------------------
 
 
-@router.get("/steps/{step_id}/board", response_model=BoardPublic)
+@router.get("/steps/{step_id}/board", response_model=BoardView)
 async def board_route(
     step_id: int,
     actor: ActorDep,
@@ -194,11 +195,11 @@ async def duplicates_route(step_id: int, actor: ActorDep, writer: WriterDep) -> 
     return await run_in_threadpool(suggestions, found.items())
 
 
-def suggestions(items: list[dict[str, Any]]) -> list[Suggestion]:
-    texts = {i["id"]: i["text"] for i in items}
+def suggestions(items: list[ItemView]) -> list[Suggestion]:
+    texts = {i.id: i.text for i in items}
     by_column: dict[str, list[tuple[int, str]]] = {}
     for item in items:
-        by_column.setdefault(item["category"], []).append((item["id"], item["text"]))
+        by_column.setdefault(item.category, []).append((item.id, item.text))
     pairs = [p for column in by_column.values() for p in similar_pairs(column)]
     pairs.sort(key=lambda p: -p.score)
     return [

@@ -6,6 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from session_engine.shapes import BoardView, ItemPublic, ItemView
+
+__all__ = ["BoardView", "ItemPublic", "ItemView"]  # the engine's shapes, answered as they are
+
 
 class SessionCreate(BaseModel):
     title: str = Field("", max_length=200, description="Defaults to the programme's title.")
@@ -79,15 +83,6 @@ class ItemCreate(BaseModel):
     category: str = Field(max_length=40)
     theme: str | None = Field(None, max_length=40)
     text: str = Field(max_length=4000, description="1 to 1000 characters after trimming.")
-
-
-class ItemPublic(BaseModel):
-    id: int
-    step_id: int
-    table_id: int | None = None
-    category: str
-    theme: str | None
-    text: str
 
 
 class ItemAdded(BaseModel):
@@ -193,26 +188,6 @@ class TablesCreate(BaseModel):
 
 class TableChoice(BaseModel):
     table_id: int
-
-
-class BoardItem(BaseModel):
-    id: int
-    step_id: int
-    table_id: int | None
-    category: str
-    theme: str | None
-    text: str
-    starred: bool
-    mentions: int = Field(description="1 + the number of items merged into this one.")
-    members: list[str] = Field(description="Texts of the items merged into this one.")
-    metoo: int
-    comments: list[str]
-
-
-class BoardPublic(BaseModel):
-    step_id: int
-    columns: dict[str, list[BoardItem]]
-    hidden: int = Field(0, description="Items left out: their words are hidden (blind round).")
 
 
 class Suggestion(BaseModel):

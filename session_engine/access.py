@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .db import Db
 from .events import record_event
+from .payloads import JoiningChanged
 from .sessions import Actor, Organiser, get_session, require_facilitator
 
 
@@ -23,5 +24,5 @@ def set_joining(
         return False
     session.open_for_joining = open_for_joining
     db.add(session)
-    record_event(db, session.id, "joining_changed", {"open": open_for_joining})
+    record_event(db, session.id, JoiningChanged(open=open_for_joining))
     return True

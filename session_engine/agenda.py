@@ -11,6 +11,7 @@ from .db import Db, storable_id
 from .errors import N_, Conflict, Invalid, NotFound
 from .events import record_event
 from .models import AgendaTemplate, Ballot, Definition, Item, Session, Step
+from .payloads import AgendaReordered, StepAdded, StepRemoved, StepUpdated, TemplateSaved
 from .sessions import (
     Actor,
     agenda,
@@ -109,7 +110,7 @@ def add_step(db: Db, *, actor: Actor, fields: dict[str, Any], position: int | No
         db.add(later)
     db.add(step)
     db.flush()
-    record_event(db, session.id, "step_added", step_summary(step))
+    record_event(db, session.id, StepAdded.model_validate(step_summary(step)))
     return step
 
 
@@ -135,7 +136,7 @@ def update_step(db: Db, *, actor: Actor, step_id: int, fields: dict[str, Any]) -
     for name, value in fields.items():
         setattr(step, names.get(name, name), value.strip() if isinstance(value, str) else value)
     db.add(step)
-    record_event(db, session.id, "step_updated", step_summary(step))
+    record_event(db, session.id, StepUpdated.model_validate(step_summary(step)))
     return step
 
 
@@ -165,7 +166,7 @@ def remove_step(db: Db, *, actor: Actor, step_id: int) -> None:
         if later.position > step.position:
             later.position -= 1
             db.add(later)
-    record_event(db, session.id, "step_removed", {"step_id": step_id})
+    record_event(db, session.id, StepRemoved(step_id=step_id))
 
 
 def reorder_steps(db: Db, *, actor: Actor, step_ids: list[int]) -> list[Step]:
@@ -177,7 +178,7 @@ def reorder_steps(db: Db, *, actor: Actor, step_ids: list[int]) -> list[Step]:
     for position, step_id in enumerate(step_ids):
         steps[step_id].position = position
         db.add(steps[step_id])
-    record_event(db, actor.session_id, "agenda_reordered", {"step_ids": step_ids})
+    record_event(db, actor.session_id, AgendaReordered(step_ids=step_ids))
     return [steps[i] for i in step_ids]
 
 
@@ -207,7 +208,8 @@ def save_template(db: Db, *, actor: Actor, name: str) -> AgendaTemplate:
     )
     db.add(template)
     db.flush()
-    record_event(db, session.id, "template_saved", {"template_id": template.id, "name": name})
+    assert template.id is not None
+    record_event(db, session.id, TemplateSaved(template_id=template.id, name=name))
     return template
 
 

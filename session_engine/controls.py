@@ -13,6 +13,7 @@ from .db import Db
 from .errors import N_, Conflict, Invalid
 from .events import record_event
 from .models import Item, Step, item_public, utcnow
+from .payloads import InputLocked, InputUnlocked, StepControls, TimerChanged, VisibilityChanged
 from .sessions import Actor, get_step, require_facilitator
 
 
@@ -51,6 +52,7 @@ def input_open(step: Step, now: datetime | None = None) -> bool:
 
 
 def step_controls(step: Step) -> dict[str, Any]:
+    """A step's live controls, as the control routes answer them."""
     return {
         "step_id": step.id,
         "locked": step.locked,
@@ -59,9 +61,9 @@ def step_controls(step: Step) -> dict[str, Any]:
     }
 
 
-def _record(db: Db, actor: Actor, type_: str, step: Step) -> Step:
+def _record(db: Db, actor: Actor, kind: type[StepControls], step: Step) -> Step:
     db.add(step)
-    record_event(db, actor.session_id, type_, step_controls(step))
+    record_event(db, actor.session_id, kind.model_validate(step_controls(step)))
     return step
 
 
@@ -73,7 +75,7 @@ def set_locked(db: Db, *, actor: Actor, step_id: int, locked: bool) -> Step:
     if not locked and step.timer_autolock and timer_state(step)["expired"]:
         step.timer_ends_at = None  # unlocking after the timer ran out reopens input
         step.timer_remaining = 0
-    return _record(db, actor, "input_locked" if locked else "input_unlocked", step)
+    return _record(db, actor, InputLocked if locked else InputUnlocked, step)
 
 
 def set_blind(db: Db, *, actor: Actor, step_id: int, blind: bool) -> Step:
@@ -82,11 +84,11 @@ def set_blind(db: Db, *, actor: Actor, step_id: int, blind: bool) -> Step:
     step = get_step(db, actor.session_id, step_id)
     step.blind = blind
     db.add(step)
-    data = step_controls(step)
+    data = VisibilityChanged.model_validate(step_controls(step))
     if not blind:  # the reveal brings the words that JSON clients were not sent
         revealed = db.scalars(_REVEALED.where(col(Item.step_id) == step.id))
-        data["items"] = [item_public(i) for i in revealed]
-    record_event(db, actor.session_id, "visibility_changed", data)
+        data = data.model_copy(update={"items": [item_public(i) for i in revealed]})
+    record_event(db, actor.session_id, data)
     return step
 
 
@@ -108,7 +110,7 @@ def start_timer(db: Db, *, actor: Actor, step_id: int, seconds: int | None = Non
     step.timer_ends_at = utcnow() + timedelta(seconds=seconds)
     step.timer_remaining = None
     step.timer_seconds = step.timer_seconds or seconds
-    return _record(db, actor, "timer_changed", step)
+    return _record(db, actor, TimerChanged, step)
 
 
 def pause_timer(db: Db, *, actor: Actor, step_id: int) -> Step:
@@ -118,7 +120,7 @@ def pause_timer(db: Db, *, actor: Actor, step_id: int) -> Step:
         raise Conflict(N_("The timer is not running."))
     step.timer_remaining = timer_state(step)["remaining"]
     step.timer_ends_at = None
-    return _record(db, actor, "timer_changed", step)
+    return _record(db, actor, TimerChanged, step)
 
 
 def add_time(db: Db, *, actor: Actor, step_id: int, seconds: int) -> Step:
@@ -136,4 +138,4 @@ def add_time(db: Db, *, actor: Actor, step_id: int, seconds: int) -> Step:
         step.timer_remaining = max(0, step.timer_remaining + seconds)
     else:
         raise Conflict(N_("Start the timer first."))
-    return _record(db, actor, "timer_changed", step)
+    return _record(db, actor, TimerChanged, step)

@@ -3,8 +3,6 @@ and show one item large on the projector. Each is an event; nothing changes in p
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel import col, select
 
 from .db import Db, storable_id
@@ -12,6 +10,17 @@ from .errors import N_, Conflict, Invalid, NotFound
 from .events import record_event
 from .items import check_category, clean_text, item_views
 from .models import Item, item_public, utcnow
+from .payloads import (
+    ItemDeleted,
+    ItemEdited,
+    ItemMoved,
+    ItemRestored,
+    ItemsMerged,
+    ItemSplit,
+    ItemSpotlighted,
+    ItemStarred,
+    Payload,
+)
 from .sessions import (
     Actor,
     get_programme,
@@ -20,7 +29,8 @@ from .sessions import (
     programme_content,
     require_facilitator,
 )
-from .visibility import is_hidden, mark
+from .shapes import ItemView, StarredItem
+from .visibility import is_hidden
 
 
 def get_item(db: Db, session_id: str, item_id: int, *, allow_deleted: bool = False) -> Item:
@@ -33,7 +43,7 @@ def get_item(db: Db, session_id: str, item_id: int, *, allow_deleted: bool = Fal
     return item
 
 
-def _view(db: Db, item: Item) -> dict[str, Any]:
+def _view(db: Db, item: Item) -> ItemView:
     return item_views(db, [item])[0]
 
 
@@ -72,18 +82,20 @@ def update_item(
             db.add(member)
     db.add(item)
     record_event(
-        db, actor.session_id, *_update_event(db, item, moved=moved, edited=text is not None)
+        db, actor.session_id, _update_event(db, item, moved=moved, edited=text is not None)
     )
     return item
 
 
-def _update_event(db: Db, item: Item, *, moved: bool, edited: bool) -> tuple[str, dict[str, Any]]:
+def _update_event(db: Db, item: Item, *, moved: bool, edited: bool) -> Payload:
     """The one event of an update, the most specific one screens know: a move redraws the
     stage (so it shows a new text and star too), an edit redraws the item (with its star)."""
     if not moved and not edited:
-        return "item_starred", {"item_id": item.id, "starred": item.starred}
-    data = mark(db, [item], {"item": {**item_public(item), "starred": item.starred}})
-    return ("item_moved" if moved else "item_edited"), data
+        assert item.id is not None
+        return ItemStarred(item_id=item.id, starred=item.starred)
+    starred = StarredItem(**item_public(item).model_dump(), starred=item.starred)
+    kind = ItemMoved if moved else ItemEdited
+    return kind(item=starred, hidden=is_hidden(db, [item]))
 
 
 def _members(db: Db, item: Item) -> list[Item]:
@@ -121,8 +133,9 @@ def merge_items(
         target.text = clean_text(text)
     db.add(target)
     db.flush()
-    data = mark(db, [target, *members], {"item": _view(db, target), "member_ids": member_ids})
-    record_event(db, actor.session_id, "items_merged", data)
+    hidden = is_hidden(db, [target, *members])
+    merged = ItemsMerged(item=_view(db, target), member_ids=member_ids, hidden=hidden)
+    record_event(db, actor.session_id, merged)
     return target
 
 
@@ -137,8 +150,12 @@ def split_item(db: Db, *, actor: Actor, item_id: int) -> list[Item]:
         member.merged_into_id = None
         db.add(member)
     db.flush()
-    data = {"item": _view(db, target), "member_ids": [m.id for m in members]}
-    record_event(db, actor.session_id, "item_split", mark(db, [target, *members], data))
+    split = ItemSplit(
+        item=_view(db, target),
+        member_ids=[m.id for m in members if m.id is not None],
+        hidden=is_hidden(db, [target, *members]),
+    )
+    record_event(db, actor.session_id, split)
     return members
 
 
@@ -154,9 +171,7 @@ def delete_item(db: Db, *, actor: Actor, item_id: int) -> Item:
     if session.spotlight_item_id == item.id:
         session.spotlight_item_id = None
         db.add(session)
-    record_event(
-        db, actor.session_id, "item_deleted", {"item_id": item_id, "step_id": item.step_id}
-    )
+    record_event(db, actor.session_id, ItemDeleted(item_id=item_id, step_id=item.step_id))
     return item
 
 
@@ -167,8 +182,8 @@ def restore_item(db: Db, *, actor: Actor, item_id: int) -> Item:
         raise Conflict(N_("Item %(item_id)s is not deleted."), item_id=item_id)
     item.deleted_at = None
     db.add(item)
-    data = mark(db, [item], {"item": item_public(item)})
-    record_event(db, actor.session_id, "item_restored", data)
+    restored = ItemRestored(item=item_public(item), hidden=is_hidden(db, [item]))
+    record_event(db, actor.session_id, restored)
     return item
 
 
@@ -188,5 +203,5 @@ def spotlight_item(db: Db, *, actor: Actor, item_id: int | None) -> int | None:
     session = get_session(db, actor.session_id)
     session.spotlight_item_id = item_id
     db.add(session)
-    record_event(db, actor.session_id, "item_spotlighted", {"item_id": item_id})
+    record_event(db, actor.session_id, ItemSpotlighted(item_id=item_id))
     return item_id

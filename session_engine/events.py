@@ -13,49 +13,11 @@ from sqlmodel import col
 from .db import MAX_INTEGER, Db
 from .errors import N_, Invalid
 from .models import Event, Session, table_of, utcnow
+from .payloads import EventType, Payload, payload_of
 
-# Every event type, with what its data holds. docs/events.md documents each (tested).
-EVENT_TYPES = (
-    "session_created",
-    "participant_joined",
-    "step_activated",
-    "item_added",
-    "keys_rotated",
-    "joining_changed",
-    # agenda
-    "step_added",
-    "step_updated",
-    "step_removed",
-    "agenda_reordered",
-    "template_saved",
-    # live controls
-    "input_locked",
-    "input_unlocked",
-    "visibility_changed",
-    "timer_changed",
-    # item controls
-    "item_edited",
-    "item_moved",
-    "items_merged",
-    "item_split",
-    "item_deleted",
-    "item_restored",
-    "item_starred",
-    "item_spotlighted",
-    # participants' reactions
-    "metoo_changed",
-    "comment_added",
-    # round tables
-    "tables_added",
-    "table_sizes",
-    # votes
-    "step_configured",
-    "ballot_cast",
-    "results_revealed",
-    "definition_proposed",
-    # reports
-    "report_text_edited",
-)
+# Every event type; session_engine/payloads.py has the model of each one's data, and
+# docs/events.md documents each (tested).
+EVENT_TYPES = tuple(t.value for t in EventType)
 
 PENDING = "vk_pending_events"
 
@@ -77,31 +39,34 @@ class PublishedEvent:
     def as_dict(self) -> dict[str, Any]:
         return {"seq": self.seq, "type": self.type, "data": self.data}
 
+    def payload(self) -> Payload:
+        """The data read back as its model."""
+        return payload_of(self.type, self.data)
+
 
 def to_wire(seq: int, type_: str, data: dict[str, Any]) -> str:
     return json.dumps({"seq": seq, "type": type_, "data": data}, ensure_ascii=False)
 
 
-def record_event(db: Db, session_id: str, type_: str, data: dict[str, Any]) -> int:
+def record_event(db: Db, session_id: str, payload: Payload) -> int:
     """Append an event with the next seq; the row lock on the session keeps seqs gap-free."""
-    assert type_ in EVENT_TYPES, type_
     seq = db.execute(
         update(Session)
         .where(col(Session.id) == session_id)
         .values(last_seq=col(Session.last_seq) + 1)
         .returning(col(Session.last_seq))
     ).scalar_one()
-    append_event(db, session_id, int(seq), type_, data)
+    append_event(db, session_id, int(seq), payload)
     return int(seq)
 
 
 _INSERT_EVENT = insert(table_of(Event))
 
 
-def append_event(db: Db, session_id: str, seq: int, type_: str, data: dict[str, Any]) -> None:
+def append_event(db: Db, session_id: str, seq: int, payload: Payload) -> None:
     """Store the event with a seq its caller took under the session's lock, and hold it for
     publishing after commit. A Core insert: events are never read back as objects here."""
-    assert type_ in EVENT_TYPES, type_
+    type_, data = payload.TYPE.value, payload.data()
     row = {"session_id": session_id, "seq": seq, "type": type_, "data": data}
     db.connection().execute(_INSERT_EVENT, {**row, "created_at": utcnow()})
     db.info.setdefault(PENDING, []).append(PublishedEvent.make(session_id, seq, type_, data))

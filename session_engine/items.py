@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, insert, update
@@ -27,6 +27,7 @@ from .models import (
     table_of,
     utcnow,
 )
+from .payloads import ItemAdded
 from .sessions import (
     Actor,
     agenda,
@@ -35,6 +36,7 @@ from .sessions import (
     get_session,
     get_step,
 )
+from .shapes import BoardView, ItemView
 from .visibility import FACILITATOR, Reader, blind_steps, readable
 
 MAX_TEXT = 1000  # the refusal message below states it too
@@ -48,21 +50,6 @@ class AddedItem:
     item: Item
     seq: int
     created: bool  # False when this was a retry of an item already stored
-
-
-@dataclass(slots=True)
-class Board:
-    """The visible items of one step, per category, in the order they arrived."""
-
-    step_id: int
-    columns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    hidden: int = 0  # items on this board whose words the reader may not see (blind round)
-
-    def count(self, category: str) -> int:
-        return len(self.columns.get(category, []))
-
-    def items(self) -> list[dict[str, Any]]:
-        return [item for column in self.columns.values() for item in column]
 
 
 def clean_text(text: str) -> str:
@@ -229,15 +216,14 @@ def add_item(
     total, at_table = connection.execute(
         _COUNTS, {"step_id": step_id, "category": category, "table_id": table_id}
     ).one()
-    data = {
-        "item": item_public(item),
-        "column_count": int(at_table),
-        "total_count": int(total),
-    }
-    if step.blind:
-        data["hidden"] = True  # participants' streams carry no text until revealed
+    data = ItemAdded(
+        item=item_public(item),
+        column_count=int(at_table),
+        total_count=int(total),
+        hidden=step.blind,  # others' streams carry no words until the reveal
+    )
     connection.execute(_TAKE_SEQ, {"session_id": sid, "seq": item.seq})
-    append_event(db, sid, item.seq, "item_added", data)
+    append_event(db, sid, item.seq, data)
     return AddedItem(item, item.seq, created=True)
 
 
@@ -284,7 +270,7 @@ def board(
     step_id: int,
     table_id: int | None = ALL_TABLES,
     reader: Reader = FACILITATOR,
-) -> Board:
+) -> BoardView:
     """The visible items of a step (of one table, or all), with merged members, me-too counts
     and comments, grouped by category, oldest first; as `reader` may see them (blind rounds:
     session_engine/visibility.py), with a count of the items left out."""
@@ -298,13 +284,13 @@ def board(
     items = list(db.scalars(query.order_by(col(Item.seq))))
     blind = blind_steps(db, session_id)
     shown = [i for i in items if readable(i, blind, reader)]
-    result = Board(step_id=step_id, hidden=len(items) - len(shown))
+    result = BoardView(step_id=step_id, hidden=len(items) - len(shown))
     for view in item_views(db, shown, reader=reader):
-        result.columns.setdefault(view["category"], []).append(view)
+        result.columns.setdefault(view.category, []).append(view)
     return result
 
 
-def item_views(db: Db, items: list[Item], *, reader: Reader = FACILITATOR) -> list[dict[str, Any]]:
+def item_views(db: Db, items: list[Item], *, reader: Reader = FACILITATOR) -> list[ItemView]:
     """Items as every screen shows them: text, merged members, counts, comments. A member
     merged in from a blind step shows only to those who may read it."""
     ids = [i.id for i in items]
@@ -331,14 +317,14 @@ def item_views(db: Db, items: list[Item], *, reader: Reader = FACILITATOR) -> li
     ):
         comments[comment.item_id].append(comment.text)
     return [
-        {
-            **item_public(item),
-            "starred": item.starred,
-            "members": members.get(item.id or 0, []),
-            "mentions": 1 + len(members.get(item.id or 0, [])),
-            "metoo": metoo.get(item.id or 0, 0),
-            "comments": comments.get(item.id or 0, []),
-        }
+        ItemView(
+            **item_public(item).model_dump(),
+            starred=item.starred,
+            members=members.get(item.id or 0, []),
+            mentions=1 + len(members.get(item.id or 0, [])),
+            metoo=metoo.get(item.id or 0, 0),
+            comments=comments.get(item.id or 0, []),
+        )
         for item in items
     ]
 

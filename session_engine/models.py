@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from .shapes import ItemPublic
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -105,16 +107,17 @@ class Item(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-def item_public(item: Item) -> dict[str, Any]:
+def item_public(item: Item) -> ItemPublic:
     """What anyone may see of an item: never who wrote it."""
-    return {
-        "id": item.id,
-        "step_id": item.step_id,
-        "table_id": item.table_id,
-        "category": item.category,
-        "theme": item.theme,
-        "text": item.text,
-    }
+    assert item.id is not None
+    return ItemPublic(
+        id=item.id,
+        step_id=item.step_id,
+        table_id=item.table_id,
+        category=item.category,
+        theme=item.theme,
+        text=item.text,
+    )
 
 
 class MeToo(SQLModel, table=True):

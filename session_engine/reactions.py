@@ -20,8 +20,9 @@ from .items import (
     require_input_open,
 )
 from .models import Comment, Item, MeToo
+from .payloads import CommentAdded, CommentPublic, MetooChanged
 from .sessions import Actor, get_session, get_step
-from .visibility import Reader, can_read, mark
+from .visibility import Reader, can_read, is_hidden
 
 REACTION_STEP_TYPES = ("brainstorm", "converge")
 
@@ -72,7 +73,7 @@ def set_metoo(db: Db, *, actor: Actor, item_id: int, on: bool) -> int:
         db.delete(existing)
     db.flush()
     count = metoo_count(db, item_id)
-    record_event(db, actor.session_id, "metoo_changed", {"item_id": item_id, "metoo": count})
+    record_event(db, actor.session_id, MetooChanged(item_id=item_id, metoo=count))
     return count
 
 
@@ -109,10 +110,11 @@ def add_comment(db: Db, *, actor: Actor, item_id: int, client_id: str, text: str
     db.add(comment)
     db.flush()
     count = db.scalar(select(func.count()).where(col(Comment.item_id) == item_id))
-    data = {
-        "comment": {"id": comment.id, "item_id": item_id, "text": comment.text},
-        "comments": int(count or 0),  # the item's comments now, for every screen's count
-    }
-    data = mark(db, [item], data)
-    comment.seq = record_event(db, actor.session_id, "comment_added", data)
+    assert comment.id is not None
+    data = CommentAdded(
+        comment=CommentPublic(id=comment.id, item_id=item_id, text=comment.text),
+        comments=int(count or 0),  # the item's comments now, for every screen's count
+        hidden=is_hidden(db, [item]),
+    )
+    comment.seq = record_event(db, actor.session_id, data)
     return AddedComment(comment, created=True)

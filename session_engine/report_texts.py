@@ -11,6 +11,7 @@ from .db import Db
 from .errors import N_, Invalid
 from .events import record_event
 from .models import Session
+from .payloads import ReportTextEdited
 from .sessions import (
     Actor,
     get_programme,
@@ -74,7 +75,7 @@ def edit_report_texts(db: Db, *, actor: Actor, changes: dict[str, Any]) -> dict[
             saved[key] = value
     session.report_texts = saved
     db.add(session)
-    record_event(db, session.id, "report_text_edited", {"texts": clean})
+    record_event(db, session.id, ReportTextEdited(texts=clean))
     return report_texts(session, programme_content(get_programme(db, session.programme_id)))
 
 

@@ -89,10 +89,10 @@ def _importance(db: Db, step: Step, answers: list[Any]) -> dict[str, Any]:
     ranked = rank_items(
         config["method"],
         [(int(b.subject), b.value) for b, _ in answers],
-        [i["id"] for i in items],
+        [i.id for i in items],
         config["cut"],
     )
-    views = {i["id"]: i for i in items}
+    views = {i.id: i for i in items}
     return {
         "method": config["method"],
         "category": config["category"],

@@ -17,6 +17,7 @@ from .db import MAX_INTEGER, Db, hold_startup_lock
 from .errors import N_, Forbidden, Invalid, NotFound
 from .events import record_event
 from .models import Participant, Programme, Session, Step
+from .payloads import KeysRotated, ParticipantJoined, SessionCreated, StepActivated
 
 # No 0/O, 1/I/L: a join code is read off a projector and typed on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -174,7 +175,7 @@ def create_session(
             )
         )
     summary = {"title": session.title, "location": session.location, "date": session.date}
-    record_event(db, session.id, "session_created", summary)
+    record_event(db, session.id, SessionCreated.model_validate(summary))
     return CreatedSession(session, facilitator_key, projector_key)
 
 
@@ -222,7 +223,7 @@ def join_session(
         "participants": count_participants(db, session.id),
         "tables": sizes_by_key(db, session.id),
     }
-    record_event(db, session.id, "participant_joined", data)
+    record_event(db, session.id, ParticipantJoined.model_validate(data))
     assert participant.id is not None
     return Joined(session.id, participant.id, token)
 
@@ -306,7 +307,8 @@ def activate_step(db: Db, *, actor: Actor, step_id: int, table_id: int | None = 
         for table in tables(db, session.id):  # "to all tables" ends any table's own step
             table.active_step_id = None
             db.add(table)
-    record_event(db, session.id, "step_activated", {**step_summary(step), "table_id": table_id})
+    activated = StepActivated.model_validate({**step_summary(step), "table_id": table_id})
+    record_event(db, session.id, activated)
     return step
 
 
@@ -328,7 +330,7 @@ def rotate_keys(db: Db, *, session_id: str) -> CreatedSession:
     session.facilitator_key_hash = hash_secret(facilitator_key)
     session.projector_key_hash = hash_secret(projector_key)
     db.add(session)
-    record_event(db, session.id, "keys_rotated", {})
+    record_event(db, session.id, KeysRotated())
     return CreatedSession(session, facilitator_key, projector_key)
 
 

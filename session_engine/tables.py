@@ -10,6 +10,7 @@ from .db import Db, storable_id
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
 from .events import record_event
 from .models import Participant, RoundTable
+from .payloads import TablePublic, TablesAdded, TableSizes
 from .sessions import Actor, get_session, require_facilitator
 
 MAX_TABLES = 50
@@ -60,8 +61,8 @@ def add_tables(db: Db, *, actor: Actor, names: list[str]) -> list[RoundTable]:
     ]
     db.add_all(added)
     db.flush()
-    data = {"tables": [{"id": t.id, "name": t.name} for t in added]}
-    record_event(db, actor.session_id, "tables_added", data)
+    data = TablesAdded(tables=[TablePublic(id=t.id, name=t.name) for t in added if t.id])
+    record_event(db, actor.session_id, data)
     return added
 
 
@@ -85,7 +86,7 @@ def choose_table(db: Db, *, actor: Actor, table_id: int) -> int:
     participant.table_id = table_id
     db.add(participant)
     db.flush()
-    record_event(db, actor.session_id, "table_sizes", {"sizes": sizes_by_key(db, actor.session_id)})
+    record_event(db, actor.session_id, TableSizes(sizes=sizes_by_key(db, actor.session_id)))
     return table_id
 
 

@@ -12,10 +12,11 @@ from .content import Content, Scenario
 from .controls import input_open, timer_state
 from .curation import deleted_items
 from .db import Db, storable_id
-from .items import ALL_TABLES, Board, board, effective_step_id, item_views, own_metoos
+from .items import ALL_TABLES, board, effective_step_id, item_views, own_metoos
 from .models import Item, RoundTable, Session, Step
 from .results import step_results
 from .sessions import agenda, count_participants, get_programme, get_session, programme_content
+from .shapes import BoardView, ItemView
 from .tables import table_sizes, tables
 from .tally import DEFAULT_THRESHOLD
 from .visibility import FACILITATOR, ROOM, Reader, can_read
@@ -41,18 +42,18 @@ class Snapshot:
     steps: list[Step]
     step: Step | None
     scenario: Scenario | None
-    board: Board | None
+    board: BoardView | None
     participants: int
     seq: int
     viewer: Viewer
     tables: list[RoundTable] = field(default_factory=list)
     table_sizes: dict[int, int] = field(default_factory=dict)
-    table_boards: list[tuple[RoundTable, Board]] = field(default_factory=list)
+    table_boards: list[tuple[RoundTable, BoardView]] = field(default_factory=list)
     hidden_count: int = 0
     open: bool = True
     timer: dict[str, Any] = field(default_factory=dict)
     mine: set[int] = field(default_factory=set)
-    spotlight: dict[str, Any] | None = None
+    spotlight: ItemView | None = None
     deleted: list[Item] = field(default_factory=list)
     vote: dict[str, Any] | None = None  # config, options, own answers, results when visible
 
@@ -202,7 +203,7 @@ def sessions_of_programme(db: Db, programme_id: int) -> list[Session]:
 
 def item_view(
     db: Db, session_id: str, item_id: int, reader: Reader = FACILITATOR
-) -> dict[str, Any] | None:
+) -> ItemView | None:
     """One item as boards show it to `reader`, or None when it is no longer on a board or the
     reader may not read it (blind round)."""
     item = db.get(Item, item_id) if storable_id(item_id) else None

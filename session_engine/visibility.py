@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from sqlmodel import col, select
 
@@ -74,27 +74,9 @@ def is_hidden(db: Db, items: Iterable[Item]) -> bool:
     return any(i.step_id in blind for i in items)
 
 
-def mark(db: Db, items: Iterable[Item], data: dict[str, Any]) -> dict[str, Any]:
-    """An event's data, marked `hidden` when it carries words of a hidden item."""
-    return {**data, "hidden": True} if is_hidden(db, items) else data
-
-
-# What a reader who may not see hidden words loses from an event's data.
-_ITEM_WORDS = ("text", "members", "comments")
-
-
-def redacted(data: dict[str, Any]) -> dict[str, Any]:
-    """A hidden event's data without any words: items keep their id, step and column."""
-    out = dict(data)
-    if isinstance(out.get("item"), dict):
-        out["item"] = {k: v for k, v in out["item"].items() if k not in _ITEM_WORDS}
-    if isinstance(out.get("comment"), dict):
-        out["comment"] = {k: v for k, v in out["comment"].items() if k != "text"}
-    return out
-
-
 def event_for(event: PublishedEvent, reader: Reader) -> PublishedEvent:
     """The event as this reader may receive it."""
     if reader.reads_hidden or not event.data.get("hidden"):
         return event
-    return PublishedEvent.make(event.session_id, event.seq, event.type, redacted(event.data))
+    data = event.payload().redacted().data()
+    return PublishedEvent.make(event.session_id, event.seq, event.type, data)

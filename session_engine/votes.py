@@ -17,6 +17,13 @@ from .errors import N_, Conflict, Forbidden, Invalid
 from .events import record_event
 from .items import board, clean_text, effective_step_id, participant_table
 from .models import Ballot, Definition, Participant, Step, utcnow
+from .payloads import (
+    BallotCast,
+    DefinitionProposed,
+    DefinitionPublic,
+    ResultsRevealed,
+    StepConfigured,
+)
 from .sessions import (
     Actor,
     agenda,
@@ -26,6 +33,7 @@ from .sessions import (
     programme_content,
     require_facilitator,
 )
+from .shapes import ItemView
 from .visibility import ROOM
 
 VOTE_STEP_TYPES = ("vote", "statements", "glossary", "preference")
@@ -74,7 +82,8 @@ def configure_step(db: Db, *, actor: Actor, step_id: int, config: dict[str, Any]
     _validate_config(db, step, merged)
     step.config = merged
     db.add(step)
-    record_event(db, actor.session_id, "step_configured", {"step_id": step.id, "config": merged})
+    assert step.id is not None
+    record_event(db, actor.session_id, StepConfigured(step_id=step.id, config=merged))
     return step
 
 
@@ -109,7 +118,7 @@ def _validate_config(db: Db, step: Step, config: dict[str, Any]) -> None:
         config["terms"] = list(dict.fromkeys(t.strip() for t in terms))
 
 
-def vote_items(db: Db, step: Step) -> list[dict[str, Any]]:
+def vote_items(db: Db, step: Step) -> list[ItemView]:
     """The items an importance vote is about: the scenario's column, merged and cleaned, as
     the room sees it (words still hidden in a blind round are no option)."""
     config = step_config(db, step)
@@ -118,7 +127,7 @@ def vote_items(db: Db, step: Step) -> list[dict[str, Any]]:
         for s in agenda(db, step.session_id)
         if s.type == "brainstorm" and s.scenario_key == step.scenario_key
     ]
-    found: list[dict[str, Any]] = []
+    found: list[ItemView] = []
     for source in sources:
         assert source.id is not None
         columns = board(db, session_id=step.session_id, step_id=source.id, reader=ROOM).columns
@@ -131,7 +140,7 @@ def subjects(db: Db, step: Step) -> list[str]:
     content = _content(db, step.session_id)
     config = step_config(db, step)
     if step.type == "vote":
-        return [str(i["id"]) for i in vote_items(db, step)]
+        return [str(i.id) for i in vote_items(db, step)]
     if step.type == "statements":
         keys = [s.key for s in content.statements_file.statements]
         return [config["current"]] if config["mode"] == "one" and config["current"] else keys
@@ -183,7 +192,8 @@ def cast_ballot(db: Db, *, actor: Actor, step_id: int, answers: list[Answer]) ->
         )
     db.flush()
     voters = count_voters(db, step.id)
-    record_event(db, actor.session_id, "ballot_cast", {"step_id": step.id, "voters": voters})
+    assert step.id is not None
+    record_event(db, actor.session_id, BallotCast(step_id=step.id, voters=voters))
     return voters
 
 
@@ -274,9 +284,8 @@ def reveal_results(db: Db, *, actor: Actor, step_id: int, revealed: bool) -> Ste
         raise Invalid(N_("A %(type)s step has no results."), type=step.type)
     step.revealed = revealed
     db.add(step)
-    record_event(
-        db, actor.session_id, "results_revealed", {"step_id": step.id, "revealed": revealed}
-    )
+    assert step.id is not None
+    record_event(db, actor.session_id, ResultsRevealed(step_id=step.id, revealed=revealed))
     return step
 
 
@@ -297,15 +306,9 @@ def propose_definition(db: Db, *, actor: Actor, step_id: int, term: str, text: s
     )
     db.add(definition)
     db.flush()
-    data = {
-        "definition": {
-            "id": definition.id,
-            "step_id": step_id,
-            "term": term,
-            "text": definition.text,
-        }
-    }
-    record_event(db, actor.session_id, "definition_proposed", data)
+    assert definition.id is not None
+    public = DefinitionPublic(id=definition.id, step_id=step_id, term=term, text=definition.text)
+    record_event(db, actor.session_id, DefinitionProposed(definition=public))
     return definition
 
 

@@ -46,7 +46,7 @@ def texts(room, step_id: int | None = None, **kwargs) -> dict[str, list[str]]:
     found = room.writer.read_sync(
         board, session_id=room.id, step_id=step_id or room.brainstorm, **kwargs
     )
-    return {k: [i["text"] for i in v] for k, v in found.columns.items()}
+    return {k: [i.text for i in v] for k, v in found.columns.items()}
 
 
 # Agenda ---------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def test_blind_round_shows_participants_only_their_own_items(room) -> None:
     add(room, bob, "Van Bob")
     assert last_event(room)[1]["hidden"] is True
     seen = room.writer.read_sync(snapshot, room.id, Viewer("participant", alice.participant_id))
-    assert [i["text"] for i in seen.board.items()] == ["Van Alice"]
+    assert [i.text for i in seen.board.items()] == ["Van Alice"]
     assert seen.hidden_count == 1
     projector = room.writer.read_sync(snapshot, room.id, Viewer("projector"))
     assert (projector.board.items(), projector.hidden_count) == ([], 2)
@@ -206,7 +206,7 @@ def test_blind_round_shows_participants_only_their_own_items(room) -> None:
     room.do(controls.set_blind, actor=room.facilitator, step_id=room.brainstorm, blind=False)
     assert last_event(room)[0] == "visibility_changed"
     seen = room.writer.read_sync(snapshot, room.id, Viewer("participant", alice.participant_id))
-    assert [i["text"] for i in seen.board.items()] == ["Van Alice", "Van Bob"]
+    assert [i.text for i in seen.board.items()] == ["Van Alice", "Van Bob"]
 
 
 # Item controls --------------------------------------------------------------------------
@@ -322,7 +322,7 @@ def test_merge_keeps_members_and_counts_and_split_undoes_it(room) -> None:
         ["Elke school kan meedoen", "Makkelijk te organiseren"],
     )
     [merged] = room.writer.read_sync(board, session_id=room.id, step_id=room.brainstorm).items()
-    assert (merged["id"], merged["text"], merged["mentions"]) == (a, "Goed te organiseren", 3)
+    assert (merged.id, merged.text, merged.mentions) == (a, "Goed te organiseren", 3)
     room.do(curation.split_item, actor=fac, item_id=a)
     assert last_event(room)[0] == "item_split"
     assert texts(room)["voordelen"] == [
@@ -360,7 +360,7 @@ def test_spotlight(room) -> None:
     item_id = add(room, room.join(), "Groot in beeld")
     room.do(curation.spotlight_item, actor=room.facilitator, item_id=item_id)
     assert (
-        room.writer.read_sync(snapshot, room.id, Viewer("projector")).spotlight["text"]
+        room.writer.read_sync(snapshot, room.id, Viewer("projector")).spotlight.text
         == "Groot in beeld"
     )
     room.do(curation.spotlight_item, actor=room.facilitator, item_id=None)
@@ -411,7 +411,7 @@ def test_comments_are_anonymous_and_idempotent(room) -> None:
     )
     assert last_event(room)[1]["comments"] == 2 and second.created  # every screen's count
     [item] = room.writer.read_sync(board, session_id=room.id, step_id=room.brainstorm).items()
-    assert item["comments"] == ["Hoezo duur?", "Ja"]
+    assert item.comments == ["Hoezo duur?", "Ja"]
 
 
 def test_reactions_only_on_items_on_screen(room) -> None:

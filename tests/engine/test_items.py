@@ -62,7 +62,7 @@ def test_retry_with_the_same_client_id_stores_once(brainstorm) -> None:
     )
     assert theirs.created
     items = room.writer.read_sync(board, session_id=room.id, step_id=step_id)
-    assert [i["text"] for i in items.columns["nadelen"]] == ["Traag", "Duur"]
+    assert [i.text for i in items.columns["nadelen"]] == ["Traag", "Duur"]
 
 
 def test_a_condition_carries_a_theme(brainstorm) -> None:

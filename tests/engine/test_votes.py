@@ -66,7 +66,7 @@ def test_top_k_ranks_items_and_splits_belangrijkste_from_andere(room) -> None:
     vote(room, voters[1], step_id, Answer(str(b)))
     vote(room, voters[2], step_id, Answer(str(a)), Answer(str(b)))
     got = results(room, step_id)
-    assert [(r["item"]["id"], r["score"], r["important"]) for r in got["items"]] == [
+    assert [(r["item"].id, r["score"], r["important"]) for r in got["items"]] == [
         (b, 3.0, True),
         (a, 1.0, False),
         (c, 1.0, False),
@@ -82,7 +82,7 @@ def test_changing_a_vote_replaces_it(room) -> None:
     a, b, _ = room.items
     vote(room, voter, step_id, Answer(str(a)))
     assert vote(room, voter, step_id, Answer(str(b))) == 1
-    got = {r["item"]["id"]: r["score"] for r in results(room, step_id)["items"]}
+    got = {r["item"].id: r["score"] for r in results(room, step_id)["items"]}
     assert (got[a], got[b]) == (0.0, 1.0)
 
 
