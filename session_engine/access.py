@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .db import Db
-from .events import record_event
 from .sessions import Actor, Organiser, get_session, require_facilitator
+from .store.db import Db
+from .store.events import record_event
 
 
 def set_joining(

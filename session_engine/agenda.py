@@ -7,9 +7,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from .content import STEP_TYPES, Content
-from .db import Db, storable_id
 from .errors import N_, Conflict, Invalid, NotFound
-from .events import record_event
 from .models import AgendaTemplate, Ballot, Definition, Item, Session, Step
 from .sessions import (
     Actor,
@@ -21,6 +19,8 @@ from .sessions import (
     require_facilitator,
     step_summary,
 )
+from .store.db import Db, storable_id
+from .store.events import record_event
 
 MAX_TITLE = 200
 MAX_TEXT = 5000

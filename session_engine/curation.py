@@ -7,9 +7,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from .db import Db, storable_id
 from .errors import N_, Conflict, Invalid, NotFound
-from .events import record_event
 from .items import check_category, clean_text, item_views
 from .models import Item, item_public, utcnow
 from .sessions import (
@@ -20,6 +18,8 @@ from .sessions import (
     programme_content,
     require_facilitator,
 )
+from .store.db import Db, storable_id
+from .store.events import record_event
 from .visibility import is_hidden, mark
 
 

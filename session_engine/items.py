@@ -11,9 +11,7 @@ from sqlmodel import col, select
 
 from .content import Content
 from .controls import input_open
-from .db import Db, storable_id
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
-from .events import append_event
 from .models import (
     Comment,
     Item,
@@ -35,6 +33,8 @@ from .sessions import (
     get_session,
     get_step,
 )
+from .store.db import Db, storable_id
+from .store.events import append_event
 from .visibility import FACILITATOR, Reader, blind_steps, readable
 
 MAX_TEXT = 1000  # the refusal message below states it too
@@ -178,7 +178,7 @@ def add_item(
     client_id = clean_client_id(client_id)
     connection = db.connection()
     sid = actor.session_id
-    # The session's row lock first (PostgreSQL; SQLite's writer holds the database): the
+    # The session's row lock first (PostgreSQL; SQLite's one write thread holds the database): the
     # retry check, the counts and the seq below are then exact under concurrent writers.
     session = connection.execute(_SESSION_STATE, {"session_id": sid}).first()
     if session is None:

@@ -9,9 +9,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from .curation import get_item
-from .db import Db
 from .errors import N_, Conflict, Forbidden, NotFound
-from .events import record_event
 from .items import (
     clean_client_id,
     clean_text,
@@ -21,6 +19,8 @@ from .items import (
 )
 from .models import Comment, Item, MeToo
 from .sessions import Actor, get_session, get_step
+from .store.db import Db
+from .store.events import record_event
 from .visibility import Reader, can_read, mark
 
 REACTION_STEP_TYPES = ("brainstorm", "converge")

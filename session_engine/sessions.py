@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from .content import AgendaStep, Content
-from .db import MAX_INTEGER, Db, hold_startup_lock
 from .errors import N_, Forbidden, Invalid, NotFound
-from .events import record_event
 from .models import Participant, Programme, Session, Step
+from .store.db import MAX_INTEGER, Db, hold_startup_lock
+from .store.events import record_event
 
 # No 0/O, 1/I/L: a join code is read off a projector and typed on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from .db import Db, storable_id
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
-from .events import record_event
 from .models import Participant, RoundTable
 from .sessions import Actor, get_session, require_facilitator
+from .store.db import Db, storable_id
+from .store.events import record_event
 
 MAX_TABLES = 50
 

@@ -12,9 +12,7 @@ from sqlmodel import col, select
 
 from .content import Content
 from .controls import input_open
-from .db import Db, storable_id
 from .errors import N_, Conflict, Forbidden, Invalid
-from .events import record_event
 from .items import board, clean_text, effective_step_id, participant_table
 from .models import Ballot, Definition, Participant, Step, utcnow
 from .sessions import (
@@ -26,6 +24,8 @@ from .sessions import (
     programme_content,
     require_facilitator,
 )
+from .store.db import Db, storable_id
+from .store.events import record_event
 from .visibility import ROOM
 
 VOTE_STEP_TYPES = ("vote", "statements", "glossary", "preference")

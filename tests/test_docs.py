@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from app.settings import Settings
-from session_engine.events import EVENT_TYPES
+from session_engine.store.events import EVENT_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
