@@ -6,7 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from session_engine.access import set_joining
-from session_engine.sessions import ORGANISER, Actor, Organiser, rotate_keys
+from session_engine.actors import ORGANISER, Actor, Organiser
+from session_engine.sessions import rotate_keys
 
 from .api import created_out
 from .auth import (

@@ -5,14 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from session_engine.actors import Actor
 from session_engine.items import AddedItem, add_item
+from session_engine.joining import join_session
 from session_engine.models import Step, item_public
-from session_engine.sessions import (
-    Actor,
-    CreatedSession,
-    create_session,
-    join_session,
-)
+from session_engine.sessions import CreatedSession, create_session
 from session_engine.store.events import check_resume_point, events_after
 from session_engine.views import Snapshot, snapshot
 from session_engine.visibility import Reader, event_for

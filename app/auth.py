@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
 
+from session_engine.actors import Actor, hash_secret
 from session_engine.errors import N_, Forbidden, Unauthorized
-from session_engine.sessions import Actor, authenticate, hash_secret
+from session_engine.sessions import authenticate
 from session_engine.store.database import Database
 
 from .settings import Settings, get_settings

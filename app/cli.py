@@ -12,13 +12,8 @@ import uvicorn
 from sqlalchemy.exc import InternalError, OperationalError
 
 from session_engine.content import ContentError, load_content
-from session_engine.sessions import (
-    CreatedSession,
-    create_session,
-    find_session,
-    load_programme,
-    rotate_keys,
-)
+from session_engine.programmes import load_programme
+from session_engine.sessions import CreatedSession, create_session, find_session, rotate_keys
 from session_engine.store.backup import BackupError, backup_database
 from session_engine.store.database import Database
 from session_engine.store.db import check_writable, create_db_engine, database_name

@@ -11,11 +11,14 @@ from starlette.concurrency import run_in_threadpool
 
 from session_engine import agenda as agenda_ops
 from session_engine import controls, curation, reactions, tables
+from session_engine.actors import Actor
+from session_engine.agenda import activate_step
 from session_engine.errors import N_, Forbidden
 from session_engine.items import ALL_TABLES, board, participant_table
 from session_engine.models import Item, RoundTable, item_public
-from session_engine.sessions import Actor, activate_step, get_session
+from session_engine.sessions import get_session
 from session_engine.similarity import similar_pairs
+from session_engine.templates import templates
 from session_engine.visibility import Reader
 
 from .api import step_public
@@ -123,7 +126,7 @@ async def list_templates_route(actor: ActorDep, database: DatabaseDep) -> list[T
     if actor.role != "facilitator":
         raise Forbidden(N_("Only the facilitator of this session can do this."))
     session = await database.read(get_session, actor.session_id)
-    found = await database.read(agenda_ops.templates, session.programme_id)
+    found = await database.read(templates, session.programme_id)
     return [TemplatePublic(id=t.id, name=t.name, steps=t.steps) for t in found]
 
 

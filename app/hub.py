@@ -17,7 +17,7 @@ from session_engine.errors import EngineError
 from session_engine.sessions import authenticate, get_session
 from session_engine.store.database import Database
 from session_engine.store.events import PublishedEvent, events_after
-from session_engine.store.fanout import RESYNC, Subscription, session_channel
+from session_engine.store.fanout.base import RESYNC, Subscription, session_channel
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 from starlette.websockets import WebSocketState
 
+from session_engine.actors import Actor
 from session_engine.errors import EngineError
 from session_engine.items import AddedItem, add_item, participant_table
 from session_engine.models import item_public
-from session_engine.sessions import Actor
 from session_engine.store.events import check_resume_point, events_after
 from session_engine.views import snapshot
 

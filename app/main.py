@@ -16,7 +16,7 @@ from sqlalchemy.exc import DataError
 from session_engine import similarity
 from session_engine.content import load_content
 from session_engine.errors import N_, EngineError, Invalid, NotFound
-from session_engine.sessions import load_programme
+from session_engine.programmes import load_programme
 from session_engine.store.database import Database
 from session_engine.store.db import create_db_engine
 from session_engine.store.fanout import fanout_from_url

@@ -11,21 +11,16 @@ from sqlalchemy import select
 from sqlmodel import col
 from starlette.concurrency import run_in_threadpool
 
-from session_engine.agenda import templates as agenda_templates
+from session_engine.actors import Actor
 from session_engine.content import Content
 from session_engine.errors import N_, EngineError
 from session_engine.items import board, participant_table
+from session_engine.joining import join_session
 from session_engine.models import Session
-from session_engine.sessions import (
-    Actor,
-    create_session,
-    get_programme,
-    get_session,
-    join_session,
-    normalise_code,
-    programme_content,
-)
+from session_engine.programmes import get_programme, programme_content
+from session_engine.sessions import create_session, get_session, normalise_code
 from session_engine.store.db import Db
+from session_engine.templates import templates as agenda_templates
 from session_engine.views import Snapshot, Viewer, sessions_of_programme, snapshot
 
 from .auth import (

@@ -34,7 +34,7 @@ from session_engine.reports.gc_pause import collector_paused
 from session_engine.reports.texts import text_blocks
 
 from .fragments import STATIC_DIR
-from .templating import gettext
+from .templating import gettext, render
 
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -75,8 +75,6 @@ def report_css() -> str:
 
 def render_html(report: dict[str, Any], *, summary: bool = False) -> str:
     """The report as one self-contained HTML page (CSS inlined); `summary`: the PDF's."""
-    from .templating import render
-
     t = translator(report["language"])
     h = headings(t)
     fields = list(report["labels"]["fields"])[:1] if summary else None

@@ -25,16 +25,13 @@ sys.path.insert(0, str(ROOT))
 
 from session_engine import agenda as agenda_ops  # noqa: E402
 from session_engine import curation, reactions  # noqa: E402
+from session_engine.actors import Actor  # noqa: E402
+from session_engine.agenda import activate_step  # noqa: E402
 from session_engine.content import load_content  # noqa: E402
 from session_engine.items import add_item  # noqa: E402
-from session_engine.sessions import (  # noqa: E402
-    Actor,
-    activate_step,
-    agenda,
-    create_session,
-    join_session,
-    load_programme,
-)
+from session_engine.joining import join_session  # noqa: E402
+from session_engine.programmes import load_programme  # noqa: E402
+from session_engine.sessions import agenda, create_session  # noqa: E402
 from session_engine.store.database import Database  # noqa: E402
 from session_engine.store.db import Db, create_db_engine  # noqa: E402
 from session_engine.store.fanout.memory import MemoryFanout  # noqa: E402

@@ -16,16 +16,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bench.targets import ROOT
+from session_engine.actors import Actor
+from session_engine.agenda import activate_step
 from session_engine.content import load_content
 from session_engine.items import add_item
-from session_engine.sessions import (
-    Actor,
-    activate_step,
-    agenda,
-    create_session,
-    join_session,
-    load_programme,
-)
+from session_engine.joining import join_session
+from session_engine.programmes import load_programme
+from session_engine.sessions import agenda, create_session
 from session_engine.store.database import Database
 from session_engine.store.db import create_db_engine
 from session_engine.store.fanout.memory import MemoryFanout

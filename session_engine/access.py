@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .sessions import Actor, Organiser, get_session, require_facilitator
+from .actors import Actor, Organiser, require_facilitator
+from .sessions import get_session
 from .store.db import Db
 from .store.events import record_event
 

@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from .actors import Actor, require_facilitator
 from .agenda import MAX_TIMER
 from .errors import N_, Conflict, Invalid
 from .models import Item, Step, item_public, utcnow
-from .sessions import Actor, get_step, require_facilitator
+from .sessions import get_step
 from .store.db import Db
 from .store.events import record_event
 

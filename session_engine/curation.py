@@ -7,17 +7,12 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from .actors import Actor, require_facilitator
 from .errors import N_, Conflict, Invalid, NotFound
 from .items import check_category, clean_text, item_views
 from .models import Item, item_public, utcnow
-from .sessions import (
-    Actor,
-    get_programme,
-    get_session,
-    get_step,
-    programme_content,
-    require_facilitator,
-)
+from .programmes import get_programme, programme_content
+from .sessions import get_session, get_step
 from .store.db import Db, storable_id
 from .store.events import record_event
 from .visibility import is_hidden, mark

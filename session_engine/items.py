@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, func, insert, update
 from sqlmodel import col, select
 
+from .actors import Actor
 from .content import Content
 from .controls import input_open
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
@@ -25,14 +26,8 @@ from .models import (
     table_of,
     utcnow,
 )
-from .sessions import (
-    Actor,
-    agenda,
-    cached_content,
-    get_programme,
-    get_session,
-    get_step,
-)
+from .programmes import cached_content, get_programme
+from .sessions import agenda, get_session, get_step
 from .store.db import Db, storable_id
 from .store.events import append_event
 from .visibility import FACILITATOR, Reader, blind_steps, readable

@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from .actors import Actor, require_facilitator
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
 from .models import Participant, RoundTable
-from .sessions import Actor, get_session, require_facilitator
+from .sessions import get_session
 from .store.db import Db, storable_id
 from .store.events import record_event
 

@@ -19,8 +19,8 @@ from typing import Any, Literal
 
 from sqlmodel import col, select
 
+from .actors import Actor
 from .models import Item, Step
-from .sessions import Actor
 from .store.db import Db
 from .store.events import PublishedEvent
 

@@ -10,20 +10,14 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from .actors import Actor, require_facilitator
 from .content import Content
 from .controls import input_open
 from .errors import N_, Conflict, Forbidden, Invalid
 from .items import board, clean_text, effective_step_id, participant_table
 from .models import Ballot, Definition, Participant, Step, utcnow
-from .sessions import (
-    Actor,
-    agenda,
-    get_programme,
-    get_session,
-    get_step,
-    programme_content,
-    require_facilitator,
-)
+from .programmes import get_programme, programme_content
+from .sessions import agenda, get_session, get_step
 from .store.db import Db, storable_id
 from .store.events import record_event
 from .visibility import ROOM

@@ -17,15 +17,11 @@ from typing import Any
 import httpx
 import pytest
 
+from session_engine.actors import Actor
 from session_engine.content import Content, load_content
-from session_engine.sessions import (
-    Actor,
-    CreatedSession,
-    Joined,
-    create_session,
-    join_session,
-    load_programme,
-)
+from session_engine.joining import Joined, join_session
+from session_engine.programmes import load_programme
+from session_engine.sessions import CreatedSession, create_session
 from session_engine.store.database import Database
 from session_engine.store.db import create_db_engine
 from session_engine.store.fanout.memory import MemoryFanout

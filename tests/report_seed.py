@@ -9,8 +9,10 @@ from typing import Any
 
 from session_engine import agenda as agenda_ops
 from session_engine import curation, reactions
+from session_engine.actors import Actor
+from session_engine.agenda import activate_step
 from session_engine.items import add_item
-from session_engine.sessions import Actor, Joined, activate_step, join_session
+from session_engine.joining import Joined, join_session
 from session_engine.votes import Answer, cast_ballot, configure_step, propose_definition
 
 FORMULA = '=HYPERLINK("http://evil.example";"klik")'
@@ -265,7 +267,8 @@ class SeedProgramme:
 
 def seed_programme(tmp_path_factory: Any, databases: Any, content: Any) -> Any:
     """Build the programme (a generator for a module-scoped fixture: yields, then closes)."""
-    from session_engine.sessions import create_session, load_programme
+    from session_engine.programmes import load_programme
+    from session_engine.sessions import create_session
     from session_engine.store.database import Database
     from session_engine.store.db import create_db_engine
     from session_engine.store.fanout.memory import MemoryFanout

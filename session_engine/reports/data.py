@@ -14,8 +14,9 @@ from sqlmodel import col, select
 from ..anonymity import shown_groups
 from ..content import Content
 from ..models import Ballot, Definition, Participant, Session, Step
+from ..programmes import get_programme, programme_content
 from ..results import step_results
-from ..sessions import agenda, get_programme, get_session, programme_content
+from ..sessions import agenda, get_session
 from ..store.db import Db
 from ..tally import rank_items
 from ..votes import ballots_with_profiles, step_config

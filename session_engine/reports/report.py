@@ -20,8 +20,8 @@ from ..anonymity import OTHER, UNKNOWN, fold, text_order
 from ..content import Category, Content
 from ..errors import N_, NotFound
 from ..models import Participant, Session
+from ..programmes import get_programme, programme_content
 from ..results import _preference, _statements
-from ..sessions import get_programme, programme_content
 from ..store.db import Db
 from ..tally import DEFAULT_THRESHOLD, distribution
 from .data import (

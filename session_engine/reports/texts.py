@@ -6,16 +6,12 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
+from ..actors import Actor, require_facilitator
 from ..content import Content
 from ..errors import N_, Invalid
 from ..models import Session
-from ..sessions import (
-    Actor,
-    get_programme,
-    get_session,
-    programme_content,
-    require_facilitator,
-)
+from ..programmes import get_programme, programme_content
+from ..sessions import get_session
 from ..store.db import Db
 from ..store.events import record_event
 

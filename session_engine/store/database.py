@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from ..plain_text import check_arguments
 from .db import Db, make_session_factory
 from .events import PublishedEvent, take_pending
-from .fanout import Fanout, session_channel
+from .fanout.base import Fanout, session_channel
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from session_engine.access import set_joining
+from session_engine.actors import ORGANISER
 from session_engine.errors import Forbidden
-from session_engine.sessions import ORGANISER
 from session_engine.store.events import events_after
 
 

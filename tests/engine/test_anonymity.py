@@ -8,11 +8,11 @@ import itertools
 import pytest
 
 from session_engine import agenda as agenda_ops
+from session_engine.agenda import activate_step
 from session_engine.anonymity import fold, shown_groups, text_order
 from session_engine.items import add_item
 from session_engine.reports.report import programme_report, session_report
 from session_engine.results import step_results
-from session_engine.sessions import activate_step
 from session_engine.tables import add_tables, choose_table
 from session_engine.votes import Answer, cast_ballot, configure_step, propose_definition
 

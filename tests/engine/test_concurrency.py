@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from session_engine.actors import Actor
+from session_engine.agenda import activate_step
 from session_engine.items import add_item, board
-from session_engine.sessions import Actor, activate_step, join_session
+from session_engine.joining import join_session
 from session_engine.store.database import Database
 from session_engine.store.db import create_db_engine
 from session_engine.store.events import events_after

@@ -8,10 +8,11 @@ import pytest
 
 from session_engine import agenda as agenda_ops
 from session_engine import controls, curation, reactions, tables
+from session_engine.agenda import activate_step
 from session_engine.errors import Conflict, Forbidden, Invalid, NotFound
 from session_engine.items import add_item, board
 from session_engine.models import Step
-from session_engine.sessions import activate_step, agenda, create_session, get_step
+from session_engine.sessions import agenda, create_session, get_step
 from session_engine.store.events import events_after
 from session_engine.views import Viewer, snapshot
 

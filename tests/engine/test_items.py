@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from session_engine.agenda import activate_step
 from session_engine.errors import Conflict, Forbidden, Invalid
 from session_engine.items import MAX_TEXT, add_item, board
-from session_engine.sessions import activate_step
 from session_engine.store.events import events_after
 
 
@@ -142,7 +142,7 @@ def test_only_participants_add_items(brainstorm) -> None:
 def test_content_loaded_again_reaches_add_item_at_once(brainstorm, content) -> None:
     """Validated content is cached by its hash: new YAML gives a new hash, never stale rules."""
     from session_engine.content import Content
-    from session_engine.sessions import load_programme
+    from session_engine.programmes import load_programme
 
     room, step_id = brainstorm
     author = room.join()

@@ -4,18 +4,12 @@ import re
 
 import pytest
 
+from session_engine.actors import Actor, hash_secret
+from session_engine.agenda import activate_step
 from session_engine.errors import Forbidden, Invalid, NotFound
+from session_engine.joining import join_session
 from session_engine.models import Session
-from session_engine.sessions import (
-    CODE_ALPHABET,
-    Actor,
-    activate_step,
-    agenda,
-    authenticate,
-    hash_secret,
-    join_session,
-    rotate_keys,
-)
+from session_engine.sessions import CODE_ALPHABET, agenda, authenticate, rotate_keys
 from session_engine.store.events import events_after
 
 

@@ -22,19 +22,15 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
+from session_engine.actors import Actor
+from session_engine.agenda import activate_step
 from session_engine.content import Content
 from session_engine.errors import EngineError
 from session_engine.items import add_item
+from session_engine.joining import join_session
 from session_engine.models import Item
-from session_engine.sessions import (
-    Actor,
-    activate_step,
-    agenda,
-    create_session,
-    get_session,
-    join_session,
-    load_programme,
-)
+from session_engine.programmes import load_programme
+from session_engine.sessions import agenda, create_session, get_session
 from session_engine.store.database import Database
 from session_engine.store.db import create_db_engine
 from session_engine.store.events import events_after

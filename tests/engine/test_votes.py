@@ -6,10 +6,10 @@ import pytest
 
 from session_engine import agenda as agenda_ops
 from session_engine import controls
+from session_engine.agenda import activate_step
 from session_engine.errors import Conflict, Forbidden, Invalid
 from session_engine.items import add_item
 from session_engine.results import step_results
-from session_engine.sessions import activate_step
 from session_engine.store.events import events_after
 from session_engine.views import sees_results, shown_results
 from session_engine.votes import (

@@ -3,46 +3,17 @@ URL scheme (memory:// in-process, redis:// across processes)."""
 
 from __future__ import annotations
 
-import asyncio
-from typing import Protocol
-
-# Put in a subscription's queue when messages may have been missed: re-read the database.
-RESYNC = ""
-
-
-class Subscription:
-    """Messages of one channel, in the order the backend received them."""
-
-    def __init__(self, channel: str) -> None:
-        self.channel = channel
-        self.queue: asyncio.Queue[str] = asyncio.Queue()
-
-    async def get(self) -> str:
-        return await self.queue.get()
-
-
-class Fanout(Protocol):
-    async def connect(self) -> None: ...
-    async def disconnect(self) -> None: ...
-    async def publish(self, channel: str, message: str) -> None: ...
-    async def subscribe(self, channel: str) -> Subscription: ...
-    async def unsubscribe(self, subscription: Subscription) -> None: ...
-
-
-def session_channel(session_id: str) -> str:
-    return f"vk:session:{session_id}"
+from .base import Fanout
+from .memory import MemoryFanout
+from .redis import RedisFanout
 
 
 def fanout_from_url(url: str) -> Fanout:
-    """memory:// or redis://host:port/db; drivers are imported only when used."""
+    """memory:// or redis://host:port/db (the redis library is imported only when used)."""
     scheme = url.split(":", 1)[0]
     if scheme == "memory":
-        from .memory import MemoryFanout
-
         return MemoryFanout()
     if scheme in ("redis", "rediss"):
-        from .redis import RedisFanout
-
         redis_fanout: Fanout = RedisFanout(url)
         return redis_fanout
     raise ValueError(f"BROADCAST_URL: unknown scheme {scheme!r} (use memory:// or redis://)")
