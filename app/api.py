@@ -1,23 +1,20 @@
-"""The JSON API: thin routes that call the engine through the writer."""
+"""The JSON API: thin routes that call the engine through the Database."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from session_engine.events import check_resume_point, events_after
+from session_engine.actors import Actor
 from session_engine.items import AddedItem, add_item
+from session_engine.joining import join_session
 from session_engine.models import Step, item_public
-from session_engine.sessions import (
-    Actor,
-    CreatedSession,
-    create_session,
-    join_session,
-)
+from session_engine.sessions import CreatedSession, create_session
+from session_engine.store.events import check_resume_point, events_after
 from session_engine.views import Snapshot, snapshot
 from session_engine.visibility import Reader, event_for
 
-from .auth import ActorDep, OrganiserDep, SettingsDep, WriterDep
+from .auth import ActorDep, DatabaseDep, OrganiserDep, SettingsDep
 from .links import session_links
 from .schemas import (
     REFUSALS,
@@ -74,11 +71,15 @@ def session_public(snap: Snapshot) -> SessionPublic:
 
 @router.post("/sessions", status_code=201, response_model=SessionCreated)
 async def create_session_route(
-    body: SessionCreate, request: Request, writer: WriterDep, settings: SettingsDep, _: OrganiserDep
+    body: SessionCreate,
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    _: OrganiserDep,
 ) -> SessionCreated:
     """Create a session of a programme (organiser). The keys are shown only in this answer."""
     programme_id = body.programme_id or request.app.state.programme_id
-    created: CreatedSession = await writer.write(
+    created: CreatedSession = await database.write(
         create_session,
         programme_id=programme_id,
         title=body.title,
@@ -101,16 +102,18 @@ def created_out(request: Request, settings: Settings, created: CreatedSession) -
 
 
 @router.get("/sessions/{session_id}", response_model=SessionPublic)
-async def get_session_route(session_id: str, actor: ActorDep, writer: WriterDep) -> SessionPublic:
+async def get_session_route(
+    session_id: str, actor: ActorDep, database: DatabaseDep
+) -> SessionPublic:
     """A session with its agenda, active step and content keys (any credential of it)."""
-    return session_public(await writer.read(snapshot, session_id))
+    return session_public(await database.read(snapshot, session_id))
 
 
 @router.post("/join", status_code=201, response_model=JoinResponse)
-async def join_route(body: JoinRequest, writer: WriterDep) -> JoinResponse:
+async def join_route(body: JoinRequest, database: DatabaseDep) -> JoinResponse:
     """Join with the code from the room; no name, no account. Keep the token."""
     profile = {key: value or "" for key, value in body.profile.items()}
-    joined = await writer.write(
+    joined = await database.write(
         join_session, code=body.code, profile=profile, table_id=body.table_id
     )
     return JoinResponse(
@@ -118,9 +121,9 @@ async def join_route(body: JoinRequest, writer: WriterDep) -> JoinResponse:
     )
 
 
-async def submit_item(writer: WriterDep, actor: Actor, body: ItemCreate) -> JSONResponse:
+async def submit_item(database: DatabaseDep, actor: Actor, body: ItemCreate) -> JSONResponse:
     """201 with the new item, or 200 with the stored one when this client_id was seen."""
-    added: AddedItem = await writer.write(
+    added: AddedItem = await database.write(
         add_item,
         actor=actor,
         client_id=body.client_id,
@@ -140,23 +143,23 @@ async def submit_item(writer: WriterDep, actor: Actor, body: ItemCreate) -> JSON
     responses={200: {"model": ItemAdded, "description": "A retry: the item stored earlier."}},
 )
 async def add_item_route(
-    session_id: str, body: ItemCreate, actor: ActorDep, writer: WriterDep
+    session_id: str, body: ItemCreate, actor: ActorDep, database: DatabaseDep
 ) -> JSONResponse:
     """Add an item to the active brainstorm step (participant)."""
-    return await submit_item(writer, actor, body)
+    return await submit_item(database, actor, body)
 
 
 @router.get("/sessions/{session_id}/events", response_model=EventsPage)
 async def events_route(
     session_id: str,
     actor: ActorDep,
-    writer: WriterDep,
+    database: DatabaseDep,
     after: int = Query(0, ge=0, description="Return events with seq greater than this."),
 ) -> EventsPage:
     """The session's events after `after`, in order, at most 1000 per page; an `after` beyond
     the session's last event is refused (422)."""
-    await writer.read(check_resume_point, session_id, after)
-    events = await writer.read(events_after, session_id, after, EVENTS_PAGE)
+    await database.read(check_resume_point, session_id, after)
+    events = await database.read(events_after, session_id, after, EVENTS_PAGE)
     last = events[-1].seq if events else after
     reader = Reader.of(actor)  # blind rounds: words only for their readers
     shown = [event_for(e, reader).as_dict() for e in events]

@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
 
+from session_engine.actors import Actor, hash_secret
 from session_engine.errors import N_, Forbidden, Unauthorized
-from session_engine.sessions import Actor, authenticate, hash_secret
-from session_engine.writer import Writer
+from session_engine.sessions import authenticate
+from session_engine.store.database import Database
 
 from .settings import Settings, get_settings
 
@@ -24,9 +25,9 @@ VIEW_ROLES = {"participant": "participant", "console": "facilitator", "projector
 
 # Dependencies are `async def`: FastAPI runs a plain `def` in a worker thread, a thread hop
 # per request for what is an attribute lookup.
-async def get_writer(connection: HTTPConnection) -> Writer:
-    writer: Writer = connection.app.state.writer
-    return writer
+async def get_database(connection: HTTPConnection) -> Database:
+    database: Database = connection.app.state.database
+    return database
 
 
 class Credentials:
@@ -37,8 +38,8 @@ class Credentials:
 
     KEPT = 100_000  # participants remembered (about 200 bytes each)
 
-    def __init__(self, writer: Writer) -> None:
-        self.writer = writer
+    def __init__(self, database: Database) -> None:
+        self.database = database
         self._participants: dict[tuple[str, str], Actor] = {}
 
     async def check(self, session_id: str, token: str) -> Actor:
@@ -47,7 +48,7 @@ class Credentials:
         known = self._participants.get(key)
         if known is not None:
             return known
-        actor: Actor = await self.writer.read(authenticate, session_id=session_id, token=token)
+        actor: Actor = await self.database.read(authenticate, session_id=session_id, token=token)
         if actor.role == "participant":
             if len(self._participants) >= self.KEPT:
                 self._participants.pop(next(iter(self._participants)))
@@ -61,7 +62,7 @@ def credentials(connection: HTTPConnection) -> Credentials:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-WriterDep = Annotated[Writer, Depends(get_writer)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
 def bearer_token(request: Request) -> str | None:

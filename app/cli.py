@@ -11,19 +11,14 @@ import typer
 import uvicorn
 from sqlalchemy.exc import InternalError, OperationalError
 
-from session_engine.backup import BackupError, backup_database
 from session_engine.content import ContentError, load_content
-from session_engine.db import check_writable, create_db_engine, database_name
-from session_engine.fanout.memory import MemoryFanout
-from session_engine.schema import migrate
-from session_engine.sessions import (
-    CreatedSession,
-    create_session,
-    find_session,
-    load_programme,
-    rotate_keys,
-)
-from session_engine.writer import Writer
+from session_engine.programmes import load_programme
+from session_engine.sessions import CreatedSession, create_session, find_session, rotate_keys
+from session_engine.store.backup import BackupError, backup_database
+from session_engine.store.database import Database
+from session_engine.store.db import check_writable, create_db_engine, database_name
+from session_engine.store.fanout.memory import MemoryFanout
+from session_engine.store.schema import migrate
 
 from .links import links_for
 from .protocol import guarded_protocol
@@ -91,18 +86,18 @@ def demo_session(settings: Settings, title: str) -> CreatedSession:
     """The session `make run` prints links for: created once, with fresh keys each start."""
     content = load_content(settings.scenarios_file, settings.statements_file)
     engine = create_db_engine(settings.database_url)
-    writer = Writer(engine, MemoryFanout())
+    database = Database(engine, MemoryFanout())
     try:
-        programme, _ = writer.write_sync(load_programme, content=content)
+        programme, _ = database.write_sync(load_programme, content=content)
         assert programme.id is not None
-        existing, _ = writer.write_sync(find_session, programme_id=programme.id, title=title)
+        existing, _ = database.write_sync(find_session, programme_id=programme.id, title=title)
         if existing is not None:
-            created, _ = writer.write_sync(rotate_keys, session_id=existing.id)
+            created, _ = database.write_sync(rotate_keys, session_id=existing.id)
         else:
-            created, _ = writer.write_sync(create_session, programme_id=programme.id, title=title)
+            created, _ = database.write_sync(create_session, programme_id=programme.id, title=title)
         return created
     finally:
-        writer.close()
+        database.close()
         engine.dispose()
 
 
@@ -176,15 +171,15 @@ def create_session_command(
     prepare_database(settings.database_url)
     content = load_content(settings.scenarios_file, settings.statements_file)
     engine = create_db_engine(settings.database_url)
-    writer = Writer(engine, MemoryFanout())
+    database = Database(engine, MemoryFanout())
     try:
-        programme, _ = writer.write_sync(load_programme, content=content)
+        programme, _ = database.write_sync(load_programme, content=content)
         assert programme.id is not None
-        created, _ = writer.write_sync(
+        created, _ = database.write_sync(
             create_session, programme_id=programme.id, title=title, location=location, date=date
         )
     finally:
-        writer.close()
+        database.close()
         engine.dispose()
     print_links(settings.public_url or base_url, created, None)
 

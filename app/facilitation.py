@@ -11,15 +11,18 @@ from starlette.concurrency import run_in_threadpool
 
 from session_engine import agenda as agenda_ops
 from session_engine import controls, curation, reactions, tables
+from session_engine.actors import Actor
+from session_engine.agenda import activate_step
 from session_engine.errors import N_, Forbidden
 from session_engine.items import ALL_TABLES, board, participant_table
 from session_engine.models import Item, RoundTable, item_public
-from session_engine.sessions import Actor, activate_step, get_session
+from session_engine.sessions import get_session
 from session_engine.similarity import similar_pairs
+from session_engine.templates import templates
 from session_engine.visibility import Reader
 
 from .api import step_public
-from .auth import VIEW_HEADER, ActorDep, WriterDep
+from .auth import VIEW_HEADER, ActorDep, DatabaseDep
 from .fragments import step_type_labels
 from .schemas import (
     REFUSALS,
@@ -58,7 +61,7 @@ def item_out(item: Item) -> ItemPublic:
 
 @router.post("/steps", status_code=201, response_model=StepPublic)
 async def add_step_route(
-    body: StepCreate, actor: ActorDep, writer: WriterDep, request: Request
+    body: StepCreate, actor: ActorDep, database: DatabaseDep, request: Request
 ) -> StepPublic:
     """Add a step to the agenda (facilitator), at `position` or at the end. Untitled, it is
     named after its scenario, or (from the console) after its type in the page's language."""
@@ -66,7 +69,7 @@ async def add_step_route(
     if not body.title.strip() and not body.scenario and VIEW_HEADER in request.headers:
         language = pick_language(request.headers.get("x-vk-lang"), request.cookies.get("vk_lang"))
         fields["title"] = step_type_labels(language).get(body.type, "")
-    step = await writer.write(
+    step = await database.write(
         agenda_ops.add_step, actor=actor, position=body.position, fields=fields
     )
     return step_public(step)
@@ -74,55 +77,57 @@ async def add_step_route(
 
 @router.patch("/steps/{step_id}", response_model=StepPublic)
 async def update_step_route(
-    step_id: int, body: StepUpdate, actor: ActorDep, writer: WriterDep
+    step_id: int, body: StepUpdate, actor: ActorDep, database: DatabaseDep
 ) -> StepPublic:
     """Rename, re-text or re-time a step, or skip it, or several at once (facilitator): one
     change, all or nothing."""
     fields = body.model_dump(exclude_unset=True)
-    step = await writer.write(agenda_ops.update_step, actor=actor, step_id=step_id, fields=fields)
+    step = await database.write(agenda_ops.update_step, actor=actor, step_id=step_id, fields=fields)
     return step_public(step)
 
 
 @router.delete("/steps/{step_id}", status_code=204)
-async def remove_step_route(step_id: int, actor: ActorDep, writer: WriterDep) -> Response:
+async def remove_step_route(step_id: int, actor: ActorDep, database: DatabaseDep) -> Response:
     """Remove a step that holds no contributions and is not on the screens (facilitator)."""
-    await writer.write(agenda_ops.remove_step, actor=actor, step_id=step_id)
+    await database.write(agenda_ops.remove_step, actor=actor, step_id=step_id)
     return Response(status_code=204)
 
 
 @router.put("/agenda", response_model=list[StepPublic])
-async def reorder_route(body: AgendaOrder, actor: ActorDep, writer: WriterDep) -> list[StepPublic]:
+async def reorder_route(
+    body: AgendaOrder, actor: ActorDep, database: DatabaseDep
+) -> list[StepPublic]:
     """Reorder the agenda: list every step id once (facilitator)."""
-    steps = await writer.write(agenda_ops.reorder_steps, actor=actor, step_ids=body.step_ids)
+    steps = await database.write(agenda_ops.reorder_steps, actor=actor, step_ids=body.step_ids)
     return [step_public(s) for s in steps]
 
 
 @router.post("/steps/{step_id}/activate", response_model=StepPublic)
 async def activate_route(
-    step_id: int, actor: ActorDep, writer: WriterDep, body: Activate | None = None
+    step_id: int, actor: ActorDep, database: DatabaseDep, body: Activate | None = None
 ) -> StepPublic:
     """Show this step on every screen, or (table_id) on one table's screens (facilitator)."""
     table_id = body.table_id if body else None
-    step = await writer.write(activate_step, actor=actor, step_id=step_id, table_id=table_id)
+    step = await database.write(activate_step, actor=actor, step_id=step_id, table_id=table_id)
     return step_public(step)
 
 
 @router.post("/templates", status_code=201, response_model=TemplatePublic)
 async def save_template_route(
-    body: TemplateCreate, actor: ActorDep, writer: WriterDep
+    body: TemplateCreate, actor: ActorDep, database: DatabaseDep
 ) -> TemplatePublic:
     """Save this agenda as a template of the programme (facilitator)."""
-    template = await writer.write(agenda_ops.save_template, actor=actor, name=body.name)
+    template = await database.write(agenda_ops.save_template, actor=actor, name=body.name)
     return TemplatePublic(id=template.id, name=template.name, steps=template.steps)
 
 
 @router.get("/templates", response_model=list[TemplatePublic])
-async def list_templates_route(actor: ActorDep, writer: WriterDep) -> list[TemplatePublic]:
+async def list_templates_route(actor: ActorDep, database: DatabaseDep) -> list[TemplatePublic]:
     """The programme's saved agendas (facilitator)."""
     if actor.role != "facilitator":
         raise Forbidden(N_("Only the facilitator of this session can do this."))
-    session = await writer.read(get_session, actor.session_id)
-    found = await writer.read(agenda_ops.templates, session.programme_id)
+    session = await database.read(get_session, actor.session_id)
+    found = await database.read(templates, session.programme_id)
     return [TemplatePublic(id=t.id, name=t.name, steps=t.steps) for t in found]
 
 
@@ -130,30 +135,34 @@ async def list_templates_route(actor: ActorDep, writer: WriterDep) -> list[Templ
 
 
 @router.put("/steps/{step_id}/locked", response_model=dict[str, Any])
-async def lock_route(step_id: int, body: Flag, actor: ActorDep, writer: WriterDep) -> Any:
+async def lock_route(step_id: int, body: Flag, actor: ActorDep, database: DatabaseDep) -> Any:
     """Lock (true) or unlock (false) input on a step (facilitator)."""
-    step = await writer.write(controls.set_locked, actor=actor, step_id=step_id, locked=body.value)
+    step = await database.write(
+        controls.set_locked, actor=actor, step_id=step_id, locked=body.value
+    )
     return controls.step_controls(step)
 
 
 @router.put("/steps/{step_id}/blind", response_model=dict[str, Any])
-async def blind_route(step_id: int, body: Flag, actor: ActorDep, writer: WriterDep) -> Any:
+async def blind_route(step_id: int, body: Flag, actor: ActorDep, database: DatabaseDep) -> Any:
     """Blind (true): participants see only their own items; false reveals all (facilitator)."""
-    step = await writer.write(controls.set_blind, actor=actor, step_id=step_id, blind=body.value)
+    step = await database.write(controls.set_blind, actor=actor, step_id=step_id, blind=body.value)
     return controls.step_controls(step)
 
 
 @router.post("/steps/{step_id}/timer", response_model=dict[str, Any])
-async def timer_route(step_id: int, body: TimerAction, actor: ActorDep, writer: WriterDep) -> Any:
+async def timer_route(
+    step_id: int, body: TimerAction, actor: ActorDep, database: DatabaseDep
+) -> Any:
     """start (optionally with seconds), pause, or add seconds (negative to take off)."""
     if body.action == "start":
-        step = await writer.write(
+        step = await database.write(
             controls.start_timer, actor=actor, step_id=step_id, seconds=body.seconds
         )
     elif body.action == "pause":
-        step = await writer.write(controls.pause_timer, actor=actor, step_id=step_id)
+        step = await database.write(controls.pause_timer, actor=actor, step_id=step_id)
     else:
-        step = await writer.write(
+        step = await database.write(
             controls.add_time, actor=actor, step_id=step_id, seconds=body.seconds or 0
         )
     return controls.step_controls(step)
@@ -166,12 +175,12 @@ async def timer_route(step_id: int, body: TimerAction, actor: ActorDep, writer: 
 async def board_route(
     step_id: int,
     actor: ActorDep,
-    writer: WriterDep,
+    database: DatabaseDep,
     table_id: int | None = Query(None, description="One table's board (facilitator)."),
 ) -> Any:
     """The items of a step as the caller may see them: a participant their table's board
     (only their own items while the step is blind), the facilitator any table or all."""
-    return await writer.read(_visible_board, actor, step_id, table_id)
+    return await database.read(_visible_board, actor, step_id, table_id)
 
 
 def _visible_board(db: Any, actor: Actor, step_id: int, table_id: int | None) -> Any:
@@ -186,11 +195,13 @@ def _visible_board(db: Any, actor: Actor, step_id: int, table_id: int | None) ->
 
 
 @router.get("/steps/{step_id}/duplicates", response_model=list[Suggestion])
-async def duplicates_route(step_id: int, actor: ActorDep, writer: WriterDep) -> list[Suggestion]:
+async def duplicates_route(
+    step_id: int, actor: ActorDep, database: DatabaseDep
+) -> list[Suggestion]:
     """Likely duplicates on a step's board (all tables), most alike first (facilitator)."""
     if actor.role != "facilitator":
         raise Forbidden(N_("Only the facilitator of this session can do this."))
-    found = await writer.read(board, session_id=actor.session_id, step_id=step_id)
+    found = await database.read(board, session_id=actor.session_id, step_id=step_id)
     # Scoring a large board takes seconds of CPU the first time: not on the event loop.
     return await run_in_threadpool(suggestions, found.items())
 
@@ -212,11 +223,11 @@ def suggestions(items: list[ItemView]) -> list[Suggestion]:
 
 @router.patch("/items/{item_id}", response_model=ItemPublic)
 async def update_item_route(
-    item_id: int, body: ItemUpdate, actor: ActorDep, writer: WriterDep
+    item_id: int, body: ItemUpdate, actor: ActorDep, database: DatabaseDep
 ) -> ItemPublic:
     """Edit the text, move to another column/theme, or star an item, or several at once
     (facilitator): one change, all or nothing."""
-    item = await writer.write(
+    item = await database.write(
         curation.update_item,
         actor=actor,
         item_id=item_id,
@@ -229,9 +240,11 @@ async def update_item_route(
 
 
 @router.post("/items/{item_id}/merge", response_model=ItemPublic)
-async def merge_route(item_id: int, body: Merge, actor: ActorDep, writer: WriterDep) -> ItemPublic:
+async def merge_route(
+    item_id: int, body: Merge, actor: ActorDep, database: DatabaseDep
+) -> ItemPublic:
     """Merge `member_ids` into this item (facilitator); split undoes it."""
-    item = await writer.write(
+    item = await database.write(
         curation.merge_items,
         actor=actor,
         target_id=item_id,
@@ -242,29 +255,29 @@ async def merge_route(item_id: int, body: Merge, actor: ActorDep, writer: Writer
 
 
 @router.post("/items/{item_id}/split", response_model=list[ItemPublic])
-async def split_route(item_id: int, actor: ActorDep, writer: WriterDep) -> list[ItemPublic]:
+async def split_route(item_id: int, actor: ActorDep, database: DatabaseDep) -> list[ItemPublic]:
     """Undo a merge: the members become items of their own again (facilitator)."""
-    members = await writer.write(curation.split_item, actor=actor, item_id=item_id)
+    members = await database.write(curation.split_item, actor=actor, item_id=item_id)
     return [item_out(m) for m in members]
 
 
 @router.delete("/items/{item_id}", status_code=204)
-async def delete_route(item_id: int, actor: ActorDep, writer: WriterDep) -> Response:
+async def delete_route(item_id: int, actor: ActorDep, database: DatabaseDep) -> Response:
     """Take an item off the board; it can be restored (facilitator)."""
-    await writer.write(curation.delete_item, actor=actor, item_id=item_id)
+    await database.write(curation.delete_item, actor=actor, item_id=item_id)
     return Response(status_code=204)
 
 
 @router.post("/items/{item_id}/restore", response_model=ItemPublic)
-async def restore_route(item_id: int, actor: ActorDep, writer: WriterDep) -> ItemPublic:
+async def restore_route(item_id: int, actor: ActorDep, database: DatabaseDep) -> ItemPublic:
     """Put a deleted item back (facilitator)."""
-    return item_out(await writer.write(curation.restore_item, actor=actor, item_id=item_id))
+    return item_out(await database.write(curation.restore_item, actor=actor, item_id=item_id))
 
 
 @router.put("/spotlight", response_model=Spotlight)
-async def spotlight_route(body: Spotlight, actor: ActorDep, writer: WriterDep) -> Spotlight:
+async def spotlight_route(body: Spotlight, actor: ActorDep, database: DatabaseDep) -> Spotlight:
     """Show one item large on the projector, or null to stop (facilitator)."""
-    shown = await writer.write(curation.spotlight_item, actor=actor, item_id=body.item_id)
+    shown = await database.write(curation.spotlight_item, actor=actor, item_id=body.item_id)
     return Spotlight(item_id=shown)
 
 
@@ -272,18 +285,18 @@ async def spotlight_route(body: Spotlight, actor: ActorDep, writer: WriterDep) -
 
 
 @router.put("/items/{item_id}/metoo", response_model=dict[str, int])
-async def metoo_route(item_id: int, body: MeTooSet, actor: ActorDep, writer: WriterDep) -> Any:
+async def metoo_route(item_id: int, body: MeTooSet, actor: ActorDep, database: DatabaseDep) -> Any:
     """Press (on) or withdraw (off) "me too" on an item (participant); one per item."""
-    count = await writer.write(reactions.set_metoo, actor=actor, item_id=item_id, on=body.on)
+    count = await database.write(reactions.set_metoo, actor=actor, item_id=item_id, on=body.on)
     return {"item_id": item_id, "metoo": count}
 
 
 @router.post("/items/{item_id}/comments", status_code=201, response_model=dict[str, Any])
 async def comment_route(
-    item_id: int, body: CommentCreate, actor: ActorDep, writer: WriterDep
+    item_id: int, body: CommentCreate, actor: ActorDep, database: DatabaseDep
 ) -> JSONResponse:
     """Add a clarification or counter-argument under an item (participant; anonymous)."""
-    added = await writer.write(
+    added = await database.write(
         reactions.add_comment,
         actor=actor,
         item_id=item_id,
@@ -308,22 +321,24 @@ def table_out(table: RoundTable) -> dict[str, Any]:
 
 
 @router.post("/tables", status_code=201, response_model=list[dict[str, Any]])
-async def add_tables_route(body: TablesCreate, actor: ActorDep, writer: WriterDep) -> Any:
+async def add_tables_route(body: TablesCreate, actor: ActorDep, database: DatabaseDep) -> Any:
     """Add round tables by name (facilitator)."""
-    added = await writer.write(tables.add_tables, actor=actor, names=body.names)
+    added = await database.write(tables.add_tables, actor=actor, names=body.names)
     return [table_out(t) for t in added]
 
 
 @router.get("/tables", response_model=list[dict[str, Any]])
-async def list_tables_route(actor: ActorDep, writer: WriterDep) -> Any:
+async def list_tables_route(actor: ActorDep, database: DatabaseDep) -> Any:
     """The session's tables with how many participants sit at each."""
-    found = await writer.read(tables.tables, actor.session_id)
-    sizes = await writer.read(tables.table_sizes, actor.session_id)
+    found = await database.read(tables.tables, actor.session_id)
+    sizes = await database.read(tables.table_sizes, actor.session_id)
     return [{**table_out(t), "participants": sizes.get(t.id, 0)} for t in found]  # type: ignore[arg-type]
 
 
 @router.put("/table", response_model=TableChoice)
-async def choose_table_route(body: TableChoice, actor: ActorDep, writer: WriterDep) -> TableChoice:
+async def choose_table_route(
+    body: TableChoice, actor: ActorDep, database: DatabaseDep
+) -> TableChoice:
     """Sit at (or move to) a table (participant)."""
-    await writer.write(tables.choose_table, actor=actor, table_id=body.table_id)
+    await database.write(tables.choose_table, actor=actor, table_id=body.table_id)
     return body

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from session_engine.content import Content
-from session_engine.events import PublishedEvent
 from session_engine.models import utcnow
+from session_engine.store.database import Database
+from session_engine.store.events import PublishedEvent
 from session_engine.views import (
     Snapshot,
     Viewer,
@@ -21,7 +22,6 @@ from session_engine.views import (
 )
 from session_engine.visibility import FACILITATOR, ROOM, Reader, event_for
 from session_engine.votes import glossary_terms
-from session_engine.writer import Writer
 
 from .hub import Audience, Connection
 from .settings import ROOT
@@ -162,8 +162,8 @@ class EventRenderer:
     """Turns a committed event into the text each connection needs, rendering once per
     audience (view, language, table); only blind-mode stages are drawn per participant."""
 
-    def __init__(self, writer: Writer, threshold: int) -> None:
-        self.writer = writer
+    def __init__(self, database: Database, threshold: int) -> None:
+        self.database = database
         self.threshold = threshold
         self._contents: OrderedDict[str, Content] = OrderedDict()
 
@@ -206,7 +206,7 @@ class EventRenderer:
             if audience in shared:
                 out[connection] = shared[audience]
                 continue
-            snap = await self.writer.read(
+            snap = await self.database.read(
                 snapshot, session_id, viewer_of(connection), self.threshold
             )
             self._remember(session_id, snap.content)
@@ -254,7 +254,9 @@ class EventRenderer:
                 c for c in pages if reader_of_connection(c).reads_hidden == (reader is FACILITATOR)
             ]
             item = (
-                await self.writer.read(item_view, session_id, item_id, reader) if readers else None
+                await self.database.read(item_view, session_id, item_id, reader)
+                if readers
+                else None
             )
             if item is not None:
                 out.update(
@@ -272,7 +274,7 @@ class EventRenderer:
         watchers = [c for c in pages if c.view != "participant"]
         step_id = event.data["step_id"]
         shown = (
-            await self.writer.read(shown_results, session_id, step_id, self.threshold)
+            await self.database.read(shown_results, session_id, step_id, self.threshold)
             if watchers
             else None
         )
@@ -293,7 +295,7 @@ class EventRenderer:
     ) -> dict[Connection, str]:
         """A proposed definition appended to its term's list on every screen that shows it."""
         definition = event.data["definition"]
-        terms = await self.writer.read(glossary_terms, session_id, definition["step_id"])
+        terms = await self.database.read(glossary_terms, session_id, definition["step_id"])
         if definition["term"] not in terms:
             return {}
         data = {"definition": definition, "term_index": terms.index(definition["term"]) + 1}
@@ -323,7 +325,7 @@ class EventRenderer:
     async def _content(self, session_id: str) -> Content:
         """The programme content of a session, as last read (every stage redraw reads it)."""
         if session_id not in self._contents:
-            snap = await self.writer.read(snapshot, session_id)
+            snap = await self.database.read(snapshot, session_id)
             self._remember(session_id, snap.content)
         self._contents.move_to_end(session_id)
         return self._contents[session_id]

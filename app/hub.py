@@ -14,10 +14,10 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketState
 
 from session_engine.errors import EngineError
-from session_engine.events import PublishedEvent, events_after
-from session_engine.fanout import RESYNC, Subscription, session_channel
 from session_engine.sessions import authenticate, get_session
-from session_engine.writer import Writer
+from session_engine.store.database import Database
+from session_engine.store.events import PublishedEvent, events_after
+from session_engine.store.fanout.base import RESYNC, Subscription, session_channel
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +99,9 @@ Renderer = Callable[[str, PublishedEvent, list[Connection]], Awaitable[dict[Conn
 class SessionHub:
     """The sockets of one session in this process, fed by one fan-out subscription."""
 
-    def __init__(self, session_id: str, writer: Writer, render: Renderer) -> None:
+    def __init__(self, session_id: str, database: Database, render: Renderer) -> None:
         self.session_id = session_id
-        self.writer = writer
+        self.database = database
         self.render = render
         self.connections: set[Connection] = set()
         self.last_seq = 0
@@ -110,8 +110,8 @@ class SessionHub:
 
     async def start(self) -> None:
         # Subscribe before reading the seq: nothing committed after this read is missed.
-        self._subscription = await self.writer.fanout.subscribe(session_channel(self.session_id))
-        session = await self.writer.read(get_session, self.session_id)
+        self._subscription = await self.database.fanout.subscribe(session_channel(self.session_id))
+        session = await self.database.read(get_session, self.session_id)
         self.last_seq = session.last_seq
         self._task = asyncio.create_task(self._listen(), name=f"hub-{self.session_id}")
 
@@ -121,7 +121,7 @@ class SessionHub:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         if self._subscription:
-            await self.writer.fanout.unsubscribe(self._subscription)
+            await self.database.fanout.unsubscribe(self._subscription)
 
     async def _listen(self) -> None:
         assert self._subscription is not None
@@ -150,7 +150,7 @@ class SessionHub:
         it fills gaps left by out-of-order publishing or missed messages."""
         while upto is None or self.last_seq < upto:
             limit = CATCH_UP_PAGE if upto is None else min(CATCH_UP_PAGE, upto - self.last_seq)
-            events = await self.writer.read(events_after, self.session_id, self.last_seq, limit)
+            events = await self.database.read(events_after, self.session_id, self.last_seq, limit)
             for event in events:
                 await self.deliver(event)
             if len(events) < limit:
@@ -173,7 +173,7 @@ class SessionHub:
             if connection.role not in KEY_ROLES:
                 continue
             try:
-                await self.writer.read(
+                await self.database.read(
                     authenticate, session_id=self.session_id, token=connection.credential
                 )
             except EngineError:
@@ -186,8 +186,8 @@ class Hub:
     def connection(self, websocket: WebSocket, view: str, language: str, **who: Any) -> Connection:
         return Connection(websocket, view, language, self.queue_size, **who)
 
-    def __init__(self, writer: Writer, render: Renderer, queue_size: int) -> None:
-        self.writer = writer
+    def __init__(self, database: Database, render: Renderer, queue_size: int) -> None:
+        self.database = database
         self.render = render
         self.queue_size = queue_size
         self.sessions: dict[str, SessionHub] = {}
@@ -197,7 +197,7 @@ class Hub:
         async with self._lock:
             hub = self.sessions.get(session_id)
             if hub is None:
-                hub = SessionHub(session_id, self.writer, self.render)
+                hub = SessionHub(session_id, self.database, self.render)
                 await hub.start()
                 self.sessions[session_id] = hub
             hub.connections.add(connection)

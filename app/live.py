@@ -15,11 +15,11 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 from starlette.websockets import WebSocketState
 
+from session_engine.actors import Actor
 from session_engine.errors import EngineError
-from session_engine.events import check_resume_point, events_after
 from session_engine.items import AddedItem, add_item, participant_table
 from session_engine.models import item_public
-from session_engine.sessions import Actor
+from session_engine.store.events import check_resume_point, events_after
 from session_engine.views import snapshot
 
 from .auth import VIEW_ROLES, cookie_name, credentials, origin_allowed
@@ -134,15 +134,15 @@ async def _replay(
     The connection is attached first, so live events meanwhile wait in its queue. An `after`
     beyond the last event gets an error and the socket is closed (None): resuming there would
     silently skip every event up to it."""
-    writer = websocket.app.state.writer
+    database = websocket.app.state.database
     try:
-        await writer.read(check_resume_point, session_id, after)
+        await database.read(check_resume_point, session_id, after)
     except EngineError as exc:
         await websocket.send_text(json.dumps({"type": "error", "message": exc.message}))
         await websocket.close(CLOSE_POLICY, "after is beyond the last event")
         return None
     while True:
-        events = await writer.read(events_after, session_id, after, 1000)
+        events = await database.read(events_after, session_id, after, 1000)
         for event in events:
             await websocket.send_text(json_for(event, connection))
             after = event.seq
@@ -171,8 +171,8 @@ async def browser_socket(
     language = pick_language(lang, websocket.cookies.get("vk_lang"))
     hub: Hub = websocket.app.state.hub
     credential = websocket.cookies.get(cookie_name(view, session_id), "")
-    writer = websocket.app.state.writer
-    table_id = await writer.read(participant_table, actor) if actor.participant_id else None
+    database = websocket.app.state.database
+    table_id = await database.read(participant_table, actor) if actor.participant_id else None
     connection = hub.connection(
         websocket,
         view,
@@ -185,7 +185,7 @@ async def browser_socket(
     await hub.attach(session_id, connection)
     try:
         threshold = websocket.app.state.settings.segment_threshold
-        snap = await writer.read(snapshot, session_id, viewer_of(connection), threshold)
+        snap = await database.read(snapshot, session_id, viewer_of(connection), threshold)
         await websocket.send_text(render_stage(snap, language))
         connection.sent_seq = snap.seq
         await _serve(websocket, connection)
@@ -292,9 +292,9 @@ class Submitter:
                 {"type": "error", "message": detail, "retry_after": retry_after(wait)},
             )
             return
-        writer = self.websocket.app.state.writer
+        database = self.websocket.app.state.database
         try:
-            added: AddedItem = await writer.write(
+            added: AddedItem = await database.write(
                 add_item,
                 actor=self.actor,
                 client_id=body.client_id,
@@ -310,7 +310,7 @@ class Submitter:
             log.exception("adding an item sent on a socket failed")
             self._reply(body.client_id, {"type": "error", "message": SERVER_ERROR})
             return
-        ack = {"type": "ack", "seq": added.seq, "item": item_public(added.item)}
+        ack = {"type": "ack", "seq": added.seq, "item": item_public(added.item).model_dump()}
         self._reply(body.client_id, {**ack, "created": added.created})
 
     def _reply(self, client_id: object, reply: dict[str, Any]) -> None:

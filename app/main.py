@@ -15,12 +15,12 @@ from sqlalchemy.exc import DataError
 
 from session_engine import similarity
 from session_engine.content import load_content
-from session_engine.db import create_db_engine
 from session_engine.errors import N_, EngineError, Invalid, NotFound
-from session_engine.fanout import fanout_from_url
-from session_engine.schema import migrate
-from session_engine.sessions import load_programme
-from session_engine.writer import Writer
+from session_engine.programmes import load_programme
+from session_engine.store.database import Database
+from session_engine.store.db import create_db_engine
+from session_engine.store.fanout import fanout_from_url
+from session_engine.store.schema import migrate
 
 from . import access, api, facilitation, live, pages, reports, voting
 from .auth import Credentials
@@ -50,13 +50,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine = create_db_engine(settings.database_url)
     fanout = fanout_from_url(settings.broadcast_url)
     await fanout.connect()
-    writer = Writer(engine, fanout)
-    programme = await writer.write(load_programme, content=content)
-    app.state.writer = writer
-    app.state.credentials = Credentials(writer)
+    database = Database(engine, fanout)
+    programme = await database.write(load_programme, content=content)
+    app.state.database = database
+    app.state.credentials = Credentials(database)
     app.state.programme_id = programme.id
-    renderer = EventRenderer(writer, settings.segment_threshold)
-    app.state.hub = Hub(writer, renderer, settings.send_queue_size)
+    renderer = EventRenderer(database, settings.segment_threshold)
+    app.state.hub = Hub(database, renderer, settings.send_queue_size)
     # scikit-learn takes seconds to import: do it now, not on the facilitator's first click.
     warm_up = asyncio.get_running_loop().run_in_executor(None, similarity.warm_up)
     try:
@@ -65,7 +65,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await warm_up
         await app.state.hub.close_all()
         await fanout.disconnect()
-        writer.close()
+        database.close()
         engine.dispose()
 
 

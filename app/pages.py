@@ -11,28 +11,23 @@ from sqlalchemy import select
 from sqlmodel import col
 from starlette.concurrency import run_in_threadpool
 
-from session_engine.agenda import templates as agenda_templates
+from session_engine.actors import Actor
 from session_engine.content import Content
-from session_engine.db import Db
 from session_engine.errors import N_, EngineError
 from session_engine.items import board, participant_table
+from session_engine.joining import join_session
 from session_engine.models import Session
-from session_engine.sessions import (
-    Actor,
-    create_session,
-    get_programme,
-    get_session,
-    join_session,
-    normalise_code,
-    programme_content,
-)
+from session_engine.programmes import get_programme, programme_content
+from session_engine.sessions import create_session, get_session, normalise_code
+from session_engine.store.db import Db
+from session_engine.templates import templates as agenda_templates
 from session_engine.views import Snapshot, Viewer, sessions_of_programme, snapshot
 
 from .auth import (
     ORGANISER_COOKIE,
     VIEW_ROLES,
+    DatabaseDep,
     SettingsDep,
-    WriterDep,
     check_csrf,
     cookie_name,
     credentials,
@@ -113,11 +108,11 @@ def _session_by_code(db: Db, code: str) -> tuple[Session, Content] | None:
 
 
 @router.get("/join", response_class=HTMLResponse)
-async def join_form(request: Request, writer: WriterDep, code: str = "") -> HTMLResponse:
+async def join_form(request: Request, database: DatabaseDep, code: str = "") -> HTMLResponse:
     if not code.strip():  # /join typed without a code: the form to type it in
         return page(request, "home.html", code="")
     try:
-        found = await writer.read(_session_by_code, code)
+        found = await database.read(_session_by_code, code)
     except EngineError as exc:  # e.g. a control character in the code
         message = gettext(language_of(request), exc.template, **exc.values)
         return page(request, "home.html", status=exc.status, code="", error=message)
@@ -135,7 +130,7 @@ async def join_form(request: Request, writer: WriterDep, code: str = "") -> HTML
 
 
 @router.post("/join")
-async def join_submit(request: Request, writer: WriterDep, settings: SettingsDep) -> Response:
+async def join_submit(request: Request, database: DatabaseDep, settings: SettingsDep) -> Response:
     form = await request.form()
     code = str(form.get("code", ""))
     profile = {
@@ -144,7 +139,7 @@ async def join_submit(request: Request, writer: WriterDep, settings: SettingsDep
         if key.startswith("profile.")
     }
     try:
-        joined = await writer.write(join_session, code=code, profile=profile)
+        joined = await database.write(join_session, code=code, profile=profile)
     except EngineError as exc:
         message = gettext(language_of(request), exc.template, **exc.values)
         return page(request, "home.html", status=exc.status, code=code, error=message)
@@ -164,13 +159,13 @@ async def _key_actor(request: Request, session_id: str, view: str, key: str) -> 
     return actor if actor.role == VIEW_ROLES[view] else None
 
 
-async def _view_actor(request: Request, writer: Any, session_id: str, view: str) -> Actor | None:
+async def _view_actor(request: Request, database: Any, session_id: str, view: str) -> Actor | None:
     token = request.cookies.get(cookie_name(view, session_id))
     return await _key_actor(request, session_id, view, token) if token else None
 
 
 async def _secret_link(
-    request: Request, writer: Any, settings: Settings, session_id: str, view: str, key: str
+    request: Request, database: Any, settings: Settings, session_id: str, view: str, key: str
 ) -> Response:
     """A secret link: keep its key in an HttpOnly cookie and drop it from the address bar, but
     only once the key is checked, and never silently over another valid key of this page: a
@@ -178,8 +173,8 @@ async def _secret_link(
     if await _key_actor(request, session_id, view, key) is None:
         return error_page(request, 403, INVALID_LINK)
     current = request.cookies.get(cookie_name(view, session_id))
-    if current and current != key and await _view_actor(request, writer, session_id, view):
-        session = await writer.read(get_session, session_id)
+    if current and current != key and await _view_actor(request, database, session_id, view):
+        session = await database.read(get_session, session_id)
         asked = page(
             request,
             "switch_identity.html",
@@ -201,7 +196,7 @@ async def switch_identity(
     view: str,
     session_id: str,
     request: Request,
-    writer: WriterDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     key: Annotated[str, Form(max_length=200)] = "",
     csrf: Annotated[str, Form(max_length=100)] = "",
@@ -212,7 +207,7 @@ async def switch_identity(
     if view not in PAGE_PATHS:
         return error_page(request, 404, N_("Not found"))
     current = request.cookies.get(cookie_name(view, session_id), "")
-    if not await _view_actor(request, writer, session_id, view) or not csrf_matches(
+    if not await _view_actor(request, database, session_id, view) or not csrf_matches(
         request, current, csrf
     ):
         return error_page(request, 403, FORM_EXPIRED)
@@ -225,17 +220,17 @@ async def switch_identity(
 
 
 async def _live_page(
-    request: Request, writer: Any, settings: Settings, session_id: str, view: str, template: str
+    request: Request, database: Any, settings: Settings, session_id: str, view: str, template: str
 ) -> Response:
     key = request.query_params.get("key")
     if key:
-        return await _secret_link(request, writer, settings, session_id, view, key)
-    actor = await _view_actor(request, writer, session_id, view)
+        return await _secret_link(request, database, settings, session_id, view, key)
+    actor = await _view_actor(request, database, session_id, view)
     if actor is None:
         return error_page(request, 403, INVALID_LINK)
-    table_id = await writer.read(participant_table, actor) if actor.participant_id else None
+    table_id = await database.read(participant_table, actor) if actor.participant_id else None
     viewer = Viewer(view, actor.participant_id, table_id)
-    snap: Snapshot = await writer.read(snapshot, session_id, viewer, settings.segment_threshold)
+    snap: Snapshot = await database.read(snapshot, session_id, viewer, settings.segment_threshold)
     base = base_url(request, settings)
     credential = request.cookies[cookie_name(view, session_id)]
     return page(
@@ -252,31 +247,33 @@ async def _live_page(
 
 @router.get("/s/{session_id}")
 async def participant_page(
-    session_id: str, request: Request, writer: WriterDep, settings: SettingsDep
+    session_id: str, request: Request, database: DatabaseDep, settings: SettingsDep
 ) -> Response:
-    if await _view_actor(request, writer, session_id, "participant") is None:
+    if await _view_actor(request, database, session_id, "participant") is None:
         return RedirectResponse("/", 303)
     return await _live_page(
-        request, writer, settings, session_id, "participant", "participant.html"
+        request, database, settings, session_id, "participant", "participant.html"
     )
 
 
 @router.get("/console/{session_id}")
 async def console_page(
-    session_id: str, request: Request, writer: WriterDep, settings: SettingsDep
+    session_id: str, request: Request, database: DatabaseDep, settings: SettingsDep
 ) -> Response:
-    return await _live_page(request, writer, settings, session_id, "console", "console.html")
+    return await _live_page(request, database, settings, session_id, "console", "console.html")
 
 
 @router.get("/projector/{session_id}")
 async def projector_page(
-    session_id: str, request: Request, writer: WriterDep, settings: SettingsDep
+    session_id: str, request: Request, database: DatabaseDep, settings: SettingsDep
 ) -> Response:
-    return await _live_page(request, writer, settings, session_id, "projector", "projector.html")
+    return await _live_page(request, database, settings, session_id, "projector", "projector.html")
 
 
 @router.get("/organiser")
-async def organiser_page(request: Request, writer: WriterDep, settings: SettingsDep) -> Response:
+async def organiser_page(
+    request: Request, database: DatabaseDep, settings: SettingsDep
+) -> Response:
     token = request.query_params.get("token")
     if token:  # checked before it replaces anything: an invalid link changes nothing
         if not is_organiser(request, settings, token):
@@ -286,16 +283,16 @@ async def organiser_page(request: Request, writer: WriterDep, settings: Settings
         return response
     if not is_organiser(request, settings, None):
         return error_page(request, 403, NOT_ORGANISER)
-    return await _organiser_view(request, writer, settings)
+    return await _organiser_view(request, database, settings)
 
 
 async def _organiser_view(
-    request: Request, writer: Any, settings: Settings, **extra: Any
+    request: Request, database: Any, settings: Settings, **extra: Any
 ) -> HTMLResponse:
     programme_id = request.app.state.programme_id
-    programme = await writer.read(get_programme, programme_id)
-    sessions = await writer.read(sessions_of_programme, programme_id)
-    saved = await writer.read(agenda_templates, programme_id)
+    programme = await database.read(get_programme, programme_id)
+    sessions = await database.read(sessions_of_programme, programme_id)
+    saved = await database.read(agenda_templates, programme_id)
     csrf = csrf_token(request.cookies.get(ORGANISER_COOKIE) or "open")
     return page(
         request,
@@ -311,7 +308,7 @@ async def _organiser_view(
 @router.post("/organiser/sessions")
 async def organiser_create(
     request: Request,
-    writer: WriterDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     title: Annotated[str, Form(max_length=200)] = "",
     location: Annotated[str, Form(max_length=200)] = "",
@@ -322,7 +319,7 @@ async def organiser_create(
     if not is_organiser(request, settings, None):
         return error_page(request, 403, NOT_ORGANISER)
     check_csrf(request, request.cookies.get(ORGANISER_COOKIE) or "open", csrf)
-    created = await writer.write(
+    created = await database.write(
         create_session,
         programme_id=request.app.state.programme_id,
         title=title,
@@ -331,17 +328,17 @@ async def organiser_create(
         template_id=int(template_id) if template_id.isdigit() else None,
     )
     links = links_for(base_url(request, settings), created)
-    return await _organiser_view(request, writer, settings, created=created, created_links=links)
+    return await _organiser_view(request, database, settings, created=created, created_links=links)
 
 
 @router.get("/console/{session_id}/steps/{step_id}/duplicates", response_class=HTMLResponse)
 async def console_duplicates(
-    session_id: str, step_id: int, request: Request, writer: WriterDep
+    session_id: str, step_id: int, request: Request, database: DatabaseDep
 ) -> Response:
     """The console's duplicate-suggestions panel (facilitator)."""
-    if await _view_actor(request, writer, session_id, "console") is None:
+    if await _view_actor(request, database, session_id, "console") is None:
         return error_page(request, 403, NOT_FACILITATOR)
-    found = await writer.read(board, session_id=session_id, step_id=step_id)
+    found = await database.read(board, session_id=session_id, step_id=step_id)
     language = language_of(request)
     found_pairs = await run_in_threadpool(suggestions, found.items())
     body = render("_duplicates.html", language, suggestions=found_pairs, session_id=session_id)

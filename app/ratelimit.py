@@ -25,8 +25,8 @@ from .settings import Settings
 from .templating import gettext, pick_language, render
 
 JOIN_PATHS = ("/api/join", "/join")
-ITEM_PATH = re.compile(r"^/(?:api/sessions|s)/(?P<session>[^/]+)/items$")
 SESSION = r"^/api/sessions/(?P<session>[^/]+)"
+ITEM_PATH = re.compile(SESSION + r"/items$")
 # The other participant writes, each kind with its own bucket: a burst of "me too" never
 # holds up saving a ballot.
 WRITE_PATHS: dict[tuple[str, str], re.Pattern[str]] = {
@@ -204,7 +204,7 @@ def _credential(scope: Scope, path: str) -> str | None:
     scheme, _, token = headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
-    match = ITEM_PATH.match(path) or re.match(SESSION, path)
+    match = re.match(SESSION, path)
     if match is None or "cookie" not in headers:
         return None
     cookie = SimpleCookie()

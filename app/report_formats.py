@@ -11,16 +11,17 @@ from typing import Any
 
 from markupsafe import Markup
 
-from session_engine.exports.docx import to_docx
-from session_engine.exports.labels import (
+from session_engine.reports.data import Translate
+from session_engine.reports.exports.docx import to_docx
+from session_engine.reports.exports.labels import (
     column_headings,
     headings,
     often_label,
     scenario_heading,
 )
-from session_engine.exports.markdown import to_markdown
-from session_engine.exports.sheets import KINDS, to_csv, to_xlsx
-from session_engine.exports.tables import (
+from session_engine.reports.exports.markdown import to_markdown
+from session_engine.reports.exports.sheets import KINDS, to_csv, to_xlsx
+from session_engine.reports.exports.tables import (
     answered,
     composition_tables,
     distribution_row,
@@ -29,12 +30,11 @@ from session_engine.exports.tables import (
     statement_groups,
     statement_header,
 )
-from session_engine.gc_pause import collector_paused
-from session_engine.report_data import Translate
-from session_engine.report_texts import text_blocks
+from session_engine.reports.gc_pause import collector_paused
+from session_engine.reports.texts import text_blocks
 
 from .fragments import STATIC_DIR
-from .templating import gettext
+from .templating import gettext, render
 
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -75,8 +75,6 @@ def report_css() -> str:
 
 def render_html(report: dict[str, Any], *, summary: bool = False) -> str:
     """The report as one self-contained HTML page (CSS inlined); `summary`: the PDF's."""
-    from .templating import render
-
     t = translator(report["language"])
     h = headings(t)
     fields = list(report["labels"]["fields"])[:1] if summary else None

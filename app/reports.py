@@ -16,16 +16,16 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from session_engine.db import storable_id
 from session_engine.errors import N_, Forbidden, NotFound, Unauthorized
-from session_engine.report import programme_report, report_state, session_report
-from session_engine.report_texts import MAX_REPORT_TEXT, edit_report_texts
+from session_engine.reports.report import programme_report, report_state, session_report
+from session_engine.reports.texts import MAX_REPORT_TEXT, edit_report_texts
+from session_engine.store.db import storable_id
 
 from .auth import (
     ActorDep,
+    DatabaseDep,
     OrganiserDep,
     SettingsDep,
-    WriterDep,
     bearer_token,
     cookie_name,
     credentials,
@@ -41,7 +41,7 @@ V = TypeVar("V")
 
 
 async def require_report_reader(
-    request: Request, session_id: str, writer: WriterDep, settings: SettingsDep
+    request: Request, session_id: str, database: DatabaseDep, settings: SettingsDep
 ) -> None:
     """The organiser, or this session's facilitator; everyone else is refused."""
     token = bearer_token(request)
@@ -135,7 +135,7 @@ async def session_report_route(
     session_id: str,
     fmt: str,
     request: Request,
-    writer: WriterDep,
+    database: DatabaseDep,
     _: ReportReaderDep,
     sheet: Sheet = "items",
 ) -> Response:
@@ -143,13 +143,15 @@ async def session_report_route(
     holds one kind of raw data: `sheet=items|votes|statements|participants`."""
     _check_format(fmt)
     threshold = request.app.state.settings.segment_threshold
-    state = await writer.read(report_state, session_id=session_id)
+    state = await database.read(report_state, session_id=session_id)
     if not state[0]:
         raise NotFound(N_("No session with id %(session_id)r."), session_id=session_id)
     key = ("session", session_id, threshold, state)
     report = await CACHE.get(
         key,
-        lambda: writer.read(session_report, session_id, translator=translator, threshold=threshold),
+        lambda: database.read(
+            session_report, session_id, translator=translator, threshold=threshold
+        ),
     )
     return await _respond(key, report, fmt, sheet)
 
@@ -163,7 +165,7 @@ async def programme_report_route(
     programme_id: int,
     fmt: str,
     request: Request,
-    writer: WriterDep,
+    database: DatabaseDep,
     _: OrganiserDep,
     sheet: Sheet = "items",
 ) -> Response:
@@ -173,11 +175,11 @@ async def programme_report_route(
     if not storable_id(programme_id):  # names nothing, and would not fit in a query
         raise NotFound(N_("No programme with id %(programme_id)s."), programme_id=programme_id)
     threshold = request.app.state.settings.segment_threshold
-    state = await writer.read(report_state, programme_id=programme_id)
+    state = await database.read(report_state, programme_id=programme_id)
     key = ("programme", programme_id, threshold, state)
     report = await CACHE.get(
         key,
-        lambda: writer.read(
+        lambda: database.read(
             programme_report, programme_id, translator=translator, threshold=threshold
         ),
     )
@@ -195,9 +197,9 @@ class ReportTexts(BaseModel):
 
 @router.put("/sessions/{session_id}/report/texts", response_model=dict[str, str])
 async def report_texts_route(
-    session_id: str, body: ReportTexts, actor: ActorDep, writer: WriterDep
+    session_id: str, body: ReportTexts, actor: ActorDep, database: DatabaseDep
 ) -> Any:
     """Reword the report's intro, goal, method or conclusion (facilitator). Returns the
     texts as the report now prints them."""
     changes = body.model_dump(exclude_unset=True)
-    return await writer.write(edit_report_texts, actor=actor, changes=changes)
+    return await database.write(edit_report_texts, actor=actor, changes=changes)

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import typer
 
-from session_engine.db import create_db_engine
 from session_engine.errors import EngineError
-from session_engine.fanout.memory import MemoryFanout
-from session_engine.report import programme_report, session_report
-from session_engine.schema import migrate
-from session_engine.writer import Writer
+from session_engine.reports.report import programme_report, session_report
+from session_engine.store.database import Database
+from session_engine.store.db import create_db_engine
+from session_engine.store.fanout.memory import MemoryFanout
+from session_engine.store.schema import migrate
 
 from .report_formats import FORMATS, SHEETS, render_report, translator
 from .settings import Settings
@@ -31,22 +31,22 @@ def write_report(
         _fail(f"--format is one of {', '.join(FORMATS)}; --sheet one of {', '.join(SHEETS)}.")
     migrate(settings.database_url)
     engine = create_db_engine(settings.database_url)
-    writer = Writer(engine, MemoryFanout())
+    database = Database(engine, MemoryFanout())
     threshold = settings.segment_threshold
     try:
         if session is not None:
-            report = writer.read_sync(
+            report = database.read_sync(
                 session_report, session, translator=translator, threshold=threshold
             )
         else:
             assert programme is not None
-            report = writer.read_sync(
+            report = database.read_sync(
                 programme_report, programme, translator=translator, threshold=threshold
             )
     except EngineError as exc:
         _fail(exc.message)
     finally:
-        writer.close()
+        database.close()
         engine.dispose()
     output.write_bytes(render_report(report, fmt, sheet=sheet).body)
 

@@ -12,7 +12,7 @@ from session_engine.results import step_results
 from session_engine.sessions import get_step
 
 from .api import step_public
-from .auth import ActorDep, WriterDep
+from .auth import ActorDep, DatabaseDep
 from .schemas import REFUSALS, BallotIn, DefinitionIn, Flag, StepConfig, StepPublic
 
 router = APIRouter(
@@ -22,30 +22,30 @@ router = APIRouter(
 
 @router.put("/config", response_model=StepPublic)
 async def configure_route(
-    step_id: int, body: StepConfig, actor: ActorDep, writer: WriterDep
+    step_id: int, body: StepConfig, actor: ActorDep, database: DatabaseDep
 ) -> Any:
     """Set how a vote, statements, glossary or preference step works (facilitator)."""
-    step = await writer.write(
+    step = await database.write(
         votes.configure_step, actor=actor, step_id=step_id, config=body.config
     )
     return step_public(step)
 
 
 @router.put("/ballot", response_model=dict[str, int])
-async def ballot_route(step_id: int, body: BallotIn, actor: ActorDep, writer: WriterDep) -> Any:
+async def ballot_route(step_id: int, body: BallotIn, actor: ActorDep, database: DatabaseDep) -> Any:
     """Vote, or change your vote while the step is open (participant). An importance vote or
     preference replaces your whole ballot; statements and terms replace the ones you send."""
     answers = [votes.Answer(**a.model_dump()) for a in body.answers]
-    voters = await writer.write(votes.cast_ballot, actor=actor, step_id=step_id, answers=answers)
+    voters = await database.write(votes.cast_ballot, actor=actor, step_id=step_id, answers=answers)
     return {"voters": voters}
 
 
 @router.get("/ballot", response_model=list[dict[str, Any]])
-async def own_ballot_route(step_id: int, actor: ActorDep, writer: WriterDep) -> Any:
+async def own_ballot_route(step_id: int, actor: ActorDep, database: DatabaseDep) -> Any:
     """Your own answers in this step (participant)."""
     if actor.participant_id is None:
         raise Forbidden(N_("Only participants have a ballot."))
-    own = await writer.read(votes.own_ballot, step_id, actor.participant_id)
+    own = await database.read(votes.own_ballot, step_id, actor.participant_id)
     return [
         {"subject": b.subject, "value": b.value, "choice": b.choice, "argument": b.argument}
         for b in own.values()
@@ -53,9 +53,9 @@ async def own_ballot_route(step_id: int, actor: ActorDep, writer: WriterDep) -> 
 
 
 @router.put("/revealed", response_model=dict[str, Any])
-async def reveal_route(step_id: int, body: Flag, actor: ActorDep, writer: WriterDep) -> Any:
+async def reveal_route(step_id: int, body: Flag, actor: ActorDep, database: DatabaseDep) -> Any:
     """Show (true) or hide (false) the results on the projector and participants' screens."""
-    step = await writer.write(
+    step = await database.write(
         votes.reveal_results, actor=actor, step_id=step_id, revealed=body.value
     )
     return {"step_id": step.id, "revealed": step.revealed}
@@ -63,30 +63,32 @@ async def reveal_route(step_id: int, body: Flag, actor: ActorDep, writer: Writer
 
 @router.post("/definitions", status_code=201, response_model=dict[str, Any])
 async def definition_route(
-    step_id: int, body: DefinitionIn, actor: ActorDep, writer: WriterDep
+    step_id: int, body: DefinitionIn, actor: ActorDep, database: DatabaseDep
 ) -> Any:
     """Propose a definition of a glossary term (participant; anonymous)."""
-    found = await writer.write(
+    found = await database.write(
         votes.propose_definition, actor=actor, step_id=step_id, term=body.term, text=body.text
     )
     return {"id": found.id, "term": found.term, "text": found.text}
 
 
 @router.get("/results", response_model=dict[str, Any])
-async def results_route(step_id: int, request: Request, actor: ActorDep, writer: WriterDep) -> Any:
+async def results_route(
+    step_id: int, request: Request, actor: ActorDep, database: DatabaseDep
+) -> Any:
     """Counts, distributions, mean and spread, per segment, with consensus and divergence
     flags (docs/results.md). The facilitator always; others once revealed."""
-    step = await writer.read(get_step, actor.session_id, step_id)
+    step = await database.read(get_step, actor.session_id, step_id)
     if actor.role != "facilitator" and not step.revealed:
         raise Forbidden(N_("The results are hidden until the facilitator reveals them."))
     threshold = request.app.state.settings.segment_threshold
-    return await writer.read(step_results, actor.session_id, step_id, threshold)
+    return await database.read(step_results, actor.session_id, step_id, threshold)
 
 
 @router.get("/options", response_model=dict[str, Any])
-async def options_route(step_id: int, actor: ActorDep, writer: WriterDep) -> Any:
+async def options_route(step_id: int, actor: ActorDep, database: DatabaseDep) -> Any:
     """What this step asks: its configuration and the subjects one can vote on."""
-    return await writer.read(vote_options, actor.session_id, step_id)
+    return await database.read(vote_options, actor.session_id, step_id)
 
 
 def vote_options(db: Any, session_id: str, step_id: int) -> dict[str, Any]:

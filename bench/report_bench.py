@@ -25,26 +25,23 @@ sys.path.insert(0, str(ROOT))
 
 from session_engine import agenda as agenda_ops  # noqa: E402
 from session_engine import curation, reactions  # noqa: E402
+from session_engine.actors import Actor  # noqa: E402
+from session_engine.agenda import activate_step  # noqa: E402
 from session_engine.content import load_content  # noqa: E402
-from session_engine.db import Db, create_db_engine  # noqa: E402
-from session_engine.fanout.memory import MemoryFanout  # noqa: E402
 from session_engine.items import add_item  # noqa: E402
-from session_engine.schema import migrate  # noqa: E402
-from session_engine.sessions import (  # noqa: E402
-    Actor,
-    activate_step,
-    agenda,
-    create_session,
-    join_session,
-    load_programme,
-)
+from session_engine.joining import join_session  # noqa: E402
+from session_engine.programmes import load_programme  # noqa: E402
+from session_engine.sessions import agenda, create_session  # noqa: E402
+from session_engine.store.database import Database  # noqa: E402
+from session_engine.store.db import Db, create_db_engine  # noqa: E402
+from session_engine.store.fanout.memory import MemoryFanout  # noqa: E402
+from session_engine.store.schema import migrate  # noqa: E402
 from session_engine.votes import (  # noqa: E402
     Answer,
     cast_ballot,
     configure_step,
     propose_definition,
 )
-from session_engine.writer import Writer  # noqa: E402
 
 PHRASES = [
     "Goed te organiseren en elke school kan instappen",
@@ -84,9 +81,9 @@ def text(rng: random.Random) -> str:
     return f"{rng.choice(PHRASES)}, {' '.join(rng.sample(WORDS, rng.randint(1, 4)))}"
 
 
-def build_session(writer: Writer, programme_id: int, title: str, args: Any, seed: int) -> str:
+def build_session(database: Database, programme_id: int, title: str, args: Any, seed: int) -> str:
     rng = random.Random(seed)
-    created, _ = writer.write_sync(
+    created, _ = database.write_sync(
         create_session, programme_id=programme_id, title=title, location=title, date="2016-06"
     )
     session = created.session
@@ -104,13 +101,13 @@ def build_session(writer: Writer, programme_id: int, title: str, args: Any, seed
             people.append(Actor("participant", session.id, joined.participant_id))
         return people
 
-    people, _ = writer.write_sync(join_all)
-    steps = writer.read_sync(agenda, session.id)
+    people, _ = database.write_sync(join_all)
+    steps = database.read_sync(agenda, session.id)
     brainstorms = [s for s in steps if s.type == "brainstorm"]
     per_scenario = args.items // len(brainstorms)
     for step in brainstorms:
-        writer.write_sync(_brainstorm, facilitator, step, people, per_scenario, rng)
-    writer.write_sync(_votes, facilitator, steps, people, rng)
+        database.write_sync(_brainstorm, facilitator, step, people, per_scenario, rng)
+    database.write_sync(_votes, facilitator, steps, people, rng)
     return str(session.id)
 
 
@@ -209,7 +206,7 @@ def _timed(work: Any) -> tuple[float, float]:
 
 def _cold(build: Any) -> dict[str, Any]:
     """The report data built from nothing: the near-duplicate grouping forgotten too."""
-    from session_engine.report_items import grouped_pairs
+    from session_engine.reports.items import grouped_pairs
 
     grouped_pairs.cache_clear()
     report: dict[str, Any] = build()
@@ -263,7 +260,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from app.report_formats import translator
-    from session_engine.report import programme_report, session_report
+    from session_engine.reports.report import programme_report, session_report
 
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "bench.db"
@@ -271,26 +268,26 @@ def main() -> None:
         url = f"sqlite:///{path}"
         migrate(url)
         engine = create_db_engine(url)
-        writer = Writer(engine, MemoryFanout())
+        database = Database(engine, MemoryFanout())
         content = load_content(ROOT / "scenarios.yaml", ROOT / "statements.yaml")
-        programme, _ = writer.write_sync(load_programme, content=content)
+        programme, _ = database.write_sync(load_programme, content=content)
         started = time.perf_counter()
         if reuse:
-            ids = writer.read_sync(_session_ids, programme.id)
+            ids = database.read_sync(_session_ids, programme.id)
         else:
             ids = [
-                build_session(writer, programme.id, f"Sessie {n + 1}", args, seed=n)
+                build_session(database, programme.id, f"Sessie {n + 1}", args, seed=n)
                 for n in range(args.sessions)
             ]
             print(f"built {args.sessions} sessions in {time.perf_counter() - started:.1f} s")
         import weasyprint  # noqa: F401  (imported once, as in a running server)
 
-        build_programme = lambda: writer.read_sync(  # noqa: E731
+        build_programme = lambda: database.read_sync(  # noqa: E731
             programme_report, programme.id, translator=translator
         )
         results: dict[str, Any] = {
             "session": time_formats(
-                lambda: writer.read_sync(session_report, ids[0], translator=translator), args.runs
+                lambda: database.read_sync(session_report, ids[0], translator=translator), args.runs
             ),
             "programme": time_formats(build_programme, args.runs),
         }
@@ -300,7 +297,7 @@ def main() -> None:
             "wall": statistics.median(w for w, _ in regrouped),
             "cpu": statistics.median(c for _, c in regrouped),
         }
-        writer.close()
+        database.close()
         engine.dispose()
     print(f"machine: {machine()}, load average {os.getloadavg()[0]:.1f}")
     print("seconds, median of runs: cold = data + format, warm = format of cached data")

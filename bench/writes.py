@@ -16,20 +16,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bench.targets import ROOT
+from session_engine.actors import Actor
+from session_engine.agenda import activate_step
 from session_engine.content import load_content
-from session_engine.db import create_db_engine
-from session_engine.fanout.memory import MemoryFanout
 from session_engine.items import add_item
-from session_engine.schema import migrate
-from session_engine.sessions import (
-    Actor,
-    activate_step,
-    agenda,
-    create_session,
-    join_session,
-    load_programme,
-)
-from session_engine.writer import Writer
+from session_engine.joining import join_session
+from session_engine.programmes import load_programme
+from session_engine.sessions import agenda, create_session
+from session_engine.store.database import Database
+from session_engine.store.db import create_db_engine
+from session_engine.store.fanout.memory import MemoryFanout
+from session_engine.store.schema import migrate
 
 CONCURRENT = 20  # submitters at once, as many participants pressing "add" together
 
@@ -43,16 +40,16 @@ class WriteResult:
     errors: int  # "database is locked" (SQLite) or any other failed write
 
 
-def prepare_room(writer: Writer, participants: int) -> tuple[list[Actor], int]:
+def prepare_room(database: Database, participants: int) -> tuple[list[Actor], int]:
     content = load_content(ROOT / "scenarios.yaml", ROOT / "statements.yaml")
-    programme, _ = writer.write_sync(load_programme, content=content)
-    created, _ = writer.write_sync(create_session, programme_id=programme.id, title="Bench")
+    programme, _ = database.write_sync(load_programme, content=content)
+    created, _ = database.write_sync(create_session, programme_id=programme.id, title="Bench")
     sid = created.session.id
-    step = next(s.id for s in writer.read_sync(agenda, sid) if s.type == "brainstorm")
-    writer.write_sync(activate_step, actor=Actor("facilitator", sid), step_id=step)
+    step = next(s.id for s in database.read_sync(agenda, sid) if s.type == "brainstorm")
+    database.write_sync(activate_step, actor=Actor("facilitator", sid), step_id=step)
     actors = []
     for _ in range(participants):
-        joined, _ = writer.write_sync(join_session, code=created.session.code, profile={})
+        joined, _ = database.write_sync(join_session, code=created.session.code, profile={})
         actors.append(Actor("participant", sid, joined.participant_id))
     return actors, step
 
@@ -67,38 +64,38 @@ def item(actor: Actor, step: int, number: int) -> dict[str, object]:
     }
 
 
-async def _submit_all(writer: Writer, actors: list[Actor], step: int, items: int) -> None:
+async def _submit_all(database: Database, actors: list[Actor], step: int, items: int) -> None:
     queue = iter(range(items))
 
     async def submitter(actor: Actor) -> None:
         for number in queue:
-            await writer.write(add_item, **item(actor, step, number))  # type: ignore[arg-type]
+            await database.write(add_item, **item(actor, step, number))  # type: ignore[arg-type]
 
     await asyncio.gather(*(submitter(a) for a in actors))
 
 
 def write_rate(url: str, items: int) -> WriteResult:
-    """`items` submissions through Writer.write by CONCURRENT submitters: committed items/s."""
+    """`items` submissions through Database.write by CONCURRENT submitters: committed items/s."""
     with fresh_database(url) as database_url:
-        writer = Writer(create_db_engine(database_url), MemoryFanout())
+        database = Database(create_db_engine(database_url), MemoryFanout())
         try:
-            actors, step = prepare_room(writer, CONCURRENT)
+            actors, step = prepare_room(database, CONCURRENT)
             began = time.monotonic()
-            asyncio.run(_submit_all(writer, actors, step, items))
+            asyncio.run(_submit_all(database, actors, step, items))
             elapsed = time.monotonic() - began
         finally:
-            writer.close()
-            writer.engine.dispose()
+            database.close()
+            database.engine.dispose()
     name = make_url(url).get_backend_name()
-    return WriteResult(f"{name} (Writer.write)", CONCURRENT, items, items / elapsed, 0)
+    return WriteResult(f"{name} (Database.write)", CONCURRENT, items, items / elapsed, 0)
 
 
 def locked_with_concurrent_writers(url: str, writers: int, per_writer: int = 100) -> WriteResult:
     """Each writer its own engine and thread, as separate processes would be."""
     with fresh_database(url) as database_url:
-        setup = Writer(create_db_engine(database_url), MemoryFanout())
+        setup = Database(create_db_engine(database_url), MemoryFanout())
         actors, step = prepare_room(setup, writers)
-        engines = [Writer(create_db_engine(database_url), MemoryFanout()) for _ in range(writers)]
+        engines = [Database(create_db_engine(database_url), MemoryFanout()) for _ in range(writers)]
 
         def run(index: int) -> tuple[int, int]:
             done = locked = 0

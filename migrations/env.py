@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import session_engine.models  # noqa: F401  (registers the tables)
-from session_engine.db import STARTUP_LOCK, create_db_engine
+from session_engine.store.db import STARTUP_LOCK, create_db_engine
 
 config = context.config
 url = config.attributes.get("database_url") or os.environ.get(

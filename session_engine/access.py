@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .db import Db
-from .events import record_event
+from .actors import Actor, Organiser, require_facilitator
 from .payloads import JoiningChanged
-from .sessions import Actor, Organiser, get_session, require_facilitator
+from .sessions import get_session
+from .store.db import Db
+from .store.events import record_event
 
 
 def set_joining(

@@ -6,22 +6,24 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from .actors import Actor, require_facilitator
 from .content import STEP_TYPES, Content
-from .db import Db, storable_id
-from .errors import N_, Conflict, Invalid, NotFound
-from .events import record_event
+from .errors import N_, Conflict, Invalid
 from .models import AgendaTemplate, Ballot, Definition, Item, Session, Step
-from .payloads import AgendaReordered, StepAdded, StepRemoved, StepUpdated, TemplateSaved
-from .sessions import (
-    Actor,
-    agenda,
-    get_programme,
-    get_session,
-    get_step,
-    programme_content,
-    require_facilitator,
-    step_summary,
+from .payloads import (
+    AgendaReordered,
+    StepActivated,
+    StepAdded,
+    StepRemoved,
+    StepUpdated,
+    TemplateSaved,
 )
+from .programmes import get_programme, programme_content
+from .sessions import agenda, get_session, get_step, step_summary
+from .store.db import Db
+from .store.events import record_event
+from .tables import get_table, tables
+from .templates import template_steps
 
 MAX_TITLE = 200
 MAX_TEXT = 5000
@@ -157,8 +159,6 @@ def remove_step(db: Db, *, actor: Actor, step_id: int) -> None:
     step = get_step(db, session.id, step_id)
     if session.active_step_id == step.id:
         raise Conflict(N_("This step is on the screens now: show another step first."))
-    from .models import Item
-
     if db.scalars(select(Item).where(col(Item.step_id) == step.id)).first() is not None:
         raise Conflict(N_("This step holds contributions: skip it instead of removing it."))
     db.delete(step)
@@ -182,20 +182,6 @@ def reorder_steps(db: Db, *, actor: Actor, step_ids: list[int]) -> list[Step]:
     return [steps[i] for i in step_ids]
 
 
-def template_steps(steps: list[Step]) -> list[dict[str, Any]]:
-    return [
-        {
-            "type": s.type,
-            "title": s.title,
-            "scenario": s.scenario_key,
-            "text": s.text,
-            "timer_seconds": s.timer_seconds,
-        }
-        for s in steps
-        if not s.skipped
-    ]
-
-
 def save_template(db: Db, *, actor: Actor, name: str) -> AgendaTemplate:
     """Save the session's agenda (without skipped steps) as a template of the programme."""
     require_facilitator(actor)
@@ -213,15 +199,21 @@ def save_template(db: Db, *, actor: Actor, name: str) -> AgendaTemplate:
     return template
 
 
-def templates(db: Db, programme_id: int) -> list[AgendaTemplate]:
-    query = select(AgendaTemplate).where(col(AgendaTemplate.programme_id) == programme_id)
-    return list(db.scalars(query.order_by(col(AgendaTemplate.id))))
-
-
-def get_template(db: Db, programme_id: int, template_id: int) -> AgendaTemplate:
-    template = db.get(AgendaTemplate, template_id) if storable_id(template_id) else None
-    if template is None or template.programme_id != programme_id:
-        raise NotFound(
-            N_("No agenda template %(template_id)s in this programme."), template_id=template_id
-        )
-    return template
+def activate_step(db: Db, *, actor: Actor, step_id: int, table_id: int | None = None) -> Step:
+    """Push a step to every screen of the session, or to one table's screens."""
+    require_facilitator(actor)
+    step = get_step(db, actor.session_id, step_id)
+    session = get_session(db, actor.session_id)
+    if table_id is not None:
+        table = get_table(db, session.id, table_id)
+        table.active_step_id = step.id
+        db.add(table)
+    else:
+        session.active_step_id = step.id
+        db.add(session)
+        for table in tables(db, session.id):  # "to all tables" ends any table's own step
+            table.active_step_id = None
+            db.add(table)
+    activated = StepActivated.model_validate({**step_summary(step), "table_id": table_id})
+    record_event(db, session.id, activated)
+    return step

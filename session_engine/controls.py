@@ -8,13 +8,14 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from .actors import Actor, require_facilitator
 from .agenda import MAX_TIMER
-from .db import Db
 from .errors import N_, Conflict, Invalid
-from .events import record_event
 from .models import Item, Step, item_public, utcnow
 from .payloads import InputLocked, InputUnlocked, StepControls, TimerChanged, VisibilityChanged
-from .sessions import Actor, get_step, require_facilitator
+from .sessions import get_step
+from .store.db import Db
+from .store.events import record_event
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from .db import Db, storable_id
+from .actors import Actor, require_facilitator
 from .errors import N_, Conflict, Invalid, NotFound
-from .events import record_event
 from .items import check_category, clean_text, item_views
 from .models import Item, item_public, utcnow
 from .payloads import (
@@ -21,15 +20,11 @@ from .payloads import (
     ItemStarred,
     Payload,
 )
-from .sessions import (
-    Actor,
-    get_programme,
-    get_session,
-    get_step,
-    programme_content,
-    require_facilitator,
-)
+from .programmes import get_programme, programme_content
+from .sessions import get_session, get_step
 from .shapes import ItemView, StarredItem
+from .store.db import Db, storable_id
+from .store.events import record_event
 from .visibility import is_hidden
 
 

@@ -9,11 +9,10 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, func, insert, update
 from sqlmodel import col, select
 
+from .actors import Actor
 from .content import Content
 from .controls import input_open
-from .db import Db, storable_id
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
-from .events import append_event
 from .models import (
     Comment,
     Item,
@@ -28,15 +27,11 @@ from .models import (
     utcnow,
 )
 from .payloads import ItemAdded
-from .sessions import (
-    Actor,
-    agenda,
-    cached_content,
-    get_programme,
-    get_session,
-    get_step,
-)
+from .programmes import cached_content, get_programme
+from .sessions import agenda, get_session, get_step
 from .shapes import BoardView, ItemView
+from .store.db import Db, storable_id
+from .store.events import append_event
 from .visibility import FACILITATOR, Reader, blind_steps, readable
 
 MAX_TEXT = 1000  # the refusal message below states it too
@@ -165,7 +160,7 @@ def add_item(
     client_id = clean_client_id(client_id)
     connection = db.connection()
     sid = actor.session_id
-    # The session's row lock first (PostgreSQL; SQLite's writer holds the database): the
+    # The session's row lock first (PostgreSQL; SQLite's one write thread holds the database): the
     # retry check, the counts and the seq below are then exact under concurrent writers.
     session = connection.execute(_SESSION_STATE, {"session_id": sid}).first()
     if session is None:

@@ -1,7 +1,7 @@
 """What text may hold: no control characters (NUL and the rest of C0, DEL, C1), except line
 breaks and tabs in texts of several lines. PostgreSQL cannot store NUL at all (SQLite would),
 and no screen or export shows a control character as anything useful; refusing them where
-text comes in keeps both databases alike. The writer checks every argument of every command
+text comes in keeps both databases alike. The Database checks every argument of every command
 and query (`check_arguments`), so no route can forget it."""
 
 from __future__ import annotations

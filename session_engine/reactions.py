@@ -8,20 +8,22 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from .actors import Actor
 from .curation import get_item
-from .db import Db
 from .errors import N_, Conflict, Forbidden, NotFound
-from .events import record_event
 from .items import (
     clean_client_id,
     clean_text,
     effective_step_id,
     participant_table,
     require_input_open,
+    source_steps,
 )
 from .models import Comment, Item, MeToo
 from .payloads import CommentAdded, CommentPublic, MetooChanged
-from .sessions import Actor, get_session, get_step
+from .sessions import get_session, get_step
+from .store.db import Db
+from .store.events import record_event
 from .visibility import Reader, can_read, is_hidden
 
 REACTION_STEP_TYPES = ("brainstorm", "converge")
@@ -42,8 +44,6 @@ def _reactable(db: Db, actor: Actor, item: Item) -> None:
     if step_id is None:
         raise Conflict(N_("This item is not on your screen now."))
     step = get_step(db, actor.session_id, step_id)
-    from .items import source_steps
-
     if step.type not in REACTION_STEP_TYPES or item.step_id not in source_steps(
         db, actor.session_id, step
     ):

@@ -9,9 +9,10 @@ from typing import Any
 
 from .anonymity import fold, text_order
 from .content import Content
-from .db import Db
 from .models import Step
-from .sessions import get_programme, get_session, get_step, programme_content
+from .programmes import get_programme, programme_content
+from .sessions import get_session, get_step
+from .store.db import Db
 from .tables import tables
 from .tally import (
     DEFAULT_THRESHOLD,

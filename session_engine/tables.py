@@ -6,12 +6,13 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from .db import Db, storable_id
+from .actors import Actor, require_facilitator
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
-from .events import record_event
 from .models import Participant, RoundTable
 from .payloads import TablePublic, TablesAdded, TableSizes
-from .sessions import Actor, get_session, require_facilitator
+from .sessions import get_session
+from .store.db import Db, storable_id
+from .store.events import record_event
 
 MAX_TABLES = 50
 

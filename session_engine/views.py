@@ -11,12 +11,13 @@ from . import votes
 from .content import Content, Scenario
 from .controls import input_open, timer_state
 from .curation import deleted_items
-from .db import Db, storable_id
 from .items import ALL_TABLES, board, effective_step_id, item_views, own_metoos
 from .models import Item, RoundTable, Session, Step
+from .programmes import get_programme, programme_content
 from .results import step_results
-from .sessions import agenda, count_participants, get_programme, get_session, programme_content
+from .sessions import agenda, count_participants, get_session
 from .shapes import BoardView, ItemView
+from .store.db import Db, storable_id
 from .tables import table_sizes, tables
 from .tally import DEFAULT_THRESHOLD
 from .visibility import FACILITATOR, ROOM, Reader, can_read

@@ -19,10 +19,10 @@ from typing import Literal
 
 from sqlmodel import col, select
 
-from .db import Db
-from .events import PublishedEvent
+from .actors import Actor
 from .models import Item, Step
-from .sessions import Actor
+from .store.db import Db
+from .store.events import PublishedEvent
 
 ReaderRole = Literal["facilitator", "participant", "projector"]
 

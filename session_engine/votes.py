@@ -10,11 +10,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from .actors import Actor, require_facilitator
 from .content import Content
 from .controls import input_open
-from .db import Db, storable_id
 from .errors import N_, Conflict, Forbidden, Invalid
-from .events import record_event
 from .items import board, clean_text, effective_step_id, participant_table
 from .models import Ballot, Definition, Participant, Step, utcnow
 from .payloads import (
@@ -24,16 +23,11 @@ from .payloads import (
     ResultsRevealed,
     StepConfigured,
 )
-from .sessions import (
-    Actor,
-    agenda,
-    get_programme,
-    get_session,
-    get_step,
-    programme_content,
-    require_facilitator,
-)
+from .programmes import get_programme, programme_content
+from .sessions import agenda, get_session, get_step
 from .shapes import ItemView
+from .store.db import Db, storable_id
+from .store.events import record_event
 from .visibility import ROOM
 
 VOTE_STEP_TYPES = ("vote", "statements", "glossary", "preference")

@@ -17,18 +17,14 @@ from typing import Any
 import httpx
 import pytest
 
+from session_engine.actors import Actor
 from session_engine.content import Content, load_content
-from session_engine.db import create_db_engine
-from session_engine.fanout.memory import MemoryFanout
-from session_engine.sessions import (
-    Actor,
-    CreatedSession,
-    Joined,
-    create_session,
-    join_session,
-    load_programme,
-)
-from session_engine.writer import Writer
+from session_engine.joining import Joined, join_session
+from session_engine.programmes import load_programme
+from session_engine.sessions import CreatedSession, create_session
+from session_engine.store.database import Database
+from session_engine.store.db import create_db_engine
+from session_engine.store.fanout.memory import MemoryFanout
 from tests.databases import Databases, make_databases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,11 +53,11 @@ def database_url(tmp_path: Path, databases: Databases) -> Iterator[str]:
 
 
 @pytest.fixture
-def writer(database_url: str) -> Iterator[Writer]:
+def database(database_url: str) -> Iterator[Database]:
     engine = create_db_engine(database_url)
-    writer = Writer(engine, MemoryFanout())
-    yield writer
-    writer.close()
+    database = Database(engine, MemoryFanout())
+    yield database
+    database.close()
     engine.dispose()
 
 
@@ -69,7 +65,7 @@ def writer(database_url: str) -> Iterator[Writer]:
 class Room:
     """A session made through the engine, with helpers to act in it."""
 
-    writer: Writer
+    database: Database
     created: CreatedSession
 
     @property
@@ -82,7 +78,7 @@ class Room:
 
     def join(self, **profile: str) -> Actor:
         joined: Joined
-        joined, _ = self.writer.write_sync(
+        joined, _ = self.database.write_sync(
             join_session, code=self.created.session.code, profile=profile
         )
         return Actor("participant", self.id, joined.participant_id)
@@ -90,24 +86,24 @@ class Room:
     def step_id(self, type_: str, nth: int = 0) -> int:
         from session_engine.sessions import agenda
 
-        steps = self.writer.read_sync(agenda, self.id)
+        steps = self.database.read_sync(agenda, self.id)
         step_id = [s.id for s in steps if s.type == type_][nth]
         assert step_id is not None
         return step_id
 
     def do(self, command: Any, **kwargs: Any) -> Any:
-        result, _ = self.writer.write_sync(command, **kwargs)
+        result, _ = self.database.write_sync(command, **kwargs)
         return result
 
 
 @pytest.fixture
-def make_room(writer: Writer, content: Content) -> Any:
+def make_room(database: Database, content: Content) -> Any:
     def make(title: str = "Zwolle") -> Room:
-        programme, _ = writer.write_sync(load_programme, content=content)
-        created, _ = writer.write_sync(
+        programme, _ = database.write_sync(load_programme, content=content)
+        created, _ = database.write_sync(
             create_session, programme_id=programme.id, title=title, location=title
         )
-        return Room(writer, created)
+        return Room(database, created)
 
     return make
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from session_engine.schema import migrate
+from session_engine.store.schema import migrate
 
 BACKEND = os.environ.get("VK_TEST_DATABASE", "sqlite")
 # Any database on the server will do: it is only used to create and drop the test databases.

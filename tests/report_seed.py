@@ -9,8 +9,10 @@ from typing import Any
 
 from session_engine import agenda as agenda_ops
 from session_engine import curation, reactions
+from session_engine.actors import Actor
+from session_engine.agenda import activate_step
 from session_engine.items import add_item
-from session_engine.sessions import Actor, Joined, activate_step, join_session
+from session_engine.joining import Joined, join_session
 from session_engine.votes import Answer, cast_ballot, configure_step, propose_definition
 
 FORMULA = '=HYPERLINK("http://evil.example";"klik")'
@@ -253,7 +255,7 @@ def _preference(seed: SeedSession) -> None:
 class SeedProgramme:
     """Two seed sessions of one programme in one database, built once per test module."""
 
-    writer: Any
+    database: Any
     zwolle: SeedSession
     eindhoven: SeedSession
     database_url: str
@@ -265,27 +267,28 @@ class SeedProgramme:
 
 def seed_programme(tmp_path_factory: Any, databases: Any, content: Any) -> Any:
     """Build the programme (a generator for a module-scoped fixture: yields, then closes)."""
-    from session_engine.db import create_db_engine
-    from session_engine.fanout.memory import MemoryFanout
-    from session_engine.sessions import create_session, load_programme
-    from session_engine.writer import Writer
+    from session_engine.programmes import load_programme
+    from session_engine.sessions import create_session
+    from session_engine.store.database import Database
+    from session_engine.store.db import create_db_engine
+    from session_engine.store.fanout.memory import MemoryFanout
     from tests.conftest import Room
 
     url = databases.fresh(tmp_path_factory.mktemp("report"))
     engine = create_db_engine(url)
-    writer = Writer(engine, MemoryFanout())
-    programme, _ = writer.write_sync(load_programme, content=content)
+    database = Database(engine, MemoryFanout())
+    programme, _ = database.write_sync(load_programme, content=content)
     sessions = []
     for title in ("Zwolle", "Eindhoven"):
-        created, _ = writer.write_sync(
+        created, _ = database.write_sync(
             create_session,
             programme_id=programme.id,
             title=title,
             location=title,
             date="2016-06-14",
         )
-        sessions.append(build_seed_session(Room(writer, created), variant=title.lower()))
-    yield SeedProgramme(writer, sessions[0], sessions[1], url)
-    writer.close()
+        sessions.append(build_seed_session(Room(database, created), variant=title.lower()))
+    yield SeedProgramme(database, sessions[0], sessions[1], url)
+    database.close()
     engine.dispose()
     databases.drop(url)

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from app.settings import Settings
-from session_engine.events import EVENT_TYPES
+from session_engine.payloads import PAYLOADS, EventType
+from session_engine.store.events import EVENT_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -22,6 +23,33 @@ def test_every_event_type_is_documented() -> None:
     text = (DOCS / "events.md").read_text()
     for event_type in EVENT_TYPES:
         assert f"### `{event_type}`" in text, f"{event_type} is not in docs/events.md"
+
+
+def test_every_field_of_every_event_is_documented() -> None:
+    """Each event's section in docs/events.md names every field of its payload model."""
+    text = (DOCS / "events.md").read_text()
+    for event_type, model in PAYLOADS.items():
+        section = text.split(f"### `{event_type.value}`", 1)[1].split("\n### ", 1)[0]
+        for field in model.model_fields:
+            named = f"`{field}`" in section or f"`{field}:" in section
+            assert named or field in _DESCRIBED_ELSEWHERE.get(event_type, ()), (
+                f"{event_type.value}: field `{field}` is not in its section of docs/events.md"
+            )
+
+
+# Sections that say "as `step_activated`" or "as `input_locked`" rather than repeat the fields.
+_DESCRIBED_ELSEWHERE = {
+    EventType.STEP_ADDED: ("step_id", "type", "title", "scenario", "position", "skipped"),
+    EventType.STEP_UPDATED: ("step_id", "type", "title", "scenario", "position", "skipped"),
+    EventType.INPUT_UNLOCKED: ("step_id", "locked", "blind", "timer"),
+    EventType.VISIBILITY_CHANGED: ("step_id", "locked", "blind", "timer"),
+    EventType.ITEM_MOVED: ("hidden",),
+    EventType.ITEM_EDITED: ("hidden",),
+    EventType.ITEMS_MERGED: ("hidden",),
+    EventType.ITEM_SPLIT: ("hidden",),
+    EventType.ITEM_RESTORED: ("hidden",),
+    EventType.COMMENT_ADDED: ("hidden",),
+}
 
 
 def architecture_tree() -> set[str]:

@@ -30,7 +30,7 @@ def upgrade() -> None:
     )
     connection = op.get_bind()
     for row in connection.execute(sa.select(programme.c.id, programme.c.content)).all():
-        # the same canonical form as session_engine.sessions.content_hash
+        # the same canonical form as session_engine.programmes.content_hash
         text = json.dumps(row.content, sort_keys=True, ensure_ascii=False, separators=(',', ':'))
         digest = hashlib.sha256(text.encode()).hexdigest()
         connection.execute(

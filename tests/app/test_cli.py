@@ -44,7 +44,7 @@ def test_serve_refuses_to_listen_beyond_localhost_without_organiser_token(tmp_pa
 def test_serve_says_in_one_line_that_the_database_is_read_only(tmp_path: Path) -> None:
     """A database the server may read but not write (a read-only file or mount; as root, only
     SQLite's read-only mode makes one) is refused at start-up, not at the first submission."""
-    from session_engine.schema import migrate
+    from session_engine.store.schema import migrate
 
     path = tmp_path / "x.db"
     migrate(f"sqlite:///{path}")

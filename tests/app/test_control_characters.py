@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from session_engine.db import create_db_engine
+from session_engine.store.db import create_db_engine
 from tests.app.conftest import ORGANISER, ApiRoom
 
 NUL = "\x00"

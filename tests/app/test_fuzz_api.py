@@ -23,7 +23,7 @@ from tests.conftest import ORGANISER_TOKEN
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A started app (lifespan run) with one session, its facilitator key and a participant."""
-    from session_engine.schema import migrate
+    from session_engine.store.schema import migrate
 
     url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'vk.db'}"
     migrate(url)

@@ -81,7 +81,7 @@ def test_template_is_up_to_date_with_the_code() -> None:
 def test_figures_are_written_as_the_language_writes_them() -> None:
     """Means on screens: 4,5 in Dutch, 4.5 in English (and in reports, docs/reports.md)."""
     from app.templating import environment
-    from session_engine.exports.labels import mean_text
+    from session_engine.reports.exports.labels import mean_text
 
     assert [environment("nl").filters["decimal"](v) for v in (4.5, 3.25, 2.0)] == [
         "4,5",

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from session_engine.access import set_joining
+from session_engine.actors import ORGANISER
 from session_engine.errors import Forbidden
-from session_engine.events import events_after
-from session_engine.sessions import ORGANISER
+from session_engine.store.events import events_after
 
 
 def test_facilitator_closes_and_reopens_joining(make_room) -> None:
@@ -15,7 +15,7 @@ def test_facilitator_closes_and_reopens_joining(make_room) -> None:
         room.join()
     assert room.do(set_joining, session_id=room.id, open_for_joining=True, actor=ORGANISER)
     room.join()
-    events = room.writer.read_sync(events_after, room.id, 0)
+    events = room.database.read_sync(events_after, room.id, 0)
     assert [(e.type, e.data) for e in events[1:]] == [
         ("joining_changed", {"open": False}),
         ("joining_changed", {"open": True}),
@@ -26,7 +26,9 @@ def test_facilitator_closes_and_reopens_joining(make_room) -> None:
 def test_asking_for_the_current_state_records_nothing(make_room) -> None:
     room = make_room()
     assert not room.do(set_joining, session_id=room.id, open_for_joining=True, actor=ORGANISER)
-    assert [e.type for e in room.writer.read_sync(events_after, room.id, 0)] == ["session_created"]
+    assert [e.type for e in room.database.read_sync(events_after, room.id, 0)] == [
+        "session_created"
+    ]
 
 
 def test_a_participant_cannot_close_joining(make_room) -> None:

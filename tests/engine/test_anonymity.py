@@ -8,11 +8,11 @@ import itertools
 import pytest
 
 from session_engine import agenda as agenda_ops
+from session_engine.agenda import activate_step
 from session_engine.anonymity import fold, shown_groups, text_order
 from session_engine.items import add_item
-from session_engine.report import programme_report, session_report
+from session_engine.reports.report import programme_report, session_report
 from session_engine.results import step_results
-from session_engine.sessions import activate_step
 from session_engine.tables import add_tables, choose_table
 from session_engine.votes import Answer, cast_ballot, configure_step, propose_definition
 
@@ -77,7 +77,7 @@ def answer(room, who, step_id, *answers):
 
 
 def first_statement(room, step_id):
-    return room.writer.read_sync(step_results, room.id, step_id)["statements"][0]
+    return room.database.read_sync(step_results, room.id, step_id)["statements"][0]
 
 
 def test_three_po_and_one_vo_the_vo_vote_cannot_be_subtracted(make_room) -> None:
@@ -90,7 +90,7 @@ def test_three_po_and_one_vo_the_vo_vote_cannot_be_subtracted(make_room) -> None
     assert s1["overall"]["counts"] == {"1": 1, "2": 0, "3": 0, "4": 3, "5": 0}
     assert list(s1["segments"]["sector"]["segments"]) == ["other"]
     assert s1["segments"]["sector"]["segments"]["other"] == s1["overall"]
-    report = room.writer.read_sync(session_report, room.id)
+    report = room.database.read_sync(session_report, room.id)
     assert list(report["statements"][0]["segments"]["sector"]["segments"]) == ["other"]
 
 
@@ -113,7 +113,7 @@ def test_a_programme_shows_no_session_of_one_nor_one_that_gives_it_away(make_roo
         step_id = statements_step(room)
         for value in values:
             answer(room, room.join(), step_id, Answer("s1", value, argument=f"{room.id} zegt"))
-    report = rooms[0].writer.read_sync(programme_report, rooms[0].created.session.programme_id)
+    report = rooms[0].database.read_sync(programme_report, rooms[0].created.session.programme_id)
     rows = report["statements"][0]["per_session"]
     # Utrecht (1) is too small; Zwolle (3) is folded too, else 8 - 4 - 3 gives Utrecht's 1.
     assert [(r["session"], r["overall"]["n"]) for r in rows] == [
@@ -130,7 +130,7 @@ def test_one_session_of_one_voter_shows_no_row_of_its_own(make_room) -> None:
         step_id = statements_step(room)
         for value in values:
             answer(room, room.join(), step_id, Answer("s1", value))
-    report = rooms[0].writer.read_sync(programme_report, rooms[0].created.session.programme_id)
+    report = rooms[0].database.read_sync(programme_report, rooms[0].created.session.programme_id)
     rows = report["statements"][0]["per_session"]
     assert [(r["session"], r["overall"]["n"]) for r in rows] == [("Other sessions", 4)]
 
@@ -147,7 +147,7 @@ def test_arguments_cannot_be_linked_across_statements_by_position(make_room, fir
     ]
     for answers in voters[first_voter:] + voters[:first_voter]:
         answer(room, room.join(), step_id, *answers)
-    statements = room.writer.read_sync(step_results, room.id, step_id)["statements"]
+    statements = room.database.read_sync(step_results, room.id, step_id)["statements"]
     assert [s["arguments"] for s in statements[:2]] == [
         ["Akkoord", "Zeker"],
         ["Absoluut", "Zo is het"],
@@ -211,7 +211,7 @@ def test_a_programme_shows_no_glossary_or_importance_vote_of_a_session_of_one(ma
     plan = zip(rooms, (4, 4, 1), CHOSEN, PASSED_OVER, strict=False)
     for room, voters, chosen, passed_over in plan:
         vote_in(room, voters, chosen, passed_over, f"Definitie uit {room.created.session.title}")
-    report = rooms[0].writer.read_sync(programme_report, rooms[0].created.session.programme_id)
+    report = rooms[0].database.read_sync(programme_report, rooms[0].created.session.programme_id)
     assert [(g["session"], g["counted"], g["agreed"]) for g in report["glossary"]] == [
         ("Eindhoven", True, "Definitie uit Eindhoven"),
         ("Other sessions", False, None),
@@ -235,12 +235,12 @@ def test_one_session_of_one_voter_gives_no_glossary_or_vote_count_away(make_room
     plan = zip(rooms, (4, 1), CHOSEN, PASSED_OVER, strict=False)
     for room, voters, chosen, passed_over in plan:
         vote_in(room, voters, chosen, passed_over, f"Definitie uit {room.created.session.title}")
-    report = rooms[0].writer.read_sync(programme_report, rooms[0].created.session.programme_id)
+    report = rooms[0].database.read_sync(programme_report, rooms[0].created.session.programme_id)
     [term] = report["glossary"]
     assert (term["session"], term["counted"], term["agreed"]) == ("Other sessions", False, None)
     assert {d["votes"] for d in term["definitions"]} == {None}
     assert important_texts(report) == []
     assert {r["type"] for r in report["votes"]} <= {"statements", "preference"}
-    alone = rooms[1].writer.read_sync(session_report, rooms[1].id)  # its own report: all of it
+    alone = rooms[1].database.read_sync(session_report, rooms[1].id)  # its own report: all of it
     assert alone["glossary"][0]["definitions"] == [{"text": "Definitie uit Utrecht", "votes": 1}]
     assert important_texts(alone) == ["Een gedeelde ambitie"]

@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 
-from session_engine.db import create_db_engine
-from session_engine.events import events_after
-from session_engine.fanout.memory import MemoryFanout
+from session_engine.actors import Actor
+from session_engine.agenda import activate_step
 from session_engine.items import add_item, board
-from session_engine.sessions import Actor, activate_step, join_session
-from session_engine.writer import Writer
+from session_engine.joining import join_session
+from session_engine.store.database import Database
+from session_engine.store.db import create_db_engine
+from session_engine.store.events import events_after
+from session_engine.store.fanout.memory import MemoryFanout
 
 PER_WRITER = 20
 
@@ -31,10 +33,10 @@ def brainstorm(make_room):
 
 def submit_items(database_url: str, actor: Actor, step_id: int, tag: str) -> int:
     """One writer (its own engine, as its own process would have) adding items."""
-    writer = Writer(create_db_engine(database_url), MemoryFanout())
+    database = Database(create_db_engine(database_url), MemoryFanout())
     try:
         for n in range(PER_WRITER):
-            writer.write_sync(
+            database.write_sync(
                 add_item,
                 actor=actor,
                 client_id=f"{tag}-{n}",
@@ -43,8 +45,8 @@ def submit_items(database_url: str, actor: Actor, step_id: int, tag: str) -> int
                 text=f"idee {tag}-{n}",
             )
     finally:
-        writer.close()
-        writer.engine.dispose()
+        database.close()
+        database.engine.dispose()
     return PER_WRITER
 
 
@@ -58,12 +60,12 @@ def submit_from_threads(database_url: str, actor: Actor, step_id: int, tag: str)
 
 def assert_log_is_exact(room: Any, step_id: int, expected: int) -> None:
     """Seqs 1..n with no gap; each item_added counts its column exactly once, in seq order."""
-    events = room.writer.read_sync(events_after, room.id, 0, 10_000)
+    events = room.database.read_sync(events_after, room.id, 0, 10_000)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     added = [e for e in events if e.type == "item_added"]
     assert [e.data["column_count"] for e in added] == list(range(1, expected + 1))
     assert (
-        room.writer.read_sync(board, session_id=room.id, step_id=step_id).count("voordelen")
+        room.database.read_sync(board, session_id=room.id, step_id=step_id).count("voordelen")
         == expected
     )
 
@@ -102,12 +104,12 @@ def test_writers_in_several_processes_keep_seqs_gap_free(brainstorm, database_ur
 def test_concurrent_retries_of_one_submission_store_it_once(brainstorm, database_url) -> None:
     room, step_id = brainstorm
     author = room.join()
-    writers = [Writer(create_db_engine(database_url), MemoryFanout()) for _ in range(4)]
+    writers = [Database(create_db_engine(database_url), MemoryFanout()) for _ in range(4)]
     start = threading.Barrier(len(writers))
 
-    def retry(writer: Writer) -> tuple[int, bool]:
+    def retry(database: Database) -> tuple[int, bool]:
         start.wait()
-        added, _ = writer.write_sync(
+        added, _ = database.write_sync(
             add_item,
             actor=author,
             client_id="same",
@@ -121,9 +123,9 @@ def test_concurrent_retries_of_one_submission_store_it_once(brainstorm, database
         with ThreadPoolExecutor(len(writers)) as pool:
             results = list(pool.map(retry, writers))
     finally:
-        for writer in writers:
-            writer.close()
-            writer.engine.dispose()
+        for database in writers:
+            database.close()
+            database.engine.dispose()
     assert len({seq for seq, _ in results}) == 1
     assert sorted(created for _, created in results) == [False, False, False, True]
     assert_log_is_exact(room, step_id, 1)
@@ -131,18 +133,18 @@ def test_concurrent_retries_of_one_submission_store_it_once(brainstorm, database
 
 def test_concurrent_joins_count_every_participant_once(make_room, database_url) -> None:
     room = make_room()
-    writers = [Writer(create_db_engine(database_url), MemoryFanout()) for _ in range(4)]
+    writers = [Database(create_db_engine(database_url), MemoryFanout()) for _ in range(4)]
 
-    def join(writer: Writer) -> None:
+    def join(database: Database) -> None:
         for _ in range(10):
-            writer.write_sync(join_session, code=room.created.session.code, profile={})
+            database.write_sync(join_session, code=room.created.session.code, profile={})
 
     try:
         with ThreadPoolExecutor(len(writers)) as pool:
             list(pool.map(join, writers))
     finally:
-        for writer in writers:
-            writer.close()
-            writer.engine.dispose()
-    events = room.writer.read_sync(events_after, room.id, 1, 10_000)
+        for database in writers:
+            database.close()
+            database.engine.dispose()
+    events = room.database.read_sync(events_after, room.id, 1, 10_000)
     assert [e.data["participants"] for e in events] == list(range(1, 41))

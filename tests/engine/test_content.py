@@ -106,8 +106,8 @@ def test_migration_gives_stored_programmes_their_content_hash(tmp_path: Path, co
     from alembic import command
     from sqlalchemy import create_engine, text
 
-    from session_engine.schema import alembic_config, migrate
-    from session_engine.sessions import content_hash
+    from session_engine.programmes import content_hash
+    from session_engine.store.schema import alembic_config, migrate
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     command.upgrade(alembic_config(url), "0004")

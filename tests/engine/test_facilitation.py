@@ -8,11 +8,12 @@ import pytest
 
 from session_engine import agenda as agenda_ops
 from session_engine import controls, curation, reactions, tables
+from session_engine.agenda import activate_step
 from session_engine.errors import Conflict, Forbidden, Invalid, NotFound
-from session_engine.events import events_after
 from session_engine.items import add_item, board
 from session_engine.models import Step
-from session_engine.sessions import activate_step, agenda, create_session, get_step
+from session_engine.sessions import agenda, create_session, get_step
+from session_engine.store.events import events_after
 from session_engine.views import Viewer, snapshot
 
 
@@ -25,7 +26,7 @@ def room(make_room):
 
 
 def last_event(room) -> tuple[str, dict]:
-    event = room.writer.read_sync(events_after, room.id, 0, 10_000)[-1]
+    event = room.database.read_sync(events_after, room.id, 0, 10_000)[-1]
     return event.type, event.data
 
 
@@ -43,7 +44,7 @@ def add(room, who, text: str, category: str = "voordelen", theme: str | None = N
 
 
 def texts(room, step_id: int | None = None, **kwargs) -> dict[str, list[str]]:
-    found = room.writer.read_sync(
+    found = room.database.read_sync(
         board, session_id=room.id, step_id=step_id or room.brainstorm, **kwargs
     )
     return {k: [i.text for i in v] for k, v in found.columns.items()}
@@ -71,19 +72,19 @@ def test_add_rename_reorder_skip_and_remove_steps(room) -> None:
             "skipped": False,
         },
     )
-    titles = [s.title for s in room.writer.read_sync(agenda, room.id)]
+    titles = [s.title for s in room.database.read_sync(agenda, room.id)]
     assert titles[:3] == ["Welkom", "Scenario 1: Afstemming", "Convergeren 1"]
     room.do(agenda_ops.update_step, actor=fac, step_id=step.id, fields={"title": "Samenvoegen"})
     assert last_event(room)[1]["title"] == "Samenvoegen"
-    ids = [s.id for s in room.writer.read_sync(agenda, room.id)]
+    ids = [s.id for s in room.database.read_sync(agenda, room.id)]
     room.do(agenda_ops.reorder_steps, actor=fac, step_ids=list(reversed(ids)))
-    assert [s.id for s in room.writer.read_sync(agenda, room.id)] == list(reversed(ids))
+    assert [s.id for s in room.database.read_sync(agenda, room.id)] == list(reversed(ids))
     assert last_event(room) == ("agenda_reordered", {"step_ids": list(reversed(ids))})
     room.do(agenda_ops.update_step, actor=fac, step_id=ids[0], fields={"skipped": True})
     assert last_event(room)[1]["skipped"] is True
     room.do(agenda_ops.remove_step, actor=fac, step_id=step.id)
     assert last_event(room) == ("step_removed", {"step_id": step.id})
-    assert step.id not in [s.id for s in room.writer.read_sync(agenda, room.id)]
+    assert step.id not in [s.id for s in room.database.read_sync(agenda, room.id)]
 
 
 @pytest.mark.parametrize(
@@ -97,15 +98,15 @@ def test_add_rename_reorder_skip_and_remove_steps(room) -> None:
     ],
 )
 def test_bad_steps_are_refused(room, fields, message) -> None:
-    before = room.writer.read_sync(events_after, room.id, 0)
+    before = room.database.read_sync(events_after, room.id, 0)
     with pytest.raises(Invalid, match=message):
         room.do(agenda_ops.add_step, actor=room.facilitator, fields=fields)
-    assert room.writer.read_sync(events_after, room.id, 0) == before
+    assert room.database.read_sync(events_after, room.id, 0) == before
 
 
 def test_agenda_refusals(room) -> None:
     fac, participant = room.facilitator, room.join()
-    ids = [s.id for s in room.writer.read_sync(agenda, room.id)]
+    ids = [s.id for s in room.database.read_sync(agenda, room.id)]
     with pytest.raises(Invalid, match="every step"):
         room.do(agenda_ops.reorder_steps, actor=fac, step_ids=ids[:-1])
     with pytest.raises(Conflict, match="on the screens now"):
@@ -120,7 +121,7 @@ def test_agenda_refusals(room) -> None:
 
 def test_a_template_starts_a_new_session(room) -> None:
     fac = room.facilitator
-    first = room.writer.read_sync(agenda, room.id)[1]
+    first = room.database.read_sync(agenda, room.id)[1]
     room.do(agenda_ops.update_step, actor=fac, step_id=first.id, fields={"skipped": True})
     template = room.do(agenda_ops.save_template, actor=fac, name="Kort")
     assert [s["title"] for s in template.steps] == [
@@ -135,7 +136,7 @@ def test_a_template_starts_a_new_session(room) -> None:
         title="Eindhoven",
         template_id=template.id,
     )
-    steps = room.writer.read_sync(agenda, created.session.id)
+    steps = room.database.read_sync(agenda, created.session.id)
     assert [s.title for s in steps] == [s["title"] for s in template.steps]
 
 
@@ -175,7 +176,7 @@ def test_timer_runs_pauses_extends_and_locks_when_it_runs_out(room) -> None:
         step.timer_ends_at = step.timer_ends_at - timedelta(hours=1)
 
     room.do(expire)
-    step = room.writer.read_sync(get_step, room.id, room.brainstorm)
+    step = room.database.read_sync(get_step, room.id, room.brainstorm)
     assert controls.timer_state(step)["expired"] and not controls.input_open(step)
     with pytest.raises(Conflict, match="locked"):
         add(room, participant, "Na de bel")
@@ -196,16 +197,16 @@ def test_blind_round_shows_participants_only_their_own_items(room) -> None:
     add(room, alice, "Van Alice")
     add(room, bob, "Van Bob")
     assert last_event(room)[1]["hidden"] is True
-    seen = room.writer.read_sync(snapshot, room.id, Viewer("participant", alice.participant_id))
+    seen = room.database.read_sync(snapshot, room.id, Viewer("participant", alice.participant_id))
     assert [i.text for i in seen.board.items()] == ["Van Alice"]
     assert seen.hidden_count == 1
-    projector = room.writer.read_sync(snapshot, room.id, Viewer("projector"))
+    projector = room.database.read_sync(snapshot, room.id, Viewer("projector"))
     assert (projector.board.items(), projector.hidden_count) == ([], 2)
-    console = room.writer.read_sync(snapshot, room.id, Viewer("console"))
+    console = room.database.read_sync(snapshot, room.id, Viewer("console"))
     assert len(console.board.items()) == 2
     room.do(controls.set_blind, actor=room.facilitator, step_id=room.brainstorm, blind=False)
     assert last_event(room)[0] == "visibility_changed"
-    seen = room.writer.read_sync(snapshot, room.id, Viewer("participant", alice.participant_id))
+    seen = room.database.read_sync(snapshot, room.id, Viewer("participant", alice.participant_id))
     assert [i.text for i in seen.board.items()] == ["Van Alice", "Van Bob"]
 
 
@@ -244,13 +245,13 @@ def test_edit_move_star_delete_restore(room) -> None:
     assert texts(room) == {}
     with pytest.raises(Conflict, match="deleted"):
         room.do(curation.update_item, actor=fac, item_id=item_id, text="x")
-    assert [i.id for i in room.writer.read_sync(curation.deleted_items, room.id)] == [item_id]
+    assert [i.id for i in room.database.read_sync(curation.deleted_items, room.id)] == [item_id]
     room.do(curation.restore_item, actor=fac, item_id=item_id)
     assert texts(room) == {"voorwaarden": ["Goed te organiseren"]}
 
 
 def event_count(room) -> int:
-    return len(room.writer.read_sync(events_after, room.id, 0, 10_000))
+    return len(room.database.read_sync(events_after, room.id, 0, 10_000))
 
 
 def test_an_item_update_is_all_or_nothing(room) -> None:
@@ -303,7 +304,7 @@ def test_a_step_update_is_one_event_all_or_nothing(room) -> None:
     for bad in ({"title": "Anders", "skipped": False, "type": "bogus"}, {"scenario": None}, {}):
         with pytest.raises(Invalid):
             room.do(agenda_ops.update_step, actor=fac, step_id=room.brainstorm, fields=bad)
-    step = room.writer.read_sync(get_step, room.id, room.brainstorm)
+    step = room.database.read_sync(get_step, room.id, room.brainstorm)
     assert (step.title, step.skipped, event_count(room)) == ("Nieuw", True, before + 1)
 
 
@@ -321,7 +322,7 @@ def test_merge_keeps_members_and_counts_and_split_undoes_it(room) -> None:
         3,
         ["Elke school kan meedoen", "Makkelijk te organiseren"],
     )
-    [merged] = room.writer.read_sync(board, session_id=room.id, step_id=room.brainstorm).items()
+    [merged] = room.database.read_sync(board, session_id=room.id, step_id=room.brainstorm).items()
     assert (merged.id, merged.text, merged.mentions) == (a, "Goed te organiseren", 3)
     room.do(curation.split_item, actor=fac, item_id=a)
     assert last_event(room)[0] == "item_split"
@@ -360,11 +361,11 @@ def test_spotlight(room) -> None:
     item_id = add(room, room.join(), "Groot in beeld")
     room.do(curation.spotlight_item, actor=room.facilitator, item_id=item_id)
     assert (
-        room.writer.read_sync(snapshot, room.id, Viewer("projector")).spotlight.text
+        room.database.read_sync(snapshot, room.id, Viewer("projector")).spotlight.text
         == "Groot in beeld"
     )
     room.do(curation.spotlight_item, actor=room.facilitator, item_id=None)
-    assert room.writer.read_sync(snapshot, room.id, Viewer("projector")).spotlight is None
+    assert room.database.read_sync(snapshot, room.id, Viewer("projector")).spotlight is None
 
 
 # Converge: me too and comments ------------------------------------------------------------
@@ -410,7 +411,7 @@ def test_comments_are_anonymous_and_idempotent(room) -> None:
         reactions.add_comment, actor=room.join(), item_id=item_id, client_id="k1", text="Ja"
     )
     assert last_event(room)[1]["comments"] == 2 and second.created  # every screen's count
-    [item] = room.writer.read_sync(board, session_id=room.id, step_id=room.brainstorm).items()
+    [item] = room.database.read_sync(board, session_id=room.id, step_id=room.brainstorm).items()
     assert item.comments == ["Hoezo duur?", "Ja"]
 
 
@@ -429,7 +430,7 @@ def test_tables_have_their_own_boards_and_pool_for_convergence(room) -> None:
     fac = room.facilitator
     one, two = room.do(tables.add_tables, actor=fac, names=["Tafel 1", "Tafel 2"])
     alice, bob, carol = room.join(), room.join(), room.join()  # seated at the emptiest table
-    sizes = room.writer.read_sync(tables.table_sizes, room.id)
+    sizes = room.database.read_sync(tables.table_sizes, room.id)
     assert sizes == {one.id: 2, two.id: 1}
     add(room, alice, "Van tafel 1")
     add(room, bob, "Van tafel 2")
@@ -440,13 +441,13 @@ def test_tables_have_their_own_boards_and_pool_for_convergence(room) -> None:
     info = room.step_id("info")
     room.do(activate_step, actor=fac, step_id=info, table_id=one.id)
     assert (
-        room.writer.read_sync(
+        room.database.read_sync(
             snapshot, room.id, Viewer("participant", alice.participant_id, one.id)
         ).step.id
         == info
     )
     assert (
-        room.writer.read_sync(
+        room.database.read_sync(
             snapshot, room.id, Viewer("participant", bob.participant_id, two.id)
         ).step.id
         == room.brainstorm

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from session_engine.fanout import fanout_from_url
-from session_engine.fanout.memory import MemoryFanout
+from session_engine.store.fanout import fanout_from_url
+from session_engine.store.fanout.memory import MemoryFanout
 
 
 def test_memory_fanout_delivers_in_order_to_every_subscriber() -> None:

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from session_engine.gc_pause import collector_paused
+from session_engine.reports.gc_pause import collector_paused
 
 
 def test_paused_inside_and_back_after_even_on_an_error() -> None:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from session_engine.agenda import activate_step
 from session_engine.errors import Conflict, Forbidden, Invalid
-from session_engine.events import events_after
 from session_engine.items import MAX_TEXT, add_item, board
-from session_engine.sessions import activate_step
+from session_engine.store.events import events_after
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_add_item_records_an_event_without_the_author(brainstorm) -> None:
         text="  Goed te organiseren, elke school kan instappen  ",
     )
     assert added.created
-    [event] = room.writer.read_sync(events_after, room.id, added.seq - 1)
+    [event] = room.database.read_sync(events_after, room.id, added.seq - 1)
     assert event.type == "item_added"
     assert event.data == {
         "item": {
@@ -61,7 +61,7 @@ def test_retry_with_the_same_client_id_stores_once(brainstorm) -> None:
         add_item, actor=other, client_id="c1", step_id=step_id, category="nadelen", text="Duur"
     )
     assert theirs.created
-    items = room.writer.read_sync(board, session_id=room.id, step_id=step_id)
+    items = room.database.read_sync(board, session_id=room.id, step_id=step_id)
     assert [i.text for i in items.columns["nadelen"]] == ["Traag", "Duur"]
 
 
@@ -95,7 +95,7 @@ def test_a_condition_carries_a_theme(brainstorm) -> None:
 def test_bad_items_are_refused_and_change_nothing(brainstorm, changes, error, message) -> None:
     room, step_id = brainstorm
     author = room.join()
-    before = room.writer.read_sync(events_after, room.id, 0)
+    before = room.database.read_sync(events_after, room.id, 0)
     fields = {
         "client_id": "c",
         "step_id": step_id,
@@ -105,7 +105,7 @@ def test_bad_items_are_refused_and_change_nothing(brainstorm, changes, error, me
     }
     with pytest.raises(error, match=message):
         room.do(add_item, actor=author, **fields)
-    assert room.writer.read_sync(events_after, room.id, 0) == before
+    assert room.database.read_sync(events_after, room.id, 0) == before
 
 
 def test_items_go_only_to_the_active_brainstorm(brainstorm) -> None:
@@ -142,7 +142,7 @@ def test_only_participants_add_items(brainstorm) -> None:
 def test_content_loaded_again_reaches_add_item_at_once(brainstorm, content) -> None:
     """Validated content is cached by its hash: new YAML gives a new hash, never stale rules."""
     from session_engine.content import Content
-    from session_engine.sessions import load_programme
+    from session_engine.programmes import load_programme
 
     room, step_id = brainstorm
     author = room.join()

@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import pytest
 
 from session_engine.errors import Forbidden, Invalid, NotFound
-from session_engine.events import events_after
-from session_engine.report import programme_report, session_report
-from session_engine.report_items import grouped_pairs, near_duplicates
-from session_engine.report_texts import edit_report_texts
+from session_engine.reports.items import grouped_pairs, near_duplicates
+from session_engine.reports.report import programme_report, session_report
+from session_engine.reports.texts import edit_report_texts
 from session_engine.similarity import similar_pairs
+from session_engine.store.events import events_after
 from tests.report_seed import FORMULA, SCRIPT, seed_programme
 
 
@@ -28,7 +28,7 @@ def seed(built):
 
 
 def report_of(seed):
-    return seed.room.writer.read_sync(session_report, seed.room.id)
+    return seed.room.database.read_sync(session_report, seed.room.id)
 
 
 def texts(items):
@@ -177,7 +177,7 @@ def test_report_texts_are_edited_by_the_facilitator_only(make_room) -> None:
     assert report_of(seed)["texts"]["goal"].startswith("De rondetafelgesprekken")
     room.do(edit_report_texts, actor=room.facilitator, changes={"conclusion": " Scenario 2. "})
     assert report_of(seed)["texts"]["conclusion"] == "Scenario 2."
-    [event] = room.writer.read_sync(events_after, room.id, 0, 10_000)[-1:]
+    [event] = room.database.read_sync(events_after, room.id, 0, 10_000)[-1:]
     assert (event.type, event.data) == (
         "report_text_edited",
         {"texts": {"conclusion": "Scenario 2."}},
@@ -192,7 +192,7 @@ def test_report_texts_are_edited_by_the_facilitator_only(make_room) -> None:
 
 @pytest.fixture
 def programme(built):
-    report = built.writer.read_sync(programme_report, built.programme_id)
+    report = built.database.read_sync(programme_report, built.programme_id)
     return built.zwolle, built.eindhoven, report
 
 
@@ -236,11 +236,11 @@ def test_programme_statements_per_session_and_pooled(programme) -> None:
     ]
 
 
-def test_unknown_session_or_programme(writer) -> None:
+def test_unknown_session_or_programme(database) -> None:
     with pytest.raises(NotFound):
-        writer.read_sync(session_report, "nope")
+        database.read_sync(session_report, "nope")
     with pytest.raises(NotFound):
-        writer.read_sync(programme_report, 999)
+        database.read_sync(programme_report, 999)
 
 
 def test_a_session_nobody_joined_is_left_out_of_the_programme(make_room) -> None:
@@ -249,7 +249,7 @@ def test_a_session_nobody_joined_is_left_out_of_the_programme(make_room) -> None
     held.join(sector="PO")
     programme_id = held.created.session.programme_id
     assert empty.created.session.programme_id == programme_id
-    report = held.writer.read_sync(programme_report, programme_id)
+    report = held.database.read_sync(programme_report, programme_id)
     assert [s["title"] for s in report["sessions"]] == ["Utrecht"]
     assert report["participants"]["total"] == 1
 
@@ -257,7 +257,7 @@ def test_a_session_nobody_joined_is_left_out_of_the_programme(make_room) -> None
 def test_a_programme_with_only_empty_sessions_has_no_report_yet(make_room) -> None:
     room = make_room("Demo")
     with pytest.raises(NotFound, match="no sessions with participants yet"):
-        room.writer.read_sync(programme_report, room.created.session.programme_id)
+        room.database.read_sync(programme_report, room.created.session.programme_id)
 
 
 def test_near_duplicates_agree_with_the_duplicate_suggestions() -> None:
@@ -281,8 +281,8 @@ def test_near_duplicates_agree_with_the_duplicate_suggestions() -> None:
 
 def test_programme_grouping_is_remembered_per_column(built) -> None:
     grouped_pairs.cache_clear()
-    first = built.writer.read_sync(programme_report, built.programme_id)
+    first = built.database.read_sync(programme_report, built.programme_id)
     assert grouped_pairs.cache_info().hits == 0
-    again = built.writer.read_sync(programme_report, built.programme_id)
+    again = built.database.read_sync(programme_report, built.programme_id)
     assert again == first
     assert grouped_pairs.cache_info().hits == grouped_pairs.cache_info().misses > 0

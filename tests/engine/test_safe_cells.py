@@ -1,11 +1,11 @@
-"""Export cells (session_engine/exports/safe.py): participants' text never runs as a formula
+"""Export cells (session_engine/reports/exports/safe.py): participants' text never runs as a formula
 and never breaks an XML file."""
 
 from __future__ import annotations
 
 import pytest
 
-from session_engine.exports.safe import cell, cell_text, xml_text
+from session_engine.reports.exports.safe import cell, cell_text, xml_text
 
 
 @pytest.mark.parametrize(

@@ -4,24 +4,18 @@ import re
 
 import pytest
 
+from session_engine.actors import Actor, hash_secret
+from session_engine.agenda import activate_step
 from session_engine.errors import Forbidden, Invalid, NotFound
-from session_engine.events import events_after
+from session_engine.joining import join_session
 from session_engine.models import Session
-from session_engine.sessions import (
-    CODE_ALPHABET,
-    Actor,
-    activate_step,
-    agenda,
-    authenticate,
-    hash_secret,
-    join_session,
-    rotate_keys,
-)
+from session_engine.sessions import CODE_ALPHABET, agenda, authenticate, rotate_keys
+from session_engine.store.events import events_after
 
 
 def test_create_session_has_the_default_agenda_and_secrets(make_room) -> None:
     room = make_room("Zwolle")
-    steps = room.writer.read_sync(agenda, room.id)
+    steps = room.database.read_sync(agenda, room.id)
     assert [(s.type, s.title) for s in steps] == [
         ("info", "Welkom"),
         ("brainstorm", "Scenario 1: Afstemming"),
@@ -35,7 +29,7 @@ def test_create_session_has_the_default_agenda_and_secrets(make_room) -> None:
     assert len(room.created.facilitator_key) >= 32
     assert session.facilitator_key_hash == hash_secret(room.created.facilitator_key)
     assert room.created.facilitator_key not in session.facilitator_key_hash
-    events = room.writer.read_sync(events_after, room.id, 0)
+    events = room.database.read_sync(events_after, room.id, 0)
     assert [(e.seq, e.type) for e in events] == [(1, "session_created")]
 
 
@@ -43,7 +37,7 @@ def test_join_with_a_profile_and_count(make_room) -> None:
     room = make_room()
     room.join(sector="PO", role="schoolopleider")
     room.join()
-    events = room.writer.read_sync(events_after, room.id, 1)
+    events = room.database.read_sync(events_after, room.id, 1)
     assert [(e.seq, e.type, e.data) for e in events] == [
         (2, "participant_joined", {"participants": 1, "tables": {}}),
         (3, "participant_joined", {"participants": 2, "tables": {}}),
@@ -69,13 +63,13 @@ def test_join_refusals_change_nothing(make_room, code, profile, error, message) 
     room = make_room()
     with pytest.raises(error, match=message):
         room.do(join_session, code=code or room.created.session.code, profile=profile)
-    assert room.writer.read_sync(events_after, room.id, 1) == []
+    assert room.database.read_sync(events_after, room.id, 1) == []
 
 
 def test_authenticate_roles(make_room) -> None:
     room, other = make_room("Zwolle"), make_room("Eindhoven")
     joined = room.do(join_session, code=room.created.session.code, profile={})
-    read = room.writer.read_sync
+    read = room.database.read_sync
     assert (
         read(authenticate, session_id=room.id, token=room.created.facilitator_key).role
         == "facilitator"
@@ -98,8 +92,10 @@ def test_rotated_keys_replace_the_old_ones(make_room) -> None:
     room = make_room()
     fresh = room.do(rotate_keys, session_id=room.id)
     with pytest.raises(Forbidden):
-        room.writer.read_sync(authenticate, session_id=room.id, token=room.created.facilitator_key)
-    actor = room.writer.read_sync(authenticate, session_id=room.id, token=fresh.facilitator_key)
+        room.database.read_sync(
+            authenticate, session_id=room.id, token=room.created.facilitator_key
+        )
+    actor = room.database.read_sync(authenticate, session_id=room.id, token=fresh.facilitator_key)
     assert actor.role == "facilitator"
 
 
@@ -107,7 +103,7 @@ def test_activate_step_is_an_event(make_room) -> None:
     room = make_room()
     step_id = room.step_id("brainstorm")
     room.do(activate_step, actor=room.facilitator, step_id=step_id)
-    [event] = room.writer.read_sync(events_after, room.id, 1)
+    [event] = room.database.read_sync(events_after, room.id, 1)
     assert (event.seq, event.type) == (2, "step_activated")
     assert event.data["step_id"] == step_id
     assert event.data["scenario"] == "afstemming"
@@ -122,7 +118,7 @@ def test_activate_refusals(make_room) -> None:
         room.do(activate_step, actor=room.facilitator, step_id=other.step_id("brainstorm"))
     with pytest.raises(NotFound):
         room.do(activate_step, actor=room.facilitator, step_id=999_999)
-    assert [e.type for e in room.writer.read_sync(events_after, room.id, 0)] == [
+    assert [e.type for e in room.database.read_sync(events_after, room.id, 0)] == [
         "session_created",
         "participant_joined",
     ]

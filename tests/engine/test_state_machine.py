@@ -22,23 +22,19 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
+from session_engine.actors import Actor
+from session_engine.agenda import activate_step
 from session_engine.content import Content
-from session_engine.db import create_db_engine
 from session_engine.errors import EngineError
-from session_engine.events import events_after
-from session_engine.fanout.memory import MemoryFanout
 from session_engine.items import add_item
+from session_engine.joining import join_session
 from session_engine.models import Item
-from session_engine.sessions import (
-    Actor,
-    activate_step,
-    agenda,
-    create_session,
-    get_session,
-    join_session,
-    load_programme,
-)
-from session_engine.writer import Writer
+from session_engine.programmes import load_programme
+from session_engine.sessions import agenda, create_session, get_session
+from session_engine.store.database import Database
+from session_engine.store.db import create_db_engine
+from session_engine.store.events import events_after
+from session_engine.store.fanout.memory import MemoryFanout
 from tests.databases import Databases
 
 CATEGORIES = ("voordelen", "nadelen", "voorwaarden")
@@ -56,24 +52,24 @@ class EngineMachine(RuleBasedStateMachine):
         self.folder = tempfile.mkdtemp()
         self.url = self.databases.fresh(Path(self.folder))
         self.engine = create_db_engine(self.url)
-        self.writer = Writer(self.engine, MemoryFanout())
+        self.database = Database(self.engine, MemoryFanout())
         self.stored: dict[tuple[int, str], dict[str, Any]] = {}
         self.counter = 0
 
     def do(self, command: Any, **kwargs: Any) -> Any:
-        result, _ = self.writer.write_sync(command, **kwargs)
+        result, _ = self.database.write_sync(command, **kwargs)
         return result
 
     @initialize()
     def create(self) -> None:
         programme = self.do(load_programme, content=self.content)
         self.session_id = self.do(create_session, programme_id=programme.id, title="T").session.id
-        self.steps = self.writer.read_sync(agenda, self.session_id)
+        self.steps = self.database.read_sync(agenda, self.session_id)
         self.facilitator = Actor("facilitator", self.session_id)
 
     @rule(target=participants)
     def join(self) -> Actor:
-        code = self.writer.read_sync(get_session, self.session_id).code
+        code = self.database.read_sync(get_session, self.session_id).code
         joined = self.do(join_session, code=code, profile={})
         return Actor("participant", self.session_id, joined.participant_id)
 
@@ -107,7 +103,7 @@ class EngineMachine(RuleBasedStateMachine):
         self._submit(other, {**submission[1], "step_id": self._active_step()})
 
     def _active_step(self) -> int:
-        active = get_session_active(self.writer, self.session_id)
+        active = get_session_active(self.database, self.session_id)
         return active if active is not None else self.steps[1].id  # type: ignore[return-value]
 
     def _submit(self, who: Actor, fields: dict[str, Any]) -> None:
@@ -127,20 +123,20 @@ class EngineMachine(RuleBasedStateMachine):
     def seqs_are_gap_free(self) -> None:
         if not hasattr(self, "session_id"):
             return
-        events = self.writer.read_sync(events_after, self.session_id, 0)
+        events = self.database.read_sync(events_after, self.session_id, 0)
         assert [e.seq for e in events] == list(range(1, len(events) + 1))
-        assert events[-1].seq == self.writer.read_sync(get_session, self.session_id).last_seq
+        assert events[-1].seq == self.database.read_sync(get_session, self.session_id).last_seq
 
     @invariant()
     def columns_hold_exactly_the_stored_items(self) -> None:
         if not hasattr(self, "session_id"):
             return
-        items = self.writer.read_sync(all_items, self.session_id)
+        items = self.database.read_sync(all_items, self.session_id)
         assert len(items) == len(self.stored)
         assert not [
             k for k, n in Counter((i.participant_id, i.client_id) for i in items).items() if n > 1
         ]
-        events = self.writer.read_sync(events_after, self.session_id, 0)
+        events = self.database.read_sync(events_after, self.session_id, 0)
         added = [e for e in events if e.type == "item_added"]
         assert sorted(e.data["item"]["id"] for e in added) == sorted(i.id for i in items)
         seen: Counter[tuple[int, str]] = Counter()
@@ -150,14 +146,14 @@ class EngineMachine(RuleBasedStateMachine):
             assert event.data["column_count"] == seen[(item["step_id"], item["category"])]
 
     def teardown(self) -> None:
-        self.writer.close()
+        self.database.close()
         self.engine.dispose()
         self.databases.drop(self.url)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def get_session_active(writer: Writer, session_id: str) -> int | None:
-    return writer.read_sync(get_session, session_id).active_step_id
+def get_session_active(database: Database, session_id: str) -> int | None:
+    return database.read_sync(get_session, session_id).active_step_id
 
 
 def all_items(db: Any, session_id: str) -> list[Item]:

@@ -6,11 +6,11 @@ import pytest
 
 from session_engine import agenda as agenda_ops
 from session_engine import controls
+from session_engine.agenda import activate_step
 from session_engine.errors import Conflict, Forbidden, Invalid
-from session_engine.events import events_after
 from session_engine.items import add_item
 from session_engine.results import step_results
-from session_engine.sessions import activate_step
+from session_engine.store.events import events_after
 from session_engine.views import sees_results, shown_results
 from session_engine.votes import (
     Answer,
@@ -52,7 +52,7 @@ def vote(room, who, step_id, *answers):
 
 
 def results(room, step_id):
-    return room.writer.read_sync(step_results, room.id, step_id)
+    return room.database.read_sync(step_results, room.id, step_id)
 
 
 def test_top_k_ranks_items_and_splits_belangrijkste_from_andere(room) -> None:
@@ -102,10 +102,10 @@ def test_bad_ballots_change_nothing(room, config, answers, message) -> None:
     room.do(configure_step, actor=room.facilitator, step_id=step_id, config=config)
     a, b, _ = room.items
     filled = [Answer(x.subject.format(a=a, b=b), x.value) for x in answers]
-    before = room.writer.read_sync(events_after, room.id, 0, 10_000)
+    before = room.database.read_sync(events_after, room.id, 0, 10_000)
     with pytest.raises(Invalid, match=message):
         vote(room, room.join(), step_id, *filled)
-    assert room.writer.read_sync(events_after, room.id, 0, 10_000)[: len(before)] == before
+    assert room.database.read_sync(events_after, room.id, 0, 10_000)[: len(before)] == before
     assert results(room, step_id)["voters"] == 0
 
 
@@ -240,7 +240,7 @@ def test_preference_with_reasons(room) -> None:
 def test_reveal_is_an_event(room) -> None:
     step_id = new_step(room, "statements")
     room.do(reveal_results, actor=room.facilitator, step_id=step_id, revealed=True)
-    last = room.writer.read_sync(events_after, room.id, 0, 10_000)[-1]
+    last = room.database.read_sync(events_after, room.id, 0, 10_000)[-1]
     assert (last.type, last.data) == ("results_revealed", {"step_id": step_id, "revealed": True})
     assert results(room, step_id)["revealed"] is True
 
@@ -254,12 +254,12 @@ def test_the_results_a_ballot_redraws_are_those_of_the_step_on_screen(room) -> N
         config={"mode": "one", "current": "s2"},
     )
     vote(room, room.join(), step_id, Answer("s2", value=4))
-    shown = room.writer.read_sync(shown_results, room.id, step_id)
+    shown = room.database.read_sync(shown_results, room.id, step_id)
     assert (shown.results["voters"], shown.subjects, shown.revealed) == (1, ["s2"], False)
     assert sees_results("console", revealed=False)
     assert not sees_results("projector", revealed=False) and sees_results(
         "projector", revealed=True
     )
     room.do(activate_step, actor=room.facilitator, step_id=room.brainstorm)
-    assert room.writer.read_sync(shown_results, room.id, step_id) is None  # no longer on screen
-    assert room.writer.read_sync(shown_results, room.id, room.brainstorm) is None  # not a vote
+    assert room.database.read_sync(shown_results, room.id, step_id) is None  # no longer on screen
+    assert room.database.read_sync(shown_results, room.id, room.brainstorm) is None  # not a vote

@@ -16,13 +16,15 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from .anonymity import OTHER, UNKNOWN, fold, text_order
-from .content import Category, Content
-from .db import Db
-from .errors import N_, NotFound
-from .gc_pause import collector_paused
-from .models import Participant, Session
-from .report_data import (
+from ..anonymity import OTHER, UNKNOWN, fold, text_order
+from ..content import Category, Content
+from ..errors import N_, NotFound
+from ..models import Participant, Session
+from ..programmes import get_programme, programme_content
+from ..results import _preference, _statements
+from ..store.db import Db
+from ..tally import DEFAULT_THRESHOLD, distribution
+from .data import (
     GLOSSARY,
     SessionData,
     Translate,
@@ -31,12 +33,10 @@ from .report_data import (
     read_session,
     votes_rows,
 )
-from .report_items import mark_pooled_importance, pool_items, public_item
-from .report_points import key_points
-from .report_texts import default_texts, report_texts
-from .results import _preference, _statements
-from .sessions import get_programme, programme_content
-from .tally import DEFAULT_THRESHOLD, distribution
+from .gc_pause import collector_paused
+from .items import mark_pooled_importance, pool_items, public_item
+from .points import key_points
+from .texts import default_texts, report_texts
 
 SCHEMA = "versnellingskamer.report/1"
 

@@ -39,7 +39,7 @@ def create_db_engine(url: str) -> Engine:
     pool: dict[str, int] = {}
     if parsed.database and parsed.database != ":memory:":
         Path(sqlite_file(url)).parent.mkdir(parents=True, exist_ok=True)
-        # As many pooled connections as the writer has threads (1 write + 8 read): one beyond
+        # As many pooled connections as the Database has threads (1 write + 8 read): one beyond
         # the pool is closed after use, and reopening it repeats the PRAGMAs below.
         pool = {"pool_size": 10, "max_overflow": 10}
     engine = create_engine(
@@ -100,7 +100,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def hold_startup_lock(db: Db) -> None:
     """Until this transaction ends, be the only process doing start-up work (PostgreSQL;
-    on SQLite, BEGIN IMMEDIATE already makes writers take turns)."""
+    on SQLite, BEGIN IMMEDIATE already makes databases take turns)."""
     if db.get_bind().dialect.name == "postgresql":
         db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STARTUP_LOCK})
 

@@ -11,7 +11,7 @@ import logging
 import random
 from typing import Any
 
-from . import RESYNC, Subscription
+from .base import RESYNC, Subscription
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..report_data import Translate
-from ..report_texts import text_blocks
+from ..data import Translate
+from ..texts import text_blocks
 from .labels import column_headings, headings, often_label, scenario_heading
 from .tables import (
     answered,

@@ -7,8 +7,8 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from ..errors import N_
-from ..report_data import Translate
+from ...errors import N_
+from ..data import Translate
 
 HEADINGS = {
     "report": N_("Report"),

@@ -17,9 +17,9 @@ from sqlalchemy import func
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
-from .db import Db
-from .duplicates import near_duplicates
-from .models import Comment, Item, MeToo, Step
+from ..duplicates import near_duplicates
+from ..models import Comment, Item, MeToo, Step
+from ..store.db import Db
 
 ColumnKey = tuple[str, str]  # (scenario key, category key)
 Ranks = dict[int, tuple[int, float, bool]]  # item id -> (place, score, important)

@@ -9,7 +9,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from ..report_data import Translate
+from ..data import Translate
 from .labels import headings, segment_label
 from .safe import cell
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Subscription
+from .base import Subscription
 
 
 class MemoryFanout:

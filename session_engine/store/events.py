@@ -1,5 +1,5 @@
 """The event log: each change appends an event with the session's next seq, in the same
-transaction as the change; committed events are published by the writer afterwards."""
+transaction as the change; committed events are published by the Database afterwards."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import col
 
+from ..errors import N_, Invalid
+from ..models import Event, Session, table_of, utcnow
+from ..payloads import EventType, Payload, payload_of
 from .db import MAX_INTEGER, Db
-from .errors import N_, Invalid
-from .models import Event, Session, table_of, utcnow
-from .payloads import EventType, Payload, payload_of
 
 # Every event type; session_engine/payloads.py has the model of each one's data, and
 # docs/events.md documents each (tested).

@@ -11,15 +11,16 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from .anonymity import shown_groups
-from .content import Content
-from .db import Db
-from .models import Ballot, Definition, Participant, Session, Step
-from .report_items import ColumnKey, Ranks, load_items, mark_importance
-from .results import step_results
-from .sessions import agenda, get_programme, get_session, programme_content
-from .tally import rank_items
-from .votes import ballots_with_profiles, step_config
+from ..anonymity import shown_groups
+from ..content import Content
+from ..models import Ballot, Definition, Participant, Session, Step
+from ..programmes import get_programme, programme_content
+from ..results import step_results
+from ..sessions import agenda, get_session
+from ..store.db import Db
+from ..tally import rank_items
+from ..votes import ballots_with_profiles, step_config
+from .items import ColumnKey, Ranks, load_items, mark_importance
 
 Translate = Callable[..., str]
 Answers = list[tuple[Ballot, dict[str, str]]]

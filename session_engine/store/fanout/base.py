@@ -1,5 +1,4 @@
-"""Fan-out of committed events to every server process: a small backend protocol chosen by
-URL scheme (memory:// in-process, redis:// across processes)."""
+"""The fan-out backend protocol: what every backend does, and the RESYNC marker."""
 
 from __future__ import annotations
 
@@ -31,18 +30,3 @@ class Fanout(Protocol):
 
 def session_channel(session_id: str) -> str:
     return f"vk:session:{session_id}"
-
-
-def fanout_from_url(url: str) -> Fanout:
-    """memory:// or redis://host:port/db; drivers are imported only when used."""
-    scheme = url.split(":", 1)[0]
-    if scheme == "memory":
-        from .memory import MemoryFanout
-
-        return MemoryFanout()
-    if scheme in ("redis", "rediss"):
-        from .redis import RedisFanout
-
-        redis_fanout: Fanout = RedisFanout(url)
-        return redis_fanout
-    raise ValueError(f"BROADCAST_URL: unknown scheme {scheme!r} (use memory:// or redis://)")

@@ -1,5 +1,7 @@
-"""The one way in for writes: a command runs in a transaction on the writer thread, its events
-get their seqs in that transaction, and they are published only after it has committed."""
+"""The Database: every engine command and query runs through it, off the event loop. The one
+way in for writes: a command runs in a transaction on a write thread, its events get their
+seqs in that transaction, and they are published only after it has committed. (Datasette's
+`Database` with `execute_fn` / `execute_write_fn`; here `read` / `write`.)"""
 
 from __future__ import annotations
 
@@ -11,17 +13,17 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
 
+from ..plain_text import check_arguments
 from .db import Db, make_session_factory
 from .events import PublishedEvent, take_pending
-from .fanout import Fanout, session_channel
-from .plain_text import check_arguments
+from .fanout.base import Fanout, session_channel
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
-class Writer:
+class Database:
     """Runs engine commands (writes) and queries (reads) off the event loop."""
 
     def __init__(self, engine: Engine, fanout: Fanout) -> None:
@@ -56,7 +58,7 @@ class Writer:
     async def write(
         self, command: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """Run a command on the writer thread, then publish its events.
+        """Run a command on a write thread, then publish its events.
 
         Shielded: once a command runs, a caller that goes away (a dropped socket, a closed
         request) cannot stop its committed events from being published."""

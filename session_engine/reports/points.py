@@ -8,9 +8,9 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from .content import Content
-from .errors import N_
-from .report_data import Translate
+from ..content import Content
+from ..errors import N_
+from .data import Translate
 
 TOP_ITEMS = 5
 

@@ -6,19 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from .content import Content
-from .db import Db
-from .errors import N_, Invalid
-from .events import record_event
-from .models import Session
-from .payloads import ReportTextEdited
-from .sessions import (
-    Actor,
-    get_programme,
-    get_session,
-    programme_content,
-    require_facilitator,
-)
+from ..actors import Actor, require_facilitator
+from ..content import Content
+from ..errors import N_, Invalid
+from ..models import Session
+from ..payloads import ReportTextEdited
+from ..programmes import get_programme, programme_content
+from ..sessions import get_session
+from ..store.db import Db
+from ..store.events import record_event
 
 TEXT_FIELDS = ("intro", "goal", "method", "conclusion")
 MAX_REPORT_TEXT = 20_000

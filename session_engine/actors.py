@@ -1,0 +1,44 @@
+"""Who is acting: a role in one session, or the organiser; secrets and the facilitator check."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Literal
+
+from .errors import N_, Forbidden
+
+Role = Literal["facilitator", "projector", "participant"]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is calling, as far as one session is concerned."""
+
+    role: Role
+    session_id: str
+    participant_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Organiser:
+    """The organiser (`ORGANISER_TOKEN`), who may act on every session. Commands the organiser
+    may call take it as their actor explicitly: authority is never a missing argument."""
+
+
+ORGANISER = Organiser()
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_secret() -> str:
+    """A 256-bit URL-safe secret (facilitator keys, projector keys, participant tokens)."""
+    return secrets.token_urlsafe(32)
+
+
+def require_facilitator(actor: Actor) -> None:
+    if actor.role != "facilitator":
+        raise Forbidden(N_("Only the facilitator of this session can do this."))

@@ -1,1 +1,0 @@
-"""Report writers: one module per format, all fed by session_engine.report."""

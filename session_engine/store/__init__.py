@@ -1,0 +1,1 @@
+"""Storage: database engines, the way in for writes, the event log, fan-out, schema, backups."""
