@@ -10,6 +10,7 @@ from typing import Any
 
 from session_engine.content import Content
 from session_engine.models import utcnow
+from session_engine.shapes import ItemView
 from session_engine.store.database import Database
 from session_engine.store.events import PublishedEvent
 from session_engine.views import (
@@ -196,8 +197,8 @@ class EventRenderer:
         return out
 
     async def _stages(self, session_id: str, pages: list[Connection]) -> dict[Connection, str]:
-        """Each audience's stage, read and rendered once; in blind mode a participant's stage
-        holds their own items, so it is drawn for them alone."""
+        """Each audience's stage, read and rendered once; a participant's stage that pools a
+        blind round holds their own words, so it is drawn for them alone."""
         out: dict[Connection, str] = {}
         shared: dict[Audience, str] = {}
         personal: set[Audience] = set()
@@ -211,8 +212,7 @@ class EventRenderer:
             )
             self._remember(session_id, snap.content)
             out[connection] = render_stage(snap, connection.language)
-            blind = connection.view == "participant" and snap.step is not None and snap.step.blind
-            if blind:
+            if snap.personal:
                 personal.add(audience)
             elif audience not in personal:
                 shared[audience] = out[connection]
@@ -227,14 +227,7 @@ class EventRenderer:
             return await self._item_redrawn(session_id, event, pages)
         data = dict(event.data)
         if event.type == "item_added":
-            data["item"] = {
-                **data["item"],
-                "starred": False,
-                "members": [],
-                "mentions": 1,
-                "metoo": 0,
-                "comments": [],
-            }
+            data["item"] = ItemView(**data["item"], starred=False)  # new: nothing on it yet
         hidden = bool(data.get("hidden"))
         if hidden and event.type != "item_added":
             pages = [c for c in pages if reader_of_connection(c).reads_hidden]

@@ -11,7 +11,14 @@ from . import votes
 from .content import Content, Scenario
 from .controls import input_open, timer_state
 from .curation import deleted_items
-from .items import ALL_TABLES, board, effective_step_id, item_views, own_metoos
+from .items import (
+    ALL_TABLES,
+    board,
+    effective_step_id,
+    item_views,
+    own_metoos,
+    source_steps,
+)
 from .models import Item, RoundTable, Session, Step
 from .programmes import get_programme, programme_content
 from .results import step_results
@@ -20,7 +27,7 @@ from .shapes import BoardView, ItemView
 from .store.db import Db, storable_id
 from .tables import table_sizes, tables
 from .tally import DEFAULT_THRESHOLD
-from .visibility import FACILITATOR, ROOM, Reader, can_read
+from .visibility import FACILITATOR, ROOM, Reader, blind_steps, can_read
 from .votes import VOTE_STEP_TYPES
 
 
@@ -51,6 +58,7 @@ class Snapshot:
     table_sizes: dict[int, int] = field(default_factory=dict)
     table_boards: list[tuple[RoundTable, BoardView]] = field(default_factory=list)
     hidden_count: int = 0
+    personal: bool = False  # drawn for this participant alone: it pools a blind round
     open: bool = True
     timer: dict[str, Any] = field(default_factory=dict)
     mine: set[int] = field(default_factory=set)
@@ -97,6 +105,12 @@ def snapshot(
     return snap
 
 
+def pools_blind(db: Db, session_id: str, step: Step) -> bool:
+    """Does a board of this step draw on a blind step? Then each participant's board differs
+    (their own words, others' counted), so it is drawn for each alone."""
+    return bool(blind_steps(db, session_id) & set(source_steps(db, session_id, step)))
+
+
 def reader_of(viewer: Viewer) -> Reader:
     """A screen as a reader of hidden words: the console is the facilitator's."""
     if viewer.view == "console":
@@ -120,6 +134,7 @@ def _fill_step(db: Db, snap: Snapshot, step: Step) -> None:
             reader=reader_of(viewer),
         )
         snap.hidden_count = snap.board.hidden
+        snap.personal = pools_blind(db, session_id, step)
         if viewer.participant_id is not None:
             snap.mine = own_metoos(db, viewer.participant_id)
         return

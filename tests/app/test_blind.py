@@ -168,3 +168,26 @@ def test_the_other_participant_is_told_how_many_are_hidden(room: BlindRoom) -> N
     board = room.api("GET", f"/steps/{room.live.brainstorm}/board", "other")
     assert board["columns"] == {} and board["hidden"] == 1
     assert room.api("GET", f"/steps/{room.converge}/board", "projector")["hidden"] == 1
+
+
+def test_a_converge_stage_pooling_a_blind_round_is_drawn_for_each_participant(
+    room: BlindRoom,
+) -> None:
+    """A converge step shows a blind brainstorm's items to their authors only: the stage that
+    holds one author's words is never handed to another participant."""
+    live = room.live
+    live.add(room.author, "c1", f"{SECRET} bij het samenvoegen", category="voordelen")
+    live.activate(room.converge)
+    with ExitStack() as stack:
+        pages = {}
+        for who in ("author", "other"):
+            url = f"{live.server.ws_url}/live/{live.id}?view=participant"
+            headers = {"Cookie": f"vk_p_{live.id}={room.keys[who]}"}
+            pages[who] = stack.enter_context(
+                connect(url, additional_headers=headers, origin=live.server.url, open_timeout=10)
+            )
+            read_until(pages[who], lambda m: 'id="stage"' in m)  # the stage at connect
+        room.api("PUT", f"/steps/{room.converge}/locked", json={"value": True})  # a redraw
+        stages = {who: read_until(ws, lambda m: 'data-open=""' in m) for who, ws in pages.items()}
+    assert SECRET in stages["author"]
+    assert SECRET not in stages["other"]
