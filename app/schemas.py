@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from session_engine.payloads import CommentPublic
 from session_engine.shapes import BoardView, ItemPublic, ItemView
 
 __all__ = ["BoardView", "ItemPublic", "ItemView"]  # the engine's shapes, answered as they are
@@ -172,6 +173,12 @@ class CommentCreate(BaseModel):
     text: str = Field(max_length=4000)
 
 
+class CommentCreated(CommentPublic):
+    """A comment as its writer's request answers it: with the seq of its event."""
+
+    seq: int
+
+
 class TablesCreate(BaseModel):
     names: list[str] = Field(min_length=1, max_length=50, description="Names; or one per line.")
 
@@ -216,6 +223,10 @@ class AnswerIn(BaseModel):
 
 class BallotIn(BaseModel):
     answers: list[AnswerIn] = Field(max_length=200)
+
+
+class BallotCounted(BaseModel):
+    voters: int = Field(description="How many participants have voted in this step.")
 
 
 class DefinitionIn(BaseModel):
