@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from session_engine.content import AgendaStep, Category, ProfileField, Scenario, Theme
 from session_engine.payloads import CommentPublic
 from session_engine.shapes import BoardView, ItemPublic, ItemView
 
@@ -55,10 +56,10 @@ class SessionPublic(BaseModel):
     last_seq: int
     participants: int
     steps: list[StepPublic]
-    categories: list[dict[str, Any]]
-    themes: list[dict[str, Any]]
-    profile_fields: list[dict[str, Any]]
-    scenarios: list[dict[str, Any]]
+    categories: list[Category]
+    themes: list[Theme]
+    profile_fields: list[ProfileField]
+    scenarios: list[Scenario]
 
 
 class JoinRequest(BaseModel):
@@ -145,7 +146,7 @@ class TemplateCreate(BaseModel):
 class TemplatePublic(BaseModel):
     id: int
     name: str
-    steps: list[dict[str, Any]]
+    steps: list[AgendaStep] = Field(description="The steps, as a programme's agenda lists them.")
 
 
 class ItemUpdate(BaseModel):
