@@ -49,7 +49,7 @@ def step_public(step: Step) -> StepPublic:
 
 def session_public(snap: Snapshot) -> SessionPublic:
     session, content = snap.session, snap.content
-    dump = content.scenarios_file.model_dump(mode="json")
+    scenarios_file = content.scenarios_file
     return SessionPublic(
         id=session.id,
         title=session.title,
@@ -62,10 +62,10 @@ def session_public(snap: Snapshot) -> SessionPublic:
         last_seq=snap.seq,
         participants=snap.participants,
         steps=[step_public(step) for step in snap.steps],
-        categories=dump["categories"],
-        themes=dump["themes"],
-        profile_fields=dump["profile_fields"],
-        scenarios=dump["scenarios"],
+        categories=scenarios_file.categories,
+        themes=scenarios_file.themes,
+        profile_fields=scenarios_file.profile_fields,
+        scenarios=scenarios_file.scenarios,
     )
 
 

@@ -15,8 +15,10 @@ from session_engine.actors import Actor
 from session_engine.agenda import activate_step
 from session_engine.errors import N_, Forbidden
 from session_engine.items import ALL_TABLES, board, participant_table
-from session_engine.models import Item, RoundTable, item_public
+from session_engine.models import Item, item_public
+from session_engine.payloads import MetooChanged, StepControls
 from session_engine.sessions import get_session
+from session_engine.shapes import TableSeats, TableView
 from session_engine.similarity import similar_pairs
 from session_engine.templates import templates
 from session_engine.visibility import Reader
@@ -30,6 +32,7 @@ from .schemas import (
     AgendaOrder,
     BoardView,
     CommentCreate,
+    CommentCreated,
     Flag,
     ItemPublic,
     ItemUpdate,
@@ -134,8 +137,10 @@ async def list_templates_route(actor: ActorDep, database: DatabaseDep) -> list[T
 # Live controls ------------------------------------------------------------------------
 
 
-@router.put("/steps/{step_id}/locked", response_model=dict[str, Any])
-async def lock_route(step_id: int, body: Flag, actor: ActorDep, database: DatabaseDep) -> Any:
+@router.put("/steps/{step_id}/locked", response_model=StepControls)
+async def lock_route(
+    step_id: int, body: Flag, actor: ActorDep, database: DatabaseDep
+) -> StepControls:
     """Lock (true) or unlock (false) input on a step (facilitator)."""
     step = await database.write(
         controls.set_locked, actor=actor, step_id=step_id, locked=body.value
@@ -143,17 +148,19 @@ async def lock_route(step_id: int, body: Flag, actor: ActorDep, database: Databa
     return controls.step_controls(step)
 
 
-@router.put("/steps/{step_id}/blind", response_model=dict[str, Any])
-async def blind_route(step_id: int, body: Flag, actor: ActorDep, database: DatabaseDep) -> Any:
+@router.put("/steps/{step_id}/blind", response_model=StepControls)
+async def blind_route(
+    step_id: int, body: Flag, actor: ActorDep, database: DatabaseDep
+) -> StepControls:
     """Blind (true): participants see only their own items; false reveals all (facilitator)."""
     step = await database.write(controls.set_blind, actor=actor, step_id=step_id, blind=body.value)
     return controls.step_controls(step)
 
 
-@router.post("/steps/{step_id}/timer", response_model=dict[str, Any])
+@router.post("/steps/{step_id}/timer", response_model=StepControls)
 async def timer_route(
     step_id: int, body: TimerAction, actor: ActorDep, database: DatabaseDep
-) -> Any:
+) -> StepControls:
     """start (optionally with seconds), pause, or add seconds (negative to take off)."""
     if body.action == "start":
         step = await database.write(
@@ -284,14 +291,21 @@ async def spotlight_route(body: Spotlight, actor: ActorDep, database: DatabaseDe
 # Participants' reactions --------------------------------------------------------------
 
 
-@router.put("/items/{item_id}/metoo", response_model=dict[str, int])
-async def metoo_route(item_id: int, body: MeTooSet, actor: ActorDep, database: DatabaseDep) -> Any:
+@router.put("/items/{item_id}/metoo", response_model=MetooChanged)
+async def metoo_route(
+    item_id: int, body: MeTooSet, actor: ActorDep, database: DatabaseDep
+) -> MetooChanged:
     """Press (on) or withdraw (off) "me too" on an item (participant); one per item."""
     count = await database.write(reactions.set_metoo, actor=actor, item_id=item_id, on=body.on)
-    return {"item_id": item_id, "metoo": count}
+    return MetooChanged(item_id=item_id, metoo=count)
 
 
-@router.post("/items/{item_id}/comments", status_code=201, response_model=dict[str, Any])
+@router.post(
+    "/items/{item_id}/comments",
+    status_code=201,
+    response_model=CommentCreated,
+    responses={200: {"model": CommentCreated, "description": "Sent before: the same comment"}},
+)
 async def comment_route(
     item_id: int, body: CommentCreate, actor: ActorDep, database: DatabaseDep
 ) -> JSONResponse:
@@ -304,35 +318,29 @@ async def comment_route(
         text=body.text,
     )
     comment = added.comment
-    payload = {
-        "id": comment.id,
-        "item_id": comment.item_id,
-        "text": comment.text,
-        "seq": comment.seq,
-    }
-    return JSONResponse(payload, status_code=201 if added.created else 200)
+    assert comment.id is not None
+    created = CommentCreated(
+        id=comment.id, item_id=comment.item_id, text=comment.text, seq=comment.seq
+    )
+    return JSONResponse(created.model_dump(), status_code=201 if added.created else 200)
 
 
 # Round tables -------------------------------------------------------------------------
 
 
-def table_out(table: RoundTable) -> dict[str, Any]:
-    return {"id": table.id, "name": table.name, "active_step_id": table.active_step_id}
-
-
-@router.post("/tables", status_code=201, response_model=list[dict[str, Any]])
-async def add_tables_route(body: TablesCreate, actor: ActorDep, database: DatabaseDep) -> Any:
+@router.post("/tables", status_code=201, response_model=list[TableView])
+async def add_tables_route(
+    body: TablesCreate, actor: ActorDep, database: DatabaseDep
+) -> list[TableView]:
     """Add round tables by name (facilitator)."""
     added = await database.write(tables.add_tables, actor=actor, names=body.names)
-    return [table_out(t) for t in added]
+    return [tables.table_view(t) for t in added]
 
 
-@router.get("/tables", response_model=list[dict[str, Any]])
-async def list_tables_route(actor: ActorDep, database: DatabaseDep) -> Any:
+@router.get("/tables", response_model=list[TableSeats])
+async def list_tables_route(actor: ActorDep, database: DatabaseDep) -> list[TableSeats]:
     """The session's tables with how many participants sit at each."""
-    found = await database.read(tables.tables, actor.session_id)
-    sizes = await database.read(tables.table_sizes, actor.session_id)
-    return [{**table_out(t), "participants": sizes.get(t.id, 0)} for t in found]  # type: ignore[arg-type]
+    return await database.read(tables.seated_tables, actor.session_id)
 
 
 @router.put("/table", response_model=TableChoice)

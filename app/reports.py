@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from session_engine.errors import N_, Forbidden, NotFound, Unauthorized
 from session_engine.reports.report import programme_report, report_state, session_report
 from session_engine.reports.texts import MAX_REPORT_TEXT, edit_report_texts
+from session_engine.shapes import ReportTextsView
 from session_engine.store.db import storable_id
 
 from .auth import (
@@ -195,11 +196,12 @@ class ReportTexts(BaseModel):
     conclusion: str | None = Field(None, max_length=MAX_REPORT_TEXT)
 
 
-@router.put("/sessions/{session_id}/report/texts", response_model=dict[str, str])
+@router.put("/sessions/{session_id}/report/texts", response_model=ReportTextsView)
 async def report_texts_route(
     session_id: str, body: ReportTexts, actor: ActorDep, database: DatabaseDep
-) -> Any:
+) -> ReportTextsView:
     """Reword the report's intro, goal, method or conclusion (facilitator). Returns the
     texts as the report now prints them."""
     changes = body.model_dump(exclude_unset=True)
-    return await database.write(edit_report_texts, actor=actor, changes=changes)
+    texts = await database.write(edit_report_texts, actor=actor, changes=changes)
+    return ReportTextsView(**texts)

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from session_engine.content import AgendaStep, Category, ProfileField, Scenario, Theme
+from session_engine.payloads import CommentPublic
 from session_engine.shapes import BoardView, ItemPublic, ItemView
 
 __all__ = ["BoardView", "ItemPublic", "ItemView"]  # the engine's shapes, answered as they are
@@ -54,10 +56,10 @@ class SessionPublic(BaseModel):
     last_seq: int
     participants: int
     steps: list[StepPublic]
-    categories: list[dict[str, Any]]
-    themes: list[dict[str, Any]]
-    profile_fields: list[dict[str, Any]]
-    scenarios: list[dict[str, Any]]
+    categories: list[Category]
+    themes: list[Theme]
+    profile_fields: list[ProfileField]
+    scenarios: list[Scenario]
 
 
 class JoinRequest(BaseModel):
@@ -144,7 +146,7 @@ class TemplateCreate(BaseModel):
 class TemplatePublic(BaseModel):
     id: int
     name: str
-    steps: list[dict[str, Any]]
+    steps: list[AgendaStep] = Field(description="The steps, as a programme's agenda lists them.")
 
 
 class ItemUpdate(BaseModel):
@@ -170,6 +172,12 @@ class MeTooSet(BaseModel):
 class CommentCreate(BaseModel):
     client_id: str = Field(min_length=1, max_length=64)
     text: str = Field(max_length=4000)
+
+
+class CommentCreated(CommentPublic):
+    """A comment as its writer's request answers it: with the seq of its event."""
+
+    seq: int
 
 
 class TablesCreate(BaseModel):
@@ -216,6 +224,10 @@ class AnswerIn(BaseModel):
 
 class BallotIn(BaseModel):
     answers: list[AnswerIn] = Field(max_length=200)
+
+
+class BallotCounted(BaseModel):
+    voters: int = Field(description="How many participants have voted in this step.")
 
 
 class DefinitionIn(BaseModel):

@@ -8,12 +8,14 @@ from fastapi import APIRouter, Request
 
 from session_engine import votes
 from session_engine.errors import N_, Forbidden
-from session_engine.results import step_results
+from session_engine.payloads import DefinitionPublic, ResultsRevealed
+from session_engine.results import typed_results
 from session_engine.sessions import get_step
+from session_engine.shapes import BallotAnswer, StepResults, VoteOptions
 
 from .api import step_public
 from .auth import ActorDep, DatabaseDep
-from .schemas import REFUSALS, BallotIn, DefinitionIn, Flag, StepConfig, StepPublic
+from .schemas import REFUSALS, BallotCounted, BallotIn, DefinitionIn, Flag, StepConfig, StepPublic
 
 router = APIRouter(
     prefix="/api/sessions/{session_id}/steps/{step_id}", tags=["voting"], responses=REFUSALS
@@ -31,67 +33,75 @@ async def configure_route(
     return step_public(step)
 
 
-@router.put("/ballot", response_model=dict[str, int])
-async def ballot_route(step_id: int, body: BallotIn, actor: ActorDep, database: DatabaseDep) -> Any:
+@router.put("/ballot", response_model=BallotCounted)
+async def ballot_route(
+    step_id: int, body: BallotIn, actor: ActorDep, database: DatabaseDep
+) -> BallotCounted:
     """Vote, or change your vote while the step is open (participant). An importance vote or
     preference replaces your whole ballot; statements and terms replace the ones you send."""
     answers = [votes.Answer(**a.model_dump()) for a in body.answers]
     voters = await database.write(votes.cast_ballot, actor=actor, step_id=step_id, answers=answers)
-    return {"voters": voters}
+    return BallotCounted(voters=voters)
 
 
-@router.get("/ballot", response_model=list[dict[str, Any]])
-async def own_ballot_route(step_id: int, actor: ActorDep, database: DatabaseDep) -> Any:
+@router.get("/ballot", response_model=list[BallotAnswer])
+async def own_ballot_route(
+    step_id: int, actor: ActorDep, database: DatabaseDep
+) -> list[BallotAnswer]:
     """Your own answers in this step (participant)."""
     if actor.participant_id is None:
         raise Forbidden(N_("Only participants have a ballot."))
     own = await database.read(votes.own_ballot, step_id, actor.participant_id)
     return [
-        {"subject": b.subject, "value": b.value, "choice": b.choice, "argument": b.argument}
+        BallotAnswer(subject=b.subject, value=b.value, choice=b.choice, argument=b.argument)
         for b in own.values()
     ]
 
 
-@router.put("/revealed", response_model=dict[str, Any])
-async def reveal_route(step_id: int, body: Flag, actor: ActorDep, database: DatabaseDep) -> Any:
+@router.put("/revealed", response_model=ResultsRevealed)
+async def reveal_route(
+    step_id: int, body: Flag, actor: ActorDep, database: DatabaseDep
+) -> ResultsRevealed:
     """Show (true) or hide (false) the results on the projector and participants' screens."""
     step = await database.write(
         votes.reveal_results, actor=actor, step_id=step_id, revealed=body.value
     )
-    return {"step_id": step.id, "revealed": step.revealed}
+    assert step.id is not None
+    return ResultsRevealed(step_id=step.id, revealed=step.revealed)
 
 
-@router.post("/definitions", status_code=201, response_model=dict[str, Any])
+@router.post("/definitions", status_code=201, response_model=DefinitionPublic)
 async def definition_route(
     step_id: int, body: DefinitionIn, actor: ActorDep, database: DatabaseDep
-) -> Any:
+) -> DefinitionPublic:
     """Propose a definition of a glossary term (participant; anonymous)."""
     found = await database.write(
         votes.propose_definition, actor=actor, step_id=step_id, term=body.term, text=body.text
     )
-    return {"id": found.id, "term": found.term, "text": found.text}
+    assert found.id is not None
+    return DefinitionPublic(id=found.id, step_id=found.step_id, term=found.term, text=found.text)
 
 
-@router.get("/results", response_model=dict[str, Any])
+@router.get("/results", response_model=StepResults)
 async def results_route(
     step_id: int, request: Request, actor: ActorDep, database: DatabaseDep
-) -> Any:
+) -> StepResults:
     """Counts, distributions, mean and spread, per segment, with consensus and divergence
     flags (docs/results.md). The facilitator always; others once revealed."""
     step = await database.read(get_step, actor.session_id, step_id)
     if actor.role != "facilitator" and not step.revealed:
         raise Forbidden(N_("The results are hidden until the facilitator reveals them."))
     threshold = request.app.state.settings.segment_threshold
-    return await database.read(step_results, actor.session_id, step_id, threshold)
+    return await database.read(typed_results, actor.session_id, step_id, threshold)
 
 
-@router.get("/options", response_model=dict[str, Any])
-async def options_route(step_id: int, actor: ActorDep, database: DatabaseDep) -> Any:
+@router.get("/options", response_model=VoteOptions)
+async def options_route(step_id: int, actor: ActorDep, database: DatabaseDep) -> VoteOptions:
     """What this step asks: its configuration and the subjects one can vote on."""
     return await database.read(vote_options, actor.session_id, step_id)
 
 
-def vote_options(db: Any, session_id: str, step_id: int) -> dict[str, Any]:
+def vote_options(db: Any, session_id: str, step_id: int) -> VoteOptions:
     step = get_step(db, session_id, step_id)
     config = votes.step_config(db, step) if step.type in votes.VOTE_STEP_TYPES else {}
     out: dict[str, Any] = {"type": step.type, "config": config, "subjects": []}
@@ -103,4 +113,4 @@ def vote_options(db: Any, session_id: str, step_id: int) -> dict[str, Any]:
         out["definitions"] = [
             {"id": d.id, "term": d.term, "text": d.text} for d in votes.definitions(db, step_id)
         ]
-    return out
+    return VoteOptions.model_validate(out)

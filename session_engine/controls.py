@@ -4,7 +4,7 @@ server's clock (screens only display `ends_at`)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import col, select
 
@@ -12,10 +12,19 @@ from .actors import Actor, require_facilitator
 from .agenda import MAX_TIMER
 from .errors import N_, Conflict, Invalid
 from .models import Item, Step, item_public, utcnow
-from .payloads import InputLocked, InputUnlocked, StepControls, TimerChanged, VisibilityChanged
+from .payloads import (
+    InputLocked,
+    InputUnlocked,
+    StepControls,
+    Timer,
+    TimerChanged,
+    VisibilityChanged,
+)
 from .sessions import get_step
 from .store.db import Db
 from .store.events import record_event
+
+_Controls = TypeVar("_Controls", bound=StepControls)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -52,19 +61,21 @@ def input_open(step: Step, now: datetime | None = None) -> bool:
     return not (state["expired"] and step.timer_autolock)
 
 
-def step_controls(step: Step) -> dict[str, Any]:
+def step_controls(step: Step) -> StepControls:
     """A step's live controls, as the control routes answer them."""
-    return {
-        "step_id": step.id,
-        "locked": step.locked,
-        "blind": step.blind,
-        "timer": timer_state(step),
-    }
+    return controls_as(step, StepControls)
+
+
+def controls_as(step: Step, kind: type[_Controls]) -> _Controls:
+    """A step's live controls as one of the control events carries them."""
+    assert step.id is not None
+    timer = Timer(**timer_state(step))
+    return kind(step_id=step.id, locked=step.locked, blind=step.blind, timer=timer)
 
 
 def _record(db: Db, actor: Actor, kind: type[StepControls], step: Step) -> Step:
     db.add(step)
-    record_event(db, actor.session_id, kind.model_validate(step_controls(step)))
+    record_event(db, actor.session_id, controls_as(step, kind))
     return step
 
 
@@ -85,7 +96,7 @@ def set_blind(db: Db, *, actor: Actor, step_id: int, blind: bool) -> Step:
     step = get_step(db, actor.session_id, step_id)
     step.blind = blind
     db.add(step)
-    data = VisibilityChanged.model_validate(step_controls(step))
+    data = controls_as(step, VisibilityChanged)
     if not blind:  # the reveal brings the words that JSON clients were not sent
         revealed = db.scalars(_REVEALED.where(col(Item.step_id) == step.id))
         data = data.model_copy(update={"items": [item_public(i) for i in revealed]})

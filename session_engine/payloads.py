@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .shapes import HiddenItem, ItemPublic, ItemView, StarredItem
+from .shapes import HiddenItem, ItemPublic, ItemView, StarredItem, TablePublic
 
 
 class EventType(StrEnum):
@@ -272,12 +272,6 @@ class CommentAdded(Payload):
             return self
         hidden = HiddenComment(id=self.comment.id, item_id=self.comment.item_id)
         return self.model_copy(update={"comment": hidden})
-
-
-class TablePublic(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: int
-    name: str
 
 
 class TablesAdded(Payload):

@@ -7,11 +7,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from .anonymity import fold, text_order
 from .content import Content
 from .models import Step
 from .programmes import get_programme, programme_content
 from .sessions import get_session, get_step
+from .shapes import StepResults
 from .store.db import Db
 from .tables import tables
 from .tally import (
@@ -58,6 +61,16 @@ def step_results(
     if step.type == "glossary":
         return {**base, "terms": _glossary(db, step, answers)}
     return {**base, **_preference(content, answers, fields, threshold)}
+
+
+_RESULTS: TypeAdapter[StepResults] = TypeAdapter(StepResults)
+
+
+def typed_results(
+    db: Db, session_id: str, step_id: int, threshold: int = DEFAULT_THRESHOLD
+) -> StepResults:
+    """The same results as their typed shape, as the API answers them."""
+    return _RESULTS.validate_python(step_results(db, session_id, step_id, threshold))
 
 
 def _statements(

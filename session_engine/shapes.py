@@ -10,6 +10,8 @@ None of them has a field for who wrote it."""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -67,6 +69,161 @@ class BoardView(Shape):
 
     def items(self) -> list[ItemView]:
         return [item for column in self.columns.values() for item in column]
+
+
+# Round tables -------------------------------------------------------------------------
+
+
+class TablePublic(Shape):
+    """A round table as events name it."""
+
+    id: int
+    name: str
+
+
+class TableView(TablePublic):
+    """A round table with the step it shows (null: it follows the session's step)."""
+
+    active_step_id: int | None
+
+
+class TableSeats(TableView):
+    participants: int = Field(description="How many participants sit at this table.")
+
+
+# Votes --------------------------------------------------------------------------------
+
+
+class BallotAnswer(Shape):
+    """One line of a participant's own ballot, shown back to them."""
+
+    subject: str
+    value: int | None
+    choice: str | None
+    argument: str | None
+
+
+class DefinitionText(Shape):
+    """A proposed definition of a glossary term."""
+
+    id: int
+    term: str
+    text: str
+
+
+class VoteOptions(Shape):
+    """What a step asks: its configuration, the subjects one votes on, and (vote) the items
+    or (glossary) the proposed definitions; those two keys appear only for their step type."""
+
+    type: str
+    config: dict[str, Any] = Field(description="The step's configuration (see PUT …/config).")
+    subjects: list[str]
+    items: list[ItemView] | None = Field(None, exclude_if=lambda v: v is None)
+    definitions: list[DefinitionText] | None = Field(None, exclude_if=lambda v: v is None)
+
+
+# Results (docs/results.md) ------------------------------------------------------------
+
+
+class DistributionView(Shape):
+    """How a group answered on a 1-5 scale; no-opinion answers counted apart."""
+
+    counts: dict[str, int] = Field(description='Answers per scale point, keyed "1".."5".')
+    n: int
+    no_opinion: int
+    mean: float | None
+    sd: float | None
+    spread: float | None
+    flag: Literal["consensus", "mixed", "divergent"] | None
+
+
+class SegmentsView(Shape):
+    """One question's distributions per segment of one profile field (small ones folded)."""
+
+    field: str
+    segments: dict[str, DistributionView]
+    differ: bool
+
+
+class StatementResult(Shape):
+    key: str
+    text: str
+    overall: DistributionView
+    segments: dict[str, SegmentsView]
+    segments_differ: list[str]
+    arguments: list[str]
+
+
+class RankedItem(Shape):
+    item: ItemView
+    score: float
+    voters: int
+    important: bool
+
+
+class DefinitionVotes(Shape):
+    id: int
+    text: str
+    votes: int
+
+
+class TermResult(Shape):
+    term: str
+    definitions: list[DefinitionVotes]
+    agreed: DefinitionVotes | None
+
+
+class ScenarioVotes(Shape):
+    key: str
+    title: str
+    votes: int
+
+
+class ResultsBase(Shape):
+    step_id: int
+    type: str
+    title: str
+    revealed: bool
+    voters: int
+
+
+class StatementsResults(ResultsBase):
+    type: Literal["statements"]
+    statements: list[StatementResult]
+
+
+class ImportanceResults(ResultsBase):
+    type: Literal["vote"]
+    method: str
+    category: str | None
+    scenario: str | None
+    cut: int
+    items: list[RankedItem]
+
+
+class GlossaryResults(ResultsBase):
+    type: Literal["glossary"]
+    terms: list[TermResult]
+
+
+class PreferenceResults(ResultsBase):
+    scenarios: list[ScenarioVotes]
+    segments: dict[str, dict[str, dict[str, int]]] = Field(
+        description="{field: {segment: {scenario key: votes}}}"
+    )
+    reasons: list[str]
+
+
+StepResults = StatementsResults | ImportanceResults | GlossaryResults | PreferenceResults
+
+
+class ReportTextsView(Shape):
+    """The report's free texts as it now prints them."""
+
+    intro: str
+    goal: str
+    method: str
+    conclusion: str
 
 
 def hide(item: ItemPublic) -> HiddenItem:

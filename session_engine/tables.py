@@ -9,8 +9,9 @@ from sqlmodel import col, select
 from .actors import Actor, require_facilitator
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
 from .models import Participant, RoundTable
-from .payloads import TablePublic, TablesAdded, TableSizes
+from .payloads import TablesAdded, TableSizes
 from .sessions import get_session
+from .shapes import TablePublic, TableSeats, TableView
 from .store.db import Db, storable_id
 from .store.events import record_event
 
@@ -20,6 +21,20 @@ MAX_TABLES = 50
 def tables(db: Db, session_id: str) -> list[RoundTable]:
     query = select(RoundTable).where(col(RoundTable.session_id) == session_id)
     return list(db.scalars(query.order_by(col(RoundTable.position))))
+
+
+def table_view(table: RoundTable) -> TableView:
+    assert table.id is not None
+    return TableView(id=table.id, name=table.name, active_step_id=table.active_step_id)
+
+
+def seated_tables(db: Db, session_id: str) -> list[TableSeats]:
+    """The session's tables with how many participants sit at each."""
+    sizes = table_sizes(db, session_id)
+    return [
+        TableSeats(**table_view(t).model_dump(), participants=sizes.get(t.id or 0, 0))
+        for t in tables(db, session_id)
+    ]
 
 
 def get_table(db: Db, session_id: str, table_id: int) -> RoundTable:

@@ -285,3 +285,25 @@ def test_a_step_type_in_a_refusal_is_named_as_the_page_names_it(api_room) -> Non
     assert room.post_item(author, **fields).json() == {
         "detail": "A statements step takes no items."
     }
+
+
+def _loose_answers(spec: dict) -> list[str]:
+    """Routes whose JSON answer (2xx) is a free object rather than a named shape."""
+    loose = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for status, answer in operation.get("responses", {}).items():
+                schema = answer.get("content", {}).get("application/json", {}).get("schema")
+                if not status.startswith("2") or schema is None:
+                    continue
+                shape = schema.get("items", schema)
+                if not ("$ref" in shape or all("$ref" in s for s in shape.get("anyOf", [{}]))):
+                    loose.append(f"{method.upper()} {path} {status}")
+    return loose
+
+
+def test_every_json_answer_is_a_named_shape(client: TestClient) -> None:
+    """STYLE 11: no route answers dict[str, Any]; each answer has a schema clients can read."""
+    spec = client.get("/openapi.json").json()
+    api_paths = {p: o for p, o in spec["paths"].items() if p.startswith("/api/")}
+    assert _loose_answers({"paths": api_paths}) == []

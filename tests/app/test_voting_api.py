@@ -59,6 +59,34 @@ def test_importance_vote_round_trip(room) -> None:
     ]
     options = call(room, "GET", f"/steps/{step}/options", who=voter).json()
     assert options["config"]["method"] == "points" and len(options["items"]) == 3
+    assert set(options) == {"type", "config", "subjects", "items"}
+
+
+def test_typed_answers_keep_their_keys(room) -> None:
+    """The JSON API is a contract: typing the answers kept every key, added none but these."""
+    step = room.step_id("statements")
+    room.activate(step)
+    voter = room.join()
+    options = call(room, "GET", f"/steps/{step}/options", who=voter).json()
+    assert set(options) == {"type", "config", "subjects"}  # no items, no definitions
+    ballot(room, voter, step, [{"subject": "s1", "value": 4, "argument": "Helder"}])
+    assert call(room, "PUT", f"/steps/{step}/revealed", json={"value": True}).json() == {
+        "step_id": step,
+        "revealed": True,
+    }
+    results = call(room, "GET", f"/steps/{step}/results", who=voter).json()
+    assert set(results) == {"step_id", "type", "title", "revealed", "voters", "statements"}
+    first = results["statements"][0]
+    assert set(first) == {"key", "text", "overall", "segments", "segments_differ", "arguments"}
+    assert first["overall"]["counts"]["4"] == 1 and first["arguments"] == ["Helder"]
+    assert set(first["overall"]) == {"counts", "n", "no_opinion", "mean", "sd", "spread", "flag"}
+    locked = call(room, "PUT", f"/steps/{step}/locked", json={"value": True}).json()
+    assert set(locked) == {"step_id", "locked", "blind", "timer"}
+    assert set(locked["timer"]) == {"running", "ends_at", "remaining", "autolock", "expired"}
+    tables = call(room, "POST", "/tables", json={"names": ["Tafel 1"]}).json()
+    assert [set(t) for t in tables] == [{"id", "name", "active_step_id"}]
+    listed = call(room, "GET", "/tables").json()
+    assert [set(t) for t in listed] == [{"id", "name", "active_step_id", "participants"}]
 
 
 @pytest.mark.parametrize(
