@@ -7,7 +7,6 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import ORGANISER_TOKEN
 from tests.e2e.conftest import (
     LAPTOP,
     PHONE,
@@ -16,6 +15,7 @@ from tests.e2e.conftest import (
     describe_violations,
 )
 from tests.e2e.test_board import add_item, items, show_step
+from tests.harness import ORGANISER_TOKEN, bearer
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +77,7 @@ def vote_by_api(room: BrowserRoom, page: Page, answers: dict[str, int]) -> None:
             response = httpx.put(
                 f"{room.server.url}/api/sessions/{room.data['id']}/steps/{step}/ballot",
                 json={"answers": [{"subject": subject, "value": value}]},
-                headers={"Authorization": f"Bearer {joined['token']}"},
+                headers=bearer(joined["token"]),
             )
             assert response.status_code == 200, response.text
 

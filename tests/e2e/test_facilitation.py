@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, screenshot
 from tests.e2e.test_board import add_item, items, show_step
+from tests.harness import bearer
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +70,7 @@ def test_blind_round_then_reveal(browser_room: BrowserRoom) -> None:
 
 def test_two_round_tables_side_by_side(browser_room: BrowserRoom) -> None:
     data = browser_room.data
-    key = {"Authorization": f"Bearer {data['facilitator_key']}"}
+    key = bearer(data["facilitator_key"])
     response = httpx.post(
         f"{browser_room.server.url}/api/sessions/{data['id']}/tables",
         json={"names": ["Tafel 1", "Tafel 2"]},

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LAPTOP, PHONE, BrowserRoom, screenshot
 from tests.e2e.test_board import add_item, items, show_step
+from tests.harness import bearer
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +48,7 @@ def merge_first_two(room: BrowserRoom, page: Page) -> None:
     response = httpx.post(
         f"{room.server.url}/api/sessions/{room.data['id']}/items/{ids[0]}/merge",
         json={"member_ids": [int(ids[1])]},
-        headers={"Authorization": f"Bearer {room.data['facilitator_key']}"},
+        headers=bearer(room.data["facilitator_key"]),
     )
     assert response.status_code == 200, response.text
 
@@ -111,7 +112,7 @@ def test_glossary_fits_a_phone_and_takes_one_definition_per_term(
 ) -> None:
     """The definitions of one term are one radio group: choosing one unchooses the other."""
     api = f"{browser_room.server.url}/api/sessions/{browser_room.data['id']}"
-    key = {"Authorization": f"Bearer {browser_room.data['facilitator_key']}"}
+    key = bearer(browser_room.data["facilitator_key"])
     step = httpx.post(f"{api}/steps", json={"type": "glossary", "title": "Begrippen"}, headers=key)
     step_id = step.json()["id"]
     terms = {"config": {"terms": ["schoolopleider", "opleidingsschool met een gedeelde visie"]}}
@@ -125,7 +126,7 @@ def test_glossary_fits_a_phone_and_takes_one_definition_per_term(
         proposed = httpx.post(
             f"{api}/steps/{step_id}/definitions",
             json={"term": "schoolopleider", "text": text},
-            headers={"Authorization": f"Bearer {proposer}"},
+            headers=bearer(proposer),
         )
         assert proposed.status_code == 201, proposed.text
     phone = browser_room.participant("PO", **PHONE)

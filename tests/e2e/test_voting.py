@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, screenshot
 from tests.e2e.test_board import add_item, show_step
+from tests.harness import bearer
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +54,7 @@ def test_importance_vote_top_k(browser_room: BrowserRoom) -> None:
     for text in ("Herkenbare rollen", "Goed te organiseren", "Past bij huidige structuren"):
         add_item(alice, text)
     data = browser_room.data
-    key = {"Authorization": f"Bearer {data['facilitator_key']}"}
+    key = bearer(data["facilitator_key"])
     step = httpx.post(
         f"{browser_room.server.url}/api/sessions/{data['id']}/steps",
         json={"type": "vote", "scenario": "afstemming", "title": "Belangrijkste voordelen"},
