@@ -30,6 +30,7 @@ from typing import Any
 
 import httpx
 from websockets.sync.client import ClientConnection, connect
+from websockets.typing import Origin
 
 ROOT = Path(__file__).resolve().parent.parent
 ORGANISER_TOKEN = "test-organiser-token-0123456789"
@@ -214,7 +215,8 @@ class LiveRoom:
 
     def socket(self, token: str, after: int = 0, **kwargs: Any) -> ClientConnection:
         """The API's JSON event socket, resuming after seq `after`."""
-        return connect(self.socket_url(token, after), open_timeout=10, **kwargs)
+        ws: ClientConnection = connect(self.socket_url(token, after), open_timeout=10, **kwargs)
+        return ws
 
     def browser_socket(
         self, view: str, secret: str, query: str = "", **kwargs: Any
@@ -223,13 +225,14 @@ class LiveRoom:
         view's cookie holding `secret`; `query` is appended to the URL (`&lang=en`)."""
         cookie = f"{VIEW_COOKIES[view]}{self.id}={secret}"
         assert self.server is not None, "WebSockets need a room on a real server"
-        return connect(
+        ws: ClientConnection = connect(
             f"{self.ws_url}/live/{self.id}?view={view}{query}",
             additional_headers={"Cookie": cookie},
-            origin=self.server.url,
+            origin=Origin(self.server.url),
             open_timeout=10,
             **kwargs,
         )
+        return ws
 
 
 def receive(ws: ClientConnection, count: int) -> list[dict[str, Any]]:

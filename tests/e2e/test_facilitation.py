@@ -3,13 +3,11 @@ blind round and reveal, me too, and two round tables."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, screenshot
 from tests.e2e.test_board import add_item, items, show_step
-from tests.harness import bearer
 
 pytestmark = pytest.mark.browser
 
@@ -69,12 +67,11 @@ def test_blind_round_then_reveal(browser_room: BrowserRoom) -> None:
 
 
 def test_two_round_tables_side_by_side(browser_room: BrowserRoom) -> None:
-    data = browser_room.data
-    key = bearer(data["facilitator_key"])
-    response = httpx.post(
-        f"{browser_room.server.url}/api/sessions/{data['id']}/tables",
+    api = browser_room.api
+    response = api.http.post(
+        f"/api/sessions/{api.id}/tables",
         json={"names": ["Tafel 1", "Tafel 2"]},
-        headers=key,
+        headers=api.facilitator,
     )
     assert response.status_code == 201
     console = browser_room.console()
