@@ -211,11 +211,11 @@ def test_500_clients_reconnect_and_catch_up_after_kill_9(
         await all_reach(state, await asyncio.to_thread(room.last_seq), deadline, tasks)
         tokens_cycle = itertools.cycle(tokens[:10])
         for n in range(20):  # a burst, then the crash
-            await asyncio.to_thread(room.post_until_acked, next(tokens_cycle), f"b{n}", deadline)
+            await asyncio.to_thread(post_until_acked, room, next(tokens_cycle), f"b{n}", deadline)
         killed = time.monotonic()
         server = await asyncio.to_thread(restart, server, tmp_path / "server.log", kill=True)
         up = time.monotonic()
-        after = await asyncio.to_thread(room.post_until_acked, tokens[0], "after", deadline)
+        after = await asyncio.to_thread(post_until_acked, room, tokens[0], "after", deadline)
         await all_reach(state, after["seq"], deadline, tasks)
         caught_up = time.monotonic()
         for task in tasks:
