@@ -1,20 +1,14 @@
 """Shared fixtures: a migrated database per test (SQLite, or PostgreSQL with
-VK_TEST_DATABASE=postgres), factories for sessions and participants, and a real uvicorn
-server in a subprocess for the realtime tests."""
+VK_TEST_DATABASE=postgres), the engine-level `Room` factory, and a real uvicorn server in a
+subprocess for the realtime tests (the harness for driving it is tests/harness.py)."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from session_engine.actors import Actor
@@ -26,8 +20,8 @@ from session_engine.store.database import Database
 from session_engine.store.db import create_db_engine
 from session_engine.store.fanout.memory import MemoryFanout
 from tests.databases import Databases, make_databases
+from tests.harness import ORGANISER_TOKEN, ROOT, Server, start_server
 
-ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios.yaml"
 STATEMENTS = ROOT / "statements.yaml"
 
@@ -63,7 +57,10 @@ def database(database_url: str) -> Iterator[Database]:
 
 @dataclass
 class Room:
-    """A session made through the engine, with helpers to act in it."""
+    """A session made through the engine, with helpers to act in it.
+
+    The engine layer: commands run on the `Database` directly, no HTTP and no sockets. Tests
+    that drive a session as a client does use `tests.harness.LiveRoom` instead."""
 
     database: Database
     created: CreatedSession
@@ -106,66 +103,6 @@ def make_room(database: Database, content: Content) -> Any:
         return Room(database, created)
 
     return make
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    """A real `versnellingskamer serve` process on a free port."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    env: dict[str, str]
-    port: int
-
-    @property
-    def ws_url(self) -> str:
-        return self.url.replace("http://", "ws://")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
-
-
-def start_server(env_overrides: dict[str, str], log: Path, port: int | None = None) -> Server:
-    port = port or free_port()
-    env = {**os.environ, **env_overrides}
-    with log.open("ab") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(url, process, log)
-    return Server(url, process, env_overrides, port)
-
-
-def wait_until_up(
-    url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 30
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/openapi.json", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)  # polling for readiness, not waiting for an outcome
-    raise RuntimeError(f"server at {url} did not come up in {timeout} s")
-
-
-ORGANISER_TOKEN = "test-organiser-token-0123456789"
 
 
 @pytest.fixture(scope="module")

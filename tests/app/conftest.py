@@ -1,22 +1,16 @@
+"""Fixtures for the app tests: a session driven in process (`api_room`, on the TestClient)
+or on a real server (`live`); both are a `tests.harness.LiveRoom`."""
+
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
-from tests.app.live_client import live  # noqa: F401  (the real-server fixture)
-from tests.conftest import ORGANISER_TOKEN
-
-ORGANISER = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from tests.harness import ORGANISER_TOKEN, LiveRoom, Server
 
 
 @pytest.fixture
@@ -26,56 +20,19 @@ def client(database_url: str) -> Iterator[TestClient]:
         yield client
 
 
-@dataclass
-class ApiRoom:
-    """A session created through the API, with its secrets."""
+@pytest.fixture
+def api_room(client: TestClient) -> Callable[..., LiveRoom]:
+    """Makes sessions in process: `api_room("Utrecht")`."""
 
-    client: TestClient
-    data: dict[str, Any]
+    def make(title: str = "Zwolle") -> LiveRoom:
+        return LiveRoom.create(client, title=title, location=title)
 
-    @property
-    def id(self) -> str:
-        return str(self.data["id"])
-
-    @property
-    def facilitator(self) -> dict[str, str]:
-        return bearer(self.data["facilitator_key"])
-
-    def join(self, **profile: str) -> dict[str, str]:
-        response = self.client.post(
-            "/api/join", json={"code": self.data["code"], "profile": profile}
-        )
-        assert response.status_code == 201, response.text
-        return bearer(response.json()["token"])
-
-    def steps(self) -> list[dict[str, Any]]:
-        response = self.client.get(f"/api/sessions/{self.id}", headers=self.facilitator)
-        return list(response.json()["steps"])
-
-    def step_id(self, type_: str, nth: int = 0) -> int:
-        return int([s["id"] for s in self.steps() if s["type"] == type_][nth])
-
-    def activate(self, step_id: int) -> None:
-        url = f"/api/sessions/{self.id}/steps/{step_id}/activate"
-        assert self.client.post(url, headers=self.facilitator).status_code == 200
-
-    def post_item(self, who: dict[str, str], **fields: Any) -> Any:
-        return self.client.post(f"/api/sessions/{self.id}/items", json=fields, headers=who)
-
-    def events(self, after: int = 0) -> list[dict[str, Any]]:
-        response = self.client.get(
-            f"/api/sessions/{self.id}/events", params={"after": after}, headers=self.facilitator
-        )
-        return list(response.json()["events"])
+    return make
 
 
 @pytest.fixture
-def api_room(client: TestClient) -> Any:
-    def make(title: str = "Zwolle") -> ApiRoom:
-        response = client.post(
-            "/api/sessions", json={"title": title, "location": title}, headers=ORGANISER
-        )
-        assert response.status_code == 201, response.text
-        return ApiRoom(client, response.json())
-
-    return make
+def live(server: Server) -> Iterator[LiveRoom]:
+    """A session on the module's real server."""
+    room = LiveRoom.on_server(server, title="Eindhoven")
+    yield room
+    room.close()

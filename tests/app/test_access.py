@@ -6,8 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.app.conftest import ORGANISER, bearer
-from tests.conftest import ORGANISER_TOKEN
+from tests.harness import ORGANISER, ORGANISER_TOKEN, bearer
 
 
 def test_the_organiser_rotates_keys_and_the_old_ones_stop_working(

@@ -14,8 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.websockets import WebSocketDisconnect
 
 from app.auth import csrf_token
-from tests.app.conftest import ApiRoom, bearer
-from tests.conftest import ORGANISER_TOKEN
+from tests.harness import ORGANISER_TOKEN, LiveRoom, bearer
 
 # Callers, in the order of the expectation strings below ("A" allowed, "-" refused).
 ROLES = (
@@ -34,8 +33,8 @@ class World:
     """This session and another one, and the secret each kind of caller holds."""
 
     client: TestClient
-    room: ApiRoom
-    other: ApiRoom
+    room: LiveRoom
+    other: LiveRoom
     secrets: dict[str, str | None]
     step: int
     ids: dict[str, int]
@@ -70,13 +69,13 @@ class World:
         }
 
 
-def make_world(client: TestClient, api_room: Callable[[str], ApiRoom]) -> World:
+def make_world(client: TestClient, api_room: Callable[[str], LiveRoom]) -> World:
     room, other = api_room("Zwolle"), api_room("Utrecht")
     step = room.step_id("brainstorm")
     room.activate(step)
 
-    def token(r: ApiRoom) -> str:
-        return r.join()["Authorization"].removeprefix("Bearer ")
+    def token(r: LiveRoom) -> str:
+        return r.join_token()
 
     ids = world_objects(room, step)
 
@@ -92,7 +91,7 @@ def make_world(client: TestClient, api_room: Callable[[str], ApiRoom]) -> World:
     return World(client, room, other, secrets, step, ids)
 
 
-def world_objects(room: ApiRoom, step: int) -> dict[str, int]:
+def world_objects(room: LiveRoom, step: int) -> dict[str, int]:
     """Items, steps and a table for the facilitation and voting routes to act on."""
     author = room.join()
     fac = room.facilitator

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.app.conftest import ORGANISER
+from tests.harness import ORGANISER
 
 EVERYONE = {"1": 1, "2": 0, "3": 0, "4": 3, "5": 0}
 

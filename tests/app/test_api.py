@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.app.conftest import ORGANISER, bearer
+from tests.harness import ORGANISER, bearer
 
 
 def test_create_session_returns_code_keys_and_links(client: TestClient) -> None:

@@ -10,9 +10,9 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import ClientConnection
 
-from tests.app.live_client import Live, auth, receive_until
+from tests.harness import LiveRoom, bearer, receive_until
 
 SECRET = "GEHEIM"  # every hidden text holds this word; nothing else does
 READERS = ("author", "other", "projector", "facilitator")
@@ -21,13 +21,13 @@ READERS = ("author", "other", "projector", "facilitator")
 class BlindRoom:
     """A blind brainstorm of one scenario, its converge and vote steps, and four readers."""
 
-    def __init__(self, live: Live) -> None:
+    def __init__(self, live: LiveRoom) -> None:
         self.live = live
-        self.author, self.other = live.join(), live.join()
+        self.author, self.other = live.join_token(), live.join_token()
         self.keys = {
             "author": self.author,
             "other": self.other,
-            "projector": live.session["projector_key"],
+            "projector": live.data["projector_key"],
             "facilitator": live.facilitator_key,
         }
         self.converge = self._add_step({"type": "converge", "scenario": "afstemming"})
@@ -41,14 +41,14 @@ class BlindRoom:
 
     def api(self, method: str, path: str, who: str = "facilitator", **kwargs: Any) -> Any:
         response = self.live.http.request(
-            method, f"/api/sessions/{self.live.id}{path}", headers=auth(self.keys[who]), **kwargs
+            method, f"/api/sessions/{self.live.id}{path}", headers=bearer(self.keys[who]), **kwargs
         )
         assert response.status_code < 300, (method, path, response.status_code, response.text)
         return response.json() if response.content else None
 
     def status(self, method: str, path: str, who: str, **kwargs: Any) -> int:
         url = f"/api/sessions/{self.live.id}{path}"
-        response = self.live.http.request(method, url, headers=auth(self.keys[who]), **kwargs)
+        response = self.live.http.request(method, url, headers=bearer(self.keys[who]), **kwargs)
         return response.status_code
 
     def reads(self, who: str) -> dict[str, str]:
@@ -102,17 +102,17 @@ def read_until(ws: ClientConnection, found: Callable[[str], bool]) -> str:
 
 
 @pytest.fixture
-def room(live: Live) -> Iterator[BlindRoom]:
+def room(live: LiveRoom) -> Iterator[BlindRoom]:
     yield BlindRoom(live)
 
 
 def test_blind_words_reach_only_their_author_and_the_facilitator(room: BlindRoom) -> None:
     live = room.live
     pages = {
-        "author": ("participant", "vk_p_", room.author),
-        "other": ("participant", "vk_p_", room.other),
-        "projector": ("projector", "vk_v_", room.keys["projector"]),
-        "facilitator": ("console", "vk_f_", room.keys["facilitator"]),
+        "author": ("participant", room.author),
+        "other": ("participant", room.other),
+        "projector": ("projector", room.keys["projector"]),
+        "facilitator": ("console", room.keys["facilitator"]),
     }
     with ExitStack() as stack:
         now = room.api("GET", "/events")["last_seq"]
@@ -120,12 +120,8 @@ def test_blind_words_reach_only_their_author_and_the_facilitator(room: BlindRoom
             who: stack.enter_context(live.socket(room.keys[who], after=now)) for who in READERS
         }
         browsers = {}
-        for who, (view, cookie, secret) in pages.items():
-            url = f"{live.server.ws_url}/live/{live.id}?view={view}"
-            headers = {"Cookie": f"{cookie}{live.id}={secret}"}
-            browsers[who] = stack.enter_context(
-                connect(url, additional_headers=headers, origin=live.server.url, open_timeout=10)
-            )
+        for who, (view, secret) in pages.items():
+            browsers[who] = stack.enter_context(live.browser_socket(view, secret))
         ids = room.hidden_actions()
         # the others cannot react to what they may not see, nor can it go on the projector
         first = ids[0]

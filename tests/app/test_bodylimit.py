@@ -9,12 +9,12 @@ import socket
 
 from fastapi.testclient import TestClient
 
-from tests.app.live_client import Live
+from tests.harness import LiveRoom
 
 KIB = 1024
 
 
-def head(live: Live, path: str, *lines: str) -> bytes:
+def head(live: LiveRoom, path: str, *lines: str) -> bytes:
     request = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{live.server.port}", *lines, "", ""]
     return "\r\n".join(request).encode()
 
@@ -41,7 +41,7 @@ def _length(data: bytes) -> int:
     return 1 << 30
 
 
-def test_a_declared_megabyte_is_refused_at_once_unread(live: Live) -> None:
+def test_a_declared_megabyte_is_refused_at_once_unread(live: LiveRoom) -> None:
     with socket.create_connection(("127.0.0.1", live.server.port), timeout=5) as sock:
         sock.sendall(
             head(live, "/api/join", "Content-Type: application/json", f"Content-Length: {KIB**2}")
@@ -52,7 +52,7 @@ def test_a_declared_megabyte_is_refused_at_once_unread(live: Live) -> None:
     assert body == {"detail": "The request is too large: at most 64 KiB."}
 
 
-def test_a_megabyte_sent_whole_is_refused(live: Live) -> None:
+def test_a_megabyte_sent_whole_is_refused(live: LiveRoom) -> None:
     body = b'{"code": "' + b"x" * KIB**2 + b'"}'
     json_type = {"Content-Type": "application/json"}
     response = live.http.post("/api/join", content=body, headers=json_type)
@@ -60,7 +60,7 @@ def test_a_megabyte_sent_whole_is_refused(live: Live) -> None:
     assert response.json()["detail"] == "The request is too large: at most 64 KiB."
 
 
-def test_a_chunked_body_is_refused_once_it_passes_the_cap(live: Live) -> None:
+def test_a_chunked_body_is_refused_once_it_passes_the_cap(live: LiveRoom) -> None:
     chunk = b"x" * (16 * KIB)
     with socket.create_connection(("127.0.0.1", live.server.port), timeout=5) as sock:
         sock.sendall(
@@ -73,14 +73,14 @@ def test_a_chunked_body_is_refused_once_it_passes_the_cap(live: Live) -> None:
     assert body == {"detail": "The request is too large: at most 64 KiB."}
 
 
-def test_the_server_still_answers_after_refusing(live: Live) -> None:
+def test_the_server_still_answers_after_refusing(live: LiveRoom) -> None:
     for _ in range(3):
         refused = live.http.post("/api/join", content=b"x" * (200 * KIB))
         assert refused.status_code == 413
-    assert live.http.post("/api/join", json={"code": live.session["code"]}).status_code == 201
+    assert live.http.post("/api/join", json={"code": live.data["code"]}).status_code == 201
 
 
-def test_a_refusal_echoes_an_excerpt_not_the_input(live: Live) -> None:
+def test_a_refusal_echoes_an_excerpt_not_the_input(live: LiveRoom) -> None:
     long_code = "A" * 50_000
     response = live.http.post("/api/join", json={"code": long_code})
     assert response.status_code == 422
@@ -90,7 +90,7 @@ def test_a_refusal_echoes_an_excerpt_not_the_input(live: Live) -> None:
     assert error["input"] == "A" * 80 + "…"
 
 
-def test_a_missing_field_does_not_echo_the_whole_body(live: Live) -> None:
+def test_a_missing_field_does_not_echo_the_whole_body(live: LiveRoom) -> None:
     response = live.http.post("/api/join", json={"other": "B" * 50_000})
     assert response.status_code == 422
     assert "BBBB" not in response.text

@@ -13,14 +13,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from session_engine.store.db import create_db_engine
-from tests.app.conftest import ORGANISER, ApiRoom
+from tests.harness import ORGANISER, LiveRoom
 
 NUL = "\x00"
 
 
 @pytest.fixture
-def room(api_room: Any) -> ApiRoom:
-    room: ApiRoom = api_room()
+def room(api_room: Any) -> LiveRoom:
+    room: LiveRoom = api_room()
     room.brainstorm = room.step_id("brainstorm")  # type: ignore[attr-defined]
     room.activate(room.brainstorm)  # type: ignore[attr-defined]
     room.alice = room.join()  # type: ignore[attr-defined]
@@ -35,7 +35,7 @@ def room(api_room: Any) -> ApiRoom:
     return room
 
 
-def api(room: ApiRoom, method: str, path: str, body: Any, who: str = "facilitator") -> Any:
+def api(room: LiveRoom, method: str, path: str, body: Any, who: str = "facilitator") -> Any:
     headers = {
         "facilitator": room.facilitator,
         "participant": room.alice,  # type: ignore[attr-defined]
@@ -73,7 +73,7 @@ REQUESTS = [
 
 @pytest.mark.parametrize(("who", "method", "path", "body"), REQUESTS)
 def test_control_characters_are_refused_everywhere_and_nothing_is_stored(
-    room: ApiRoom, who: str, method: str, path: str, body: Any
+    room: LiveRoom, who: str, method: str, path: str, body: Any
 ) -> None:
     if path.endswith("/items"):
         body = {**ITEM, **body, "step_id": room.brainstorm}  # type: ignore[attr-defined]
@@ -93,7 +93,7 @@ def test_control_characters_are_refused_everywhere_and_nothing_is_stored(
     assert NUL not in answer.text  # the refusal does not echo the character
 
 
-def test_line_breaks_and_tabs_stay_allowed_in_longer_texts(room: ApiRoom) -> None:
+def test_line_breaks_and_tabs_stay_allowed_in_longer_texts(room: LiveRoom) -> None:
     body = {**ITEM, "step_id": room.brainstorm, "client_id": "ok", "text": "Een\n\tTwee"}  # type: ignore[attr-defined]
     answer = api(room, "POST", S + "/items", body, "participant")
     assert (answer.status_code, answer.json()["item"]["text"]) == (201, "Een\n\tTwee")
@@ -110,7 +110,7 @@ def test_a_join_code_with_nul_gets_the_join_page_with_the_reason(client: TestCli
         assert "code" in response.text and "U+0000" in response.text
 
 
-def test_an_item_with_nul_on_the_socket_is_refused_not_sent_again(room: ApiRoom) -> None:
+def test_an_item_with_nul_on_the_socket_is_refused_not_sent_again(room: LiveRoom) -> None:
     """Over the socket the answer is a refusal for good, not "send it again"."""
     token = room.alice["Authorization"].removeprefix("Bearer ")  # type: ignore[attr-defined]
     last = room.events()[-1]["seq"]

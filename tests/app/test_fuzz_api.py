@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from app.main import create_app
 from app.settings import Settings
-from tests.conftest import ORGANISER_TOKEN
+from tests.harness import ORGANISER, ORGANISER_TOKEN, bearer
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 def new_session(client: TestClient) -> dict[str, Any]:
     """A session and a participant in it (the organiser's pass rotates its session's keys)."""
-    organiser = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
+    organiser = ORGANISER
     session = client.post("/api/sessions", json={"title": "Fuzz"}, headers=organiser).json()
     token = client.post("/api/join", json={"code": session["code"]}).json()["token"]
     return {"session": session, "token": token}
@@ -104,7 +104,7 @@ def fuzz(
     def call(case: Any) -> None:
         if "session_id" in (case.path_parameters or {}):
             case.path_parameters["session_id"] = world["session"]["id"]
-        headers = {"Authorization": f"Bearer {secret(world, operation.path)}"}
+        headers = bearer(secret(world, operation.path))
         case.call_and_validate(headers=headers, checks=checks)
 
     call()

@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
-from tests.app.conftest import ORGANISER
-from tests.conftest import ORGANISER_TOKEN
+from tests.harness import ORGANISER, ORGANISER_TOKEN
 
 HUGE = 2**63  # one past the largest integer the database stores
 
@@ -75,7 +74,7 @@ def test_the_server_log_holds_no_token_and_no_key(tmp_path, databases) -> None:
     import httpx
     from websockets.sync.client import connect
 
-    from tests.conftest import start_server
+    from tests.harness import start_server
 
     url = databases.fresh(tmp_path)
     log = tmp_path / "server.log"

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import ORGANISER_TOKEN
+from tests.harness import ORGANISER_TOKEN, bearer
 
 XSS = '<script>alert(1)</script>" onmouseover="x" hx-get="/evil" {{ 7*7 }}'
 ESCAPED = (
@@ -149,7 +149,7 @@ def test_a_link_with_someone_elses_token_asks_before_switching(
     join_in_browser(client, room.data["code"])
     name = f"vk_p_{room.id}"
     mine = client.cookies.get(name)
-    theirs = room.join()["Authorization"].removeprefix("Bearer ")
+    theirs = room.join_token()
     asked = client.get(f"/s/{room.id}?key={theirs}", follow_redirects=False)
     assert asked.status_code == 200 and "set-cookie" not in asked.headers
     assert "Wisselen naar een andere identiteit?" in asked.text
@@ -174,7 +174,7 @@ def test_an_invalid_secret_link_leaves_the_cookie_alone(client: TestClient, api_
     console_headers(client, room)
     client.get(f"/organiser?token={ORGANISER_TOKEN}")
     before = dict(client.cookies.items())
-    foreign_token = other.join()["Authorization"].removeprefix("Bearer ")
+    foreign_token = other.join_token()
     links = [
         f"/s/{room.id}?key=wrong",
         f"/s/{room.id}?key={foreign_token}",  # another session's participant
@@ -312,9 +312,9 @@ def test_organiser_starts_a_session_from_a_template(client: TestClient, api_room
     )
     key = re.search(r"/console/([0-9a-f]+)\?key=([^\"<]+)", created.text)
     assert key
-    steps = client.get(
-        f"/api/sessions/{key.group(1)}", headers={"Authorization": f"Bearer {key.group(2)}"}
-    ).json()["steps"]
+    steps = client.get(f"/api/sessions/{key.group(1)}", headers=bearer(key.group(2))).json()[
+        "steps"
+    ]
     assert [s["title"] for s in steps] == [
         "Welkom",
         "Scenario 2: Samenwerking",

@@ -13,8 +13,7 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.ratelimit import RateLimiter
 from app.settings import Settings
-from tests.app.conftest import ORGANISER, ApiRoom
-from tests.conftest import ORGANISER_TOKEN
+from tests.harness import ORGANISER, ORGANISER_TOKEN, LiveRoom
 
 
 class Clock:
@@ -57,9 +56,9 @@ def limited(database_url: str) -> Iterator[TestClient]:
         yield client
 
 
-def room_in(client: TestClient) -> ApiRoom:
+def room_in(client: TestClient) -> LiveRoom:
     response = client.post("/api/sessions", json={"title": "Zwolle"}, headers=ORGANISER)
-    return ApiRoom(client, response.json())
+    return LiveRoom(client, response.json())
 
 
 def test_joins_over_the_limit_get_429_with_retry_after(limited: TestClient) -> None:
@@ -127,7 +126,7 @@ def test_items_over_the_address_limit_are_refused(limited: TestClient) -> None:
 
 def test_a_socket_flood_gets_error_messages(limited: TestClient) -> None:
     room = room_in(limited)
-    token = room.join()["Authorization"].removeprefix("Bearer ")
+    token = room.join_token()
     url = f"/api/sessions/{room.id}/ws?token={token}&after={room.events()[-1]['seq']}"
     with limited.websocket_connect(url) as ws:
         for _ in range(3):
@@ -165,7 +164,7 @@ def test_items_on_the_socket_count_against_the_same_limits(limited: TestClient) 
 
 
 def flood(
-    room: ApiRoom, who: dict[str, str], method: str, path: str, bodies: list[Any]
+    room: LiveRoom, who: dict[str, str], method: str, path: str, bodies: list[Any]
 ) -> list[Any]:
     return [
         room.client.request(method, f"/api/sessions/{room.id}{path}", json=body, headers=who)
@@ -173,7 +172,7 @@ def flood(
     ]
 
 
-def glossary_room(client: TestClient) -> tuple[ApiRoom, int, int]:
+def glossary_room(client: TestClient) -> tuple[LiveRoom, int, int]:
     """A room with an item on the active brainstorm board, and a glossary step."""
     room = room_in(client)
     step_id = room.step_id("brainstorm")
@@ -235,7 +234,7 @@ def test_every_participant_write_is_limited_and_nothing_more_is_stored(
 def test_the_page_cookie_counts_like_the_bearer_token(limited: TestClient) -> None:
     """A browser's writes are counted by its vk_p_ cookie (the console's headers, no bearer)."""
     room, item_id, _ = glossary_room(limited)
-    token = room.join()["Authorization"].removeprefix("Bearer ")
+    token = room.join_token()
     limited.cookies.set(f"vk_p_{room.id}", token)
     page = limited.get(f"/s/{room.id}")
     csrf = page.text.split('"X-CSRF-Token": "', 1)[1].split('"', 1)[0]

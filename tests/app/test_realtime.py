@@ -6,13 +6,12 @@ import json
 
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.sync.client import connect
 
-from tests.app.live_client import Live, auth, receive, receive_until
+from tests.harness import LiveRoom, bearer, receive, receive_until
 
 
-def test_a_pushed_step_and_an_item_reach_everyone_in_order(live: Live) -> None:
-    alice, bob = live.join(sector="PO"), live.join(sector="VO")
+def test_a_pushed_step_and_an_item_reach_everyone_in_order(live: LiveRoom) -> None:
+    alice, bob = live.join_token(sector="PO"), live.join_token(sector="VO")
     with (
         live.socket(live.facilitator_key) as console,
         live.socket(alice) as a,
@@ -31,8 +30,8 @@ def test_a_pushed_step_and_an_item_reach_everyone_in_order(live: Live) -> None:
             assert item["seq"] == added["seq"]
 
 
-def test_resume_after_a_drop_gets_exactly_the_missed_events(live: Live) -> None:
-    alice, bob = live.join(), live.join()
+def test_resume_after_a_drop_gets_exactly_the_missed_events(live: LiveRoom) -> None:
+    alice, bob = live.join_token(), live.join_token()
     live.activate(live.brainstorm)
     with live.socket(bob) as ws:
         last = receive_until(ws, "step_activated")[-1]["seq"]
@@ -48,8 +47,8 @@ def test_resume_after_a_drop_gets_exactly_the_missed_events(live: Live) -> None:
     assert (fourth["seq"], fourth["data"]["item"]["text"]) == (last + 4, "Vier")
 
 
-def test_a_malformed_message_gets_an_error_without_seq(live: Live) -> None:
-    token = live.join()
+def test_a_malformed_message_gets_an_error_without_seq(live: LiveRoom) -> None:
+    token = live.join_token()
     with live.socket(token, after=live.last_seq()) as ws:
         ws.send("{not json")
         assert json.loads(ws.recv(timeout=10)) == {
@@ -61,34 +60,33 @@ def test_a_malformed_message_gets_an_error_without_seq(live: Live) -> None:
 
 
 @pytest.mark.parametrize("token", ["", "not-a-token"])
-def test_a_socket_without_a_valid_token_is_refused(live: Live, token: str) -> None:
+def test_a_socket_without_a_valid_token_is_refused(live: LiveRoom, token: str) -> None:
     with pytest.raises(InvalidStatus) as refused:
         live.socket(token).close()
     assert refused.value.response.status_code == 403
 
 
-def test_a_participant_of_another_session_is_refused(live: Live) -> None:
-    other = Live(live.server)
+def test_a_participant_of_another_session_is_refused(live: LiveRoom) -> None:
+    assert live.server is not None
+    other = LiveRoom.on_server(live.server, title="Eindhoven")
     with pytest.raises(InvalidStatus):
-        live.socket(other.join()).close()
-    other.http.close()
+        live.socket(other.join_token()).close()
+    other.close()
 
 
-def test_a_foreign_origin_is_refused_and_the_own_origin_served(live: Live) -> None:
-    token = live.join()
+def test_a_foreign_origin_is_refused_and_the_own_origin_served(live: LiveRoom) -> None:
+    token = live.join_token()
     with pytest.raises(InvalidStatus):
         live.socket(token, origin="http://evil.example").close()
     with live.socket(token, origin=live.server.url) as ws:
         assert json.loads(ws.recv(timeout=10))["seq"] == 1
 
 
-def test_the_browser_socket_sends_html_fragments(live: Live) -> None:
+def test_the_browser_socket_sends_html_fragments(live: LiveRoom) -> None:
     """The participant page's socket: the stage now, then the new item as an htmx OOB swap."""
-    alice = live.join()
+    alice = live.join_token()
     live.activate(live.brainstorm)
-    url = f"{live.server.ws_url}/live/{live.id}?view=participant"
-    headers = {"Cookie": f"vk_p_{live.id}={alice}"}
-    with connect(url, additional_headers=headers, origin=live.server.url, open_timeout=10) as ws:
+    with live.browser_socket("participant", alice) as ws:
         stage = ws.recv(timeout=10)
         assert stage.startswith('<section id="stage"')
         assert 'id="item-form"' in stage
@@ -100,21 +98,18 @@ def test_the_browser_socket_sends_html_fragments(live: Live) -> None:
     assert f'id="count-{live.brainstorm}-voordelen" hx-swap-oob="true"' in fragment
 
 
-def test_the_browser_socket_needs_the_right_cookie(live: Live) -> None:
-    alice = live.join()
-    url = f"{live.server.ws_url}/live/{live.id}?view=console"
+def test_the_browser_socket_needs_the_right_cookie(live: LiveRoom) -> None:
+    alice = live.join_token()
     with pytest.raises(InvalidStatus):
-        connect(
-            url, additional_headers={"Cookie": f"vk_f_{live.id}={alice}"}, open_timeout=10
-        ).close()
+        live.browser_socket("console", alice).close()
 
 
-def test_participants_see_a_merge_and_a_lock_live(live: Live) -> None:
-    alice, bob = live.join(), live.join()
+def test_participants_see_a_merge_and_a_lock_live(live: LiveRoom) -> None:
+    alice, bob = live.join_token(), live.join_token()
     live.activate(live.brainstorm)
     first = live.add(alice, "m1", "Goed te organiseren")["item"]["id"]
     second = live.add(bob, "m2", "Makkelijk te organiseren")["item"]["id"]
-    key = auth(live.facilitator_key)
+    key = bearer(live.facilitator_key)
     with live.socket(alice) as a, live.socket(bob) as b:
         merge = live.http.post(
             f"/api/sessions/{live.id}/items/{first}/merge",
@@ -143,22 +138,20 @@ def test_participants_see_a_merge_and_a_lock_live(live: Live) -> None:
             "category": "voordelen",
             "text": "Te laat",
         },
-        headers=auth(alice),
+        headers=bearer(alice),
     )
     assert refused.status_code == 409
 
 
-def test_browser_sockets_redraw_the_stage_on_a_lock(live: Live) -> None:
-    alice = live.join()
+def test_browser_sockets_redraw_the_stage_on_a_lock(live: LiveRoom) -> None:
+    alice = live.join_token()
     live.activate(live.brainstorm)
-    url = f"{live.server.ws_url}/live/{live.id}?view=participant"
-    headers = {"Cookie": f"vk_p_{live.id}={alice}"}
-    with connect(url, additional_headers=headers, origin=live.server.url, open_timeout=10) as ws:
+    with live.browser_socket("participant", alice) as ws:
         assert 'data-open="1"' in ws.recv(timeout=10)
         live.http.put(
             f"/api/sessions/{live.id}/steps/{live.brainstorm}/locked",
             json={"value": True},
-            headers=auth(live.facilitator_key),
+            headers=bearer(live.facilitator_key),
         )
         stage = ws.recv(timeout=10)
     assert stage.startswith('<section id="stage"')
@@ -167,13 +160,13 @@ def test_browser_sockets_redraw_the_stage_on_a_lock(live: Live) -> None:
 
 
 def test_an_item_sent_on_the_socket_is_acknowledged_after_commit_and_reaches_everyone(
-    live: Live,
+    live: LiveRoom,
 ) -> None:
     """JSON clients may add items on their socket: the same rules as POST …/items, an ack with
     the event's seq once committed, and a retry with the same client id stores nothing new."""
-    alice, bob = live.join(), live.join()
+    alice, bob = live.join_token(), live.join_token()
     live.activate(live.brainstorm)
-    last = live.http.get(f"/api/sessions/{live.id}/events", headers=auth(alice)).json()
+    last = live.http.get(f"/api/sessions/{live.id}/events", headers=bearer(alice)).json()
     with (
         live.socket(alice, after=last["last_seq"]) as a,
         live.socket(bob, after=last["last_seq"]) as b,
@@ -197,7 +190,7 @@ def test_an_item_sent_on_the_socket_is_acknowledged_after_commit_and_reaches_eve
         assert {**again, "created": True} == ack and again["created"] is False
         a.send(json.dumps({"type": "ping"}))
         assert json.loads(a.recv(timeout=10)) == {"type": "pong"}  # no second event came
-    events = live.http.get(f"/api/sessions/{live.id}/events", headers=auth(alice)).json()
+    events = live.http.get(f"/api/sessions/{live.id}/events", headers=bearer(alice)).json()
     added = [e for e in events["events"] if e["type"] == "item_added"]
     assert [e["data"]["item"]["text"] for e in added] == ["Veel afspraken maken"]
 
@@ -212,9 +205,9 @@ def test_an_item_sent_on_the_socket_is_acknowledged_after_commit_and_reaches_eve
     ],
 )
 def test_a_bad_item_on_the_socket_gets_an_error_with_its_client_id_and_stores_nothing(
-    live: Live, fields: dict[str, object], message: str
+    live: LiveRoom, fields: dict[str, object], message: str
 ) -> None:
-    alice = live.join()
+    alice = live.join_token()
     live.activate(live.brainstorm)
     item = {"client_id": "bad-1", "step_id": live.brainstorm, "category": "voordelen"}
     with live.socket(alice, after=live.last_seq()) as ws:
@@ -222,11 +215,11 @@ def test_a_bad_item_on_the_socket_gets_an_error_with_its_client_id_and_stores_no
         reply = json.loads(ws.recv(timeout=10))
     assert (reply["type"], reply["client_id"]) == ("error", "bad-1")
     assert reply["message"].startswith(message)
-    events = live.http.get(f"/api/sessions/{live.id}/events", headers=auth(alice)).json()
+    events = live.http.get(f"/api/sessions/{live.id}/events", headers=bearer(alice)).json()
     assert not [e for e in events["events"] if e["type"] == "item_added"]
 
 
-def test_only_participants_add_items_on_the_socket(live: Live) -> None:
+def test_only_participants_add_items_on_the_socket(live: LiveRoom) -> None:
     live.activate(live.brainstorm)
     item = {"client_id": "f-1", "step_id": live.brainstorm, "category": "voordelen", "text": "x"}
     with live.socket(live.facilitator_key, after=live.last_seq()) as ws:
@@ -244,14 +237,14 @@ def test_only_participants_add_items_on_the_socket(live: Live) -> None:
         }
 
 
-def test_resuming_after_a_seq_not_yet_reached_is_refused(live: Live) -> None:
+def test_resuming_after_a_seq_not_yet_reached_is_refused(live: LiveRoom) -> None:
     """`after` beyond the last event would silently skip every event up to it: the events
     page answers 422 and the socket an error, then closes (1008); nothing is skipped."""
-    alice = live.join()
+    alice = live.join_token()
     live.activate(live.brainstorm)
     last = live.last_seq()
     page = live.http.get(
-        f"/api/sessions/{live.id}/events", params={"after": last + 5}, headers=auth(alice)
+        f"/api/sessions/{live.id}/events", params={"after": last + 5}, headers=bearer(alice)
     )
     assert page.status_code == 422
     assert page.json() == {
@@ -259,7 +252,7 @@ def test_resuming_after_a_seq_not_yet_reached_is_refused(live: Live) -> None:
         "resume after a seq you have received."
     }
     caught_up = live.http.get(
-        f"/api/sessions/{live.id}/events", params={"after": last}, headers=auth(alice)
+        f"/api/sessions/{live.id}/events", params={"after": last}, headers=bearer(alice)
     )
     assert caught_up.json() == {"events": [], "last_seq": last}
     with live.socket(alice, after=last + 5) as ws:

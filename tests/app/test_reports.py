@@ -17,8 +17,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
-from tests.app.conftest import ORGANISER, bearer
-from tests.conftest import ORGANISER_TOKEN
+from tests.harness import ORGANISER, ORGANISER_TOKEN, bearer
 from tests.report_seed import FORMULA, SCRIPT, seed_programme
 
 FORMATS = ("html", "md", "docx", "pdf", "xlsx", "csv", "json")

@@ -22,10 +22,18 @@ import redis
 from sqlalchemy import create_engine, text
 from websockets.sync.client import ClientConnection, connect
 
-from tests.conftest import ORGANISER_TOKEN, ROOT, Server, free_port, start_server, wait_until_up
 from tests.databases import Databases
+from tests.harness import (
+    ORGANISER,
+    ORGANISER_TOKEN,
+    ROOT,
+    Server,
+    bearer,
+    free_port,
+    start_server,
+    wait_until_up,
+)
 
-ORGANISER = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
 SOCKETS_PER_SERVER = 3
 
 
@@ -114,7 +122,7 @@ class SharedRoom:
                 "category": "nadelen",
                 "text": f"punt {n}",
             },
-            headers={"Authorization": f"Bearer {self.tokens[n % 2]}"},
+            headers=bearer(self.tokens[n % 2]),
         )
         assert response.status_code == 201, response.text
         return int(response.json()["seq"])
@@ -126,7 +134,7 @@ def shared_room(two_servers: tuple[Server, Server]) -> Iterator[SharedRoom]:
     with httpx.Client(timeout=30) as http, contextlib.ExitStack() as stack:
         session = http.post(f"{a.url}/api/sessions", json={"title": "Utrecht"}, headers=ORGANISER)
         sid, key = session.json()["id"], session.json()["facilitator_key"]
-        facilitator = {"Authorization": f"Bearer {key}"}
+        facilitator = bearer(key)
         code = session.json()["code"]
         tokens = [
             http.post(f"{s.url}/api/join", json={"code": code}).json()["token"] for s in (a, b)

@@ -8,13 +8,13 @@ import socket
 import time
 from contextlib import ExitStack
 
-from tests.app.live_client import Live
+from tests.harness import LiveRoom
 
 DEADLINE = 10.0
 SLACK = 3.0
 
 
-def opened(live: Live) -> socket.socket:
+def opened(live: LiveRoom) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", live.server.port), timeout=DEADLINE + SLACK)
     return sock
 
@@ -42,7 +42,7 @@ def wait_closed(sock: socket.socket, trickle: bytes = b"") -> bytes:
 
 
 def test_half_sent_silent_and_trickling_requests_are_closed_within_the_deadline(
-    live: Live,
+    live: LiveRoom,
 ) -> None:
     with ExitStack() as stack:
         start = time.monotonic()
@@ -62,14 +62,14 @@ def test_half_sent_silent_and_trickling_requests_are_closed_within_the_deadline(
         assert answer.startswith(b"HTTP/1.1 408 "), answer[:80]
 
 
-def test_a_head_over_64_kib_is_refused(live: Live) -> None:
+def test_a_head_over_64_kib_is_refused(live: LiveRoom) -> None:
     with opened(live) as sock:
         sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * (70 * 1024))
         answer = wait_closed(sock)
     assert answer.startswith(b"HTTP/1.1 431 "), answer[:80]
 
 
-def test_a_kept_alive_connection_serves_one_request_after_another(live: Live) -> None:
+def test_a_kept_alive_connection_serves_one_request_after_another(live: LiveRoom) -> None:
     """The deadline is per request head: a connection that keeps asking is not cut off."""
     with opened(live) as sock:
         for _ in range(3):

@@ -7,17 +7,15 @@ from contextlib import ExitStack
 
 import pytest
 from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import ClientConnection
 
-from tests.app.live_client import Live
+from tests.harness import LiveRoom
 
 CAP = 8
 
 
-def browser(live: Live, token: str) -> ClientConnection:
-    url = f"{live.server.ws_url}/live/{live.id}?view=participant"
-    headers = {"Cookie": f"vk_p_{live.id}={token}"}
-    return connect(url, additional_headers=headers, origin=live.server.url, open_timeout=10)
+def browser(live: LiveRoom, token: str) -> ClientConnection:
+    return live.browser_socket("participant", token)
 
 
 def refusal(ws: ClientConnection) -> tuple[int, str]:
@@ -28,8 +26,8 @@ def refusal(ws: ClientConnection) -> tuple[int, str]:
     return closed.value.rcvd.code, closed.value.rcvd.reason
 
 
-def test_one_participant_holds_at_most_eight_browser_sockets(live: Live) -> None:
-    alice, bob = live.join(), live.join()
+def test_one_participant_holds_at_most_eight_browser_sockets(live: LiveRoom) -> None:
+    alice, bob = live.join_token(), live.join_token()
     with ExitStack() as stack:
         sockets = [stack.enter_context(browser(live, alice)) for _ in range(CAP)]
         for ws in sockets:
@@ -54,8 +52,8 @@ def test_one_participant_holds_at_most_eight_browser_sockets(live: Live) -> None
             pytest.fail("a closed socket's slot was never given back")
 
 
-def test_the_cap_counts_json_and_browser_sockets_of_one_token_together(live: Live) -> None:
-    alice = live.join()
+def test_the_cap_counts_json_and_browser_sockets_of_one_token_together(live: LiveRoom) -> None:
+    alice = live.join_token()
     with ExitStack() as stack:
         for _ in range(CAP // 2):
             stack.enter_context(live.socket(alice))

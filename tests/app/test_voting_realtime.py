@@ -10,26 +10,24 @@ from contextlib import ExitStack
 import httpx
 from websockets.sync.client import connect
 
-from tests.app.live_client import Live, auth, receive_until
+from tests.harness import LiveRoom, bearer, receive_until
 
 # s1: PO 10×5 + 7×4, VO 8×2 + 5×1. s2: all 30 answer 4.
 PO_S1 = [5] * 10 + [4] * 7
 VO_S1 = [2] * 8 + [1] * 5
 
 
-def test_thirty_participants_statements_per_sector(live: Live) -> None:
+def test_thirty_participants_statements_per_sector(live: LiveRoom) -> None:
     people = [("PO", v) for v in PO_S1] + [("VO", v) for v in VO_S1]
-    tokens = [live.join(sector=sector) for sector, _ in people]
-    steps = live.http.get(f"/api/sessions/{live.id}", headers=auth(live.facilitator_key)).json()[
+    tokens = [live.join_token(sector=sector) for sector, _ in people]
+    steps = live.http.get(f"/api/sessions/{live.id}", headers=bearer(live.facilitator_key)).json()[
         "steps"
     ]
     statements = next(s["id"] for s in steps if s["type"] == "statements")
     live.http.post(
-        f"/api/sessions/{live.id}/steps/{statements}/activate", headers=auth(live.facilitator_key)
+        f"/api/sessions/{live.id}/steps/{statements}/activate", headers=bearer(live.facilitator_key)
     )
-    with connect(
-        f"{live.server.ws_url}/api/sessions/{live.id}/ws?token={live.facilitator_key}"
-    ) as ws:
+    with connect(live.socket_url(live.facilitator_key).removesuffix("&after=0")) as ws:
         receive_until(ws, "step_activated")
 
         def vote(index: int) -> int:
@@ -45,7 +43,7 @@ def test_thirty_participants_statements_per_sector(live: Live) -> None:
                 response = http.put(
                     f"/api/sessions/{live.id}/steps/{statements}/ballot",
                     json={"answers": answers},
-                    headers=auth(tokens[index]),
+                    headers=bearer(tokens[index]),
                 )
             return response.status_code
 
@@ -55,16 +53,16 @@ def test_thirty_participants_statements_per_sector(live: Live) -> None:
         assert sorted(counts) == list(range(1, 31))  # one ballot_cast per voter, none lost
 
     hidden = live.http.get(
-        f"/api/sessions/{live.id}/steps/{statements}/results", headers=auth(tokens[0])
+        f"/api/sessions/{live.id}/steps/{statements}/results", headers=bearer(tokens[0])
     )
     assert hidden.status_code == 403
     live.http.put(
         f"/api/sessions/{live.id}/steps/{statements}/revealed",
         json={"value": True},
-        headers=auth(live.facilitator_key),
+        headers=bearer(live.facilitator_key),
     )
     results = live.http.get(
-        f"/api/sessions/{live.id}/steps/{statements}/results", headers=auth(tokens[0])
+        f"/api/sessions/{live.id}/steps/{statements}/results", headers=bearer(tokens[0])
     ).json()
     assert results["voters"] == 30
     s1, s2 = results["statements"][0], results["statements"][1]
@@ -91,45 +89,35 @@ def test_thirty_participants_statements_per_sector(live: Live) -> None:
             assert all(d["n"] >= 3 for d in segment_result["segments"].values())
 
 
-def test_a_proposed_definition_is_appended_not_a_redrawn_stage(live: Live) -> None:
+def test_a_proposed_definition_is_appended_not_a_redrawn_stage(live: LiveRoom) -> None:
     """A definition reaches each screen as a small out-of-band fragment appended to its term's
     list: a room of phones is not sent every definition again with each new one."""
-    key = auth(live.facilitator_key)
+    key = bearer(live.facilitator_key)
     base = f"/api/sessions/{live.id}"
     glossary = live.http.post(f"{base}/steps", json={"type": "glossary"}, headers=key).json()["id"]
     config = {"config": {"terms": ["schoolopleider", "werkplek"]}}
     assert live.http.put(f"{base}/steps/{glossary}/config", json=config, headers=key).is_success
     live.activate(glossary)
-    alice = live.join()
+    alice = live.join_token()
     for n in range(5):
         earlier = {"term": "werkplek", "text": f"{n} " + "Een plek om te leren. " * 45}
         answer = live.http.post(
-            f"{base}/steps/{glossary}/definitions", json=earlier, headers=auth(alice)
+            f"{base}/steps/{glossary}/definitions", json=earlier, headers=bearer(alice)
         )
         assert answer.status_code == 201
-    screens = {
-        "participant": {"Cookie": f"vk_p_{live.id}={alice}"},
-        "console": {"Cookie": f"vk_f_{live.id}={live.facilitator_key}"},
-    }
+    screens = {"participant": alice, "console": live.facilitator_key}
     text = "Degene die op school de student begeleidt & beoordeelt. " * 16
     received: dict[str, tuple[str, str]] = {}
     with ExitStack() as stack:
         sockets = {
-            view: stack.enter_context(
-                connect(
-                    f"{live.server.ws_url}/live/{live.id}?view={view}",
-                    additional_headers=headers,
-                    origin=live.server.url,
-                    open_timeout=10,
-                )
-            )
-            for view, headers in screens.items()
+            view: stack.enter_context(live.browser_socket(view, secret))
+            for view, secret in screens.items()
         }
         stages = {view: ws.recv(timeout=10) for view, ws in sockets.items()}
         proposed = live.http.post(
             f"{base}/steps/{glossary}/definitions",
             json={"term": "werkplek", "text": text},
-            headers=auth(alice),
+            headers=bearer(alice),
         )
         assert proposed.status_code == 201
         for view, ws in sockets.items():
@@ -147,41 +135,34 @@ def test_a_proposed_definition_is_appended_not_a_redrawn_stage(live: Live) -> No
     assert "definitions-" not in received["console"][1]
 
 
-def test_a_ballot_sends_the_results_block_not_a_redrawn_stage(live: Live) -> None:
+def test_a_ballot_sends_the_results_block_not_a_redrawn_stage(live: LiveRoom) -> None:
     """After a ballot the console (and, once revealed, the projector) gets the step's results
     block alone, out of band; before the reveal the projector and every participant get only
     the number of voters."""
-    key = auth(live.facilitator_key)
+    key = bearer(live.facilitator_key)
     base = f"/api/sessions/{live.id}"
     steps = live.http.get(base, headers=key).json()["steps"]
     statements = next(s["id"] for s in steps if s["type"] == "statements")
     live.activate(statements)
-    alice, bob, carol = (live.join(sector="PO") for _ in range(3))
+    alice, bob, carol = (live.join_token(sector="PO") for _ in range(3))
 
     def vote(token: str) -> None:
         ballot = {"answers": [{"subject": "s1", "value": 5, "argument": "Goed & nodig"}]}
         answer = live.http.put(
-            f"{base}/steps/{statements}/ballot", json=ballot, headers=auth(token)
+            f"{base}/steps/{statements}/ballot", json=ballot, headers=bearer(token)
         )
         assert answer.status_code == 200
 
     vote(alice)
     screens = {
-        "participant": f"vk_p_{live.id}={bob}",
-        "console": f"vk_f_{live.id}={live.facilitator_key}",
-        "projector": f"vk_v_{live.id}={live.session['projector_key']}",
+        "participant": bob,
+        "console": live.facilitator_key,
+        "projector": live.data["projector_key"],
     }
     with ExitStack() as stack:
         sockets = {
-            view: stack.enter_context(
-                connect(
-                    f"{live.server.ws_url}/live/{live.id}?view={view}&lang=en",
-                    additional_headers={"Cookie": cookie},
-                    origin=live.server.url,
-                    open_timeout=10,
-                )
-            )
-            for view, cookie in screens.items()
+            view: stack.enter_context(live.browser_socket(view, secret, query="&lang=en"))
+            for view, secret in screens.items()
         }
         stages = {view: str(ws.recv(timeout=10)) for view, ws in sockets.items()}
         vote(bob)

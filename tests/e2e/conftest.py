@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import ORGANISER_TOKEN, Server
+from tests.harness import LiveRoom, Server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -80,11 +79,20 @@ def assert_accessible(page: Page, name: str) -> None:
 
 @dataclass
 class BrowserRoom:
-    """A session made through the API, opened in real browser contexts."""
+    """A session made through the API (`api`, a `tests.harness.LiveRoom` on the real server),
+    opened in real browser contexts."""
 
-    server: Server
+    api: LiveRoom
     browser: Browser
-    data: dict[str, Any]
+
+    @property
+    def server(self) -> Server:
+        assert self.api.server is not None
+        return self.api.server
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.api.data
 
     def open(self, path: str, **context: Any) -> Page:
         page = self.browser.new_context(base_url=self.server.url, **context).new_page()
@@ -118,11 +126,7 @@ def wait_connected(page: Page) -> None:
 
 
 @pytest.fixture
-def browser_room(server: Server, browser: Browser) -> BrowserRoom:
-    response = httpx.post(
-        f"{server.url}/api/sessions",
-        json={"title": "Zwolle", "location": "Zwolle", "date": "7 juni 2016"},
-        headers={"Authorization": f"Bearer {ORGANISER_TOKEN}"},
-    )
-    assert response.status_code == 201
-    return BrowserRoom(server, browser, response.json())
+def browser_room(server: Server, browser: Browser) -> Iterator[BrowserRoom]:
+    api = LiveRoom.on_server(server, title="Zwolle", location="Zwolle", date="7 juni 2016")
+    yield BrowserRoom(api, browser)
+    api.close()

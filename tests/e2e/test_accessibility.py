@@ -3,11 +3,9 @@ page a participant, facilitator, projector or organiser sees."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import ORGANISER_TOKEN
 from tests.e2e.conftest import (
     LAPTOP,
     PHONE,
@@ -16,6 +14,7 @@ from tests.e2e.conftest import (
     describe_violations,
 )
 from tests.e2e.test_board import add_item, items, show_step
+from tests.harness import ORGANISER_TOKEN
 
 pytestmark = pytest.mark.browser
 
@@ -70,14 +69,10 @@ def vote_by_api(room: BrowserRoom, page: Page, answers: dict[str, int]) -> None:
     subject = page.locator("form.statement input[type=radio]").first.get_attribute("name")
     for sector, value in answers.items():
         for _ in range(2):
-            joined = httpx.post(
-                f"{room.server.url}/api/join",
-                json={"code": room.data["code"], "profile": {"sector": sector}},
-            ).json()
-            response = httpx.put(
-                f"{room.server.url}/api/sessions/{room.data['id']}/steps/{step}/ballot",
+            response = room.api.http.put(
+                f"/api/sessions/{room.api.id}/steps/{step}/ballot",
                 json={"answers": [{"subject": subject, "value": value}]},
-                headers={"Authorization": f"Bearer {joined['token']}"},
+                headers=room.api.join(sector=sector),
             )
             assert response.status_code == 200, response.text
 

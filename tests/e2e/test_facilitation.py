@@ -3,7 +3,6 @@ blind round and reveal, me too, and two round tables."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -68,12 +67,11 @@ def test_blind_round_then_reveal(browser_room: BrowserRoom) -> None:
 
 
 def test_two_round_tables_side_by_side(browser_room: BrowserRoom) -> None:
-    data = browser_room.data
-    key = {"Authorization": f"Bearer {data['facilitator_key']}"}
-    response = httpx.post(
-        f"{browser_room.server.url}/api/sessions/{data['id']}/tables",
+    api = browser_room.api
+    response = api.http.post(
+        f"/api/sessions/{api.id}/tables",
         json={"names": ["Tafel 1", "Tafel 2"]},
-        headers=key,
+        headers=api.facilitator,
     )
     assert response.status_code == 201
     console = browser_room.console()

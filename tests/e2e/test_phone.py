@@ -3,7 +3,6 @@ enough for a thumb, and the one thing to do now comes first."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -44,10 +43,10 @@ def assert_fits_a_phone(page: Page, name: str) -> None:
 
 def merge_first_two(room: BrowserRoom, page: Page) -> None:
     ids = page.locator(".item").evaluate_all("items => items.map(i => i.dataset.item)")
-    response = httpx.post(
-        f"{room.server.url}/api/sessions/{room.data['id']}/items/{ids[0]}/merge",
+    response = room.api.http.post(
+        f"/api/sessions/{room.api.id}/items/{ids[0]}/merge",
         json={"member_ids": [int(ids[1])]},
-        headers={"Authorization": f"Bearer {room.data['facilitator_key']}"},
+        headers=room.api.facilitator,
     )
     assert response.status_code == 200, response.text
 
@@ -110,22 +109,20 @@ def test_glossary_fits_a_phone_and_takes_one_definition_per_term(
     browser_room: BrowserRoom,
 ) -> None:
     """The definitions of one term are one radio group: choosing one unchooses the other."""
-    api = f"{browser_room.server.url}/api/sessions/{browser_room.data['id']}"
-    key = {"Authorization": f"Bearer {browser_room.data['facilitator_key']}"}
-    step = httpx.post(f"{api}/steps", json={"type": "glossary", "title": "Begrippen"}, headers=key)
+    room = browser_room.api
+    http, api, key = room.http, f"/api/sessions/{room.id}", room.facilitator
+    step = http.post(f"{api}/steps", json={"type": "glossary", "title": "Begrippen"}, headers=key)
     step_id = step.json()["id"]
     terms = {"config": {"terms": ["schoolopleider", "opleidingsschool met een gedeelde visie"]}}
-    assert httpx.put(f"{api}/steps/{step_id}/config", json=terms, headers=key).is_success
+    assert http.put(f"{api}/steps/{step_id}/config", json=terms, headers=key).is_success
     console = browser_room.console()
     show_step(console, "Begrippen")
-    proposer = httpx.post(
-        f"{browser_room.server.url}/api/join", json={"code": browser_room.data["code"]}
-    ).json()["token"]
+    proposer = browser_room.api.join()
     for text in ("Begeleidt studenten in de school", "Leidt leraren op in de school"):
-        proposed = httpx.post(
+        proposed = http.post(
             f"{api}/steps/{step_id}/definitions",
             json={"term": "schoolopleider", "text": text},
-            headers={"Authorization": f"Bearer {proposer}"},
+            headers=proposer,
         )
         assert proposed.status_code == 201, proposed.text
     phone = browser_room.participant("PO", **PHONE)
@@ -138,7 +135,7 @@ def test_glossary_fits_a_phone_and_takes_one_definition_per_term(
     assert_fits_a_phone(phone, "glossary")
     first_term.get_by_role("button", name="Kiezen").click()
     expect(first_term.locator(".saved")).to_have_text("Opgeslagen.")
-    revealed = httpx.put(f"{api}/steps/{step_id}/revealed", json={"value": True}, headers=key)
+    revealed = http.put(f"{api}/steps/{step_id}/revealed", json={"value": True}, headers=key)
     assert revealed.is_success, revealed.text
     expect(phone.locator(".results")).to_be_visible()
     assert_fits_a_phone(phone, "glossary with results")

@@ -3,7 +3,6 @@ projector once the facilitator shows them."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -52,12 +51,11 @@ def test_importance_vote_top_k(browser_room: BrowserRoom) -> None:
     alice, bob = browser_room.participant("PO"), browser_room.participant("VO")
     for text in ("Herkenbare rollen", "Goed te organiseren", "Past bij huidige structuren"):
         add_item(alice, text)
-    data = browser_room.data
-    key = {"Authorization": f"Bearer {data['facilitator_key']}"}
-    step = httpx.post(
-        f"{browser_room.server.url}/api/sessions/{data['id']}/steps",
+    api = browser_room.api
+    step = api.http.post(
+        f"/api/sessions/{api.id}/steps",
         json={"type": "vote", "scenario": "afstemming", "title": "Belangrijkste voordelen"},
-        headers=key,
+        headers=api.facilitator,
     ).json()["id"]
     show_step(console, "Belangrijkste voordelen")
     console.locator("[data-config] select[name=method]").select_option("topk")

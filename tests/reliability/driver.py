@@ -1,6 +1,6 @@
-"""Helpers for the reliability tests: a client that retries like outbox.js does, a JSON socket
-client that reconnects by itself, raw WebSocket frames for clients that never read, and
-server restarts on the same database."""
+"""Helpers for the reliability tests, on top of `tests.harness.LiveRoom`: a client that retries
+like outbox.js does, a JSON socket client that reconnects by itself, raw WebSocket frames for
+clients that never read, and server restarts on the same database."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import httpx
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.conftest import ORGANISER_TOKEN, Server, free_port, start_server
+from tests.harness import ORGANISER_TOKEN, LiveRoom, Server, bearer, free_port, start_server
 
 UNLIMITED = {
     "JOIN_LIMIT_PER_ADDRESS": "0",
@@ -29,10 +29,6 @@ UNLIMITED = {
     "WRITE_LIMIT_PER_PARTICIPANT": "0",
     "WRITE_LIMIT_PER_ADDRESS": "0",
 }
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def own_server(tmp_path: Path, **env: str) -> Server:
@@ -61,89 +57,45 @@ def backoff(attempt: int, cap: float = 1.0) -> float:
     return random.uniform(0, min(cap, 0.05 * 2**attempt))
 
 
-class Room:
-    """A session on a real server, driven over HTTP, with the brainstorm step active."""
+def brainstorm_room(server: Server) -> LiveRoom:
+    """A session on a real server with its first brainstorm step active; `close()` it."""
+    room = LiveRoom.on_server(server, title="Utrecht")
+    room.activate(room.brainstorm)
+    return room
 
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.http = httpx.Client(base_url=url, timeout=10)
-        created = self.http.post(
-            "/api/sessions", json={"title": "Utrecht"}, headers=auth(ORGANISER_TOKEN)
-        )
-        assert created.status_code == 201, created.text
-        self.data = created.json()
-        self.id: str = self.data["id"]
-        self.key: str = self.data["facilitator_key"]
-        steps = self.http.get(f"/api/sessions/{self.id}", headers=auth(self.key)).json()["steps"]
-        self.step, self.other_step = [s["id"] for s in steps if s["type"] == "brainstorm"][:2]
-        self.activate(self.step)
 
-    def activate(self, step_id: int) -> None:
-        url = f"/api/sessions/{self.id}/steps/{step_id}/activate"
-        assert self.http.post(url, headers=auth(self.key)).status_code == 200
-
-    def close(self) -> None:
-        self.http.close()
-
-    def join(self) -> str:
-        response = self.http.post("/api/join", json={"code": self.data["code"]})
-        assert response.status_code == 201, response.text
-        return str(response.json()["token"])
-
-    def post_until_acked(
-        self, token: str, client_id: str, deadline: float, text: str = ""
-    ) -> dict[str, Any]:
-        """POST an item until the server acknowledges it, with the same client id each time."""
-        body = {
-            "client_id": client_id,
-            "step_id": self.step,
-            "category": "voordelen",
-            "text": text or client_id,
-        }
-        attempt = 0
-        with httpx.Client(base_url=self.url, timeout=5) as http:
-            while time.monotonic() < deadline:
-                try:
-                    response = http.post(
-                        f"/api/sessions/{self.id}/items", json=body, headers=auth(token)
-                    )
-                except httpx.TransportError:
-                    response = None
-                if response is not None and response.status_code in (200, 201):
-                    return {"status": response.status_code, **response.json()}
-                assert response is None or response.status_code >= 500, response.text
-                attempt += 1
-                time.sleep(backoff(attempt))
-        raise AssertionError(f"{client_id} was never acknowledged")
-
-    def events(self) -> list[dict[str, Any]]:
-        """Every event of the session, read page by page."""
-        events: list[dict[str, Any]] = []
-        while True:
-            page = self.http.get(
-                f"/api/sessions/{self.id}/events",
-                params={"after": events[-1]["seq"] if events else 0},
-                headers=auth(self.key),
-            ).json()
-            events += page["events"]
-            if not page["events"]:
-                return events
-
-    def last_seq(self) -> int:
-        return int(
-            self.http.get(f"/api/sessions/{self.id}", headers=auth(self.key)).json()["last_seq"]
-        )
-
-    def ws_url(self, token: str, after: int) -> str:
-        base = self.url.replace("http://", "ws://")
-        return f"{base}/api/sessions/{self.id}/ws?token={token}&after={after}"
+def post_until_acked(
+    room: LiveRoom, token: str, client_id: str, deadline: float, text: str = ""
+) -> dict[str, Any]:
+    """POST an item until the server acknowledges it, with the same client id each time."""
+    body = {
+        "client_id": client_id,
+        "step_id": room.brainstorm,
+        "category": "voordelen",
+        "text": text or client_id,
+    }
+    attempt = 0
+    with httpx.Client(base_url=room.url, timeout=5) as http:
+        while time.monotonic() < deadline:
+            try:
+                response = http.post(
+                    f"/api/sessions/{room.id}/items", json=body, headers=bearer(token)
+                )
+            except httpx.TransportError:
+                response = None
+            if response is not None and response.status_code in (200, 201):
+                return {"status": response.status_code, **response.json()}
+            assert response is None or response.status_code >= 500, response.text
+            attempt += 1
+            time.sleep(backoff(attempt))
+    raise AssertionError(f"{client_id} was never acknowledged")
 
 
 @dataclass
 class Follower:
     """A JSON socket client that reconnects by itself with after=<last seq it saw>."""
 
-    room: Room
+    room: LiveRoom
     token: str
     seqs: list[int] = field(default_factory=list)
     reconnects: int = 0
@@ -155,7 +107,7 @@ class Follower:
         while not self.done() and time.monotonic() < deadline and not self.stop.is_set():
             after = self.seqs[-1] if self.seqs else 0
             try:
-                with connect(self.room.ws_url(self.token, after), open_timeout=5) as ws:
+                with connect(self.room.socket_url(self.token, after), open_timeout=5) as ws:
                     attempt = 0
                     while not self.done() and not self.stop.is_set():
                         try:

@@ -9,18 +9,18 @@ import time
 from pathlib import Path
 
 from tests.app.test_cli import run_cli
-from tests.reliability.driver import Room, own_server
+from tests.reliability.driver import brainstorm_room, own_server, post_until_acked
 
 
 def test_backups_during_a_burst_of_writes_are_consistent(tmp_path: Path) -> None:
     server = own_server(tmp_path)
-    room = Room(server.url)
-    tokens = [room.join() for _ in range(4)]
+    room = brainstorm_room(server)
+    tokens = [room.join_token() for _ in range(4)]
     deadline = time.monotonic() + 120
 
     def write(n: int) -> None:
         for i in range(60):
-            room.post_until_acked(tokens[n], f"b{n}-{i}", deadline)
+            post_until_acked(room, tokens[n], f"b{n}-{i}", deadline)
 
     writers = [threading.Thread(target=write, args=(n,), daemon=True) for n in range(4)]
     for thread in writers:

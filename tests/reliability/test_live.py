@@ -13,14 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.sync.client import connect
 
-from tests.conftest import ORGANISER_TOKEN, Server
+from tests.harness import ORGANISER_TOKEN, LiveRoom, Server, bearer
 from tests.reliability.driver import (
     Follower,
-    Room,
-    auth,
+    brainstorm_room,
     own_server,
+    post_until_acked,
     raw_socket,
     read_frames,
 )
@@ -34,24 +33,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture
-def room(server: Server) -> Iterator[Room]:
-    room = Room(server.url)
+def room(server: Server) -> Iterator[LiveRoom]:
+    room = brainstorm_room(server)
     yield room
     room.close()
 
 
 def test_resuming_while_submissions_pour_in_misses_nothing_and_doubles_nothing(
-    room: Room,
+    room: LiveRoom,
 ) -> None:
     """Subscribe, replay, drain (app/live.py): reconnecting dozens of times in the middle of
     a stream of commits still yields every seq exactly once, in order."""
-    tokens = [room.join() for _ in range(4)]
+    tokens = [room.join_token() for _ in range(4)]
     start = room.last_seq()
     deadline = time.monotonic() + 120
 
     def write(n: int) -> None:
         for i in range(50):
-            room.post_until_acked(tokens[n], f"h{n}-{i}", deadline)
+            post_until_acked(room, tokens[n], f"h{n}-{i}", deadline)
 
     writers = [threading.Thread(target=write, args=(n,), daemon=True) for n in range(4)]
     for thread in writers:
@@ -61,7 +60,7 @@ def test_resuming_while_submissions_pour_in_misses_nothing_and_doubles_nothing(
     while any(t.is_alive() for t in writers) or not seqs or seqs[-1] < room.last_seq():
         assert time.monotonic() < deadline
         after = seqs[-1] if seqs else start
-        with connect(room.ws_url(tokens[0], after), open_timeout=10) as ws:
+        with room.socket(tokens[0], after) as ws:
             for _ in range(random.randint(1, 12)):
                 try:
                     seqs.append(json.loads(ws.recv(timeout=1))["seq"])
@@ -79,18 +78,18 @@ def test_a_client_that_stops_reading_is_dropped_and_never_holds_up_the_others(
     between steps with big boards: 20 other clients get every event, the stuck one is closed
     (1013, or reset when the close cannot get through) and resyncs when it reconnects."""
     server = own_server(tmp_path, SEND_QUEUE_SIZE="8")
-    room = Room(server.url)
+    room = brainstorm_room(server)
     try:
-        writer = room.join()
+        writer = room.join_token()
         deadline = time.monotonic() + 120
         for n in range(300):  # a full board: each redraw of this step is ~1 MB of HTML
-            room.post_until_acked(writer, f"s{n}", deadline, f"{n:03} " + "\U0001f642" * 990)
-        others = [Follower(room, room.join()) for _ in range(20)]
+            post_until_acked(room, writer, f"s{n}", deadline, f"{n:03} " + "\U0001f642" * 990)
+        others = [Follower(room, room.join_token()) for _ in range(20)]
         threads = [follower.start(deadline) for follower in others]
         cookie = f"vk_v_{room.id}={room.data['projector_key']}"
         path = f"/live/{room.id}?view=projector"
         stuck = raw_socket(server.url, path, cookie=cookie)  # never read until the end
-        steps = [room.step, room.other_step]
+        steps = [room.brainstorm, room.step_id("brainstorm", 1)]
         for n in range(30):
             room.activate(steps[(n + 1) % 2])
         target = room.last_seq()
@@ -103,12 +102,9 @@ def test_a_client_that_stops_reading_is_dropped_and_never_holds_up_the_others(
         stuck.close()
         assert dropped.close_code in (1013, None)
         assert len(dropped.texts) < 31  # the stage and 30 redraws: it was cut off
-        base = server.url.replace("http://", "ws://")
-        with connect(
-            base + path, additional_headers={"Cookie": cookie}, open_timeout=10, max_size=None
-        ) as ws:
+        with room.browser_socket("projector", room.data["projector_key"], max_size=None) as ws:
             stage = ws.recv(timeout=10)
-        assert f'id="items-{room.step}-voordelen"' in stage  # the step active now, in full
+        assert f'id="items-{room.brainstorm}-voordelen"' in stage  # the step active now, in full
         assert stage.count('class="item"') == 300
     finally:
         room.close()
@@ -118,9 +114,9 @@ def test_a_client_that_stops_reading_is_dropped_and_never_holds_up_the_others(
 def test_a_dead_connection_is_detected_by_heartbeats(tmp_path: Path) -> None:
     """A client that never answers pings (a phone gone from the wifi) is closed by the server."""
     server = own_server(tmp_path, WS_PING_INTERVAL="0.5", WS_PING_TIMEOUT="0.5")
-    room = Room(server.url)
+    room = brainstorm_room(server)
     try:
-        path = f"/api/sessions/{room.id}/ws?token={room.key}&after={room.last_seq()}"
+        path = f"/api/sessions/{room.id}/ws?token={room.facilitator_key}&after={room.last_seq()}"
         dead = raw_socket(server.url, path)
         ended = read_frames(dead, timeout=20)  # reads, but never answers a ping
         dead.close()
@@ -131,8 +127,8 @@ def test_a_dead_connection_is_detected_by_heartbeats(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_an_oversize_message_is_refused(room: Room) -> None:
-    with connect(room.ws_url(room.key, room.last_seq()), open_timeout=10) as ws:
+def test_an_oversize_message_is_refused(room: LiveRoom) -> None:
+    with room.socket(room.facilitator_key, room.last_seq()) as ws:
         ws.send(json.dumps({"type": "ping", "pad": "x" * 8000}))
         assert json.loads(ws.recv(timeout=10)) == {
             "type": "error",
@@ -144,18 +140,16 @@ def test_an_oversize_message_is_refused(room: Room) -> None:
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
 
 
-def test_rotated_keys_close_the_old_keys_sockets(room: Room, server: Server) -> None:
-    participant = room.join()
-    live = f"{server.url.replace('http', 'ws')}/live/{room.id}?view=projector"
-    headers = {"Cookie": f"vk_v_{room.id}={room.data['projector_key']}"}
+def test_rotated_keys_close_the_old_keys_sockets(room: LiveRoom, server: Server) -> None:
+    participant = room.join_token()
     with (
-        connect(room.ws_url(room.key, room.last_seq()), open_timeout=10) as console,
-        connect(live, additional_headers=headers, origin=server.url, open_timeout=10) as screen,
-        connect(room.ws_url(participant, room.last_seq()), open_timeout=10) as board,
+        room.socket(room.facilitator_key, room.last_seq()) as console,
+        room.browser_socket("projector", room.data["projector_key"]) as screen,
+        room.socket(participant, room.last_seq()) as board,
     ):
         screen.recv(timeout=10)  # the stage
         rotated = httpx.post(
-            f"{server.url}/api/sessions/{room.id}/keys/rotate", headers=auth(ORGANISER_TOKEN)
+            f"{server.url}/api/sessions/{room.id}/keys/rotate", headers=bearer(ORGANISER_TOKEN)
         )
         assert rotated.status_code == 200
         for ws in (console, screen):
@@ -167,7 +161,7 @@ def test_rotated_keys_close_the_old_keys_sockets(room: Room, server: Server) -> 
         replies = [json.loads(board.recv(timeout=10)) for _ in range(2)]
         assert [r["type"] for r in replies] == ["keys_rotated", "pong"]  # participants stay
     with pytest.raises(InvalidStatus):
-        connect(room.ws_url(room.key, 0), open_timeout=10).close()
+        room.socket(room.facilitator_key).close()
     new_key = rotated.json()["facilitator_key"]
-    with connect(room.ws_url(new_key, 0), open_timeout=10) as ws:
+    with room.socket(new_key) as ws:
         assert json.loads(ws.recv(timeout=10))["seq"] == 1

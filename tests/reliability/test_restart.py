@@ -19,9 +19,16 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import connect as aconnect
 from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import connect
 
-from tests.reliability.driver import Follower, Room, backoff, own_server, restart
+from tests.harness import LiveRoom
+from tests.reliability.driver import (
+    Follower,
+    backoff,
+    brainstorm_room,
+    own_server,
+    post_until_acked,
+    restart,
+)
 
 WRITERS = 6
 ITEMS_EACH = 40
@@ -29,30 +36,30 @@ ITEMS_EACH = 40
 
 def test_a_retry_after_a_restart_gets_the_same_item_and_seq(tmp_path: Path) -> None:
     server = own_server(tmp_path)
-    room = Room(server.url)
-    token = room.join()
-    first = room.post_until_acked(token, "before-restart", time.monotonic() + 30)
+    room = brainstorm_room(server)
+    token = room.join_token()
+    first = post_until_acked(room, token, "before-restart", time.monotonic() + 30)
     assert first["status"] == 201
     server = restart(server, tmp_path / "server.log", kill=True)
     try:
-        again = room.post_until_acked(token, "before-restart", time.monotonic() + 30)
+        again = post_until_acked(room, token, "before-restart", time.monotonic() + 30)
         assert again == {**first, "status": 200}
-        added = [e for e in room.events() if e["type"] == "item_added"]
+        added = [e for e in room.all_events() if e["type"] == "item_added"]
         assert [(e["seq"], e["data"]["item"]) for e in added] == [(first["seq"], first["item"])]
     finally:
         room.close()
         server.stop()
 
 
-def burst(room: Room, deadline: float) -> tuple[list[threading.Thread], dict[str, Any]]:
+def burst(room: LiveRoom, deadline: float) -> tuple[list[threading.Thread], dict[str, Any]]:
     """WRITERS participants each send ITEMS_EACH items, retrying each until acknowledged."""
     acks: dict[str, Any] = {}
-    tokens = [room.join() for _ in range(WRITERS)]
+    tokens = [room.join_token() for _ in range(WRITERS)]
 
     def write(w: int) -> None:
         for i in range(ITEMS_EACH):
             client_id = f"w{w}-{i}"
-            acks[client_id] = room.post_until_acked(tokens[w], client_id, deadline)
+            acks[client_id] = post_until_acked(room, tokens[w], client_id, deadline)
 
     threads = [threading.Thread(target=write, args=(w,), daemon=True) for w in range(WRITERS)]
     for thread in threads:
@@ -66,10 +73,10 @@ def wait_for(condition: Any, deadline: float) -> None:
         time.sleep(0.01)  # polling for a state, not timing an outcome
 
 
-def assert_stored_exactly_once(room: Room, acks: dict[str, Any]) -> list[dict[str, Any]]:
+def assert_stored_exactly_once(room: LiveRoom, acks: dict[str, Any]) -> list[dict[str, Any]]:
     """Every acknowledged item is stored once, with the seq it was acknowledged with; the log
     has no gaps."""
-    events = room.events()
+    events = room.all_events()
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     added = {e["data"]["item"]["id"]: e for e in events if e["type"] == "item_added"}
     texts = Counter(e["data"]["item"]["text"] for e in added.values())
@@ -84,9 +91,9 @@ def test_kill_9_mid_burst_loses_nothing_acknowledged_and_stores_nothing_twice(
     tmp_path: Path,
 ) -> None:
     server = own_server(tmp_path)
-    room = Room(server.url)
+    room = brainstorm_room(server)
     deadline = time.monotonic() + 120
-    follower = Follower(room, room.key)
+    follower = Follower(room, room.facilitator_key)
     watching = follower.start(deadline)
     writers, acks = burst(room, deadline)
     try:
@@ -115,13 +122,13 @@ def test_kill_9_mid_burst_loses_nothing_acknowledged_and_stores_nothing_twice(
 
 def test_sigterm_closes_sockets_with_1012_and_finishes_writes_in_flight(tmp_path: Path) -> None:
     server = own_server(tmp_path)
-    room = Room(server.url)
+    room = brainstorm_room(server)
     deadline = time.monotonic() + 120
     codes: list[int | None] = []
     ready = threading.Barrier(4)
 
     def listen() -> None:
-        with connect(room.ws_url(room.key, 0), open_timeout=10) as ws:
+        with room.socket(room.facilitator_key) as ws:
             ready.wait()
             try:
                 while True:
@@ -157,12 +164,14 @@ def test_sigterm_closes_sockets_with_1012_and_finishes_writes_in_flight(tmp_path
 CLIENTS = 500
 
 
-async def follow(room: Room, token: str, state: dict[str, Any], index: int) -> None:
+async def follow(room: LiveRoom, token: str, state: dict[str, Any], index: int) -> None:
     """One JSON client: reconnect with jittered back-off and after=<last seq>, forever."""
     attempt = 0
     while True:
         try:
-            async with aconnect(room.ws_url(token, state["last"][index]), open_timeout=20) as ws:
+            async with aconnect(
+                room.socket_url(token, state["last"][index]), open_timeout=20
+            ) as ws:
                 attempt = 0
                 state["connected"][index] = True
                 async for raw in ws:
@@ -190,9 +199,9 @@ def test_500_clients_reconnect_and_catch_up_after_kill_9(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server = own_server(tmp_path)
-    room = Room(server.url)
+    room = brainstorm_room(server)
     with ThreadPoolExecutor(8) as pool:
-        tokens = list(pool.map(lambda _: room.join(), range(CLIENTS)))
+        tokens = list(pool.map(lambda _: room.join_token(), range(CLIENTS)))
 
     async def scenario() -> tuple[float, float]:
         nonlocal server
@@ -202,11 +211,11 @@ def test_500_clients_reconnect_and_catch_up_after_kill_9(
         await all_reach(state, await asyncio.to_thread(room.last_seq), deadline, tasks)
         tokens_cycle = itertools.cycle(tokens[:10])
         for n in range(20):  # a burst, then the crash
-            await asyncio.to_thread(room.post_until_acked, next(tokens_cycle), f"b{n}", deadline)
+            await asyncio.to_thread(post_until_acked, room, next(tokens_cycle), f"b{n}", deadline)
         killed = time.monotonic()
         server = await asyncio.to_thread(restart, server, tmp_path / "server.log", kill=True)
         up = time.monotonic()
-        after = await asyncio.to_thread(room.post_until_acked, tokens[0], "after", deadline)
+        after = await asyncio.to_thread(post_until_acked, room, tokens[0], "after", deadline)
         await all_reach(state, after["seq"], deadline, tasks)
         caught_up = time.monotonic()
         for task in tasks:
