@@ -217,6 +217,24 @@ class PreferenceResults(ResultsBase):
 StepResults = StatementsResults | ImportanceResults | GlossaryResults | PreferenceResults
 
 
+class ReportItem(Shape):
+    """An item as the report and its exports carry it: an `ItemView`'s words and counts, with
+    what the room gave it, but no id, step or table, and nothing about who wrote it. The field
+    order is the JSON export's (a contract: docs/reports.md)."""
+
+    text: str
+    theme: str | None
+    mentions: int = Field(description="1 + the number of items merged into this one.")
+    metoo: int
+    support: int = Field(description="Mentions plus me-too's.")
+    often: bool = Field(description="Support above 1: shown as often mentioned.")
+    members: list[str] = Field(description="Texts of the items merged (or pooled) into this one.")
+    comments: list[str]
+    score: float | None = Field(description="Its importance vote's score (None: no vote).")
+    important: bool
+    sessions: int = Field(1, description="In how many sessions it came up (a programme's).")
+
+
 class ReportTextsView(Shape):
     """The report's free texts as it now prints them."""
 

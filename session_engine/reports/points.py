@@ -72,18 +72,18 @@ def _most_support(scenarios: list[dict[str, Any]], t: Translate) -> list[dict[st
             lists += [g["items"] for g in column.get("themes", [])]
             for item in (i for items in lists for i in items):
                 entries.append((item, scenario["short_title"], column["label"]))
-    entries = [e for e in entries if e[0]["support"] > 1]
-    entries.sort(key=lambda e: -e[0]["support"])  # stable: report order breaks ties
+    entries = [e for e in entries if e[0].support > 1]
+    entries.sort(key=lambda e: -e[0].support)  # stable: report order breaks ties
     basis = t(N_("how often an item was mentioned (merged duplicates and “me too”)"))
     return [
         _point(
             "support",
             t(
                 N_("“%(text)s” (%(scenario)s, %(column)s): mentioned %(n)s times."),
-                text=item["text"],
+                text=item.text,
                 scenario=scenario,
                 column=column.lower(),
-                n=item["support"],
+                n=item.support,
             ),
             basis,
         )

@@ -12,8 +12,10 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from pydantic import BaseModel
 from sqlmodel import col, select
 
 from ..anonymity import OTHER, UNKNOWN, fold, text_order
@@ -34,11 +36,23 @@ from .data import (
     votes_rows,
 )
 from .gc_pause import collector_paused
-from .items import mark_pooled_importance, pool_items, public_item
+from .items import ReportEntry, mark_pooled_importance, pool_items, public_item
 from .points import key_points
 from .texts import default_texts, report_texts
 
 SCHEMA = "versnellingskamer.report/1"
+
+
+def to_json(report: dict[str, Any]) -> bytes:
+    """The report as `report.json` writes it (docs/reports.md): its typed parts (`ReportItem`)
+    as their fields in declared order, so the bytes match the schema's field order."""
+    return json.dumps(report, ensure_ascii=False, indent=2, default=_shape).encode("utf-8")
+
+
+def _shape(value: object) -> dict[str, Any]:
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    raise TypeError(f"{type(value).__name__} is not part of a report")
 
 
 def _english(language: str) -> Translate:
@@ -336,11 +350,11 @@ def _column(
     else:
         counted = counted_sessions(datas, key, threshold)
         columns = _counted_columns(datas, key, counted)
-        themes = sorted({i["theme"] or "" for c in columns for i in c})
+        themes = sorted({i.theme or "" for c in columns for i in c})
         pooled = [
             item
             for theme in themes
-            for item in pool_items([[i for i in c if (i["theme"] or "") == theme] for c in columns])
+            for item in pool_items([[i for i in c if (i.theme or "") == theme] for c in columns])
         ]
         items = mark_pooled_importance(pooled)
         basis = "vote" if any(key in datas[n].bases for n in counted) else "support"
@@ -349,13 +363,13 @@ def _column(
     if not category.themed:
         return {
             **base,
-            "important": [public_item(i) for i in items if i["important"]],
-            "other": [public_item(i) for i in items if not i["important"]],
+            "important": [public_item(i) for i in items if i.important],
+            "other": [public_item(i) for i in items if not i.important],
         }
     themes_known = [(th.key, th.label) for th in content.scenarios_file.themes]
-    stray = [i for i in items if i["theme"] not in {k for k, _ in themes_known}]
+    stray = [i for i in items if i.theme not in {k for k, _ in themes_known}]
     groups = [
-        {"key": k, "label": label, "items": [public_item(i) for i in items if i["theme"] == k]}
+        {"key": k, "label": label, "items": [public_item(i) for i in items if i.theme == k]}
         for k, label in themes_known
     ]
     groups.append({"key": "", "label": t(N_("Other")), "items": [public_item(i) for i in stray]})
@@ -364,14 +378,14 @@ def _column(
 
 def _counted_columns(
     datas: list[SessionData], key: tuple[str, str], counted: set[int]
-) -> list[list[dict[str, Any]]]:
+) -> list[list[ReportEntry]]:
     """Each session's items of one column for pooling. A session's importance vote counts only
     when the small-group rule shows that session's counts (`counted`): else its items are as
     if there had been no vote (support decides), so no item's place gives a voter away."""
     return [
         d.columns.get(key, [])
         if n in counted
-        else [{**i, "voted": False} for i in d.columns.get(key, [])]
+        else [replace(i, voted=False) for i in d.columns.get(key, [])]
         for n, d in enumerate(datas)
     ]
 

@@ -3,14 +3,13 @@ read back as the report's plain data (what every format prints)."""
 
 from __future__ import annotations
 
-import json
 from types import SimpleNamespace
 
 import pytest
 
 from session_engine.errors import Forbidden, Invalid, NotFound
 from session_engine.reports.items import grouped_pairs, near_duplicates
-from session_engine.reports.report import programme_report, session_report
+from session_engine.reports.report import programme_report, session_report, to_json
 from session_engine.reports.texts import edit_report_texts
 from session_engine.similarity import similar_pairs
 from session_engine.store.events import events_after
@@ -32,7 +31,7 @@ def report_of(seed):
 
 
 def texts(items):
-    return [i["text"] for i in items]
+    return [i.text for i in items]
 
 
 def scenario(report, key):
@@ -77,22 +76,22 @@ def test_without_a_vote_the_best_supported_third_is_most_important(seed) -> None
         "Ruimte om te specialiseren los van de opleidingsschool",
     ]
     roles, merged = voordelen["important"]
-    assert (roles["mentions"], roles["metoo"], roles["support"], roles["often"]) == (1, 3, 4, True)
-    assert merged["members"] == ["Goed te organiseren, elke school kan instappen"]
-    assert (merged["mentions"], merged["often"]) == (2, True)
+    assert (roles.mentions, roles.metoo, roles.support, roles.often) == (1, 3, 4, True)
+    assert merged.members == ["Goed te organiseren, elke school kan instappen"]
+    assert (merged.mentions, merged.often) == (2, True)
 
 
 def test_nothing_mentioned_twice_means_no_most_important_items(seed) -> None:
     nadelen = column(report_of(seed), "afstemming", "nadelen")
     assert nadelen["important"] == []
     assert texts(nadelen["other"]) == ["Voelt als een stap terug", FORMULA, SCRIPT]
-    assert nadelen["other"][0]["comments"] == ["Geen gezamenlijke ambitie"]
+    assert nadelen["other"][0].comments == ["Geen gezamenlijke ambitie"]
 
 
 def test_an_importance_vote_decides_the_split(seed) -> None:
     voordelen = column(report_of(seed), "samenwerking", "voordelen")
     assert voordelen["basis"] == "vote"
-    assert [(i["text"], i["score"]) for i in voordelen["important"]] == [
+    assert [(i.text, i.score) for i in voordelen["important"]] == [
         ("Een geïntegreerd curriculum van theorie en praktijk", 6.0)
     ]
     assert texts(voordelen["other"])[0] == "Alle betrokkenen leren van elkaar"
@@ -158,7 +157,7 @@ def test_key_points_say_what_they_rest_on(seed) -> None:
 
 
 def test_the_report_holds_no_identity(seed) -> None:
-    text = json.dumps(report_of(seed), ensure_ascii=False)
+    text = to_json(report_of(seed)).decode()
     for secret in [*seed.tokens, *seed.client_ids]:
         assert secret not in text
     for key in ("participant_id", "client_id", "token", "token_hash"):
@@ -203,22 +202,22 @@ def test_programme_sums_participants_and_pools_items_across_sessions(programme) 
     assert report["participants"]["total"] == 24
     voordelen = column(report, "afstemming", "voordelen")
     roles = voordelen["important"][0]
-    assert (roles["text"], roles["sessions"], roles["support"]) == (
+    assert (roles.text, roles.sessions, roles.support) == (
         "Iedere partner heeft een duidelijk herkenbare rol",
         2,
         8,
     )
-    only_zwolle = next(i for i in voordelen["other"] if i["text"].startswith("Ruimte om"))
-    assert only_zwolle["sessions"] == 1
+    only_zwolle = next(i for i in voordelen["other"] if i.text.startswith("Ruimte om"))
+    assert only_zwolle.sessions == 1
 
 
 def test_programme_groups_near_duplicates_from_different_sessions(programme) -> None:
     _, _, report = programme
     voordelen = column(report, "samenwerking", "voordelen")
     all_items = voordelen["important"] + voordelen["other"]
-    [wij] = [i for i in all_items if i["text"].startswith("Geen wij-zij")]
-    assert wij["sessions"] == 2
-    assert wij["members"] == ["Geen wij-zij denken meer, wij samen"]
+    [wij] = [i for i in all_items if i.text.startswith("Geen wij-zij")]
+    assert wij.sessions == 2
+    assert wij.members == ["Geen wij-zij denken meer, wij samen"]
 
 
 def test_programme_statements_per_session_and_pooled(programme) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ...shapes import ReportItem
 from ..data import Translate
 from ..texts import text_blocks
 from .labels import column_headings, headings, often_label, scenario_heading
@@ -124,14 +125,14 @@ def _front(w: _Writer, report: dict[str, Any]) -> None:
         w.table(*table)
 
 
-def _items(w: _Writer, items: list[dict[str, Any]], empty: str = "no_items") -> None:
+def _items(w: _Writer, items: list[ReportItem], empty: str = "no_items") -> None:
     if not items:
         w.para(w.h[empty], italic=True)
     for item in items:
-        w.bullet(item["text"], often_label(item, w.t))
-        if item["members"]:
-            w.bullet(f"{w.h['also']}: " + "; ".join(item["members"]), level=2)
-        for comment in item["comments"]:
+        w.bullet(item.text, often_label(item, w.t))
+        if item.members:
+            w.bullet(f"{w.h['also']}: " + "; ".join(item.members), level=2)
+        for comment in item.comments:
             w.bullet(f"{w.h['comments']}: {comment}", level=2)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from ...errors import N_
+from ...shapes import ReportItem
 from ..data import Translate
 
 HEADINGS = {
@@ -124,13 +125,13 @@ def column_headings(column: dict[str, Any], t: Translate) -> tuple[str, str]:
     )
 
 
-def often_label(item: dict[str, Any], t: Translate) -> str:
+def often_label(item: ReportItem, t: Translate) -> str:
     """ "vaak genoemd (3×)" for an item with support above 1, else nothing."""
-    if not item["often"]:
+    if not item.often:
         return ""
-    text = t(N_("often mentioned (%(n)s×)"), n=item["support"])
-    if item.get("sessions", 1) > 1:
-        text += ", " + t(N_("in %(n)s sessions"), n=item["sessions"])
+    text = t(N_("often mentioned (%(n)s×)"), n=item.support)
+    if item.sessions > 1:
+        text += ", " + t(N_("in %(n)s sessions"), n=item.sessions)
     return text
 
 

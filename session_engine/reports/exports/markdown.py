@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...shapes import ReportItem
 from ..data import Translate
 from ..texts import text_blocks
 from .labels import column_headings, headings, often_label, scenario_heading
@@ -79,18 +80,18 @@ def _front(report: dict[str, Any], h: dict[str, str]) -> list[str]:
     return out + _section(h["participants"], body)
 
 
-def _item(item: dict[str, Any], t: Translate, h: dict[str, str], indent: str = "") -> list[str]:
+def _item(item: ReportItem, t: Translate, h: dict[str, str], indent: str = "") -> list[str]:
     often = often_label(item, t)
-    line = f"{indent}- {md(item['text'])}" + (f" *({md(often)})*" if often else "")
+    line = f"{indent}- {md(item.text)}" + (f" *({md(often)})*" if often else "")
     out = [line]
-    if item["members"]:
-        out.append(f"{indent}  - {h['also']}: " + "; ".join(md(m) for m in item["members"]))
-    out += [f"{indent}  - {h['comments']}: {md(c)}" for c in item["comments"]]
+    if item.members:
+        out.append(f"{indent}  - {h['also']}: " + "; ".join(md(m) for m in item.members))
+    out += [f"{indent}  - {h['comments']}: {md(c)}" for c in item.comments]
     return out
 
 
 def _items(
-    items: list[dict[str, Any]], t: Translate, h: dict[str, str], empty: str = "no_items"
+    items: list[ReportItem], t: Translate, h: dict[str, str], empty: str = "no_items"
 ) -> list[str]:
     lines = [line for item in items for line in _item(item, t, h)]
     return [*(lines or [f"*{h[empty]}*"]), ""]

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from ...shapes import ReportItem
 from ..data import Translate
 from .labels import headings, segment_label
 from .safe import cell
@@ -33,7 +34,7 @@ def sheet_rows(report: dict[str, Any], kind: str, t: Translate) -> Rows:
     raise ValueError(f"unknown sheet {kind!r}; choose one of {', '.join(KINDS)}")
 
 
-def _item_lists(column: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+def _item_lists(column: dict[str, Any]) -> Iterator[tuple[str, ReportItem]]:
     for item in column.get("important", []):
         yield "", item
     for item in column.get("other", []):
@@ -51,9 +52,9 @@ def _items(report: dict[str, Any], h: dict[str, str]) -> Rows:
     for scenario in report["scenarios"]:
         for column in scenario["columns"]:
             for theme, item in _item_lists(column):
-                importance = h["most_important"] if item["important"] else h["other_item"]
+                importance = h["most_important"] if item.important else h["other_item"]
                 place = [scenario["title"], column["label"], theme, importance]
-                values = [_cell(item[k], h) for k in ITEM_KEYS]
+                values = [_cell(getattr(item, k), h) for k in ITEM_KEYS]
                 rows.append([*place, *values])
     return header, rows
 
