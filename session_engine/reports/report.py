@@ -24,6 +24,7 @@ from ..errors import N_, NotFound
 from ..models import Participant, Session
 from ..programmes import get_programme, programme_content
 from ..results import _preference, _statements
+from ..shapes import ItemsColumn, ReportColumn, ReportScenario, ThemedColumn, ThemeGroup
 from ..store.db import Db
 from ..tally import DEFAULT_THRESHOLD, distribution
 from .data import (
@@ -154,7 +155,7 @@ def _report(
         "glossary": _glossary_section(datas, t, threshold),
         "preference": preference,
         "key_points": key_points(content, scenarios, statements, preference, t),
-        "notes": [note for s in scenarios for note in s["notes"]] + _statement_notes(datas, t),
+        "notes": [note for s in scenarios for note in s.notes] + _statement_notes(datas, t),
         "votes": votes_rows(datas, threshold, t(N_("Other sessions"))),
         "profiles": _profiles(content, datas, t, threshold),
     }
@@ -282,7 +283,7 @@ def _scenario_order(content: Content, datas: list[SessionData]) -> list[str]:
 
 def _scenario(
     content: Content, key: str, datas: list[SessionData], t: Translate, threshold: int
-) -> dict[str, Any]:
+) -> ReportScenario:
     scenario = content.scenario(key)
     assert scenario is not None
     columns = [
@@ -290,22 +291,22 @@ def _scenario(
         for category in content.scenarios_file.categories
     ]
     notes = [n for d in datas for n in _scenario_notes(d, key, len(datas) > 1, t)]
-    discussed = any(c["count"] for c in columns) or any(
+    discussed = any(c.count for c in columns) or any(
         s.type == "brainstorm" and s.scenario_key == key and not s.skipped
         for d in datas
         for s in d.steps
     )
-    return {
-        "key": key,
-        "number": scenario.number,
-        "title": scenario.title,
-        "short_title": scenario.short_title,
-        "description": scenario.description,
-        "kenmerken": list(scenario.kenmerken),
-        "discussed": discussed,
-        "notes": notes,
-        "columns": columns,
-    }
+    return ReportScenario(
+        key=key,
+        number=scenario.number,
+        title=scenario.title,
+        short_title=scenario.short_title,
+        description=scenario.description,
+        kenmerken=list(scenario.kenmerken),
+        discussed=discussed,
+        notes=notes,
+        columns=columns,
+    )
 
 
 def _scenario_notes(data: SessionData, key: str, named: bool, t: Translate) -> list[str]:
@@ -342,7 +343,7 @@ def _column(
     datas: list[SessionData],
     t: Translate,
     threshold: int,
-) -> dict[str, Any]:
+) -> ReportColumn:
     key = (scenario, category.key)
     if len(datas) == 1:
         items = datas[0].columns.get(key, [])
@@ -358,22 +359,21 @@ def _column(
         ]
         items = mark_pooled_importance(pooled)
         basis = "vote" if any(key in datas[n].bases for n in counted) else "support"
-    base = {"key": category.key, "label": category.label, "themed": category.themed}
-    base.update(basis=basis, count=len(items))
+    base = {"key": category.key, "label": category.label, "basis": basis, "count": len(items)}
     if not category.themed:
-        return {
+        return ItemsColumn(
             **base,
-            "important": [public_item(i) for i in items if i.important],
-            "other": [public_item(i) for i in items if not i.important],
-        }
+            important=[public_item(i) for i in items if i.important],
+            other=[public_item(i) for i in items if not i.important],
+        )
     themes_known = [(th.key, th.label) for th in content.scenarios_file.themes]
     stray = [i for i in items if i.theme not in {k for k, _ in themes_known}]
     groups = [
-        {"key": k, "label": label, "items": [public_item(i) for i in items if i.theme == k]}
+        ThemeGroup(key=k, label=label, items=[public_item(i) for i in items if i.theme == k])
         for k, label in themes_known
     ]
-    groups.append({"key": "", "label": t(N_("Other")), "items": [public_item(i) for i in stray]})
-    return {**base, "themes": [g for g in groups if g["items"]]}
+    groups.append(ThemeGroup(key="", label=t(N_("Other")), items=[public_item(i) for i in stray]))
+    return ThemedColumn(**base, themes=[g for g in groups if g.items])
 
 
 def _counted_columns(
