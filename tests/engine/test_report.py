@@ -3,6 +3,7 @@ read back as the report's plain data (what every format prints)."""
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -164,6 +165,26 @@ def test_the_report_holds_no_identity(seed) -> None:
         assert f'"{key}"' not in text
     votes = report_of(seed)["votes"]
     assert votes == sorted(votes, key=lambda r: tuple(str(v or "") for v in r.values()))
+
+
+def test_json_writes_scenarios_columns_and_items_in_the_documented_order(seed) -> None:
+    """docs/reports.md's schema is a contract: the typed parts keep its keys and their order."""
+    report = json.loads(to_json(report_of(seed)))
+    afstemming = report["scenarios"][0]
+    assert list(afstemming) == [
+        *("key", "number", "title", "short_title", "description", "kenmerken"),
+        *("discussed", "notes", "columns"),
+    ]
+    voordelen, _, voorwaarden = afstemming["columns"]
+    base = ["key", "label", "themed", "basis", "count"]
+    assert list(voordelen) == [*base, "important", "other"]
+    assert list(voorwaarden) == [*base, "themes"]
+    assert list(voorwaarden["themes"][0]) == ["key", "label", "items"]
+    assert list(voordelen["important"][0]) == [
+        *("text", "theme", "mentions", "metoo", "support", "often", "members", "comments"),
+        *("score", "important", "sessions"),
+    ]
+    assert list(report["key_points"][0]) == ["kind", "text", "basis"]
 
 
 def test_same_data_gives_the_same_report(seed) -> None:
