@@ -3,7 +3,6 @@ Word, Excel, CSV or JSON, in the report's language. Used by the routes and the C
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache, partial
@@ -31,6 +30,7 @@ from session_engine.reports.exports.tables import (
     statement_header,
 )
 from session_engine.reports.gc_pause import collector_paused
+from session_engine.reports.report import to_json
 from session_engine.reports.texts import text_blocks
 
 from .fragments import STATIC_DIR
@@ -158,7 +158,7 @@ def render_report(report: dict[str, Any], fmt: str, *, sheet: str = "items") -> 
 def _render_body(report: dict[str, Any], fmt: str, sheet: str) -> bytes:
     t = translator(report["language"])
     if fmt == "json":
-        body = json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
+        body = to_json(report)
     elif fmt == "html":
         body = render_html(report).encode("utf-8")
     elif fmt == "pdf":

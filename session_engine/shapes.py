@@ -217,6 +217,83 @@ class PreferenceResults(ResultsBase):
 StepResults = StatementsResults | ImportanceResults | GlossaryResults | PreferenceResults
 
 
+class ReportItem(Shape):
+    """An item as the report and its exports carry it: an `ItemView`'s words and counts, with
+    what the room gave it, but no id, step or table, and nothing about who wrote it. The field
+    order is the JSON export's (a contract: docs/reports.md)."""
+
+    text: str
+    theme: str | None
+    mentions: int = Field(description="1 + the number of items merged into this one.")
+    metoo: int
+    support: int = Field(description="Mentions plus me-too's.")
+    often: bool = Field(description="Support above 1: shown as often mentioned.")
+    members: list[str] = Field(description="Texts of the items merged (or pooled) into this one.")
+    comments: list[str]
+    score: float | None = Field(description="Its importance vote's score (None: no vote).")
+    important: bool
+    sessions: int = Field(1, description="In how many sessions it came up (a programme's).")
+
+
+class ThemeGroup(Shape):
+    """A themed column's items on one theme (key "": on none the programme knows)."""
+
+    key: str
+    label: str
+    items: list[ReportItem]
+
+
+class ColumnBase(Shape):
+    key: str
+    label: str
+    themed: bool
+    basis: str = Field(description='"vote" or "support": what split the most important.')
+    count: int
+
+
+class ItemsColumn(ColumnBase):
+    """A column split into the most important items and the others."""
+
+    themed: Literal[False] = False
+    important: list[ReportItem]
+    other: list[ReportItem]
+
+
+class ThemedColumn(ColumnBase):
+    """A column of conditions, grouped per theme (only themes with items)."""
+
+    themed: Literal[True] = True
+    themes: list[ThemeGroup]
+
+
+ReportColumn = ItemsColumn | ThemedColumn
+
+
+class ReportScenario(Shape):
+    """One scenario in the report: its description and what the room said per column."""
+
+    key: str
+    number: int
+    title: str
+    short_title: str
+    description: str
+    kenmerken: list[str]
+    discussed: bool
+    notes: list[str]
+    columns: list[ReportColumn]
+
+
+PointKind = Literal["themes", "support", "divergence", "consensus", "preference"]
+
+
+class KeyPoint(Shape):
+    """A point computed from the data, with what it rests on."""
+
+    kind: PointKind
+    text: str
+    basis: str
+
+
 class ReportTextsView(Shape):
     """The report's free texts as it now prints them."""
 

@@ -20,7 +20,7 @@ from ..sessions import agenda, get_session
 from ..store.db import Db
 from ..tally import rank_items
 from ..votes import ballots_with_profiles, step_config
-from .items import ColumnKey, Ranks, load_items, mark_importance
+from .items import ColumnKey, Columns, Ranks, load_items, mark_importance
 
 Translate = Callable[..., str]
 Answers = list[tuple[Ballot, dict[str, str]]]
@@ -39,7 +39,7 @@ class SessionData:
     session: Session
     content: Content
     steps: list[Step]
-    columns: dict[ColumnKey, list[dict[str, Any]]]
+    columns: Columns
     bases: dict[ColumnKey, str]
     profiles: list[dict[str, str]]
     statements: Answers = field(default_factory=list)
@@ -97,7 +97,7 @@ def _vote_ranks(
             continue
         config = step_config(db, step)
         key = (step.scenario_key, config["category"])
-        item_ids = [i["id"] for i in data.columns.get(key, [])]
+        item_ids = [i.id for i in data.columns.get(key, [])]
         answers = [(int(b.subject), b.value) for b in given if b.subject.isdigit()]
         ranked = rank_items(config["method"], answers, item_ids, config["cut"])
         ranks[key] = {r.item_id: (place, r.score, r.important) for place, r in enumerate(ranked)}
@@ -145,7 +145,7 @@ def _counted_key(db: Db, step: Step) -> ColumnKey | None:
 
 def _subject_texts(db: Db, data: SessionData) -> dict[str, str]:
     """What a ballot's subject or choice stands for, in words."""
-    texts = {str(i["id"]): i["text"] for items in data.columns.values() for i in items}
+    texts = {str(i.id): i.text for items in data.columns.values() for i in items}
     texts.update({s.key: s.text for s in data.content.statements_file.statements})
     texts.update({s.key: s.title for s in data.content.scenarios_file.scenarios})
     step_ids = [s.id for s in data.steps_of("glossary")]

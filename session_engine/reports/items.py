@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as select_columns
@@ -19,13 +19,45 @@ from sqlmodel import col, select
 
 from ..duplicates import near_duplicates
 from ..models import Comment, Item, MeToo, Step
+from ..shapes import ReportItem
 from ..store.db import Db
 
 ColumnKey = tuple[str, str]  # (scenario key, category key)
 Ranks = dict[int, tuple[int, float, bool]]  # item id -> (place, score, important)
 
 
-def load_items(db: Db, session_id: str, steps: list[Step]) -> dict[ColumnKey, list[dict[str, Any]]]:
+@dataclass(slots=True)
+class ReportEntry:
+    """An item while the report counts and ranks it: a `ReportItem`'s fields, changed in place
+    as importance is marked, plus what never leaves the engine (its id, whether a vote put it
+    among the most important, its place in that vote). `public_item` makes the shape."""
+
+    id: int
+    text: str
+    theme: str | None
+    mentions: int
+    metoo: int
+    members: list[str]
+    comments: list[str]
+    score: float | None = None
+    important: bool = False
+    voted: bool = False
+    sessions: int = 1
+    place: int = 0
+
+    @property
+    def support(self) -> int:
+        return self.mentions + self.metoo
+
+    @property
+    def often(self) -> bool:
+        return self.support > 1
+
+
+Columns = dict[ColumnKey, list[ReportEntry]]
+
+
+def load_items(db: Db, session_id: str, steps: list[Step]) -> Columns:
     """Every visible item of the session's scenarios, by (scenario, category), oldest first.
     Four queries whatever the number of items."""
     scenario_of = {s.id: s.scenario_key for s in steps if s.scenario_key}
@@ -58,58 +90,56 @@ def load_items(db: Db, session_id: str, steps: list[Step]) -> dict[ColumnKey, li
     for row in rows:
         if row.merged_into_id is not None:
             members[row.merged_into_id].append(row.text)
-    columns: dict[ColumnKey, list[dict[str, Any]]] = defaultdict(list)
+    columns: Columns = defaultdict(list)
     for row in rows:
         scenario = scenario_of.get(row.step_id)
         if row.merged_into_id is not None or scenario is None:
             continue
-        mentions = 1 + len(members[row.id])
-        support = mentions + metoo.get(row.id, 0)
         columns[(scenario, row.category)].append(
-            {
-                "id": row.id,
-                "text": row.text,
-                "theme": row.theme,
-                "mentions": mentions,
-                "metoo": metoo.get(row.id, 0),
-                "support": support,
-                "often": support > 1,
-                "members": members[row.id],
-                "comments": comments[row.id],
-                "score": None,
-                "important": False,
-                "voted": False,
-                "sessions": 1,
-            }
+            ReportEntry(
+                id=row.id,
+                text=row.text,
+                theme=row.theme,
+                mentions=1 + len(members[row.id]),
+                metoo=metoo.get(row.id, 0),
+                members=members[row.id],
+                comments=comments[row.id],
+            )
         )
     return dict(columns)
 
 
-def mark_importance(items: list[dict[str, Any]], ranks: Ranks | None) -> list[dict[str, Any]]:
+def mark_importance(items: list[ReportEntry], ranks: Ranks | None) -> list[ReportEntry]:
     """Mark the most important items and return the column in report order: by the vote
     when there was one (its ranking), else by support (the top third, support above 1)."""
     if ranks:
         last = len(ranks)
         for item in items:
-            place, score, important = ranks.get(item["id"], (last, 0.0, False))
-            item.update(score=score, important=important, voted=important, place=place)
-        return sorted(items, key=lambda i: (not i["important"], i["place"], -i["support"]))
-    ordered = sorted(items, key=lambda i: -i["support"])  # stable: ties keep arrival order
+            item.place, item.score, item.important = ranks.get(item.id, (last, 0.0, False))
+            item.voted = item.important
+        return sorted(items, key=lambda i: (not i.important, i.place, -i.support))
+    ordered = sorted(items, key=lambda i: -i.support)  # stable: ties keep arrival order
     cut = math.ceil(len(ordered) / 3)
     for place, item in enumerate(ordered):
-        item["important"] = place < cut and item["support"] > 1
-    return sorted(ordered, key=lambda i: not i["important"])
+        item.important = place < cut and item.support > 1
+    return sorted(ordered, key=lambda i: not i.important)
 
 
-def public_item(item: dict[str, Any]) -> dict[str, Any]:
+def public_item(item: ReportEntry) -> ReportItem:
     """An item as exports carry it: no database id, nothing about who wrote it."""
-    keys = ("text", "theme", "mentions", "metoo", "support", "often", "members", "comments")
-    return {
-        **{k: item[k] for k in keys},
-        "score": item["score"],
-        "important": item["important"],
-        "sessions": item["sessions"],
-    }
+    return ReportItem(
+        text=item.text,
+        theme=item.theme,
+        mentions=item.mentions,
+        metoo=item.metoo,
+        support=item.support,
+        often=item.often,
+        members=item.members,
+        comments=item.comments,
+        score=item.score,
+        important=item.important,
+        sessions=item.sessions,
+    )
 
 
 @lru_cache(maxsize=256)
@@ -137,33 +167,30 @@ def _clusters(size: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
     return sorted(found.values(), key=lambda members: members[0])
 
 
-def pool_items(per_session: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def pool_items(per_session: list[list[ReportEntry]]) -> list[ReportEntry]:
     """One column over several sessions: near-duplicates from different sessions become one
     entry (the best-supported wording, the others as members) with "in N sessions"."""
     flat = [(s, item) for s, items in enumerate(per_session) for item in items]
-    pairs = list(grouped_pairs(tuple(i["text"] for _, i in flat), tuple(s for s, _ in flat)))
+    pairs = list(grouped_pairs(tuple(i.text for _, i in flat), tuple(s for s, _ in flat)))
     pooled = []
     for cluster in _clusters(len(flat), pairs):
         entries = [flat[i] for i in cluster]
-        lead = max(entries, key=lambda e: e[1]["support"])[1]  # first of the best: stable
+        lead = max(entries, key=lambda e: e[1].support)[1]  # first of the best: stable
         others = [e[1] for e in entries if e[1] is not lead]
-        support = sum(e[1]["support"] for e in entries)
         pooled.append(
-            {
-                **lead,
-                "members": _unique(
-                    [*lead["members"], *(t for o in others for t in [o["text"], *o["members"]])],
-                    lead["text"],
+            replace(
+                lead,
+                members=_unique(
+                    [*lead.members, *(t for o in others for t in [o.text, *o.members])],
+                    lead.text,
                 ),
-                "comments": _unique([c for e in entries for c in e[1]["comments"]]),
-                "mentions": sum(e[1]["mentions"] for e in entries),
-                "metoo": sum(e[1]["metoo"] for e in entries),
-                "support": support,
-                "often": support > 1,
-                "score": None,
-                "voted": any(e[1]["voted"] for e in entries),
-                "sessions": len({s for s, _ in entries}),
-            }
+                comments=_unique([c for e in entries for c in e[1].comments]),
+                mentions=sum(e[1].mentions for e in entries),
+                metoo=sum(e[1].metoo for e in entries),
+                score=None,
+                voted=any(e[1].voted for e in entries),
+                sessions=len({s for s, _ in entries}),
+            )
         )
     return pooled
 
@@ -172,11 +199,11 @@ def _unique(texts: list[str], leave_out: str | None = None) -> list[str]:
     return [t for t in dict.fromkeys(texts) if t != leave_out]
 
 
-def mark_pooled_importance(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def mark_pooled_importance(items: list[ReportEntry]) -> list[ReportEntry]:
     """Over a programme: most important when a session's vote put it there, or in the top
     third by support over all sessions (support above 1)."""
-    ordered = sorted(items, key=lambda i: -i["support"])
+    ordered = sorted(items, key=lambda i: -i.support)
     cut = math.ceil(len(ordered) / 3)
     for place, item in enumerate(ordered):
-        item["important"] = item["voted"] or (place < cut and item["support"] > 1)
-    return sorted(ordered, key=lambda i: not i["important"])
+        item.important = item.voted or (place < cut and item.support > 1)
+    return sorted(ordered, key=lambda i: not i.important)

@@ -10,18 +10,26 @@ from babel.numbers import format_decimal
 
 from ..content import Content
 from ..errors import N_
+from ..shapes import KeyPoint, PointKind, ReportColumn, ReportItem, ReportScenario, ThemedColumn
 from .data import Translate
 
 TOP_ITEMS = 5
 
 
+def column_items(column: ReportColumn) -> list[ReportItem]:
+    """A column's items in report order: the most important, the others; or per theme."""
+    if isinstance(column, ThemedColumn):
+        return [item for group in column.themes for item in group.items]
+    return [*column.important, *column.other]
+
+
 def key_points(
     content: Content,
-    scenarios: list[dict[str, Any]],
+    scenarios: list[ReportScenario],
     statements: list[dict[str, Any]],
     preference: dict[str, Any] | None,
     t: Translate,
-) -> list[dict[str, str]]:
+) -> list[KeyPoint]:
     """The key points, in a fixed order: themes, support, statements, preference."""
     return [
         *_recurring_themes(scenarios, t),
@@ -31,20 +39,20 @@ def key_points(
     ]
 
 
-def _point(kind: str, text: str, basis: str) -> dict[str, str]:
-    return {"kind": kind, "text": text, "basis": basis}
+def _point(kind: PointKind, text: str, basis: str) -> KeyPoint:
+    return KeyPoint(kind=kind, text=text, basis=basis)
 
 
-def _recurring_themes(scenarios: list[dict[str, Any]], t: Translate) -> list[dict[str, str]]:
+def _recurring_themes(scenarios: list[ReportScenario], t: Translate) -> list[KeyPoint]:
     found: dict[str, tuple[str, set[str], int]] = {}
     for scenario in scenarios:
-        for column in scenario["columns"]:
-            for group in column.get("themes", []):
-                if not group["key"]:
+        for column in scenario.columns:
+            for group in column.themes if isinstance(column, ThemedColumn) else []:
+                if not group.key:
                     continue
-                label, where, count = found.get(group["key"], (group["label"], set(), 0))
-                where.add(scenario["key"])
-                found[group["key"]] = (label, where, count + len(group["items"]))
+                label, where, count = found.get(group.key, (group.label, set(), 0))
+                where.add(scenario.key)
+                found[group.key] = (label, where, count + len(group.items))
     order = list(found)
     recurring = [k for k in order if len(found[k][1]) > 1]
     recurring.sort(key=lambda k: (-len(found[k][1]), -found[k][2], order.index(k)))
@@ -64,26 +72,24 @@ def _recurring_themes(scenarios: list[dict[str, Any]], t: Translate) -> list[dic
     ]
 
 
-def _most_support(scenarios: list[dict[str, Any]], t: Translate) -> list[dict[str, str]]:
+def _most_support(scenarios: list[ReportScenario], t: Translate) -> list[KeyPoint]:
     entries = []
     for scenario in scenarios:
-        for column in scenario["columns"]:
-            lists = [column.get("important", []), column.get("other", [])]
-            lists += [g["items"] for g in column.get("themes", [])]
-            for item in (i for items in lists for i in items):
-                entries.append((item, scenario["short_title"], column["label"]))
-    entries = [e for e in entries if e[0]["support"] > 1]
-    entries.sort(key=lambda e: -e[0]["support"])  # stable: report order breaks ties
+        for column in scenario.columns:
+            for item in column_items(column):
+                entries.append((item, scenario.short_title, column.label))
+    entries = [e for e in entries if e[0].support > 1]
+    entries.sort(key=lambda e: -e[0].support)  # stable: report order breaks ties
     basis = t(N_("how often an item was mentioned (merged duplicates and “me too”)"))
     return [
         _point(
             "support",
             t(
                 N_("“%(text)s” (%(scenario)s, %(column)s): mentioned %(n)s times."),
-                text=item["text"],
+                text=item.text,
                 scenario=scenario,
                 column=column.lower(),
-                n=item["support"],
+                n=item.support,
             ),
             basis,
         )
@@ -93,9 +99,9 @@ def _most_support(scenarios: list[dict[str, Any]], t: Translate) -> list[dict[st
 
 def _statement_points(
     content: Content, statements: list[dict[str, Any]], t: Translate
-) -> list[dict[str, str]]:
+) -> list[KeyPoint]:
     fields = {f.key: f for f in content.scenarios_file.profile_fields}
-    points = []
+    points: list[KeyPoint] = []
     for statement in statements:
         for field_key in statement["segments_differ"]:
             segments = statement["segments"][field_key]["segments"]
@@ -146,7 +152,7 @@ def _means(options: list[Any], segments: dict[str, Any], t: Translate, language:
     )
 
 
-def _preferred(preference: dict[str, Any] | None, t: Translate) -> list[dict[str, str]]:
+def _preferred(preference: dict[str, Any] | None, t: Translate) -> list[KeyPoint]:
     if not preference:
         return []
     counts = preference["scenarios"]

@@ -12,8 +12,10 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from pydantic import BaseModel
 from sqlmodel import col, select
 
 from ..anonymity import OTHER, UNKNOWN, fold, text_order
@@ -22,6 +24,7 @@ from ..errors import N_, NotFound
 from ..models import Participant, Session
 from ..programmes import get_programme, programme_content
 from ..results import _preference, _statements
+from ..shapes import ItemsColumn, ReportColumn, ReportScenario, ThemedColumn, ThemeGroup
 from ..store.db import Db
 from ..tally import DEFAULT_THRESHOLD, distribution
 from .data import (
@@ -34,11 +37,23 @@ from .data import (
     votes_rows,
 )
 from .gc_pause import collector_paused
-from .items import mark_pooled_importance, pool_items, public_item
+from .items import ReportEntry, mark_pooled_importance, pool_items, public_item
 from .points import key_points
 from .texts import default_texts, report_texts
 
 SCHEMA = "versnellingskamer.report/1"
+
+
+def to_json(report: dict[str, Any]) -> bytes:
+    """The report as `report.json` writes it (docs/reports.md): its typed parts (`ReportItem`)
+    as their fields in declared order, so the bytes match the schema's field order."""
+    return json.dumps(report, ensure_ascii=False, indent=2, default=_shape).encode("utf-8")
+
+
+def _shape(value: object) -> dict[str, Any]:
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    raise TypeError(f"{type(value).__name__} is not part of a report")
 
 
 def _english(language: str) -> Translate:
@@ -140,7 +155,7 @@ def _report(
         "glossary": _glossary_section(datas, t, threshold),
         "preference": preference,
         "key_points": key_points(content, scenarios, statements, preference, t),
-        "notes": [note for s in scenarios for note in s["notes"]] + _statement_notes(datas, t),
+        "notes": [note for s in scenarios for note in s.notes] + _statement_notes(datas, t),
         "votes": votes_rows(datas, threshold, t(N_("Other sessions"))),
         "profiles": _profiles(content, datas, t, threshold),
     }
@@ -268,7 +283,7 @@ def _scenario_order(content: Content, datas: list[SessionData]) -> list[str]:
 
 def _scenario(
     content: Content, key: str, datas: list[SessionData], t: Translate, threshold: int
-) -> dict[str, Any]:
+) -> ReportScenario:
     scenario = content.scenario(key)
     assert scenario is not None
     columns = [
@@ -276,22 +291,22 @@ def _scenario(
         for category in content.scenarios_file.categories
     ]
     notes = [n for d in datas for n in _scenario_notes(d, key, len(datas) > 1, t)]
-    discussed = any(c["count"] for c in columns) or any(
+    discussed = any(c.count for c in columns) or any(
         s.type == "brainstorm" and s.scenario_key == key and not s.skipped
         for d in datas
         for s in d.steps
     )
-    return {
-        "key": key,
-        "number": scenario.number,
-        "title": scenario.title,
-        "short_title": scenario.short_title,
-        "description": scenario.description,
-        "kenmerken": list(scenario.kenmerken),
-        "discussed": discussed,
-        "notes": notes,
-        "columns": columns,
-    }
+    return ReportScenario(
+        key=key,
+        number=scenario.number,
+        title=scenario.title,
+        short_title=scenario.short_title,
+        description=scenario.description,
+        kenmerken=list(scenario.kenmerken),
+        discussed=discussed,
+        notes=notes,
+        columns=columns,
+    )
 
 
 def _scenario_notes(data: SessionData, key: str, named: bool, t: Translate) -> list[str]:
@@ -328,7 +343,7 @@ def _column(
     datas: list[SessionData],
     t: Translate,
     threshold: int,
-) -> dict[str, Any]:
+) -> ReportColumn:
     key = (scenario, category.key)
     if len(datas) == 1:
         items = datas[0].columns.get(key, [])
@@ -336,42 +351,41 @@ def _column(
     else:
         counted = counted_sessions(datas, key, threshold)
         columns = _counted_columns(datas, key, counted)
-        themes = sorted({i["theme"] or "" for c in columns for i in c})
+        themes = sorted({i.theme or "" for c in columns for i in c})
         pooled = [
             item
             for theme in themes
-            for item in pool_items([[i for i in c if (i["theme"] or "") == theme] for c in columns])
+            for item in pool_items([[i for i in c if (i.theme or "") == theme] for c in columns])
         ]
         items = mark_pooled_importance(pooled)
         basis = "vote" if any(key in datas[n].bases for n in counted) else "support"
-    base = {"key": category.key, "label": category.label, "themed": category.themed}
-    base.update(basis=basis, count=len(items))
+    base = {"key": category.key, "label": category.label, "basis": basis, "count": len(items)}
     if not category.themed:
-        return {
+        return ItemsColumn(
             **base,
-            "important": [public_item(i) for i in items if i["important"]],
-            "other": [public_item(i) for i in items if not i["important"]],
-        }
+            important=[public_item(i) for i in items if i.important],
+            other=[public_item(i) for i in items if not i.important],
+        )
     themes_known = [(th.key, th.label) for th in content.scenarios_file.themes]
-    stray = [i for i in items if i["theme"] not in {k for k, _ in themes_known}]
+    stray = [i for i in items if i.theme not in {k for k, _ in themes_known}]
     groups = [
-        {"key": k, "label": label, "items": [public_item(i) for i in items if i["theme"] == k]}
+        ThemeGroup(key=k, label=label, items=[public_item(i) for i in items if i.theme == k])
         for k, label in themes_known
     ]
-    groups.append({"key": "", "label": t(N_("Other")), "items": [public_item(i) for i in stray]})
-    return {**base, "themes": [g for g in groups if g["items"]]}
+    groups.append(ThemeGroup(key="", label=t(N_("Other")), items=[public_item(i) for i in stray]))
+    return ThemedColumn(**base, themes=[g for g in groups if g.items])
 
 
 def _counted_columns(
     datas: list[SessionData], key: tuple[str, str], counted: set[int]
-) -> list[list[dict[str, Any]]]:
+) -> list[list[ReportEntry]]:
     """Each session's items of one column for pooling. A session's importance vote counts only
     when the small-group rule shows that session's counts (`counted`): else its items are as
     if there had been no vote (support decides), so no item's place gives a voter away."""
     return [
         d.columns.get(key, [])
         if n in counted
-        else [{**i, "voted": False} for i in d.columns.get(key, [])]
+        else [replace(i, voted=False) for i in d.columns.get(key, [])]
         for n, d in enumerate(datas)
     ]
 

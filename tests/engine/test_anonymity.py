@@ -198,9 +198,9 @@ def vote_in(room, voters: int, chosen: str, passed_over: str, definition: str) -
 
 
 def important_texts(report) -> list[str]:
-    scenario = next(s for s in report["scenarios"] if s["key"] == "afstemming")
-    voordelen = next(c for c in scenario["columns"] if c["key"] == "voordelen")
-    return [i["text"] for i in voordelen["important"]]
+    scenario = next(s for s in report["scenarios"] if s.key == "afstemming")
+    voordelen = next(c for c in scenario.columns if c.key == "voordelen")
+    return [i.text for i in voordelen.important]
 
 
 def test_a_programme_shows_no_glossary_or_importance_vote_of_a_session_of_one(make_room) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from session_engine.errors import Forbidden, Invalid, NotFound
 from session_engine.reports.items import grouped_pairs, near_duplicates
-from session_engine.reports.report import programme_report, session_report
+from session_engine.reports.report import programme_report, session_report, to_json
 from session_engine.reports.texts import edit_report_texts
 from session_engine.similarity import similar_pairs
 from session_engine.store.events import events_after
@@ -32,15 +32,15 @@ def report_of(seed):
 
 
 def texts(items):
-    return [i["text"] for i in items]
+    return [i.text for i in items]
 
 
 def scenario(report, key):
-    return next(s for s in report["scenarios"] if s["key"] == key)
+    return next(s for s in report["scenarios"] if s.key == key)
 
 
 def column(report, scenario_key, column_key):
-    return next(c for c in scenario(report, scenario_key)["columns"] if c["key"] == column_key)
+    return next(c for c in scenario(report, scenario_key).columns if c.key == column_key)
 
 
 def test_participants_are_counted_by_sector_organisation_and_role(seed) -> None:
@@ -56,57 +56,57 @@ def test_participants_are_counted_by_sector_organisation_and_role(seed) -> None:
 
 def test_scenarios_follow_the_agenda_and_a_skipped_one_is_noted(seed) -> None:
     report = report_of(seed)
-    assert [s["key"] for s in report["scenarios"]] == ["afstemming", "samenwerking", "leerloopbaan"]
+    assert [s.key for s in report["scenarios"]] == ["afstemming", "samenwerking", "leerloopbaan"]
     skipped = scenario(report, "leerloopbaan")
-    assert skipped["discussed"] is False
-    assert skipped["notes"] == [
+    assert skipped.discussed is False
+    assert skipped.notes == [
         "The brainstorm on Denken vanuit Leerloopbaan was skipped in this session."
     ]
-    assert skipped["kenmerken"][0].startswith("Samen leeractiviteiten ontwerpen")
+    assert skipped.kenmerken[0].startswith("Samen leeractiviteiten ontwerpen")
 
 
 def test_without_a_vote_the_best_supported_third_is_most_important(seed) -> None:
     voordelen = column(report_of(seed), "afstemming", "voordelen")
-    assert voordelen["basis"] == "support"
-    assert texts(voordelen["important"]) == [
+    assert voordelen.basis == "support"
+    assert texts(voordelen.important) == [
         "Iedere partner heeft een duidelijk herkenbare rol",
         "Goed te organiseren",
     ]
-    assert texts(voordelen["other"]) == [
+    assert texts(voordelen.other) == [
         "Past bij veel van de huidige structuren",
         "Ruimte om te specialiseren los van de opleidingsschool",
     ]
-    roles, merged = voordelen["important"]
-    assert (roles["mentions"], roles["metoo"], roles["support"], roles["often"]) == (1, 3, 4, True)
-    assert merged["members"] == ["Goed te organiseren, elke school kan instappen"]
-    assert (merged["mentions"], merged["often"]) == (2, True)
+    roles, merged = voordelen.important
+    assert (roles.mentions, roles.metoo, roles.support, roles.often) == (1, 3, 4, True)
+    assert merged.members == ["Goed te organiseren, elke school kan instappen"]
+    assert (merged.mentions, merged.often) == (2, True)
 
 
 def test_nothing_mentioned_twice_means_no_most_important_items(seed) -> None:
     nadelen = column(report_of(seed), "afstemming", "nadelen")
-    assert nadelen["important"] == []
-    assert texts(nadelen["other"]) == ["Voelt als een stap terug", FORMULA, SCRIPT]
-    assert nadelen["other"][0]["comments"] == ["Geen gezamenlijke ambitie"]
+    assert nadelen.important == []
+    assert texts(nadelen.other) == ["Voelt als een stap terug", FORMULA, SCRIPT]
+    assert nadelen.other[0].comments == ["Geen gezamenlijke ambitie"]
 
 
 def test_an_importance_vote_decides_the_split(seed) -> None:
     voordelen = column(report_of(seed), "samenwerking", "voordelen")
-    assert voordelen["basis"] == "vote"
-    assert [(i["text"], i["score"]) for i in voordelen["important"]] == [
+    assert voordelen.basis == "vote"
+    assert [(i.text, i.score) for i in voordelen.important] == [
         ("Een geïntegreerd curriculum van theorie en praktijk", 6.0)
     ]
-    assert texts(voordelen["other"])[0] == "Alle betrokkenen leren van elkaar"
+    assert texts(voordelen.other)[0] == "Alle betrokkenen leren van elkaar"
 
 
 def test_conditions_are_grouped_per_theme_in_the_programme_order(seed) -> None:
     report = report_of(seed)
-    themes = column(report, "afstemming", "voorwaarden")["themes"]
-    assert [(g["label"], texts(g["items"])) for g in themes] == [
+    themes = column(report, "afstemming", "voorwaarden").themes
+    assert [(g.label, texts(g.items)) for g in themes] == [
         ("Organisatie", ["Duidelijke afspraken over verantwoordelijkheden"]),
         ("HR beleid", ["Nascholing werkplekbegeleiders verplicht stellen"]),
         ("Visie", ["Elke partner heeft een eigen visie op opleiden"]),
     ]
-    labels = [g["label"] for g in column(report, "samenwerking", "voorwaarden")["themes"]]
+    labels = [g.label for g in column(report, "samenwerking", "voorwaarden").themes]
     assert labels == ["Organisatie", "Leiderschap", "Onderzoek"]
 
 
@@ -139,7 +139,7 @@ def test_glossary_and_preference(seed) -> None:
 
 def test_key_points_say_what_they_rest_on(seed) -> None:
     points = report_of(seed)["key_points"]
-    assert [p["kind"] for p in points] == [
+    assert [p.kind for p in points] == [
         "themes",
         "support",
         "support",
@@ -148,23 +148,43 @@ def test_key_points_say_what_they_rest_on(seed) -> None:
         "consensus",
         "preference",
     ]
-    assert points[0]["text"] == "Conditions on Organisatie came up in 2 scenarios (2 items)."
-    assert points[1]["text"].startswith("“Iedere partner heeft een duidelijk herkenbare rol”")
+    assert points[0].text == "Conditions on Organisatie came up in 2 scenarios (2 items)."
+    assert points[1].text.startswith("“Iedere partner heeft een duidelijk herkenbare rol”")
     assert (
-        "Primair onderwijs (PO) 5,0, Voortgezet onderwijs (VO) 2,0" in points[3]["text"]
+        "Primair onderwijs (PO) 5,0, Voortgezet onderwijs (VO) 2,0" in points[3].text
     )  # nl figures
-    assert points[-1]["text"] == "Most preferred: Denken vanuit Samenwerking (9 of 12 votes)."
-    assert all(p["basis"] for p in points)
+    assert points[-1].text == "Most preferred: Denken vanuit Samenwerking (9 of 12 votes)."
+    assert all(p.basis for p in points)
 
 
 def test_the_report_holds_no_identity(seed) -> None:
-    text = json.dumps(report_of(seed), ensure_ascii=False)
+    text = to_json(report_of(seed)).decode()
     for secret in [*seed.tokens, *seed.client_ids]:
         assert secret not in text
     for key in ("participant_id", "client_id", "token", "token_hash"):
         assert f'"{key}"' not in text
     votes = report_of(seed)["votes"]
     assert votes == sorted(votes, key=lambda r: tuple(str(v or "") for v in r.values()))
+
+
+def test_json_writes_scenarios_columns_and_items_in_the_documented_order(seed) -> None:
+    """docs/reports.md's schema is a contract: the typed parts keep its keys and their order."""
+    report = json.loads(to_json(report_of(seed)))
+    afstemming = report["scenarios"][0]
+    assert list(afstemming) == [
+        *("key", "number", "title", "short_title", "description", "kenmerken"),
+        *("discussed", "notes", "columns"),
+    ]
+    voordelen, _, voorwaarden = afstemming["columns"]
+    base = ["key", "label", "themed", "basis", "count"]
+    assert list(voordelen) == [*base, "important", "other"]
+    assert list(voorwaarden) == [*base, "themes"]
+    assert list(voorwaarden["themes"][0]) == ["key", "label", "items"]
+    assert list(voordelen["important"][0]) == [
+        *("text", "theme", "mentions", "metoo", "support", "often", "members", "comments"),
+        *("score", "important", "sessions"),
+    ]
+    assert list(report["key_points"][0]) == ["kind", "text", "basis"]
 
 
 def test_same_data_gives_the_same_report(seed) -> None:
@@ -202,23 +222,23 @@ def test_programme_sums_participants_and_pools_items_across_sessions(programme) 
     assert [s["title"] for s in report["sessions"]] == ["Zwolle", "Eindhoven"]
     assert report["participants"]["total"] == 24
     voordelen = column(report, "afstemming", "voordelen")
-    roles = voordelen["important"][0]
-    assert (roles["text"], roles["sessions"], roles["support"]) == (
+    roles = voordelen.important[0]
+    assert (roles.text, roles.sessions, roles.support) == (
         "Iedere partner heeft een duidelijk herkenbare rol",
         2,
         8,
     )
-    only_zwolle = next(i for i in voordelen["other"] if i["text"].startswith("Ruimte om"))
-    assert only_zwolle["sessions"] == 1
+    only_zwolle = next(i for i in voordelen.other if i.text.startswith("Ruimte om"))
+    assert only_zwolle.sessions == 1
 
 
 def test_programme_groups_near_duplicates_from_different_sessions(programme) -> None:
     _, _, report = programme
     voordelen = column(report, "samenwerking", "voordelen")
-    all_items = voordelen["important"] + voordelen["other"]
-    [wij] = [i for i in all_items if i["text"].startswith("Geen wij-zij")]
-    assert wij["sessions"] == 2
-    assert wij["members"] == ["Geen wij-zij denken meer, wij samen"]
+    all_items = voordelen.important + voordelen.other
+    [wij] = [i for i in all_items if i.text.startswith("Geen wij-zij")]
+    assert wij.sessions == 2
+    assert wij.members == ["Geen wij-zij denken meer, wij samen"]
 
 
 def test_programme_statements_per_session_and_pooled(programme) -> None:

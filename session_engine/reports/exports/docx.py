@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ...shapes import ReportItem, ReportScenario, ThemedColumn
 from ..data import Translate
 from ..texts import text_blocks
 from .labels import column_headings, headings, often_label, scenario_heading
@@ -124,44 +125,44 @@ def _front(w: _Writer, report: dict[str, Any]) -> None:
         w.table(*table)
 
 
-def _items(w: _Writer, items: list[dict[str, Any]], empty: str = "no_items") -> None:
+def _items(w: _Writer, items: list[ReportItem], empty: str = "no_items") -> None:
     if not items:
         w.para(w.h[empty], italic=True)
     for item in items:
-        w.bullet(item["text"], often_label(item, w.t))
-        if item["members"]:
-            w.bullet(f"{w.h['also']}: " + "; ".join(item["members"]), level=2)
-        for comment in item["comments"]:
+        w.bullet(item.text, often_label(item, w.t))
+        if item.members:
+            w.bullet(f"{w.h['also']}: " + "; ".join(item.members), level=2)
+        for comment in item.comments:
             w.bullet(f"{w.h['comments']}: {comment}", level=2)
 
 
-def _scenario(w: _Writer, scenario: dict[str, Any]) -> None:
+def _scenario(w: _Writer, scenario: ReportScenario) -> None:
     h = w.h
     w.heading(scenario_heading(scenario, w.t), 1)
-    w.para(scenario["description"])
-    if scenario["kenmerken"]:
+    w.para(scenario.description)
+    if scenario.kenmerken:
         w.heading(h["kenmerken"], 2)
-        for kenmerk in scenario["kenmerken"]:
+        for kenmerk in scenario.kenmerken:
             w.bullet(kenmerk)
-    for note in scenario["notes"]:
+    for note in scenario.notes:
         w.para(note, italic=True)
-    if not scenario["discussed"]:
+    if not scenario.discussed:
         w.para(h["not_discussed"], italic=True)
         return
-    for column in scenario["columns"]:
-        if column["themed"]:
-            w.heading(column["label"], 2)
+    for column in scenario.columns:
+        if isinstance(column, ThemedColumn):
+            w.heading(column.label, 2)
             w.para(h["conditions_question"], italic=True)
-            for group in column["themes"]:
-                w.heading(group["label"], 3)
-                _items(w, group["items"])
+            for group in column.themes:
+                w.heading(group.label, 3)
+                _items(w, group.items)
             continue
         first, second = column_headings(column, w.t)
         w.heading(first, 2)
-        w.para(h["basis_vote"] if column["basis"] == "vote" else h["basis_support"], italic=True)
-        _items(w, column["important"], "none_important" if column["other"] else "no_items")
+        w.para(h["basis_vote"] if column.basis == "vote" else h["basis_support"], italic=True)
+        _items(w, column.important, "none_important" if column.other else "no_items")
         w.heading(second, 2)
-        _items(w, column["other"])
+        _items(w, column.other)
 
 
 def _statements(w: _Writer, report: dict[str, Any]) -> None:
@@ -233,7 +234,7 @@ def _conclusion(w: _Writer, report: dict[str, Any]) -> None:
     if report["key_points"]:
         w.heading(h["key_points"], 2)
         for point in report["key_points"]:
-            w.bullet(point["text"], f"{h['based_on']}: {point['basis']}")
+            w.bullet(point.text, f"{h['based_on']}: {point.basis}")
     if report["notes"]:
         w.heading(h["notes"], 2)
         for note in report["notes"]:

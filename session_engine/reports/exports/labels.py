@@ -8,6 +8,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from ...errors import N_
+from ...shapes import ReportColumn, ReportItem, ReportScenario
 from ..data import Translate
 
 HEADINGS = {
@@ -115,29 +116,27 @@ def headings(t: Translate) -> dict[str, str]:
     return {key: t(message) for key, message in HEADINGS.items()}
 
 
-def column_headings(column: dict[str, Any], t: Translate) -> tuple[str, str]:
+def column_headings(column: ReportColumn, t: Translate) -> tuple[str, str]:
     """ "Belangrijkste voordelen" and "Andere voordelen" for a column labelled "Voordelen"."""
-    label = column["label"].lower()
+    label = column.label.lower()
     return (
         t(N_("Most important %(label)s"), label=label),
         t(N_("Other %(label)s"), label=label),
     )
 
 
-def often_label(item: dict[str, Any], t: Translate) -> str:
+def often_label(item: ReportItem, t: Translate) -> str:
     """ "vaak genoemd (3×)" for an item with support above 1, else nothing."""
-    if not item["often"]:
+    if not item.often:
         return ""
-    text = t(N_("often mentioned (%(n)s×)"), n=item["support"])
-    if item.get("sessions", 1) > 1:
-        text += ", " + t(N_("in %(n)s sessions"), n=item["sessions"])
+    text = t(N_("often mentioned (%(n)s×)"), n=item.support)
+    if item.sessions > 1:
+        text += ", " + t(N_("in %(n)s sessions"), n=item.sessions)
     return text
 
 
-def scenario_heading(scenario: dict[str, Any], t: Translate) -> str:
-    return t(
-        N_("Scenario %(number)s. %(title)s"), number=scenario["number"], title=scenario["title"]
-    )
+def scenario_heading(scenario: ReportScenario, t: Translate) -> str:
+    return t(N_("Scenario %(number)s. %(title)s"), number=scenario.number, title=scenario.title)
 
 
 def segment_label(report: dict[str, Any], field: str, segment: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...shapes import ReportItem, ReportScenario, ThemedColumn
 from ..data import Translate
 from ..texts import text_blocks
 from .labels import column_headings, headings, often_label, scenario_heading
@@ -79,41 +80,41 @@ def _front(report: dict[str, Any], h: dict[str, str]) -> list[str]:
     return out + _section(h["participants"], body)
 
 
-def _item(item: dict[str, Any], t: Translate, h: dict[str, str], indent: str = "") -> list[str]:
+def _item(item: ReportItem, t: Translate, h: dict[str, str], indent: str = "") -> list[str]:
     often = often_label(item, t)
-    line = f"{indent}- {md(item['text'])}" + (f" *({md(often)})*" if often else "")
+    line = f"{indent}- {md(item.text)}" + (f" *({md(often)})*" if often else "")
     out = [line]
-    if item["members"]:
-        out.append(f"{indent}  - {h['also']}: " + "; ".join(md(m) for m in item["members"]))
-    out += [f"{indent}  - {h['comments']}: {md(c)}" for c in item["comments"]]
+    if item.members:
+        out.append(f"{indent}  - {h['also']}: " + "; ".join(md(m) for m in item.members))
+    out += [f"{indent}  - {h['comments']}: {md(c)}" for c in item.comments]
     return out
 
 
 def _items(
-    items: list[dict[str, Any]], t: Translate, h: dict[str, str], empty: str = "no_items"
+    items: list[ReportItem], t: Translate, h: dict[str, str], empty: str = "no_items"
 ) -> list[str]:
     lines = [line for item in items for line in _item(item, t, h)]
     return [*(lines or [f"*{h[empty]}*"]), ""]
 
 
-def _scenario(scenario: dict[str, Any], h: dict[str, str], t: Translate) -> list[str]:
-    out = [f"## {md(scenario_heading(scenario, t))}", "", md(scenario["description"]), ""]
-    if scenario["kenmerken"]:
-        out += _section(h["kenmerken"], [f"- {md(k)}" for k in scenario["kenmerken"]] + [""], 3)
-    out += [f"> {md(note)}" for note in scenario["notes"]] + ([""] if scenario["notes"] else [])
-    if not scenario["discussed"]:
+def _scenario(scenario: ReportScenario, h: dict[str, str], t: Translate) -> list[str]:
+    out = [f"## {md(scenario_heading(scenario, t))}", "", md(scenario.description), ""]
+    if scenario.kenmerken:
+        out += _section(h["kenmerken"], [f"- {md(k)}" for k in scenario.kenmerken] + [""], 3)
+    out += [f"> {md(note)}" for note in scenario.notes] + ([""] if scenario.notes else [])
+    if not scenario.discussed:
         return [*out, f"*{h['not_discussed']}*", ""]
-    for column in scenario["columns"]:
-        if column["themed"]:
-            out += _section(md(column["label"]), [f"*{h['conditions_question']}*", ""], 3)
-            for group in column["themes"]:
-                out += _section(md(group["label"]), _items(group["items"], t, h), 4)
+    for column in scenario.columns:
+        if isinstance(column, ThemedColumn):
+            out += _section(md(column.label), [f"*{h['conditions_question']}*", ""], 3)
+            for group in column.themes:
+                out += _section(md(group.label), _items(group.items, t, h), 4)
             continue
         first, second = column_headings(column, t)
-        basis = h["basis_vote"] if column["basis"] == "vote" else h["basis_support"]
-        empty = "none_important" if column["other"] else "no_items"
-        out += _section(md(first), [f"*{basis}*", "", *_items(column["important"], t, h, empty)], 3)
-        out += _section(md(second), _items(column["other"], t, h), 3)
+        basis = h["basis_vote"] if column.basis == "vote" else h["basis_support"]
+        empty = "none_important" if column.other else "no_items"
+        out += _section(md(first), [f"*{basis}*", "", *_items(column.important, t, h, empty)], 3)
+        out += _section(md(second), _items(column.other, t, h), 3)
     return out
 
 
@@ -187,9 +188,7 @@ def _conclusion(report: dict[str, Any], h: dict[str, str]) -> list[str]:
     body = [p + "\n" for p in paragraphs(report["texts"]["conclusion"])]
     if report["key_points"]:
         body += _section(h["key_points"], [], 3)
-        body += [
-            f"- {md(p['text'])} *({h['based_on']}: {md(p['basis'])})*" for p in report["key_points"]
-        ]
+        body += [f"- {md(p.text)} *({h['based_on']}: {md(p.basis)})*" for p in report["key_points"]]
         body.append("")
     if report["notes"]:
         body += _section(h["notes"], [f"- {md(n)}" for n in report["notes"]] + [""], 3)

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from ...shapes import ReportColumn, ReportItem, ThemedColumn
 from ..data import Translate
 from .labels import headings, segment_label
 from .safe import cell
@@ -33,14 +34,12 @@ def sheet_rows(report: dict[str, Any], kind: str, t: Translate) -> Rows:
     raise ValueError(f"unknown sheet {kind!r}; choose one of {', '.join(KINDS)}")
 
 
-def _item_lists(column: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    for item in column.get("important", []):
-        yield "", item
-    for item in column.get("other", []):
-        yield "", item
-    for group in column.get("themes", []):
-        for item in group["items"]:
-            yield group["label"], item
+def _item_lists(column: ReportColumn) -> Iterator[tuple[str, ReportItem]]:
+    if isinstance(column, ThemedColumn):
+        for group in column.themes:
+            yield from ((group.label, item) for item in group.items)
+    else:
+        yield from (("", item) for item in [*column.important, *column.other])
 
 
 def _items(report: dict[str, Any], h: dict[str, str]) -> Rows:
@@ -49,11 +48,11 @@ def _items(report: dict[str, Any], h: dict[str, str]) -> Rows:
     header.append(h["comments"])
     rows = []
     for scenario in report["scenarios"]:
-        for column in scenario["columns"]:
+        for column in scenario.columns:
             for theme, item in _item_lists(column):
-                importance = h["most_important"] if item["important"] else h["other_item"]
-                place = [scenario["title"], column["label"], theme, importance]
-                values = [_cell(item[k], h) for k in ITEM_KEYS]
+                importance = h["most_important"] if item.important else h["other_item"]
+                place = [scenario.title, column.label, theme, importance]
+                values = [_cell(getattr(item, k), h) for k in ITEM_KEYS]
                 rows.append([*place, *values])
     return header, rows
 
