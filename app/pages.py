@@ -7,8 +7,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
-from sqlmodel import col
 from starlette.concurrency import run_in_threadpool
 
 from session_engine.actors import Actor
@@ -18,7 +16,7 @@ from session_engine.items import board, participant_table
 from session_engine.joining import join_session
 from session_engine.models import Session
 from session_engine.programmes import get_programme, programme_content
-from session_engine.sessions import create_session, get_session, normalise_code
+from session_engine.sessions import create_session, get_session, session_by_code
 from session_engine.store.db import Db
 from session_engine.templates import templates as agenda_templates
 from session_engine.views import Snapshot, Viewer, sessions_of_programme, snapshot
@@ -101,7 +99,7 @@ async def home(request: Request) -> HTMLResponse:
 
 
 def _session_by_code(db: Db, code: str) -> tuple[Session, Content] | None:
-    session = db.scalars(select(Session).where(col(Session.code) == normalise_code(code))).first()
+    session = session_by_code(db, code)
     if session is None:
         return None
     return session, programme_content(get_programme(db, session.programme_id))
