@@ -10,6 +10,7 @@ from session_engine import votes
 from session_engine.errors import N_, Forbidden
 from session_engine.results import step_results
 from session_engine.sessions import get_step
+from session_engine.views import vote_options
 
 from .api import step_public
 from .auth import ActorDep, DatabaseDep
@@ -89,18 +90,3 @@ async def results_route(
 async def options_route(step_id: int, actor: ActorDep, database: DatabaseDep) -> Any:
     """What this step asks: its configuration and the subjects one can vote on."""
     return await database.read(vote_options, actor.session_id, step_id)
-
-
-def vote_options(db: Any, session_id: str, step_id: int) -> dict[str, Any]:
-    step = get_step(db, session_id, step_id)
-    config = votes.step_config(db, step) if step.type in votes.VOTE_STEP_TYPES else {}
-    out: dict[str, Any] = {"type": step.type, "config": config, "subjects": []}
-    if step.type in votes.VOTE_STEP_TYPES:
-        out["subjects"] = votes.subjects(db, step)
-    if step.type == "vote":
-        out["items"] = votes.vote_items(db, step)
-    if step.type == "glossary":
-        out["definitions"] = [
-            {"id": d.id, "term": d.term, "text": d.text} for d in votes.definitions(db, step_id)
-        ]
-    return out

@@ -15,7 +15,7 @@ from .items import ALL_TABLES, board, effective_step_id, item_views, own_metoos
 from .models import Item, RoundTable, Session, Step
 from .programmes import get_programme, programme_content
 from .results import step_results
-from .sessions import agenda, count_participants, get_session
+from .sessions import agenda, count_participants, get_session, get_step
 from .shapes import BoardView, ItemView
 from .store.db import Db, storable_id
 from .tables import table_sizes, tables
@@ -141,16 +141,7 @@ def vote_view(db: Db, step: Step, viewer: Viewer, threshold: int) -> dict[str, A
     """What a vote step shows this viewer: the question, their own answers, and the results
     (the console always; others once revealed)."""
     assert step.id is not None
-    view: dict[str, Any] = {
-        "config": votes.step_config(db, step),
-        "subjects": votes.subjects(db, step),
-        "own": {},
-        "results": None,
-    }
-    if step.type == "vote":
-        view["items"] = votes.vote_items(db, step)
-    if step.type == "glossary":
-        view["definitions"] = votes.definitions(db, step.id)
+    view: dict[str, Any] = {**step_options(db, step), "own": {}, "results": None}
     if viewer.participant_id is not None:
         view["own"] = votes.own_ballot(db, step.id, viewer.participant_id)
     if sees_results(viewer.view, revealed=step.revealed):
@@ -158,6 +149,31 @@ def vote_view(db: Db, step: Step, viewer: Viewer, threshold: int) -> dict[str, A
     else:
         view["voters"] = votes.count_voters(db, step.id)  # no results before the reveal
     return view
+
+
+def vote_options(db: Db, session_id: str, step_id: int) -> dict[str, Any]:
+    """What a step asks, for anyone in the session: its type, configuration and subjects,
+    with a vote's items and a glossary's proposed definitions (anonymous)."""
+    return step_options(db, get_step(db, session_id, step_id))
+
+
+def step_options(db: Db, step: Step) -> dict[str, Any]:
+    """The one picture of what a step asks, shared by the options route and the screens."""
+    assert step.id is not None
+    if step.type not in VOTE_STEP_TYPES:
+        return {"type": step.type, "config": {}, "subjects": []}
+    options: dict[str, Any] = {
+        "type": step.type,
+        "config": votes.step_config(db, step),
+        "subjects": votes.subjects(db, step),
+    }
+    if step.type == "vote":
+        options["items"] = votes.vote_items(db, step)
+    if step.type == "glossary":
+        options["definitions"] = [
+            {"id": d.id, "term": d.term, "text": d.text} for d in votes.definitions(db, step.id)
+        ]
+    return options
 
 
 def sees_results(view: str, *, revealed: bool) -> bool:
