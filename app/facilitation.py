@@ -17,7 +17,7 @@ from session_engine.errors import N_, Forbidden
 from session_engine.items import ALL_TABLES, board, participant_table
 from session_engine.models import Item, RoundTable, item_public
 from session_engine.sessions import get_session
-from session_engine.similarity import similar_pairs
+from session_engine.similarity import Suggestion, duplicate_suggestions
 from session_engine.templates import templates
 from session_engine.visibility import Reader
 
@@ -33,14 +33,12 @@ from .schemas import (
     Flag,
     ItemPublic,
     ItemUpdate,
-    ItemView,
     Merge,
     MeTooSet,
     Spotlight,
     StepCreate,
     StepPublic,
     StepUpdate,
-    Suggestion,
     TableChoice,
     TablesCreate,
     TemplateCreate,
@@ -203,22 +201,7 @@ async def duplicates_route(
         raise Forbidden(N_("Only the facilitator of this session can do this."))
     found = await database.read(board, session_id=actor.session_id, step_id=step_id)
     # Scoring a large board takes seconds of CPU the first time: not on the event loop.
-    return await run_in_threadpool(suggestions, found.items())
-
-
-def suggestions(items: list[ItemView]) -> list[Suggestion]:
-    texts = {i.id: i.text for i in items}
-    by_column: dict[str, list[tuple[int, str]]] = {}
-    for item in items:
-        by_column.setdefault(item.category, []).append((item.id, item.text))
-    pairs = [p for column in by_column.values() for p in similar_pairs(column)]
-    pairs.sort(key=lambda p: -p.score)
-    return [
-        Suggestion(
-            item_ids=(p.first, p.second), texts=(texts[p.first], texts[p.second]), score=p.score
-        )
-        for p in pairs
-    ]
+    return await run_in_threadpool(duplicate_suggestions, found.items())
 
 
 @router.patch("/items/{item_id}", response_model=ItemPublic)

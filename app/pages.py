@@ -17,6 +17,7 @@ from session_engine.joining import join_session
 from session_engine.models import Session
 from session_engine.programmes import get_programme, programme_content
 from session_engine.sessions import create_session, get_session, session_by_code
+from session_engine.similarity import duplicate_suggestions
 from session_engine.store.db import Db
 from session_engine.templates import templates as agenda_templates
 from session_engine.views import Snapshot, Viewer, sessions_of_programme, snapshot
@@ -33,7 +34,6 @@ from .auth import (
     csrf_token,
     is_organiser,
 )
-from .facilitation import suggestions
 from .fragments import base_context, stage_context
 from .links import base_url, join_link, links_for
 from .settings import Settings
@@ -338,6 +338,6 @@ async def console_duplicates(
         return error_page(request, 403, NOT_FACILITATOR)
     found = await database.read(board, session_id=session_id, step_id=step_id)
     language = language_of(request)
-    found_pairs = await run_in_threadpool(suggestions, found.items())
+    found_pairs = await run_in_threadpool(duplicate_suggestions, found.items())
     body = render("_duplicates.html", language, suggestions=found_pairs, session_id=session_id)
     return HTMLResponse(body)
