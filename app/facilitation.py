@@ -11,15 +11,10 @@ from starlette.concurrency import run_in_threadpool
 
 from session_engine import agenda as agenda_ops
 from session_engine import controls, curation, reactions, tables
-from session_engine.actors import Actor
 from session_engine.agenda import activate_step
-from session_engine.errors import N_, Forbidden
-from session_engine.items import ALL_TABLES, board, participant_table
 from session_engine.models import Item, RoundTable, item_public
-from session_engine.sessions import get_session
 from session_engine.similarity import Suggestion, duplicate_suggestions
-from session_engine.templates import templates
-from session_engine.visibility import Reader
+from session_engine.views import duplicates_board, visible_board
 
 from .api import step_public
 from .auth import VIEW_HEADER, ActorDep, DatabaseDep
@@ -122,10 +117,7 @@ async def save_template_route(
 @router.get("/templates", response_model=list[TemplatePublic])
 async def list_templates_route(actor: ActorDep, database: DatabaseDep) -> list[TemplatePublic]:
     """The programme's saved agendas (facilitator)."""
-    if actor.role != "facilitator":
-        raise Forbidden(N_("Only the facilitator of this session can do this."))
-    session = await database.read(get_session, actor.session_id)
-    found = await database.read(templates, session.programme_id)
+    found = await database.read(agenda_ops.saved_templates, actor=actor)
     return [TemplatePublic(id=t.id, name=t.name, steps=t.steps) for t in found]
 
 
@@ -178,18 +170,7 @@ async def board_route(
 ) -> Any:
     """The items of a step as the caller may see them: a participant their table's board
     (only their own items while the step is blind), the facilitator any table or all."""
-    return await database.read(_visible_board, actor, step_id, table_id)
-
-
-def _visible_board(db: Any, actor: Actor, step_id: int, table_id: int | None) -> Any:
-    table: int | None = ALL_TABLES
-    if actor.role == "facilitator" and table_id is not None:
-        table = table_id
-    elif actor.role == "participant":
-        table = participant_table(db, actor)
-    return board(
-        db, session_id=actor.session_id, step_id=step_id, table_id=table, reader=Reader.of(actor)
-    )
+    return await database.read(visible_board, actor=actor, step_id=step_id, table_id=table_id)
 
 
 @router.get("/steps/{step_id}/duplicates", response_model=list[Suggestion])
@@ -197,9 +178,7 @@ async def duplicates_route(
     step_id: int, actor: ActorDep, database: DatabaseDep
 ) -> list[Suggestion]:
     """Likely duplicates on a step's board (all tables), most alike first (facilitator)."""
-    if actor.role != "facilitator":
-        raise Forbidden(N_("Only the facilitator of this session can do this."))
-    found = await database.read(board, session_id=actor.session_id, step_id=step_id)
+    found = await database.read(duplicates_board, actor=actor, step_id=step_id)
     # Scoring a large board takes seconds of CPU the first time: not on the event loop.
     return await run_in_threadpool(duplicate_suggestions, found.items())
 

@@ -7,10 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from session_engine import votes
-from session_engine.errors import N_, Forbidden
-from session_engine.results import step_results
-from session_engine.sessions import get_step
-from session_engine.views import vote_options
+from session_engine.views import visible_results, vote_options
 
 from .api import step_public
 from .auth import ActorDep, DatabaseDep
@@ -44,12 +41,10 @@ async def ballot_route(step_id: int, body: BallotIn, actor: ActorDep, database: 
 @router.get("/ballot", response_model=list[dict[str, Any]])
 async def own_ballot_route(step_id: int, actor: ActorDep, database: DatabaseDep) -> Any:
     """Your own answers in this step (participant)."""
-    if actor.participant_id is None:
-        raise Forbidden(N_("Only participants have a ballot."))
-    own = await database.read(votes.own_ballot, step_id, actor.participant_id)
+    own = await database.read(votes.own_answers, actor=actor, step_id=step_id)
     return [
         {"subject": b.subject, "value": b.value, "choice": b.choice, "argument": b.argument}
-        for b in own.values()
+        for b in own
     ]
 
 
@@ -79,11 +74,8 @@ async def results_route(
 ) -> Any:
     """Counts, distributions, mean and spread, per segment, with consensus and divergence
     flags (docs/results.md). The facilitator always; others once revealed."""
-    step = await database.read(get_step, actor.session_id, step_id)
-    if actor.role != "facilitator" and not step.revealed:
-        raise Forbidden(N_("The results are hidden until the facilitator reveals them."))
     threshold = request.app.state.settings.segment_threshold
-    return await database.read(step_results, actor.session_id, step_id, threshold)
+    return await database.read(visible_results, actor=actor, step_id=step_id, threshold=threshold)
 
 
 @router.get("/options", response_model=dict[str, Any])

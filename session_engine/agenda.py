@@ -23,7 +23,7 @@ from .sessions import agenda, get_session, get_step, step_summary
 from .store.db import Db
 from .store.events import record_event
 from .tables import get_table, tables
-from .templates import template_steps
+from .templates import template_steps, templates
 
 MAX_TITLE = 200
 MAX_TEXT = 5000
@@ -197,6 +197,12 @@ def save_template(db: Db, *, actor: Actor, name: str) -> AgendaTemplate:
     assert template.id is not None
     record_event(db, session.id, TemplateSaved(template_id=template.id, name=name))
     return template
+
+
+def saved_templates(db: Db, *, actor: Actor) -> list[AgendaTemplate]:
+    """The agendas saved in this session's programme (facilitator)."""
+    require_facilitator(actor)
+    return templates(db, get_session(db, actor.session_id).programme_id)
 
 
 def activate_step(db: Db, *, actor: Actor, step_id: int, table_id: int | None = None) -> Step:

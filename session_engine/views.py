@@ -8,10 +8,19 @@ from typing import Any
 from sqlmodel import col, select
 
 from . import votes
+from .actors import Actor, require_facilitator
 from .content import Content, Scenario
 from .controls import input_open, timer_state
 from .curation import deleted_items
-from .items import ALL_TABLES, board, effective_step_id, item_views, own_metoos
+from .errors import N_, Forbidden
+from .items import (
+    ALL_TABLES,
+    board,
+    effective_step_id,
+    item_views,
+    own_metoos,
+    participant_table,
+)
 from .models import Item, RoundTable, Session, Step
 from .programmes import get_programme, programme_content
 from .results import step_results
@@ -174,6 +183,37 @@ def step_options(db: Db, step: Step) -> dict[str, Any]:
             {"id": d.id, "term": d.term, "text": d.text} for d in votes.definitions(db, step.id)
         ]
     return options
+
+
+VIEW_OF_ROLE = {"facilitator": "console", "projector": "projector", "participant": "participant"}
+
+
+def visible_results(
+    db: Db, *, actor: Actor, step_id: int, threshold: int = DEFAULT_THRESHOLD
+) -> dict[str, Any]:
+    """A vote step's results for the caller: the facilitator always, others once revealed."""
+    step = get_step(db, actor.session_id, step_id)
+    if not sees_results(VIEW_OF_ROLE[actor.role], revealed=step.revealed):
+        raise Forbidden(N_("The results are hidden until the facilitator reveals them."))
+    return step_results(db, actor.session_id, step_id, threshold)
+
+
+def visible_board(db: Db, *, actor: Actor, step_id: int, table_id: int | None = None) -> BoardView:
+    """A step's board as the caller may see it: a participant their table's (only their own
+    items while blind), the facilitator one table's (`table_id`) or all, the projector all."""
+    table: int | None = ALL_TABLES
+    if actor.role == "facilitator" and table_id is not None:
+        table = table_id
+    elif actor.role == "participant":
+        table = participant_table(db, actor)
+    reader = Reader.of(actor)
+    return board(db, session_id=actor.session_id, step_id=step_id, table_id=table, reader=reader)
+
+
+def duplicates_board(db: Db, *, actor: Actor, step_id: int) -> BoardView:
+    """Every table's items of a step, to look for duplicates in (facilitator)."""
+    require_facilitator(actor)
+    return board(db, session_id=actor.session_id, step_id=step_id)
 
 
 def sees_results(view: str, *, revealed: bool) -> bool:
