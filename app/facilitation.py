@@ -17,8 +17,7 @@ from session_engine.similarity import Suggestion, duplicate_suggestions
 from session_engine.views import duplicates_board, visible_board
 
 from .api import step_public
-from .auth import VIEW_HEADER, ActorDep, DatabaseDep
-from .fragments import step_type_labels
+from .auth import ActorDep, DatabaseDep
 from .schemas import (
     REFUSALS,
     Activate,
@@ -40,7 +39,7 @@ from .schemas import (
     TemplatePublic,
     TimerAction,
 )
-from .templating import pick_language
+from .templating import asked_language, gettext
 
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["facilitation"], responses=REFUSALS)
 
@@ -57,13 +56,16 @@ async def add_step_route(
     body: StepCreate, actor: ActorDep, database: DatabaseDep, request: Request
 ) -> StepPublic:
     """Add a step to the agenda (facilitator), at `position` or at the end. Untitled, it is
-    named after its scenario, or (from the console) after its type in the page's language."""
+    named after its scenario, or after its type in the language asked for (`X-VK-Lang`, as
+    the console sends) or else the session's."""
     fields = body.model_dump(exclude_none=True, exclude={"position"})
-    if not body.title.strip() and not body.scenario and VIEW_HEADER in request.headers:
-        language = pick_language(request.headers.get("x-vk-lang"), request.cookies.get("vk_lang"))
-        fields["title"] = step_type_labels(language).get(body.type, "")
     step = await database.write(
-        agenda_ops.add_step, actor=actor, position=body.position, fields=fields
+        agenda_ops.add_step,
+        actor=actor,
+        position=body.position,
+        fields=fields,
+        language=asked_language(request),
+        translate=gettext,
     )
     return step_public(step)
 

@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from session_engine.agenda import STEP_TYPE_LABELS
 from session_engine.content import Content
 from session_engine.models import utcnow
 from session_engine.store.database import Database
@@ -61,16 +62,7 @@ def static_url(path: str) -> str:
 
 
 def step_type_labels(language: str) -> dict[str, str]:
-    return {
-        "info": gettext(language, "Information"),
-        "brainstorm": gettext(language, "Brainstorm"),
-        "converge": gettext(language, "Converge"),
-        "vote": gettext(language, "Vote"),
-        "statements": gettext(language, "Statements"),
-        "glossary": gettext(language, "Glossary"),
-        "preference": gettext(language, "Preference"),
-        "break": gettext(language, "Break"),
-    }
+    return {kind: gettext(language, label) for kind, label in STEP_TYPE_LABELS.items()}
 
 
 def base_context(language: str, content: Content | None = None) -> dict[str, Any]:
