@@ -21,7 +21,7 @@ from session_engine.views import (
     shown_results,
     snapshot,
 )
-from session_engine.visibility import FACILITATOR, ROOM, Reader, event_for
+from session_engine.visibility import FACILITATOR, ROOM, Reader, event_for, reader_for
 from session_engine.votes import glossary_terms
 
 from .hub import Audience, Connection
@@ -113,11 +113,7 @@ def viewer_of(connection: Connection) -> Viewer:
 
 
 def reader_of_connection(connection: Connection) -> Reader:
-    if connection.view == "console" or connection.role == "facilitator":
-        return FACILITATOR
-    if connection.role == "participant":
-        return Reader("participant", connection.participant_id)
-    return ROOM
+    return reader_for(connection.role, connection.participant_id)
 
 
 def json_for(event: PublishedEvent, connection: Connection) -> str:

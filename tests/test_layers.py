@@ -44,3 +44,29 @@ def test_app_never_queries_tables_itself() -> None:
     assert offending == [], "app/ queries tables itself; add an engine query:\n" + "\n".join(
         offending
     )
+
+
+def role_decisions(source: str) -> list[int]:
+    """Lines comparing an actor's role with a literal role: deciding who may do what."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Compare)
+        and isinstance(node.left, ast.Attribute)
+        and node.left.attr == "role"
+        and any(isinstance(c, ast.Constant) for c in node.comparators)
+    ]
+
+
+def test_app_never_decides_who_may_do_what() -> None:
+    """Matching a key to the page it opens (`VIEW_ROLES[view]`) is the app's; a role rule
+    (`actor.role != "facilitator"`) is the engine's: require_facilitator and friends."""
+    assert role_decisions('if actor.role != "facilitator":\n    pass\n') == [1]
+    offending = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "app").rglob("*.py"))
+        for line in role_decisions(path.read_text())
+    ]
+    assert offending == [], "app/ decides a role rule; use an engine check:\n" + "\n".join(
+        offending
+    )

@@ -3,11 +3,12 @@ from __future__ import annotations
 import pytest
 
 from session_engine.access import set_joining
-from session_engine.actors import ORGANISER, Actor
+from session_engine.actors import ORGANISER, Actor, require_report_access
 from session_engine.agenda import saved_templates
 from session_engine.errors import Forbidden
 from session_engine.store.events import events_after
 from session_engine.views import duplicates_board, visible_board, visible_results
+from session_engine.visibility import ROOM, Reader, reader_for
 from session_engine.votes import own_answers
 
 
@@ -89,3 +90,16 @@ def test_a_participant_sees_their_own_table_whatever_table_they_ask_for(make_roo
         visible_board, actor=participant, step_id=brainstorm, table_id=12345
     )
     assert board.step_id == brainstorm and board.items() == []
+
+
+def test_only_the_facilitator_of_a_session_reads_its_report_besides_the_organiser() -> None:
+    require_report_access(Actor("facilitator", "s"))
+    for role in ("participant", "projector"):
+        with pytest.raises(Forbidden, match="Only the organiser and the session's facilitator"):
+            require_report_access(Actor(role, "s", 1 if role == "participant" else None))
+
+
+def test_a_credential_reads_as_its_role() -> None:
+    assert reader_for("facilitator").reads_hidden
+    assert reader_for("participant", 7) == Reader("participant", 7)
+    assert reader_for("projector") == reader_for("json") == ROOM
