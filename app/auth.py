@@ -49,7 +49,7 @@ class Credentials:
         if known is not None:
             return known
         actor: Actor = await self.database.read(authenticate, session_id=session_id, token=token)
-        if actor.role == "participant":
+        if actor.participant_id is not None:
             if len(self._participants) >= self.KEPT:
                 self._participants.pop(next(iter(self._participants)))
             self._participants[key] = actor

@@ -11,21 +11,15 @@ from starlette.concurrency import run_in_threadpool
 
 from session_engine import agenda as agenda_ops
 from session_engine import controls, curation, reactions, tables
-from session_engine.actors import Actor
 from session_engine.agenda import activate_step
-from session_engine.errors import N_, Forbidden
-from session_engine.items import ALL_TABLES, board, participant_table
 from session_engine.models import Item, item_public
 from session_engine.payloads import MetooChanged, StepControls
-from session_engine.sessions import get_session
 from session_engine.shapes import TableSeats, TableView
-from session_engine.similarity import similar_pairs
-from session_engine.templates import templates
-from session_engine.visibility import Reader
+from session_engine.similarity import Suggestion, duplicate_suggestions
+from session_engine.views import duplicates_board, visible_board
 
 from .api import step_public
-from .auth import VIEW_HEADER, ActorDep, DatabaseDep
-from .fragments import step_type_labels
+from .auth import ActorDep, DatabaseDep
 from .schemas import (
     REFUSALS,
     Activate,
@@ -36,21 +30,19 @@ from .schemas import (
     Flag,
     ItemPublic,
     ItemUpdate,
-    ItemView,
     Merge,
     MeTooSet,
     Spotlight,
     StepCreate,
     StepPublic,
     StepUpdate,
-    Suggestion,
     TableChoice,
     TablesCreate,
     TemplateCreate,
     TemplatePublic,
     TimerAction,
 )
-from .templating import pick_language
+from .templating import asked_language, gettext
 
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["facilitation"], responses=REFUSALS)
 
@@ -67,13 +59,16 @@ async def add_step_route(
     body: StepCreate, actor: ActorDep, database: DatabaseDep, request: Request
 ) -> StepPublic:
     """Add a step to the agenda (facilitator), at `position` or at the end. Untitled, it is
-    named after its scenario, or (from the console) after its type in the page's language."""
+    named after its scenario, or after its type in the language asked for (`X-VK-Lang`, as
+    the console sends) or else the session's."""
     fields = body.model_dump(exclude_none=True, exclude={"position"})
-    if not body.title.strip() and not body.scenario and VIEW_HEADER in request.headers:
-        language = pick_language(request.headers.get("x-vk-lang"), request.cookies.get("vk_lang"))
-        fields["title"] = step_type_labels(language).get(body.type, "")
     step = await database.write(
-        agenda_ops.add_step, actor=actor, position=body.position, fields=fields
+        agenda_ops.add_step,
+        actor=actor,
+        position=body.position,
+        fields=fields,
+        language=asked_language(request),
+        translate=gettext,
     )
     return step_public(step)
 
@@ -127,10 +122,7 @@ async def save_template_route(
 @router.get("/templates", response_model=list[TemplatePublic])
 async def list_templates_route(actor: ActorDep, database: DatabaseDep) -> list[TemplatePublic]:
     """The programme's saved agendas (facilitator)."""
-    if actor.role != "facilitator":
-        raise Forbidden(N_("Only the facilitator of this session can do this."))
-    session = await database.read(get_session, actor.session_id)
-    found = await database.read(templates, session.programme_id)
+    found = await database.read(agenda_ops.saved_templates, actor=actor)
     return [TemplatePublic(id=t.id, name=t.name, steps=t.steps) for t in found]
 
 
@@ -187,18 +179,7 @@ async def board_route(
 ) -> Any:
     """The items of a step as the caller may see them: a participant their table's board
     (only their own items while the step is blind), the facilitator any table or all."""
-    return await database.read(_visible_board, actor, step_id, table_id)
-
-
-def _visible_board(db: Any, actor: Actor, step_id: int, table_id: int | None) -> Any:
-    table: int | None = ALL_TABLES
-    if actor.role == "facilitator" and table_id is not None:
-        table = table_id
-    elif actor.role == "participant":
-        table = participant_table(db, actor)
-    return board(
-        db, session_id=actor.session_id, step_id=step_id, table_id=table, reader=Reader.of(actor)
-    )
+    return await database.read(visible_board, actor=actor, step_id=step_id, table_id=table_id)
 
 
 @router.get("/steps/{step_id}/duplicates", response_model=list[Suggestion])
@@ -206,26 +187,9 @@ async def duplicates_route(
     step_id: int, actor: ActorDep, database: DatabaseDep
 ) -> list[Suggestion]:
     """Likely duplicates on a step's board (all tables), most alike first (facilitator)."""
-    if actor.role != "facilitator":
-        raise Forbidden(N_("Only the facilitator of this session can do this."))
-    found = await database.read(board, session_id=actor.session_id, step_id=step_id)
+    found = await database.read(duplicates_board, actor=actor, step_id=step_id)
     # Scoring a large board takes seconds of CPU the first time: not on the event loop.
-    return await run_in_threadpool(suggestions, found.items())
-
-
-def suggestions(items: list[ItemView]) -> list[Suggestion]:
-    texts = {i.id: i.text for i in items}
-    by_column: dict[str, list[tuple[int, str]]] = {}
-    for item in items:
-        by_column.setdefault(item.category, []).append((item.id, item.text))
-    pairs = [p for column in by_column.values() for p in similar_pairs(column)]
-    pairs.sort(key=lambda p: -p.score)
-    return [
-        Suggestion(
-            item_ids=(p.first, p.second), texts=(texts[p.first], texts[p.second]), score=p.score
-        )
-        for p in pairs
-    ]
+    return await run_in_threadpool(duplicate_suggestions, found.items())
 
 
 @router.patch("/items/{item_id}", response_model=ItemPublic)

@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from session_engine.agenda import STEP_TYPE_LABELS
 from session_engine.content import Content
 from session_engine.models import utcnow
 from session_engine.shapes import ItemView
@@ -21,7 +22,7 @@ from session_engine.views import (
     shown_results,
     snapshot,
 )
-from session_engine.visibility import FACILITATOR, ROOM, Reader, event_for
+from session_engine.visibility import FACILITATOR, ROOM, Reader, event_for, reader_for
 from session_engine.votes import glossary_terms
 
 from .hub import Audience, Connection
@@ -62,16 +63,7 @@ def static_url(path: str) -> str:
 
 
 def step_type_labels(language: str) -> dict[str, str]:
-    return {
-        "info": gettext(language, "Information"),
-        "brainstorm": gettext(language, "Brainstorm"),
-        "converge": gettext(language, "Converge"),
-        "vote": gettext(language, "Vote"),
-        "statements": gettext(language, "Statements"),
-        "glossary": gettext(language, "Glossary"),
-        "preference": gettext(language, "Preference"),
-        "break": gettext(language, "Break"),
-    }
+    return {kind: gettext(language, label) for kind, label in STEP_TYPE_LABELS.items()}
 
 
 def base_context(language: str, content: Content | None = None) -> dict[str, Any]:
@@ -122,11 +114,7 @@ def viewer_of(connection: Connection) -> Viewer:
 
 
 def reader_of_connection(connection: Connection) -> Reader:
-    if connection.view == "console" or connection.role == "facilitator":
-        return FACILITATOR
-    if connection.role == "participant":
-        return Reader("participant", connection.participant_id)
-    return ROOM
+    return reader_for(connection.role, connection.participant_id)
 
 
 def json_for(event: PublishedEvent, connection: Connection) -> str:

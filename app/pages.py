@@ -7,21 +7,26 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
-from sqlmodel import col
 from starlette.concurrency import run_in_threadpool
 
 from session_engine.actors import Actor
 from session_engine.content import Content
 from session_engine.errors import N_, EngineError
-from session_engine.items import board, participant_table
+from session_engine.items import participant_table
 from session_engine.joining import join_session
 from session_engine.models import Session
 from session_engine.programmes import get_programme, programme_content
-from session_engine.sessions import create_session, get_session, normalise_code
+from session_engine.sessions import create_session, get_session, session_by_code
+from session_engine.similarity import duplicate_suggestions
 from session_engine.store.db import Db
 from session_engine.templates import templates as agenda_templates
-from session_engine.views import Snapshot, Viewer, sessions_of_programme, snapshot
+from session_engine.views import (
+    Snapshot,
+    Viewer,
+    duplicates_board,
+    sessions_of_programme,
+    snapshot,
+)
 
 from .auth import (
     ORGANISER_COOKIE,
@@ -35,7 +40,6 @@ from .auth import (
     csrf_token,
     is_organiser,
 )
-from .facilitation import suggestions
 from .fragments import base_context, stage_context
 from .links import base_url, join_link, links_for
 from .settings import Settings
@@ -101,7 +105,7 @@ async def home(request: Request) -> HTMLResponse:
 
 
 def _session_by_code(db: Db, code: str) -> tuple[Session, Content] | None:
-    session = db.scalars(select(Session).where(col(Session.code) == normalise_code(code))).first()
+    session = session_by_code(db, code)
     if session is None:
         return None
     return session, programme_content(get_programme(db, session.programme_id))
@@ -336,10 +340,11 @@ async def console_duplicates(
     session_id: str, step_id: int, request: Request, database: DatabaseDep
 ) -> Response:
     """The console's duplicate-suggestions panel (facilitator)."""
-    if await _view_actor(request, database, session_id, "console") is None:
+    actor = await _view_actor(request, database, session_id, "console")
+    if actor is None:
         return error_page(request, 403, NOT_FACILITATOR)
-    found = await database.read(board, session_id=session_id, step_id=step_id)
+    found = await database.read(duplicates_board, actor=actor, step_id=step_id)
     language = language_of(request)
-    found_pairs = await run_in_threadpool(suggestions, found.items())
+    found_pairs = await run_in_threadpool(duplicate_suggestions, found.items())
     body = render("_duplicates.html", language, suggestions=found_pairs, session_id=session_id)
     return HTMLResponse(body)

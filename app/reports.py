@@ -16,7 +16,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from session_engine.errors import N_, Forbidden, NotFound, Unauthorized
+from session_engine.actors import require_report_access
+from session_engine.errors import N_, NotFound, Unauthorized
 from session_engine.reports.report import programme_report, report_state, session_report
 from session_engine.reports.texts import MAX_REPORT_TEXT, edit_report_texts
 from session_engine.shapes import ReportTextsView
@@ -52,10 +53,7 @@ async def require_report_reader(
     if credential is None:
         raise Unauthorized(N_("Send the organiser token or the facilitator key as Bearer."))
     actor = await credentials(request).check(session_id, credential)
-    if actor.role != "facilitator":
-        raise Forbidden(
-            N_("Only the organiser and the session's facilitator can download reports.")
-        )
+    require_report_access(actor)
 
 
 ReportReaderDep = Annotated[None, Depends(require_report_reader)]

@@ -198,12 +198,6 @@ class TableChoice(BaseModel):
     table_id: int
 
 
-class Suggestion(BaseModel):
-    item_ids: tuple[int, int]
-    texts: tuple[str, str]
-    score: float = Field(description="0..1; higher is more alike.")
-
-
 class StepConfig(BaseModel):
     """Vote: method (topk | rating | single | points), k, budget, category, cut.
     Statements: mode (all | one), current (statement key). Glossary: terms."""

@@ -14,6 +14,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from starlette.requests import HTTPConnection
 
 from .settings import ROOT
 
@@ -68,6 +69,12 @@ def environment(language: str) -> Environment:
 
 def render(name: str, language: str, **context: Any) -> str:
     return environment(language).get_template(name).render(**context)
+
+
+def asked_language(request: HTTPConnection) -> str | None:
+    """The language a request asks for (`X-VK-Lang`, else the `vk_lang` cookie), if known."""
+    candidates = (request.headers.get("x-vk-lang"), request.cookies.get("vk_lang"))
+    return next((c for c in candidates if c in LANGUAGES), None)
 
 
 def pick_language(*candidates: str | None) -> str:

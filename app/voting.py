@@ -7,11 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from session_engine import votes
-from session_engine.errors import N_, Forbidden
 from session_engine.payloads import DefinitionPublic, ResultsRevealed
-from session_engine.results import typed_results
-from session_engine.sessions import get_step
 from session_engine.shapes import BallotAnswer, StepResults, VoteOptions
+from session_engine.views import visible_results, vote_options
 
 from .api import step_public
 from .auth import ActorDep, DatabaseDep
@@ -49,12 +47,10 @@ async def own_ballot_route(
     step_id: int, actor: ActorDep, database: DatabaseDep
 ) -> list[BallotAnswer]:
     """Your own answers in this step (participant)."""
-    if actor.participant_id is None:
-        raise Forbidden(N_("Only participants have a ballot."))
-    own = await database.read(votes.own_ballot, step_id, actor.participant_id)
+    own = await database.read(votes.own_answers, actor=actor, step_id=step_id)
     return [
         BallotAnswer(subject=b.subject, value=b.value, choice=b.choice, argument=b.argument)
-        for b in own.values()
+        for b in own
     ]
 
 
@@ -88,29 +84,12 @@ async def results_route(
 ) -> StepResults:
     """Counts, distributions, mean and spread, per segment, with consensus and divergence
     flags (docs/results.md). The facilitator always; others once revealed."""
-    step = await database.read(get_step, actor.session_id, step_id)
-    if actor.role != "facilitator" and not step.revealed:
-        raise Forbidden(N_("The results are hidden until the facilitator reveals them."))
     threshold = request.app.state.settings.segment_threshold
-    return await database.read(typed_results, actor.session_id, step_id, threshold)
+    return await database.read(visible_results, actor=actor, step_id=step_id, threshold=threshold)
 
 
 @router.get("/options", response_model=VoteOptions)
 async def options_route(step_id: int, actor: ActorDep, database: DatabaseDep) -> VoteOptions:
     """What this step asks: its configuration and the subjects one can vote on."""
-    return await database.read(vote_options, actor.session_id, step_id)
-
-
-def vote_options(db: Any, session_id: str, step_id: int) -> VoteOptions:
-    step = get_step(db, session_id, step_id)
-    config = votes.step_config(db, step) if step.type in votes.VOTE_STEP_TYPES else {}
-    out: dict[str, Any] = {"type": step.type, "config": config, "subjects": []}
-    if step.type in votes.VOTE_STEP_TYPES:
-        out["subjects"] = votes.subjects(db, step)
-    if step.type == "vote":
-        out["items"] = votes.vote_items(db, step)
-    if step.type == "glossary":
-        out["definitions"] = [
-            {"id": d.id, "term": d.term, "text": d.text} for d in votes.definitions(db, step_id)
-        ]
-    return VoteOptions.model_validate(out)
+    options = await database.read(vote_options, actor.session_id, step_id)
+    return VoteOptions.model_validate(options)

@@ -42,3 +42,21 @@ def new_secret() -> str:
 def require_facilitator(actor: Actor) -> None:
     if actor.role != "facilitator":
         raise Forbidden(N_("Only the facilitator of this session can do this."))
+
+
+def require_report_access(actor: Actor) -> None:
+    """Besides the organiser (`Organiser`), only the session's facilitator reads its report."""
+    if actor.role != "facilitator":
+        raise Forbidden(
+            N_("Only the organiser and the session's facilitator can download reports.")
+        )
+
+
+def require_participant(actor: Actor, refusal: Forbidden | None = None) -> int:
+    """The participant's id; anyone else meets `refusal` (a Forbidden with its own N_ text),
+    or "Only participants can do this."."""
+    if actor.role == "participant" and actor.participant_id is not None:
+        return actor.participant_id
+    if refusal is not None:
+        raise refusal
+    raise Forbidden(N_("Only participants can do this."))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import col, select
 
 from .actors import Actor, require_facilitator
-from .content import STEP_TYPES, Content
+from .content import STEP_TYPES, Content, Scenario
 from .errors import N_, Conflict, Invalid
 from .models import AgendaTemplate, Ballot, Definition, Item, Session, Step
 from .payloads import (
@@ -23,8 +24,9 @@ from .sessions import agenda, get_session, get_step, step_summary
 from .store.db import Db
 from .store.events import record_event
 from .tables import get_table, tables
-from .templates import template_steps
+from .templates import template_steps, templates
 
+Translate = Callable[[str, str], str]  # (language, message) -> the message in that language
 MAX_TITLE = 200
 MAX_TEXT = 5000
 MAX_TIMER = 4 * 3600
@@ -85,8 +87,44 @@ def _needs_scenario(type_: str, scenario: str | None) -> None:
         raise Invalid(N_("A %(type)s step needs a scenario."), type=type_)
 
 
-def add_step(db: Db, *, actor: Actor, fields: dict[str, Any], position: int | None = None) -> Step:
-    """Insert a step (at the end, or at `position`) into the running agenda."""
+STEP_TYPE_LABELS = {
+    "info": N_("Information"),
+    "brainstorm": N_("Brainstorm"),
+    "converge": N_("Converge"),
+    "vote": N_("Vote"),
+    "statements": N_("Statements"),
+    "glossary": N_("Glossary"),
+    "preference": N_("Preference"),
+    "break": N_("Break"),
+}
+
+
+def untranslated(language: str, message: str) -> str:
+    """The English text: how the engine words a label when no catalogue is given."""
+    return message
+
+
+def untitled_step_title(
+    step_type: str, scenario: Scenario | None, language: str, translate: Translate
+) -> str:
+    """An untitled step's name: its scenario's title (as the default agenda names its steps),
+    else its type as the agenda labels it, in `language`."""
+    if scenario is not None:
+        return scenario.title
+    return translate(language, STEP_TYPE_LABELS.get(step_type, step_type))
+
+
+def add_step(
+    db: Db,
+    *,
+    actor: Actor,
+    fields: dict[str, Any],
+    position: int | None = None,
+    language: str | None = None,
+    translate: Translate = untranslated,
+) -> Step:
+    """Insert a step (at the end, or at `position`) into the running agenda. Untitled, it is
+    named in `language` (the session's when None) by `translate(language, message)`."""
     require_facilitator(actor)
     session = get_session(db, actor.session_id)
     _check_fields(_content(db, session), fields)
@@ -94,13 +132,13 @@ def add_step(db: Db, *, actor: Actor, fields: dict[str, Any], position: int | No
     position = len(steps) if position is None else max(0, min(position, len(steps)))
     content = _content(db, session)
     scenario = content.scenario(fields["scenario"]) if fields.get("scenario") else None
+    step_type = fields.get("type", "info")
     step = Step(
         session_id=session.id,
         position=position,
-        type=fields.get("type", "info"),
-        # untitled: the scenario's title, as the default agenda names its steps
+        type=step_type,
         title=(fields.get("title") or "").strip()
-        or (scenario.title if scenario else fields.get("type", "info")),
+        or untitled_step_title(step_type, scenario, language or session.language, translate),
         scenario_key=fields.get("scenario"),
         text=fields.get("text") or "",
         timer_seconds=fields.get("timer_seconds"),
@@ -197,6 +235,12 @@ def save_template(db: Db, *, actor: Actor, name: str) -> AgendaTemplate:
     assert template.id is not None
     record_event(db, session.id, TemplateSaved(template_id=template.id, name=name))
     return template
+
+
+def saved_templates(db: Db, *, actor: Actor) -> list[AgendaTemplate]:
+    """The agendas saved in this session's programme (facilitator)."""
+    require_facilitator(actor)
+    return templates(db, get_session(db, actor.session_id).programme_id)
 
 
 def activate_step(db: Db, *, actor: Actor, step_id: int, table_id: int | None = None) -> Step:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, func, insert, update
 from sqlmodel import col, select
 
-from .actors import Actor
+from .actors import Actor, require_participant
 from .content import Content
 from .controls import input_open
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
@@ -155,8 +155,7 @@ def add_item(
     theme: str | None = None,
 ) -> AddedItem:
     """Add a participant's item to the active brainstorm step; a retry returns the first."""
-    if actor.role != "participant" or actor.participant_id is None:
-        raise Forbidden(N_("Only participants add items."))
+    participant_id = require_participant(actor, Forbidden(N_("Only participants add items.")))
     client_id = clean_client_id(client_id)
     connection = db.connection()
     sid = actor.session_id
@@ -194,7 +193,7 @@ def add_item(
     item = Item(
         session_id=sid,
         step_id=step_id,
-        participant_id=actor.participant_id,
+        participant_id=participant_id,
         client_id=client_id,
         category=category,
         theme=check_category(content, category, theme),

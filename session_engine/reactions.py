@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from .actors import Actor
+from .actors import Actor, require_participant
 from .curation import get_item
-from .errors import N_, Conflict, Forbidden, NotFound
+from .errors import N_, Conflict, NotFound
 from .items import (
     clean_client_id,
     clean_text,
@@ -30,9 +30,7 @@ REACTION_STEP_TYPES = ("brainstorm", "converge")
 
 
 def _require_participant(actor: Actor) -> int:
-    if actor.role != "participant" or actor.participant_id is None:
-        raise Forbidden(N_("Only participants can do this."))
-    return actor.participant_id
+    return require_participant(actor)
 
 
 def _reactable(db: Db, actor: Actor, item: Item) -> None:

@@ -108,6 +108,11 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).upper().replace("-", "")
 
 
+def session_by_code(db: Db, code: str) -> Session | None:
+    """The session a join code (as typed: spaces, dashes, lower case) opens, or None."""
+    return db.scalars(select(Session).where(col(Session.code) == normalise_code(code))).first()
+
+
 def authenticate(db: Db, *, session_id: str, token: str) -> Actor:
     """Resolve a bearer secret to a role in this session, or refuse."""
     session = get_session(db, session_id)

@@ -12,8 +12,13 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .shapes import ItemView
 
 # Frequent Dutch function words: they make unrelated sentences look alike.
 STOPWORDS = frozenset(
@@ -88,6 +93,33 @@ class Pair:
     first: int
     second: int
     score: float
+
+
+class Suggestion(BaseModel):
+    """Two items of one column that probably say the same thing; the facilitator decides."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item_ids: tuple[int, int]
+    texts: tuple[str, str]
+    score: float = Field(description="0..1; higher is more alike.")
+
+
+def duplicate_suggestions(items: Sequence[ItemView]) -> list[Suggestion]:
+    """Likely duplicates on a board, pairs within one column only, most alike first. Takes
+    seconds of CPU on a large board the first time: callers keep it off the event loop."""
+    texts = {i.id: i.text for i in items}
+    by_column: dict[str, list[tuple[int, str]]] = {}
+    for item in items:
+        by_column.setdefault(item.category, []).append((item.id, item.text))
+    pairs = [p for column in by_column.values() for p in similar_pairs(column)]
+    pairs.sort(key=lambda p: -p.score)
+    return [
+        Suggestion(
+            item_ids=(p.first, p.second), texts=(texts[p.first], texts[p.second]), score=p.score
+        )
+        for p in pairs
+    ]
 
 
 def normalise(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from .actors import Actor, require_facilitator
+from .actors import Actor, require_facilitator, require_participant
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
 from .models import Participant, RoundTable
 from .payloads import TablesAdded, TableSizes
@@ -93,8 +93,7 @@ def smallest_table(db: Db, session_id: str) -> int | None:
 
 def choose_table(db: Db, *, actor: Actor, table_id: int) -> int:
     """A participant sits down at a table (or moves to another)."""
-    if actor.role != "participant" or actor.participant_id is None:
-        raise Forbidden(N_("Only participants choose a table."))
+    require_participant(actor, Forbidden(N_("Only participants choose a table.")))
     get_session(db, actor.session_id, lock=True)  # concurrent moves: exact table sizes
     get_table(db, actor.session_id, table_id)
     participant = db.get(Participant, actor.participant_id)

@@ -8,22 +8,25 @@ from typing import Any
 from sqlmodel import col, select
 
 from . import votes
+from .actors import Actor, require_facilitator
 from .content import Content, Scenario
 from .controls import input_open, timer_state
 from .curation import deleted_items
+from .errors import N_, Forbidden
 from .items import (
     ALL_TABLES,
     board,
     effective_step_id,
     item_views,
     own_metoos,
+    participant_table,
     source_steps,
 )
 from .models import Item, RoundTable, Session, Step
 from .programmes import get_programme, programme_content
-from .results import step_results
-from .sessions import agenda, count_participants, get_session
-from .shapes import BoardView, ItemView
+from .results import step_results, typed_results
+from .sessions import agenda, count_participants, get_session, get_step
+from .shapes import BoardView, ItemView, StepResults
 from .store.db import Db, storable_id
 from .tables import table_sizes, tables
 from .tally import DEFAULT_THRESHOLD
@@ -156,16 +159,7 @@ def vote_view(db: Db, step: Step, viewer: Viewer, threshold: int) -> dict[str, A
     """What a vote step shows this viewer: the question, their own answers, and the results
     (the console always; others once revealed)."""
     assert step.id is not None
-    view: dict[str, Any] = {
-        "config": votes.step_config(db, step),
-        "subjects": votes.subjects(db, step),
-        "own": {},
-        "results": None,
-    }
-    if step.type == "vote":
-        view["items"] = votes.vote_items(db, step)
-    if step.type == "glossary":
-        view["definitions"] = votes.definitions(db, step.id)
+    view: dict[str, Any] = {**step_options(db, step), "own": {}, "results": None}
     if viewer.participant_id is not None:
         view["own"] = votes.own_ballot(db, step.id, viewer.participant_id)
     if sees_results(viewer.view, revealed=step.revealed):
@@ -173,6 +167,62 @@ def vote_view(db: Db, step: Step, viewer: Viewer, threshold: int) -> dict[str, A
     else:
         view["voters"] = votes.count_voters(db, step.id)  # no results before the reveal
     return view
+
+
+def vote_options(db: Db, session_id: str, step_id: int) -> dict[str, Any]:
+    """What a step asks, for anyone in the session: its type, configuration and subjects,
+    with a vote's items and a glossary's proposed definitions (anonymous)."""
+    return step_options(db, get_step(db, session_id, step_id))
+
+
+def step_options(db: Db, step: Step) -> dict[str, Any]:
+    """The one picture of what a step asks, shared by the options route and the screens."""
+    assert step.id is not None
+    if step.type not in VOTE_STEP_TYPES:
+        return {"type": step.type, "config": {}, "subjects": []}
+    options: dict[str, Any] = {
+        "type": step.type,
+        "config": votes.step_config(db, step),
+        "subjects": votes.subjects(db, step),
+    }
+    if step.type == "vote":
+        options["items"] = votes.vote_items(db, step)
+    if step.type == "glossary":
+        options["definitions"] = [
+            {"id": d.id, "term": d.term, "text": d.text} for d in votes.definitions(db, step.id)
+        ]
+    return options
+
+
+VIEW_OF_ROLE = {"facilitator": "console", "projector": "projector", "participant": "participant"}
+
+
+def visible_results(
+    db: Db, *, actor: Actor, step_id: int, threshold: int = DEFAULT_THRESHOLD
+) -> StepResults:
+    """A vote step's results for the caller: the facilitator always, others once revealed."""
+    step = get_step(db, actor.session_id, step_id)
+    if not sees_results(VIEW_OF_ROLE[actor.role], revealed=step.revealed):
+        raise Forbidden(N_("The results are hidden until the facilitator reveals them."))
+    return typed_results(db, actor.session_id, step_id, threshold)
+
+
+def visible_board(db: Db, *, actor: Actor, step_id: int, table_id: int | None = None) -> BoardView:
+    """A step's board as the caller may see it: a participant their table's (only their own
+    items while blind), the facilitator one table's (`table_id`) or all, the projector all."""
+    table: int | None = ALL_TABLES
+    if actor.role == "facilitator" and table_id is not None:
+        table = table_id
+    elif actor.role == "participant":
+        table = participant_table(db, actor)
+    reader = Reader.of(actor)
+    return board(db, session_id=actor.session_id, step_id=step_id, table_id=table, reader=reader)
+
+
+def duplicates_board(db: Db, *, actor: Actor, step_id: int) -> BoardView:
+    """Every table's items of a step, to look for duplicates in (facilitator)."""
+    require_facilitator(actor)
+    return board(db, session_id=actor.session_id, step_id=step_id)
 
 
 def sees_results(view: str, *, revealed: bool) -> bool:

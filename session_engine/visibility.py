@@ -48,6 +48,15 @@ FACILITATOR = Reader("facilitator")
 ROOM = Reader("projector")  # what everybody may see: the projector's view of a board
 
 
+def reader_for(role: str, participant_id: int | None = None) -> Reader:
+    """A credential's role as a reader: the facilitator, a participant, or the room."""
+    if role == "facilitator":
+        return FACILITATOR
+    if role == "participant":
+        return Reader("participant", participant_id)
+    return ROOM
+
+
 def blind_steps(db: Db, session_id: str) -> frozenset[int]:
     """The steps of a session whose items are hidden now."""
     query = select(Step.id).where(col(Step.session_id) == session_id, col(Step.blind).is_(True))

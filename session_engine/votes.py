@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from .actors import Actor, require_facilitator
+from .actors import Actor, require_facilitator, require_participant
 from .content import Content
 from .controls import input_open
 from .errors import N_, Conflict, Forbidden, Invalid
@@ -144,8 +144,7 @@ def subjects(db: Db, step: Step) -> list[str]:
 
 
 def _require_voter(db: Db, actor: Actor, step_id: int) -> Step:
-    if actor.role != "participant" or actor.participant_id is None:
-        raise Forbidden(N_("Only participants vote."))
+    require_participant(actor, Forbidden(N_("Only participants vote.")))
     step = get_step(db, actor.session_id, step_id)
     if step.type not in VOTE_STEP_TYPES:
         raise Conflict(N_("A %(type)s step takes no votes."), type=step.type)
@@ -331,6 +330,12 @@ def definitions(db: Db, step_id: int) -> list[Definition]:
             .order_by(col(Definition.id))
         )
     )
+
+
+def own_answers(db: Db, *, actor: Actor, step_id: int) -> list[Ballot]:
+    """The caller's own answers in a step (participants only: nobody else has a ballot)."""
+    participant_id = require_participant(actor, Forbidden(N_("Only participants have a ballot.")))
+    return list(own_ballot(db, step_id, participant_id).values())
 
 
 def own_ballot(db: Db, step_id: int, participant_id: int) -> dict[str, Ballot]:

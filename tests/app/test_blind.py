@@ -177,11 +177,7 @@ def test_a_converge_stage_pooling_a_blind_round_is_drawn_for_each_participant(
     with ExitStack() as stack:
         pages = {}
         for who in ("author", "other"):
-            url = f"{live.server.ws_url}/live/{live.id}?view=participant"
-            headers = {"Cookie": f"vk_p_{live.id}={room.keys[who]}"}
-            pages[who] = stack.enter_context(
-                connect(url, additional_headers=headers, origin=live.server.url, open_timeout=10)
-            )
+            pages[who] = stack.enter_context(live.browser_socket("participant", room.keys[who]))
             read_until(pages[who], lambda m: 'id="stage"' in m)  # the stage at connect
         room.api("PUT", f"/steps/{room.converge}/locked", json={"value": True})  # a redraw
         stages = {who: read_until(ws, lambda m: 'data-open=""' in m) for who, ws in pages.items()}

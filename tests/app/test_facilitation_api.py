@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.templating import gettext
+from session_engine.agenda import untitled_step_title
+
 
 @pytest.fixture
 def room(api_room):
@@ -288,3 +291,13 @@ def test_a_step_with_input_keeps_its_type(room) -> None:
     empty = call(room, "POST", "/steps", json={"type": "info", "title": "Pauze"}).json()["id"]
     retyped = call(room, "PATCH", f"/steps/{empty}", json={"type": "break"})
     assert (retyped.status_code, retyped.json()["type"]) == (200, "break")
+
+
+def test_an_untitled_step_is_named_in_the_language_asked_for_else_the_sessions(room) -> None:
+    """An API client gets what the console gets for the same request: the step type as the
+    agenda labels it, in X-VK-Lang, else in the session's language (Dutch), never "glossary"."""
+    english = {**room.facilitator, "X-VK-Lang": "en"}
+    asked = call(room, "POST", "/steps", who=english, json={"type": "glossary"}).json()
+    assert asked["title"] == untitled_step_title("glossary", None, "en", gettext) == "Glossary"
+    plain = call(room, "POST", "/steps", json={"type": "glossary", "title": " "}).json()
+    assert plain["title"] == "Begrippenlijst"

@@ -501,3 +501,25 @@ def test_an_untitled_step_is_named_after_its_scenario(room) -> None:
         fields={"type": "converge", "scenario": "samenwerking", "title": " "},
     )
     assert step.title == "Denken vanuit Samenwerking"
+
+
+def test_an_untitled_step_is_named_after_its_type_in_the_language_given(room) -> None:
+    """One rule, one explicit language: the session's when none is given."""
+    catalogues = {"nl": {"Glossary": "Begrippenlijst"}, "en": {}}
+
+    def translate(language: str, message: str) -> str:
+        return catalogues[language].get(message, message)
+
+    def add(**language: str) -> str:
+        fields = {"type": "glossary", "title": ""}
+        added = room.do(
+            agenda_ops.add_step,
+            actor=room.facilitator,
+            fields=fields,
+            translate=translate,
+            **language,
+        )
+        return added.title
+
+    assert add(language="en") == "Glossary"
+    assert add() == "Begrippenlijst"  # the session's language: Dutch

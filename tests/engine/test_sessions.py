@@ -9,7 +9,13 @@ from session_engine.agenda import activate_step
 from session_engine.errors import Forbidden, Invalid, NotFound
 from session_engine.joining import join_session
 from session_engine.models import Session
-from session_engine.sessions import CODE_ALPHABET, agenda, authenticate, rotate_keys
+from session_engine.sessions import (
+    CODE_ALPHABET,
+    agenda,
+    authenticate,
+    rotate_keys,
+    session_by_code,
+)
 from session_engine.store.events import events_after
 
 
@@ -122,3 +128,11 @@ def test_activate_refusals(make_room) -> None:
         "session_created",
         "participant_joined",
     ]
+
+
+def test_a_join_code_finds_its_session_as_typed(make_room) -> None:
+    room = make_room()
+    code = room.created.session.code
+    typed = f" {code[:3].lower()}-{code[3:]} "
+    assert room.database.read_sync(session_by_code, typed).id == room.id
+    assert room.database.read_sync(session_by_code, "ZZZZZZZ") is None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
-from session_engine.similarity import normalise, similar_pairs
+from session_engine.shapes import ItemView
+from session_engine.similarity import duplicate_suggestions, normalise, similar_pairs
 
 SEED_ITEMS = [
     (1, "Goed te organiseren, elke school kan instappen"),
@@ -68,3 +70,21 @@ def test_an_unchanged_column_is_scored_once(monkeypatch: pytest.MonkeyPatch) -> 
     assert similar_pairs(edited) != [] and len(scored) == 2
     first.clear()  # a caller changing its answer does not change what is remembered
     assert similar_pairs(items) != [] and len(scored) == 2
+
+
+def board_item(item_id: int, category: str, text: str) -> ItemView:
+    return ItemView(id=item_id, step_id=1, category=category, text=text, starred=False)
+
+
+def test_suggestions_pair_items_of_one_column_only() -> None:
+    items = [
+        board_item(7, "voordelen", SEED_ITEMS[6][1]),
+        board_item(8, "voordelen", SEED_ITEMS[7][1]),
+        board_item(9, "nadelen", SEED_ITEMS[7][1]),  # the same words, in another column
+    ]
+    [found] = duplicate_suggestions(items)
+    assert found.item_ids == (7, 8)
+    assert found.texts == (SEED_ITEMS[6][1], SEED_ITEMS[7][1])
+    assert 0.5 <= found.score <= 1
+    with pytest.raises(ValidationError):
+        found.score = 0  # type: ignore[misc]  # an engine value: nobody changes it on the way

@@ -11,7 +11,7 @@ from session_engine.errors import Conflict, Forbidden, Invalid
 from session_engine.items import add_item
 from session_engine.results import step_results
 from session_engine.store.events import events_after
-from session_engine.views import sees_results, shown_results
+from session_engine.views import Viewer, sees_results, shown_results, snapshot, vote_options
 from session_engine.votes import (
     Answer,
     cast_ballot,
@@ -263,3 +263,21 @@ def test_the_results_a_ballot_redraws_are_those_of_the_step_on_screen(room) -> N
     room.do(activate_step, actor=room.facilitator, step_id=room.brainstorm)
     assert room.database.read_sync(shown_results, room.id, step_id) is None  # no longer on screen
     assert room.database.read_sync(shown_results, room.id, room.brainstorm) is None  # not a vote
+
+
+def test_the_options_and_the_screens_show_one_picture_of_a_glossary(room) -> None:
+    step_id = new_step(room, "glossary")
+    room.do(configure_step, actor=room.facilitator, step_id=step_id, config={"terms": ["rol"]})
+    voter = room.join()
+    proposed = room.do(propose_definition, actor=voter, step_id=step_id, term="rol", text="Taak")
+    options = room.database.read_sync(vote_options, room.id, step_id)
+    assert options["type"] == "glossary"
+    assert options["definitions"] == [{"id": proposed.id, "term": "rol", "text": "Taak"}]
+    viewer = Viewer("participant", voter.participant_id)
+    shown = room.database.read_sync(snapshot, room.id, viewer).vote
+    assert {k: shown[k] for k in options} == options
+
+
+def test_a_step_that_asks_nothing_has_empty_options(room) -> None:
+    options = room.database.read_sync(vote_options, room.id, room.brainstorm)
+    assert options == {"type": "brainstorm", "config": {}, "subjects": []}
