@@ -76,9 +76,7 @@ def test_who_may_read_what_is_decided_by_the_engine(make_room) -> None:
             read(query, **kwargs)
     assert read(own_answers, actor=participant, step_id=statements) == []
     assert read(saved_templates, actor=room.facilitator) == []
-    assert (
-        read(visible_results, actor=room.facilitator, step_id=statements)["step_id"] == statements
-    )
+    assert read(visible_results, actor=room.facilitator, step_id=statements).step_id == statements
     assert read(duplicates_board, actor=room.facilitator, step_id=brainstorm).items() == []
 
 
