@@ -4,6 +4,7 @@ sent when it changes; each live fragment is rendered once per audience (view, la
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from session_engine.agenda import STEP_TYPE_LABELS
 from session_engine.content import Content
 from session_engine.models import utcnow
+from session_engine.payloads import EventType
 from session_engine.shapes import ItemView
 from session_engine.store.database import Database
 from session_engine.store.events import PublishedEvent
@@ -122,31 +124,6 @@ def json_for(event: PublishedEvent, connection: Connection) -> str:
     return event_for(event, reader_of_connection(connection)).wire
 
 
-# Events after which every screen redraws its stage: facilitator actions, rare by nature.
-STAGE_EVENTS = frozenset(
-    {
-        "step_activated",
-        "step_added",
-        "step_updated",
-        "step_removed",
-        "agenda_reordered",
-        "input_locked",
-        "input_unlocked",
-        "visibility_changed",
-        "timer_changed",
-        "items_merged",
-        "item_split",
-        "item_moved",
-        "item_deleted",
-        "item_restored",
-        "item_spotlighted",
-        "tables_added",
-        "step_configured",
-        "results_revealed",
-    }
-)
-
-
 class EventRenderer:
     """Turns a committed event into the text each connection needs, rendering once per
     audience (view, language, table); only blind-mode stages are drawn per participant."""
@@ -163,26 +140,23 @@ class EventRenderer:
         pages = [c for c in connections if c.view != "json"]
         if not pages:
             return out
-        if event.type in STAGE_EVENTS:
-            out.update(await self._stages(session_id, pages))
-        elif event.type in (
-            "item_added",
-            "item_edited",
-            "item_starred",
-            "metoo_changed",
-            "comment_added",
-        ):
-            out.update(await self._item_fragments(session_id, event, pages))
-        elif event.type == "ballot_cast":  # frequent: the results block, never a redraw
-            out.update(await self._ballot_fragments(session_id, event, pages))
-        elif event.type == "definition_proposed":  # frequent: appended, never a redraw
-            out.update(await self._definition_fragment(session_id, event, pages))
-        elif event.type in ("participant_joined", "table_sizes"):
-            watchers = [c for c in pages if c.view != "participant"]
-            out.update(
-                await self._same_for_all(session_id, watchers, "_headcount.html", event.data)
-            )
+        update = PAGE_UPDATES[EventType(event.type)]
+        if update is not None:
+            out.update(await update(self, session_id, event, pages))
         return out
+
+    async def _redraw(
+        self, session_id: str, event: PublishedEvent, pages: list[Connection]
+    ) -> dict[Connection, str]:
+        """Every screen redraws its stage: after facilitator actions, rare by nature."""
+        return await self._stages(session_id, pages)
+
+    async def _headcount(
+        self, session_id: str, event: PublishedEvent, pages: list[Connection]
+    ) -> dict[Connection, str]:
+        """The number of participants (per table), on the screens that show it."""
+        watchers = [c for c in pages if c.view != "participant"]
+        return await self._same_for_all(session_id, watchers, "_headcount.html", event.data)
 
     async def _stages(self, session_id: str, pages: list[Connection]) -> dict[Connection, str]:
         """Each audience's stage, read and rendered once; a participant's stage that pools a
@@ -316,3 +290,46 @@ class EventRenderer:
         self._contents.move_to_end(session_id)
         while len(self._contents) > CONTENT_CACHE_SIZE:
             self._contents.popitem(last=False)
+
+
+PageUpdate = Callable[
+    [EventRenderer, str, PublishedEvent, list[Connection]], Awaitable[dict[Connection, str]]
+]
+
+# What each event type does to the pages (JSON sockets always get the event itself). Every
+# type is here, so a new one cannot be forgotten (tests/app/test_fragments.py); None: the pages
+# show nothing of it. Frequent, participant-driven events are small fragments, never a redraw.
+PAGE_UPDATES: dict[EventType, PageUpdate | None] = {
+    EventType.SESSION_CREATED: None,
+    EventType.PARTICIPANT_JOINED: EventRenderer._headcount,
+    EventType.STEP_ACTIVATED: EventRenderer._redraw,
+    EventType.ITEM_ADDED: EventRenderer._item_fragments,
+    EventType.KEYS_ROTATED: None,  # the hub closes the old keys' sockets
+    EventType.JOINING_CHANGED: None,
+    EventType.STEP_ADDED: EventRenderer._redraw,
+    EventType.STEP_UPDATED: EventRenderer._redraw,
+    EventType.STEP_REMOVED: EventRenderer._redraw,
+    EventType.AGENDA_REORDERED: EventRenderer._redraw,
+    EventType.TEMPLATE_SAVED: None,
+    EventType.INPUT_LOCKED: EventRenderer._redraw,
+    EventType.INPUT_UNLOCKED: EventRenderer._redraw,
+    EventType.VISIBILITY_CHANGED: EventRenderer._redraw,
+    EventType.TIMER_CHANGED: EventRenderer._redraw,
+    EventType.ITEM_EDITED: EventRenderer._item_fragments,
+    EventType.ITEM_MOVED: EventRenderer._redraw,
+    EventType.ITEMS_MERGED: EventRenderer._redraw,
+    EventType.ITEM_SPLIT: EventRenderer._redraw,
+    EventType.ITEM_DELETED: EventRenderer._redraw,
+    EventType.ITEM_RESTORED: EventRenderer._redraw,
+    EventType.ITEM_STARRED: EventRenderer._item_fragments,
+    EventType.ITEM_SPOTLIGHTED: EventRenderer._redraw,
+    EventType.METOO_CHANGED: EventRenderer._item_fragments,
+    EventType.COMMENT_ADDED: EventRenderer._item_fragments,
+    EventType.TABLES_ADDED: EventRenderer._redraw,
+    EventType.TABLE_SIZES: EventRenderer._headcount,
+    EventType.STEP_CONFIGURED: EventRenderer._redraw,
+    EventType.BALLOT_CAST: EventRenderer._ballot_fragments,
+    EventType.RESULTS_REVEALED: EventRenderer._redraw,
+    EventType.DEFINITION_PROPOSED: EventRenderer._definition_fragment,
+    EventType.REPORT_TEXT_EDITED: None,
+}

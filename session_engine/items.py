@@ -32,7 +32,7 @@ from .sessions import agenda, get_session, get_step
 from .shapes import BoardView, ItemView
 from .store.db import Db, storable_id
 from .store.events import append_event
-from .visibility import FACILITATOR, Reader, blind_steps, readable
+from .visibility import FACILITATOR, Reader, blind_steps, readable, visibility_of
 
 MAX_TEXT = 1000  # the refusal message below states it too
 MAX_CLIENT_ID = 64
@@ -318,6 +318,7 @@ def item_views(db: Db, items: list[Item], *, reader: Reader = FACILITATOR) -> li
             mentions=1 + len(members.get(item.id or 0, [])),
             metoo=metoo.get(item.id or 0, 0),
             comments=comments.get(item.id or 0, []),
+            visibility=visibility_of(item, blind),
         )
         for item in items
     ]

@@ -10,9 +10,17 @@ None of them has a field for who wrote it."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class ItemVisibility(StrEnum):
+    """Who may read an item's words now: one state per item (session_engine/visibility.py)."""
+
+    SHOWN = "shown"  # everyone in the session
+    BLIND = "blind"  # its step is blind: only its author and the facilitator, until the reveal
 
 
 class Shape(BaseModel):
@@ -52,6 +60,9 @@ class ItemView(StarredItem):
     mentions: int = Field(1, description="1 + the number of items merged into this one.")
     metoo: int = 0
     comments: list[str] = Field(default_factory=list)
+    visibility: ItemVisibility = Field(
+        ItemVisibility.SHOWN, description="blind: only its author and the facilitator read it."
+    )
 
 
 class BoardView(Shape):

@@ -21,6 +21,7 @@ from sqlmodel import col, select
 
 from .actors import Actor
 from .models import Item, Step
+from .shapes import ItemVisibility
 from .store.db import Db
 from .store.events import PublishedEvent
 
@@ -63,9 +64,14 @@ def blind_steps(db: Db, session_id: str) -> frozenset[int]:
     return frozenset(i for i in db.scalars(query) if i is not None)
 
 
+def visibility_of(item: Item, blind: frozenset[int]) -> ItemVisibility:
+    """The item's one visibility state, with these steps blind."""
+    return ItemVisibility.BLIND if item.step_id in blind else ItemVisibility.SHOWN
+
+
 def readable(item: Item, blind: frozenset[int], reader: Reader) -> bool:
     """May `reader` read this item's words, with these steps blind?"""
-    if reader.reads_hidden or item.step_id not in blind:
+    if reader.reads_hidden or visibility_of(item, blind) is ItemVisibility.SHOWN:
         return True
     return reader.participant_id is not None and item.participant_id == reader.participant_id
 

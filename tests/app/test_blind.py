@@ -166,6 +166,19 @@ def test_the_other_participant_is_told_how_many_are_hidden(room: BlindRoom) -> N
     assert room.api("GET", f"/steps/{room.converge}/board", "projector")["hidden"] == 1
 
 
+def test_each_item_says_whether_it_is_still_blind(room: BlindRoom) -> None:
+    """The facilitator's board marks what the room cannot read yet; the reveal clears it."""
+    room.live.add(room.author, "v1", f"{SECRET} een")
+
+    def states(who: str) -> list[str]:
+        board = room.api("GET", f"/steps/{room.live.brainstorm}/board", who)
+        return [i["visibility"] for column in board["columns"].values() for i in column]
+
+    assert states("facilitator") == states("author") == ["blind"]
+    room.api("PUT", f"/steps/{room.live.brainstorm}/blind", json={"value": False})
+    assert states("facilitator") == states("other") == ["shown"]
+
+
 def test_a_converge_stage_pooling_a_blind_round_is_drawn_for_each_participant(
     room: BlindRoom,
 ) -> None:

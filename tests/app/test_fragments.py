@@ -6,7 +6,8 @@ import asyncio
 from types import SimpleNamespace
 from typing import Any
 
-from app.fragments import CONTENT_CACHE_SIZE, EventRenderer
+from app.fragments import CONTENT_CACHE_SIZE, PAGE_UPDATES, EventRenderer
+from session_engine.payloads import EventType
 
 
 class CountingReads:
@@ -36,3 +37,20 @@ def test_the_content_cache_forgets_the_least_recently_used_session() -> None:
     assert database.reads == reads
     asyncio.run(contents(["live"]))  # used before the newest 256: forgotten, read again
     assert database.reads == reads + 1
+
+
+def test_every_event_type_says_what_it_does_to_the_pages() -> None:
+    """A new event type must be given its page update (or an explicit None) in one table."""
+    assert set(PAGE_UPDATES) == set(EventType)
+
+
+def test_frequent_participant_events_are_never_a_stage_redraw() -> None:
+    frequent = (
+        EventType.ITEM_ADDED,
+        EventType.METOO_CHANGED,
+        EventType.COMMENT_ADDED,
+        EventType.BALLOT_CAST,
+        EventType.DEFINITION_PROPOSED,
+        EventType.PARTICIPANT_JOINED,
+    )
+    assert [t for t in frequent if PAGE_UPDATES[t] is EventRenderer._redraw] == []
