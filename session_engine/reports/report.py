@@ -38,6 +38,7 @@ from .data import (
 )
 from .gc_pause import collector_paused
 from .items import ReportEntry, mark_pooled_importance, pool_items, public_item
+from .model import CompositionField, CompositionGroup, Participants
 from .points import key_points
 from .texts import default_texts, report_texts
 
@@ -198,23 +199,25 @@ def _labels(content: Content, t: Translate) -> dict[str, Any]:
 
 def _composition(
     content: Content, profiles: list[dict[str, str]], t: Translate, threshold: int
-) -> list[dict[str, Any]]:
+) -> list[CompositionField]:
     """Counts per profile option; small groups, "other" and "not given" folded together."""
     fields = []
     for profile_field in content.scenarios_file.profile_fields:
         counts = Counter(p.get(profile_field.key) or UNKNOWN for p in profiles)
-        groups: list[dict[str, Any]] = []
+        groups: list[CompositionGroup] = []
         other = counts[OTHER] + counts[UNKNOWN]
         for option in profile_field.options:
             count = counts[option.key] if option.key != OTHER else 0
             if count >= threshold:
-                groups.append({"key": option.key, "label": option.label, "count": count})
+                groups.append(CompositionGroup(key=option.key, label=option.label, count=count))
             else:
                 other += count
         if other:
             label = t(N_("Other (small groups, or not given)"))
-            groups.append({"key": OTHER, "label": label, "count": other})
-        fields.append({"key": profile_field.key, "label": profile_field.label, "groups": groups})
+            groups.append(CompositionGroup(key=OTHER, label=label, count=other))
+        fields.append(
+            CompositionField(key=profile_field.key, label=profile_field.label, groups=groups)
+        )
     return fields
 
 
@@ -227,7 +230,7 @@ def _join(parts: list[str], t: Translate) -> str:
 
 def _participants(
     content: Content, datas: list[SessionData], t: Translate, threshold: int
-) -> dict[str, Any]:
+) -> Participants:
     profiles = [p for d in datas for p in d.profiles]
     fields = _composition(content, profiles, t, threshold)
     if len(datas) == 1:
@@ -242,10 +245,10 @@ def _participants(
         )
     sentences = [opening]
     for entry in fields:
-        if entry["groups"]:
-            parts = [f"{g['count']} {g['label']}" for g in entry["groups"]]
-            sentences.append(f"{entry['label']}: {_join(parts, t)}.")
-    return {"total": len(profiles), "fields": fields, "sentence": " ".join(sentences)}
+        if entry.groups:
+            parts = [f"{g.count} {g.label}" for g in entry.groups]
+            sentences.append(f"{entry.label}: {_join(parts, t)}.")
+    return Participants(total=len(profiles), fields=fields, sentence=" ".join(sentences))
 
 
 def _profiles(
@@ -255,7 +258,7 @@ def _profiles(
     rows = []
     for data in datas:
         kept = {
-            f["key"]: {g["key"]: g["label"] for g in f["groups"]}
+            f.key: {g.key: g.label for g in f.groups}
             for f in _composition(content, data.profiles, t, threshold)
         }
         for profile in data.profiles:

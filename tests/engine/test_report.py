@@ -45,13 +45,13 @@ def column(report, scenario_key, column_key):
 
 def test_participants_are_counted_by_sector_organisation_and_role(seed) -> None:
     people = report_of(seed)["participants"]
-    assert people["total"] == 12
-    sector = {g["key"]: g["count"] for g in people["fields"][0]["groups"]}
+    assert people.total == 12
+    sector = {g.key: g.count for g in people.fields[0].groups}
     assert sector == {"PO": 5, "VO": 6, "other": 1}
-    role = {g["key"]: g["count"] for g in people["fields"][2]["groups"]}
+    role = {g.key: g.count for g in people.fields[2].groups}
     # Two schoolopleiders and one werkplekbegeleider are too few to show apart: "other".
     assert role == {"projectleider": 5, "instituutsopleider": 3, "other": 4}
-    assert people["sentence"].startswith("12 participants took part. Sector: 5 Primair")
+    assert people.sentence.startswith("12 participants took part. Sector: 5 Primair")
 
 
 def test_scenarios_follow_the_agenda_and_a_skipped_one_is_noted(seed) -> None:
@@ -220,7 +220,7 @@ def test_programme_sums_participants_and_pools_items_across_sessions(programme) 
     _, _, report = programme
     assert report["kind"] == "programme"
     assert [s["title"] for s in report["sessions"]] == ["Zwolle", "Eindhoven"]
-    assert report["participants"]["total"] == 24
+    assert report["participants"].total == 24
     voordelen = column(report, "afstemming", "voordelen")
     roles = voordelen.important[0]
     assert (roles.text, roles.sessions, roles.support) == (
@@ -271,7 +271,7 @@ def test_a_session_nobody_joined_is_left_out_of_the_programme(make_room) -> None
     assert empty.created.session.programme_id == programme_id
     report = held.database.read_sync(programme_report, programme_id)
     assert [s["title"] for s in report["sessions"]] == ["Utrecht"]
-    assert report["participants"]["total"] == 1
+    assert report["participants"].total == 1
 
 
 def test_a_programme_with_only_empty_sessions_has_no_report_yet(make_room) -> None:

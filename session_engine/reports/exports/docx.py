@@ -120,7 +120,7 @@ def _front(w: _Writer, report: dict[str, Any]) -> None:
             w.heading(h[key], 1)
             w.paras(texts[key])
     w.heading(h["participants"], 1)
-    w.para(report["participants"]["sentence"])
+    w.para(report["participants"].sentence)
     for table in composition_tables(report, h):
         w.table(*table)
 

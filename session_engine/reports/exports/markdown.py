@@ -74,7 +74,7 @@ def _front(report: dict[str, Any], h: dict[str, str]) -> list[str]:
         if texts[key]:
             out += _section(h[key], [p + "\n" for p in paragraphs(texts[key])])
     people = report["participants"]
-    body = [md(people["sentence"]), ""]
+    body = [md(people.sentence), ""]
     for table in composition_tables(report, h):
         body += _table(*table)
     return out + _section(h["participants"], body)

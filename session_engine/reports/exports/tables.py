@@ -17,8 +17,8 @@ def sessions_table(report: dict[str, Any], h: dict[str, str]) -> Table:
 
 def composition_tables(report: dict[str, Any], h: dict[str, str]) -> list[Table]:
     return [
-        ([entry["label"], h["count"]], [[g["label"], g["count"]] for g in entry["groups"]])
-        for entry in report["participants"]["fields"]
+        ([entry.label, h["count"]], [[g.label, g.count] for g in entry.groups])
+        for entry in report["participants"].fields
     ]
 
 
