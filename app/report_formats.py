@@ -30,8 +30,10 @@ from session_engine.reports.exports.tables import (
     statement_header,
 )
 from session_engine.reports.gc_pause import collector_paused
+from session_engine.reports.model import ReportStatement
 from session_engine.reports.report import to_json
 from session_engine.reports.texts import text_blocks
+from session_engine.shapes import DistributionView
 
 from .fragments import STATIC_DIR
 from .templating import gettext, render
@@ -103,8 +105,8 @@ def render_html(report: dict[str, Any], *, summary: bool = False) -> str:
 
 
 def statement_rows(
-    report: dict[str, Any], statement: dict[str, Any], h: dict[str, str], fields: Any
-) -> tuple[list[str], list[tuple[list[Any], dict[str, Any]]]]:
+    report: dict[str, Any], statement: ReportStatement, h: dict[str, str], fields: Any
+) -> tuple[list[str], list[tuple[list[Any], DistributionView]]]:
     """A statement's table: the header, and per group its cells with its distribution."""
     groups = statement_groups(report, statement, h, fields)
     language = report.get("language", "en")
@@ -112,14 +114,14 @@ def statement_rows(
     return statement_header(h), rows
 
 
-def agreement_bar(distribution: dict[str, Any]) -> str:
+def agreement_bar(distribution: DistributionView) -> str:
     """The answers 1-5 as a stacked bar: a CSS gradient with hard stops (WeasyPrint paints one
     shading where an SVG chart costs it a text layout per label); "" without answers."""
-    if not distribution["n"]:
+    if not distribution.n:
         return ""
     stops, start = [], 0.0
     for colour, answer in zip(ANSWER_COLOURS, "12345", strict=True):
-        end = start + distribution["counts"][answer] / distribution["n"] * 100
+        end = start + distribution.counts[answer] / distribution.n * 100
         if end > start:
             stops += [f"{colour} {start:.1f}%", f"{colour} {end:.1f}%"]
         start = end

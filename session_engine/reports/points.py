@@ -10,8 +10,17 @@ from babel.numbers import format_decimal
 
 from ..content import Content
 from ..errors import N_
-from ..shapes import KeyPoint, PointKind, ReportColumn, ReportItem, ReportScenario, ThemedColumn
+from ..shapes import (
+    DistributionView,
+    KeyPoint,
+    PointKind,
+    ReportColumn,
+    ReportItem,
+    ReportScenario,
+    ThemedColumn,
+)
 from .data import Translate
+from .model import ReportPreference, ReportStatement
 
 TOP_ITEMS = 5
 
@@ -26,8 +35,8 @@ def column_items(column: ReportColumn) -> list[ReportItem]:
 def key_points(
     content: Content,
     scenarios: list[ReportScenario],
-    statements: list[dict[str, Any]],
-    preference: dict[str, Any] | None,
+    statements: list[ReportStatement],
+    preference: ReportPreference | None,
     t: Translate,
 ) -> list[KeyPoint]:
     """The key points, in a fixed order: themes, support, statements, preference."""
@@ -98,13 +107,13 @@ def _most_support(scenarios: list[ReportScenario], t: Translate) -> list[KeyPoin
 
 
 def _statement_points(
-    content: Content, statements: list[dict[str, Any]], t: Translate
+    content: Content, statements: list[ReportStatement], t: Translate
 ) -> list[KeyPoint]:
     fields = {f.key: f for f in content.scenarios_file.profile_fields}
     points: list[KeyPoint] = []
     for statement in statements:
-        for field_key in statement["segments_differ"]:
-            segments = statement["segments"][field_key]["segments"]
+        for field_key in statement.segments_differ:
+            segments = statement.segments[field_key].segments
             options = fields[field_key].options if field_key in fields else []
             means = _means(options, segments, t, content.programme.language)
             points.append(
@@ -112,7 +121,7 @@ def _statement_points(
                     "divergence",
                     t(
                         N_("On “%(statement)s” the %(field)s groups differ: %(means)s."),
-                        statement=statement["text"],
+                        statement=statement.text,
                         field=fields[field_key].label.lower() if field_key in fields else field_key,
                         means=means,
                     ),
@@ -120,15 +129,15 @@ def _statement_points(
                 )
             )
     for statement in statements:
-        overall = statement["overall"]
-        if overall["flag"] == "consensus" and overall["n"] >= 2:
+        overall = statement.overall
+        if overall.flag == "consensus" and overall.n >= 2 and overall.mean is not None:
             points.append(
                 _point(
                     "consensus",
                     t(
                         N_("Consensus on “%(statement)s” (mean %(mean)s)."),
-                        statement=statement["text"],
-                        mean=one_decimal(overall["mean"], content.programme.language),
+                        statement=statement.text,
+                        mean=one_decimal(overall.mean, content.programme.language),
                     ),
                     t(N_("the spread of the answers (below 0.2)")),
                 )
@@ -141,26 +150,28 @@ def one_decimal(value: float, language: str) -> str:
     return format_decimal(value, format="0.0", locale=language)
 
 
-def _means(options: list[Any], segments: dict[str, Any], t: Translate, language: str) -> str:
+def _means(
+    options: list[Any], segments: dict[str, DistributionView], t: Translate, language: str
+) -> str:
     """ "Primair onderwijs (PO) 4,5, Voortgezet onderwijs (VO) 2,3"."""
     labels = {o.key: o.label for o in options}
     labels.update(other=t(N_("Other")), unknown=t(N_("Not given")))
     return ", ".join(
-        f"{labels.get(name, name)} {one_decimal(dist['mean'], language)}"
+        f"{labels.get(name, name)} {one_decimal(dist.mean, language)}"
         for name, dist in segments.items()
-        if dist["mean"] is not None
+        if dist.mean is not None
     )
 
 
-def _preferred(preference: dict[str, Any] | None, t: Translate) -> list[KeyPoint]:
+def _preferred(preference: ReportPreference | None, t: Translate) -> list[KeyPoint]:
     if not preference:
         return []
-    counts = preference["scenarios"]
-    top = max((s["votes"] for s in counts), default=0)
+    counts = preference.scenarios
+    top = max((s.votes for s in counts), default=0)
     if not top:
         return []
-    total = sum(s["votes"] for s in counts)
-    titles = [s["title"] for s in counts if s["votes"] == top]
+    total = sum(s.votes for s in counts)
+    titles = [s.title for s in counts if s.votes == top]
     conjunction = t(N_("and"))
     text = t(
         N_("Most preferred: %(titles)s (%(votes)s of %(total)s votes)."),

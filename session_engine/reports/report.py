@@ -24,7 +24,14 @@ from ..errors import N_, NotFound
 from ..models import Participant, Session
 from ..programmes import get_programme, programme_content
 from ..results import _preference, _statements
-from ..shapes import ItemsColumn, ReportColumn, ReportScenario, ThemedColumn, ThemeGroup
+from ..shapes import (
+    DistributionView,
+    ItemsColumn,
+    ReportColumn,
+    ReportScenario,
+    ThemedColumn,
+    ThemeGroup,
+)
 from ..store.db import Db
 from ..tally import DEFAULT_THRESHOLD, distribution
 from .data import (
@@ -38,7 +45,16 @@ from .data import (
 )
 from .gc_pause import collector_paused
 from .items import ReportEntry, mark_pooled_importance, pool_items, public_item
-from .model import CompositionField, CompositionGroup, Participants
+from .model import (
+    CompositionField,
+    CompositionGroup,
+    CountedText,
+    Participants,
+    ReportPreference,
+    ReportStatement,
+    SessionDistribution,
+    SessionVotes,
+)
 from .points import key_points
 from .texts import default_texts, report_texts
 
@@ -444,30 +460,42 @@ def _per_session(
 
 def _statement_section(
     content: Content, datas: list[SessionData], t: Translate, threshold: int
-) -> list[dict[str, Any]]:
+) -> list[ReportStatement]:
     answers = [a for d in datas for a in d.statements]
     if not any(d.steps_of("statements") for d in datas):
         return []
-    results = _statements(content, answers, _fields(content), threshold)
-    for result in results:
-        result["arguments"] = counted(result["arguments"])
-        if len(datas) > 1:
-            held = [d for d in datas if d.steps_of("statements")]
-            values = [
-                [b.value for b, _ in d.statements if b.subject == result["key"]] for d in held
-            ]
-            result["per_session"] = [
-                {"session": label, "overall": distribution(given).as_dict()}
-                for label, given in _per_session(held, values, threshold, t)
-            ]
-    return results
+    held = [d for d in datas if d.steps_of("statements")]
+    return [
+        ReportStatement.model_validate(
+            {
+                **result,
+                "arguments": counted(result["arguments"]),
+                "per_session": _statement_sessions(held, result["key"], threshold, t)
+                if len(datas) > 1
+                else None,
+            }
+        )
+        for result in _statements(content, answers, _fields(content), threshold)
+    ]
 
 
-def counted(texts: list[str]) -> list[dict[str, Any]]:
+def _statement_sessions(
+    held: list[SessionData], key: str, threshold: int, t: Translate
+) -> list[SessionDistribution]:
+    values = [[b.value for b, _ in d.statements if b.subject == key] for d in held]
+    return [
+        SessionDistribution(
+            session=label, overall=DistributionView.model_validate(distribution(given).as_dict())
+        )
+        for label, given in _per_session(held, values, threshold, t)
+    ]
+
+
+def counted(texts: list[str]) -> list[CountedText]:
     """Arguments or reasons, identical ones once with their count; most given first. The
     order follows the texts, never the voters (anonymity.text_order, as on screens)."""
     counts = Counter(texts)
-    return [{"text": text, "count": counts[text]} for text in dict.fromkeys(text_order(texts))]
+    return [CountedText(text=text, count=counts[text]) for text in dict.fromkeys(text_order(texts))]
 
 
 def _statement_notes(datas: list[SessionData], t: Translate) -> list[str]:
@@ -482,17 +510,23 @@ def _statement_notes(datas: list[SessionData], t: Translate) -> list[str]:
 
 def _preference_section(
     content: Content, datas: list[SessionData], t: Translate, threshold: int
-) -> dict[str, Any] | None:
+) -> ReportPreference | None:
     if not any(d.steps_of("preference") for d in datas):
         return None
     answers = [a for d in datas for a in d.preference]
     result = _preference(content, answers, _fields(content), threshold)
-    result["reasons"] = counted(result["reasons"])
-    result["voters"] = sum(d.preference_voters for d in datas)
+    per_session = None
     if len(datas) > 1:
         choices = [[b.choice for b, _ in d.preference] for d in datas]
-        result["per_session"] = [
-            {"session": label, "votes": dict(Counter(given))}
+        per_session = [
+            SessionVotes(session=label, votes=dict(Counter(given)))
             for label, given in _per_session(datas, choices, threshold, t)
         ]
-    return result
+    return ReportPreference.model_validate(
+        {
+            **result,
+            "reasons": counted(result["reasons"]),
+            "voters": sum(d.preference_voters for d in datas),
+            "per_session": per_session,
+        }
+    )

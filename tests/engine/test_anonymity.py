@@ -91,7 +91,7 @@ def test_three_po_and_one_vo_the_vo_vote_cannot_be_subtracted(make_room) -> None
     assert list(s1["segments"]["sector"]["segments"]) == ["other"]
     assert s1["segments"]["sector"]["segments"]["other"] == s1["overall"]
     report = room.database.read_sync(session_report, room.id)
-    assert list(report["statements"][0]["segments"]["sector"]["segments"]) == ["other"]
+    assert list(report["statements"][0].segments["sector"].segments) == ["other"]
 
 
 def test_a_table_of_two_cannot_be_subtracted(make_room) -> None:
@@ -114,9 +114,9 @@ def test_a_programme_shows_no_session_of_one_nor_one_that_gives_it_away(make_roo
         for value in values:
             answer(room, room.join(), step_id, Answer("s1", value, argument=f"{room.id} zegt"))
     report = rooms[0].database.read_sync(programme_report, rooms[0].created.session.programme_id)
-    rows = report["statements"][0]["per_session"]
+    rows = report["statements"][0].per_session
     # Utrecht (1) is too small; Zwolle (3) is folded too, else 8 - 4 - 3 gives Utrecht's 1.
-    assert [(r["session"], r["overall"]["n"]) for r in rows] == [
+    assert [(r.session, r.overall.n) for r in rows] == [
         ("Eindhoven", 4),
         ("Other sessions", 4),
     ]
@@ -131,8 +131,8 @@ def test_one_session_of_one_voter_shows_no_row_of_its_own(make_room) -> None:
         for value in values:
             answer(room, room.join(), step_id, Answer("s1", value))
     report = rooms[0].database.read_sync(programme_report, rooms[0].created.session.programme_id)
-    rows = report["statements"][0]["per_session"]
-    assert [(r["session"], r["overall"]["n"]) for r in rows] == [("Other sessions", 4)]
+    rows = report["statements"][0].per_session
+    assert [(r.session, r.overall.n) for r in rows] == [("Other sessions", 4)]
 
 
 @pytest.mark.parametrize("first_voter", [0, 1])

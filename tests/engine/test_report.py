@@ -112,19 +112,19 @@ def test_conditions_are_grouped_per_theme_in_the_programme_order(seed) -> None:
 
 def test_statements_per_segment_with_counted_arguments(seed) -> None:
     s1, s2 = report_of(seed)["statements"][:2]
-    assert (s1["overall"]["n"], s1["overall"]["mean"], s1["overall"]["flag"]) == (
+    assert (s1.overall.n, s1.overall.mean, s1.overall.flag) == (
         11,
         3.36,
         "divergent",
     )
-    sector = s1["segments"]["sector"]["segments"]
-    assert (sector["PO"]["mean"], sector["VO"]["mean"]) == (5.0, 2.0)
-    assert "sector" in s1["segments_differ"]
-    assert s1["arguments"] == [
+    sector = s1.segments["sector"].segments
+    assert (sector["PO"].mean, sector["VO"].mean) == (5.0, 2.0)
+    assert "sector" in s1.segments_differ
+    assert [a.model_dump() for a in s1.arguments] == [
         {"text": "Elke school is anders", "count": 6},
         {"text": "Taal verbindt de partners", "count": 5},
     ]
-    assert s2["overall"]["flag"] == "consensus"
+    assert s2.overall.flag == "consensus"
 
 
 def test_glossary_and_preference(seed) -> None:
@@ -132,9 +132,11 @@ def test_glossary_and_preference(seed) -> None:
     [term] = report["glossary"]
     assert term["agreed"] == "Een samenwerkingsverband van scholen en lerarenopleidingen"
     assert [d["votes"] for d in term["definitions"]] == [5, 2]
-    votes = {s["key"]: s["votes"] for s in report["preference"]["scenarios"]}
+    votes = {s.key: s.votes for s in report["preference"].scenarios}
     assert votes == {"afstemming": 0, "samenwerking": 9, "leerloopbaan": 3}
-    assert report["preference"]["reasons"] == [{"text": "Dit doen we eigenlijk al", "count": 1}]
+    assert [r.model_dump() for r in report["preference"].reasons] == [
+        {"text": "Dit doen we eigenlijk al", "count": 1}
+    ]
 
 
 def test_key_points_say_what_they_rest_on(seed) -> None:
@@ -244,12 +246,12 @@ def test_programme_groups_near_duplicates_from_different_sessions(programme) -> 
 def test_programme_statements_per_session_and_pooled(programme) -> None:
     _, _, report = programme
     s1 = report["statements"][0]
-    assert s1["overall"]["n"] == 22
-    assert [(s["session"], s["overall"]["n"]) for s in s1["per_session"]] == [
+    assert s1.overall.n == 22
+    assert [(s.session, s.overall.n) for s in s1.per_session] == [
         ("Zwolle", 11),
         ("Eindhoven", 11),
     ]
-    assert {s["key"]: s["votes"] for s in report["preference"]["scenarios"]}["samenwerking"] == 18
+    assert {s.key: s.votes for s in report["preference"].scenarios}["samenwerking"] == 18
     assert report["notes"] == [
         "The brainstorm on Denken vanuit Leerloopbaan was skipped in Zwolle.",
         "The brainstorm on Denken vanuit Leerloopbaan was skipped in Eindhoven.",

@@ -8,6 +8,7 @@ from typing import Any
 
 from ...shapes import ReportItem, ReportScenario, ThemedColumn
 from ..data import Translate
+from ..model import CountedText
 from ..texts import text_blocks
 from .labels import column_headings, headings, often_label, scenario_heading
 from .safe import xml_text
@@ -172,22 +173,22 @@ def _statements(w: _Writer, report: dict[str, Any]) -> None:
     w.heading(h["statements"], 1)
     w.para(h["scale"], italic=True)
     for statement in report["statements"]:
-        w.heading(statement["text"], 2)
+        w.heading(statement.text, 2)
         if not answered(statement):
             w.para(h["no_answers"], italic=True)
             continue
         w.table(*statement_table(report, statement, h))
-        differ = [report["labels"]["fields"].get(f, f) for f in statement["segments_differ"]]
+        differ = [report["labels"]["fields"].get(f, f) for f in statement.segments_differ]
         if differ:
             w.para(f"{', '.join(differ)}: {h['groups_differ']}", italic=True)
-        if statement["arguments"]:
+        if statement.arguments:
             w.heading(h["arguments"], 3)
-            _counted(w, statement["arguments"])
+            _counted(w, statement.arguments)
 
 
-def _counted(w: _Writer, entries: list[dict[str, Any]]) -> None:
+def _counted(w: _Writer, entries: list[CountedText]) -> None:
     for entry in entries:
-        w.bullet(entry["text"], f"{entry['count']}×" if entry["count"] > 1 else "")
+        w.bullet(entry.text, f"{entry.count}×" if entry.count > 1 else "")
 
 
 def _glossary(w: _Writer, report: dict[str, Any]) -> None:
@@ -222,9 +223,9 @@ def _preference(w: _Writer, report: dict[str, Any]) -> None:
     w.heading(h["preference"], 1)
     for table in preference_tables(report, h):
         w.table(*table)
-    if pref["reasons"]:
+    if pref.reasons:
         w.heading(h["reasons"], 2)
-        _counted(w, pref["reasons"])
+        _counted(w, pref.reasons)
 
 
 def _conclusion(w: _Writer, report: dict[str, Any]) -> None:

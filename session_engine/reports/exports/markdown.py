@@ -7,6 +7,7 @@ from typing import Any
 
 from ...shapes import ReportItem, ReportScenario, ThemedColumn
 from ..data import Translate
+from ..model import CountedText
 from ..texts import text_blocks
 from .labels import column_headings, headings, often_label, scenario_heading
 from .tables import (
@@ -124,25 +125,20 @@ def _statements(report: dict[str, Any], h: dict[str, str]) -> list[str]:
     out = _section(h["statements"], [f"*{h['scale']}*", ""])
     for statement in report["statements"]:
         if not answered(statement):
-            out += _section(md(statement["text"]), [f"*{h['no_answers']}*", ""], 3)
+            out += _section(md(statement.text), [f"*{h['no_answers']}*", ""], 3)
             continue
         body = _table(*statement_table(report, statement, h))
-        differ = [report["labels"]["fields"].get(f, f) for f in statement["segments_differ"]]
+        differ = [report["labels"]["fields"].get(f, f) for f in statement.segments_differ]
         if differ:
             body += [f"*{md(', '.join(differ))}: {h['groups_differ']}*", ""]
-        if statement["arguments"]:
-            body += [
-                f"**{h['arguments']}**",
-                "",
-                *_counted(statement["arguments"]),
-                "",
-            ]
-        out += _section(md(statement["text"]), body, 3)
+        if statement.arguments:
+            body += [f"**{h['arguments']}**", "", *_counted(statement.arguments), ""]
+        out += _section(md(statement.text), body, 3)
     return out
 
 
-def _counted(entries: list[dict[str, Any]]) -> list[str]:
-    return [f"- {md(e['text'])}" + (f" ({e['count']}×)" if e["count"] > 1 else "") for e in entries]
+def _counted(entries: list[CountedText]) -> list[str]:
+    return [f"- {md(e.text)}" + (f" ({e.count}×)" if e.count > 1 else "") for e in entries]
 
 
 def _glossary(report: dict[str, Any], h: dict[str, str]) -> list[str]:
@@ -179,8 +175,8 @@ def _preference(report: dict[str, Any], h: dict[str, str]) -> list[str]:
     if not pref:
         return []
     body = [line for table in preference_tables(report, h) for line in _table(*table)]
-    if pref["reasons"]:
-        body += [f"**{h['reasons']}**", "", *_counted(pref["reasons"]), ""]
+    if pref.reasons:
+        body += [f"**{h['reasons']}**", "", *_counted(pref.reasons), ""]
     return _section(h["preference"], body)
 
 

@@ -79,20 +79,16 @@ def _statements(report: dict[str, Any], h: dict[str, str]) -> Rows:
     header += [h["no_opinion"], "n", h["mean"], h["spread"], h["assessment"]]
     rows = []
     for statement in report["statements"]:
-        groups = [("", h["everyone"], statement["overall"])]
-        for field, seg in statement["segments"].items():
+        groups = [("", h["everyone"], statement.overall)]
+        for field, seg in statement.segments.items():
             label = report["labels"]["fields"].get(field, field)
-            groups += [
-                (label, segment_label(report, field, k), d) for k, d in seg["segments"].items()
-            ]
-        groups += [
-            (h["session"], s["session"], s["overall"]) for s in statement.get("per_session", [])
-        ]
+            groups += [(label, segment_label(report, field, k), d) for k, d in seg.segments.items()]
+        groups += [(h["session"], s.session, s.overall) for s in statement.per_session or []]
         for field_label, group, dist in groups:
-            counts = [dist["counts"][str(k)] for k in range(1, 6)]
-            flag = h[dist["flag"]] if dist["flag"] else ""
-            figures = [dist[k] for k in ("no_opinion", "n", "mean", "spread")]
-            rows.append([statement["text"], field_label, group, *counts, *figures, flag])
+            counts = [dist.counts[str(k)] for k in range(1, 6)]
+            flag = h[dist.flag] if dist.flag else ""
+            figures = [dist.no_opinion, dist.n, dist.mean, dist.spread]
+            rows.append([statement.text, field_label, group, *counts, *figures, flag])
     return header, rows
 
 

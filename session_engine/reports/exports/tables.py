@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...shapes import DistributionView
+from ..model import ReportStatement
 from .labels import mean_text, segment_label
 
 Table = tuple[list[str], list[list[Any]]]
@@ -27,33 +29,33 @@ def statement_header(h: dict[str, str]) -> list[str]:
 
 
 def distribution_row(
-    label: str, dist: dict[str, Any], h: dict[str, str], language: str = "en"
+    label: str, dist: DistributionView, h: dict[str, str], language: str = "en"
 ) -> list[Any]:
-    counts = [dist["counts"][str(k)] for k in range(1, 6)]
-    flag = h[dist["flag"]] if dist["flag"] else ""
-    mean = mean_text(dist["mean"], language)
-    return [label, *counts, dist["no_opinion"], dist["n"], mean, flag]
+    counts = [dist.counts[str(k)] for k in range(1, 6)]
+    flag = h[dist.flag] if dist.flag else ""
+    mean = mean_text(dist.mean, language)
+    return [label, *counts, dist.no_opinion, dist.n, mean, flag]
 
 
 def statement_groups(
     report: dict[str, Any],
-    statement: dict[str, Any],
+    statement: ReportStatement,
     h: dict[str, str],
     fields: list[str] | None = None,
-) -> list[tuple[str, dict[str, Any]]]:
+) -> list[tuple[str, DistributionView]]:
     """(label, distribution) for everyone, each shown segment (of `fields`, default all),
     and each session."""
-    groups = [(h["everyone"], statement["overall"])]
-    for field, seg in statement["segments"].items():
-        if len(seg["segments"]) > 1 and (fields is None or field in fields):
-            groups += [(segment_label(report, field, k), d) for k, d in seg["segments"].items()]
-    groups += [(s["session"], s["overall"]) for s in statement.get("per_session", [])]
+    groups = [(h["everyone"], statement.overall)]
+    for field, seg in statement.segments.items():
+        if len(seg.segments) > 1 and (fields is None or field in fields):
+            groups += [(segment_label(report, field, k), d) for k, d in seg.segments.items()]
+    groups += [(s.session, s.overall) for s in statement.per_session or []]
     return groups
 
 
 def statement_table(
     report: dict[str, Any],
-    statement: dict[str, Any],
+    statement: ReportStatement,
     h: dict[str, str],
     fields: list[str] | None = None,
 ) -> Table:
@@ -62,19 +64,21 @@ def statement_table(
     return statement_header(h), [distribution_row(label, d, h, language) for label, d in groups]
 
 
-def answered(statement: dict[str, Any]) -> bool:
-    return bool(statement["overall"]["n"] or statement["overall"]["no_opinion"])
+def answered(statement: ReportStatement) -> bool:
+    return bool(statement.overall.n or statement.overall.no_opinion)
 
 
 def preference_tables(report: dict[str, Any], h: dict[str, str]) -> list[Table]:
     pref = report["preference"]
-    scenarios = pref["scenarios"]
-    tables = [([h["scenario"], h["votes"]], [[s["title"], s["votes"]] for s in scenarios])]
-    for field, groups in pref["segments"].items():
+    if pref is None:
+        return []
+    scenarios = pref.scenarios
+    tables = [([h["scenario"], h["votes"]], [[s.title, s.votes] for s in scenarios])]
+    for field, groups in pref.segments.items():
         if len(groups) > 1:
             names = list(groups)
             header = [report["labels"]["fields"].get(field, field)]
             header += [segment_label(report, field, n) for n in names]
-            rows = [[s["title"], *[groups[n].get(s["key"], 0) for n in names]] for s in scenarios]
+            rows = [[s.title, *[groups[n].get(s.key, 0) for n in names]] for s in scenarios]
             tables.append((header, rows))
     return tables
