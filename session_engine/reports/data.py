@@ -21,6 +21,7 @@ from ..store.db import Db
 from ..tally import rank_items
 from ..votes import ballots_with_profiles, step_config
 from .items import ColumnKey, Columns, Ranks, load_items, mark_importance
+from .model import GlossaryTerm, TermDefinition
 
 Translate = Callable[..., str]
 Answers = list[tuple[Ballot, dict[str, str]]]
@@ -46,7 +47,7 @@ class SessionData:
     preference: Answers = field(default_factory=list)
     preference_voters: int = 0
     voters: int = 0  # took part in any vote step
-    glossary: list[dict[str, Any]] = field(default_factory=list)
+    glossary: list[GlossaryTerm] = field(default_factory=list)
     # every ballot as a row, with the key of the counts it goes into (None: statements and
     # preference, whose subjects every session shares)
     votes: list[tuple[ColumnKey | None, dict[str, Any]]] = field(default_factory=list)
@@ -175,17 +176,19 @@ def _ballot_row(
     }
 
 
-def _glossary(db: Db, data: SessionData, step: Step, threshold: int) -> list[dict[str, Any]]:
+def _glossary(db: Db, data: SessionData, step: Step, threshold: int) -> list[GlossaryTerm]:
     assert step.id is not None
     terms = step_results(db, data.session.id, step.id, threshold)["terms"]
     return [
-        {
-            "term": term["term"],
-            "agreed": term["agreed"]["text"] if term["agreed"] else None,
-            "definitions": [{"text": d["text"], "votes": d["votes"]} for d in term["definitions"]],
-            "session": data.label,
-            "counted": True,
-        }
+        GlossaryTerm(
+            term=term["term"],
+            agreed=term["agreed"]["text"] if term["agreed"] else None,
+            definitions=[
+                TermDefinition(text=d["text"], votes=d["votes"]) for d in term["definitions"]
+            ],
+            session=data.label,
+            counted=True,
+        )
         for term in terms
     ]
 

@@ -49,11 +49,13 @@ from .model import (
     CompositionField,
     CompositionGroup,
     CountedText,
+    GlossaryTerm,
     Participants,
     ReportPreference,
     ReportStatement,
     SessionDistribution,
     SessionVotes,
+    TermDefinition,
 )
 from .points import key_points
 from .texts import default_texts, report_texts
@@ -412,9 +414,7 @@ def _counted_columns(
 # Glossary -------------------------------------------------------------------------------
 
 
-def _glossary_section(
-    datas: list[SessionData], t: Translate, threshold: int
-) -> list[dict[str, Any]]:
+def _glossary_section(datas: list[SessionData], t: Translate, threshold: int) -> list[GlossaryTerm]:
     """Each term per session whose counts the small-group rule shows, with its votes and the
     agreed definition; then the other sessions together per term ("Other sessions"), with the
     definitions proposed there but no votes and none agreed: the definitions are the session's
@@ -424,19 +424,19 @@ def _glossary_section(
     proposed: dict[str, list[str]] = {}
     for n, data in enumerate(datas):
         for term in data.glossary if n not in counted else []:
-            proposed.setdefault(term["term"], []).extend(d["text"] for d in term["definitions"])
+            proposed.setdefault(term.term, []).extend(d.text for d in term.definitions)
     other = t(N_("Other sessions"))
     return shown + [
-        {
-            "term": term,
-            "agreed": None,
-            "definitions": [
-                {"text": text, "votes": None}
+        GlossaryTerm(
+            term=term,
+            agreed=None,
+            definitions=[
+                TermDefinition(text=text, votes=None)
                 for text in sorted(set(texts), key=lambda x: (x.casefold(), x))
             ],
-            "session": other,
-            "counted": False,
-        }
+            session=other,
+            counted=False,
+        )
         for term, texts in proposed.items()
     ]
 

@@ -197,6 +197,10 @@ def vote_in(room, voters: int, chosen: str, passed_over: str, definition: str) -
         answer(room, who, glossary.id, Answer("term:Opleidingsschool", choice=str(proposed.id)))
 
 
+def dumped(shapes) -> list[dict]:
+    return [shape.model_dump() for shape in shapes]
+
+
 def important_texts(report) -> list[str]:
     scenario = next(s for s in report["scenarios"] if s.key == "afstemming")
     voordelen = next(c for c in scenario.columns if c.key == "voordelen")
@@ -212,12 +216,14 @@ def test_a_programme_shows_no_glossary_or_importance_vote_of_a_session_of_one(ma
     for room, voters, chosen, passed_over in plan:
         vote_in(room, voters, chosen, passed_over, f"Definitie uit {room.created.session.title}")
     report = rooms[0].database.read_sync(programme_report, rooms[0].created.session.programme_id)
-    assert [(g["session"], g["counted"], g["agreed"]) for g in report["glossary"]] == [
+    assert [(g.session, g.counted, g.agreed) for g in report["glossary"]] == [
         ("Eindhoven", True, "Definitie uit Eindhoven"),
         ("Other sessions", False, None),
     ]
-    assert report["glossary"][0]["definitions"] == [{"text": "Definitie uit Eindhoven", "votes": 4}]
-    assert report["glossary"][1]["definitions"] == [
+    assert dumped(report["glossary"][0].definitions) == [
+        {"text": "Definitie uit Eindhoven", "votes": 4}
+    ]
+    assert dumped(report["glossary"][1].definitions) == [
         {"text": "Definitie uit Utrecht", "votes": None},
         {"text": "Definitie uit Zwolle", "votes": None},
     ]
@@ -237,10 +243,12 @@ def test_one_session_of_one_voter_gives_no_glossary_or_vote_count_away(make_room
         vote_in(room, voters, chosen, passed_over, f"Definitie uit {room.created.session.title}")
     report = rooms[0].database.read_sync(programme_report, rooms[0].created.session.programme_id)
     [term] = report["glossary"]
-    assert (term["session"], term["counted"], term["agreed"]) == ("Other sessions", False, None)
-    assert {d["votes"] for d in term["definitions"]} == {None}
+    assert (term.session, term.counted, term.agreed) == ("Other sessions", False, None)
+    assert {d.votes for d in term.definitions} == {None}
     assert important_texts(report) == []
     assert {r["type"] for r in report["votes"]} <= {"statements", "preference"}
     alone = rooms[1].database.read_sync(session_report, rooms[1].id)  # its own report: all of it
-    assert alone["glossary"][0]["definitions"] == [{"text": "Definitie uit Utrecht", "votes": 1}]
+    assert dumped(alone["glossary"][0].definitions) == [
+        {"text": "Definitie uit Utrecht", "votes": 1}
+    ]
     assert important_texts(alone) == ["Een gedeelde ambitie"]

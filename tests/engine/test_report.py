@@ -130,8 +130,8 @@ def test_statements_per_segment_with_counted_arguments(seed) -> None:
 def test_glossary_and_preference(seed) -> None:
     report = report_of(seed)
     [term] = report["glossary"]
-    assert term["agreed"] == "Een samenwerkingsverband van scholen en lerarenopleidingen"
-    assert [d["votes"] for d in term["definitions"]] == [5, 2]
+    assert term.agreed == "Een samenwerkingsverband van scholen en lerarenopleidingen"
+    assert [d.votes for d in term.definitions] == [5, 2]
     votes = {s.key: s.votes for s in report["preference"].scenarios}
     assert votes == {"afstemming": 0, "samenwerking": 9, "leerloopbaan": 3}
     assert [r.model_dump() for r in report["preference"].reasons] == [

@@ -197,22 +197,22 @@ def _glossary(w: _Writer, report: dict[str, Any]) -> None:
     w.heading(w.h["glossary"], 1)
     for term in report["glossary"]:
         named = report["kind"] == "programme"
-        w.heading(term["term"] + (f" ({term['session']})" if named else ""), 2)
-        if not term["counted"]:
+        w.heading(term.term + (f" ({term.session})" if named else ""), 2)
+        if not term.counted:
             w.para(w.h["not_counted"], italic=True)
             w.para(f"{w.h['definitions_proposed']}:")
-            for definition in term["definitions"]:
-                w.bullet(definition["text"], "")
+            for definition in term.definitions:
+                w.bullet(definition.text, "")
             continue
-        if term["agreed"]:
-            w.para(f"{w.h['agreed']}: {term['agreed']}")
+        if term.agreed:
+            w.para(f"{w.h['agreed']}: {term.agreed}")
         else:
             w.para(w.h["none_agreed"], italic=True)
-        others = [d for d in term["definitions"] if d["text"] != term["agreed"]]
+        others = [d for d in term.definitions if d.text != term.agreed]
         if others:
             w.para(f"{w.h['proposed']}:")
             for definition in others:
-                w.bullet(definition["text"], str(definition["votes"]))
+                w.bullet(definition.text, str(definition.votes))
 
 
 def _preference(w: _Writer, report: dict[str, Any]) -> None:

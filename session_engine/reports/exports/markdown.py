@@ -7,7 +7,7 @@ from typing import Any
 
 from ...shapes import ReportItem, ReportScenario, ThemedColumn
 from ..data import Translate
-from ..model import CountedText
+from ..model import CountedText, GlossaryTerm
 from ..texts import text_blocks
 from .labels import column_headings, headings, often_label, scenario_heading
 from .tables import (
@@ -146,26 +146,24 @@ def _glossary(report: dict[str, Any], h: dict[str, str]) -> list[str]:
         return []
     out = _section(h["glossary"], [])
     for term in report["glossary"]:
-        title = md(term["term"]) + (
-            f" ({md(term['session'])})" if report["kind"] == "programme" else ""
-        )
+        title = md(term.term) + (f" ({md(term.session)})" if report["kind"] == "programme" else "")
         out += _section(title, _term(term, h), 3)
     return out
 
 
-def _term(term: dict[str, Any], h: dict[str, str]) -> list[str]:
+def _term(term: GlossaryTerm, h: dict[str, str]) -> list[str]:
     """A glossary term: the agreed definition and the others with their votes; of sessions
     whose votes are not shown, only the definitions proposed."""
-    if not term["counted"]:
-        proposed = [f"- {md(d['text'])}" for d in term["definitions"]]
+    if not term.counted:
+        proposed = [f"- {md(d.text)}" for d in term.definitions]
         return [f"*{h['not_counted']}*", "", f"{h['definitions_proposed']}:", "", *proposed, ""]
     body = [
-        f"**{h['agreed']}:** {md(term['agreed'])}" if term["agreed"] else f"*{h['none_agreed']}*",
+        f"**{h['agreed']}:** {md(term.agreed)}" if term.agreed else f"*{h['none_agreed']}*",
         "",
     ]
-    others = [d for d in term["definitions"] if d["text"] != term["agreed"]]
+    others = [d for d in term.definitions if d.text != term.agreed]
     if others:
-        body += [f"{h['proposed']}:", "", *[f"- {md(d['text'])} ({d['votes']})" for d in others]]
+        body += [f"{h['proposed']}:", "", *[f"- {md(d.text)} ({d.votes})" for d in others]]
         body.append("")
     return body
 
