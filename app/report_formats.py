@@ -30,7 +30,7 @@ from session_engine.reports.exports.tables import (
     statement_header,
 )
 from session_engine.reports.gc_pause import collector_paused
-from session_engine.reports.model import ReportStatement
+from session_engine.reports.model import Report, ReportStatement
 from session_engine.reports.report import to_json
 from session_engine.reports.texts import text_blocks
 from session_engine.shapes import DistributionView
@@ -75,19 +75,19 @@ def report_css() -> str:
     return (STATIC_DIR / "report.css").read_text(encoding="utf-8")
 
 
-def render_html(report: dict[str, Any], *, summary: bool = False) -> str:
+def render_html(report: Report, *, summary: bool = False) -> str:
     """The report as one self-contained HTML page (CSS inlined); `summary`: the PDF's."""
-    t = translator(report["language"])
+    t = translator(report.language)
     h = headings(t)
-    fields = list(report["labels"]["fields"])[:1] if summary else None
+    fields = list(report.labels.fields)[:1] if summary else None
     tables: dict[str, Any] = {
         "sessions": sessions_table(report, h),
         "composition": composition_tables(report, h),
-        "preference": preference_tables(report, h) if report["preference"] else [],
+        "preference": preference_tables(report, h) if report.preference else [],
     }
     return render(
         "report.html",
-        report["language"],
+        report.language,
         r=report,
         h=h,
         css=Markup(report_css()),  # our own stylesheet, not participants' text
@@ -105,11 +105,11 @@ def render_html(report: dict[str, Any], *, summary: bool = False) -> str:
 
 
 def statement_rows(
-    report: dict[str, Any], statement: ReportStatement, h: dict[str, str], fields: Any
+    report: Report, statement: ReportStatement, h: dict[str, str], fields: Any
 ) -> tuple[list[str], list[tuple[list[Any], DistributionView]]]:
     """A statement's table: the header, and per group its cells with its distribution."""
     groups = statement_groups(report, statement, h, fields)
-    language = report.get("language", "en")
+    language = report.language
     rows = [(distribution_row(label, d, h, language), d) for label, d in groups]
     return statement_header(h), rows
 
@@ -128,7 +128,7 @@ def agreement_bar(distribution: DistributionView) -> str:
     return f"linear-gradient(to right, {', '.join(stops)})"
 
 
-def render_pdf(report: dict[str, Any]) -> bytes:
+def render_pdf(report: Report) -> bytes:
     """The web page printed by WeasyPrint; nothing is fetched (the page needs nothing)."""
     import weasyprint
 
@@ -150,15 +150,15 @@ def _no_fetching() -> Any:
     return URLFetcher(allowed_protocols=["data"])
 
 
-def render_report(report: dict[str, Any], fmt: str, *, sheet: str = "items") -> Rendered:
+def render_report(report: Report, fmt: str, *, sheet: str = "items") -> Rendered:
     """The report in one format (see FORMATS); `sheet` picks the CSV's kind of data."""
     with collector_paused():
         body = _render_body(report, fmt, sheet)
     return Rendered(body, MEDIA_TYPES[fmt], fmt)
 
 
-def _render_body(report: dict[str, Any], fmt: str, sheet: str) -> bytes:
-    t = translator(report["language"])
+def _render_body(report: Report, fmt: str, sheet: str) -> bytes:
+    t = translator(report.language)
     if fmt == "json":
         body = to_json(report)
     elif fmt == "html":
@@ -178,9 +178,9 @@ def _render_body(report: dict[str, Any], fmt: str, sheet: str) -> bytes:
     return body
 
 
-def file_name(report: dict[str, Any], fmt: str, sheet: str | None = None) -> str:
+def file_name(report: Report, fmt: str, sheet: str | None = None) -> str:
     """A download name like verslag-zwolle.docx (report-zwolle in English)."""
-    stem = gettext(report["language"], "report")
-    slug = re.sub(r"[^a-z0-9]+", "-", report["title"].lower()).strip("-")[:60] or "session"
+    stem = gettext(report.language, "report")
+    slug = re.sub(r"[^a-z0-9]+", "-", report.title.lower()).strip("-")[:60] or "session"
     suffix = f"-{sheet}" if fmt == "csv" and sheet else ""
     return f"{stem}-{slug}{suffix}.{fmt}"

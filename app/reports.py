@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from session_engine.actors import require_report_access
 from session_engine.errors import N_, NotFound, Unauthorized
+from session_engine.reports.model import Report
 from session_engine.reports.report import programme_report, report_state, session_report
 from session_engine.reports.texts import MAX_REPORT_TEXT, edit_report_texts
 from session_engine.shapes import ReportTextsView
@@ -98,7 +99,7 @@ class Memo(Generic[V]):
 
 # A report's data by its state: downloading one report in several formats builds it once. A
 # change to a session changes its state, so nothing stale is ever served.
-CACHE: Memo[dict[str, Any]] = Memo(capacity=4)
+CACHE: Memo[Report] = Memo(capacity=4)
 # Rendered downloads by the report's state, format and sheet: a PDF of a large session costs
 # seconds of CPU, and ten people downloading it at once render it once.
 RENDERED: Memo[Rendered] = Memo(capacity=RENDERED_BYTES, weigh=lambda r: len(r.body))
@@ -113,7 +114,7 @@ def _check_format(fmt: str) -> None:
         )
 
 
-async def _respond(key: tuple[Any, ...], report: dict[str, Any], fmt: str, sheet: str) -> Response:
+async def _respond(key: tuple[Any, ...], report: Report, fmt: str, sheet: str) -> Response:
     sheet = sheet if fmt == "csv" else ""
     rendered = await RENDERED.get(
         (*key, fmt, sheet), lambda: run_in_threadpool(render_report, report, fmt, sheet=sheet)

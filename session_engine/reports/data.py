@@ -21,7 +21,7 @@ from ..store.db import Db
 from ..tally import rank_items
 from ..votes import ballots_with_profiles, step_config
 from .items import ColumnKey, Columns, Ranks, load_items, mark_importance
-from .model import GlossaryTerm, TermDefinition
+from .model import GlossaryTerm, TermDefinition, VoteRow
 
 Translate = Callable[..., str]
 Answers = list[tuple[Ballot, dict[str, str]]]
@@ -50,7 +50,7 @@ class SessionData:
     glossary: list[GlossaryTerm] = field(default_factory=list)
     # every ballot as a row, with the key of the counts it goes into (None: statements and
     # preference, whose subjects every session shares)
-    votes: list[tuple[ColumnKey | None, dict[str, Any]]] = field(default_factory=list)
+    votes: list[tuple[ColumnKey | None, VoteRow]] = field(default_factory=list)
     # per column's importance vote, and for the glossary (GLOSSARY): the fewest voters of any
     # of the session's steps behind those counts
     counted_voters: dict[ColumnKey, int] = field(default_factory=dict)
@@ -155,9 +155,7 @@ def _subject_texts(db: Db, data: SessionData) -> dict[str, str]:
     return texts
 
 
-def _ballot_row(
-    data: SessionData, step: Step, ballot: Ballot, texts: dict[str, str]
-) -> dict[str, Any]:
+def _ballot_row(data: SessionData, step: Step, ballot: Ballot, texts: dict[str, str]) -> VoteRow:
     """A ballot as raw data: what was voted on and how, never by whom."""
     subject = ballot.subject.removeprefix("term:")
     choice = ballot.choice
@@ -165,15 +163,15 @@ def _ballot_row(
         choice = texts.get(f"definition:{choice}", choice)
     elif choice is not None:
         choice = texts.get(choice, choice)
-    return {
-        "session": data.label,
-        "step": step.title,
-        "type": step.type,
-        "subject": texts.get(ballot.subject, subject) if step.type != "glossary" else subject,
-        "value": ballot.value,
-        "choice": choice,
-        "argument": ballot.argument,
-    }
+    return VoteRow(
+        session=data.label,
+        step=step.title,
+        type=step.type,
+        subject=texts.get(ballot.subject, subject) if step.type != "glossary" else subject,
+        value=ballot.value,
+        choice=choice,
+        argument=ballot.argument,
+    )
 
 
 def _glossary(db: Db, data: SessionData, step: Step, threshold: int) -> list[GlossaryTerm]:
@@ -204,23 +202,22 @@ def counted_sessions(datas: list[SessionData], key: ColumnKey, threshold: int) -
     return set(shown_groups(voters, threshold).groups)
 
 
-def votes_rows(datas: list[SessionData], threshold: int, other: str) -> list[dict[str, Any]]:
+def votes_rows(datas: list[SessionData], threshold: int, other: str) -> list[VoteRow]:
     """All ballots in a fixed order that keeps no trace of who cast them together. Of several
     sessions, only those the small-group rule shows keep their name (and step titles); the
     ballots of the others are marked `other` together. Importance and glossary ballots are
     left out for the sessions whose counts the report does not show (`counted_sessions`):
     their subjects and choices are the session's own texts, so no name hides them."""
 
-    def order(row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(("" if row[k] is None else str(row[k])) for k in row)
-
     named = shown_groups({n: d.voters for n, d in enumerate(datas)}, threshold).groups
     keys = {key for data in datas for key, _ in data.votes if key is not None}
     counted = {key: counted_sessions(datas, key, threshold) for key in keys}
     rows = [
-        row if len(datas) == 1 or n in named else {**row, "session": other, "step": ""}
+        row
+        if len(datas) == 1 or n in named
+        else row.model_copy(update={"session": other, "step": ""})
         for n, data in enumerate(datas)
         for key, row in data.votes
         if key is None or n in counted[key]
     ]
-    return sorted(rows, key=order)
+    return sorted(rows, key=VoteRow.order)

@@ -4,9 +4,21 @@ scenarios and key points are the shapes of session_engine/shapes.py."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
-from ..shapes import DistributionView, ScenarioVotes, SegmentsView, Shape
+from ..shapes import (
+    DistributionView,
+    KeyPoint,
+    ReportScenario,
+    ReportTextsView,
+    ScenarioVotes,
+    SegmentsView,
+    Shape,
+)
+
+SCHEMA: Literal["versnellingskamer.report/1"] = "versnellingskamer.report/1"
 
 
 class CompositionGroup(Shape):
@@ -93,3 +105,70 @@ class GlossaryTerm(Shape):
     definitions: list[TermDefinition]
     session: str
     counted: bool
+
+
+class VoteRow(Shape):
+    """A ballot as raw data: what was voted on and how, never by whom."""
+
+    session: str
+    step: str
+    type: str
+    subject: str
+    value: int | None
+    choice: str | None
+    argument: str | None
+
+    def order(self) -> tuple[str, ...]:
+        """The rows' one fixed order: by every field, as text (None as "")."""
+        fields = (self.session, self.step, self.type, self.subject, self.value, self.choice)
+        return tuple("" if v is None else str(v) for v in (*fields, self.argument))
+
+
+class ProgrammeSummary(Shape):
+    key: str
+    title: str
+    organiser: str
+    question: str
+
+
+class SessionSummary(Shape):
+    title: str
+    location: str
+    date: str
+    participants: int
+
+
+class Labels(Shape):
+    """What the report's keys stand for, in words: profile questions and their options
+    (`segments`, "other" and "unknown" included), columns, themes and scenarios."""
+
+    fields: dict[str, str]
+    segments: dict[str, dict[str, str]]
+    categories: dict[str, str]
+    themes: dict[str, str]
+    scenarios: dict[str, str]
+
+
+class Report(Shape):
+    """The report of one session or a whole programme, as every export prints it."""
+
+    schema_: Literal["versnellingskamer.report/1"] = Field(SCHEMA, alias="schema")
+    kind: Literal["session", "programme"]
+    language: str
+    title: str
+    programme: ProgrammeSummary
+    sessions: list[SessionSummary]
+    texts: ReportTextsView
+    principles: list[str]
+    labels: Labels
+    participants: Participants
+    scenarios: list[ReportScenario]
+    statements: list[ReportStatement]
+    glossary: list[GlossaryTerm]
+    preference: ReportPreference | None
+    key_points: list[KeyPoint]
+    notes: list[str]
+    votes: list[VoteRow]
+    profiles: list[dict[str, str]] = Field(
+        description="Each participant's profile, small groups folded: {session, field: label}."
+    )

@@ -13,9 +13,8 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
 from sqlmodel import col, select
 
 from ..anonymity import OTHER, UNKNOWN, fold, text_order
@@ -29,6 +28,7 @@ from ..shapes import (
     ItemsColumn,
     ReportColumn,
     ReportScenario,
+    ReportTextsView,
     ThemedColumn,
     ThemeGroup,
 )
@@ -50,29 +50,26 @@ from .model import (
     CompositionGroup,
     CountedText,
     GlossaryTerm,
+    Labels,
     Participants,
+    ProgrammeSummary,
+    Report,
     ReportPreference,
     ReportStatement,
     SessionDistribution,
+    SessionSummary,
     SessionVotes,
     TermDefinition,
 )
 from .points import key_points
 from .texts import default_texts, report_texts
 
-SCHEMA = "versnellingskamer.report/1"
 
-
-def to_json(report: dict[str, Any]) -> bytes:
-    """The report as `report.json` writes it (docs/reports.md): its typed parts (`ReportItem`)
-    as their fields in declared order, so the bytes match the schema's field order."""
-    return json.dumps(report, ensure_ascii=False, indent=2, default=_shape).encode("utf-8")
-
-
-def _shape(value: object) -> dict[str, Any]:
-    if isinstance(value, BaseModel):
-        return value.model_dump()
-    raise TypeError(f"{type(value).__name__} is not part of a report")
+def to_json(report: Report) -> bytes:
+    """The report as `report.json` writes it (docs/reports.md): every part's fields in declared
+    order, so the bytes match the schema's field order."""
+    data = report.model_dump(by_alias=True)
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def _english(language: str) -> Translate:
@@ -85,7 +82,7 @@ def session_report(
     *,
     translator: Callable[[str], Translate] = _english,
     threshold: int = DEFAULT_THRESHOLD,
-) -> dict[str, Any]:
+) -> Report:
     """The report of one session, in its language (`translator` gives the catalogue)."""
     with collector_paused():
         data = read_session(db, session_id, threshold)
@@ -100,7 +97,7 @@ def programme_report(
     *,
     translator: Callable[[str], Translate] = _english,
     threshold: int = DEFAULT_THRESHOLD,
-) -> dict[str, Any]:
+) -> Report:
     """The report of every session of a programme together, items and ballots pooled.
     A session nobody joined (a demo, a cancelled meeting) adds nothing and is left out."""
     programme = get_programme(db, programme_id)
@@ -145,71 +142,70 @@ def report_state(
 
 
 def _report(
-    kind: str,
+    kind: Literal["session", "programme"],
     title: str,
     datas: list[SessionData],
     texts: dict[str, str],
     t: Translate,
     threshold: int,
-) -> dict[str, Any]:
+) -> Report:
     content = datas[0].content
     scenarios = [
         _scenario(content, key, datas, t, threshold) for key in _scenario_order(content, datas)
     ]
     statements = _statement_section(content, datas, t, threshold)
     preference = _preference_section(content, datas, t, threshold)
-    return {
-        "schema": SCHEMA,
-        "kind": kind,
-        "language": datas[0].session.language,
-        "title": title,
-        "programme": _programme_summary(content),
-        "sessions": [_session_summary(d) for d in datas],
-        "texts": texts,
-        "principles": list(content.programme.principles),
-        "labels": _labels(content, t),
-        "participants": _participants(content, datas, t, threshold),
-        "scenarios": scenarios,
-        "statements": statements,
-        "glossary": _glossary_section(datas, t, threshold),
-        "preference": preference,
-        "key_points": key_points(content, scenarios, statements, preference, t),
-        "notes": [note for s in scenarios for note in s.notes] + _statement_notes(datas, t),
-        "votes": votes_rows(datas, threshold, t(N_("Other sessions"))),
-        "profiles": _profiles(content, datas, t, threshold),
-    }
+    return Report(
+        kind=kind,
+        language=datas[0].session.language,
+        title=title,
+        programme=_programme_summary(content),
+        sessions=[_session_summary(d) for d in datas],
+        texts=ReportTextsView(**texts),
+        principles=list(content.programme.principles),
+        labels=_labels(content, t),
+        participants=_participants(content, datas, t, threshold),
+        scenarios=scenarios,
+        statements=statements,
+        glossary=_glossary_section(datas, t, threshold),
+        preference=preference,
+        key_points=key_points(content, scenarios, statements, preference, t),
+        notes=[note for s in scenarios for note in s.notes] + _statement_notes(datas, t),
+        votes=votes_rows(datas, threshold, t(N_("Other sessions"))),
+        profiles=_profiles(content, datas, t, threshold),
+    )
 
 
-def _programme_summary(content: Content) -> dict[str, Any]:
+def _programme_summary(content: Content) -> ProgrammeSummary:
     programme = content.programme
-    return {
-        "key": programme.key,
-        "title": programme.title,
-        "organiser": programme.organiser,
-        "question": programme.question,
-    }
+    return ProgrammeSummary(
+        key=programme.key,
+        title=programme.title,
+        organiser=programme.organiser,
+        question=programme.question,
+    )
 
 
-def _session_summary(data: SessionData) -> dict[str, Any]:
+def _session_summary(data: SessionData) -> SessionSummary:
     session = data.session
-    return {
-        "title": session.title,
-        "location": session.location,
-        "date": session.date,
-        "participants": len(data.profiles),
-    }
+    return SessionSummary(
+        title=session.title,
+        location=session.location,
+        date=session.date,
+        participants=len(data.profiles),
+    )
 
 
-def _labels(content: Content, t: Translate) -> dict[str, Any]:
+def _labels(content: Content, t: Translate) -> Labels:
     fields = content.scenarios_file.profile_fields
     special = {OTHER: t(N_("Other")), UNKNOWN: t(N_("Not given"))}
-    return {
-        "fields": {f.key: f.label for f in fields},
-        "segments": {f.key: {**{o.key: o.label for o in f.options}, **special} for f in fields},
-        "categories": {c.key: c.label for c in content.scenarios_file.categories},
-        "themes": {th.key: th.label for th in content.scenarios_file.themes},
-        "scenarios": {s.key: s.title for s in content.scenarios_file.scenarios},
-    }
+    return Labels(
+        fields={f.key: f.label for f in fields},
+        segments={f.key: {**{o.key: o.label for o in f.options}, **special} for f in fields},
+        categories={c.key: c.label for c in content.scenarios_file.categories},
+        themes={th.key: th.label for th in content.scenarios_file.themes},
+        scenarios={s.key: s.title for s in content.scenarios_file.scenarios},
+    )
 
 
 # Participants -------------------------------------------------------------------------

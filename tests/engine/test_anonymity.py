@@ -91,7 +91,7 @@ def test_three_po_and_one_vo_the_vo_vote_cannot_be_subtracted(make_room) -> None
     assert list(s1["segments"]["sector"]["segments"]) == ["other"]
     assert s1["segments"]["sector"]["segments"]["other"] == s1["overall"]
     report = room.database.read_sync(session_report, room.id)
-    assert list(report["statements"][0].segments["sector"].segments) == ["other"]
+    assert list(report.statements[0].segments["sector"].segments) == ["other"]
 
 
 def test_a_table_of_two_cannot_be_subtracted(make_room) -> None:
@@ -114,13 +114,13 @@ def test_a_programme_shows_no_session_of_one_nor_one_that_gives_it_away(make_roo
         for value in values:
             answer(room, room.join(), step_id, Answer("s1", value, argument=f"{room.id} zegt"))
     report = rooms[0].database.read_sync(programme_report, rooms[0].created.session.programme_id)
-    rows = report["statements"][0].per_session
+    rows = report.statements[0].per_session
     # Utrecht (1) is too small; Zwolle (3) is folded too, else 8 - 4 - 3 gives Utrecht's 1.
     assert [(r.session, r.overall.n) for r in rows] == [
         ("Eindhoven", 4),
         ("Other sessions", 4),
     ]
-    sessions = {row["session"] for row in report["votes"]}
+    sessions = {row.session for row in report.votes}
     assert sessions == {"Eindhoven", "Other sessions"}
 
 
@@ -131,7 +131,7 @@ def test_one_session_of_one_voter_shows_no_row_of_its_own(make_room) -> None:
         for value in values:
             answer(room, room.join(), step_id, Answer("s1", value))
     report = rooms[0].database.read_sync(programme_report, rooms[0].created.session.programme_id)
-    rows = report["statements"][0].per_session
+    rows = report.statements[0].per_session
     assert [(r.session, r.overall.n) for r in rows] == [("Other sessions", 4)]
 
 
@@ -202,7 +202,7 @@ def dumped(shapes) -> list[dict]:
 
 
 def important_texts(report) -> list[str]:
-    scenario = next(s for s in report["scenarios"] if s.key == "afstemming")
+    scenario = next(s for s in report.scenarios if s.key == "afstemming")
     voordelen = next(c for c in scenario.columns if c.key == "voordelen")
     return [i.text for i in voordelen.important]
 
@@ -216,20 +216,20 @@ def test_a_programme_shows_no_glossary_or_importance_vote_of_a_session_of_one(ma
     for room, voters, chosen, passed_over in plan:
         vote_in(room, voters, chosen, passed_over, f"Definitie uit {room.created.session.title}")
     report = rooms[0].database.read_sync(programme_report, rooms[0].created.session.programme_id)
-    assert [(g.session, g.counted, g.agreed) for g in report["glossary"]] == [
+    assert [(g.session, g.counted, g.agreed) for g in report.glossary] == [
         ("Eindhoven", True, "Definitie uit Eindhoven"),
         ("Other sessions", False, None),
     ]
-    assert dumped(report["glossary"][0].definitions) == [
+    assert dumped(report.glossary[0].definitions) == [
         {"text": "Definitie uit Eindhoven", "votes": 4}
     ]
-    assert dumped(report["glossary"][1].definitions) == [
+    assert dumped(report.glossary[1].definitions) == [
         {"text": "Definitie uit Utrecht", "votes": None},
         {"text": "Definitie uit Zwolle", "votes": None},
     ]
     assert important_texts(report) == ["Een gedeelde ambitie"]
-    counted = [r for r in report["votes"] if r["type"] in ("vote", "glossary")]
-    assert {(r["subject"], r["choice"]) for r in counted} == {
+    counted = [r for r in report.votes if r.type in ("vote", "glossary")]
+    assert {(r.subject, r.choice) for r in counted} == {
         ("Een gedeelde ambitie", None),
         ("Opleidingsschool", "Definitie uit Eindhoven"),
     }
@@ -242,13 +242,11 @@ def test_one_session_of_one_voter_gives_no_glossary_or_vote_count_away(make_room
     for room, voters, chosen, passed_over in plan:
         vote_in(room, voters, chosen, passed_over, f"Definitie uit {room.created.session.title}")
     report = rooms[0].database.read_sync(programme_report, rooms[0].created.session.programme_id)
-    [term] = report["glossary"]
+    [term] = report.glossary
     assert (term.session, term.counted, term.agreed) == ("Other sessions", False, None)
     assert {d.votes for d in term.definitions} == {None}
     assert important_texts(report) == []
-    assert {r["type"] for r in report["votes"]} <= {"statements", "preference"}
+    assert {r.type for r in report.votes} <= {"statements", "preference"}
     alone = rooms[1].database.read_sync(session_report, rooms[1].id)  # its own report: all of it
-    assert dumped(alone["glossary"][0].definitions) == [
-        {"text": "Definitie uit Utrecht", "votes": 1}
-    ]
+    assert dumped(alone.glossary[0].definitions) == [{"text": "Definitie uit Utrecht", "votes": 1}]
     assert important_texts(alone) == ["Een gedeelde ambitie"]

@@ -36,7 +36,7 @@ def texts(items):
 
 
 def scenario(report, key):
-    return next(s for s in report["scenarios"] if s.key == key)
+    return next(s for s in report.scenarios if s.key == key)
 
 
 def column(report, scenario_key, column_key):
@@ -44,7 +44,7 @@ def column(report, scenario_key, column_key):
 
 
 def test_participants_are_counted_by_sector_organisation_and_role(seed) -> None:
-    people = report_of(seed)["participants"]
+    people = report_of(seed).participants
     assert people.total == 12
     sector = {g.key: g.count for g in people.fields[0].groups}
     assert sector == {"PO": 5, "VO": 6, "other": 1}
@@ -56,7 +56,7 @@ def test_participants_are_counted_by_sector_organisation_and_role(seed) -> None:
 
 def test_scenarios_follow_the_agenda_and_a_skipped_one_is_noted(seed) -> None:
     report = report_of(seed)
-    assert [s.key for s in report["scenarios"]] == ["afstemming", "samenwerking", "leerloopbaan"]
+    assert [s.key for s in report.scenarios] == ["afstemming", "samenwerking", "leerloopbaan"]
     skipped = scenario(report, "leerloopbaan")
     assert skipped.discussed is False
     assert skipped.notes == [
@@ -111,7 +111,7 @@ def test_conditions_are_grouped_per_theme_in_the_programme_order(seed) -> None:
 
 
 def test_statements_per_segment_with_counted_arguments(seed) -> None:
-    s1, s2 = report_of(seed)["statements"][:2]
+    s1, s2 = report_of(seed).statements[:2]
     assert (s1.overall.n, s1.overall.mean, s1.overall.flag) == (
         11,
         3.36,
@@ -129,18 +129,18 @@ def test_statements_per_segment_with_counted_arguments(seed) -> None:
 
 def test_glossary_and_preference(seed) -> None:
     report = report_of(seed)
-    [term] = report["glossary"]
+    [term] = report.glossary
     assert term.agreed == "Een samenwerkingsverband van scholen en lerarenopleidingen"
     assert [d.votes for d in term.definitions] == [5, 2]
-    votes = {s.key: s.votes for s in report["preference"].scenarios}
+    votes = {s.key: s.votes for s in report.preference.scenarios}
     assert votes == {"afstemming": 0, "samenwerking": 9, "leerloopbaan": 3}
-    assert [r.model_dump() for r in report["preference"].reasons] == [
+    assert [r.model_dump() for r in report.preference.reasons] == [
         {"text": "Dit doen we eigenlijk al", "count": 1}
     ]
 
 
 def test_key_points_say_what_they_rest_on(seed) -> None:
-    points = report_of(seed)["key_points"]
+    points = report_of(seed).key_points
     assert [p.kind for p in points] == [
         "themes",
         "support",
@@ -165,13 +165,20 @@ def test_the_report_holds_no_identity(seed) -> None:
         assert secret not in text
     for key in ("participant_id", "client_id", "token", "token_hash"):
         assert f'"{key}"' not in text
-    votes = report_of(seed)["votes"]
-    assert votes == sorted(votes, key=lambda r: tuple(str(v or "") for v in r.values()))
+    votes = report_of(seed).votes
+    assert votes == sorted(
+        votes, key=lambda r: tuple(str(v or "") for v in r.model_dump().values())
+    )
 
 
 def test_json_writes_scenarios_columns_and_items_in_the_documented_order(seed) -> None:
     """docs/reports.md's schema is a contract: the typed parts keep its keys and their order."""
     report = json.loads(to_json(report_of(seed)))
+    assert list(report) == [
+        *("schema", "kind", "language", "title", "programme", "sessions", "texts"),
+        *("principles", "labels", "participants", "scenarios", "statements", "glossary"),
+        *("preference", "key_points", "notes", "votes", "profiles"),
+    ]
     afstemming = report["scenarios"][0]
     assert list(afstemming) == [
         *("key", "number", "title", "short_title", "description", "kenmerken"),
@@ -196,16 +203,16 @@ def test_same_data_gives_the_same_report(seed) -> None:
 def test_report_texts_are_edited_by_the_facilitator_only(make_room) -> None:
     room = make_room()
     seed = SimpleNamespace(room=room, actors=[room.join()])
-    assert report_of(seed)["texts"]["goal"].startswith("De rondetafelgesprekken")
+    assert report_of(seed).texts.goal.startswith("De rondetafelgesprekken")
     room.do(edit_report_texts, actor=room.facilitator, changes={"conclusion": " Scenario 2. "})
-    assert report_of(seed)["texts"]["conclusion"] == "Scenario 2."
+    assert report_of(seed).texts.conclusion == "Scenario 2."
     [event] = room.database.read_sync(events_after, room.id, 0, 10_000)[-1:]
     assert (event.type, event.data) == (
         "report_text_edited",
         {"texts": {"conclusion": "Scenario 2."}},
     )
     room.do(edit_report_texts, actor=room.facilitator, changes={"conclusion": None})
-    assert report_of(seed)["texts"]["conclusion"] == ""
+    assert report_of(seed).texts.conclusion == ""
     with pytest.raises(Forbidden):
         room.do(edit_report_texts, actor=seed.actors[0], changes={"goal": "x"})
     with pytest.raises(Invalid, match="Unknown report text"):
@@ -220,9 +227,9 @@ def programme(built):
 
 def test_programme_sums_participants_and_pools_items_across_sessions(programme) -> None:
     _, _, report = programme
-    assert report["kind"] == "programme"
-    assert [s["title"] for s in report["sessions"]] == ["Zwolle", "Eindhoven"]
-    assert report["participants"].total == 24
+    assert report.kind == "programme"
+    assert [s.title for s in report.sessions] == ["Zwolle", "Eindhoven"]
+    assert report.participants.total == 24
     voordelen = column(report, "afstemming", "voordelen")
     roles = voordelen.important[0]
     assert (roles.text, roles.sessions, roles.support) == (
@@ -245,14 +252,14 @@ def test_programme_groups_near_duplicates_from_different_sessions(programme) -> 
 
 def test_programme_statements_per_session_and_pooled(programme) -> None:
     _, _, report = programme
-    s1 = report["statements"][0]
+    s1 = report.statements[0]
     assert s1.overall.n == 22
     assert [(s.session, s.overall.n) for s in s1.per_session] == [
         ("Zwolle", 11),
         ("Eindhoven", 11),
     ]
-    assert {s.key: s.votes for s in report["preference"].scenarios}["samenwerking"] == 18
-    assert report["notes"] == [
+    assert {s.key: s.votes for s in report.preference.scenarios}["samenwerking"] == 18
+    assert report.notes == [
         "The brainstorm on Denken vanuit Leerloopbaan was skipped in Zwolle.",
         "The brainstorm on Denken vanuit Leerloopbaan was skipped in Eindhoven.",
     ]
@@ -272,8 +279,8 @@ def test_a_session_nobody_joined_is_left_out_of_the_programme(make_room) -> None
     programme_id = held.created.session.programme_id
     assert empty.created.session.programme_id == programme_id
     report = held.database.read_sync(programme_report, programme_id)
-    assert [s["title"] for s in report["sessions"]] == ["Utrecht"]
-    assert report["participants"].total == 1
+    assert [s.title for s in report.sessions] == ["Utrecht"]
+    assert report.participants.total == 1
 
 
 def test_a_programme_with_only_empty_sessions_has_no_report_yet(make_room) -> None:

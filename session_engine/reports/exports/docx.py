@@ -8,7 +8,7 @@ from typing import Any
 
 from ...shapes import ReportItem, ReportScenario, ThemedColumn
 from ..data import Translate
-from ..model import CountedText
+from ..model import CountedText, Report
 from ..texts import text_blocks
 from .labels import column_headings, headings, often_label, scenario_heading
 from .safe import xml_text
@@ -89,14 +89,14 @@ class _Writer:
         return buffer.getvalue()
 
 
-def to_docx(report: dict[str, Any], t: Translate) -> bytes:
+def to_docx(report: Report, t: Translate) -> bytes:
     """The whole report as a .docx file."""
     w = _Writer(t)
-    w.doc.core_properties.title = xml_text(report["title"])
-    w.doc.core_properties.language = report["language"]
-    w.heading(report["title"], 0)
+    w.doc.core_properties.title = xml_text(report.title)
+    w.doc.core_properties.language = report.language
+    w.heading(report.title, 0)
     _front(w, report)
-    for scenario in report["scenarios"]:
+    for scenario in report.scenarios:
         _scenario(w, scenario)
     _statements(w, report)
     _glossary(w, report)
@@ -105,23 +105,23 @@ def to_docx(report: dict[str, Any], t: Translate) -> bytes:
     return w.save()
 
 
-def _front(w: _Writer, report: dict[str, Any]) -> None:
+def _front(w: _Writer, report: Report) -> None:
     h = w.h
     w.table(*sessions_table(report, h))
-    texts = report["texts"]
-    if texts["intro"]:
+    texts = report.texts
+    if texts.intro:
         w.heading(h["intro"], 1)
-        w.paras(texts["intro"])
-    if report["principles"]:
+        w.paras(texts.intro)
+    if report.principles:
         w.heading(h["principles"], 1)
-        for principle in report["principles"]:
+        for principle in report.principles:
             w.bullet(principle)
     for key in ("goal", "method"):
-        if texts[key]:
+        if getattr(texts, key):
             w.heading(h[key], 1)
-            w.paras(texts[key])
+            w.paras(getattr(texts, key))
     w.heading(h["participants"], 1)
-    w.para(report["participants"].sentence)
+    w.para(report.participants.sentence)
     for table in composition_tables(report, h):
         w.table(*table)
 
@@ -166,19 +166,19 @@ def _scenario(w: _Writer, scenario: ReportScenario) -> None:
         _items(w, column.other)
 
 
-def _statements(w: _Writer, report: dict[str, Any]) -> None:
+def _statements(w: _Writer, report: Report) -> None:
     h = w.h
-    if not report["statements"]:
+    if not report.statements:
         return
     w.heading(h["statements"], 1)
     w.para(h["scale"], italic=True)
-    for statement in report["statements"]:
+    for statement in report.statements:
         w.heading(statement.text, 2)
         if not answered(statement):
             w.para(h["no_answers"], italic=True)
             continue
         w.table(*statement_table(report, statement, h))
-        differ = [report["labels"]["fields"].get(f, f) for f in statement.segments_differ]
+        differ = [report.labels.fields.get(f, f) for f in statement.segments_differ]
         if differ:
             w.para(f"{', '.join(differ)}: {h['groups_differ']}", italic=True)
         if statement.arguments:
@@ -191,12 +191,12 @@ def _counted(w: _Writer, entries: list[CountedText]) -> None:
         w.bullet(entry.text, f"{entry.count}×" if entry.count > 1 else "")
 
 
-def _glossary(w: _Writer, report: dict[str, Any]) -> None:
-    if not report["glossary"]:
+def _glossary(w: _Writer, report: Report) -> None:
+    if not report.glossary:
         return
     w.heading(w.h["glossary"], 1)
-    for term in report["glossary"]:
-        named = report["kind"] == "programme"
+    for term in report.glossary:
+        named = report.kind == "programme"
         w.heading(term.term + (f" ({term.session})" if named else ""), 2)
         if not term.counted:
             w.para(w.h["not_counted"], italic=True)
@@ -215,8 +215,8 @@ def _glossary(w: _Writer, report: dict[str, Any]) -> None:
                 w.bullet(definition.text, str(definition.votes))
 
 
-def _preference(w: _Writer, report: dict[str, Any]) -> None:
-    pref = report["preference"]
+def _preference(w: _Writer, report: Report) -> None:
+    pref = report.preference
     if not pref:
         return
     h = w.h
@@ -228,15 +228,15 @@ def _preference(w: _Writer, report: dict[str, Any]) -> None:
         _counted(w, pref.reasons)
 
 
-def _conclusion(w: _Writer, report: dict[str, Any]) -> None:
+def _conclusion(w: _Writer, report: Report) -> None:
     h = w.h
     w.heading(h["conclusion"], 1)
-    w.paras(report["texts"]["conclusion"])
-    if report["key_points"]:
+    w.paras(report.texts.conclusion)
+    if report.key_points:
         w.heading(h["key_points"], 2)
-        for point in report["key_points"]:
+        for point in report.key_points:
             w.bullet(point.text, f"{h['based_on']}: {point.basis}")
-    if report["notes"]:
+    if report.notes:
         w.heading(h["notes"], 2)
-        for note in report["notes"]:
+        for note in report.notes:
             w.bullet(note)

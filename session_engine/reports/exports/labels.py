@@ -3,13 +3,12 @@ same ones so a Word file and the web page say the same thing."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from babel.numbers import format_decimal
 
 from ...errors import N_
 from ...shapes import ReportColumn, ReportItem, ReportScenario
 from ..data import Translate
+from ..model import Report
 
 HEADINGS = {
     "report": N_("Report"),
@@ -139,8 +138,8 @@ def scenario_heading(scenario: ReportScenario, t: Translate) -> str:
     return t(N_("Scenario %(number)s. %(title)s"), number=scenario.number, title=scenario.title)
 
 
-def segment_label(report: dict[str, Any], field: str, segment: str) -> str:
-    return str(report["labels"]["segments"].get(field, {}).get(segment, segment))
+def segment_label(report: Report, field: str, segment: str) -> str:
+    return str(report.labels.segments.get(field, {}).get(segment, segment))
 
 
 def mean_text(value: float | None, language: str = "en") -> str:

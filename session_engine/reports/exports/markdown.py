@@ -7,7 +7,7 @@ from typing import Any
 
 from ...shapes import ReportItem, ReportScenario, ThemedColumn
 from ..data import Translate
-from ..model import CountedText, GlossaryTerm
+from ..model import CountedText, GlossaryTerm, Report
 from ..texts import text_blocks
 from .labels import column_headings, headings, often_label, scenario_heading
 from .tables import (
@@ -40,12 +40,12 @@ def paragraphs(text: str) -> list[str]:
     ]
 
 
-def to_markdown(report: dict[str, Any], t: Translate) -> str:
+def to_markdown(report: Report, t: Translate) -> str:
     """The whole report as one Markdown document."""
     h = headings(t)
-    out: list[str] = [f"# {md(report['title'])}", ""]
+    out: list[str] = [f"# {md(report.title)}", ""]
     out += _front(report, h)
-    for scenario in report["scenarios"]:
+    for scenario in report.scenarios:
         out += _scenario(scenario, h, t)
     out += _statements(report, h)
     out += _glossary(report, h)
@@ -64,17 +64,17 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return [*lines, ""]
 
 
-def _front(report: dict[str, Any], h: dict[str, str]) -> list[str]:
+def _front(report: Report, h: dict[str, str]) -> list[str]:
     out = _table(*sessions_table(report, h))
-    texts = report["texts"]
-    if texts["intro"]:
-        out += _section(h["intro"], [p + "\n" for p in paragraphs(texts["intro"])])
-    if report["principles"]:
-        out += _section(h["principles"], [f"- {md(p)}" for p in report["principles"]] + [""])
+    texts = report.texts
+    if texts.intro:
+        out += _section(h["intro"], [p + "\n" for p in paragraphs(texts.intro)])
+    if report.principles:
+        out += _section(h["principles"], [f"- {md(p)}" for p in report.principles] + [""])
     for key in ("goal", "method"):
-        if texts[key]:
-            out += _section(h[key], [p + "\n" for p in paragraphs(texts[key])])
-    people = report["participants"]
+        if getattr(texts, key):
+            out += _section(h[key], [p + "\n" for p in paragraphs(getattr(texts, key))])
+    people = report.participants
     body = [md(people.sentence), ""]
     for table in composition_tables(report, h):
         body += _table(*table)
@@ -119,16 +119,16 @@ def _scenario(scenario: ReportScenario, h: dict[str, str], t: Translate) -> list
     return out
 
 
-def _statements(report: dict[str, Any], h: dict[str, str]) -> list[str]:
-    if not report["statements"]:
+def _statements(report: Report, h: dict[str, str]) -> list[str]:
+    if not report.statements:
         return []
     out = _section(h["statements"], [f"*{h['scale']}*", ""])
-    for statement in report["statements"]:
+    for statement in report.statements:
         if not answered(statement):
             out += _section(md(statement.text), [f"*{h['no_answers']}*", ""], 3)
             continue
         body = _table(*statement_table(report, statement, h))
-        differ = [report["labels"]["fields"].get(f, f) for f in statement.segments_differ]
+        differ = [report.labels.fields.get(f, f) for f in statement.segments_differ]
         if differ:
             body += [f"*{md(', '.join(differ))}: {h['groups_differ']}*", ""]
         if statement.arguments:
@@ -141,12 +141,12 @@ def _counted(entries: list[CountedText]) -> list[str]:
     return [f"- {md(e.text)}" + (f" ({e.count}×)" if e.count > 1 else "") for e in entries]
 
 
-def _glossary(report: dict[str, Any], h: dict[str, str]) -> list[str]:
-    if not report["glossary"]:
+def _glossary(report: Report, h: dict[str, str]) -> list[str]:
+    if not report.glossary:
         return []
     out = _section(h["glossary"], [])
-    for term in report["glossary"]:
-        title = md(term.term) + (f" ({md(term.session)})" if report["kind"] == "programme" else "")
+    for term in report.glossary:
+        title = md(term.term) + (f" ({md(term.session)})" if report.kind == "programme" else "")
         out += _section(title, _term(term, h), 3)
     return out
 
@@ -168,8 +168,8 @@ def _term(term: GlossaryTerm, h: dict[str, str]) -> list[str]:
     return body
 
 
-def _preference(report: dict[str, Any], h: dict[str, str]) -> list[str]:
-    pref = report["preference"]
+def _preference(report: Report, h: dict[str, str]) -> list[str]:
+    pref = report.preference
     if not pref:
         return []
     body = [line for table in preference_tables(report, h) for line in _table(*table)]
@@ -178,12 +178,12 @@ def _preference(report: dict[str, Any], h: dict[str, str]) -> list[str]:
     return _section(h["preference"], body)
 
 
-def _conclusion(report: dict[str, Any], h: dict[str, str]) -> list[str]:
-    body = [p + "\n" for p in paragraphs(report["texts"]["conclusion"])]
-    if report["key_points"]:
+def _conclusion(report: Report, h: dict[str, str]) -> list[str]:
+    body = [p + "\n" for p in paragraphs(report.texts.conclusion)]
+    if report.key_points:
         body += _section(h["key_points"], [], 3)
-        body += [f"- {md(p.text)} *({h['based_on']}: {md(p.basis)})*" for p in report["key_points"]]
+        body += [f"- {md(p.text)} *({h['based_on']}: {md(p.basis)})*" for p in report.key_points]
         body.append("")
-    if report["notes"]:
-        body += _section(h["notes"], [f"- {md(n)}" for n in report["notes"]] + [""], 3)
+    if report.notes:
+        body += _section(h["notes"], [f"- {md(n)}" for n in report.notes] + [""], 3)
     return _section(h["conclusion"], body)

@@ -11,6 +11,7 @@ from typing import Any
 
 from ...shapes import ReportColumn, ReportItem, ThemedColumn
 from ..data import Translate
+from ..model import Report
 from .labels import headings, segment_label
 from .safe import cell
 
@@ -20,7 +21,7 @@ ITEM_KEYS = ["text", "mentions", "metoo", "support", "often", "score", "sessions
 ITEM_KEYS += ["members", "comments"]
 
 
-def sheet_rows(report: dict[str, Any], kind: str, t: Translate) -> Rows:
+def sheet_rows(report: Report, kind: str, t: Translate) -> Rows:
     """Header and rows of one kind of raw data."""
     h = headings(t)
     if kind == "items":
@@ -42,12 +43,12 @@ def _item_lists(column: ReportColumn) -> Iterator[tuple[str, ReportItem]]:
         yield from (("", item) for item in [*column.important, *column.other])
 
 
-def _items(report: dict[str, Any], h: dict[str, str]) -> Rows:
+def _items(report: Report, h: dict[str, str]) -> Rows:
     header = [h["scenario"], h["column"], h["theme"], h["importance"], h["text"], h["mentions"]]
     header += [h["metoo"], h["support"], h["often"], h["score"], h["in_sessions"], h["also"]]
     header.append(h["comments"])
     rows = []
-    for scenario in report["scenarios"]:
+    for scenario in report.scenarios:
         for column in scenario.columns:
             for theme, item in _item_lists(column):
                 importance = h["most_important"] if item.important else h["other_item"]
@@ -57,14 +58,19 @@ def _items(report: dict[str, Any], h: dict[str, str]) -> Rows:
     return header, rows
 
 
-def _votes(report: dict[str, Any], h: dict[str, str]) -> Rows:
+def _votes(report: Report, h: dict[str, str]) -> Rows:
     header = [h["session"], h["step"], h["type"], h["subject"], h["value"], h["choice"]]
     header.append(h["argument"])
-    keys = ("session", "step", "type", "subject", "value", "choice", "argument")
-    rows = [[row[k] for k in keys] for row in report["votes"]]
-    for row in rows:  # the step's type as the report's language names it
-        row[2] = h.get(f"type_{row[2]}", row[2])
+    rows: list[list[Any]] = [
+        [v.session, v.step, _type(v.type, h), v.subject, v.value, v.choice, v.argument]
+        for v in report.votes
+    ]
     return header, rows
+
+
+def _type(step_type: str, h: dict[str, str]) -> str:
+    """The step's type as the report's language names it."""
+    return h.get(f"type_{step_type}", step_type)
 
 
 def _cell(value: Any, h: dict[str, str]) -> Any:
@@ -74,14 +80,14 @@ def _cell(value: Any, h: dict[str, str]) -> Any:
     return value
 
 
-def _statements(report: dict[str, Any], h: dict[str, str]) -> Rows:
+def _statements(report: Report, h: dict[str, str]) -> Rows:
     header = [h["statements"], h["field"], h["group"], "1", "2", "3", "4", "5"]
     header += [h["no_opinion"], "n", h["mean"], h["spread"], h["assessment"]]
     rows = []
-    for statement in report["statements"]:
+    for statement in report.statements:
         groups = [("", h["everyone"], statement.overall)]
         for field, seg in statement.segments.items():
-            label = report["labels"]["fields"].get(field, field)
+            label = report.labels.fields.get(field, field)
             groups += [(label, segment_label(report, field, k), d) for k, d in seg.segments.items()]
         groups += [(h["session"], s.session, s.overall) for s in statement.per_session or []]
         for field_label, group, dist in groups:
@@ -92,14 +98,14 @@ def _statements(report: dict[str, Any], h: dict[str, str]) -> Rows:
     return header, rows
 
 
-def _participants(report: dict[str, Any], h: dict[str, str]) -> Rows:
-    fields = report["labels"]["fields"]
+def _participants(report: Report, h: dict[str, str]) -> Rows:
+    fields = report.labels.fields
     header = [h["session"], *fields.values()]
-    rows = [[p["session"], *(p.get(k, "") for k in fields)] for p in report["profiles"]]
+    rows = [[p["session"], *(p.get(k, "") for k in fields)] for p in report.profiles]
     return header, rows
 
 
-def to_csv(report: dict[str, Any], kind: str, t: Translate) -> bytes:
+def to_csv(report: Report, kind: str, t: Translate) -> bytes:
     """One kind of raw data as CSV (UTF-8 with a byte-order mark, so Excel reads accents)."""
     header, rows = sheet_rows(report, kind, t)
     buffer = io.StringIO()
@@ -110,7 +116,7 @@ def to_csv(report: dict[str, Any], kind: str, t: Translate) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(report: dict[str, Any], t: Translate) -> bytes:
+def to_xlsx(report: Report, t: Translate) -> bytes:
     """All raw data as one workbook, a sheet per kind, header row frozen and bold."""
     from openpyxl import Workbook
     from openpyxl.styles import Font

@@ -5,22 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from ...shapes import DistributionView
-from ..model import ReportStatement
+from ..model import Report, ReportStatement
 from .labels import mean_text, segment_label
 
 Table = tuple[list[str], list[list[Any]]]
 
 
-def sessions_table(report: dict[str, Any], h: dict[str, str]) -> Table:
+def sessions_table(report: Report, h: dict[str, str]) -> Table:
     header = [h["session"], h["location"], h["date"], h["participants"]]
-    rows = [[s["title"], s["location"], s["date"], s["participants"]] for s in report["sessions"]]
+    rows = [[s.title, s.location, s.date, s.participants] for s in report.sessions]
     return header, rows
 
 
-def composition_tables(report: dict[str, Any], h: dict[str, str]) -> list[Table]:
+def composition_tables(report: Report, h: dict[str, str]) -> list[Table]:
     return [
         ([entry.label, h["count"]], [[g.label, g.count] for g in entry.groups])
-        for entry in report["participants"].fields
+        for entry in report.participants.fields
     ]
 
 
@@ -38,7 +38,7 @@ def distribution_row(
 
 
 def statement_groups(
-    report: dict[str, Any],
+    report: Report,
     statement: ReportStatement,
     h: dict[str, str],
     fields: list[str] | None = None,
@@ -54,13 +54,13 @@ def statement_groups(
 
 
 def statement_table(
-    report: dict[str, Any],
+    report: Report,
     statement: ReportStatement,
     h: dict[str, str],
     fields: list[str] | None = None,
 ) -> Table:
     groups = statement_groups(report, statement, h, fields)
-    language = report.get("language", "en")
+    language = report.language
     return statement_header(h), [distribution_row(label, d, h, language) for label, d in groups]
 
 
@@ -68,8 +68,8 @@ def answered(statement: ReportStatement) -> bool:
     return bool(statement.overall.n or statement.overall.no_opinion)
 
 
-def preference_tables(report: dict[str, Any], h: dict[str, str]) -> list[Table]:
-    pref = report["preference"]
+def preference_tables(report: Report, h: dict[str, str]) -> list[Table]:
+    pref = report.preference
     if pref is None:
         return []
     scenarios = pref.scenarios
@@ -77,7 +77,7 @@ def preference_tables(report: dict[str, Any], h: dict[str, str]) -> list[Table]:
     for field, groups in pref.segments.items():
         if len(groups) > 1:
             names = list(groups)
-            header = [report["labels"]["fields"].get(field, field)]
+            header = [report.labels.fields.get(field, field)]
             header += [segment_label(report, field, n) for n in names]
             rows = [[s.title, *[groups[n].get(s.key, 0) for n in names]] for s in scenarios]
             tables.append((header, rows))
