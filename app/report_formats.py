@@ -21,6 +21,7 @@ from session_engine.reports.exports.labels import (
 from session_engine.reports.exports.markdown import to_markdown
 from session_engine.reports.exports.sheets import KINDS, to_csv, to_xlsx
 from session_engine.reports.exports.tables import (
+    Table,
     answered,
     composition_tables,
     distribution_row,
@@ -80,7 +81,7 @@ def render_html(report: Report, *, summary: bool = False) -> str:
     t = translator(report.language)
     h = headings(t)
     fields = list(report.labels.fields)[:1] if summary else None
-    tables: dict[str, Any] = {
+    tables: dict[str, Table | list[Table]] = {
         "sessions": sessions_table(report, h),
         "composition": composition_tables(report, h),
         "preference": preference_tables(report, h) if report.preference else [],

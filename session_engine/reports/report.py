@@ -1,6 +1,6 @@
-"""The report of one session, or of a whole programme, as plain data in the session's language:
-what every export format (web page, Markdown, DOCX, PDF, XLSX, CSV, JSON) prints. Built from
-the data alone, in a fixed order, so the same data always gives the same report.
+"""The report of one session, or of a whole programme, as one typed `Report` (model.py) in the
+session's language: what every export format (web page, Markdown, DOCX, PDF, XLSX, CSV, JSON)
+prints. Built from the data alone, in a fixed order, so the same data always gives the same report.
 
 Anonymity: no participant id, token or client id is in it, and nothing ties an item, vote or
 comment to a person; every breakdown (per segment, table or session) shows only the groups
