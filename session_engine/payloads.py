@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .shapes import HiddenItem, ItemPublic, ItemView, StarredItem, TablePublic
+from .shapes import HiddenItem, ItemPublic, ItemView, StarredItem, TablePublic, hide
 
 
 class EventType(StrEnum):
@@ -122,7 +122,7 @@ class ItemAdded(Payload):
     hidden: bool = False
 
     def redacted(self) -> Payload:
-        return self.model_copy(update={"item": _hidden(self.item)}) if self.hidden else self
+        return self.model_copy(update={"item": hide(self.item)}) if self.hidden else self
 
 
 class KeysRotated(Payload):
@@ -196,7 +196,7 @@ class ItemChanged(Payload):
     hidden: bool = False
 
     def redacted(self) -> Payload:
-        return self.model_copy(update={"item": _hidden(self.item)}) if self.hidden else self
+        return self.model_copy(update={"item": hide(self.item)}) if self.hidden else self
 
 
 class ItemEdited(ItemChanged):
@@ -318,16 +318,6 @@ class DefinitionProposed(Payload):
 class ReportTextEdited(Payload):
     TYPE = EventType.REPORT_TEXT_EDITED
     texts: dict[str, str | None]
-
-
-def _hidden(item: ItemPublic | HiddenItem) -> HiddenItem:
-    return HiddenItem(
-        id=item.id,
-        step_id=item.step_id,
-        table_id=item.table_id,
-        category=item.category,
-        theme=item.theme,
-    )
 
 
 PAYLOADS: dict[EventType, type[Payload]] = {

@@ -314,7 +314,7 @@ class ReportTextsView(Shape):
     conclusion: str
 
 
-def hide(item: ItemPublic) -> HiddenItem:
+def hide(item: HiddenItem) -> HiddenItem:
     """The same item for a reader who may not read it: the type has no field for its words."""
     return HiddenItem(
         id=item.id,
