@@ -26,7 +26,15 @@ export function watchConnection(onBack) {
     reconnect = event.detail.socketWrapper.reconnect;
     setConnection(true); back();
   });
-  document.addEventListener("htmx:wsClose", function () { setConnection(false); });
+  document.addEventListener("htmx:wsClose", function () {
+    setConnection(false);
+    delete document.body.dataset.synced;
+  });
+  // The first message after each (re)connect is the stage as it is now: from then on the page
+  // shows the server's state (tests wait for this before they act on the page).
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    document.body.dataset.synced = "1";
+  });
   window.addEventListener("offline", function () {
     if (socket && socket.readyState === WebSocket.OPEN) { droppedOffline = true; socket.close(); }
     setConnection(false);

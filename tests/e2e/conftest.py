@@ -122,7 +122,10 @@ class BrowserRoom:
 
 
 def wait_connected(page: Page) -> None:
+    """Connected, and the stage sent on connect is in: acting before it lands would act on a
+    page that is about to be redrawn."""
     page.wait_for_selector("#connection:not(.offline):text-matches('Verbonden|Connected')")
+    page.wait_for_selector("body[data-synced]", state="attached")
 
 
 @pytest.fixture
