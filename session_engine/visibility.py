@@ -13,14 +13,17 @@ gets them in order."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from sqlmodel import col, select
 
 from .actors import Actor
 from .models import Item, Step
+from .payloads import payload_of
 from .shapes import ItemVisibility
 from .store.db import Db
 from .store.events import PublishedEvent
@@ -93,5 +96,11 @@ def event_for(event: PublishedEvent, reader: Reader) -> PublishedEvent:
     """The event as this reader may receive it."""
     if reader.reads_hidden or not event.data.get("hidden"):
         return event
-    data = event.payload().redacted().data()
-    return PublishedEvent.make(event.session_id, event.seq, event.type, data)
+    return _redacted(event.session_id, event.seq, event.type, event.wire)
+
+
+@lru_cache(maxsize=1024)
+def _redacted(session_id: str, seq: int, type_: str, wire: str) -> PublishedEvent:
+    """A hidden event without its words, made once for all the sockets it goes to."""
+    data = payload_of(type_, json.loads(wire)["data"]).redacted().data()
+    return PublishedEvent.make(session_id, seq, type_, data)
