@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -142,7 +143,10 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, clock: Callable[[], float] = time.monotonic
+) -> FastAPI:
+    """The application; `clock` drives the rate limits (tests pass one that stands still)."""
     app = FastAPI(
         title="Versnellingskamer", description=DESCRIPTION, version="0.1.0", lifespan=lifespan
     )
@@ -158,7 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(UnicodeEncodeError, unstorable_text)
     app.add_exception_handler(OverflowError, number_beyond_ids)
     app.add_exception_handler(DataError, number_beyond_ids)
-    app.state.limits = Limits(app.state.settings)
+    app.state.limits = Limits(app.state.settings, clock)
     app.add_middleware(RateLimitMiddleware, limits=app.state.limits)
     # Added last, so it runs first: an oversized body is refused before anything else.
     app.add_middleware(BodyLimitMiddleware, max_bytes=app.state.settings.max_body_size)

@@ -85,16 +85,19 @@ class RateLimiter:
 class Limits:
     """The limiters of one server process, sized by the settings."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.join_per_address = RateLimiter(settings.join_limit_per_address)
-        self.items_per_participant = RateLimiter(settings.item_limit_per_participant)
-        self.items_per_address = RateLimiter(settings.item_limit_per_address)
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
+        def limiter(per_minute: int) -> RateLimiter:
+            return RateLimiter(per_minute, clock)
+
+        self.join_per_address = limiter(settings.join_limit_per_address)
+        self.items_per_participant = limiter(settings.item_limit_per_participant)
+        self.items_per_address = limiter(settings.item_limit_per_address)
         # Looking a code up (GET /join?code=) answers whether it exists, as joining does.
-        self.code_lookups_per_address = RateLimiter(settings.join_limit_per_address)
+        self.code_lookups_per_address = limiter(settings.join_limit_per_address)
         self.writes_per_participant = {
-            kind: RateLimiter(settings.write_limit_per_participant) for _, kind in WRITE_PATHS
+            kind: limiter(settings.write_limit_per_participant) for _, kind in WRITE_PATHS
         }
-        self.writes_per_address = RateLimiter(settings.write_limit_per_address)
+        self.writes_per_address = limiter(settings.write_limit_per_address)
         self.socket_messages = settings.socket_message_limit
         self.sockets = SocketSlots(settings.sockets_per_credential)
 

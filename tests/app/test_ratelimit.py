@@ -52,7 +52,8 @@ def limited(database_url: str) -> Iterator[TestClient]:
         write_limit_per_address=100,
         socket_message_limit=2,
     )
-    with TestClient(create_app(settings)) as client:
+    # A clock that stands still: Retry-After does not depend on how fast a loaded machine is.
+    with TestClient(create_app(settings, Clock())) as client:
         yield client
 
 
