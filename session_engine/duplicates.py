@@ -15,6 +15,7 @@ computed for thousands of items in a fraction of a second.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -50,6 +51,32 @@ def near_duplicates(
         lower, upper = np.minimum(first, second), np.maximum(first, second)
         pairs += zip(lower.tolist(), upper.tolist(), strict=True)
     return sorted(pairs)
+
+
+def scored_near_duplicates(
+    texts: Sequence[str], groups: Sequence[int]
+) -> list[tuple[int, int, float]]:
+    """`near_duplicates` with each pair's score (as `similar_pairs` scores it, rounded to two
+    decimals), best first, then by index: the organiser's suggested pools rank by it. The
+    programme report never joins on it; people decide (docs/reports.md)."""
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    pairs = near_duplicates(list(texts), list(groups))
+    if not pairs:
+        return []
+    norm = [normalise(t) for t in texts]
+    usable = [i for i, text in enumerate(norm) if text]  # as near_duplicates fits them
+    row = {i: n for n, i in enumerate(usable)}
+    vectors = tfidf_vectors([norm[i] for i in usable])
+    first = np.array([row[i] for i, _ in pairs])
+    second = np.array([row[j] for _, j in pairs])
+    cosines = np.asarray(vectors[first].multiply(vectors[second]).sum(axis=1)).ravel()
+    scored = [
+        (i, j, round(max(fuzz.token_set_ratio(norm[i], norm[j]) / 100 * FUZZY_WEIGHT, c), 2))
+        for (i, j), c in zip(pairs, cosines.tolist(), strict=True)
+    ]
+    return sorted(scored, key=lambda p: (-p[2], p[0], p[1]))
 
 
 def _block_pairs(
