@@ -336,7 +336,7 @@ class EntryItem(Shape):
     session: str
     mentions: int
     metoo: int
-    voted: bool = Field(description="Its session's importance vote put it among the most important.")
+    voted: bool = Field(description="Its session's vote put it among the most important.")
 
 
 class ProgrammeEntry(Shape):

@@ -51,9 +51,7 @@ def stored_decisions(db: Db, programme_id: int) -> list[Decision]:
         .where(col(PoolDecision.programme_id) == programme_id)
         .order_by(col(PoolDecision.id))
     )
-    return [
-        Decision(int(r.id or 0), r.action, r.item_id, tuple(r.other_ids), r.side) for r in rows
-    ]
+    return [Decision(int(r.id or 0), r.action, r.item_id, tuple(r.other_ids), r.side) for r in rows]
 
 
 def current_partition(db: Db, programme_id: int) -> Partition:
@@ -103,9 +101,7 @@ class Curating:
         entry = self.found.entry(lead_id)
         for member in member_ids:
             if member in entry:
-                raise Conflict(
-                    N_("Item %(item_id)s is already in the same entry."), item_id=member
-                )
+                raise Conflict(N_("Item %(item_id)s is already in the same entry."), item_id=member)
 
     def record(
         self, action: str, item_id: int, others: Sequence[int] = (), side: str | None = None

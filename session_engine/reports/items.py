@@ -17,7 +17,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from ..models import Comment, Item, MeToo, Step
-from ..shapes import ReportItem
+from ..shapes import ReportItem, Side
 from ..store.db import Db
 
 ColumnKey = tuple[str, str]  # (scenario key, category key)
@@ -43,7 +43,7 @@ class ReportEntry:
     sessions: int = 1
     place: int = 0
     session: int = 0  # a programme's: the index of its (lead's) session
-    side: str | None = None  # a programme's: where the organiser put it
+    side: Side | None = None  # a programme's: where the organiser put it
     lead_chosen: bool = False
     parts: list[ReportEntry] = field(default_factory=list)  # a programme entry's items
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..duplicates import scored_near_duplicates
+from ..shapes import Side
 from .data import SessionData, counted_sessions
 from .items import ColumnKey, ReportEntry
 
@@ -128,9 +129,10 @@ class Partition:
         chosen = [(self.leads[i], i) for i in item_ids if i in self.leads]
         return max(chosen)[1] if chosen else None
 
-    def chosen_side(self, item_ids: Iterable[int]) -> str | None:
+    def chosen_side(self, item_ids: Iterable[int]) -> Side | None:
         chosen = [self.sides[i] for i in item_ids if i in self.sides]
-        return max(chosen, key=lambda c: c[0])[1] if chosen else None
+        side = max(chosen, key=lambda c: c[0])[1] if chosen else None
+        return "important" if side == "important" else "other" if side == "other" else None
 
     def blocked(self, first: Iterable[int], second: set[int]) -> bool:
         """Whether the organiser said an item of one is not the same as an item of the other."""

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from session_engine.errors import Forbidden, Invalid, NotFound
 from session_engine.duplicates import near_duplicates
+from session_engine.errors import Forbidden, Invalid, NotFound
 from session_engine.reports.report import programme_report, session_report, to_json
 from session_engine.reports.texts import edit_report_texts
 from session_engine.similarity import similar_pairs
