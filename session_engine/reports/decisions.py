@@ -18,7 +18,7 @@ from ..actors import Organiser
 from ..errors import N_, Conflict, Invalid, NotFound
 from ..models import Item, PoolDecision, Programme, Session, Step
 from ..shapes import PoolDecisions, PoolDecisionView, Side
-from ..store.db import Db
+from ..store.db import MAX_INTEGER, Db
 from .pooling import Decision, KnownItem, Partition, partition
 
 DECIDED_BY = "organiser"  # the one organiser actor (ORGANISER_TOKEN)
@@ -75,7 +75,8 @@ class Curating:
     proposals is checked one after the other)."""
 
     def __init__(self, db: Db, programme_id: int) -> None:
-        if db.get(Programme, programme_id, with_for_update=True) is None:
+        known = 0 < programme_id <= MAX_INTEGER
+        if not known or db.get(Programme, programme_id, with_for_update=True) is None:
             raise NotFound(N_("No programme with id %(programme_id)s."), programme_id=programme_id)
         self.db = db
         self.programme_id = programme_id
