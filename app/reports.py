@@ -170,7 +170,8 @@ async def programme_report_route(
     sheet: Sheet = "items",
 ) -> Response:
     """All sessions of a programme in one report (organiser): participants summed, items
-    pooled with near-duplicates across sessions grouped, ballots pooled."""
+    pooled where people confirmed it (the same words, or the organiser's curation), ballots
+    pooled."""
     _check_format(fmt)
     if not storable_id(programme_id):  # names nothing, and would not fit in a query
         raise NotFound(N_("No programme with id %(programme_id)s."), programme_id=programme_id)
