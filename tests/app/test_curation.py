@@ -233,3 +233,23 @@ def test_only_the_organiser_curates(client, built) -> None:
     assert no_csrf.status_code == 403
     client.cookies.clear()
     assert api(client, built, "entries?pooled=true").json()["total"] == 0
+
+
+def test_the_organiser_page_lists_a_page_of_suggestions_and_entries(client, built) -> None:
+    (a, a_text), (b, b_text) = (built.items[n]["nadelen"][0] for n in range(2))
+    assert api(client, built, "entries/merge", {"item_id": a, "other_id": b}).is_success
+    client.get(f"/organiser?token={ORGANISER_TOKEN}")
+    page = client.get("/organiser?scenario=afstemming&category=nadelen").text
+    section = page[page.index('id="curation"') :]
+    total = api(client, built, "pools?scenario=afstemming&category=nadelen").json()["total"]
+    assert f"Suggesties om te beoordelen ({total})" in section
+    assert section.count('data-pool-action="pools/accept"') == min(total, 20)
+    assert 'data-pool-action="pools/accept-page"' in section
+    entries = section[section.index('class="programme-entries"') :]
+    assert a_text in entries and b_text in entries
+    assert entries.count('class="programme-entry"') == 1
+    assert 'data-pool-action="entries/split"' in entries
+    english = client.get("/organiser?lang=en").text
+    assert "Suggestions to review" in english
+    everything = client.get("/organiser?all=1&entries=1").text
+    assert "Pagina 2 van" in everything or "Page 2 of" in everything
