@@ -5,7 +5,8 @@ are how the organiser confirms (docs/reports.md)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
@@ -65,6 +66,13 @@ async def programme_view(database: Database, programme_id: int, threshold: int) 
     )
 
 
+async def _decide(
+    database: Database, command: Callable[..., PoolDecisions], programme_id: int, **fields: Any
+) -> PoolDecisions:
+    """One decision: the engine command, as the organiser, in one transaction."""
+    return await database.write(command, actor=ORGANISER, programme_id=programme_id, **fields)
+
+
 def _threshold(request: Request) -> int:
     return int(request.app.state.settings.segment_threshold)
 
@@ -113,9 +121,7 @@ async def accept_route(
 ) -> PoolDecisions:
     """Accept a suggested pool: the lead and members become one entry of the report."""
     pools = [(body.lead_id, body.member_ids)]
-    return await database.write(
-        accept_pools, actor=ORGANISER, programme_id=programme_id, pools=pools
-    )
+    return await _decide(database, accept_pools, programme_id, pools=pools)
 
 
 @router.post("/pools/accept-page", response_model=PoolDecisions)
@@ -124,9 +130,7 @@ async def accept_page_route(
 ) -> PoolDecisions:
     """Accept several suggested pools at once (a page of them): all, or none if one fails."""
     pools = [(p.lead_id, p.member_ids) for p in body.pools]
-    return await database.write(
-        accept_pools, actor=ORGANISER, programme_id=programme_id, pools=pools
-    )
+    return await _decide(database, accept_pools, programme_id, pools=pools)
 
 
 @router.post("/pools/reject", response_model=PoolDecisions)
@@ -134,12 +138,8 @@ async def reject_route(
     programme_id: int, body: PoolRequest, database: DatabaseDep, _: OrganiserDep
 ) -> PoolDecisions:
     """Reject a suggested pool: its entries stay apart and it is not suggested again."""
-    return await database.write(
-        reject_pool,
-        actor=ORGANISER,
-        programme_id=programme_id,
-        lead_id=body.lead_id,
-        member_ids=body.member_ids,
+    return await _decide(
+        database, reject_pool, programme_id, lead_id=body.lead_id, member_ids=body.member_ids
     )
 
 
@@ -148,9 +148,7 @@ async def split_route(
     programme_id: int, body: EntryRequest, database: DatabaseDep, _: OrganiserDep
 ) -> PoolDecisions:
     """Take one item out of its entry: it stands alone in the report."""
-    return await database.write(
-        split_item, actor=ORGANISER, programme_id=programme_id, item_id=body.item_id
-    )
+    return await _decide(database, split_item, programme_id, item_id=body.item_id)
 
 
 @router.post("/entries/merge", response_model=PoolDecisions)
@@ -158,12 +156,8 @@ async def merge_route(
     programme_id: int, body: MergeRequest, database: DatabaseDep, _: OrganiserDep
 ) -> PoolDecisions:
     """Join the two entries holding these items into one, by hand."""
-    return await database.write(
-        merge_entries,
-        actor=ORGANISER,
-        programme_id=programme_id,
-        item_id=body.item_id,
-        other_id=body.other_id,
+    return await _decide(
+        database, merge_entries, programme_id, item_id=body.item_id, other_id=body.other_id
     )
 
 
@@ -172,12 +166,8 @@ async def attach_route(
     programme_id: int, body: AttachRequest, database: DatabaseDep, _: OrganiserDep
 ) -> PoolDecisions:
     """Move one item into an existing entry (the one holding `entry_id`)."""
-    return await database.write(
-        attach_item,
-        actor=ORGANISER,
-        programme_id=programme_id,
-        item_id=body.item_id,
-        entry_id=body.entry_id,
+    return await _decide(
+        database, attach_item, programme_id, item_id=body.item_id, entry_id=body.entry_id
     )
 
 
@@ -186,9 +176,7 @@ async def lead_route(
     programme_id: int, body: LeadRequest, database: DatabaseDep, _: OrganiserDep
 ) -> PoolDecisions:
     """Print the entry holding this item under this item's wording."""
-    return await database.write(
-        choose_lead, actor=ORGANISER, programme_id=programme_id, item_id=body.item_id
-    )
+    return await _decide(database, choose_lead, programme_id, item_id=body.item_id)
 
 
 @router.post("/entries/side", response_model=PoolDecisions)
@@ -196,10 +184,4 @@ async def side_route(
     programme_id: int, body: SideRequest, database: DatabaseDep, _: OrganiserDep
 ) -> PoolDecisions:
     """Put the entry among the most important or the others (null: as the votes decide)."""
-    return await database.write(
-        place_entry,
-        actor=ORGANISER,
-        programme_id=programme_id,
-        item_id=body.item_id,
-        side=body.side,
-    )
+    return await _decide(database, place_entry, programme_id, item_id=body.item_id, side=body.side)
