@@ -23,7 +23,7 @@ from session_engine.reports.decisions import (
     split_item,
 )
 from session_engine.reports.points import column_items
-from session_engine.reports.pooling import same_words
+from session_engine.reports.pooling import same_words, scored_pairs
 from session_engine.reports.report import programme_report
 from session_engine.sessions import create_session
 from tests.conftest import Room
@@ -219,3 +219,16 @@ def test_scored_near_duplicates_rank_pairs_of_different_groups() -> None:
     assert {(i, j) for i, j, _ in scored} == set(near_duplicates(texts, [0, 1, 0, 1]))
     assert [s for *_, s in scored] == sorted((s for *_, s in scored), reverse=True)
     assert scored and all(0.5 <= s <= 1 for *_, s in scored)
+
+
+def test_suggestions_are_remembered_per_column_and_the_report_needs_none(built) -> None:
+    """A finished session's columns do not change: listing the suggestions again scores no
+    column twice, and building the report scores none at all."""
+    scored_pairs.cache_clear()
+    report(built)
+    assert scored_pairs.cache_info().misses == 0
+    first = view(built)
+    scored = scored_pairs.cache_info().misses
+    assert scored >= 3  # the first scenario's three columns
+    assert view(built) == first
+    assert scored_pairs.cache_info().misses == scored
