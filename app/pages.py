@@ -340,6 +340,11 @@ async def _curation(request: Request, database: Any, programme: Any) -> dict[str
     return {
         "scenarios": files.scenarios,
         "categories": files.categories,
+        "where": {
+            (s.key, k.key): f"{s.short_title} · {k.label}"
+            for s in files.scenarios
+            for k in files.categories
+        },
         "chosen": chosen,
         "pools": proposal_page(
             view, scenario=scenario, category=category, offset=pools * CURATION_PAGE

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import LAPTOP, BrowserRoom, assert_accessible
+from tests.e2e.conftest import LAPTOP, BrowserRoom, assert_accessible, screenshot
 from tests.harness import ORGANISER, ORGANISER_TOKEN, LiveRoom
 
 pytestmark = pytest.mark.browser
@@ -43,6 +43,7 @@ def test_the_organiser_accepts_a_suggested_pool(browser_room: BrowserRoom) -> No
             section.get_by_role("heading", name="Suggesties om te beoordelen (1)")
         ).to_be_visible()
         assert_accessible(page, "organiser with curation")
+        screenshot(page, "organiser-curation")
         proposal = section.locator(".proposal").filter(has_text=EINDHOVEN)
         expect(proposal).to_contain_text(ZWOLLE)
         proposal.get_by_role("button", name="Samenvoegen", exact=True).click()
