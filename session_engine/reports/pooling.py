@@ -72,6 +72,7 @@ class Partition:
     leads: dict[int, int] = field(default_factory=dict)  # item -> decision that made it lead
     sides: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # item -> decision
     key: dict[int, ColumnKey] = field(default_factory=dict)
+    fresh: int = 0  # the last new group's id: item ids are positive, new groups negative
 
     def entry(self, item_id: int) -> set[int]:
         """The items of the entry holding `item_id`."""
@@ -95,8 +96,9 @@ class Partition:
         left = self.entry(item_id) - {item_id}
         if left:
             self.members[self.group[item_id]].discard(item_id)
-            self.group[item_id] = -item_id  # item ids are positive: a fresh group of its own
-            self.members[-item_id] = {item_id}
+            self.fresh -= 1
+            self.group[item_id] = self.fresh
+            self.members[self.fresh] = {item_id}
         return left
 
     def reject(self, item_id: int, others: Iterable[int]) -> None:

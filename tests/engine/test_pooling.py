@@ -232,3 +232,17 @@ def test_suggestions_are_remembered_per_column_and_the_report_needs_none(built) 
     assert scored >= 3  # the first scenario's three columns
     assert view(built) == first
     assert scored_pairs.cache_info().misses == scored
+
+
+def test_an_item_split_joined_and_split_again_leaves_the_others_as_they_were(built) -> None:
+    (a, a_text), (b, b_text), (c, c_text) = (built.items[n]["nadelen"][0] for n in range(3))
+    decide(built, merge_entries, item_id=a, other_id=b)
+    decide(built, split_item, item_id=a)
+    decide(built, merge_entries, item_id=a, other_id=c)
+    decide(built, merge_entries, item_id=b, other_id=built.items[2]["nadelen"][1][0])
+    decide(built, split_item, item_id=a)
+    nadelen = column_items(columns(report(built))["nadelen"])
+    pooled = {i.text: i.members for i in nadelen if i.members}
+    assert pooled == {b_text: [built.items[2]["nadelen"][1][1]]}
+    assert [i.mentions for i in nadelen if i.text in (a_text, c_text)] == [1, 1]
+    assert sum(i.mentions for i in nadelen) == len(SESSIONS) * PER_COLUMN
