@@ -6,12 +6,16 @@ are how the organiser confirms (docs/reports.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
 from session_engine.actors import ORGANISER
+from session_engine.content import Category, Content, Scenario
 from session_engine.errors import N_, NotFound
+from session_engine.models import Programme
+from session_engine.programmes import programme_content
 from session_engine.reports.curating import (
     MAX_LIMIT,
     PAGE,
@@ -71,6 +75,79 @@ async def _decide(
 ) -> PoolDecisions:
     """One decision: the engine command, as the organiser, in one transaction."""
     return await database.write(command, actor=ORGANISER, programme_id=programme_id, **fields)
+
+
+@dataclass(frozen=True, slots=True)
+class CurationSection:
+    """What the organiser page's curation section shows: one page of the unreviewed
+    suggestions and one of the entries, for the scenario and column chosen."""
+
+    scenarios: list[Scenario]
+    categories: list[Category]
+    where: dict[tuple[str, str], str]  # (scenario, column) -> "Afstemming · Voordelen"
+    chosen: dict[str, str]  # the filter as the form shows it: scenario, category, all
+    pools: ProposalPage
+    entries: EntryPage
+    page: dict[str, int]  # the page of each list
+
+
+def _page_number(request: Request, name: str) -> int:
+    value = request.query_params.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 6 else 0
+
+
+def _chosen(request: Request, content: Content) -> tuple[str | None, str | None, bool]:
+    """The filter of the page's query (scenario, category, all); unknown keys are ignored."""
+    scenario = request.query_params.get("scenario") or ""
+    category = request.query_params.get("category") or ""
+    known = {c.key for c in content.scenarios_file.categories}
+    every = request.query_params.get("all") == "1"
+    return (
+        scenario if content.scenario(scenario) else None,
+        category if category in known else None,
+        every,
+    )
+
+
+async def curation_section(
+    request: Request, database: Database, programme: Programme
+) -> CurationSection | None:
+    """The organiser page's curation section (query: scenario, category, all, pools, entries);
+    None while no session of the programme has participants."""
+    assert programme.id is not None
+    try:
+        view = await programme_view(database, programme.id, _threshold(request))
+    except NotFound:
+        return None
+    content = programme_content(programme)
+    files = content.scenarios_file
+    scenario, category, every = _chosen(request, content)
+    page = {name: _page_number(request, name) for name in ("pools", "entries")}
+    return CurationSection(
+        scenarios=files.scenarios,
+        categories=files.categories,
+        where={
+            (s.key, k.key): f"{s.short_title} · {k.label}"
+            for s in files.scenarios
+            for k in files.categories
+        },
+        chosen={
+            "scenario": scenario or "",
+            "category": category or "",
+            "all": "1" if every else "",
+        },
+        pools=proposal_page(
+            view, scenario=scenario, category=category, offset=page["pools"] * PAGE
+        ),
+        entries=entry_page(
+            view,
+            scenario=scenario,
+            category=category,
+            pooled=not every,
+            offset=page["entries"] * PAGE,
+        ),
+        page=page,
+    )
 
 
 def _threshold(request: Request) -> int:

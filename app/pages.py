@@ -11,13 +11,11 @@ from starlette.concurrency import run_in_threadpool
 
 from session_engine.actors import Actor
 from session_engine.content import Content
-from session_engine.errors import N_, EngineError, NotFound
+from session_engine.errors import N_, EngineError
 from session_engine.items import participant_table
 from session_engine.joining import join_session
 from session_engine.models import Session
 from session_engine.programmes import get_programme, programme_content
-from session_engine.reports.curating import PAGE as CURATION_PAGE
-from session_engine.reports.curating import entry_page, proposal_page
 from session_engine.sessions import create_session, get_session, session_by_code
 from session_engine.similarity import duplicate_suggestions
 from session_engine.store.db import Db
@@ -42,7 +40,7 @@ from .auth import (
     csrf_token,
     is_organiser,
 )
-from .curation import programme_view
+from .curation import curation_section
 from .fragments import base_context, stage_context
 from .links import base_url, join_link, links_for
 from .settings import Settings
@@ -308,57 +306,9 @@ async def _organiser_view(
         sessions=sessions,
         templates=saved,
         csrf=csrf,
-        curation=await _curation(request, database, programme),
+        curation=await curation_section(request, database, programme),
         **extra,
     )
-
-
-def _page_number(request: Request, name: str) -> int:
-    value = request.query_params.get(name, "")
-    return int(value) if value.isdigit() and 0 < len(value) < 6 else 0
-
-
-async def _curation(request: Request, database: Any, programme: Any) -> dict[str, Any] | None:
-    """The organiser page's curation section: one page of unreviewed suggestions and one of
-    the entries, for the scenario and column chosen (query: scenario, category, pools,
-    entries, all). None while no session has participants."""
-    threshold = request.app.state.settings.segment_threshold
-    try:
-        view = await programme_view(database, programme.id, threshold)
-    except NotFound:
-        return None
-    content = programme_content(programme)
-    files = content.scenarios_file
-    scenario = request.query_params.get("scenario") or None
-    category = request.query_params.get("category") or None
-    scenario = scenario if content.scenario(scenario or "") else None
-    category = category if category in {c.key for c in files.categories} else None
-    pools = _page_number(request, "pools")
-    entries = _page_number(request, "entries")
-    every = request.query_params.get("all") == "1"
-    chosen = {"scenario": scenario or "", "category": category or "", "all": "1" if every else ""}
-    return {
-        "scenarios": files.scenarios,
-        "categories": files.categories,
-        "where": {
-            (s.key, k.key): f"{s.short_title} · {k.label}"
-            for s in files.scenarios
-            for k in files.categories
-        },
-        "chosen": chosen,
-        "pools": proposal_page(
-            view, scenario=scenario, category=category, offset=pools * CURATION_PAGE
-        ),
-        "entries": entry_page(
-            view,
-            scenario=scenario,
-            category=category,
-            pooled=not every,
-            offset=entries * CURATION_PAGE,
-        ),
-        "page": {"pools": pools, "entries": entries},
-        "size": CURATION_PAGE,
-    }
 
 
 @router.post("/organiser/sessions")
