@@ -16,11 +16,14 @@ pytestmark = pytest.mark.browser
 
 ZWOLLE = "Iedere partner heeft een duidelijk herkenbare rol"
 EINDHOVEN = "Elke partner heeft een herkenbare rol"
+APART = ("Voelt als een stap terug", "Het kan een dure manier van opleiden worden")
 
 
-def said(room: LiveRoom, text: str) -> None:
+def said(room: LiveRoom, *texts: str) -> None:
     room.activate(room.brainstorm)
-    room.add(room.join_token(sector="PO"), f"c-{room.id}", text)
+    token = room.join_token(sector="PO")
+    for n, text in enumerate(texts):
+        room.add(token, f"c-{room.id}-{n}", text)
 
 
 def report(room: LiveRoom) -> str:
@@ -33,8 +36,8 @@ def test_the_organiser_accepts_a_suggested_pool(browser_room: BrowserRoom) -> No
     zwolle = browser_room.api
     eindhoven = LiveRoom.on_server(browser_room.server, title="Eindhoven", location="Eindhoven")
     try:
-        said(zwolle, ZWOLLE)
-        said(eindhoven, EINDHOVEN)
+        said(zwolle, ZWOLLE, APART[0])
+        said(eindhoven, EINDHOVEN, APART[1])
         before = report(zwolle)
         assert f"- {ZWOLLE}\n" in before and f"- {EINDHOVEN}\n" in before
         page = browser_room.open(f"/organiser?token={ORGANISER_TOKEN}", **LAPTOP)
@@ -56,5 +59,15 @@ def test_the_organiser_accepts_a_suggested_pool(browser_room: BrowserRoom) -> No
         after = report(zwolle)
         assert EINDHOVEN in after.split(f"- {ZWOLLE}", 1)[1].split("\n- ", 1)[0]
         assert "in 2 sessies" in after
+        assert f"- {APART[0]}\n" in after and f"- {APART[1]}\n" in after
+        page.goto("/organiser?scenario=afstemming&category=voordelen&all=1")
+        for text in APART:
+            section.get_by_label(text).check()
+        section.get_by_role("button", name="Aangevinkte punten samenvoegen").click()
+        expect(
+            section.get_by_role("heading", name="Bijdragen in het programmaverslag (2)")
+        ).to_be_visible()
+        joined = report(zwolle)
+        assert APART[1] in joined.split(f"- {APART[0]}", 1)[1].split("\n- ", 1)[0]
     finally:
         eindhoven.close()
