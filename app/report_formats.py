@@ -19,6 +19,7 @@ from session_engine.reports.exports.labels import (
     item_note,
     not_discussed,
     scenario_heading,
+    statements_put,
     themed_heading,
 )
 from session_engine.reports.exports.markdown import to_markdown
@@ -101,6 +102,7 @@ def render_html(report: Report, *, summary: bool = False) -> str:
         answered=answered,
         item_note=lambda item: item_note(item, t),
         not_discussed=not_discussed(report.kind, h),
+        statements_put=statements_put(report, t),
         more=lambda n: h["more"] % {"n": n},
         column_headings=lambda column: column_headings(column, t),
         scenario_heading=lambda scenario: scenario_heading(scenario, t),

@@ -17,6 +17,7 @@ from .labels import (
     item_note,
     not_discussed,
     scenario_heading,
+    statements_put,
     themed_heading,
 )
 from .safe import xml_text
@@ -76,8 +77,11 @@ class _Writer:
                 else:
                     self.para(line)
 
-    def bullet(self, text: str, note: str = "", level: int = 1) -> None:
+    def bullet(self, text: str, note: str = "", level: int = 1, basis: str = "") -> None:
+        """A list item; `note` in parentheses after it, `basis` (which may hold parentheses
+        of its own) after a dash."""
         runs = [(text, False)] + ([(f" ({note})", True)] if note else [])
+        runs += [(f" — {basis}", True)] if basis else []
         self._paragraph("List Bullet" if level == 1 else "List Bullet 2", runs)
 
     def table(self, header: list[str], rows: list[list[Any]]) -> None:
@@ -132,6 +136,8 @@ def _front(w: _Writer, report: Report) -> None:
         w.paras(texts.method)
         for scenario in report.scenarios:
             w.bullet(scenario_heading(scenario, w.t))
+        if report.statements:
+            w.para(statements_put(report, w.t))
     w.heading(h["participants"], 1)
     w.para(report.participants.sentence)
     for table in composition_tables(report, h):
@@ -258,7 +264,7 @@ def _conclusion(w: _Writer, report: Report) -> None:
     if report.key_points:
         w.heading(h["key_points"], 2)
         for point in report.key_points:
-            w.bullet(point.text, f"{h['based_on']}: {point.basis}")
+            w.bullet(point.text, basis=f"{h['based_on']}: {point.basis}")
     if report.notes:
         w.heading(h["notes"], 2)
         for note in report.notes:

@@ -141,6 +141,16 @@ def themed_heading(column: ReportColumn, scenario: ReportScenario, t: Translate)
     return t(N_("%(label)s for scenario %(number)s"), label=column.label, number=scenario.number)
 
 
+def statements_put(report: Report, t: Translate) -> str:
+    """The working method's last line when there were statements (the seed names them)."""
+    count = len(report.statements)
+    if count == 1:
+        return t(N_("Besides the scenarios, 1 statement was put to the participants."))
+    return t(
+        N_("Besides the scenarios, %(n)s statements were put to the participants."), n=count
+    )
+
+
 def not_discussed(kind: str, h: dict[str, str]) -> str:
     """The one line a scenario nobody brainstormed gets, in a session's or a programme's."""
     return h["not_discussed_programme" if kind == "programme" else "not_discussed"]

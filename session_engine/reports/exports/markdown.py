@@ -16,6 +16,7 @@ from .labels import (
     item_note,
     not_discussed,
     scenario_heading,
+    statements_put,
     themed_heading,
 )
 from .tables import (
@@ -97,6 +98,8 @@ def _method(report: Report, h: dict[str, str], t: Translate) -> list[str]:
     """The working method: its text, then the scenarios it was held along, one line each."""
     body = [p + "\n" for p in paragraphs(report.texts.method)]
     body += [f"- {md(scenario_heading(s, t))}" for s in report.scenarios]
+    if report.statements:
+        body += ["", md(statements_put(report, t))]
     return _section(h["method"], [*body, ""]) if body else []
 
 
@@ -213,7 +216,7 @@ def _conclusion(report: Report, h: dict[str, str]) -> list[str]:
         body += _section(h["own_key_points"], own, 3)
     if report.key_points:
         body += _section(h["key_points"], [], 3)
-        body += [f"- {md(p.text)} *({h['based_on']}: {md(p.basis)})*" for p in report.key_points]
+        body += [f"- {md(p.text)} *— {h['based_on']}: {md(p.basis)}*" for p in report.key_points]
         body.append("")
     if report.notes:
         body += _section(h["notes"], [f"- {md(n)}" for n in report.notes] + [""], 3)
