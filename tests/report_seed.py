@@ -274,7 +274,7 @@ UTRECHT = {
         ("voordelen", None, "Vanuit de praktijk ervaar je wat je mist aan theorie"),
         ("nadelen", None, "Vraagt veel van de beginnende leraar"),
         ("nadelen", None, "Te veel ingericht op het individu"),
-        ("voorwaarden", "organisatie", "Ruimte in tijd en geld: een innovatiebudget"),
+        ("voorwaarden", "organisatie", "Ruimte in tijd & geld: een innovatiebudget"),
         ("voorwaarden", "opleiden", "Toetsing en beoordeling zijn flexibel ingericht"),
         ("voorwaarden", "hr_beleid", "Een breed functiehuis"),
         ("voorwaarden", "leiderschap", "Schoolleiders met lef"),

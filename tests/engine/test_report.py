@@ -191,7 +191,7 @@ def test_json_writes_scenarios_columns_and_items_in_the_documented_order(seed) -
     assert list(voorwaarden["themes"][0]) == ["key", "label", "items"]
     assert list(voordelen["important"][0]) == [
         *("text", "theme", "mentions", "metoo", "support", "often", "members", "comments"),
-        *("score", "important", "sessions"),
+        *("score", "important", "sessions", "votes"),
     ]
     assert list(report["key_points"][0]) == ["kind", "text", "basis"]
 

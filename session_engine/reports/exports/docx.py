@@ -59,7 +59,8 @@ class _Writer:
                 etree.SubElement(etree.SubElement(run, qn("w:rPr")), qn("w:i"))
             element = etree.SubElement(run, qn("w:t"))
             element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            element.text = xml_text(" ".join(text.split()))
+            # a note's run keeps the one space that separates it from the text before
+            element.text = xml_text(" " * text[:1].isspace() + " ".join(text.split()))
         self.body.sectPr.addprevious(paragraph)
 
     def heading(self, text: str, level: int) -> None:

@@ -146,9 +146,7 @@ def statements_put(report: Report, t: Translate) -> str:
     count = len(report.statements)
     if count == 1:
         return t(N_("Besides the scenarios, 1 statement was put to the participants."))
-    return t(
-        N_("Besides the scenarios, %(n)s statements were put to the participants."), n=count
-    )
+    return t(N_("Besides the scenarios, %(n)s statements were put to the participants."), n=count)
 
 
 def not_discussed(kind: str, h: dict[str, str]) -> str:
