@@ -348,7 +348,8 @@ def test_the_console_cookie_downloads_without_a_csrf_header(built, database_url)
     for fmt in ("html", "pdf", "docx", "md", "xlsx", "json"):
         assert f'href="/api/sessions/{room.id}/report.{fmt}"' in panel
     assert f'href="/api/sessions/{room.id}/report.csv?sheet=votes"' in panel
-    assert 'name="conclusion"' in panel
+    for name in ("intro", "goal", "method", "impression", "conclusion", "key_points"):
+        assert f'name="{name}"' in panel
 
 
 def test_programme_report_pools_both_sessions(app_client, built) -> None:
