@@ -29,9 +29,7 @@ def programme_with_a_session(api_room) -> tuple[int, object]:
 def test_the_organiser_sets_the_texts_and_every_format_prints_them(
     client: TestClient, api_room
 ) -> None:
-    programme_id, _ = programme_with_a_session(api_room)
-    url = f"/api/programmes/{programme_id}/report/texts"
-    before = client.get(url, headers=ORGANISER).json()
+    programme_id, url, before = texts_before(client, api_room)
     assert before["title"] == "Toekomst van samen opleiden" and before["updated_at"] is None
     assert before["impression"] == "" and before["goal"].startswith("De rondetafelgesprekken")
     md_before = client.get(f"/api/programmes/{programme_id}/report.md", headers=ORGANISER).text
@@ -104,9 +102,7 @@ def test_only_the_organiser_may_change_or_read_them(client: TestClient, api_room
 def test_bad_input_is_refused_with_a_message_and_changes_nothing(
     client: TestClient, api_room
 ) -> None:
-    programme_id, _ = programme_with_a_session(api_room)
-    url = f"/api/programmes/{programme_id}/report/texts"
-    before = client.get(url, headers=ORGANISER).json()
+    _, url, before = texts_before(client, api_room)
     for body in (
         {},
         {"title": ""},
@@ -121,6 +117,13 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(
         assert response.status_code == 422, (body, response.text)
         assert response.json()["detail"], body
     assert client.get(url, headers=ORGANISER).json() == before
+
+
+def texts_before(client: TestClient, api_room) -> tuple[int, str, dict]:
+    """A programme with a joined session: its id, its texts' address and its texts now."""
+    programme_id, _ = programme_with_a_session(api_room)
+    url = f"/api/programmes/{programme_id}/report/texts"
+    return programme_id, url, client.get(url, headers=ORGANISER).json()
 
 
 def organiser_page(client: TestClient) -> tuple[str, str]:
