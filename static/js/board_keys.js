@@ -1,8 +1,7 @@
 // The console's compact board by keyboard, and its place kept across redraws: a merge, move
-// or delete redraws the whole stage, which would scroll every column back to the top and drop
-// the focus. Before the swap the columns' scroll offsets and the focused item are noted;
-// after it they are put back (a vanished item hands the focus to its neighbour).
-import { afterStageSwap } from "./call.js";
+// or delete redraws the whole stage (a star, the item), which would scroll every column back
+// to the top and drop the focus. Before the swap the columns' scroll offsets and the focused
+// item are noted; after it they are put back (a vanished item hands the focus on).
 
 function lists() {
   return Array.from(document.querySelectorAll(".board-fit ul.items, .console-side"));
@@ -70,16 +69,17 @@ const MOVES = ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"];
 export function boardKeys(actions) {
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     const target = event.detail.target;
-    if (target && target.id === "stage") { note(); }
-    else if (target && target.matches("ul.items")) { target.dataset.atEnd = atEnd(target) ? "1" : ""; }
+    if (!target) { return; }
+    if (target.id === "stage" || target.contains(document.activeElement)) { note(); }
+    else if (target.matches("ul.items")) { target.dataset.atEnd = atEnd(target) ? "1" : ""; }
   });
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     const target = event.detail.target;
     if (target && target.matches && target.matches("ul.items") && target.dataset.atEnd) {
       target.scrollTop = target.scrollHeight;
     }
+    restore();  // a redrawn stage, or a redrawn item that had the focus
   });
-  afterStageSwap(restore);
   document.addEventListener("keydown", function (event) {
     const item = event.target;
     if (!item.classList || !item.classList.contains("item") || event.ctrlKey || event.metaKey || event.altKey) { return; }

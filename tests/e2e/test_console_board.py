@@ -90,15 +90,96 @@ def test_sixty_items_show_as_three_columns_with_fifteen_items_each_in_view(
     assert_accessible(console, "console with 60 items")
 
 
-def test_measure(browser_room: BrowserRoom) -> None:
+
+def item(page: Page, text: str) -> Locator:
+    return page.locator(".board .item", has=page.locator(".text", has_text=text))
+
+
+def test_a_suggested_pair_merges_in_one_click_and_the_toast_undoes_it(
+    browser_room: BrowserRoom,
+) -> None:
     console = full_console(browser_room)
-    print(console.evaluate("""() => ({
-      doc: document.documentElement.scrollHeight,
-      chain: ['body', 'main', '.live', '.console-main', '.board', '.column'].map(s => s + ':' + Math.round(document.querySelector(s).getBoundingClientRect().height) + ':' + getComputedStyle(document.querySelector(s)).display),
-      top: document.querySelector('.board').getBoundingClientRect().top,
-      topbar: document.querySelector('.topbar').getBoundingClientRect().height,
-      listTop: document.querySelector('ul.items').getBoundingClientRect().top,
-      listBottom: document.querySelector('ul.items').getBoundingClientRect().bottom,
-      heights: Array.from(document.querySelectorAll('ul[id$=voorwaarden] > .item')).map(e => Math.round(e.getBoundingClientRect().height)),
-      tall: Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().bottom > 900).slice(0,5).map(e => e.tagName + '.' + e.className + '#' + e.id)
-    })"""))
+    participant = browser_room.participant("PO")
+    expect(items(participant, "voordelen")).to_have_count(20)
+    console.locator("[data-suggest]").click()
+    panel = console.locator(".duplicates")
+    rows = panel.locator("[data-pair]")
+    expect(rows.first).to_be_visible()
+    before = rows.count()
+    target_id, member_id = rows.first.get_attribute("data-pair").split()
+    member_text = console.locator(f"#item-{member_id} .text").text_content()
+    clicks = Clicks()
+    clicks.click(rows.first.get_by_role("button", name="Samenvoegen"))
+    assert clicks.count == 1
+    expect(console.locator(f"#item-{member_id}")).to_have_count(0)
+    expect(console.locator(f"#item-{target_id} .mentions")).to_have_text("×2")
+    expect(console.locator(".board .item")).to_have_count(59)
+    expect(participant.locator(f"#item-{member_id}")).to_have_count(0)
+    expect(panel.locator("[data-pair]")).to_have_count(before - 1)  # open, and read again
+    expect(panel.locator(f"[data-pair~='{member_id}']")).to_have_count(0)
+    toast = console.locator(".toast", has_text="Samengevoegd.")
+    expect(toast).to_be_visible()
+    assert_accessible(console, "console: suggestions open, merge toast shown")
+    toast.get_by_role("button", name="Ongedaan maken").click()
+    for page in (console, participant):
+        expect(page.locator(f"#item-{member_id} .text")).to_have_text(member_text or "")
+        expect(page.locator(".board .item")).to_have_count(60)
+    expect(console.locator(f"#item-{target_id} .mentions")).to_have_count(0)
+    expect(panel.locator("[data-pair]").first).to_be_visible()
+
+
+def test_a_delete_is_undone_from_the_toast_on_every_board(browser_room: BrowserRoom) -> None:
+    console = full_console(browser_room)
+    participant = browser_room.participant("VO")
+    gone = item(console, NADELEN[3])
+    gone.hover()
+    clicks = Clicks()
+    clicks.click(gone.get_by_role("button", name="Verwijderen"))
+    assert clicks.count == 1
+    for page in (console, participant):
+        expect(items(page, "nadelen")).to_have_count(19)
+    clicks.click(console.locator(".toast").get_by_role("button", name="Ongedaan maken"))
+    for page in (console, participant):
+        expect(items(page, "nadelen")).to_have_count(20)
+        expect(item(page, NADELEN[3])).to_be_visible()
+    expect(console.locator(".toast", has_text="Ongedaan gemaakt.")).to_be_visible()
+
+
+def test_a_step_right_after_the_current_one_takes_three_clicks(browser_room: BrowserRoom) -> None:
+    console = full_console(browser_room)
+    clicks = Clicks()
+    clicks.click(console.locator(".add-step summary"))
+    clicks.choose(console.locator("#new-step-type"), "converge")
+    clicks.click(console.get_by_role("button", name="Stap toevoegen"))
+    assert clicks.count <= 3
+    steps = console.locator(".agenda-step")
+    live = steps.filter(has=console.locator(".badge"))
+    expect(live).to_contain_text("Scenario 1: Afstemming")
+    following = console.locator(".agenda-step.active + .agenda-step")
+    expect(following.locator(".step-type")).to_have_text("Convergeren")
+    expect(following.locator(".step-title")).to_have_text("Denken vanuit Afstemming")
+    expect(console.locator("#console-error")).to_be_hidden()
+
+
+def test_the_board_by_keyboard_star_delete_and_undo(browser_room: BrowserRoom) -> None:
+    console = full_console(browser_room)
+    first = item(console, VOORDELEN[0])
+    first.focus()
+    expect(first.locator(".item-tools")).to_be_visible()  # its buttons, on focus
+    console.keyboard.press("ArrowDown")
+    second = item(console, VOORDELEN[1])
+    expect(second).to_be_focused()
+    console.keyboard.press("ArrowRight")
+    expect(item(console, NADELEN[1])).to_be_focused()
+    console.keyboard.press("ArrowLeft")
+    console.keyboard.press("s")
+    expect(second).to_have_class("item starred")
+    console.keyboard.press("Tab")
+    expect(second.locator(".merge-pick")).to_be_focused()
+    second.focus()
+    console.keyboard.press("Delete")
+    expect(items(console, "voordelen")).to_have_count(19)
+    expect(item(console, VOORDELEN[2])).to_be_focused()  # the focus moves on, not to the top
+    console.keyboard.press("u")
+    expect(items(console, "voordelen")).to_have_count(20)
+    expect(item(console, VOORDELEN[1])).to_have_class("item starred")
