@@ -6,15 +6,19 @@ undo a delete or a merge from the message that follows it."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.board_60 import NADELEN, VOORDELEN, fill_board
-from tests.e2e.conftest import SCREENSHOTS, BrowserRoom, assert_accessible, screenshot, wait_connected
+from tests.e2e.conftest import (
+    SCREENSHOTS,
+    BrowserRoom,
+    assert_accessible,
+    screenshot,
+    wait_connected,
+)
 from tests.e2e.test_board import items
 
 pytestmark = pytest.mark.browser
@@ -69,10 +73,6 @@ SHOWN = """list => {
 }"""
 
 
-def in_view(box: dict[str, float], width: int = 1440, height: int = 900) -> bool:
-    return box["top"] >= 0 and box["left"] >= 0 and box["bottom"] <= height and box["right"] <= width
-
-
 def test_sixty_items_show_as_three_columns_with_fifteen_items_each_in_view(
     browser_room: BrowserRoom,
 ) -> None:
@@ -88,7 +88,6 @@ def test_sixty_items_show_as_three_columns_with_fifteen_items_each_in_view(
     DOCS_SCREENSHOTS.mkdir(exist_ok=True)
     shutil.copy(SCREENSHOTS / "console-60-items.png", DOCS_SCREENSHOTS / "console.png")
     assert_accessible(console, "console with 60 items")
-
 
 
 def item(page: Page, text: str) -> Locator:
