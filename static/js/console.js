@@ -3,7 +3,7 @@
 // suggested pair, in one click), delete with undo, minutes → seconds, and the board by
 // keyboard. Every call goes through call() with the page's CSRF and view headers.
 import { call, ready } from "./call.js";
-import { boardKeys } from "./board_keys.js";
+import { boardKeys } from "./keyboard.js";
 import { watchConnection } from "./connection.js";
 import { startTimer } from "./timer.js";
 import { deleted, merged, undoNewest } from "./undo.js";
