@@ -10,6 +10,7 @@ None of them has a field for who wrote it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -244,6 +245,9 @@ class ReportItem(Shape):
     score: float | None = Field(description="Its importance vote's score (None: no vote).")
     important: bool
     sessions: int = Field(1, description="In how many sessions it came up (a programme's).")
+    votes: int | None = Field(
+        None, description="Voters who picked or rated it in its importance vote (None: no vote)."
+    )
 
 
 class ThemeGroup(Shape):
@@ -306,12 +310,23 @@ class KeyPoint(Shape):
 
 
 class ReportTextsView(Shape):
-    """The report's free texts as it now prints them."""
+    """The report's free texts as it now prints them. `impression` is the general impression
+    ("Algemene indruk"), `key_points` the author's own key points (lines starting with "-")."""
 
     intro: str
     goal: str
     method: str
     conclusion: str
+    impression: str = ""
+    key_points: str = ""
+
+
+class ProgrammeReportTextsView(ReportTextsView):
+    """The programme report's texts as it now prints them, with its title, and when the
+    organiser (the only one who may change them) last changed them (None: never)."""
+
+    title: str
+    updated_at: datetime | None
 
 
 def hide(item: HiddenItem) -> HiddenItem:

@@ -377,6 +377,18 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         api("GET", "/api/programmes/{programme}/report.json"),
         "------A",
     ),
+    ("GET /api/programmes/{programme_id}/report/texts", ""): (
+        api("GET", "/api/programmes/{programme}/report/texts"),
+        "------A",
+    ),
+    ("PUT /api/programmes/{programme_id}/report/texts", ""): (
+        api("PUT", "/api/programmes/{programme}/report/texts", json={"conclusion": "Samen"}),
+        "------A",
+    ),
+    ("POST /organiser/report-texts", ""): (
+        page("POST", "/organiser/report-texts", form={"conclusion": "Samen verder"}),
+        "------A",
+    ),
     ("PUT /api/sessions/{session_id}/report/texts", ""): (
         api("PUT", "/api/sessions/{id}/report/texts", json={"conclusion": "Samen verder"}),
         FACILITATOR,
