@@ -103,6 +103,18 @@ scope -: alleen enkel slechts uitsluitend
 scope +: elk elke ieder iedere alle iedereen
 source +: intrinsiek intrinsieke
 source -: extern externe
+level +: hoog hoge hoger hogere
+level -: laag lage lager lagere
+same +: zelfde dezelfde hetzelfde gelijk gelijke
+same -: ander andere anders verschillend verschillende
+distance -: dichtbij dichter nabij
+distance +: ver verder verre
+stability +: stabiel vast vaste constant
+stability -: wisselend wisselende verandert veranderen veranderlijk
+start +: invoeren beginnen starten
+start -: afschaffen stoppen
+growth +: groei groeit toename stijgt stijgen
+growth -: krimp krimpt afname daalt dalen
 """
 )
 

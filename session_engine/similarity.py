@@ -91,7 +91,7 @@ def _score_pairs(items: list[tuple[int, str]], threshold: float, limit: int) -> 
     if len(usable) < 2:
         return []
     scores = scorer.block(usable, usable, floor=threshold, upper=True)
-    a, b = np.nonzero(scores >= threshold)
+    a, b = np.nonzero(np.triu(scores >= threshold, k=1))
     pairs = [
         Pair(items[usable[x]][0], items[usable[y]][0], round(float(scores[x, y]), 2))
         for x, y in zip(a.tolist(), b.tolist(), strict=True)
