@@ -6,11 +6,13 @@ A score is the mean of two cosines over the items' Dutch content stems (dutch.py
 out, synonyms and abbreviations made one word): TF-IDF of the stems themselves (the same
 words, in any order), and TF-IDF of their character 3- to 5-grams (compounds and the
 inflections the stemmer misses: "werkplekleren", "organiseerbaar"). Each contradiction
-between the two (one negated, opposite words, swapped roles) divides it by five, so "meer sturen op
-resultaten" is not suggested as a duplicate of "minder sturen op resultaten".
+between the two (one negated, opposite words, swapped roles) divides it by five, so "meer
+sturen op resultaten" is not suggested as a duplicate of "minder sturen op resultaten".
+How good the scores are, measured: docs/suggestions.md.
 
-Both cosines are sparse matrix products; contradictions are looked for only in pairs whose
-score could still reach the cut-off. Scores are per pair, never chained."""
+Both cosines and the contradictions (what one text claims against what the other denies)
+are sparse matrix products over a column's texts, fast for thousands of items. Scores are
+per pair, never chained."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .dutch import Reading, conflicts, read
+from .dutch import KINDS, Reading, read
 
 THRESHOLD = 0.25  # the default cut-off: a pair scoring this or more is suggested
 PENALTY = 0.2  # a score is multiplied by this for each contradiction between the two texts
@@ -33,6 +35,7 @@ class Scorer:
     readings: list[Reading]
     stems: Any  # rows: unit TF-IDF vectors of each text's stems
     grams: Any  # rows: unit TF-IDF vectors of each text's stems' character n-grams
+    kinds: list[tuple[Any, Any]]  # per kind of contradiction: (claims, denials) 0/1 rows
 
     @classmethod
     def fit(cls, texts: Sequence[str]) -> Scorer:
@@ -40,15 +43,16 @@ class Scorer:
 
         readings = [read(t) for t in texts]
         joined = [" ".join(r.stems) for r in readings]
+        kinds = [_claim_matrices(readings, kind) for kind in range(len(KINDS))]
         if not any(joined):  # nothing but function words: nothing to compare
             empty = csr_matrix((len(joined), 1))
-            return cls(readings, empty, empty)
-        return cls(readings, word_vectors(joined), tfidf_vectors(joined))
+            return cls(readings, empty, empty, kinds)
+        return cls(readings, word_vectors(joined), tfidf_vectors(joined), kinds)
 
     def block(self, rows: Any, cols: Any, floor: float, upper: bool = False) -> Any:
         """Scores of every rows x cols pair as a dense array (with `upper`, of the pairs
-        above the diagonal only, the rest 0); pairs below `floor` before contradictions are
-        counted keep their uncorrected score (they are out anyway)."""
+        above the diagonal only, the rest 0). Contradictions only lower a score, so they
+        are not looked for when no pair reaches `floor` without them."""
         import numpy as np
 
         words = (self.stems[rows] @ self.stems[cols].T).toarray()
@@ -56,11 +60,20 @@ class Scorer:
         scores = np.clip((1 - CHAR_WEIGHT) * words + CHAR_WEIGHT * grams, 0, 1)
         if upper:
             scores = np.triu(scores, k=1)
-        for a, b in zip(*np.nonzero(scores >= floor), strict=True):
-            found = conflicts(self.readings[rows[a]], self.readings[cols[b]])
-            if found:
-                scores[a, b] *= PENALTY**found
+        if (scores >= floor).any():
+            scores *= PENALTY ** self.contradictions(rows, cols)
         return scores
+
+    def contradictions(self, rows: Any, cols: Any) -> Any:
+        """How many ways each rows x cols pair contradicts itself: one text negated and the
+        other not, and each kind of dutch.KINDS where a claim of one is a denial of the other."""
+        import numpy as np
+
+        negated = np.array([r.negated for r in self.readings])
+        count = (negated[rows, None] != negated[None, cols]).astype(np.int64)
+        for claims, denials in self.kinds:
+            count += ((claims[rows] @ denials[cols].T).toarray() > 0).astype(np.int64)
+        return count
 
     def matrix(self) -> Any:
         """Every pair's score (n x n), contradictions counted for all of them."""
@@ -68,6 +81,22 @@ class Scorer:
 
         every = np.arange(len(self.readings))
         return self.block(every, every, floor=0.0)
+
+
+def _claim_matrices(readings: list[Reading], kind: int) -> tuple[Any, Any]:
+    """0/1 rows of each reading's claims and of its denials of one kind, in one vocabulary."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    vocabulary: dict[str, int] = {}
+    built = []
+    for sets in ([r.claims[kind] for r in readings], [r.denials[kind] for r in readings]):
+        rows = [n for n, found in enumerate(sets) for _ in found]
+        cols = [vocabulary.setdefault(f, len(vocabulary)) for found in sets for f in found]
+        built.append((np.ones(len(rows)), (rows, cols)))
+    shape = (len(readings), max(1, len(vocabulary)))
+    claims, denials = (csr_matrix(data, shape=shape) for data in built)
+    return claims, denials
 
 
 def scored_near_duplicates(

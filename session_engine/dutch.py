@@ -35,16 +35,21 @@ from .lexicon import (
 _STEMMER = snowballstemmer.stemmer("dutch_porter")
 
 
+# The kinds of contradiction besides negation: opposite words of one dimension, opposite
+# amounts of one thing, swapped roles. A Reading states claims of each kind; another text
+# contradicts it where one of its claims is among the first one's denials.
+KINDS = ("poles", "amounts", "roles")
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """A text as the scorer sees it: content stems in order, whether it is negated, the
-    poles of opposite words it uses, and its doer -> object links around role words."""
+    """A text as the scorer sees it: its content stems in order, whether it is negated, and
+    per kind of contradiction (KINDS) what it claims and which claims would deny it."""
 
     stems: tuple[str, ...]
     negated: bool
-    poles: frozenset[tuple[str, int]]
-    scoped: frozenset[tuple[str, int, str]]
-    links: frozenset[tuple[str, str, str]]
+    claims: tuple[frozenset[str], ...]
+    denials: tuple[frozenset[str], ...]
 
 
 def words(text: str) -> list[str]:
@@ -86,17 +91,35 @@ def stem(word: str) -> str:
 def read(text: str) -> Reading:
     """The Reading of one text (cached: the same texts are scored many times)."""
     tokens = canonical(words(text))
-    negated = _negated(tokens)
-    poles = {POLES[t] for t in tokens if t in POLES}
     clauses = _clauses(tokens)
-    stems = tuple(stem(t) for c in clauses for t in c if _content(t))
+    poles = _one_sided(tokens)
+    amounts = [scoped for c in clauses for scoped in _scoped_poles(c)]
+    links = [link for c in clauses for link in _links(c)]
     return Reading(
-        stems=stems,
-        negated=negated,
-        poles=frozenset(poles),
-        scoped=frozenset(s for c in clauses for s in _scoped_poles(c)),
-        links=frozenset(link for c in clauses for link in _links(c)),
+        stems=tuple(stem(t) for c in clauses for t in c if _content(t)),
+        negated=_negated(tokens),
+        claims=(
+            frozenset(f"{d} {s}" for d, s in poles),
+            frozenset(f"{d} {s} {w}" for d, s, w in amounts),
+            frozenset(f"{a} {role} {b}" for a, role, b in links),
+        ),
+        denials=(
+            frozenset(f"{d} {-s}" for d, s in poles),
+            frozenset(f"{d} {-s} {w}" for d, s, w in amounts),
+            frozenset(f"{b} {role} {a}" for a, role, b in links),
+        ),
     )
+
+
+def _one_sided(tokens: list[str]) -> set[tuple[str, int]]:
+    """The dimensions a text takes one side of (using both poles, as in "minder instructie,
+    meer samen leren", takes no side), with that side."""
+    sides: dict[str, set[int]] = {}
+    for token in tokens:
+        if token in POLES:
+            dimension, sign = POLES[token]
+            sides.setdefault(dimension, set()).add(sign)
+    return {(d, signs.pop()) for d, signs in sides.items() if len(signs) == 1}
 
 
 def _content(token: str) -> bool:
@@ -143,16 +166,3 @@ def _links(clause: list[str]) -> list[tuple[str, str, str]]:
             after = [stem(t) for t in clause[n + 1 :] if _content(t) and t not in POLES]
             found += [(a, token, after[0]) for a in before if after and a != after[0]]
     return found
-
-
-def conflicts(a: Reading, b: Reading) -> int:
-    """How many ways two readings contradict each other: one negated and the other not,
-    opposite poles of one dimension, opposite amounts of one thing, swapped roles."""
-    count = int(a.negated != b.negated)
-    dims = {d for d, _ in a.poles} & {d for d, _ in b.poles}
-    count += int(
-        any(not {s for e, s in a.poles if e == d} & {s for e, s in b.poles if e == d} for d in dims)
-    )
-    count += int(any((d, -s, w) in a.scoped for d, s, w in b.scoped))
-    count += int(any((y, role, x) in a.links for x, role, y in b.links))
-    return count
