@@ -84,6 +84,7 @@ def canonical(tokens: list[str]) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    """Snowball's Dutch (Porter) stem: "scholen" -> "school", "organiseerbaar" -> "organiser"."""
     return str(_STEMMER.stemWord(word))
 
 
@@ -123,6 +124,7 @@ def _one_sided(tokens: list[str]) -> set[tuple[str, int]]:
 
 
 def _content(token: str) -> bool:
+    """A word that tells what an item is about (not punctuation, a function word, a "niet")."""
     return token.isalnum() and token not in STOPWORDS and token not in NEGATORS
 
 
