@@ -33,6 +33,7 @@ from .lexicon import (
 )
 
 _STEMMER = snowballstemmer.stemmer("dutch_porter")
+_LONG_VOWEL = re.compile(r"([aeou])\1")
 
 
 # The kinds of contradiction besides negation: opposite words of one dimension, opposite
@@ -84,8 +85,9 @@ def canonical(tokens: list[str]) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball's Dutch (Porter) stem: "scholen" -> "school", "organiseerbaar" -> "organiser"."""
-    return str(_STEMMER.stemWord(word))
+    """Snowball's Dutch (Porter) stem with long vowels made short, as the stemmer does for
+    some forms only: "school" and "scholen" -> "schol", "leraar" and "leraren" -> "lerar"."""
+    return _LONG_VOWEL.sub(r"\1", str(_STEMMER.stemWord(word)))
 
 
 @lru_cache(maxsize=65536)

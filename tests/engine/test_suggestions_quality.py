@@ -91,7 +91,7 @@ def test_the_labelled_set_is_as_promised() -> None:
 # Measured values (docs/suggestions.md) less a margin of about two items.
 FLOORS = {
     "written with the lexicon": Figures(168, 0.75, 0.68, 0.72, 0.72, 12, 77),
-    "unseen": Figures(42, 0.33, 0.24, 0.33, 0.24, 9, 18),
+    "unseen": Figures(42, 0.33, 0.28, 0.36, 0.28, 9, 18),
 }
 
 
