@@ -49,17 +49,14 @@ class Scorer:
             return cls(readings, empty, empty, kinds)
         return cls(readings, word_vectors(joined), tfidf_vectors(joined), kinds)
 
-    def block(self, rows: Any, cols: Any, floor: float, upper: bool = False) -> Any:
-        """Scores of every rows x cols pair as a dense array (with `upper`, of the pairs
-        above the diagonal only, the rest 0). Contradictions only lower a score, so they
-        are not looked for when no pair reaches `floor` without them."""
+    def block(self, rows: Any, cols: Any, floor: float) -> Any:
+        """Scores of every rows x cols pair as a dense array. Contradictions only lower a
+        score, so they are not looked for when no pair reaches `floor` without them."""
         import numpy as np
 
         words = (self.stems[rows] @ self.stems[cols].T).toarray()
         grams = (self.grams[rows] @ self.grams[cols].T).toarray()
         scores = np.clip((1 - CHAR_WEIGHT) * words + CHAR_WEIGHT * grams, 0, 1)
-        if upper:
-            scores = np.triu(scores, k=1)
         if (scores >= floor).any():
             scores *= PENALTY ** self.contradictions(rows, cols)
         return scores
@@ -70,9 +67,9 @@ class Scorer:
         import numpy as np
 
         negated = np.array([r.negated for r in self.readings])
-        count = (negated[rows, None] != negated[None, cols]).astype(np.int64)
+        count = (negated[rows, None] != negated[None, cols]).astype(np.int8)
         for claims, denials in self.kinds:
-            count += ((claims[rows] @ denials[cols].T).toarray() > 0).astype(np.int64)
+            count += (claims[rows] @ denials[cols].T).toarray() > 0
         return count
 
     def matrix(self) -> Any:

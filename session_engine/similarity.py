@@ -20,6 +20,7 @@ from .lexicon import STOPWORDS
 from .shapes import ItemView
 
 MAX_SUGGESTIONS = 50
+ROWS_AT_ONCE = 500  # rows of the pair matrix scored at once
 REMEMBERED_COLUMNS = 256  # columns' suggestions kept, least recently asked dropped first
 _REMEMBERED: OrderedDict[bytes, tuple[Pair, ...]] = OrderedDict()
 _REMEMBERED_LOCK = threading.Lock()
@@ -84,18 +85,21 @@ def similar_pairs(
 
 
 def _score_pairs(items: list[tuple[int, str]], threshold: float, limit: int) -> list[Pair]:
+    """Every pair scored, a band of rows at a time: a dense n x n matrix of a 6,000-item
+    column would take hundreds of megabytes."""
     import numpy as np
 
     scorer = Scorer.fit([text for _, text in items])
     usable = np.array([n for n, r in enumerate(scorer.readings) if r.stems], dtype=np.int64)
-    if len(usable) < 2:
-        return []
-    scores = scorer.block(usable, usable, floor=threshold, upper=True)
-    a, b = np.nonzero(np.triu(scores >= threshold, k=1))
-    pairs = [
-        Pair(items[usable[x]][0], items[usable[y]][0], round(float(scores[x, y]), 2))
-        for x, y in zip(a.tolist(), b.tolist(), strict=True)
-    ]
+    pairs = []
+    for start in range(0, len(usable), ROWS_AT_ONCE):
+        rows, cols = usable[start : start + ROWS_AT_ONCE], usable[start:]
+        scores = scorer.block(rows, cols, floor=threshold)
+        a, b = np.nonzero(np.triu(scores >= threshold, k=1))  # each pair once, not with itself
+        pairs += [
+            Pair(items[rows[x]][0], items[cols[y]][0], round(float(scores[x, y]), 2))
+            for x, y in zip(a.tolist(), b.tolist(), strict=True)
+        ]
     pairs.sort(key=lambda p: (-p.score, p.first, p.second))
     return pairs[:limit]
 

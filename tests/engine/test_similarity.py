@@ -89,3 +89,16 @@ def test_suggestions_pair_items_of_one_column_only() -> None:
     assert 0.5 <= found.score <= 1
     with pytest.raises(ValidationError):
         found.score = 0  # type: ignore[misc]  # an engine value: nobody changes it on the way
+
+
+def test_a_long_column_is_scored_in_bands_with_the_same_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bands of rows keep memory small on a 6,000-item column; they change no pair."""
+    from session_engine import similarity
+
+    items = [(n, f"{text} {n % 7}") for n, (_, text) in enumerate(SEED_ITEMS * 6)]
+    whole = similar_pairs(items, limit=10_000)
+    monkeypatch.setattr(similarity, "ROWS_AT_ONCE", 7)
+    assert similarity._score_pairs(items, similarity.THRESHOLD, 10_000) == whole
+    assert len(whole) > 100
