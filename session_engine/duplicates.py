@@ -39,6 +39,7 @@ class Scorer:
 
     @classmethod
     def fit(cls, texts: Sequence[str]) -> Scorer:
+        """Read `texts` and build their vectors; the IDF weights are theirs."""
         from scipy.sparse import csr_matrix
 
         readings = [read(t) for t in texts]
@@ -116,7 +117,7 @@ def scored_near_duplicates(
         found += zip(
             np.minimum(first, second).tolist(),
             np.maximum(first, second).tolist(),
-            np.round(scores[a, b], 2).tolist(),
+            [round(s, 2) for s in scores[a, b].tolist()],  # as the console rounds
             strict=True,
         )
     return sorted(found, key=lambda p: (-p[2], p[0], p[1]))
