@@ -35,6 +35,8 @@ def get_item(db: Db, session_id: str, item_id: int, *, allow_deleted: bool = Fal
         raise NotFound(N_("No item %(item_id)s in this session."), item_id=item_id)
     if item.deleted_at is not None and not allow_deleted:
         raise Conflict(N_("Item %(item_id)s was deleted: restore it first."), item_id=item_id)
+    if item.late is not None:
+        raise Conflict(N_("Item %(item_id)s arrived late: let it in first."), item_id=item_id)
     return item
 
 
