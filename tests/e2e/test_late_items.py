@@ -38,7 +38,7 @@ def test_an_item_sent_offline_after_the_lock_is_kept_late_and_let_in(
     late = phone.locator(".late-item", has_text=LATE_TEXT)
     expect(late).to_contain_text("te laat ingediend, de facilitator beslist")
     key = f"vk-outbox-{browser_room.data['id']}"
-    expect.poll(lambda: phone.evaluate(f"localStorage.getItem('{key}')")).to_equal("[]")
+    phone.wait_for_function(f"localStorage.getItem('{key}') === '[]'")
     # Nobody else sees them yet.
     for page in (other, projector):
         expect(page.get_by_text(LATE_TEXT)).to_have_count(0)
@@ -47,7 +47,7 @@ def test_an_item_sent_offline_after_the_lock_is_kept_late_and_let_in(
     screenshot(phone, "participant-phone-late")
     screenshot(console, "console-late")
 
-    console.locator(".late-items").get_by_role("button", name="Toelaten").click()
+    console.locator(".late-items").get_by_role("button", name="Toelaten", exact=True).click()
     for page in (console, projector, other, phone):
         expect(items(page, "nadelen")).to_have_text([LATE_TEXT])
     expect(console.locator("#late-count")).to_have_count(0)
