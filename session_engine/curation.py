@@ -35,6 +35,12 @@ def get_item(db: Db, session_id: str, item_id: int, *, allow_deleted: bool = Fal
         raise NotFound(N_("No item %(item_id)s in this session."), item_id=item_id)
     if item.deleted_at is not None and not allow_deleted:
         raise Conflict(N_("Item %(item_id)s was deleted: restore it first."), item_id=item_id)
+    return item
+
+
+def board_item(db: Db, session_id: str, item_id: int, *, allow_deleted: bool = False) -> Item:
+    """An item the facilitator can work on: not one that arrived late and waits (late.py)."""
+    item = get_item(db, session_id, item_id, allow_deleted=allow_deleted)
     if item.late is not None:
         raise Conflict(N_("Item %(item_id)s arrived late: let it in first."), item_id=item_id)
     return item
@@ -61,7 +67,7 @@ def update_item(
     moved = category is not None or theme is not None
     if text is None and not moved and starred is None:
         raise Invalid(N_("Nothing to change: give text, category (and theme) or starred."))
-    item = get_item(db, actor.session_id, item_id)
+    item = board_item(db, actor.session_id, item_id)
     new_text = item.text if text is None else clean_text(text)
     new_category = item.category if category is None else category
     new_theme = item.theme
@@ -115,8 +121,8 @@ def merge_items(
         raise Invalid(N_("Name at least one item to merge into the target."))
     if target_id in member_ids or len(set(member_ids)) != len(member_ids):
         raise Invalid(N_("An item cannot be merged with itself."))
-    target = get_item(db, actor.session_id, target_id)
-    members = [get_item(db, actor.session_id, i) for i in member_ids]
+    target = board_item(db, actor.session_id, target_id)
+    members = [board_item(db, actor.session_id, i) for i in member_ids]
     if target.merged_into_id is not None or any(m.merged_into_id for m in members):
         raise Conflict(N_("One of these items is already part of a merged item: use that item."))
     _same_scenario(db, actor.session_id, [target, *members])
@@ -139,7 +145,7 @@ def merge_items(
 def split_item(db: Db, *, actor: Actor, item_id: int) -> list[Item]:
     """Undo a merge: every member becomes an item of its own again."""
     require_facilitator(actor)
-    target = get_item(db, actor.session_id, item_id)
+    target = board_item(db, actor.session_id, item_id)
     members = _members(db, target)
     if not members:
         raise Conflict(N_("Item %(item_id)s is not a merged item."), item_id=item_id)
@@ -159,7 +165,7 @@ def split_item(db: Db, *, actor: Actor, item_id: int) -> list[Item]:
 def delete_item(db: Db, *, actor: Actor, item_id: int) -> Item:
     """Hide an item from every board; it can be restored."""
     require_facilitator(actor)
-    item = get_item(db, actor.session_id, item_id)
+    item = board_item(db, actor.session_id, item_id)
     if item.merged_into_id is not None:
         raise Conflict(N_("This item is part of a merged item: split it off first."))
     item.deleted_at = utcnow()
@@ -174,7 +180,7 @@ def delete_item(db: Db, *, actor: Actor, item_id: int) -> Item:
 
 def restore_item(db: Db, *, actor: Actor, item_id: int) -> Item:
     require_facilitator(actor)
-    item = get_item(db, actor.session_id, item_id, allow_deleted=True)
+    item = board_item(db, actor.session_id, item_id, allow_deleted=True)
     if item.deleted_at is None:
         raise Conflict(N_("Item %(item_id)s is not deleted."), item_id=item_id)
     item.deleted_at = None
@@ -195,7 +201,7 @@ def deleted_items(db: Db, session_id: str) -> list[Item]:
 def spotlight_item(db: Db, *, actor: Actor, item_id: int | None) -> int | None:
     """Show one item large on the projector, or (None) stop showing it."""
     require_facilitator(actor)
-    if item_id is not None and is_hidden(db, [get_item(db, actor.session_id, item_id)]):
+    if item_id is not None and is_hidden(db, [board_item(db, actor.session_id, item_id)]):
         raise Conflict(N_("This item is hidden until the blind round is revealed."))
     session = get_session(db, actor.session_id)
     session.spotlight_item_id = item_id
