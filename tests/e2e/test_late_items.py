@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, BrowserRoom, screenshot
+from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, screenshot
 from tests.e2e.test_board import add_item, items, show_step
 
 pytestmark = pytest.mark.browser
@@ -46,6 +46,8 @@ def test_an_item_sent_offline_after_the_lock_is_kept_late_and_let_in(
     expect(console.locator("#late-count")).to_have_text("1 late bijdrage")
     screenshot(phone, "participant-phone-late")
     screenshot(console, "console-late")
+    assert_accessible(console, "console with a late contribution")
+    assert_accessible(phone, "participant phone with a late contribution")
 
     console.locator(".late-items").get_by_role("button", name="Toelaten", exact=True).click()
     for page in (console, projector, other, phone):
@@ -65,6 +67,7 @@ def test_a_declined_late_item_stays_with_its_author_only(browser_room: BrowserRo
     add_item(phone, "Te laat maar toch")
     add_item(phone, "Nog een late gedachte", category="nadelen")
     console.locator("[data-lock]").click()
+    expect(other.locator(".badge-locked")).to_be_visible()
     phone.context.set_offline(False)
     expect(console.locator("#late-count")).to_have_text("2 late bijdragen")
     expect(phone.locator(".late-item")).to_have_count(2)
