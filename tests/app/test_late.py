@@ -148,3 +148,57 @@ def test_a_late_item_reaches_its_author_and_the_facilitator_until_let_in(live: L
         for path in ("brainstorm board", "converge board", "vote options"):
             assert SECRET in after[who][path], f"{who} misses the item let in via {path}"
     assert json.loads(after["author"]["late items"]) == []
+
+
+def test_each_author_sees_only_their_own_late_items_in_a_full_room(live: LiveRoom) -> None:
+    """20 participants, 60 items on the board, 5 of them with a late item each: after a redraw
+    every participant's stage holds their own late words and nobody else's."""
+    tokens = [live.join_token() for _ in range(20)]
+    live.activate(live.brainstorm)
+    for n in range(60):
+        live.add(tokens[n % 20], f"o{n}", f"Punt {n} op tijd", ("voordelen", "nadelen")[n % 2])
+    key = bearer(live.facilitator_key)
+    lock = f"/api/sessions/{live.id}/steps/{live.brainstorm}/locked"
+    assert live.http.put(lock, json={"value": True}, headers=key).status_code == 200
+    words = {n: f"LAAT{n}X" for n in range(0, 20, 4)}
+    for n, word in words.items():
+        sent = live.post_item(
+            bearer(tokens[n]),
+            client_id="late",
+            step_id=live.brainstorm,
+            category="nadelen",
+            text=word,
+        )
+        assert sent.status_code == 202
+    with ExitStack() as stack:
+        pages = [stack.enter_context(live.browser_socket("participant", t)) for t in tokens]
+        for ws in pages:
+            read_until(ws, lambda m: 'id="stage"' in m)
+        assert live.http.put(lock, json={"value": False}, headers=key).status_code == 200
+        stages = [read_until(ws, lambda m: 'data-open="1"' in m) for ws in pages]
+    for n, stage in enumerate(stages):
+        assert "Punt 59 op tijd" in stage
+        shown = {w for w in words.values() if w in stage}
+        assert shown == ({words[n]} if n in words else set()), f"participant {n} sees {shown}"
+
+
+def test_an_item_sent_on_the_json_socket_after_the_lock_is_acknowledged_as_late(
+    live: LiveRoom,
+) -> None:
+    alice = live.join_token()
+    live.activate(live.brainstorm)
+    key = bearer(live.facilitator_key)
+    lock = f"/api/sessions/{live.id}/steps/{live.brainstorm}/locked"
+    assert live.http.put(lock, json={"value": True}, headers=key).status_code == 200
+    item = {"client_id": "s-1", "step_id": live.brainstorm, "category": "voordelen"}
+    with live.socket(alice, after=live.last_seq()) as ws:
+        ws.send(json.dumps({"type": "add_item", **item, "text": SECRET}))
+        got = [json.loads(ws.recv(timeout=10)) for _ in range(2)]  # the event and the ack
+    [ack] = [m for m in got if m["type"] == "ack"]
+    [event] = [m for m in got if m["type"] == "item_late"]
+    assert (ack["created"], ack["late"], ack["item"]["text"]) == (True, True, SECRET)
+    assert "text" not in event["data"]["item"]  # the author's socket carries no words either
+    english = live.browser_socket("console", live.facilitator_key, "&lang=en")
+    with english as ws:
+        stage = read_until(ws, lambda m: 'id="stage"' in m)
+    assert "1 late contribution" in stage and "Let all in" in stage and SECRET in stage
