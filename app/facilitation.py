@@ -271,9 +271,7 @@ async def admit_late_route(item_id: int, actor: ActorDep, database: DatabaseDep)
 @router.post("/late-items/{item_id}/decline", response_model=LateItem)
 async def decline_late_route(item_id: int, actor: ActorDep, database: DatabaseDep) -> LateItem:
     """Decline a late item: it stays off the board, its author sees it declined (facilitator)."""
-    return late.late_item(
-        await database.write(late.decline_late_item, actor=actor, item_id=item_id)
-    )
+    return await database.write(late.decline_late_item, actor=actor, item_id=item_id)
 
 
 @router.post("/late-items/admit", response_model=list[ItemPublic])
@@ -285,7 +283,7 @@ async def admit_all_late_route(actor: ActorDep, database: DatabaseDep) -> list[I
 @router.post("/late-items/decline", response_model=list[LateItem])
 async def decline_all_late_route(actor: ActorDep, database: DatabaseDep) -> list[LateItem]:
     """Decline every waiting late item (facilitator)."""
-    return [late.late_item(i) for i in await database.write(late.decline_late_items, actor=actor)]
+    return await database.write(late.decline_late_items, actor=actor)
 
 
 # Participants' reactions --------------------------------------------------------------

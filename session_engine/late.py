@@ -14,7 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from .actors import Actor, require_facilitator, require_participant
 from .errors import N_, Conflict, Forbidden, NotFound
-from .models import Item, item_public
+from .models import Item, Step, item_public
 from .payloads import LateItemsAdmitted, LateItemsDeclined
 from .shapes import LateItem, LateState
 from .store.db import Db, storable_id
@@ -22,8 +22,22 @@ from .store.events import record_event
 from .visibility import blind_steps, visibility_of
 
 
-def late_item(item: Item) -> LateItem:
-    return LateItem(**item_public(item).model_dump(), visibility=visibility_of(item, frozenset()))
+def late_item(item: Item, titles: dict[int, str]) -> LateItem:
+    return LateItem(
+        **item_public(item).model_dump(),
+        visibility=visibility_of(item, frozenset()),
+        step_title=titles.get(item.step_id, ""),
+    )
+
+
+def _titles(db: Db, session_id: str) -> dict[int, str]:
+    query = select(Step.id, Step.title).where(col(Step.session_id) == session_id)
+    return {step_id: title for step_id, title in db.execute(query) if step_id is not None}
+
+
+def _shaped(db: Db, session_id: str, items: list[Item]) -> list[LateItem]:
+    titles = _titles(db, session_id) if items else {}
+    return [late_item(i, titles) for i in items]
 
 
 def _late(session_id: str) -> SelectOfScalar[Item]:
@@ -33,13 +47,13 @@ def _late(session_id: str) -> SelectOfScalar[Item]:
 
 def late_items(db: Db, session_id: str) -> list[LateItem]:
     """Every late item of a session, waiting or declined, oldest first (for the console)."""
-    return [late_item(i) for i in db.scalars(_late(session_id))]
+    return _shaped(db, session_id, list(db.scalars(_late(session_id))))
 
 
 def own_late_items(db: Db, session_id: str, participant_id: int) -> list[LateItem]:
     """A participant's own late items, oldest first (for their screen alone)."""
     query = _late(session_id).where(col(Item.participant_id) == participant_id)
-    return [late_item(i) for i in db.scalars(query)]
+    return _shaped(db, session_id, list(db.scalars(query)))
 
 
 def visible_late_items(db: Db, *, actor: Actor) -> list[LateItem]:
@@ -69,8 +83,9 @@ def late_of_authors(db: Db, session_id: str, item_ids: list[int]) -> dict[int, l
     )
     authors = set(db.scalars(query))
     found: dict[int, list[LateItem]] = {author: [] for author in authors}
+    titles = _titles(db, session_id)
     for item in db.scalars(_late(session_id).where(col(Item.participant_id).in_(authors))):
-        found[item.participant_id].append(late_item(item))
+        found[item.participant_id].append(late_item(item, titles))
     return found
 
 
@@ -120,7 +135,9 @@ def admit_late_items(db: Db, *, actor: Actor, item_ids: list[int] | None = None)
     return items
 
 
-def decline_late_items(db: Db, *, actor: Actor, item_ids: list[int] | None = None) -> list[Item]:
+def decline_late_items(
+    db: Db, *, actor: Actor, item_ids: list[int] | None = None
+) -> list[LateItem]:
     """Decline late items (these, or every waiting one): they stay off the board, and their
     authors see them marked declined."""
     require_facilitator(actor)
@@ -134,12 +151,12 @@ def decline_late_items(db: Db, *, actor: Actor, item_ids: list[int] | None = Non
         waiting=count_waiting(db, actor.session_id),
     )
     record_event(db, actor.session_id, declined)
-    return items
+    return _shaped(db, actor.session_id, items)
 
 
 def admit_late_item(db: Db, *, actor: Actor, item_id: int) -> Item:
     return admit_late_items(db, actor=actor, item_ids=[item_id])[0]
 
 
-def decline_late_item(db: Db, *, actor: Actor, item_id: int) -> Item:
+def decline_late_item(db: Db, *, actor: Actor, item_id: int) -> LateItem:
     return decline_late_items(db, actor=actor, item_ids=[item_id])[0]

@@ -82,6 +82,7 @@ class LateItem(ItemPublic):
     visibility: ItemVisibility = Field(
         ItemVisibility.LATE, description="late: waiting for the facilitator; declined."
     )
+    step_title: str = Field("", description="The title of the step it was sent for.")
 
 
 class BoardView(Shape):

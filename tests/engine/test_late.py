@@ -142,7 +142,9 @@ def test_only_the_author_and_the_facilitator_read_a_late_item(room) -> None:
     lock(room)
     late = add(room, author, "Alleen voor mij")
     mine = room.database.read_sync(visible_late_items, actor=author)
-    assert [(i.text, i.visibility) for i in mine] == [("Alleen voor mij", "late")]
+    assert [(i.text, i.visibility, i.step_title) for i in mine] == [
+        ("Alleen voor mij", "late", "Scenario 1: Afstemming")
+    ]
     assert room.database.read_sync(visible_late_items, actor=other) == []
     with pytest.raises(Forbidden):
         room.database.read_sync(visible_late_items, actor=Actor("projector", room.id))
