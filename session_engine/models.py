@@ -111,6 +111,8 @@ class Item(SQLModel, table=True):
     starred: bool = Field(default=False)
     deleted_at: datetime | None = Field(default=None)
     merged_into_id: int | None = Field(default=None, foreign_key="item.id", index=True)
+    # None: on the board. A shapes.LateState when it arrived after input closed (late.py).
+    late: str | None = Field(default=None, max_length=12)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -5,7 +5,8 @@ that mypy and the API schema carry everywhere.
 An item has three shapes, by what the reader may know:
 - `HiddenItem`: where it is, never what it says (a blind round's item for other readers);
 - `ItemPublic`: what anyone may see of it, its words included;
-- `ItemView`: as a board shows it, with merged members, counts and comments.
+- `ItemView`: as a board shows it, with merged members, counts and comments;
+- `LateItem`: one that arrived after input closed, for its author and the facilitator.
 None of them has a field for who wrote it."""
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ class ItemVisibility(StrEnum):
 
     SHOWN = "shown"  # everyone in the session
     BLIND = "blind"  # its step is blind: only its author and the facilitator, until the reveal
+    LATE = "late"  # it arrived after input closed: its author and the facilitator, who decides
+    DECLINED = "declined"  # late, and the facilitator declined it: its author and the facilitator
+
+
+class LateState(StrEnum):
+    """Where a late item stands (`Item.late`; None: on the board, on time or let in)."""
+
+    WAITING = "waiting"  # the facilitator has not decided yet
+    DECLINED = "declined"
 
 
 class Shape(BaseModel):
@@ -64,6 +74,16 @@ class ItemView(StarredItem):
     visibility: ItemVisibility = Field(
         ItemVisibility.SHOWN, description="blind: only its author and the facilitator read it."
     )
+
+
+class LateItem(ItemPublic):
+    """An item that arrived after input closed, as its author and the facilitator see it: off
+    every board until the facilitator lets it in."""
+
+    visibility: ItemVisibility = Field(
+        ItemVisibility.LATE, description="late: waiting for the facilitator; declined."
+    )
+    step_title: str = Field("", description="The title of the step it was sent for.")
 
 
 class BoardView(Shape):

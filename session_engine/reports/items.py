@@ -67,7 +67,11 @@ def load_items(db: Db, session_id: str, steps: list[Step]) -> Columns:
             *(col(c) for c in (Item.id, Item.step_id, Item.category, Item.theme, Item.text)),
             col(Item.merged_into_id),
         )
-        .where(col(Item.session_id) == session_id, col(Item.deleted_at).is_(None))
+        .where(
+            col(Item.session_id) == session_id,
+            col(Item.deleted_at).is_(None),
+            col(Item.late).is_(None),  # never let in: not the room's
+        )
         .order_by(col(Item.seq))
     ).all()
     metoo = dict(
