@@ -2,7 +2,7 @@
 facilitator, or declined) instead of refused
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0008'
-down_revision: str | None = '0005'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
