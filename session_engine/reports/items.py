@@ -21,7 +21,7 @@ from ..shapes import ReportItem, Side
 from ..store.db import Db
 
 ColumnKey = tuple[str, str]  # (scenario key, category key)
-Ranks = dict[int, tuple[int, float, bool]]  # item id -> (place, score, important)
+Ranks = dict[int, tuple[int, float, int, bool]]  # item id -> (place, score, votes, important)
 
 
 @dataclass(slots=True)
@@ -38,6 +38,7 @@ class ReportEntry:
     members: list[str]
     comments: list[str]
     score: float | None = None
+    votes: int | None = None
     important: bool = False
     voted: bool = False
     sessions: int = 1
@@ -68,7 +69,11 @@ def load_items(db: Db, session_id: str, steps: list[Step]) -> Columns:
             *(col(c) for c in (Item.id, Item.step_id, Item.category, Item.theme, Item.text)),
             col(Item.merged_into_id),
         )
-        .where(col(Item.session_id) == session_id, col(Item.deleted_at).is_(None))
+        .where(
+            col(Item.session_id) == session_id,
+            col(Item.deleted_at).is_(None),
+            col(Item.late).is_(None),  # never let in: not the room's
+        )
         .order_by(col(Item.seq))
     ).all()
     metoo = dict(
@@ -117,7 +122,9 @@ def mark_importance(items: list[ReportEntry], ranks: Ranks | None) -> list[Repor
     if ranks:
         last = len(ranks)
         for item in items:
-            item.place, item.score, item.important = ranks.get(item.id, (last, 0.0, False))
+            item.place, item.score, item.votes, item.important = ranks.get(
+                item.id, (last, 0.0, 0, False)
+            )
             item.voted = item.important
         return sorted(items, key=lambda i: (not i.important, i.place, -i.support))
     ordered = sorted(items, key=lambda i: -i.support)  # stable: ties keep arrival order
@@ -139,6 +146,7 @@ def public_item(item: ReportEntry) -> ReportItem:
         members=item.members,
         comments=item.comments,
         score=item.score,
+        votes=item.votes,
         important=item.important,
         sessions=item.sessions,
     )

@@ -186,6 +186,7 @@ def _entry(entries: list[ReportEntry], found: Partition) -> ReportEntry:
         mentions=sum(e.mentions for e in entries),
         metoo=sum(e.metoo for e in entries),
         score=None,
+        votes=_total([e.votes for e in entries]),
         voted=any(e.voted for e in entries),
         sessions=len({e.session for e in entries}),
         side=found.chosen_side(ids),
@@ -199,6 +200,12 @@ def _best(entries: list[ReportEntry]) -> ReportEntry:
     of several: arrival order)."""
     voted = [e for e in entries if e.voted] or entries
     return max(voted, key=lambda e: e.support)
+
+
+def _total(votes: list[int | None]) -> int | None:
+    """The votes of an entry: its items' counted votes together (None: no vote)."""
+    counted = [v for v in votes if v is not None]
+    return sum(counted) if counted else None
 
 
 def _unique(texts: list[str], leave_out: str | None = None) -> list[str]:
@@ -222,7 +229,9 @@ def pooled_column(
     """A programme's column in report order, and what split it ("vote" or "support")."""
     counted = counted_sessions(datas, key, threshold)
     parts = [
-        replace(item, session=n, voted=item.voted and n in counted)
+        replace(item, session=n)
+        if n in counted
+        else replace(item, session=n, voted=False, votes=None)
         for n, data in enumerate(datas)
         for item in data.columns.get(key, [])
     ]
