@@ -315,6 +315,7 @@ PAGE_UPDATES: dict[EventType, PageUpdate | None] = {
     EventType.INPUT_UNLOCKED: EventRenderer._redraw,
     EventType.VISIBILITY_CHANGED: EventRenderer._redraw,
     EventType.TIMER_CHANGED: EventRenderer._redraw,
+    EventType.JOIN_PANEL_CHANGED: EventRenderer._redraw,
     EventType.ITEM_EDITED: EventRenderer._item_fragments,
     EventType.ITEM_MOVED: EventRenderer._redraw,
     EventType.ITEMS_MERGED: EventRenderer._redraw,
