@@ -21,7 +21,7 @@ const seconds = (name, fallback) => {
 const pageMs = seconds("rotate", PAGE_SECONDS) * 1000;
 const newMs = seconds("new", NEW_SECONDS) * 1000;
 
-const state = { page: 0, pages: 1, timer: null, plan: [] };
+const state = { page: 0, pages: 1, timer: null, plan: [], observer: null };
 
 // The smallest and largest item text for this screen: never under MIN_PX, and on a larger
 // screen as large relative to its height as MIN_PX is at 1080p.
@@ -94,7 +94,10 @@ function rotate() {
   clearInterval(state.timer);
   state.timer = null;
   if (state.pages > 1) {
-    state.timer = setInterval(() => showPage((state.page + 1) % state.pages), pageMs);
+    state.timer = setInterval(() => {
+      showPage((state.page + 1) % state.pages);
+      state.observer?.takeRecords();  // turning the page is no change to fit
+    }, pageMs);
   }
 }
 
@@ -134,6 +137,7 @@ function fit(arrived) {
   if (document.querySelector("#stage[data-board=converge]")) { sortBySupport(board); }
   arrived.forEach(markNew);
   board.querySelectorAll(".off-page").forEach((item) => item.classList.remove("off-page"));
+  const current = state.page;
   const [min, max] = fontRange();
   const fitted = largestFit(board, min, max);
   state.plan = fitted === null ? lists(board).map(paginate) : [];
@@ -145,7 +149,7 @@ function fit(arrived) {
   const before = state.pages;
   state.pages = Math.max(1, ...state.plan.map((pages) => pages.length));
   const newest = arrived[arrived.length - 1];
-  let page = Math.min(state.page, state.pages - 1);
+  let page = Math.min(current, state.pages - 1);
   if (newest) {
     const holder = state.plan.find((pages) => pages.some((p) => p.includes(newest)));
     page = holder ? holder.findIndex((p) => p.includes(newest)) : page;
@@ -181,6 +185,7 @@ function watchBoard() {
     });
   }
   observer.observe(root, { childList: true, subtree: true, characterData: true });
+  state.observer = observer;
   addEventListener("resize", schedule);
   schedule();
 }
