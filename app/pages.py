@@ -248,9 +248,7 @@ async def _live_page(
     snap: Snapshot = await database.read(snapshot, session_id, viewer, settings.segment_threshold)
     base = base_url(request, settings)
     credential = request.cookies[cookie_name(view, session_id)]
-    projector_key = (
-        await database.read(projector_pass, actor=actor) if view == "console" else None
-    )
+    projector_key = await database.read(projector_pass, actor=actor) if view == "console" else None
     return page(
         request,
         template,
