@@ -131,32 +131,39 @@ function markNew(item) {
   setTimeout(() => { item.classList.remove("is-new"); badge.remove(); }, newMs);
 }
 
-function fit(arrived) {
-  const board = document.querySelector("#stage[data-board] .board");
-  if (!board) { clearInterval(state.timer); state.plan = []; return; }
-  if (document.querySelector("#stage[data-board=converge]")) { sortBySupport(board); }
-  arrived.forEach(markNew);
+// The board at the largest type that fits, or else cut into pages at the smallest.
+function layOut(board) {
   board.querySelectorAll(".off-page").forEach((item) => item.classList.remove("off-page"));
-  const current = state.page;
   const [min, max] = fontRange();
   const fitted = largestFit(board, min, max);
   state.plan = fitted === null ? lists(board).map(paginate) : [];
-  showPage(0);
-  if (!fits(board)) {  // showing the pages moved something: plan again on the final layout
-    board.querySelectorAll(".off-page").forEach((item) => item.classList.remove("off-page"));
-    state.plan = lists(board).map(paginate);
-  }
-  const before = state.pages;
   state.pages = Math.max(1, ...state.plan.map((pages) => pages.length));
-  const newest = arrived[arrived.length - 1];
-  let page = Math.min(current, state.pages - 1);
-  if (newest) {
-    const holder = state.plan.find((pages) => pages.some((p) => p.includes(newest)));
-    page = holder ? holder.findIndex((p) => p.includes(newest)) : page;
-  }
-  showPage(page);
-  if (newest || before !== state.pages || !state.timer) { rotate(); }
   board.dataset.fitted = fitted === null ? "paged" : "fits";
+}
+
+// The page that shows `item` (its column's page), else `fallback` if there still is one.
+function pageOf(item, fallback) {
+  for (const pages of state.plan) {
+    const found = pages.findIndex((page) => page.includes(item));
+    if (found >= 0) { return found; }
+  }
+  return Math.min(fallback, state.pages - 1);
+}
+
+function fit(arrived) {
+  const board = document.querySelector("#stage[data-board] .board");
+  if (!board) {
+    clearInterval(state.timer);
+    Object.assign(state, { timer: null, plan: [], page: 0, pages: 1 });
+    return;
+  }
+  if (document.querySelector("#stage[data-board=converge]")) { sortBySupport(board); }
+  arrived.forEach(markNew);
+  const before = state.pages;
+  layOut(board);
+  const newest = arrived[arrived.length - 1];
+  showPage(newest ? pageOf(newest, state.page) : Math.min(state.page, state.pages - 1));
+  if (newest || before !== state.pages) { rotate(); }  // a new page gets its full time
 }
 
 // Refit after every change to the board (new items, edits, deletes, a redrawn stage) and
@@ -165,7 +172,12 @@ function watchBoard() {
   const root = document.querySelector(".projector-layout");
   let scheduled = false;
   let arrived = [];
+  const ticking = (record) => {
+    const target = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+    return Boolean(target && target.closest("#timer"));
+  };
   const observer = new MutationObserver((records) => {
+    if (records.every(ticking)) { return; }  // the countdown's second changes no size
     for (const record of records) {
       record.addedNodes.forEach((node) => {
         if (node.nodeType === 1 && node.matches("li.item.fresh")) { arrived.push(node); }

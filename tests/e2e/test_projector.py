@@ -175,6 +175,27 @@ def test_a_new_item_lands_on_screen_marked_new(browser_room: BrowserRoom) -> Non
     check_page_in_view(projector)
 
 
+def test_the_board_refits_on_resize_and_deletes(browser_room: BrowserRoom) -> None:
+    room = browser_room.api
+    room.activate(room.brainstorm)
+    ids = fill_board(room, 80)
+    projector = open_projector(browser_room, 1920, 1080)
+    board = projector.locator(".board")
+    expect(board).to_have_attribute("data-fitted", "paged")
+    projector.set_viewport_size({"width": 1280, "height": 720})
+    expect(projector.locator("#board-page")).not_to_have_text(re.compile("/2$"))
+    seen, _ = items_in_one_rotation(projector)
+    assert seen == {str(i) for i in ids}
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    for item_id in ids[:50]:
+        url = f"/api/sessions/{room.id}/items/{item_id}"
+        assert room.http.delete(url, headers=room.facilitator).status_code == 204
+    expect(projector.locator(".board .item")).to_have_count(30)
+    expect(board).to_have_attribute("data-fitted", "fits")
+    expect(projector.locator("#board-page")).to_be_hidden()
+    check_page_in_view(projector)
+
+
 def test_a_few_items_fill_the_screen_in_large_type(browser_room: BrowserRoom) -> None:
     room = browser_room.api
     room.activate(room.brainstorm)
