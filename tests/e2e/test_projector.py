@@ -86,6 +86,16 @@ def open_projector(
     return page
 
 
+def projected_board(
+    browser_room: BrowserRoom, count: int, width: int = 1920, height: int = 1080, query: str = ""
+) -> tuple[list[int], Page]:
+    """The first brainstorm on the screens with `count` items: their ids, and a projector."""
+    room = browser_room.api
+    room.activate(room.brainstorm)
+    ids = fill_board(room, count)
+    return ids, open_projector(browser_room, width, height, query)
+
+
 SHOWN_ITEMS = """() => Array.from(document.querySelectorAll('.board .item'))
   .filter(li => li.getClientRects().length)
   .map(li => {
@@ -131,13 +141,10 @@ def items_in_one_rotation(page: Page) -> tuple[set[str], list[int]]:
 def test_eighty_items_all_shown_legibly_within_one_rotation(
     browser_room: BrowserRoom, width: int, height: int
 ) -> None:
-    room = browser_room.api
-    room.activate(room.brainstorm)
-    ids = {str(i) for i in fill_board(room, 80)}
-    projector = open_projector(browser_room, width, height)
+    ids, projector = projected_board(browser_room, 80, width, height)
     expect(projector.locator(".board .item")).to_have_count(80)
     seen, per_page = items_in_one_rotation(projector)
-    assert seen == ids
+    assert seen == {str(i) for i in ids}
     if height == 1080:
         assert per_page[0] >= 40, f"items per page at 1080p: {per_page}"  # a full page
         take_screenshots(browser_room)
@@ -156,9 +163,7 @@ def take_screenshots(browser_room: BrowserRoom) -> None:
 
 def test_a_new_item_lands_on_screen_marked_new(browser_room: BrowserRoom) -> None:
     room = browser_room.api
-    room.activate(room.brainstorm)
-    fill_board(room, 80)
-    projector = open_projector(browser_room, 1920, 1080)
+    _, projector = projected_board(browser_room, 80)
     expect(projector.locator(".board .item")).to_have_count(80)
     latecomer = room.join(sector="VO")
     response = room.post_item(
@@ -177,9 +182,7 @@ def test_a_new_item_lands_on_screen_marked_new(browser_room: BrowserRoom) -> Non
 
 def test_the_board_refits_on_resize_and_deletes(browser_room: BrowserRoom) -> None:
     room = browser_room.api
-    room.activate(room.brainstorm)
-    ids = fill_board(room, 80)
-    projector = open_projector(browser_room, 1920, 1080)
+    ids, projector = projected_board(browser_room, 80)
     board = projector.locator(".board")
     expect(board).to_have_attribute("data-fitted", "paged")
     projector.set_viewport_size({"width": 1280, "height": 720})
@@ -197,10 +200,7 @@ def test_the_board_refits_on_resize_and_deletes(browser_room: BrowserRoom) -> No
 
 
 def test_a_few_items_fill_the_screen_in_large_type(browser_room: BrowserRoom) -> None:
-    room = browser_room.api
-    room.activate(room.brainstorm)
-    fill_board(room, 6)
-    projector = open_projector(browser_room, 1920, 1080)
+    _, projector = projected_board(browser_room, 6)
     expect(projector.locator(".board")).to_have_attribute("data-fitted", "fits")
     expect(projector.locator("#board-page")).to_be_hidden()
     fonts = [box["font"] for box in projector.evaluate(SHOWN_ITEMS)]
@@ -248,10 +248,7 @@ def test_the_facilitator_shows_and_hides_the_join_panel(browser_room: BrowserRoo
 
 
 def test_dark_theme_is_remembered_and_passes_axe(browser_room: BrowserRoom) -> None:
-    room = browser_room.api
-    room.activate(room.brainstorm)
-    fill_board(room, 12)
-    projector = open_projector(browser_room, 1920, 1080, "&theme=dark")
+    _, projector = projected_board(browser_room, 12, query="&theme=dark")
     expect(projector.locator("html")).to_have_attribute("data-theme", "dark")
     expect(projector.get_by_role("button", name="Donker thema")).to_have_attribute(
         "aria-pressed", "true"
@@ -267,10 +264,7 @@ def test_dark_theme_is_remembered_and_passes_axe(browser_room: BrowserRoom) -> N
 
 
 def test_projector_text_is_dutch_and_hyphenated(browser_room: BrowserRoom) -> None:
-    room = browser_room.api
-    room.activate(room.brainstorm)
-    fill_board(room, 3)
-    projector = open_projector(browser_room, 1920, 1080, "&lang=en")
+    _, projector = projected_board(browser_room, 3, query="&lang=en")
     text = projector.locator(".board .item .text").first
     assert text.evaluate("el => el.closest('[lang]').lang") == "nl"
     assert text.evaluate("el => getComputedStyle(el).hyphens") == "auto"
