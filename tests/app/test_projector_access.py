@@ -33,6 +33,20 @@ def test_the_consoles_projector_link_opens_the_projector(client: TestClient, api
     assert opened.url.path == f"/projector/{room.id}" and "key=" not in str(opened.url)
 
 
+def test_a_second_projector_link_replaces_nothing_and_asks_nothing(
+    client: TestClient, api_room
+) -> None:
+    """One projector of a session is any other: the console's link in a browser that already
+    holds the projector key just opens the projector (no "switch identity?" question)."""
+    room = api_room()
+    link = projector_link(client, room)
+    client.get(f"/projector/{room.id}?key={room.data['projector_key']}")
+    kept = client.cookies.get(f"vk_v_{room.id}")
+    opened = client.get(link)
+    assert opened.status_code == 200 and "ws-connect" in opened.text
+    assert client.cookies.get(f"vk_v_{room.id}") == kept
+
+
 def test_the_projector_pass_opens_nothing_else(client: TestClient, api_room) -> None:
     room = api_room()
     projector_pass = projector_link(client, room).split("key=", 1)[1]

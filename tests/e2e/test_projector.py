@@ -303,3 +303,14 @@ def test_converge_sorts_by_support_and_explains_the_badges(browser_room: Browser
         metoo = f"/api/sessions/{room.id}/items/{least}/metoo"
         assert room.http.put(metoo, json={"on": True}, headers=fan).status_code == 200
     expect(order.first).to_have_attribute("data-item", str(least))
+
+
+def test_full_screen_button_hides_itself_in_full_screen(browser_room: BrowserRoom) -> None:
+    _, projector = projected_board(browser_room, 3)
+    button = projector.get_by_role("button", name="Volledig scherm")
+    expect(button).to_be_visible()
+    button.click()
+    expect(button).to_be_hidden()
+    assert projector.evaluate("() => document.fullscreenElement === document.documentElement")
+    projector.evaluate("() => document.exitFullscreen()")
+    expect(button).to_be_visible()
