@@ -147,12 +147,19 @@ def test_eighty_items_all_shown_legibly_within_one_rotation(
     assert seen == {str(i) for i in ids}
     if height == 1080:
         assert per_page[0] >= 40, f"items per page at 1080p: {per_page}"  # a full page
-        take_screenshots(browser_room)
+        take_screenshots(browser_room, ids)
 
 
-def take_screenshots(browser_room: BrowserRoom) -> None:
-    """The first page of the 80 items, light and dark, held still for the picture."""
+def take_screenshots(browser_room: BrowserRoom, ids: list[int]) -> None:
+    """The first page of the 80 items, some with "me too"s, light and dark, held still."""
+    room = browser_room.api
+    fans = [room.join(sector="VO") for _ in range(4)]
+    for n, item_id in enumerate(ids[:12:4]):
+        for fan in fans[: n + 2]:
+            metoo = f"/api/sessions/{room.id}/items/{item_id}/metoo"
+            assert room.http.put(metoo, json={"on": True}, headers=fan).status_code == 200
     projector = open_projector(browser_room, 1920, 1080, rotate=600)
+    expect(projector.locator(".board-legend")).to_be_visible()
     expect(projector.locator("#board-page")).to_have_text("1/2")
     screenshot(projector, "projector-80-items")
     shutil.copy(SCREENSHOTS / "projector-80-items.png", DOCS_SCREENSHOT)
