@@ -33,6 +33,7 @@ from .schemas import (
     JoinPanel,
     Merge,
     MeTooSet,
+    Split,
     Spotlight,
     StepCreate,
     StepPublic,
@@ -59,14 +60,16 @@ def item_out(item: Item) -> ItemPublic:
 async def add_step_route(
     body: StepCreate, actor: ActorDep, database: DatabaseDep, request: Request
 ) -> StepPublic:
-    """Add a step to the agenda (facilitator), at `position` or at the end. Untitled, it is
+    """Add a step to the agenda (facilitator), at `position`, right after the step on the
+    screens (`after_current`), or at the end. Untitled, it is
     named after its scenario, or after its type in the language asked for (`X-VK-Lang`, as
     the console sends) or else the session's."""
-    fields = body.model_dump(exclude_none=True, exclude={"position"})
+    fields = body.model_dump(exclude_none=True, exclude={"position", "after_current"})
     step = await database.write(
         agenda_ops.add_step,
         actor=actor,
         position=body.position,
+        after_current=body.after_current,
         fields=fields,
         language=asked_language(request),
         translate=gettext,
@@ -239,9 +242,15 @@ async def merge_route(
 
 
 @router.post("/items/{item_id}/split", response_model=list[ItemPublic])
-async def split_route(item_id: int, actor: ActorDep, database: DatabaseDep) -> list[ItemPublic]:
-    """Undo a merge: the members become items of their own again (facilitator)."""
-    members = await database.write(curation.split_item, actor=actor, item_id=item_id)
+async def split_route(
+    item_id: int, actor: ActorDep, database: DatabaseDep, body: Split | None = None
+) -> list[ItemPublic]:
+    """Undo a merge: the members (or only `member_ids`, as the console's undo of one merge
+    sends) become items of their own again (facilitator)."""
+    member_ids = body.member_ids if body else None
+    members = await database.write(
+        curation.split_item, actor=actor, item_id=item_id, member_ids=member_ids
+    )
     return [item_out(m) for m in members]
 
 

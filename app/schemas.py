@@ -110,6 +110,9 @@ class StepCreate(BaseModel):
     text: str = Field("", max_length=5000)
     timer_seconds: int | None = Field(None, ge=1, le=14400)
     position: int | None = Field(None, ge=0, description="0-based; default: at the end.")
+    after_current: bool = Field(
+        False, description="Right after the step on the screens (instead of a position)."
+    )
 
 
 class StepUpdate(BaseModel):
@@ -159,6 +162,12 @@ class ItemUpdate(BaseModel):
 class Merge(BaseModel):
     member_ids: list[int] = Field(min_length=1, description="Items merged into this one.")
     text: str | None = Field(None, max_length=4000, description="New wording; default: kept.")
+
+
+class Split(BaseModel):
+    member_ids: list[int] | None = Field(
+        None, min_length=1, description="Split off only these members; default: all."
+    )
 
 
 class Spotlight(BaseModel):

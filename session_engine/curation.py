@@ -134,13 +134,18 @@ def merge_items(
     return target
 
 
-def split_item(db: Db, *, actor: Actor, item_id: int) -> list[Item]:
-    """Undo a merge: every member becomes an item of its own again."""
+def split_item(
+    db: Db, *, actor: Actor, item_id: int, member_ids: list[int] | None = None
+) -> list[Item]:
+    """Undo a merge: every member becomes an item of its own again, or only `member_ids` (the
+    console's undo takes back one merge and leaves earlier ones as they were)."""
     require_facilitator(actor)
     target = get_item(db, actor.session_id, item_id)
     members = _members(db, target)
     if not members:
         raise Conflict(N_("Item %(item_id)s is not a merged item."), item_id=item_id)
+    if member_ids is not None:
+        members = _chosen_members(members, member_ids, item_id)
     for member in members:
         member.merged_into_id = None
         db.add(member)
@@ -152,6 +157,16 @@ def split_item(db: Db, *, actor: Actor, item_id: int) -> list[Item]:
     )
     record_event(db, actor.session_id, split)
     return members
+
+
+def _chosen_members(members: list[Item], member_ids: list[int], item_id: int) -> list[Item]:
+    """The members named, each one a member of this item; anything else is refused."""
+    chosen = [m for m in members if m.id in member_ids]
+    if not member_ids or len(chosen) != len(set(member_ids)):
+        raise Invalid(
+            N_("Name only items merged into item %(item_id)s to split off."), item_id=item_id
+        )
+    return chosen
 
 
 def delete_item(db: Db, *, actor: Actor, item_id: int) -> Item:
