@@ -8,9 +8,14 @@ from pydantic import BaseModel, Field, field_validator
 
 from session_engine.content import AgendaStep, Category, ProfileField, Scenario, Theme
 from session_engine.payloads import CommentPublic
-from session_engine.shapes import BoardView, ItemPublic, ItemView
+from session_engine.shapes import BoardView, ItemPublic, ItemView, LateItem
 
-__all__ = ["BoardView", "ItemPublic", "ItemView"]  # the engine's shapes, answered as they are
+__all__ = [
+    "BoardView",
+    "ItemPublic",
+    "ItemView",
+    "LateItem",
+]  # the engine's shapes, answered as they are
 
 
 class SessionCreate(BaseModel):
@@ -89,7 +94,12 @@ class ItemCreate(BaseModel):
 
 class ItemAdded(BaseModel):
     item: ItemPublic
-    seq: int = Field(description="The seq of the item_added event.")
+    seq: int = Field(description="The seq of the item_added (or item_late) event.")
+    late: bool = Field(
+        False,
+        description="Kept as late: it arrived after input closed; off the board until the "
+        "facilitator lets it in (answered 202).",
+    )
 
 
 class EventPublic(BaseModel):
