@@ -152,6 +152,12 @@ class EventRenderer:
         """Every screen redraws its stage: after facilitator actions, rare by nature."""
         return await self._stages(session_id, pages)
 
+    async def _watchers_redraw(
+        self, session_id: str, event: PublishedEvent, pages: list[Connection]
+    ) -> dict[Connection, str]:
+        """The console and the projector redraw; participants' screens show nothing of it."""
+        return await self._stages(session_id, [c for c in pages if c.view != "participant"])
+
     async def _headcount(
         self, session_id: str, event: PublishedEvent, pages: list[Connection]
     ) -> dict[Connection, str]:
@@ -346,6 +352,7 @@ PAGE_UPDATES: dict[EventType, PageUpdate | None] = {
     EventType.INPUT_UNLOCKED: EventRenderer._redraw,
     EventType.VISIBILITY_CHANGED: EventRenderer._redraw,
     EventType.TIMER_CHANGED: EventRenderer._redraw,
+    EventType.JOIN_PANEL_CHANGED: EventRenderer._watchers_redraw,
     EventType.ITEM_EDITED: EventRenderer._item_fragments,
     EventType.ITEM_MOVED: EventRenderer._redraw,
     EventType.ITEMS_MERGED: EventRenderer._redraw,

@@ -185,6 +185,13 @@ class Spotlight(BaseModel):
     item_id: int | None = Field(description="The item shown large on the projector, or null.")
 
 
+class JoinPanel(BaseModel):
+    shown: bool | None = Field(
+        description="The projector's join panel (QR, code) during this step: shown (true), "
+        "hidden (false), or null: shown until the board has items."
+    )
+
+
 class MeTooSet(BaseModel):
     on: bool = True
 

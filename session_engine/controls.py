@@ -15,6 +15,7 @@ from .models import Item, Step, item_public, utcnow
 from .payloads import (
     InputLocked,
     InputUnlocked,
+    JoinPanelChanged,
     StepControls,
     Timer,
     TimerChanged,
@@ -155,3 +156,16 @@ def add_time(db: Db, *, actor: Actor, step_id: int, seconds: int) -> Step:
     else:
         raise Conflict(N_("Start the timer first."))
     return _record(db, actor, TimerChanged, step)
+
+
+def set_join_panel(db: Db, *, actor: Actor, step_id: int, shown: bool | None) -> Step:
+    """Show (true) or hide (false) the join panel (QR, code) on every projector during a step;
+    null leaves it to the board: shown until the first items arrive, as latecomers still join
+    then, while a full board needs the room."""
+    require_facilitator(actor)
+    step = get_step(db, actor.session_id, step_id)
+    step.join_panel = shown
+    db.add(step)
+    assert step.id is not None
+    record_event(db, actor.session_id, JoinPanelChanged(step_id=step.id, shown=shown))
+    return step

@@ -3,6 +3,8 @@ its agenda of steps, and how many have joined."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from .actors import Actor, hash_secret, new_secret
+from .actors import Actor, hash_secret, new_secret, require_facilitator
 from .content import AgendaStep
 from .errors import N_, Forbidden, NotFound
 from .models import Participant, Session, Step
@@ -119,7 +121,9 @@ def authenticate(db: Db, *, session_id: str, token: str) -> Actor:
     digest = hash_secret(token)
     if secrets.compare_digest(digest, session.facilitator_key_hash):
         return Actor("facilitator", session_id)
-    if secrets.compare_digest(digest, session.projector_key_hash):
+    if secrets.compare_digest(digest, session.projector_key_hash) or secrets.compare_digest(
+        token.encode(), _projector_pass(session).encode()
+    ):
         return Actor("projector", session_id)
     participant = db.scalars(
         select(Participant).where(col(Participant.token_hash) == digest)
@@ -127,6 +131,20 @@ def authenticate(db: Db, *, session_id: str, token: str) -> Actor:
     if participant is None or participant.session_id != session_id:
         raise Forbidden(N_("This token does not give access to this session."))
     return Actor("participant", session_id, participant.id)
+
+
+def projector_pass(db: Db, *, actor: Actor) -> str:
+    """A projector credential for the facilitator to open (the console's projector link). The
+    projector key is kept only as a hash, so this pass is derived from both stored hashes: it
+    opens the projector and nothing else, never reveals the facilitator key, and rotating the
+    keys revokes it."""
+    require_facilitator(actor)
+    return _projector_pass(get_session(db, actor.session_id))
+
+
+def _projector_pass(session: Session) -> str:
+    secret = f"{session.facilitator_key_hash}:{session.projector_key_hash}".encode()
+    return hmac.new(secret, b"projector pass", hashlib.sha256).hexdigest()
 
 
 def agenda(db: Db, session_id: str) -> list[Step]:

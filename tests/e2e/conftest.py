@@ -108,7 +108,7 @@ class BrowserRoom:
         page = self.open(
             f"/projector/{self.data['id']}?key={self.data['projector_key']}", **PROJECTOR
         )
-        page.wait_for_selector("#join-code")
+        page.wait_for_selector("#join-code", state="attached")  # hidden once items arrive
         return page
 
     def participant(self, sector: str = "", **context: Any) -> Page:
