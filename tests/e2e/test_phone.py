@@ -35,8 +35,11 @@ SMALL_TARGETS = """() => {
 
 
 def assert_fits_a_phone(page: Page, name: str) -> None:
-    scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert scroll <= inner, f"{name} scrolls sideways: {scroll} px content in {inner} px"
+    # Against the device's width: a phone widens its layout viewport (and innerWidth) to
+    # content that overflows, zooming out, so innerWidth alone would hide the overflow.
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    width = (page.viewport_size or {"width": 0})["width"]
+    assert scroll <= width, f"{name} scrolls sideways: {scroll} px content on a {width} px screen"
     small = page.evaluate(SMALL_TARGETS)
     assert not small, f"{name}: targets too small for a thumb:\n" + "\n".join(small)
 
