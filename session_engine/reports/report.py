@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from ..anonymity import OTHER, UNKNOWN, fold, text_order
 from ..content import Category, Content
-from ..errors import N_, NotFound
+from ..errors import N_, NotFound, ngettext
 from ..models import Participant, Session
 from ..programmes import get_programme, programme_content
 from ..results import _preference, _statements
@@ -248,7 +248,12 @@ def _participants(
     profiles = [p for d in datas for p in d.profiles]
     fields = _composition(content, profiles, t, threshold)
     if len(datas) == 1:
-        opening = t(N_("%(n)s participants took part."), n=len(profiles))
+        opening = t(
+            ngettext(
+                "%(n)s participant took part.", "%(n)s participants took part.", len(profiles)
+            ),
+            n=len(profiles),
+        )
     else:
         names = _join([d.label for d in datas], t)
         opening = t(

@@ -81,7 +81,7 @@ def test_join_and_board_fit_a_phone(browser_room: BrowserRoom) -> None:
     add_item(phone, "Nascholing verplicht stellen", category="voorwaarden", theme="hr_beleid")
     expect(items(phone, "voordelen")).to_have_count(2)
     merge_first_two(browser_room, phone)
-    expect(phone.locator(".members summary")).to_have_text("1 samengevoegd")
+    expect(phone.locator(".members summary")).to_have_text("1 samengevoegde bijdrage")
     expect(description).to_be_visible()  # the redrawn stage kept it open
     phone.locator(".comments summary").first.click()
     expect(phone.locator(".comment-form").first).to_be_visible()

@@ -1,0 +1,49 @@
+"""How the screens word things: counts agree with their nouns, one contribution is named in
+the singular, dates are written as the language writes them."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from fastapi.testclient import TestClient
+
+from tests.app.test_pages import join_in_browser
+
+
+def labels_of_kinds(html: str) -> list[str]:
+    """The kinds of contribution a participant's form offers, as shown."""
+    form = html[html.index('<fieldset class="categories">') :]
+    form = form[: form.index("</fieldset>")]
+    return [
+        label.strip() for label in re.findall(r"<input [^>]*name=\"category\"[^>]*>([^<]+)", form)
+    ]
+
+
+def test_the_form_names_one_contribution_in_the_singular(client: TestClient, api_room) -> None:
+    room = api_room()
+    room.activate(room.step_id("brainstorm"))
+    page = client.get(join_in_browser(client, room.data["code"])).text
+    assert labels_of_kinds(page) == ["voordeel", "nadeel", "voorwaarde"]
+    assert "Voordelen" in page  # the board's columns hold many
+
+
+def test_the_projector_counts_one_hidden_contribution_in_the_singular(
+    client: TestClient, api_room
+) -> None:
+    room = api_room()
+    step_id = room.step_id("brainstorm")
+    room.activate(step_id)
+    url = f"/api/sessions/{room.id}/steps/{step_id}/blind"
+    assert client.put(url, json={"value": True}, headers=room.facilitator).is_success
+    room.add(room.join_token(), "one", "Goed te organiseren")
+    client.get(f"/projector/{room.id}?key={room.data['projector_key']}")
+    projector = unescape(client.get(f"/projector/{room.id}").text)
+    assert "Tot nu toe 1 bijdrage, verborgen tot ze wordt getoond." in projector
+    assert re.search(
+        r'id="participant-count">1</span> <span id="participant-noun"[^>]*>deelnemer<', projector
+    )
+    room.add(room.join_token(), "two", "Elke school kan instappen")
+    projector = unescape(client.get(f"/projector/{room.id}").text)
+    assert "Tot nu toe 2 bijdragen, verborgen tot ze worden getoond." in projector
+    assert re.search(r'id="participant-noun"[^>]*>deelnemers<', projector)
