@@ -17,6 +17,7 @@ from markupsafe import Markup
 from starlette.requests import HTTPConnection
 
 from session_engine.errors import Plural
+from session_engine.sessions import session_date
 
 from .settings import ROOT
 
@@ -71,6 +72,7 @@ def environment(language: str) -> Environment:
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(qr_svg=qr_svg, language=language, languages=LANGUAGES)
     env.filters["decimal"] = lambda value: format_decimal(value, format="0.0#", locale=language)
+    env.filters["session_date"] = lambda value: session_date(value, language)
     return env
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from babel.dates import format_date
 from sqlalchemy import func, select
 from sqlmodel import col
 
@@ -44,6 +46,16 @@ def get_session(db: Db, session_id: str, *, lock: bool = False) -> Session:
     if session is None:
         raise NotFound(N_("No session with id %(session_id)r."), session_id=session_id)
     return session
+
+
+def session_date(value: str, language: str) -> str:
+    """A session's date as the language writes it (14 juni 2016, 14 June 2016): the organiser
+    page stores an ISO date; a date typed as free text is shown as typed."""
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        return value
+    return format_date(day, "d MMMM y", locale=language)
 
 
 Translate = Callable[[str, str], str]  # (language, message) -> the message in that language

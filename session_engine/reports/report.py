@@ -23,6 +23,7 @@ from ..errors import N_, NotFound, ngettext
 from ..models import Participant, Session
 from ..programmes import get_programme, programme_content
 from ..results import _preference, _statements
+from ..sessions import session_date
 from ..shapes import (
     DistributionView,
     ItemsColumn,
@@ -160,7 +161,7 @@ def _report(
         language=datas[0].session.language,
         title=title,
         programme=_programme_summary(content),
-        sessions=[_session_summary(d) for d in datas],
+        sessions=[_session_summary(d, datas[0].session.language) for d in datas],
         texts=ReportTextsView(**texts),
         principles=list(content.programme.principles),
         labels=_labels(content, t),
@@ -186,12 +187,12 @@ def _programme_summary(content: Content) -> ProgrammeSummary:
     )
 
 
-def _session_summary(data: SessionData) -> SessionSummary:
+def _session_summary(data: SessionData, language: str) -> SessionSummary:
     session = data.session
     return SessionSummary(
         title=session.title,
         location=session.location,
-        date=session.date,
+        date=session_date(session.date, language),
         participants=len(data.profiles),
     )
 

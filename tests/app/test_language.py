@@ -9,6 +9,7 @@ from html import unescape
 from fastapi.testclient import TestClient
 
 from tests.app.test_pages import join_in_browser
+from tests.harness import ORGANISER_TOKEN, LiveRoom
 
 
 def labels_of_kinds(html: str) -> list[str]:
@@ -47,3 +48,24 @@ def test_the_projector_counts_one_hidden_contribution_in_the_singular(
     projector = unescape(client.get(f"/projector/{room.id}").text)
     assert "Tot nu toe 2 bijdragen, verborgen tot ze worden getoond." in projector
     assert re.search(r'id="participant-noun"[^>]*>deelnemers<', projector)
+
+
+def test_a_session_date_is_written_as_the_language_writes_it(client: TestClient) -> None:
+    room = LiveRoom.create(client, title="Zwolle", location="Zwolle", date="2016-06-14")
+    join = client.get("/join", params={"code": room.data["code"]}).text
+    assert "Zwolle · 14 juni 2016" in join
+    client.get(f"/organiser?token={ORGANISER_TOKEN}")
+    assert "<td>14 juni 2016</td>" in client.get("/organiser").text
+    english = client.get("/join", params={"code": room.data["code"], "lang": "en"}).text
+    assert "Zwolle · 14 June 2016" in english
+    assert "<td>14 June 2016</td>" in client.get("/organiser").text  # the language is kept
+    report = client.get(f"/api/sessions/{room.id}/report.md", headers=room.facilitator).text
+    assert "14 juni 2016" in report and "2016-06-14" not in report
+    as_json = client.get(f"/api/sessions/{room.id}/report.json", headers=room.facilitator)
+    assert as_json.json()["sessions"][0]["date"] == "14 juni 2016"
+
+
+def test_a_date_typed_as_free_text_is_shown_as_typed(client: TestClient) -> None:
+    room = LiveRoom.create(client, title="Utrecht", location="Utrecht", date="juni 2016")
+    join = client.get("/join", params={"code": room.data["code"], "lang": "en"}).text
+    assert "Utrecht · juni 2016" in join
