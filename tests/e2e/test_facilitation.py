@@ -137,3 +137,15 @@ def test_timer_at_zero_closes_input_like_a_lock_and_unlock_reopens_it(
     expect(console.locator("[data-lock]")).to_be_visible()
     add_item(phone, "Na de bel toch nog open")
     expect(items(console, "voordelen")).to_have_text(["Na de bel toch nog open"])
+
+
+def test_a_vote_whose_timer_runs_out_says_it_is_closed(browser_room: BrowserRoom) -> None:
+    api = browser_room.api
+    phone = browser_room.participant("VO", **PHONE)
+    statements = api.step_id("statements")
+    api.activate(statements)
+    expect(phone.locator("fieldset.statement").first).to_be_visible()
+    timer = f"/api/sessions/{api.id}/steps/{statements}/timer"
+    started = api.http.post(timer, json={"action": "start", "seconds": 2}, headers=api.facilitator)
+    assert started.status_code == 200, started.text
+    expect(phone.locator(".vote .badge-locked")).to_have_text("Deze stemming is gesloten.")
