@@ -64,12 +64,20 @@ async function send(form) {
     return;
   }
   const answer = await call("PUT", "/steps/" + stepOf(form) + "/ballot", { answers: answers });
-  if (answer.ok) {
-    rememberBallot(form);
-    say(form, message("msgSaved"), false);
-  } else {
-    say(form, answer.offline ? message("msgQueued") : answer.detail, !answer.offline);
-  }
+  if (answer.ok || answer.offline) { rememberBallot(form); }
+  if (answer.offline) { localStorage.setItem(pendingKey(stepOf(form)), "1"); }
+  else { localStorage.removeItem(pendingKey(stepOf(form))); }
+  if (answer.ok) { say(form, message("msgSaved"), false); }
+  else { say(form, answer.offline ? message("msgQueued") : answer.detail, !answer.offline); }
+}
+
+// Answers given offline are kept on this device (above) and sent once it is back online.
+function pendingKey(step) { return "vk-ballot-pending-" + sessionId() + "-" + step; }
+
+export function sendPendingBallots() {
+  const vote = document.querySelector("[data-vote-step]");
+  if (!vote || !localStorage.getItem(pendingKey(vote.dataset.voteStep))) { return; }
+  vote.querySelectorAll("form[data-ballot]").forEach(ballot);
 }
 
 // One request at a time per form: a change while one is on its way sends the whole form
@@ -111,14 +119,17 @@ async function define(form) {
 }
 
 // Listens for ballots and definitions; at load the server's page shows this participant's
-// own vote, so that is kept as the truth.
+// own vote, so that is kept as the truth, unless answers given offline still wait to be sent.
 export function startBallots() {
   document.addEventListener("submit", function (event) {
     if (event.target.hasAttribute("data-ballot")) { event.preventDefault(); ballot(event.target); }
     else if (event.target.dataset.define) { event.preventDefault(); define(event.target); }
   });
   document.addEventListener("change", changed);
-  afterStageSwap(function () { restoreBallots(); limitAllPicks(); });
-  document.querySelectorAll("form[data-ballot]").forEach(rememberBallot);
+  afterStageSwap(function () { restoreBallots(); limitAllPicks(); sendPendingBallots(); });
+  const vote = document.querySelector("[data-vote-step]");
+  if (vote && localStorage.getItem(pendingKey(vote.dataset.voteStep))) { restoreBallots(); }
+  else { document.querySelectorAll("form[data-ballot]").forEach(rememberBallot); }
   limitAllPicks();
+  sendPendingBallots();
 }

@@ -3,6 +3,8 @@ projector once the facilitator shows them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -149,3 +151,22 @@ def test_every_statement_answer_is_saved_without_a_button_per_statement(
     for n in range(7):
         expect(statements.nth(n).locator(f"input[value='{n % 5 + 1}']")).to_be_checked()
     expect(statements.nth(6).locator("textarea")).to_have_value("Taal verbindt")
+
+
+def test_a_statement_answered_offline_is_sent_once_back_online(browser_room: BrowserRoom) -> None:
+    console = browser_room.console()
+    phone = browser_room.participant("PO", **PHONE)
+    show_step(console, "Stellingen")
+    first = phone.locator("fieldset.statement").first
+    expect(first).to_be_visible()
+    phone.context.set_offline(True)
+    expect(phone.locator("#connection")).to_have_text(re.compile("^Offline"))
+    first.locator("input[value='2']").check()
+    status = phone.locator("form.statements .saved")
+    expect(status).to_have_text(
+        "Opgeslagen; je bijdrage wordt verstuurd zodra de verbinding terug is."
+    )
+    phone.context.set_offline(False)
+    expect(status).to_have_text("Opgeslagen.", timeout=15_000)
+    phone.reload()
+    expect(phone.locator("fieldset.statement").first.locator("input[value='2']")).to_be_checked()
