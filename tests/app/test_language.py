@@ -4,11 +4,10 @@ the singular, dates are written as the language writes them."""
 from __future__ import annotations
 
 import re
-from html import unescape
 
 from fastapi.testclient import TestClient
 
-from tests.app.test_pages import join_in_browser
+from tests.app.test_pages import join_in_browser, projector_page, start_blind_brainstorm
 from tests.harness import ORGANISER_TOKEN, LiveRoom
 
 
@@ -33,19 +32,15 @@ def test_the_projector_counts_one_hidden_contribution_in_the_singular(
     client: TestClient, api_room
 ) -> None:
     room = api_room()
-    step_id = room.step_id("brainstorm")
-    room.activate(step_id)
-    url = f"/api/sessions/{room.id}/steps/{step_id}/blind"
-    assert client.put(url, json={"value": True}, headers=room.facilitator).is_success
+    start_blind_brainstorm(client, room)
     room.add(room.join_token(), "one", "Goed te organiseren")
-    client.get(f"/projector/{room.id}?key={room.data['projector_key']}")
-    projector = unescape(client.get(f"/projector/{room.id}").text)
+    projector = projector_page(client, room)
     assert "Tot nu toe 1 bijdrage, verborgen tot ze wordt getoond." in projector
     assert re.search(
         r'id="participant-count">1</span> <span id="participant-noun"[^>]*>deelnemer<', projector
     )
     room.add(room.join_token(), "two", "Elke school kan instappen")
-    projector = unescape(client.get(f"/projector/{room.id}").text)
+    projector = projector_page(client, room)
     assert "Tot nu toe 2 bijdragen, verborgen tot ze worden getoond." in projector
     assert re.search(r'id="participant-noun"[^>]*>deelnemers<', projector)
 
