@@ -30,6 +30,7 @@ from .schemas import (
     StepPublic,
 )
 from .settings import Settings
+from .templating import gettext
 
 router = APIRouter(prefix="/api", tags=["api"], responses=REFUSALS)
 EVENTS_PAGE = 1000
@@ -86,6 +87,7 @@ async def create_session_route(
         location=body.location,
         date=body.date,
         template_id=body.template_id,
+        translate=gettext,
     )
     return created_out(request, settings, created)
 

@@ -23,6 +23,7 @@ from session_engine.store.schema import migrate
 from .links import links_for
 from .protocol import guarded_protocol
 from .settings import ROOT, Settings
+from .templating import gettext
 
 cli = typer.Typer(
     help="Versnellingskamer: a self-hosted, real-time group decision room.",
@@ -94,7 +95,9 @@ def demo_session(settings: Settings, title: str) -> CreatedSession:
         if existing is not None:
             created, _ = database.write_sync(rotate_keys, session_id=existing.id)
         else:
-            created, _ = database.write_sync(create_session, programme_id=programme.id, title=title)
+            created, _ = database.write_sync(
+                create_session, programme_id=programme.id, title=title, translate=gettext
+            )
         return created
     finally:
         database.close()
@@ -176,7 +179,12 @@ def create_session_command(
         programme, _ = database.write_sync(load_programme, content=content)
         assert programme.id is not None
         created, _ = database.write_sync(
-            create_session, programme_id=programme.id, title=title, location=location, date=date
+            create_session,
+            programme_id=programme.id,
+            title=title,
+            location=location,
+            date=date,
+            translate=gettext,
         )
     finally:
         database.close()

@@ -9,11 +9,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from session_engine.agenda import STEP_TYPE_LABELS
 from session_engine.content import Content
 from session_engine.late import late_authors, late_items, late_of_authors
 from session_engine.models import utcnow
 from session_engine.payloads import EventType
+from session_engine.sessions import STEP_TYPE_LABELS
 from session_engine.shapes import ItemView
 from session_engine.store.database import Database
 from session_engine.store.events import PublishedEvent

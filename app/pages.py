@@ -351,6 +351,7 @@ async def organiser_create(
         location=location,
         date=date,
         template_id=int(template_id) if template_id.isdigit() else None,
+        translate=gettext,
     )
     links = links_for(base_url(request, settings), created)
     return await _organiser_view(request, database, settings, created=created, created_links=links)

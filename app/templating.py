@@ -16,6 +16,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.requests import HTTPConnection
 
+from session_engine.errors import Plural
+from session_engine.sessions import session_date
+
 from .settings import ROOT
 
 LANGUAGES = ("nl", "en")
@@ -29,9 +32,14 @@ def translations(language: str) -> Translations:
     return load_translations(language)
 
 
-def gettext(language: str, message: str, **values: object) -> str:
-    """Translate a message outside templates (errors, labels), with %(name)s values."""
-    translated: str = translations(language).gettext(message)
+def gettext(language: str, message: str | Plural, **values: object) -> str:
+    """Translate a message outside templates (errors, labels), with %(name)s values; a
+    `Plural` (marked with `ngettext`) in the form its count asks for in this language."""
+    catalogue = translations(language)
+    if isinstance(message, Plural):
+        translated: str = catalogue.ngettext(message.singular, message.plural, message.n)
+    else:
+        translated = catalogue.gettext(message)
     return translated % values if values else translated
 
 
@@ -64,6 +72,7 @@ def environment(language: str) -> Environment:
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(qr_svg=qr_svg, language=language, languages=LANGUAGES)
     env.filters["decimal"] = lambda value: format_decimal(value, format="0.0#", locale=language)
+    env.filters["session_date"] = lambda value: session_date(value, language)
     return env
 
 
