@@ -16,12 +16,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.requests import HTTPConnection
 
-from .settings import ROOT
+from session_engine.installed import bundled, version
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
-LOCALE_DIR = ROOT / "locale"
-TEMPLATE_DIR = ROOT / "templates"
+LOCALE_DIR = bundled("locale")
+TEMPLATE_DIR = bundled("templates")
 
 
 @cache
@@ -62,7 +62,7 @@ def environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(qr_svg=qr_svg, language=language, languages=LANGUAGES)
+    env.globals.update(qr_svg=qr_svg, language=language, languages=LANGUAGES, app_version=version())
     env.filters["decimal"] = lambda value: format_decimal(value, format="0.0#", locale=language)
     return env
 
