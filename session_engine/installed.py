@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 
 DISTRIBUTION = "versnellingskamer"
-# Everything `bundled()` may be asked for: the wheel test checks each is in the wheel.
+# Everything `bundled()` may be asked for: hatch_build.py puts these in the wheel.
 BUNDLED = ("templates", "static", "locale", "migrations", "scenarios.yaml", "statements.yaml")
 DEFAULT_CONTENT = ("scenarios.yaml", "statements.yaml")
 
