@@ -8,6 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from app.settings import Settings
 from tests.conftest import ROOT, SCENARIOS
 
 
@@ -116,3 +117,11 @@ def test_version_is_pyproject_s(tmp_path: Path) -> None:
     result = run_cli("--version", env={})
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"versnellingskamer {expected}\n"
+
+
+def test_a_content_file_set_on_its_own_wins_over_content_dir(tmp_path: Path) -> None:
+    mine = tmp_path / "elsewhere.yaml"
+    settings = Settings(content_dir=tmp_path / "programme", statements_file=mine)
+    assert settings.scenarios_file == tmp_path / "programme" / "scenarios.yaml"
+    assert settings.statements_file == mine
+    assert Settings().scenarios_file.read_text() == SCENARIOS.read_text()
