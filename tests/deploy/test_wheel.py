@@ -156,6 +156,8 @@ def test_a_session_runs_on_the_installed_server(served: tuple[str, Path]) -> Non
         join_page = http.get("/join")
         assert join_page.status_code == 200
         assert f"Versnellingskamer {pyproject_version()}" in join_page.text
+        assert "Naar de inhoud" in join_page.text  # the Dutch catalogue is there
+        assert "Skip to content" in http.get("/join?lang=en").text
         htmx = next((ROOT / "static" / "vendor").glob("htmx-2*.min.js"))
         static = http.get(f"/static/vendor/{htmx.name}")
         assert static.status_code == 200 and static.content == htmx.read_bytes()
