@@ -111,6 +111,8 @@ class Item(SQLModel, table=True):
     starred: bool = Field(default=False)
     deleted_at: datetime | None = Field(default=None)
     merged_into_id: int | None = Field(default=None, foreign_key="item.id", index=True)
+    # None: on the board. A shapes.LateState when it arrived after input closed (late.py).
+    late: str | None = Field(default=None, max_length=12)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -201,6 +203,23 @@ class AgendaTemplate(SQLModel, table=True):
     name: str = Field(max_length=120)
     steps: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class PoolDecision(SQLModel, table=True):
+    """One of the organiser's pooling decisions on a programme's report: a row per decision,
+    replayed in order (reports/pooling.py). Items are named by id, so decisions hold when
+    sessions are added. `action`: accept, merge, attach, reject, split, lead or side."""
+
+    __tablename__ = "pool_decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    action: str = Field(max_length=20)
+    item_id: int
+    other_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    side: str | None = Field(default=None, max_length=20)
+    decided_by: str = Field(max_length=40)
+    decided_at: datetime = Field(default_factory=utcnow)
 
 
 class Event(SQLModel, table=True):
