@@ -1,9 +1,9 @@
 """What ships with the code, found the same way in a checkout and in an installed wheel.
 
 The repository keeps templates/, static/, locale/, migrations/ and the default content at its
-top level; the wheel carries them under `session_engine/_bundled/` (pyproject.toml maps them).
-`bundled()` is the one place that knows both layouts, so no module looks in the current
-directory or counts parent folders. `version()` reads the one version there is, pyproject's.
+top level; the wheel carries them under `session_engine/_bundled/` (hatch_build.py puts them
+there). `bundled()` is the one place that knows both layouts, so no module looks in the
+current directory or counts parent folders. `version()` reads the one version there is, pyproject's.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ def package_dir() -> Path:
 def bundled(name: str) -> Path:
     """The shipped file or folder `name`: inside the installed package, else in the checkout
     that holds the package (an editable install, or PYTHONPATH)."""
+    if name not in BUNDLED:  # it would be found in a checkout but missing from the wheel
+        raise ValueError(f"{name} is not shipped: add it to BUNDLED")
     installed = package_dir() / "_bundled" / name
     if installed.exists():
         return installed
