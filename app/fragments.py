@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from session_engine.content import Content
+from session_engine.installed import bundled
 from session_engine.late import late_authors, late_items, late_of_authors
 from session_engine.models import utcnow
 from session_engine.payloads import EventType
@@ -29,10 +30,9 @@ from session_engine.visibility import FACILITATOR, ROOM, Reader, event_for, read
 from session_engine.votes import glossary_terms
 
 from .hub import Audience, Connection
-from .settings import ROOT
 from .templating import gettext, render
 
-STATIC_DIR = ROOT / "static"
+STATIC_DIR = bundled("static")
 # Sessions whose programme content a renderer keeps: the live ones, a handful at a time; the
 # least recently used is forgotten first, so a long-running process does not grow with them.
 CONTENT_CACHE_SIZE = 256

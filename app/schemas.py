@@ -19,6 +19,10 @@ __all__ = [
 ]  # the engine's shapes, answered as they are
 
 
+class VersionInfo(BaseModel):
+    version: str = Field(description="The running server's version (pyproject's), e.g. 0.1.0.")
+
+
 class SessionCreate(BaseModel):
     title: str = Field("", max_length=200, description="Defaults to the programme's title.")
     location: str = Field("", max_length=200)

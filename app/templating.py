@@ -17,14 +17,13 @@ from markupsafe import Markup
 from starlette.requests import HTTPConnection
 
 from session_engine.errors import Plural
+from session_engine.installed import bundled, version
 from session_engine.sessions import session_date
-
-from .settings import ROOT
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
-LOCALE_DIR = ROOT / "locale"
-TEMPLATE_DIR = ROOT / "templates"
+LOCALE_DIR = bundled("locale")
+TEMPLATE_DIR = bundled("templates")
 
 
 @cache
@@ -70,7 +69,7 @@ def environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(qr_svg=qr_svg, language=language, languages=LANGUAGES)
+    env.globals.update(qr_svg=qr_svg, language=language, languages=LANGUAGES, app_version=version())
     env.filters["decimal"] = lambda value: format_decimal(value, format="0.0#", locale=language)
     env.filters["session_date"] = lambda value: session_date(value, language)
     return env
