@@ -30,6 +30,10 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=SQLModel.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            # One transaction for the whole upgrade, on SQLite too (Alembic would commit each
+            # migration on its own there): a second server starting at once waits on the
+            # write lock and then finds every migration done, not half of them.
+            transactional_ddl=True,
         )
         with context.begin_transaction():
             if connection.dialect.name == "postgresql":

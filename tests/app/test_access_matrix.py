@@ -255,6 +255,7 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ("GET /join", ""): (page("GET", "/join?code={code}"), ALL),
     ("POST /join", ""): (page("POST", "/join", form={"code": "{code}"}), ALL),
     ("POST /api/join", ""): (api("POST", "/api/join", json={"code": "{code}"}), ALL),
+    ("GET /api/version", ""): (api("GET", "/api/version"), ALL),
     ("POST /api/sessions", ""): (api("POST", "/api/sessions", json={}), "------A"),
     ("GET /api/sessions/{session_id}", ""): (api("GET", "/api/sessions/{id}"), "-A--AA-"),
     ("POST /api/sessions/{session_id}/steps/{step_id}/activate", ""): (

@@ -107,7 +107,6 @@ def test_a_suggested_pair_merges_in_one_click_and_the_toast_undoes_it(
     before = rows.count()
     target_id, member_id = rows.first.get_attribute("data-pair").split()
     member_text = console.locator(f"#item-{member_id} .text").text_content()
-    settled = panel.locator(f"[data-pair~='{member_id}']").count()  # the merge settles these
     clicks = Clicks()
     clicks.click(rows.first.get_by_role("button", name="Samenvoegen"))
     assert clicks.count == 1
@@ -115,8 +114,11 @@ def test_a_suggested_pair_merges_in_one_click_and_the_toast_undoes_it(
     expect(console.locator(f"#item-{target_id} .mentions")).to_have_text("×2")
     expect(console.locator(".board .item")).to_have_count(59)
     expect(participant.locator(f"#item-{member_id}")).to_have_count(0)
-    expect(panel.locator("[data-pair]")).to_have_count(before - settled)  # open, read again
+    # Still open, and read again: the pairs naming the merged-away item are gone (the merged
+    # item, now with both wordings, may pair with others it did not pair with before).
     expect(panel.locator(f"[data-pair~='{member_id}']")).to_have_count(0)
+    expect(panel.locator("[data-pair]").first).to_be_visible()
+    assert before >= 2
     toast = console.locator(".toast", has_text="Samengevoegd.")
     expect(toast).to_be_visible()
     assert_accessible(console, "console: suggestions open, merge toast shown")
