@@ -49,12 +49,40 @@ function restoreBallots() {
   vote.querySelectorAll("[data-subject]").forEach(function (el) { restoreField(el, kept[el.dataset.subject]); });
 }
 
+// A vote's columns each take up to k picks (or the points budget): each shows its count.
+function given(column) {
+  let n = 0;
+  column.querySelectorAll("[data-subject]").forEach(function (el) {
+    if (el.type === "checkbox") { n += el.checked ? 1 : 0; }
+    else if (el.type === "number") { n += Math.max(0, parseInt(el.value, 10) || 0); }
+  });
+  return n;
+}
+
+function countColumns(root) {
+  root.querySelectorAll(".vote-column .column-count").forEach(function (counter) {
+    const n = given(counter.closest(".vote-column"));
+    counter.textContent = counter.dataset.template.replace("{n}", n).replace("{limit}", counter.dataset.limit);
+    counter.classList.toggle("over", n > parseInt(counter.dataset.limit, 10));
+  });
+}
+
+// The first column with more picks than k, if any: named in the refusal, before sending.
+function overfullColumn(form) {
+  const k = parseInt(form.dataset.k || "0", 10);
+  if (form.dataset.method !== "topk") { return null; }
+  return Array.from(form.querySelectorAll(".vote-column")).find(function (column) {
+    return given(column) > k;
+  }) || null;
+}
+
 async function ballot(form) {
   const saved = form.querySelector(".saved");
-  const k = parseInt(form.dataset.k || "0", 10);
   const answers = answersOf(form);
-  if (form.dataset.method === "topk" && answers.length > k) {
-    if (saved) { saved.textContent = message("msgTooMany").replace("{k}", k); }
+  const overfull = overfullColumn(form);
+  if (overfull) {
+    const tooMany = message("msgTooMany").replace("{k}", form.dataset.k);
+    if (saved) { saved.textContent = overfull.dataset.column + ": " + tooMany; }
     return;
   }
   const answer = await call("PUT", "/steps/" + stepOf(form) + "/ballot", { answers: answers });
@@ -80,6 +108,11 @@ export function startBallots() {
     if (event.target.hasAttribute("data-ballot")) { event.preventDefault(); ballot(event.target); }
     else if (event.target.dataset.define) { event.preventDefault(); define(event.target); }
   });
+  document.addEventListener("input", function (event) {
+    if (event.target.closest(".vote-column")) { countColumns(document); }
+  });
   afterStageSwap(restoreBallots);
+  afterStageSwap(function () { countColumns(document); });
   document.querySelectorAll("form[data-ballot]").forEach(rememberBallot);
+  countColumns(document);
 }
