@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import pytest
 
+from tests.app.test_voting_api import call
+
 COLUMNS = ["voordelen", "nadelen", "voorwaarden"]
 
 
 @pytest.fixture
 def room(api_room):
+    """The first brainstorm on the screens, with three items in each column."""
     room = api_room()
     room.brainstorm = room.step_id("brainstorm")
     room.activate(room.brainstorm)
-    author = room.join()
-    room.items = {}
+    author, room.items = room.join(), {}
     for column in COLUMNS:
         room.items[column] = [
             room.post_item(
@@ -29,12 +31,6 @@ def room(api_room):
             for n in range(3)
         ]
     return room
-
-
-def call(room, method, path, who=None, **kwargs):
-    return room.client.request(
-        method, f"/api/sessions/{room.id}{path}", headers=who or room.facilitator, **kwargs
-    )
 
 
 def new_vote(room) -> int:
