@@ -15,7 +15,7 @@ from .content import Content
 from .controls import input_open
 from .errors import N_, Conflict, Forbidden, Invalid
 from .items import board, clean_text, effective_step_id, participant_table
-from .models import Ballot, Definition, Participant, Step, utcnow
+from .models import Ballot, Definition, Item, Participant, Step, utcnow
 from .payloads import (
     BallotCast,
     DefinitionProposed,
@@ -272,7 +272,7 @@ def _check_values(db: Db, step: Step, answers: list[Answer]) -> None:
                 )
     elif step.type == "vote":
         content = _content(db, step.session_id)
-        column_of = {str(i.id): i.category for i in vote_items(db, step)}
+        column_of = _columns_of(db, [a.subject for a in answers])
         for key in config["categories"]:
             category = content.category(key)
             label = category.label if category else key
@@ -289,6 +289,13 @@ def _check_values(db: Db, step: Step, answers: list[Answer]) -> None:
         keys = [s.key for s in _content(db, step.session_id).scenarios_file.scenarios]
         if answer.choice not in keys:
             raise Invalid(N_("Choose one scenario: %(scenarios)s."), scenarios=", ".join(keys))
+
+
+def _columns_of(db: Db, subjects: list[str]) -> dict[str, str]:
+    """The column of each voted item (subjects already checked to be the vote's items)."""
+    ids = [int(s) for s in subjects]
+    rows = db.execute(select(Item.id, Item.category).where(col(Item.id).in_(ids))).all()
+    return {str(item_id): category for item_id, category in rows}
 
 
 def _check_vote(config: dict[str, Any], answers: list[Answer], column: str) -> None:

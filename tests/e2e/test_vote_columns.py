@@ -1,6 +1,6 @@
 """One importance vote over a scenario's three columns: started from the console's board in
 at most three clicks (counted), and voted on a 360×640 phone, k picks in each column with a
-counter per column; the results show per column on the console."""
+counter per column; the results show per column on the console and the projector."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def test_a_vote_on_all_three_columns_starts_from_the_console_in_three_clicks(
 ) -> None:
     console = full_console(browser_room)
     participant = browser_room.participant("PO")
+    projector = browser_room.projector()
     start_vote(console)
     expect(console.locator("#console-error")).to_be_hidden()
     checked = console.locator(".vote-columns input:checked")
@@ -47,6 +48,9 @@ def test_a_vote_on_all_three_columns_starts_from_the_console_in_three_clicks(
         "Kies per kolom de 3 belangrijkste"
     )
     screenshot(console, "console-vote-three-columns")
+    console.locator("[data-reveal]").click()
+    expect(projector.locator(".results .vote-result-column h4")).to_have_text(COLUMNS)
+    screenshot(projector, "projector-vote-three-columns")
 
 
 def test_a_phone_votes_in_all_three_columns(browser_room: BrowserRoom) -> None:
