@@ -107,6 +107,15 @@ def world_objects(room: LiveRoom, step: int) -> dict[str, int]:
         ).json()["item"]["id"]
         for n in range(6)
     ]
+    lock = f"/api/sessions/{room.id}/steps/{step}/locked"
+    room.client.put(lock, json={"value": True}, headers=fac)
+    late = [
+        room.post_item(
+            author, client_id=f"l{n}", step_id=step, category="voordelen", text=f"laat {n}"
+        ).json()["item"]["id"]
+        for n in range(2)
+    ]
+    room.client.put(lock, json={"value": False}, headers=fac)
     post(f"/items/{items[3]}/merge", {"member_ids": [items[4]]})
     room.client.delete(f"/api/sessions/{room.id}/items/{items[5]}", headers=fac)
     spare = post("/steps", {"type": "info", "title": "Reserve"})["id"]
@@ -122,6 +131,7 @@ def world_objects(room: LiveRoom, step: int) -> dict[str, int]:
         "item2": items[1],
         "merged": items[3],
         "deleted": items[5],
+        "late": late[0],
         "spare": spare,
         "glossary": glossary,
         "statements": room.step_id("statements"),
@@ -222,6 +232,23 @@ def item(n: int) -> dict[str, Any]:
 ALL = "AAAAAAA"
 PARTICIPANT = "-A-----"
 FACILITATOR = "-----A-"
+ORGANISER = "------A"
+POOL = {"lead_id": "{item}", "member_ids": ["{item2}"]}
+PAIR = {"item_id": "{item}", "other_id": "{item2}"}
+
+
+def pooled(request: Callable[..., bool]) -> Callable[[World, str, int], bool]:
+    """Run `request` once the organiser pooled two items (a split or a lead needs a pool)."""
+
+    def call(world: World, role: str, n: int) -> bool:
+        if n == 0:
+            merge = "/api/programmes/{programme}/entries/merge"
+            assert api("POST", merge, json=PAIR)(world, "organiser", n)
+        return request(world, role, n)
+
+    return call
+
+
 # (route, variant): (request, expectation per role in ROLES order)
 MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ("GET /", ""): (page("GET", "/"), ALL),
@@ -295,6 +322,26 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ),
     ("POST /api/sessions/{session_id}/items/{item_id}/restore", ""): (
         api("POST", "/api/sessions/{id}/items/{deleted}/restore"),
+        FACILITATOR,
+    ),
+    ("GET /api/sessions/{session_id}/late-items", ""): (
+        api("GET", "/api/sessions/{id}/late-items"),
+        "-A---A-",
+    ),
+    ("POST /api/sessions/{session_id}/late-items/{item_id}/admit", ""): (
+        api("POST", "/api/sessions/{id}/late-items/{late}/admit"),
+        FACILITATOR,
+    ),
+    ("POST /api/sessions/{session_id}/late-items/{item_id}/decline", ""): (
+        api("POST", "/api/sessions/{id}/late-items/{late}/decline"),
+        FACILITATOR,
+    ),
+    ("POST /api/sessions/{session_id}/late-items/admit", ""): (
+        api("POST", "/api/sessions/{id}/late-items/admit"),
+        FACILITATOR,
+    ),
+    ("POST /api/sessions/{session_id}/late-items/decline", ""): (
+        api("POST", "/api/sessions/{id}/late-items/decline"),
         FACILITATOR,
     ),
     ("PUT /api/sessions/{session_id}/spotlight", ""): (
@@ -379,6 +426,70 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ),
     ("GET /api/programmes/{programme_id}/report.{fmt}", ""): (
         api("GET", "/api/programmes/{programme}/report.json"),
+        "------A",
+    ),
+    ("GET /api/programmes/{programme_id}/pools", ""): (
+        api("GET", "/api/programmes/{programme}/pools"),
+        ORGANISER,
+    ),
+    ("GET /api/programmes/{programme_id}/entries", ""): (
+        api("GET", "/api/programmes/{programme}/entries"),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/pools/accept", ""): (
+        api("POST", "/api/programmes/{programme}/pools/accept", json=POOL),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/pools/accept-page", ""): (
+        api("POST", "/api/programmes/{programme}/pools/accept-page", json={"pools": [POOL]}),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/pools/reject", ""): (
+        api("POST", "/api/programmes/{programme}/pools/reject", json=POOL),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/entries/merge", ""): (
+        api("POST", "/api/programmes/{programme}/entries/merge", json=PAIR),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/entries/attach", ""): (
+        api(
+            "POST",
+            "/api/programmes/{programme}/entries/attach",
+            json={"item_id": "{item2}", "entry_id": "{item}"},
+        ),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/entries/split", ""): (
+        pooled(
+            api("POST", "/api/programmes/{programme}/entries/split", json={"item_id": "{item2}"})
+        ),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/entries/lead", ""): (
+        pooled(
+            api("POST", "/api/programmes/{programme}/entries/lead", json={"item_id": "{item2}"})
+        ),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/entries/side", ""): (
+        api(
+            "POST",
+            "/api/programmes/{programme}/entries/side",
+            json={"item_id": "{item}", "side": "important"},
+        ),
+        ORGANISER,
+    ),
+    ("GET /api/programmes/{programme_id}/report/texts", ""): (
+        api("GET", "/api/programmes/{programme}/report/texts"),
+        "------A",
+    ),
+    ("PUT /api/programmes/{programme_id}/report/texts", ""): (
+        api("PUT", "/api/programmes/{programme}/report/texts", json={"conclusion": "Samen"}),
+        "------A",
+    ),
+    ("POST /organiser/report-texts", ""): (
+        page("POST", "/organiser/report-texts", form={"conclusion": "Samen verder"}),
         "------A",
     ),
     ("PUT /api/sessions/{session_id}/report/texts", ""): (

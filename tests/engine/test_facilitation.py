@@ -144,12 +144,13 @@ def test_a_template_starts_a_new_session(room) -> None:
 # Live controls --------------------------------------------------------------------------
 
 
-def test_lock_refuses_items_and_unlock_reopens(room) -> None:
+def test_lock_keeps_items_off_the_board_and_unlock_reopens(room) -> None:
     participant = room.join()
     room.do(controls.set_locked, actor=room.facilitator, step_id=room.brainstorm, locked=True)
     assert last_event(room)[0] == "input_locked"
-    with pytest.raises(Conflict, match="locked"):
-        add(room, participant, "Te laat")
+    add(room, participant, "Te laat")  # kept as late (tests/engine/test_late.py), not on the board
+    assert last_event(room)[0] == "item_late"
+    assert texts(room) == {}
     room.do(controls.set_locked, actor=room.facilitator, step_id=room.brainstorm, locked=False)
     assert last_event(room)[0] == "input_unlocked"
     add(room, participant, "Op tijd")
@@ -179,8 +180,8 @@ def test_timer_runs_pauses_extends_and_locks_when_it_runs_out(room) -> None:
     room.do(expire)
     step = room.database.read_sync(get_step, room.id, room.brainstorm)
     assert controls.timer_state(step)["expired"] and not controls.input_open(step)
-    with pytest.raises(Conflict, match="locked"):
-        add(room, participant, "Na de bel")
+    add(room, participant, "Na de bel")
+    assert last_event(room)[0] == "item_late"
 
 
 def test_timer_refusals(room) -> None:
