@@ -21,6 +21,7 @@ def start_vote(console: Page) -> int:
     clicks = Clicks()
     clicks.click(console.locator(".start-vote summary"))
     expect(console.locator(".start-vote-form input[name=k]")).to_have_value("3")
+    screenshot(console, "console-start-vote")
     clicks.click(console.get_by_role("button", name="Stemming starten"))
     assert clicks.count <= 3
     live = console.locator(".agenda-step.active .step-title")
