@@ -157,6 +157,10 @@ class Flag(BaseModel):
     value: bool
 
 
+class ImportanceVote(BaseModel):
+    k: int | None = Field(None, description="Items to pick per column; default: the vote's k.")
+
+
 class TemplateCreate(BaseModel):
     name: str = Field(min_length=1, max_length=120)
 
@@ -230,7 +234,8 @@ class TableChoice(BaseModel):
 
 
 class StepConfig(BaseModel):
-    """Vote: method (topk | rating | single | points), k, budget, category, cut.
+    """Vote: method (topk | rating | single | points), k and budget (per column), categories
+    (the columns voted on; `category`, the first of them, still works alone), cut.
     Statements: mode (all | one), current (statement key). Glossary: terms."""
 
     config: dict[str, Any]

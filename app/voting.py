@@ -10,10 +10,21 @@ from session_engine import votes
 from session_engine.payloads import DefinitionPublic, ResultsRevealed
 from session_engine.shapes import BallotAnswer, StepResults, VoteOptions
 from session_engine.views import visible_results, vote_options
+from session_engine.vote_start import start_importance_vote
 
 from .api import step_public
 from .auth import ActorDep, DatabaseDep
-from .schemas import REFUSALS, BallotCounted, BallotIn, DefinitionIn, Flag, StepConfig, StepPublic
+from .schemas import (
+    REFUSALS,
+    BallotCounted,
+    BallotIn,
+    DefinitionIn,
+    Flag,
+    ImportanceVote,
+    StepConfig,
+    StepPublic,
+)
+from .templating import asked_language, gettext
 
 router = APIRouter(
     prefix="/api/sessions/{session_id}/steps/{step_id}", tags=["voting"], responses=REFUSALS
@@ -27,6 +38,28 @@ async def configure_route(
     """Set how a vote, statements, glossary or preference step works (facilitator)."""
     step = await database.write(
         votes.configure_step, actor=actor, step_id=step_id, config=body.config
+    )
+    return step_public(step)
+
+
+@router.post("/importance-vote", response_model=StepPublic)
+async def importance_vote_route(
+    step_id: int,
+    actor: ActorDep,
+    database: DatabaseDep,
+    request: Request,
+    body: ImportanceVote | None = None,
+) -> Any:
+    """From a brainstorm or converge step: its scenario's importance vote over all columns,
+    configured and on every screen in one go (facilitator). The scenario's unused vote step
+    later in the agenda is reused, else one is added right after this step."""
+    step = await database.write(
+        start_importance_vote,
+        actor=actor,
+        step_id=step_id,
+        k=body.k if body else None,
+        language=asked_language(request),
+        translate=gettext,
     )
     return step_public(step)
 

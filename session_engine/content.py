@@ -88,6 +88,8 @@ class AgendaStep(_Strict):
     scenario: str | None = None
     text: str = ""
     timer_seconds: int | None = Field(default=None, ge=1, le=4 * 3600)
+    # a vote step's columns (category keys); none: the vote's default, the first column
+    categories: list[Key] | None = Field(default=None, min_length=1)
 
 
 class Programme(_Strict):
@@ -139,7 +141,19 @@ class ScenariosFile(_Strict):
                 raise ValueError(f"agenda.{index}: unknown scenario {step.scenario!r}")
             if step.type == "brainstorm" and step.scenario is None:
                 raise ValueError(f"agenda.{index}: a brainstorm step needs a scenario")
+            self._check_columns(index, step)
         return self
+
+    def _check_columns(self, index: int, step: AgendaStep) -> None:
+        if step.categories is None:
+            return
+        if step.type != "vote":
+            raise ValueError(f"agenda.{index}: only a vote step has categories")
+        _require_unique(step.categories, f"agenda.{index}.categories")
+        known = {c.key for c in self.categories}
+        for key in step.categories:
+            if key not in known:
+                raise ValueError(f"agenda.{index}: unknown category {key!r}")
 
 
 class Content(_Strict):

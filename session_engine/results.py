@@ -14,7 +14,7 @@ from .content import Content
 from .models import Step
 from .programmes import get_programme, programme_content
 from .sessions import get_session, get_step
-from .shapes import StepResults
+from .shapes import ItemView, StepResults
 from .store.db import Db
 from .tables import tables
 from .tally import (
@@ -98,30 +98,36 @@ def _statements(
 
 
 def _importance(db: Db, step: Step, answers: list[Any]) -> dict[str, Any]:
+    """Each column of the vote ranked on its own, exactly as a vote on that column alone;
+    `items` and `cut` are the columns together (one column: that column)."""
     config = step_config(db, step)
     items = vote_items(db, step)
-    ranked = rank_items(
-        config["method"],
-        [(int(b.subject), b.value) for b, _ in answers],
-        [i.id for i in items],
-        config["cut"],
-    )
-    views = {i.id: i for i in items}
+    ballots = [(int(b.subject), b.value) for b, _ in answers]
+    columns = [
+        _ranked_column(config, key, [i for i in items if i.category == key], ballots)
+        for key in config["categories"]
+    ]
     return {
         "method": config["method"],
         "category": config["category"],
+        "categories": config["categories"],
         "scenario": step.scenario_key,
-        "cut": sum(r.important for r in ranked),
-        "items": [
-            {
-                "item": views[r.item_id],
-                "score": r.score,
-                "voters": r.voters,
-                "important": r.important,
-            }
-            for r in ranked
-        ],
+        "cut": sum(c["cut"] for c in columns),
+        "items": [row for c in columns for row in c["items"]],
+        "columns": columns,
     }
+
+
+def _ranked_column(
+    config: dict[str, Any], category: str, items: list[ItemView], ballots: list[Any]
+) -> dict[str, Any]:
+    ranked = rank_items(config["method"], ballots, [i.id for i in items], config["cut"])
+    views = {i.id: i for i in items}
+    rows = [
+        {"item": views[r.item_id], "score": r.score, "voters": r.voters, "important": r.important}
+        for r in ranked
+    ]
+    return {"category": category, "cut": sum(r.important for r in ranked), "items": rows}
 
 
 def _glossary(db: Db, step: Step, answers: list[Any]) -> list[dict[str, Any]]:

@@ -132,11 +132,17 @@ def create_session(
                 scenario_key=entry.scenario,
                 text=entry.text,
                 timer_seconds=entry.timer_seconds,
+                config=_columns_config(entry.categories),
             )
         )
     summary = {"title": session.title, "location": session.location, "date": session.date}
     record_event(db, session.id, SessionCreated.model_validate(summary))
     return CreatedSession(session, facilitator_key, projector_key)
+
+
+def _columns_config(categories: list[str] | None) -> dict[str, Any]:
+    """A vote step's columns as its config holds them (`category` is the first)."""
+    return {"categories": categories, "category": categories[0]} if categories else {}
 
 
 def _template_steps(db: Db, programme_id: int, template_id: int | None) -> list[dict[str, Any]]:

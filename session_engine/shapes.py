@@ -224,13 +224,23 @@ class StatementsResults(ResultsBase):
     statements: list[StatementResult]
 
 
+class ImportanceColumn(Shape):
+    """One column of an importance vote, ranked on its own (k and the cut hold per column)."""
+
+    category: str
+    cut: int
+    items: list[RankedItem]
+
+
 class ImportanceResults(ResultsBase):
     type: Literal["vote"]
     method: str
-    category: str | None
+    category: str | None = Field(description="the first of `categories`")
+    categories: list[str]
     scenario: str | None
-    cut: int
-    items: list[RankedItem]
+    cut: int = Field(description="how many items count as most important, all columns")
+    items: list[RankedItem] = Field(description="every column's ranking, column after column")
+    columns: list[ImportanceColumn]
 
 
 class GlossaryResults(ResultsBase):

@@ -12,17 +12,21 @@ from .store.db import Db, storable_id
 
 
 def template_steps(steps: list[Step]) -> list[dict[str, Any]]:
-    return [
-        {
-            "type": s.type,
-            "title": s.title,
-            "scenario": s.scenario_key,
-            "text": s.text,
-            "timer_seconds": s.timer_seconds,
-        }
-        for s in steps
-        if not s.skipped
-    ]
+    return [_template_step(s) for s in steps if not s.skipped]
+
+
+def _template_step(step: Step) -> dict[str, Any]:
+    """A step as a template keeps it: a vote keeps its columns too."""
+    kept: dict[str, Any] = {
+        "type": step.type,
+        "title": step.title,
+        "scenario": step.scenario_key,
+        "text": step.text,
+        "timer_seconds": step.timer_seconds,
+    }
+    if step.type == "vote" and (step.config or {}).get("categories"):
+        kept["categories"] = (step.config or {})["categories"]
+    return kept
 
 
 def templates(db: Db, programme_id: int) -> list[AgendaTemplate]:

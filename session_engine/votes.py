@@ -15,7 +15,7 @@ from .content import Content
 from .controls import input_open
 from .errors import N_, Conflict, Forbidden, Invalid
 from .items import board, clean_text, effective_step_id, participant_table
-from .models import Ballot, Definition, Participant, Step, utcnow
+from .models import Ballot, Definition, Item, Participant, Step, utcnow
 from .payloads import (
     BallotCast,
     DefinitionProposed,
@@ -53,7 +53,14 @@ def _content(db: Db, session_id: str) -> Content:
 def default_config(step: Step, content: Content) -> dict[str, Any]:
     if step.type == "vote":
         first = content.scenarios_file.categories[0].key
-        return {"method": "topk", "k": 3, "budget": 10, "category": first, "cut": None}
+        return {
+            "method": "topk",
+            "k": 3,
+            "budget": 10,
+            "category": first,
+            "categories": [first],
+            "cut": None,
+        }
     if step.type == "statements":
         return {"mode": "all", "current": None}
     if step.type == "glossary":
@@ -62,7 +69,25 @@ def default_config(step: Step, content: Content) -> dict[str, Any]:
 
 
 def step_config(db: Db, step: Step) -> dict[str, Any]:
-    return {**default_config(step, _content(db, step.session_id)), **(step.config or {})}
+    defaults = default_config(step, _content(db, step.session_id))
+    stored = step.config or {}
+    if step.type == "vote" and "categories" not in stored and "category" in stored:
+        stored = {**stored, "categories": [stored["category"]]}  # configured before columns
+    return {**defaults, **stored}
+
+
+def _columns_given(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """A vote's columns from a new config: a changed `categories` list wins, else a changed
+    `category` (an older client's one column); `category` is then the first of the list."""
+    category_changed = given.get("category", current["category"]) != current["category"]
+    categories = given.get("categories", current["categories"])
+    if not isinstance(categories, list) or not categories:
+        raise Invalid(N_("categories must list at least one column."))
+    if categories == current["categories"] and category_changed:
+        categories = [given["category"]]
+    elif category_changed and given["category"] != categories[0]:
+        raise Invalid(N_("category must be the first of categories (or left out)."))
+    return {**given, "categories": categories, "category": categories[0]}
 
 
 def configure_step(db: Db, *, actor: Actor, step_id: int, config: dict[str, Any]) -> Step:
@@ -72,7 +97,10 @@ def configure_step(db: Db, *, actor: Actor, step_id: int, config: dict[str, Any]
     step = get_step(db, actor.session_id, step_id)
     if step.type not in VOTE_STEP_TYPES:
         raise Invalid(N_("A %(type)s step has nothing to configure."), type=step.type)
-    merged = {**step_config(db, step), **config}
+    current = step_config(db, step)
+    if step.type == "vote":
+        config = _columns_given(current, config)
+    merged = {**current, **config}
     _validate_config(db, step, merged)
     step.config = merged
     db.add(step)
@@ -90,8 +118,7 @@ def _validate_config(db: Db, step: Step, config: dict[str, Any]) -> None:
                 method=config["method"],
                 methods=", ".join(METHODS),
             )
-        if content.category(config["category"]) is None:
-            raise Invalid(N_("Unknown category %(category)r."), category=config["category"])
+        _validate_columns(content, config["categories"])
         for key in ("k", "budget"):
             if not isinstance(config[key], int) or not 1 <= config[key] <= 100:
                 raise Invalid(N_("%(key)s must be a whole number from 1 to 100."), key=key)
@@ -112,21 +139,29 @@ def _validate_config(db: Db, step: Step, config: dict[str, Any]) -> None:
         config["terms"] = list(dict.fromkeys(t.strip() for t in terms))
 
 
+def _validate_columns(content: Content, categories: list[Any]) -> None:
+    for category in categories:
+        if not isinstance(category, str) or content.category(category) is None:
+            raise Invalid(N_("Unknown category %(category)r."), category=category)
+    if len(set(categories)) != len(categories):
+        raise Invalid(N_("categories names a column twice."))
+
+
 def vote_items(db: Db, step: Step) -> list[ItemView]:
-    """The items an importance vote is about: the scenario's column, merged and cleaned, as
-    the room sees it (words still hidden in a blind round are no option)."""
+    """The items an importance vote is about: the scenario's columns (in the order of the
+    vote's `categories`), merged and cleaned, as the room sees them (words still hidden in a
+    blind round are no option)."""
     config = step_config(db, step)
     sources = [
         s
         for s in agenda(db, step.session_id)
         if s.type == "brainstorm" and s.scenario_key == step.scenario_key
     ]
-    found: list[ItemView] = []
-    for source in sources:
-        assert source.id is not None
-        columns = board(db, session_id=step.session_id, step_id=source.id, reader=ROOM).columns
-        found.extend(columns.get(config["category"], []))
-    return found
+    boards = [
+        board(db, session_id=step.session_id, step_id=source.id or 0, reader=ROOM).columns
+        for source in sources
+    ]
+    return [item for key in config["categories"] for b in boards for item in b.get(key, [])]
 
 
 def subjects(db: Db, step: Step) -> list[str]:
@@ -236,7 +271,12 @@ def _check_values(db: Db, step: Step, answers: list[Answer]) -> None:
                     high=SCALE[1],
                 )
     elif step.type == "vote":
-        _check_vote(config, answers)
+        content = _content(db, step.session_id)
+        column_of = _columns_of(db, [a.subject for a in answers])
+        for key in config["categories"]:
+            category = content.category(key)
+            label = category.label if category else key
+            _check_vote(config, [a for a in answers if column_of.get(a.subject) == key], label)
     elif step.type == "glossary":
         for a in answers:
             term = a.subject.removeprefix("term:")
@@ -251,13 +291,22 @@ def _check_values(db: Db, step: Step, answers: list[Answer]) -> None:
             raise Invalid(N_("Choose one scenario: %(scenarios)s."), scenarios=", ".join(keys))
 
 
-def _check_vote(config: dict[str, Any], answers: list[Answer]) -> None:
+def _columns_of(db: Db, subjects: list[str]) -> dict[str, str]:
+    """The column of each voted item (subjects already checked to be the vote's items)."""
+    ids = [int(s) for s in subjects]
+    rows = db.execute(select(Item.id, Item.category).where(col(Item.id).in_(ids))).all()
+    return {str(item_id): category for item_id, category in rows}
+
+
+def _check_vote(config: dict[str, Any], answers: list[Answer], column: str) -> None:
+    """One column's answers: k and the points budget hold per column (`column`, its label,
+    names it in the refusal)."""
     method = config["method"]
     values = [a.value for a in answers]
     if method == "topk" and len(answers) > config["k"]:
-        raise Invalid(N_("Pick at most %(k)s items."), k=config["k"])
+        raise Invalid(N_("Pick at most %(k)s items in %(column)s."), k=config["k"], column=column)
     if method == "single" and len(answers) > 1:
-        raise Invalid(N_("Pick one item."))
+        raise Invalid(N_("Pick one item in %(column)s."), column=column)
     if method == "rating" and any(v is None or not 1 <= v <= 5 for v in values):
         raise Invalid(N_("Rate each item from 1 to 5."))
     if method == "points":
@@ -265,7 +314,9 @@ def _check_vote(config: dict[str, Any], answers: list[Answer]) -> None:
             raise Invalid(N_("Points are whole numbers, 0 or more."))
         if sum(v or 0 for v in values) > config["budget"]:
             raise Invalid(
-                N_("You have %(budget)s points to give, not more."), budget=config["budget"]
+                N_("You have %(budget)s points to give in %(column)s, not more."),
+                budget=config["budget"],
+                column=column,
             )
 
 

@@ -109,27 +109,36 @@ def read_session(db: Db, session_id: str, threshold: int) -> SessionData:
 def _vote_ranks(
     db: Db, data: SessionData, ballots: dict[int, list[Ballot]]
 ) -> dict[ColumnKey, Ranks]:
-    """Per (scenario, column), the ranking of its last importance vote that got votes: the
-    same counting as the vote's results (tally.rank_items), on the items read in bulk."""
+    """Per (scenario, column), the ranking of its last importance vote that got votes in that
+    column: the same counting as the vote's results (tally.rank_items), on the items read in
+    bulk. A vote over several columns ranks each as a vote on that column alone would."""
     ranks: dict[ColumnKey, Ranks] = {}
     for step in data.steps_of("vote"):
-        given = ballots.get(step.id or 0, [])
-        if step.scenario_key is None or not given:
+        if step.scenario_key is None:
             continue
         config = step_config(db, step)
-        key = (step.scenario_key, config["category"])
-        item_ids = [i.id for i in data.columns.get(key, [])]
-        answers = [(int(b.subject), b.value) for b in given if b.subject.isdigit()]
-        ranked = rank_items(config["method"], answers, item_ids, config["cut"])
-        ranks[key] = {
-            r.item_id: (place, r.score, r.voters, r.important) for place, r in enumerate(ranked)
-        }
+        for category in config["categories"]:
+            key = (step.scenario_key, category)
+            item_ids = [i.id for i in data.columns.get(key, [])]
+            wanted = {str(i) for i in item_ids}
+            answers = [
+                (int(b.subject), b.value)
+                for b in ballots.get(step.id or 0, [])
+                if b.subject in wanted
+            ]
+            if answers:
+                ranked = rank_items(config["method"], answers, item_ids, config["cut"])
+                ranks[key] = {
+                    r.item_id: (place, r.score, r.voters, r.important)
+                    for place, r in enumerate(ranked)
+                }
     return ranks
 
 
 def _read_votes(db: Db, data: SessionData, threshold: int) -> dict[int, list[Ballot]]:
     """Collect the answers of every vote step; returns the importance votes' ballots."""
     texts = _subject_texts(db, data)
+    column_of = {str(i.id): key for key, items in data.columns.items() for i in items}
     importance: dict[int, list[Ballot]] = {}
     voters: set[int] = set()
     for step in data.steps:
@@ -146,24 +155,35 @@ def _read_votes(db: Db, data: SessionData, threshold: int) -> dict[int, list[Bal
             data.glossary.extend(_glossary(db, data, step, threshold))
         else:
             importance[step.id] = [ballot for ballot, _ in answers]
-        key = _counted_key(db, step)
-        if key is not None and answers:
-            given = len({b.participant_id for b, _ in answers})
+        keyed = _ballot_keys(db, step, answers, column_of)
+        for key in {key for key, _ in keyed if key is not None}:
+            given = len({b.participant_id for k, b in keyed if k == key})
             data.counted_voters[key] = min(given, data.counted_voters.get(key, given))
-        data.votes.extend((key, _ballot_row(data, step, ballot, texts)) for ballot, _ in answers)
+        data.votes.extend((key, _ballot_row(data, step, ballot, texts)) for key, ballot in keyed)
         voters.update(b.participant_id for b, _ in answers)
     data.voters = len(voters)
     return importance
 
 
 def _counted_key(db: Db, step: Step) -> ColumnKey | None:
-    """Which per-session counts a step's ballots go into: a column's importance vote, the
+    """Which per-session counts a step's ballots go into: an importance vote's column (its
+    first; `_ballot_keys` puts a ballot of a vote on several columns in its item's), the
     glossary, or none of a session's own (statements and preference are pooled by subject)."""
     if step.type == "glossary":
         return GLOSSARY
     if step.type == "vote" and step.scenario_key is not None:
         return (step.scenario_key, step_config(db, step)["category"])
     return None
+
+
+def _ballot_keys(
+    db: Db, step: Step, answers: Answers, column_of: dict[str, ColumnKey]
+) -> list[tuple[ColumnKey | None, Ballot]]:
+    """Each ballot with the key of the counts it goes into (`_counted_key`)."""
+    key = _counted_key(db, step)
+    if step.type == "vote" and key is not None:
+        return [(column_of.get(b.subject, key), b) for b, _ in answers]
+    return [(key, b) for b, _ in answers]
 
 
 def _subject_texts(db: Db, data: SessionData) -> dict[str, str]:

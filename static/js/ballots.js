@@ -57,10 +57,10 @@ function say(form, text, refused) {
 }
 
 async function send(form) {
-  const k = parseInt(form.dataset.k || "0", 10);
   const answers = answersOf(form);
-  if (form.dataset.method === "topk" && answers.length > k) {
-    say(form, message("msgTooMany").replace("{k}", k), true);
+  const overfull = overfullColumn(form);
+  if (overfull) {
+    say(form, overfull.dataset.column + ": " + message("msgTooMany").replace("{k}", form.dataset.k), true);
     return;
   }
   const answer = await call("PUT", "/steps/" + stepOf(form) + "/ballot", { answers: answers });
@@ -90,23 +90,54 @@ async function ballot(form) {
   } finally { delete form.dataset.sending; }
 }
 
-// Top k: once k are ticked the others cannot be, and a counter says how many are.
-function limitPicks(form) {
-  const k = parseInt(form.dataset.k || "0", 10);
-  const boxes = Array.from(form.querySelectorAll("input[type=checkbox][data-field=pick]"));
-  const picked = boxes.filter(function (box) { return box.checked; }).length;
-  boxes.forEach(function (box) { box.disabled = !box.checked && picked >= k; });
-  const counter = form.querySelector("[data-pick-count]");
-  if (counter) { counter.textContent = message("msgPicked").replace("{n}", picked).replace("{k}", k); }
+// A vote's columns each take up to k picks (or the points budget): each shows its count.
+function given(column) {
+  let n = 0;
+  column.querySelectorAll("[data-subject]").forEach(function (el) {
+    if (el.type === "checkbox") { n += el.checked ? 1 : 0; }
+    else if (el.type === "number") { n += Math.max(0, parseInt(el.value, 10) || 0); }
+  });
+  return n;
 }
 
-function limitAllPicks() { document.querySelectorAll("form[data-method=topk]").forEach(limitPicks); }
+function countColumns(root) {
+  root.querySelectorAll(".vote-column .column-count").forEach(function (counter) {
+    const n = given(counter.closest(".vote-column"));
+    counter.textContent = counter.dataset.template.replace("{n}", n).replace("{limit}", counter.dataset.limit);
+    counter.classList.toggle("over", n > parseInt(counter.dataset.limit, 10));
+  });
+}
+
+// The first column with more picks than k, if any: named in the refusal, before sending.
+function overfullColumn(form) {
+  const k = parseInt(form.dataset.k || "0", 10);
+  if (form.dataset.method !== "topk") { return null; }
+  return Array.from(form.querySelectorAll(".vote-column")).find(function (column) {
+    return given(column) > k;
+  }) || null;
+}
+
+// Top k: once k are ticked in a column, its other boxes cannot be.
+function limitPicks(form) {
+  const k = parseInt(form.dataset.k || "0", 10);
+  form.querySelectorAll(".vote-column").forEach(function (column) {
+    const boxes = Array.from(column.querySelectorAll("input[type=checkbox][data-field=pick]"));
+    const picked = boxes.filter(function (box) { return box.checked; }).length;
+    boxes.forEach(function (box) { box.disabled = !box.checked && picked >= k; });
+  });
+}
+
+function limitAllPicks() {
+  document.querySelectorAll("form[data-method=topk]").forEach(limitPicks);
+  countColumns(document);
+}
 
 // A changed answer that is not saved yet says so; an autosaving form (statements) saves it.
 function changed(event) {
   const form = event.target.closest("form[data-ballot]");
   if (!form) { return; }
   if (form.dataset.method === "topk") { limitPicks(form); }
+  countColumns(form);
   if (form.hasAttribute("data-autosave")) { say(form, message("msgSaving"), false); ballot(form); }
   else { say(form, message("msgUnsaved"), false); }
 }
@@ -126,6 +157,9 @@ export function startBallots() {
     else if (event.target.dataset.define) { event.preventDefault(); define(event.target); }
   });
   document.addEventListener("change", changed);
+  document.addEventListener("input", function (event) {
+    if (event.target.closest(".vote-column")) { countColumns(document); }
+  });
   afterStageSwap(function () { restoreBallots(); limitAllPicks(); sendPendingBallots(); });
   const vote = document.querySelector("[data-vote-step]");
   if (vote && localStorage.getItem(pendingKey(vote.dataset.voteStep))) { restoreBallots(); }

@@ -88,6 +88,10 @@ function mergeSelected() {
 function configOf(form) {
   const config = {};
   form.querySelectorAll("[name]").forEach(function (field) {
+    if (field.hasAttribute("data-list")) {  // checkboxes of one name: the checked values
+      config[field.name] = (config[field.name] || []).concat(field.checked ? [field.value] : []);
+      return;
+    }
     let value = field.value;
     if (field.hasAttribute("data-int")) { value = value === "" ? null : parseInt(value, 10); }
     else if (field.hasAttribute("data-lines")) {

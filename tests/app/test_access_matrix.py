@@ -383,6 +383,10 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         ),
         FACILITATOR,
     ),
+    ("POST /api/sessions/{session_id}/steps/{step_id}/importance-vote", ""): (
+        api("POST", "/api/sessions/{id}/steps/{step}/importance-vote", json={"k": 2}),
+        FACILITATOR,
+    ),
     ("PUT /api/sessions/{session_id}/steps/{step_id}/ballot", ""): (
         on_step(
             "statements",

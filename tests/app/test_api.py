@@ -36,10 +36,10 @@ def test_session_view_lists_agenda_and_content_keys(api_room) -> None:
     body = room.client.get(f"/api/sessions/{room.id}", headers=participant).json()
     assert [s["type"] for s in body["steps"]] == [
         "info",
-        "brainstorm",
-        "brainstorm",
-        "brainstorm",
+        *["brainstorm", "converge", "vote"] * 3,
         "statements",
+        "glossary",
+        "preference",
     ]
     assert body["steps"][1]["scenario"] == "afstemming"
     assert body["active_step_id"] is None

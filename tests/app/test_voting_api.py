@@ -121,14 +121,14 @@ def test_bad_ballots(room, config, answers, status, detail) -> None:
         (
             {"method": "topk", "k": 2},
             [{"subject": "{a}"}, {"subject": "{b}"}, {"subject": "{c}"}],
-            "Kies maximaal 2 bijdragen.",
-            "Pick at most 2 items.",
+            "Kies maximaal 2 bijdragen bij Voordelen.",
+            "Pick at most 2 items in Voordelen.",
         ),
         (
             {"method": "points", "budget": 5},
             [{"subject": "{a}", "value": 6}],
-            "Je hebt 5 punten te verdelen, niet meer.",
-            "You have 5 points to give, not more.",
+            "Je hebt bij Voordelen 5 punten te verdelen, niet meer.",
+            "You have 5 points to give in Voordelen, not more.",
         ),
         (
             {"method": "topk"},

@@ -114,12 +114,14 @@ def test_glossary_fits_a_phone_and_takes_one_definition_per_term(
     """The definitions of one term are one radio group: choosing one unchooses the other."""
     room = browser_room.api
     http, api, key = room.http, f"/api/sessions/{room.id}", room.facilitator
-    step = http.post(f"{api}/steps", json={"type": "glossary", "title": "Begrippen"}, headers=key)
+    step = http.post(
+        f"{api}/steps", json={"type": "glossary", "title": "Begrippen uit de praktijk"}, headers=key
+    )
     step_id = step.json()["id"]
     terms = {"config": {"terms": ["schoolopleider", "opleidingsschool met een gedeelde visie"]}}
     assert http.put(f"{api}/steps/{step_id}/config", json=terms, headers=key).is_success
     console = browser_room.console()
-    show_step(console, "Begrippen")
+    show_step(console, "Begrippen uit de praktijk")  # the default agenda has "Begrippen" too
     proposer = browser_room.api.join()
     for text in ("Begeleidt studenten in de school", "Leidt leraren op in de school"):
         proposed = http.post(

@@ -35,12 +35,23 @@ def test_default_programme_is_the_seed(content: Content) -> None:
 
 def test_default_agenda(content: Content) -> None:
     agenda = [(s.type, s.scenario) for s in content.scenarios_file.agenda]
+    scenarios = ("afstemming", "samenwerking", "leerloopbaan")
+    rhythm = [(t, s) for s in scenarios for t in ("brainstorm", "converge", "vote")]
     assert agenda == [
         ("info", None),
-        ("brainstorm", "afstemming"),
-        ("brainstorm", "samenwerking"),
-        ("brainstorm", "leerloopbaan"),
+        *rhythm,
         ("statements", None),
+        ("glossary", None),
+        ("preference", None),
+    ]
+
+
+def test_default_agenda_votes_on_all_three_columns(content: Content) -> None:
+    """The seed's rhythm: each scenario's importance vote covers its three columns."""
+    columns = [c.key for c in content.scenarios_file.categories]
+    votes = [s for s in content.scenarios_file.agenda if s.type == "vote"]
+    assert [(s.title, s.categories) for s in votes] == [
+        (f"Scenario {n}: belangrijkste punten", columns) for n in (1, 2, 3)
     ]
 
 
@@ -56,7 +67,7 @@ def _write_broken(tmp_path: Path, change: object) -> Path:
     ("change", "entry", "problem"),
     [
         (lambda d: d["scenarios"][1].pop("title"), "scenarios.1.title", "Field required"),
-        (lambda d: d["agenda"].append({"type": "dance"}), "agenda.5.type", "Input should be"),
+        (lambda d: d["agenda"].append({"type": "dance"}), "agenda.13.type", "Input should be"),
         (lambda d: d["categories"][0].update(key="voor delen"), "categories.0.key", "pattern"),
         (
             lambda d: d["themes"].append({"key": "visie", "label": "Nog eens"}),
@@ -65,10 +76,26 @@ def _write_broken(tmp_path: Path, change: object) -> Path:
         ),
         (
             lambda d: d["agenda"].append({"type": "brainstorm", "scenario": "onbekend"}),
-            "entry agenda.5: unknown scenario",
+            "entry agenda.13: unknown scenario",
             "'onbekend'",
         ),
         (lambda d: d["programme"].update(colour="blue"), "programme.colour", "Extra inputs"),
+        (
+            lambda d: d["agenda"][3].update(categories=["voordelen", "zorgen"]),
+            "entry agenda.3: unknown category",
+            "'zorgen'",
+        ),
+        (
+            lambda d: d["agenda"][3].update(categories=["nadelen", "nadelen"]),
+            "entry agenda.3.categories.1.key",
+            "duplicate key 'nadelen'",
+        ),
+        (
+            lambda d: d["agenda"][1].update(categories=["nadelen"]),
+            "entry agenda.1: only a vote step has categories",
+            "categories",
+        ),
+        (lambda d: d["agenda"][3].update(categories=[]), "agenda.3.categories", "at least 1"),
     ],
 )
 def test_a_bad_scenarios_file_names_file_entry_and_problem(

@@ -124,12 +124,13 @@ def test_a_template_starts_a_new_session(room) -> None:
     first = room.database.read_sync(agenda, room.id)[1]
     room.do(agenda_ops.update_step, actor=fac, step_id=first.id, fields={"skipped": True})
     template = room.do(agenda_ops.save_template, actor=fac, name="Kort")
-    assert [s["title"] for s in template.steps] == [
+    assert [s["title"] for s in template.steps][:4] == [
         "Welkom",
+        "Scenario 1: bundelen",
+        "Scenario 1: belangrijkste punten",
         "Scenario 2: Samenwerking",
-        "Scenario 3: Leerloopbaan",
-        "Stellingen",
     ]
+    assert len(template.steps) == 12
     created = room.do(
         create_session,
         programme_id=room.created.session.programme_id,
@@ -547,7 +548,7 @@ def test_a_step_added_after_current_lands_right_after_the_step_on_the_screens(ro
         "Welkom",
         "Scenario 1: Afstemming",
         step.title,
-        "Scenario 2: Samenwerking",
+        "Scenario 1: bundelen",
     ]
     assert last_event(room)[1]["position"] == 2
 

@@ -24,10 +24,18 @@ def test_create_session_has_the_default_agenda_and_secrets(make_room) -> None:
     steps = room.database.read_sync(agenda, room.id)
     assert [(s.type, s.title) for s in steps] == [
         ("info", "Welkom"),
-        ("brainstorm", "Scenario 1: Afstemming"),
-        ("brainstorm", "Scenario 2: Samenwerking"),
-        ("brainstorm", "Scenario 3: Leerloopbaan"),
+        *[
+            (type_, title.format(n=n, name=name))
+            for n, name in enumerate(("Afstemming", "Samenwerking", "Leerloopbaan"), start=1)
+            for type_, title in (
+                ("brainstorm", "Scenario {n}: {name}"),
+                ("converge", "Scenario {n}: bundelen"),
+                ("vote", "Scenario {n}: belangrijkste punten"),
+            )
+        ],
         ("statements", "Stellingen"),
+        ("glossary", "Begrippen"),
+        ("preference", "Voorkeursscenario"),
     ]
     session: Session = room.created.session
     assert re.fullmatch(f"[{CODE_ALPHABET}]{{6}}", session.code)
