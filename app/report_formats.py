@@ -20,6 +20,7 @@ from session_engine.reports.exports.labels import (
 )
 from session_engine.reports.exports.markdown import to_markdown
 from session_engine.reports.exports.sheets import KINDS, to_csv, to_xlsx
+from session_engine.reports.exports.stamp import report_time
 from session_engine.reports.exports.tables import (
     Table,
     answered,
@@ -50,12 +51,14 @@ MEDIA_TYPES = {
 }
 FORMATS = tuple(MEDIA_TYPES)
 SHEETS = KINDS
-# The PDF is the printable summary: long lists are cut to this many entries, with a line
-# saying how many more there are and where they are (the web page, DOCX, Markdown and the
-# spreadsheets always have everything), and statements are broken down by the first profile
-# question only (sector in the seed). WeasyPrint lays out about ten pages a second on a
-# small server, and a programme's report in full runs to a hundred pages (docs/performance.md).
-PDF_LIMITS = {"important": 10, "other": 5, "theme": 5, "arguments": 5}
+# The PDF is the report people forward: every point of a programme the seed's size (three
+# sessions, some 180 points) is in it. Only a list longer than anyone reads (over PDF_LIST
+# entries: a column, a theme, an item's merged wordings or comments, a statement's arguments)
+# is cut there, with a line saying how many more there are and where they are (the web page,
+# DOCX, Markdown and the spreadsheets always have everything); statements are broken down by
+# the first profile question only (sector in the seed).
+PDF_LIST = 40
+PDF_LIMITS = dict.fromkeys(("important", "other", "theme", "arguments"), PDF_LIST)
 # Answers 1 (strongly disagree) to 5 (strongly agree): red through grey to blue.
 ANSWER_COLOURS = ("#b2182b", "#ef8a62", "#bdbdbd", "#67a9cf", "#2166ac")
 
@@ -130,12 +133,16 @@ def agreement_bar(distribution: DistributionView) -> str:
 
 
 def render_pdf(report: Report) -> bytes:
-    """The web page printed by WeasyPrint; nothing is fetched (the page needs nothing)."""
+    """The web page printed by WeasyPrint; nothing is fetched (the page needs nothing). The
+    same data gives the same bytes: the document's dates are the report's fixed time
+    (stamp.py), and it carries no file identifier (WeasyPrint writes one only on request)."""
     import weasyprint
 
     html = render_html(report, summary=True)
-    document = weasyprint.HTML(string=html, url_fetcher=_no_fetching())
-    pdf: bytes = document.write_pdf()
+    document = weasyprint.HTML(string=html, url_fetcher=_no_fetching()).render()
+    when = report_time(report).strftime("%Y-%m-%dT%H:%M:%SZ")
+    document.metadata.created = document.metadata.modified = when
+    pdf: bytes = document.write_pdf(pdf_identifier=False)
     return pdf
 
 
