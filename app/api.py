@@ -122,7 +122,8 @@ async def join_route(body: JoinRequest, database: DatabaseDep) -> JoinResponse:
 
 
 async def submit_item(database: DatabaseDep, actor: Actor, body: ItemCreate) -> JSONResponse:
-    """201 with the new item, or 200 with the stored one when this client_id was seen."""
+    """201 with the new item, 202 when it was kept as late (input had closed), or 200 with the
+    stored one when this client_id was seen."""
     added: AddedItem = await database.write(
         add_item,
         actor=actor,
@@ -132,15 +133,19 @@ async def submit_item(database: DatabaseDep, actor: Actor, body: ItemCreate) -> 
         theme=body.theme,
         text=body.text,
     )
-    payload = ItemAdded(item=item_public(added.item), seq=added.seq)
-    return JSONResponse(payload.model_dump(), status_code=201 if added.created else 200)
+    payload = ItemAdded(item=item_public(added.item), seq=added.seq, late=added.late)
+    status = (202 if added.late else 201) if added.created else 200
+    return JSONResponse(payload.model_dump(), status_code=status)
 
 
 @router.post(
     "/sessions/{session_id}/items",
     status_code=201,
     response_model=ItemAdded,
-    responses={200: {"model": ItemAdded, "description": "A retry: the item stored earlier."}},
+    responses={
+        200: {"model": ItemAdded, "description": "A retry: the item stored earlier."},
+        202: {"model": ItemAdded, "description": "Kept as late: input had closed."},
+    },
 )
 async def add_item_route(
     session_id: str, body: ItemCreate, actor: ActorDep, database: DatabaseDep

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from session_engine import agenda as agenda_ops
-from session_engine import controls, curation, reactions, tables
+from session_engine import controls, curation, late, reactions, tables
 from session_engine.agenda import activate_step
 from session_engine.models import Item, item_public
 from session_engine.payloads import MetooChanged, StepControls
@@ -30,8 +30,10 @@ from .schemas import (
     Flag,
     ItemPublic,
     ItemUpdate,
+    LateItem,
     Merge,
     MeTooSet,
+    Split,
     Spotlight,
     StepCreate,
     StepPublic,
@@ -58,14 +60,16 @@ def item_out(item: Item) -> ItemPublic:
 async def add_step_route(
     body: StepCreate, actor: ActorDep, database: DatabaseDep, request: Request
 ) -> StepPublic:
-    """Add a step to the agenda (facilitator), at `position` or at the end. Untitled, it is
+    """Add a step to the agenda (facilitator), at `position`, right after the step on the
+    screens (`after_current`), or at the end. Untitled, it is
     named after its scenario, or after its type in the language asked for (`X-VK-Lang`, as
     the console sends) or else the session's."""
-    fields = body.model_dump(exclude_none=True, exclude={"position"})
+    fields = body.model_dump(exclude_none=True, exclude={"position", "after_current"})
     step = await database.write(
         agenda_ops.add_step,
         actor=actor,
         position=body.position,
+        after_current=body.after_current,
         fields=fields,
         language=asked_language(request),
         translate=gettext,
@@ -226,9 +230,15 @@ async def merge_route(
 
 
 @router.post("/items/{item_id}/split", response_model=list[ItemPublic])
-async def split_route(item_id: int, actor: ActorDep, database: DatabaseDep) -> list[ItemPublic]:
-    """Undo a merge: the members become items of their own again (facilitator)."""
-    members = await database.write(curation.split_item, actor=actor, item_id=item_id)
+async def split_route(
+    item_id: int, actor: ActorDep, database: DatabaseDep, body: Split | None = None
+) -> list[ItemPublic]:
+    """Undo a merge: the members (or only `member_ids`, as the console's undo of one merge
+    sends) become items of their own again (facilitator)."""
+    member_ids = body.member_ids if body else None
+    members = await database.write(
+        curation.split_item, actor=actor, item_id=item_id, member_ids=member_ids
+    )
     return [item_out(m) for m in members]
 
 
@@ -250,6 +260,39 @@ async def spotlight_route(body: Spotlight, actor: ActorDep, database: DatabaseDe
     """Show one item large on the projector, or null to stop (facilitator)."""
     shown = await database.write(curation.spotlight_item, actor=actor, item_id=body.item_id)
     return Spotlight(item_id=shown)
+
+
+# Late items ---------------------------------------------------------------------------
+
+
+@router.get("/late-items", response_model=list[LateItem])
+async def late_items_route(actor: ActorDep, database: DatabaseDep) -> list[LateItem]:
+    """Items that arrived after input closed: the facilitator's all, a participant's own."""
+    return await database.read(late.visible_late_items, actor=actor)
+
+
+@router.post("/late-items/{item_id}/admit", response_model=ItemPublic)
+async def admit_late_route(item_id: int, actor: ActorDep, database: DatabaseDep) -> ItemPublic:
+    """Let a late item in: it joins its step's board (facilitator)."""
+    return item_out(await database.write(late.admit_late_item, actor=actor, item_id=item_id))
+
+
+@router.post("/late-items/{item_id}/decline", response_model=LateItem)
+async def decline_late_route(item_id: int, actor: ActorDep, database: DatabaseDep) -> LateItem:
+    """Decline a late item: it stays off the board, its author sees it declined (facilitator)."""
+    return await database.write(late.decline_late_item, actor=actor, item_id=item_id)
+
+
+@router.post("/late-items/admit", response_model=list[ItemPublic])
+async def admit_all_late_route(actor: ActorDep, database: DatabaseDep) -> list[ItemPublic]:
+    """Let every waiting late item in (facilitator)."""
+    return [item_out(i) for i in await database.write(late.admit_late_items, actor=actor)]
+
+
+@router.post("/late-items/decline", response_model=list[LateItem])
+async def decline_all_late_route(actor: ActorDep, database: DatabaseDep) -> list[LateItem]:
+    """Decline every waiting late item (facilitator)."""
+    return await database.write(late.decline_late_items, actor=actor)
 
 
 # Participants' reactions --------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 from session_engine.agenda import STEP_TYPE_LABELS
 from session_engine.content import Content
+from session_engine.late import late_authors, late_items, late_of_authors
 from session_engine.models import utcnow
 from session_engine.payloads import EventType
 from session_engine.shapes import ItemView
@@ -160,13 +161,16 @@ class EventRenderer:
 
     async def _stages(self, session_id: str, pages: list[Connection]) -> dict[Connection, str]:
         """Each audience's stage, read and rendered once; a participant's stage that pools a
-        blind round holds their own words, so it is drawn for them alone."""
+        blind round, or shows their own late items, holds their own words, so it is drawn for
+        them alone."""
         out: dict[Connection, str] = {}
         shared: dict[Audience, str] = {}
         personal: set[Audience] = set()
+        authors = await self._late_authors(session_id, pages)
         for connection in pages:
             audience = connection.audience
-            if audience in shared:
+            alone = connection.participant_id in authors
+            if audience in shared and not alone:
                 out[connection] = shared[audience]
                 continue
             snap = await self.database.read(
@@ -176,8 +180,35 @@ class EventRenderer:
             out[connection] = render_stage(snap, connection.language)
             if snap.personal:
                 personal.add(audience)
-            elif audience not in personal:
+            elif audience not in personal and not alone:
                 shared[audience] = out[connection]
+        return out
+
+    async def _late_authors(self, session_id: str, pages: list[Connection]) -> set[int]:
+        if not any(c.view == "participant" for c in pages):
+            return set()
+        return await self.database.read(late_authors, session_id)
+
+    async def _late_fragments(
+        self, session_id: str, event: PublishedEvent, pages: list[Connection]
+    ) -> dict[Connection, str]:
+        """A late item kept or declined: the console's list of late items, and its author's
+        own list (words for their eyes only); nobody else's screen changes."""
+        consoles = [c for c in pages if c.view == "console"]
+        late = await self.database.read(late_items, session_id) if consoles else []
+        out = await self._same_for_all(session_id, consoles, "_late_items.html", {"late": late})
+        participants = [c for c in pages if c.view == "participant"]
+        data = event.data
+        ids = [data["item"]["id"]] if "item" in data else data["item_ids"]
+        mine = await self.database.read(late_of_authors, session_id, ids) if participants else {}
+        content = await self._content(session_id)
+        for connection in participants:
+            if connection.participant_id in mine:
+                context = base_context(connection.language, content)
+                late_list = mine[connection.participant_id]
+                out[connection] = render(
+                    "_late_mine.html", connection.language, **context, late=late_list
+                )
         return out
 
     async def _item_fragments(
@@ -323,6 +354,9 @@ PAGE_UPDATES: dict[EventType, PageUpdate | None] = {
     EventType.ITEM_RESTORED: EventRenderer._redraw,
     EventType.ITEM_STARRED: EventRenderer._item_fragments,
     EventType.ITEM_SPOTLIGHTED: EventRenderer._redraw,
+    EventType.ITEM_LATE: EventRenderer._late_fragments,
+    EventType.LATE_ITEMS_ADMITTED: EventRenderer._redraw,  # on the boards, as new items
+    EventType.LATE_ITEMS_DECLINED: EventRenderer._late_fragments,
     EventType.METOO_CHANGED: EventRenderer._item_fragments,
     EventType.COMMENT_ADDED: EventRenderer._item_fragments,
     EventType.TABLES_ADDED: EventRenderer._redraw,

@@ -258,8 +258,9 @@ class Submitter:
     """Items sent on a participant's JSON socket: `{"type": "add_item", "client_id", "step_id",
     "category", "theme", "text"}`, with the same fields, rules and rate limits as `POST
     …/items`. Each is answered once its commit is done, `{"type": "ack", "client_id", "seq",
-    "item", "created"}`, or refused, `{"type": "error", "client_id", "message"}`. A retry with
-    the same client id is acknowledged with the stored item (`created` false)."""
+    "item", "created", "late"}` (`late`: kept off the board, input had closed), or refused,
+    `{"type": "error", "client_id", "message"}`. A retry with the same client id is
+    acknowledged with the stored item (`created` false)."""
 
     def __init__(self, websocket: WebSocket, connection: Connection, actor: Actor, token: str):
         self.websocket = websocket
@@ -311,7 +312,7 @@ class Submitter:
             self._reply(body.client_id, {"type": "error", "message": SERVER_ERROR})
             return
         ack = {"type": "ack", "seq": added.seq, "item": item_public(added.item).model_dump()}
-        self._reply(body.client_id, {**ack, "created": added.created})
+        self._reply(body.client_id, {**ack, "created": added.created, "late": added.late})
 
     def _reply(self, client_id: object, reply: dict[str, Any]) -> None:
         if isinstance(client_id, str):

@@ -9,13 +9,18 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from session_engine.actors import Actor
+from session_engine.actors import ORGANISER, Actor
 from session_engine.content import Content
 from session_engine.errors import N_, EngineError
 from session_engine.items import participant_table
 from session_engine.joining import join_session
 from session_engine.models import Session
 from session_engine.programmes import get_programme, programme_content
+from session_engine.reports.texts import (
+    PROGRAMME_TEXT_FIELDS,
+    edit_programme_texts,
+    programme_texts,
+)
 from session_engine.sessions import create_session, get_session, session_by_code
 from session_engine.similarity import duplicate_suggestions
 from session_engine.store.db import Db
@@ -305,6 +310,7 @@ async def _organiser_view(
         sessions=sessions,
         templates=saved,
         csrf=csrf,
+        report_texts=programme_texts(programme),
         **extra,
     )
 
@@ -333,6 +339,32 @@ async def organiser_create(
     )
     links = links_for(base_url(request, settings), created)
     return await _organiser_view(request, database, settings, created=created, created_links=links)
+
+
+@router.post("/organiser/report-texts")
+async def organiser_report_texts(
+    request: Request, database: DatabaseDep, settings: SettingsDep
+) -> Response:
+    """The organiser page's form of the programme report's texts: every field is sent; an
+    empty one brings back the programme's own text (the same as null on the API)."""
+    if not is_organiser(request, settings, None):
+        return error_page(request, 403, NOT_ORGANISER)
+    form = await request.form()
+    check_csrf(request, request.cookies.get(ORGANISER_COOKIE) or "open", str(form.get("csrf", "")))
+    changes = {key: (str(form[key]) or None) for key in PROGRAMME_TEXT_FIELDS if key in form}
+    try:
+        await database.write(
+            edit_programme_texts,
+            actor=ORGANISER,
+            programme_id=request.app.state.programme_id,
+            changes=changes,
+        )
+    except EngineError as exc:
+        message = gettext(language_of(request), exc.template, **exc.values)
+        return await _organiser_view(
+            request, database, settings, status=exc.status, texts_error=message, typed=changes
+        )
+    return await _organiser_view(request, database, settings, texts_saved=True)
 
 
 @router.get("/console/{session_id}/steps/{step_id}/duplicates", response_class=HTMLResponse)

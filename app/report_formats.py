@@ -14,9 +14,13 @@ from session_engine.reports.data import Translate
 from session_engine.reports.exports.docx import to_docx
 from session_engine.reports.exports.labels import (
     column_headings,
+    columns_heading,
     headings,
-    often_label,
+    item_note,
+    not_discussed,
     scenario_heading,
+    statements_put,
+    themed_heading,
 )
 from session_engine.reports.exports.markdown import to_markdown
 from session_engine.reports.exports.sheets import KINDS, to_csv, to_xlsx
@@ -99,10 +103,14 @@ def render_html(report: Report, *, summary: bool = False) -> str:
         tables=tables,
         text_blocks=text_blocks,
         answered=answered,
-        often=lambda item: often_label(item, t),
+        item_note=lambda item: item_note(item, t),
+        not_discussed=not_discussed(report.kind, h),
+        statements_put=statements_put(report, t),
         more=lambda n: h["more"] % {"n": n},
         column_headings=lambda column: column_headings(column, t),
         scenario_heading=lambda scenario: scenario_heading(scenario, t),
+        columns_heading=lambda scenario: columns_heading(scenario, t),
+        themed_heading=lambda column, scenario: themed_heading(column, scenario, t),
         statement_rows=lambda st: statement_rows(report, st, h, fields),
         agreement_bar=agreement_bar,
     )

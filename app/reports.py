@@ -1,4 +1,5 @@
-"""Report downloads (session and programme, every format) and the facilitator's report texts.
+"""Report downloads (session and programme, every format), the facilitator's report texts and
+the organiser's texts of the programme report.
 
 Who may download: the organiser (ORGANISER_TOKEN, bearer or organiser cookie) and the
 session's facilitator (bearer key, or the console's cookie: a plain download link sends no
@@ -13,15 +14,22 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from session_engine.actors import require_report_access
+from session_engine.actors import ORGANISER, require_report_access
 from session_engine.errors import N_, NotFound, Unauthorized
+from session_engine.programmes import get_programme
 from session_engine.reports.model import Report
 from session_engine.reports.report import programme_report, report_state, session_report
-from session_engine.reports.texts import MAX_REPORT_TEXT, edit_report_texts
-from session_engine.shapes import ReportTextsView
+from session_engine.reports.texts import (
+    MAX_REPORT_TEXT,
+    MAX_TITLE,
+    edit_programme_texts,
+    edit_report_texts,
+    programme_texts_view,
+)
+from session_engine.shapes import ProgrammeReportTextsView, ReportTextsView
 from session_engine.store.db import storable_id
 
 from .auth import (
@@ -172,8 +180,7 @@ async def programme_report_route(
     """All sessions of a programme in one report (organiser): participants summed, items
     pooled with near-duplicates across sessions grouped, ballots pooled."""
     _check_format(fmt)
-    if not storable_id(programme_id):  # names nothing, and would not fit in a query
-        raise NotFound(N_("No programme with id %(programme_id)s."), programme_id=programme_id)
+    _programme_id(programme_id)
     threshold = request.app.state.settings.segment_threshold
     state = await database.read(report_state, programme_id=programme_id)
     key = ("programme", programme_id, threshold, state)
@@ -193,6 +200,17 @@ class ReportTexts(BaseModel):
     goal: str | None = Field(None, max_length=MAX_REPORT_TEXT)
     method: str | None = Field(None, max_length=MAX_REPORT_TEXT)
     conclusion: str | None = Field(None, max_length=MAX_REPORT_TEXT)
+    impression: str | None = Field(None, max_length=MAX_REPORT_TEXT)
+    key_points: str | None = Field(None, max_length=MAX_REPORT_TEXT)
+
+
+class ProgrammeReportTexts(ReportTexts):
+    """The programme report's texts and title; leave a field out to keep it, send null for
+    the programme's own. An unknown field is refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, min_length=1, max_length=MAX_TITLE)
 
 
 @router.put("/sessions/{session_id}/report/texts", response_model=ReportTextsView)
@@ -204,3 +222,33 @@ async def report_texts_route(
     changes = body.model_dump(exclude_unset=True)
     texts = await database.write(edit_report_texts, actor=actor, changes=changes)
     return ReportTextsView(**texts)
+
+
+def _programme_id(programme_id: int) -> int:
+    if not storable_id(programme_id):  # names nothing, and would not fit in a query
+        raise NotFound(N_("No programme with id %(programme_id)s."), programme_id=programme_id)
+    return programme_id
+
+
+@router.get("/programmes/{programme_id}/report/texts", response_model=ProgrammeReportTextsView)
+async def programme_texts_route(
+    programme_id: int, database: DatabaseDep, _: OrganiserDep
+) -> ProgrammeReportTextsView:
+    """The programme report's texts as it now prints them (organiser)."""
+    programme = await database.read(get_programme, _programme_id(programme_id))
+    return programme_texts_view(programme)
+
+
+@router.put("/programmes/{programme_id}/report/texts", response_model=ProgrammeReportTextsView)
+async def edit_programme_texts_route(
+    programme_id: int, body: ProgrammeReportTexts, database: DatabaseDep, _: OrganiserDep
+) -> ProgrammeReportTextsView:
+    """Reword the programme report's title, intro, goal, method, impression, conclusion or
+    key points (organiser). Returns the texts as the report now prints them."""
+    changes = body.model_dump(exclude_unset=True)
+    return await database.write(
+        edit_programme_texts,
+        actor=ORGANISER,
+        programme_id=_programme_id(programme_id),
+        changes=changes,
+    )

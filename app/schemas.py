@@ -8,9 +8,14 @@ from pydantic import BaseModel, Field, field_validator
 
 from session_engine.content import AgendaStep, Category, ProfileField, Scenario, Theme
 from session_engine.payloads import CommentPublic
-from session_engine.shapes import BoardView, ItemPublic, ItemView
+from session_engine.shapes import BoardView, ItemPublic, ItemView, LateItem
 
-__all__ = ["BoardView", "ItemPublic", "ItemView"]  # the engine's shapes, answered as they are
+__all__ = [
+    "BoardView",
+    "ItemPublic",
+    "ItemView",
+    "LateItem",
+]  # the engine's shapes, answered as they are
 
 
 class SessionCreate(BaseModel):
@@ -89,7 +94,12 @@ class ItemCreate(BaseModel):
 
 class ItemAdded(BaseModel):
     item: ItemPublic
-    seq: int = Field(description="The seq of the item_added event.")
+    seq: int = Field(description="The seq of the item_added (or item_late) event.")
+    late: bool = Field(
+        False,
+        description="Kept as late: it arrived after input closed; off the board until the "
+        "facilitator lets it in (answered 202).",
+    )
 
 
 class EventPublic(BaseModel):
@@ -110,6 +120,9 @@ class StepCreate(BaseModel):
     text: str = Field("", max_length=5000)
     timer_seconds: int | None = Field(None, ge=1, le=14400)
     position: int | None = Field(None, ge=0, description="0-based; default: at the end.")
+    after_current: bool = Field(
+        False, description="Right after the step on the screens (instead of a position)."
+    )
 
 
 class StepUpdate(BaseModel):
@@ -159,6 +172,12 @@ class ItemUpdate(BaseModel):
 class Merge(BaseModel):
     member_ids: list[int] = Field(min_length=1, description="Items merged into this one.")
     text: str | None = Field(None, max_length=4000, description="New wording; default: kept.")
+
+
+class Split(BaseModel):
+    member_ids: list[int] | None = Field(
+        None, min_length=1, description="Split off only these members; default: all."
+    )
 
 
 class Spotlight(BaseModel):

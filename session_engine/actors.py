@@ -44,6 +44,12 @@ def require_facilitator(actor: Actor) -> None:
         raise Forbidden(N_("Only the facilitator of this session can do this."))
 
 
+def require_organiser(actor: Actor | Organiser) -> None:
+    """Programme-wide changes (the programme report's texts) are the organiser's alone."""
+    if not isinstance(actor, Organiser):
+        raise Forbidden(N_("This needs the organiser token (Authorization: Bearer …)."))
+
+
 def require_report_access(actor: Actor) -> None:
     """Besides the organiser (`Organiser`), only the session's facilitator reads its report."""
     if actor.role != "facilitator":

@@ -120,15 +120,19 @@ def add_step(
     actor: Actor,
     fields: dict[str, Any],
     position: int | None = None,
+    after_current: bool = False,
     language: str | None = None,
     translate: Translate = untranslated,
 ) -> Step:
-    """Insert a step (at the end, or at `position`) into the running agenda. Untitled, it is
-    named in `language` (the session's when None) by `translate(language, message)`."""
+    """Insert a step (at the end, at `position`, or right after the step on the screens) into
+    the running agenda. Untitled, it is named in `language` (the session's when None) by
+    `translate(language, message)`."""
     require_facilitator(actor)
     session = get_session(db, actor.session_id)
     _check_fields(_content(db, session), fields)
     steps = agenda(db, session.id)
+    if after_current:
+        position = _after_current(session, steps, position)
     position = len(steps) if position is None else max(0, min(position, len(steps)))
     content = _content(db, session)
     scenario = content.scenario(fields["scenario"]) if fields.get("scenario") else None
@@ -152,6 +156,17 @@ def add_step(
     db.flush()
     record_event(db, session.id, StepAdded.model_validate(step_summary(step)))
     return step
+
+
+def _after_current(session: Session, steps: list[Step], position: int | None) -> int:
+    """The position right after the step on the screens: the facilitator adds what the room
+    needs next without counting places in the agenda."""
+    if position is not None:
+        raise Invalid(N_("Give a position or after_current, not both."))
+    ids = [s.id for s in steps]
+    if session.active_step_id not in ids:
+        raise Conflict(N_("No step is on the screens yet: give a position instead."))
+    return ids.index(session.active_step_id) + 1
 
 
 def update_step(db: Db, *, actor: Actor, step_id: int, fields: dict[str, Any]) -> Step:

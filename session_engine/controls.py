@@ -106,7 +106,11 @@ def set_blind(db: Db, *, actor: Actor, step_id: int, blind: bool) -> Step:
 
 _REVEALED = (
     select(Item)
-    .where(col(Item.deleted_at).is_(None), col(Item.merged_into_id).is_(None))
+    .where(
+        col(Item.deleted_at).is_(None),
+        col(Item.merged_into_id).is_(None),
+        col(Item.late).is_(None),  # late items stay with their author until let in
+    )
     .order_by(col(Item.seq))
 )
 

@@ -38,6 +38,14 @@ def get_item(db: Db, session_id: str, item_id: int, *, allow_deleted: bool = Fal
     return item
 
 
+def board_item(db: Db, session_id: str, item_id: int, *, allow_deleted: bool = False) -> Item:
+    """An item the facilitator can work on: not one that arrived late and waits (late.py)."""
+    item = get_item(db, session_id, item_id, allow_deleted=allow_deleted)
+    if item.late is not None:
+        raise Conflict(N_("Item %(item_id)s arrived late: let it in first."), item_id=item_id)
+    return item
+
+
 def _view(db: Db, item: Item) -> ItemView:
     return item_views(db, [item])[0]
 
@@ -59,7 +67,7 @@ def update_item(
     moved = category is not None or theme is not None
     if text is None and not moved and starred is None:
         raise Invalid(N_("Nothing to change: give text, category (and theme) or starred."))
-    item = get_item(db, actor.session_id, item_id)
+    item = board_item(db, actor.session_id, item_id)
     new_text = item.text if text is None else clean_text(text)
     new_category = item.category if category is None else category
     new_theme = item.theme
@@ -113,8 +121,8 @@ def merge_items(
         raise Invalid(N_("Name at least one item to merge into the target."))
     if target_id in member_ids or len(set(member_ids)) != len(member_ids):
         raise Invalid(N_("An item cannot be merged with itself."))
-    target = get_item(db, actor.session_id, target_id)
-    members = [get_item(db, actor.session_id, i) for i in member_ids]
+    target = board_item(db, actor.session_id, target_id)
+    members = [board_item(db, actor.session_id, i) for i in member_ids]
     if target.merged_into_id is not None or any(m.merged_into_id for m in members):
         raise Conflict(N_("One of these items is already part of a merged item: use that item."))
     _same_scenario(db, actor.session_id, [target, *members])
@@ -134,13 +142,18 @@ def merge_items(
     return target
 
 
-def split_item(db: Db, *, actor: Actor, item_id: int) -> list[Item]:
-    """Undo a merge: every member becomes an item of its own again."""
+def split_item(
+    db: Db, *, actor: Actor, item_id: int, member_ids: list[int] | None = None
+) -> list[Item]:
+    """Undo a merge: every member becomes an item of its own again, or only `member_ids` (the
+    console's undo takes back one merge and leaves earlier ones as they were)."""
     require_facilitator(actor)
-    target = get_item(db, actor.session_id, item_id)
+    target = board_item(db, actor.session_id, item_id)
     members = _members(db, target)
     if not members:
         raise Conflict(N_("Item %(item_id)s is not a merged item."), item_id=item_id)
+    if member_ids is not None:
+        members = _chosen_members(members, member_ids, item_id)
     for member in members:
         member.merged_into_id = None
         db.add(member)
@@ -154,10 +167,20 @@ def split_item(db: Db, *, actor: Actor, item_id: int) -> list[Item]:
     return members
 
 
+def _chosen_members(members: list[Item], member_ids: list[int], item_id: int) -> list[Item]:
+    """The members named, each one a member of this item; anything else is refused."""
+    chosen = [m for m in members if m.id in member_ids]
+    if not member_ids or len(chosen) != len(set(member_ids)):
+        raise Invalid(
+            N_("Name only items merged into item %(item_id)s to split off."), item_id=item_id
+        )
+    return chosen
+
+
 def delete_item(db: Db, *, actor: Actor, item_id: int) -> Item:
     """Hide an item from every board; it can be restored."""
     require_facilitator(actor)
-    item = get_item(db, actor.session_id, item_id)
+    item = board_item(db, actor.session_id, item_id)
     if item.merged_into_id is not None:
         raise Conflict(N_("This item is part of a merged item: split it off first."))
     item.deleted_at = utcnow()
@@ -172,7 +195,7 @@ def delete_item(db: Db, *, actor: Actor, item_id: int) -> Item:
 
 def restore_item(db: Db, *, actor: Actor, item_id: int) -> Item:
     require_facilitator(actor)
-    item = get_item(db, actor.session_id, item_id, allow_deleted=True)
+    item = board_item(db, actor.session_id, item_id, allow_deleted=True)
     if item.deleted_at is None:
         raise Conflict(N_("Item %(item_id)s is not deleted."), item_id=item_id)
     item.deleted_at = None
@@ -193,7 +216,7 @@ def deleted_items(db: Db, session_id: str) -> list[Item]:
 def spotlight_item(db: Db, *, actor: Actor, item_id: int | None) -> int | None:
     """Show one item large on the projector, or (None) stop showing it."""
     require_facilitator(actor)
-    if item_id is not None and is_hidden(db, [get_item(db, actor.session_id, item_id)]):
+    if item_id is not None and is_hidden(db, [board_item(db, actor.session_id, item_id)]):
         raise Conflict(N_("This item is hidden until the blind round is revealed."))
     session = get_session(db, actor.session_id)
     session.spotlight_item_id = item_id

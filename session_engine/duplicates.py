@@ -1,86 +1,148 @@
-"""Near-duplicates between groups of texts (a programme's sessions), as matrices: the pairs
-similarity.py's `similar_pairs` would suggest, with the same two measures and threshold,
-computed for thousands of items in a fraction of a second.
+"""Near-duplicate scores: how likely two items say the same thing, for the console's duplicate
+suggestions within a column (similarity.py) and the organiser's suggestions across a
+programme's sessions, with one scorer so both always agree.
 
-- The TF-IDF cosine of character n-grams is the same vectoriser as `similar_pairs` (words
-  padded with a space, 3- to 5-grams, sublinear tf, smoothed idf, fitted on every text), but
-  built from each distinct word's n-grams once and multiplied as sparse matrices.
-- rapidfuzz's token set ratio is scored exactly only where it can change the outcome. Its
-  value is the best of three: two that follow from the lengths of the shared and unshared
-  words (computed for every pair at once), and the ratio of the two sorted unshared parts.
-  That last one is at most what the longest common subsequence of the two sorted word sets
-  allows (the unshared parts are subsequences of them), which one vectorised call gives.
-  Pairs that are certainly in or certainly out are decided by these bounds; the rest are
-  scored with rapidfuzz itself."""
+A score is the mean of two cosines over the items' Dutch content stems (dutch.py: stop words
+out, synonyms and abbreviations made one word): TF-IDF of the stems themselves (the same
+words, in any order), and TF-IDF of their character 3- to 5-grams (compounds and the
+inflections the stemmer misses: "werkplekleren", "organiseerbaar"). Each contradiction
+between the two (one negated, opposite words, swapped roles) divides it by five, so "meer
+sturen op resultaten" is not suggested as a duplicate of "minder sturen op resultaten".
+How good the scores are, measured: docs/suggestions.md.
+
+Both cosines and the contradictions (what one text claims against what the other denies)
+are sparse matrix products over a column's texts, fast for thousands of items. Scores are
+per pair, never chained."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .similarity import THRESHOLD, normalise
+from .dutch import KINDS, Reading, read
 
-FUZZY_WEIGHT = 0.9  # similar_pairs: score = max(0.9 x token set ratio, TF-IDF cosine)
-MARGIN = 1e-6  # bounds this close to the threshold are scored exactly
+THRESHOLD = 0.25  # the default cut-off: a pair scoring this or more is suggested
+PENALTY = 0.2  # a score is multiplied by this for each contradiction between the two texts
+CHAR_WEIGHT = 0.5  # share of the character n-gram cosine in a score (the rest: the stems')
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """The readings and vectors of a list of texts, fitted on those texts (their IDF)."""
+
+    readings: list[Reading]
+    stems: Any  # rows: unit TF-IDF vectors of each text's stems
+    grams: Any  # rows: unit TF-IDF vectors of each text's stems' character n-grams
+    kinds: list[tuple[Any, Any]]  # per kind of contradiction: (claims, denials) 0/1 rows
+
+    @classmethod
+    def fit(cls, texts: Sequence[str]) -> Scorer:
+        """Read `texts` and build their vectors; the IDF weights are theirs."""
+        from scipy.sparse import csr_matrix
+
+        readings = [read(t) for t in texts]
+        joined = [" ".join(r.stems) for r in readings]
+        kinds = [_claim_matrices(readings, kind) for kind in range(len(KINDS))]
+        if not any(joined):  # nothing but function words: nothing to compare
+            empty = csr_matrix((len(joined), 1))
+            return cls(readings, empty, empty, kinds)
+        return cls(readings, word_vectors(joined), tfidf_vectors(joined), kinds)
+
+    def block(self, rows: Any, cols: Any, floor: float) -> Any:
+        """Scores of every rows x cols pair as a dense array. Contradictions only lower a
+        score, so they are not looked for when no pair reaches `floor` without them."""
+        import numpy as np
+
+        words = (self.stems[rows] @ self.stems[cols].T).toarray()
+        grams = (self.grams[rows] @ self.grams[cols].T).toarray()
+        scores = np.clip((1 - CHAR_WEIGHT) * words + CHAR_WEIGHT * grams, 0, 1)
+        if (scores >= floor).any():
+            scores *= PENALTY ** self.contradictions(rows, cols)
+        return scores
+
+    def contradictions(self, rows: Any, cols: Any) -> Any:
+        """How many ways each rows x cols pair contradicts itself: one text negated and the
+        other not, and each kind of dutch.KINDS where a claim of one is a denial of the other."""
+        import numpy as np
+
+        negated = np.array([r.negated for r in self.readings])
+        count = (negated[rows, None] != negated[None, cols]).astype(np.int8)
+        for claims, denials in self.kinds:
+            count += (claims[rows] @ denials[cols].T).toarray() > 0
+        return count
+
+    def matrix(self) -> Any:
+        """Every pair's score (n x n), contradictions counted for all of them."""
+        import numpy as np
+
+        every = np.arange(len(self.readings))
+        return self.block(every, every, floor=0.0)
+
+
+def _claim_matrices(readings: list[Reading], kind: int) -> tuple[Any, Any]:
+    """0/1 rows of each reading's claims and of its denials of one kind, in one vocabulary."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    vocabulary: dict[str, int] = {}
+    built = []
+    for sets in ([r.claims[kind] for r in readings], [r.denials[kind] for r in readings]):
+        rows = [n for n, found in enumerate(sets) for _ in found]
+        cols = [vocabulary.setdefault(f, len(vocabulary)) for found in sets for f in found]
+        built.append((np.ones(len(rows)), (rows, cols)))
+    shape = (len(readings), max(1, len(vocabulary)))
+    claims, denials = (csr_matrix(data, shape=shape) for data in built)
+    return claims, denials
+
+
+def scored_near_duplicates(
+    texts: Sequence[str], groups: Sequence[int], threshold: float = THRESHOLD
+) -> list[tuple[int, int, float]]:
+    """Pairs (i < j, score) of texts from different groups (a programme's sessions) that
+    score `threshold` or more, best first (ties by index). A text with no content word
+    left (only function words) is never paired."""
+    import numpy as np
+
+    scorer = Scorer.fit(texts)
+    usable = np.array([i for i, r in enumerate(scorer.readings) if r.stems], dtype=np.int64)
+    group = np.array([groups[i] for i in usable], dtype=np.int64)
+    found: list[tuple[int, int, float]] = []
+    for g in sorted(set(group.tolist()))[:-1]:
+        rows, cols = usable[group == g], usable[group > g]
+        scores = scorer.block(rows, cols, floor=threshold)
+        a, b = np.nonzero(scores >= threshold)
+        first, second = rows[a], cols[b]
+        found += zip(
+            np.minimum(first, second).tolist(),
+            np.maximum(first, second).tolist(),
+            [round(s, 2) for s in scores[a, b].tolist()],  # as the console rounds
+            strict=True,
+        )
+    return sorted(found, key=lambda p: (-p[2], p[0], p[1]))
 
 
 def near_duplicates(
-    texts: list[str], groups: list[int], threshold: float = THRESHOLD
+    texts: Sequence[str], groups: Sequence[int], threshold: float = THRESHOLD
 ) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of texts from different groups that `similar_pairs` would suggest
-    as duplicates (score = max(0.9 x token set ratio, TF-IDF cosine) >= threshold)."""
-    import numpy as np
-
-    norm = [normalise(t) for t in texts]
-    usable = [i for i, text in enumerate(norm) if text]
-    group = np.array([groups[i] for i in usable], dtype=np.int64)
-    labels = sorted(set(group.tolist()))
-    if len(labels) < 2:
-        return []
-    kept = [norm[i] for i in usable]
-    vectors = tfidf_vectors(kept)
-    words = WordSets(kept)
-    index = np.array(usable, dtype=np.int64)
-    pairs: list[tuple[int, int]] = []
-    for g in labels[:-1]:
-        rows, cols = np.nonzero(group == g)[0], np.nonzero(group > g)[0]
-        cosines = (vectors[rows] @ vectors[cols].T).toarray()
-        a, b = _block_pairs(kept, words, rows, cols, cosines, threshold)
-        first, second = index[a], index[b]
-        lower, upper = np.minimum(first, second), np.maximum(first, second)
-        pairs += zip(lower.tolist(), upper.tolist(), strict=True)
-    return sorted(pairs)
+    """Index pairs (i < j) of texts from different groups that the console's duplicate
+    suggestions would also suggest, in index order."""
+    return sorted((i, j) for i, j, _ in scored_near_duplicates(texts, groups, threshold))
 
 
-def _block_pairs(
-    kept: list[str], words: WordSets, rows: Any, cols: Any, cosines: Any, threshold: float
-) -> Any:
-    """The (row, column) indices of one block's pairs whose score reaches the threshold."""
-    import numpy as np
-    from rapidfuzz import fuzz, process
+def word_vectors(texts: list[str]) -> Any:
+    """Rows of unit length: TF-IDF of each text's words (sublinear tf, smoothed idf)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    cutoff = threshold / FUZZY_WEIGHT * 100 - 1e-6  # as the scores' own cut-off
-    low, high = words.token_set_bounds(rows, cols)
-    surely = (cosines >= threshold + MARGIN) | (low / 100 * FUZZY_WEIGHT >= threshold + MARGIN)
-    maybe = ~surely & ((cosines > threshold - MARGIN) | (high >= cutoff - MARGIN))
-    a, b = np.nonzero(maybe)
-    fuzzy = process.cpdist(
-        [kept[i] for i in rows[a].tolist()],
-        [kept[j] for j in cols[b].tolist()],
-        scorer=fuzz.token_set_ratio,
-        dtype=np.float64,
-        score_cutoff=cutoff,
-        workers=-1,
-    )
-    surely[a, b] = np.maximum(fuzzy / 100 * FUZZY_WEIGHT, cosines[a, b]) >= threshold
-    a, b = np.nonzero(surely)
-    return rows[a], cols[b]
+    fitted = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
+    return fitted.fit_transform(texts)
 
 
 def tfidf_vectors(texts: list[str]) -> Any:
     """Rows of unit length: scikit-learn's TfidfVectorizer(analyzer="char_wb",
     ngram_range=(3, 5), sublinear_tf=True) fitted on `texts`, then normalised once more
-    as its cosine_similarity does."""
+    as its cosine_similarity does; built from each distinct word's n-grams once."""
     import numpy as np
     from scipy.sparse import csr_matrix
     from sklearn.preprocessing import normalize
@@ -123,83 +185,3 @@ def word_ngrams(word: str) -> tuple[str, ...]:
             break
         found += [padded[i : i + n] for i in range(len(padded) - n + 1)]
     return tuple(found)
-
-
-class WordSets:
-    """The distinct words of each text, as rapidfuzz's token set ratio sees them."""
-
-    def __init__(self, texts: list[str]) -> None:
-        import numpy as np
-        from scipy.sparse import csr_matrix
-
-        sets = [sorted(set(text.split())) for text in texts]
-        self.joined = [" ".join(words) for words in sets]
-        index: dict[str, int] = {}
-        rows = [n for n, words in enumerate(sets) for _ in words]
-        cols = [index.setdefault(w, len(index)) for words in sets for w in words]
-        self.has = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sets), len(index)))
-        lengths = np.zeros(len(index))
-        for word, n in index.items():
-            lengths[n] = len(word)
-        self.word_lengths = lengths
-        self.count = np.array([len(words) for words in sets], dtype=np.float64)
-        self.chars = np.array([sum(map(len, words)) for words in sets], dtype=np.float64)
-
-    def token_set_bounds(self, rows: Any, cols: Any) -> tuple[Any, Any]:
-        """A lower and an upper bound of fuzz.token_set_ratio for every rows x cols pair:
-        max(100 if one word set holds the other, the two ratios that follow from lengths,
-        the ratio of the sorted unshared words joined), with the last one bounded."""
-        import numpy as np
-
-        shared, sect, only_a, only_b = self._lengths(rows, cols)
-        glue = (sect > 0).astype(np.float64)  # the space between shared and unshared words
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio_a = 100 - 100 * (glue + only_a) / (2 * sect + glue + only_a)
-            ratio_b = 100 - 100 * (glue + only_b) / (2 * sect + glue + only_b)
-        low = np.where(sect > 0, np.maximum(ratio_a, ratio_b), 0)
-        subset = (shared > 0) & ((only_a == 0) | (only_b == 0))
-        low = np.where(subset, 100, low)
-        common = np.minimum(self._common_bound(rows, cols), np.minimum(only_a, only_b))
-        total = 2 * sect + 2 * glue + only_a + only_b
-        with np.errstate(divide="ignore", invalid="ignore"):
-            unshared = 100 - 100 * (only_a + only_b - 2 * common) / total
-        unshared = np.where(total > 0, unshared, 0)
-        high = np.where(subset, 100, np.maximum(low, unshared))
-        low = np.where(shared > 0, low, unshared)  # no word in common: the bound is exact
-        return low, high
-
-    def _lengths(self, rows: Any, cols: Any) -> tuple[Any, Any, Any, Any]:
-        """Per pair: the number of shared words, and the lengths of the shared words joined
-        and of each side's unshared words joined (as rapidfuzz joins them: with spaces)."""
-
-        a, b = self.has[rows], self.has[cols]
-        shared = (a @ b.T).toarray()
-        shared_chars = (a.multiply(self.word_lengths) @ b.T).toarray()
-        sect = _joined_length(shared_chars, shared)
-        only_a = _joined_length(
-            self.chars[rows, None] - shared_chars, self.count[rows, None] - shared
-        )
-        only_b = _joined_length(
-            self.chars[None, cols] - shared_chars, self.count[None, cols] - shared
-        )
-        return shared, sect, only_a, only_b
-
-    def _common_bound(self, rows: Any, cols: Any) -> Any:
-        """The longest common subsequence of the sorted word sets joined: the unshared parts
-        are subsequences of them, so theirs is no longer."""
-        import numpy as np
-        from rapidfuzz import process
-        from rapidfuzz.distance import Indel
-
-        left = [self.joined[i] for i in rows]
-        right = [self.joined[j] for j in cols]
-        distance = process.cdist(left, right, scorer=Indel.distance, dtype=np.int32)
-        sizes = np.array([len(t) for t in left])[:, None] + np.array([len(t) for t in right])
-        return (sizes - distance) / 2
-
-
-def _joined_length(chars: Any, count: Any) -> Any:
-    """len(" ".join(words)) from the words' total length and their number."""
-    import numpy as np
-
-    return np.where(count > 0, chars + count - 1, 0)

@@ -26,10 +26,10 @@ from .models import (
     table_of,
     utcnow,
 )
-from .payloads import ItemAdded
+from .payloads import ItemAdded, ItemLate
 from .programmes import cached_content, get_programme
 from .sessions import agenda, get_session, get_step
-from .shapes import BoardView, ItemView
+from .shapes import BoardView, ItemView, LateState
 from .store.db import Db, storable_id
 from .store.events import append_event
 from .visibility import FACILITATOR, Reader, blind_steps, readable, visibility_of
@@ -45,6 +45,11 @@ class AddedItem:
     item: Item
     seq: int
     created: bool  # False when this was a retry of an item already stored
+
+    @property
+    def late(self) -> bool:
+        """Kept as late: it arrived after input closed (session_engine/late.py)."""
+        return self.item.late is not None
 
 
 def clean_text(text: str) -> str:
@@ -81,8 +86,13 @@ def require_input_open(step: Step) -> None:
 
 
 def visible(query: Any) -> Any:
-    """Items on a board: not deleted, not merged into another item."""
-    return query.where(col(Item.deleted_at).is_(None), col(Item.merged_into_id).is_(None))
+    """Items on a board: not deleted, not merged into another item, not late (waiting for the
+    facilitator or declined: session_engine/late.py)."""
+    return query.where(
+        col(Item.deleted_at).is_(None),
+        col(Item.merged_into_id).is_(None),
+        col(Item.late).is_(None),
+    )
 
 
 # add_item is the hottest write (every participant, in bursts), so a new item takes seven
@@ -137,6 +147,9 @@ _COUNTS = visible(
         ),
     ).where(col(Item.step_id) == bindparam("step_id"), col(Item.category) == bindparam("category"))
 )
+_WAITING = select(func.count()).where(
+    col(Item.session_id) == bindparam("session_id"), col(Item.late) == LateState.WAITING
+)
 _TAKE_SEQ = (
     update(table_of(Session))
     .where(col(Session.id) == bindparam("session_id"))
@@ -154,7 +167,9 @@ def add_item(
     text: str,
     theme: str | None = None,
 ) -> AddedItem:
-    """Add a participant's item to the active brainstorm step; a retry returns the first."""
+    """Add a participant's item to the active brainstorm step; a retry returns the first. An
+    item that arrives after input closed, or for a step no longer on its author's screen, is
+    kept as late (off the board until the facilitator lets it in), never refused."""
     participant_id = require_participant(actor, Forbidden(N_("Only participants add items.")))
     client_id = clean_client_id(client_id)
     connection = db.connection()
@@ -182,11 +197,9 @@ def add_item(
     if row is None:
         raise NotFound(N_("No step %(step_id)s in this session."), step_id=step_id)
     step = Step(**row._mapping)
-    if (table_step_id or session.active_step_id) != step.id:
-        raise Conflict(N_("This step is not active: items go to the step on the screen."))
     if step.type not in INPUT_STEP_TYPES:
         raise Conflict(N_("A %(type)s step takes no items."), type=step.type)
-    require_input_open(step)
+    late = (table_step_id or session.active_step_id) != step.id or not input_open(step)
     content = cached_content(
         session.content_hash, lambda: get_programme(db, session.programme_id).content
     )
@@ -203,22 +216,37 @@ def add_item(
         starred=False,
         deleted_at=None,
         merged_into_id=None,
+        late=LateState.WAITING if late else None,
         created_at=utcnow(),
     )
     values = item.model_dump(exclude={"id"})
     item.id = connection.execute(_INSERT_ITEM, values).scalar_one()
-    total, at_table = connection.execute(
-        _COUNTS, {"step_id": step_id, "category": category, "table_id": table_id}
-    ).one()
-    data = ItemAdded(
+    data = _late_event(db, item) if late else _added_event(db, item, step)
+    connection.execute(_TAKE_SEQ, {"session_id": sid, "seq": item.seq})
+    append_event(db, sid, item.seq, data)
+    return AddedItem(item, item.seq, created=True)
+
+
+def _added_event(db: Db, item: Item, step: Step) -> ItemAdded:
+    total, at_table = (
+        db.connection()
+        .execute(
+            _COUNTS, {"step_id": item.step_id, "category": item.category, "table_id": item.table_id}
+        )
+        .one()
+    )
+    return ItemAdded(
         item=item_public(item),
         column_count=int(at_table),
         total_count=int(total),
         hidden=step.blind,  # others' streams carry no words until the reveal
     )
-    connection.execute(_TAKE_SEQ, {"session_id": sid, "seq": item.seq})
-    append_event(db, sid, item.seq, data)
-    return AddedItem(item, item.seq, created=True)
+
+
+def _late_event(db: Db, item: Item) -> ItemLate:
+    """A late item's event: its words only for the facilitator, with the number waiting."""
+    waiting = db.connection().execute(_WAITING, {"session_id": item.session_id}).scalar_one()
+    return ItemLate(item=item_public(item), waiting=int(waiting), hidden=True)
 
 
 def check_category(content: Content, category: str, theme: str | None) -> str | None:

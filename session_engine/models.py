@@ -25,6 +25,13 @@ class Programme(SQLModel, table=True):
     content: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     # sha256 of `content`: validated content is cached by it (sessions.programme_content)
     content_hash: str = Field(default="", max_length=64)
+    # The organiser's own wording of the programme report's texts (title, intro, goal, method,
+    # impression, conclusion, key points), and when it last changed: a programme has no event
+    # log, so this is its record of the edit (reports/texts.py).
+    report_texts: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
+    report_texts_updated_at: datetime | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -104,6 +111,8 @@ class Item(SQLModel, table=True):
     starred: bool = Field(default=False)
     deleted_at: datetime | None = Field(default=None)
     merged_into_id: int | None = Field(default=None, foreign_key="item.id", index=True)
+    # None: on the board. A shapes.LateState when it arrived after input closed (late.py).
+    late: str | None = Field(default=None, max_length=12)
     created_at: datetime = Field(default_factory=utcnow)
 
 

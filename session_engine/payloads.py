@@ -39,6 +39,10 @@ class EventType(StrEnum):
     ITEM_RESTORED = "item_restored"
     ITEM_STARRED = "item_starred"
     ITEM_SPOTLIGHTED = "item_spotlighted"
+    # late items: arrived after input closed, the facilitator decides
+    ITEM_LATE = "item_late"
+    LATE_ITEMS_ADMITTED = "late_items_admitted"
+    LATE_ITEMS_DECLINED = "late_items_declined"
     # participants' reactions
     METOO_CHANGED = "metoo_changed"
     COMMENT_ADDED = "comment_added"
@@ -242,6 +246,39 @@ class ItemSpotlighted(Payload):
     item_id: int | None
 
 
+class ItemLate(Payload):
+    """An item kept as late: its words go only to the facilitator (and its author's screen)."""
+
+    TYPE = EventType.ITEM_LATE
+    item: ItemPublic | HiddenItem
+    waiting: int
+    hidden: bool = True
+
+    def redacted(self) -> Payload:
+        return self.model_copy(update={"item": hide(self.item)}) if self.hidden else self
+
+
+class LateItemsAdmitted(Payload):
+    """Late items let in: on the board now, like new items; those in a blind round
+    (`hidden_ids`) keep their words from readers who may not read them."""
+
+    TYPE = EventType.LATE_ITEMS_ADMITTED
+    items: list[ItemPublic | HiddenItem]
+    hidden_ids: list[int]
+    waiting: int
+    hidden: bool = False
+
+    def redacted(self) -> Payload:
+        shown = [hide(i) if i.id in self.hidden_ids else i for i in self.items]
+        return self.model_copy(update={"items": shown})
+
+
+class LateItemsDeclined(Payload):
+    TYPE = EventType.LATE_ITEMS_DECLINED
+    item_ids: list[int]
+    waiting: int
+
+
 class MetooChanged(Payload):
     TYPE = EventType.METOO_CHANGED
     item_id: int
@@ -346,6 +383,9 @@ PAYLOADS: dict[EventType, type[Payload]] = {
         ItemRestored,
         ItemStarred,
         ItemSpotlighted,
+        ItemLate,
+        LateItemsAdmitted,
+        LateItemsDeclined,
         MetooChanged,
         CommentAdded,
         TablesAdded,

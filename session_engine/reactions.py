@@ -35,8 +35,8 @@ def _require_participant(actor: Actor) -> int:
 
 def _reactable(db: Db, actor: Actor, item: Item) -> None:
     """Reactions go to items on the board the participant has in front of them; an item
-    hidden from them (blind round) is answered as if it did not exist."""
-    if not can_read(db, item, Reader.of(actor)):
+    hidden from them (blind round) or off the board (late) is answered as if it did not exist."""
+    if item.late is not None or not can_read(db, item, Reader.of(actor)):
         raise NotFound(N_("No item %(item_id)s in this session."), item_id=item.id)
     step_id = effective_step_id(db, actor.session_id, participant_table(db, actor))
     if step_id is None:

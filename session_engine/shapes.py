@@ -5,11 +5,13 @@ that mypy and the API schema carry everywhere.
 An item has three shapes, by what the reader may know:
 - `HiddenItem`: where it is, never what it says (a blind round's item for other readers);
 - `ItemPublic`: what anyone may see of it, its words included;
-- `ItemView`: as a board shows it, with merged members, counts and comments.
+- `ItemView`: as a board shows it, with merged members, counts and comments;
+- `LateItem`: one that arrived after input closed, for its author and the facilitator.
 None of them has a field for who wrote it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -21,6 +23,15 @@ class ItemVisibility(StrEnum):
 
     SHOWN = "shown"  # everyone in the session
     BLIND = "blind"  # its step is blind: only its author and the facilitator, until the reveal
+    LATE = "late"  # it arrived after input closed: its author and the facilitator, who decides
+    DECLINED = "declined"  # late, and the facilitator declined it: its author and the facilitator
+
+
+class LateState(StrEnum):
+    """Where a late item stands (`Item.late`; None: on the board, on time or let in)."""
+
+    WAITING = "waiting"  # the facilitator has not decided yet
+    DECLINED = "declined"
 
 
 class Shape(BaseModel):
@@ -63,6 +74,16 @@ class ItemView(StarredItem):
     visibility: ItemVisibility = Field(
         ItemVisibility.SHOWN, description="blind: only its author and the facilitator read it."
     )
+
+
+class LateItem(ItemPublic):
+    """An item that arrived after input closed, as its author and the facilitator see it: off
+    every board until the facilitator lets it in."""
+
+    visibility: ItemVisibility = Field(
+        ItemVisibility.LATE, description="late: waiting for the facilitator; declined."
+    )
+    step_title: str = Field("", description="The title of the step it was sent for.")
 
 
 class BoardView(Shape):
@@ -244,6 +265,9 @@ class ReportItem(Shape):
     score: float | None = Field(description="Its importance vote's score (None: no vote).")
     important: bool
     sessions: int = Field(1, description="In how many sessions it came up (a programme's).")
+    votes: int | None = Field(
+        None, description="Voters who picked or rated it in its importance vote (None: no vote)."
+    )
 
 
 class ThemeGroup(Shape):
@@ -306,12 +330,23 @@ class KeyPoint(Shape):
 
 
 class ReportTextsView(Shape):
-    """The report's free texts as it now prints them."""
+    """The report's free texts as it now prints them. `impression` is the general impression
+    ("Algemene indruk"), `key_points` the author's own key points (lines starting with "-")."""
 
     intro: str
     goal: str
     method: str
     conclusion: str
+    impression: str = ""
+    key_points: str = ""
+
+
+class ProgrammeReportTextsView(ReportTextsView):
+    """The programme report's texts as it now prints them, with its title, and when the
+    organiser (the only one who may change them) last changed them (None: never)."""
+
+    title: str
+    updated_at: datetime | None
 
 
 def hide(item: HiddenItem) -> HiddenItem:

@@ -1,88 +1,26 @@
-"""Duplicate suggestions for convergence: pairs of items that probably say the same thing.
-Two measures on normalised Dutch text, each good where the other is weak: rapidfuzz's token
-set ratio (same words in another order or with extra words) and TF-IDF cosine over character
-n-grams (inflections and compounds: "organiseren"/"organiseerbaar"). A pair is suggested when
-the stronger measure reaches the threshold; the facilitator decides."""
+"""Duplicate suggestions for convergence: pairs of items of one column that probably say the
+same thing, most alike first, scored as duplicates.py scores a programme's items (Dutch
+stems, synonyms, and a lower score where one item contradicts the other). Always pairs,
+never chains: A like B and B like C does not make A like C. The facilitator decides."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import threading
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .duplicates import THRESHOLD, Scorer
+from .dutch import words
+from .lexicon import STOPWORDS
 from .shapes import ItemView
 
-# Frequent Dutch function words: they make unrelated sentences look alike.
-STOPWORDS = frozenset(
-    [
-        "de",
-        "het",
-        "een",
-        "en",
-        "van",
-        "in",
-        "op",
-        "te",
-        "dat",
-        "die",
-        "is",
-        "voor",
-        "met",
-        "als",
-        "aan",
-        "er",
-        "niet",
-        "zijn",
-        "ook",
-        "maar",
-        "om",
-        "door",
-        "bij",
-        "naar",
-        "dan",
-        "of",
-        "wordt",
-        "worden",
-        "kan",
-        "kunnen",
-        "moet",
-        "moeten",
-        "deze",
-        "dit",
-        "zo",
-        "wel",
-        "nog",
-        "al",
-        "meer",
-        "je",
-        "we",
-        "wij",
-        "ze",
-        "zij",
-        "hun",
-        "hij",
-        "haar",
-        "ons",
-        "onze",
-        "uit",
-        "over",
-        "tot",
-        "elke",
-        "ieder",
-        "iedere",
-        "goed",
-    ]
-)
-THRESHOLD = 0.5
 MAX_SUGGESTIONS = 50
+ROWS_AT_ONCE = 500  # rows of the pair matrix scored at once
 REMEMBERED_COLUMNS = 256  # columns' suggestions kept, least recently asked dropped first
 _REMEMBERED: OrderedDict[bytes, tuple[Pair, ...]] = OrderedDict()
 _REMEMBERED_LOCK = threading.Lock()
@@ -124,20 +62,7 @@ def duplicate_suggestions(items: Sequence[ItemView]) -> list[Suggestion]:
 
 def normalise(text: str) -> str:
     """Lower case, no accents or punctuation, no function words."""
-    text = text.lower()
-    if not text.isascii():  # most texts are: nothing to take off them
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    words = re.findall(r"[a-z0-9]+", text)
-    return " ".join(w for w in words if w not in STOPWORDS)
-
-
-def _cosines(texts: list[str]) -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
-
-    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    return cosine_similarity(vectors.fit_transform(texts))
+    return " ".join(w for w in words(text) if w.isalnum() and w not in STOPWORDS)
 
 
 def similar_pairs(
@@ -160,21 +85,21 @@ def similar_pairs(
 
 
 def _score_pairs(items: list[tuple[int, str]], threshold: float, limit: int) -> list[Pair]:
-    from rapidfuzz import fuzz
+    """Every pair scored, a band of rows at a time: a dense n x n matrix of a 6,000-item
+    column would take hundreds of megabytes."""
+    import numpy as np
 
-    texts = [normalise(text) for _, text in items]
-    usable = [n for n, text in enumerate(texts) if text]
-    if len(usable) < 2:
-        return []
-    cosines = _cosines([texts[n] for n in usable])
-    pairs: list[Pair] = []
-    for a_index, a in enumerate(usable):
-        for b_index in range(a_index + 1, len(usable)):
-            b = usable[b_index]
-            fuzzy = fuzz.token_set_ratio(texts[a], texts[b]) / 100
-            score = max(fuzzy * 0.9, float(cosines[a_index, b_index]))
-            if score >= threshold:
-                pairs.append(Pair(items[a][0], items[b][0], round(score, 2)))
+    scorer = Scorer.fit([text for _, text in items])
+    usable = np.array([n for n, r in enumerate(scorer.readings) if r.stems], dtype=np.int64)
+    pairs = []
+    for start in range(0, len(usable), ROWS_AT_ONCE):
+        rows, cols = usable[start : start + ROWS_AT_ONCE], usable[start:]
+        scores = scorer.block(rows, cols, floor=threshold)
+        a, b = np.nonzero(np.triu(scores >= threshold, k=1))  # each pair once, not with itself
+        pairs += [
+            Pair(items[rows[x]][0], items[cols[y]][0], round(float(scores[x, y]), 2))
+            for x, y in zip(a.tolist(), b.tolist(), strict=True)
+        ]
     pairs.sort(key=lambda p: (-p.score, p.first, p.second))
     return pairs[:limit]
 

@@ -22,11 +22,12 @@ from .items import (
     participant_table,
     source_steps,
 )
+from .late import late_items, own_late_items
 from .models import Item, RoundTable, Session, Step
 from .programmes import get_programme, programme_content
 from .results import step_results, typed_results
 from .sessions import agenda, count_participants, get_session, get_step
-from .shapes import BoardView, ItemView, StepResults
+from .shapes import BoardView, ItemView, LateItem, StepResults
 from .store.db import Db, storable_id
 from .tables import table_sizes, tables
 from .tally import DEFAULT_THRESHOLD
@@ -67,6 +68,8 @@ class Snapshot:
     mine: set[int] = field(default_factory=set)
     spotlight: ItemView | None = None
     deleted: list[Item] = field(default_factory=list)
+    # late items: the console's all (waiting and declined), a participant's their own
+    late: list[LateItem] = field(default_factory=list)
     vote: dict[str, Any] | None = None  # config, options, own answers, results when visible
 
     @property
@@ -97,6 +100,10 @@ def snapshot(
         tables=tables(db, session_id),
         table_sizes=table_sizes(db, session_id),
     )
+    if viewer.view == "console":
+        snap.late = late_items(db, session_id)
+    elif viewer.view == "participant" and viewer.participant_id is not None:
+        snap.late = own_late_items(db, session_id, viewer.participant_id)
     if step is not None and step.id is not None:
         _fill_step(db, snap, step)
         if step.type in VOTE_STEP_TYPES:

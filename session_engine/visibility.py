@@ -1,10 +1,14 @@
-"""Blind rounds: the one rule for who may read an item's words before the reveal.
+"""Blind rounds and late items: the one rule for who may read an item's words.
 
 While a brainstorm step is blind, the text of each of its items (with its merged members and the
 comments under it) reaches only the participant who wrote it and the facilitator. Other
 participants and the projector learn only that it exists (a count). Every read path applies this
 rule: boards of any step (a converge step pools its scenario's brainstorms), vote options, the
 event log and both sockets, live fragments, reactions and the spotlight.
+
+An item that arrived after input closed (late, session_engine/late.py) follows the same rule
+until the facilitator lets it in: only its author and the facilitator read it, whether it waits
+or was declined; and it is on no board, in no vote and in no report (`items.visible`).
 
 Events are marked `hidden` when they are recorded (their item's step was blind then); readers
 who may not see hidden words get a copy without them (`event_for`). The reveal's
@@ -24,7 +28,7 @@ from sqlmodel import col, select
 from .actors import Actor
 from .models import Item, Step
 from .payloads import payload_of
-from .shapes import ItemVisibility
+from .shapes import ItemVisibility, LateState
 from .store.db import Db
 from .store.events import PublishedEvent
 
@@ -69,6 +73,8 @@ def blind_steps(db: Db, session_id: str) -> frozenset[int]:
 
 def visibility_of(item: Item, blind: frozenset[int]) -> ItemVisibility:
     """The item's one visibility state, with these steps blind."""
+    if item.late is not None:
+        return ItemVisibility.DECLINED if item.late == LateState.DECLINED else ItemVisibility.LATE
     return ItemVisibility.BLIND if item.step_id in blind else ItemVisibility.SHOWN
 
 
@@ -89,7 +95,7 @@ def is_hidden(db: Db, items: Iterable[Item]) -> bool:
     if not items:
         return False
     blind = blind_steps(db, items[0].session_id)
-    return any(i.step_id in blind for i in items)
+    return any(visibility_of(i, blind) is not ItemVisibility.SHOWN for i in items)
 
 
 def event_for(event: PublishedEvent, reader: Reader) -> PublishedEvent:

@@ -1,6 +1,8 @@
 """A session modelled on the seed report, built through the engine: PO and VO participants,
 two scenarios brainstormed (one with merges, "me too", comments and an importance vote), the
-third skipped, statements on which the sectors differ, a glossary term and a preference."""
+third skipped, statements on which the sectors differ, a glossary term and a preference. And a
+third session (Utrecht) that brainstorms all three scenarios, so that a programme of the three
+has every section of the seed."""
 
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ class SeedSession:
     tokens: list[str] = field(default_factory=list)
     client_ids: list[str] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
+    # every item added: (scenario number, category, theme, text), merged ones included
+    added: list[tuple[int, str, str | None, str]] = field(default_factory=list)
 
     @property
     def po(self) -> list[Actor]:
@@ -57,6 +61,8 @@ def _join(seed: SeedSession, profile: dict[str, str]) -> Actor:
 def _add(seed: SeedSession, who: Actor, step_id: int, category: str, text: str, theme=None):
     client_id = f"client-{seed.room.id}-{len(seed.client_ids):04d}"
     seed.client_ids.append(client_id)
+    number = 1 + [seed.room.step_id("brainstorm", n) for n in range(3)].index(step_id)
+    seed.added.append((number, category, theme, text))
     return seed.room.do(
         add_item,
         actor=who,
@@ -251,6 +257,60 @@ def _preference(seed: SeedSession) -> None:
         )
 
 
+UTRECHT = {
+    # scenario 1: a condition on a theme Zwolle and Eindhoven left empty (Opleiden)
+    1: [
+        ("voordelen", None, "Elke school zou kunnen instappen"),
+        ("voorwaarden", "opleiden", "Werkplekbegeleiders verbinden school en opleiding"),
+    ],
+    2: [
+        ("voorwaarden", "opleiden", "Minder instructie, meer samenwerkend leren"),
+        ("voorwaarden", "hr_beleid", "Werkplekbegeleiders en schoolopleiders worden getraind"),
+        ("voorwaarden", "visie", "Een gedeelde visie die door alle lagen sijpelt"),
+    ],
+    3: [
+        ("voordelen", None, "Studenten kunnen versnellen en vertragen"),
+        ("voordelen", None, "Sterke koppeling tussen theorie en praktijk"),
+        ("voordelen", None, "Vanuit de praktijk ervaar je wat je mist aan theorie"),
+        ("nadelen", None, "Vraagt veel van de beginnende leraar"),
+        ("nadelen", None, "Te veel ingericht op het individu"),
+        ("voorwaarden", "organisatie", "Ruimte in tijd & geld: een innovatiebudget"),
+        ("voorwaarden", "opleiden", "Toetsing en beoordeling zijn flexibel ingericht"),
+        ("voorwaarden", "hr_beleid", "Een breed functiehuis"),
+        ("voorwaarden", "leiderschap", "Schoolleiders met lef"),
+        ("voorwaarden", "onderzoek", "Onderzoek als professionele leerstrategie"),
+        ("voorwaarden", "visie", "Ruimte voor persoonlijke, flexibele leerroutes"),
+    ],
+}
+
+
+def build_utrecht_session(room: Any) -> SeedSession:
+    """A session that brainstorms all three scenarios (the seed's Utrecht), with an
+    importance vote on scenario 3's advantages: 7 voters for one, 1 for another."""
+    seed = SeedSession(room)
+    seed.actors = [_join(seed, p) for p in PROFILES]
+    first_items = {}
+    for number, items in UTRECHT.items():
+        step = room.step_id("brainstorm", number - 1)
+        _activate(seed, step)
+        for n, (category, theme, text) in enumerate(items):
+            item = _add(seed, seed.actors[n % len(seed.actors)], step, category, text, theme)
+            first_items.setdefault((number, category), []).append(item)
+    pros = first_items[(3, "voordelen")]
+    vote = _new_step(seed, "vote", scenario="leerloopbaan", title="Belangrijkste voordelen")
+    room.do(
+        configure_step,
+        actor=room.facilitator,
+        step_id=vote,
+        config={"method": "topk", "k": 1, "cut": 1},
+    )
+    _activate(seed, vote)
+    for n, who in enumerate(seed.actors[:8]):
+        choice = pros[1] if n < 7 else pros[0]
+        room.do(cast_ballot, actor=who, step_id=vote, answers=[Answer(str(choice.id))])
+    return seed
+
+
 @dataclass
 class SeedProgramme:
     """Two seed sessions of one programme in one database, built once per test module."""
@@ -259,14 +319,18 @@ class SeedProgramme:
     zwolle: SeedSession
     eindhoven: SeedSession
     database_url: str
+    utrecht: SeedSession | None = None
 
     @property
     def programme_id(self) -> int:
         return int(self.zwolle.room.created.session.programme_id)
 
 
-def seed_programme(tmp_path_factory: Any, databases: Any, content: Any) -> Any:
-    """Build the programme (a generator for a module-scoped fixture: yields, then closes)."""
+def seed_programme(
+    tmp_path_factory: Any, databases: Any, content: Any, *, utrecht: bool = False
+) -> Any:
+    """Build the programme (a generator for a module-scoped fixture: yields, then closes);
+    `utrecht`: with the third session, which brainstorms every scenario."""
     from session_engine.programmes import load_programme
     from session_engine.sessions import create_session
     from session_engine.store.database import Database
@@ -288,7 +352,17 @@ def seed_programme(tmp_path_factory: Any, databases: Any, content: Any) -> Any:
             date="2016-06-14",
         )
         sessions.append(build_seed_session(Room(database, created), variant=title.lower()))
-    yield SeedProgramme(database, sessions[0], sessions[1], url)
+    third = None
+    if utrecht:
+        created, _ = database.write_sync(
+            create_session,
+            programme_id=programme.id,
+            title="Utrecht",
+            location="Utrecht",
+            date="2016-06-28",
+        )
+        third = build_utrecht_session(Room(database, created))
+    yield SeedProgramme(database, sessions[0], sessions[1], url, third)
     database.close()
     engine.dispose()
     databases.drop(url)

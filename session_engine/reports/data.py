@@ -101,7 +101,9 @@ def _vote_ranks(
         item_ids = [i.id for i in data.columns.get(key, [])]
         answers = [(int(b.subject), b.value) for b in given if b.subject.isdigit()]
         ranked = rank_items(config["method"], answers, item_ids, config["cut"])
-        ranks[key] = {r.item_id: (place, r.score, r.important) for place, r in enumerate(ranked)}
+        ranks[key] = {
+            r.item_id: (place, r.score, r.voters, r.important) for place, r in enumerate(ranked)
+        }
     return ranks
 
 

@@ -23,7 +23,7 @@ from ..shapes import ReportItem
 from ..store.db import Db
 
 ColumnKey = tuple[str, str]  # (scenario key, category key)
-Ranks = dict[int, tuple[int, float, bool]]  # item id -> (place, score, important)
+Ranks = dict[int, tuple[int, float, int, bool]]  # item id -> (place, score, votes, important)
 
 
 @dataclass(slots=True)
@@ -40,6 +40,7 @@ class ReportEntry:
     members: list[str]
     comments: list[str]
     score: float | None = None
+    votes: int | None = None
     important: bool = False
     voted: bool = False
     sessions: int = 1
@@ -66,7 +67,11 @@ def load_items(db: Db, session_id: str, steps: list[Step]) -> Columns:
             *(col(c) for c in (Item.id, Item.step_id, Item.category, Item.theme, Item.text)),
             col(Item.merged_into_id),
         )
-        .where(col(Item.session_id) == session_id, col(Item.deleted_at).is_(None))
+        .where(
+            col(Item.session_id) == session_id,
+            col(Item.deleted_at).is_(None),
+            col(Item.late).is_(None),  # never let in: not the room's
+        )
         .order_by(col(Item.seq))
     ).all()
     metoo = dict(
@@ -115,7 +120,9 @@ def mark_importance(items: list[ReportEntry], ranks: Ranks | None) -> list[Repor
     if ranks:
         last = len(ranks)
         for item in items:
-            item.place, item.score, item.important = ranks.get(item.id, (last, 0.0, False))
+            item.place, item.score, item.votes, item.important = ranks.get(
+                item.id, (last, 0.0, 0, False)
+            )
             item.voted = item.important
         return sorted(items, key=lambda i: (not i.important, i.place, -i.support))
     ordered = sorted(items, key=lambda i: -i.support)  # stable: ties keep arrival order
@@ -137,6 +144,7 @@ def public_item(item: ReportEntry) -> ReportItem:
         members=item.members,
         comments=item.comments,
         score=item.score,
+        votes=item.votes,
         important=item.important,
         sessions=item.sessions,
     )
@@ -188,11 +196,18 @@ def pool_items(per_session: list[list[ReportEntry]]) -> list[ReportEntry]:
                 mentions=sum(e[1].mentions for e in entries),
                 metoo=sum(e[1].metoo for e in entries),
                 score=None,
+                votes=_total([e[1].votes for e in entries]),
                 voted=any(e[1].voted for e in entries),
                 sessions=len({s for s, _ in entries}),
             )
         )
     return pooled
+
+
+def _total(votes: list[int | None]) -> int | None:
+    """The votes of a pooled entry: its sessions' counted votes together (None: no vote)."""
+    counted = [v for v in votes if v is not None]
+    return sum(counted) if counted else None
 
 
 def _unique(texts: list[str], leave_out: str | None = None) -> list[str]:

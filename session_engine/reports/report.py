@@ -21,7 +21,7 @@ from ..anonymity import OTHER, UNKNOWN, fold, text_order
 from ..content import Category, Content
 from ..errors import N_, NotFound
 from ..models import Participant, Session
-from ..programmes import get_programme, programme_content
+from ..programmes import get_programme
 from ..results import _preference, _statements
 from ..shapes import (
     DistributionView,
@@ -62,7 +62,7 @@ from .model import (
     TermDefinition,
 )
 from .points import key_points
-from .texts import default_texts, report_texts
+from .texts import programme_texts, report_texts
 
 
 def to_json(report: Report) -> bytes:
@@ -114,16 +114,18 @@ def programme_report(
         )
     with collector_paused():
         datas = [read_session(db, session_id, threshold) for session_id in ids]
-        texts = default_texts(programme_content(programme))
+        texts = programme_texts(programme)
+        title = texts.pop("title")
         t = translator(programme.language)
-        return _report("programme", programme.title, datas, texts, t, threshold)
+        return _report("programme", title, datas, texts, t, threshold)
 
 
 def report_state(
     db: Db, *, session_id: str | None = None, programme_id: int | None = None
 ) -> tuple[Any, ...]:
     """What a report depends on, cheaply: each session's last seq (every change, report
-    texts included, is an event) and the programme's content. Equal states, equal reports."""
+    texts included, is an event), the programme's content and its report texts (edited
+    without an event). Equal states, equal reports."""
     query = select(Session.id, Session.last_seq, Session.programme_id)
     if session_id is not None:
         query = query.where(col(Session.id) == session_id)
@@ -138,7 +140,8 @@ def report_state(
         ).hexdigest()
         for p in sorted(programmes)
     ]
-    return (tuple(rows), tuple(contents))
+    texts = [json.dumps(get_programme(db, p).report_texts, sort_keys=True) for p in programmes]
+    return (tuple(rows), tuple(contents), tuple(sorted(texts)))
 
 
 def _report(
@@ -155,13 +158,14 @@ def _report(
     ]
     statements = _statement_section(content, datas, t, threshold)
     preference = _preference_section(content, datas, t, threshold)
+    impression = _what_follows(datas, t)
     return Report(
         kind=kind,
         language=datas[0].session.language,
         title=title,
         programme=_programme_summary(content),
         sessions=[_session_summary(d) for d in datas],
-        texts=ReportTextsView(**texts),
+        texts=ReportTextsView(**{**texts, "impression": texts["impression"] or impression}),
         principles=list(content.programme.principles),
         labels=_labels(content, t),
         participants=_participants(content, datas, t, threshold),
@@ -173,6 +177,16 @@ def _report(
         notes=[note for s in scenarios for note in s.notes] + _statement_notes(datas, t),
         votes=votes_rows(datas, threshold, t(N_("Other sessions"))),
         profiles=_profiles(content, datas, t, threshold),
+    )
+
+
+def _what_follows(datas: list[SessionData], t: Translate) -> str:
+    """The general impression until someone writes one: the seed's closing sentence of it."""
+    if len(datas) == 1:
+        return t(N_("What follows is what was discussed at the tables, per scenario."))
+    return t(
+        N_("What follows is what was discussed at the tables in the %(n)s sessions, per scenario."),
+        n=len(datas),
     )
 
 
@@ -402,7 +416,7 @@ def _counted_columns(
     return [
         d.columns.get(key, [])
         if n in counted
-        else [replace(i, voted=False) for i in d.columns.get(key, [])]
+        else [replace(i, voted=False, votes=None) for i in d.columns.get(key, [])]
         for n, d in enumerate(datas)
     ]
 

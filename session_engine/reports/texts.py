@@ -1,30 +1,43 @@
-"""The report's free texts (intro, goal, method, conclusion): pre-filled from the programme,
-reworded by the facilitator before export. Each edit is an event like any other change."""
+"""The report's free texts (intro, goal, method, impression, conclusion, key points): pre-filled
+from the programme, reworded by the facilitator before export (each edit an event like any other
+change of a session), and the programme report's texts with its title, reworded by the organiser
+(stored on the programme with the time of the edit: a programme has no event log)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any, Literal
 
-from ..actors import Actor, require_facilitator
+from ..actors import Actor, Organiser, require_facilitator, require_organiser
 from ..content import Content
 from ..errors import N_, Invalid
-from ..models import Session
+from ..models import Programme, Session, utcnow
 from ..payloads import ReportTextEdited
 from ..programmes import get_programme, programme_content
 from ..sessions import get_session
+from ..shapes import ProgrammeReportTextsView
 from ..store.db import Db
 from ..store.events import record_event
 
-TEXT_FIELDS = ("intro", "goal", "method", "conclusion")
+TEXT_FIELDS = ("intro", "goal", "method", "impression", "conclusion", "key_points")
+PROGRAMME_TEXT_FIELDS = ("title", *TEXT_FIELDS)
 MAX_REPORT_TEXT = 20_000
+MAX_TITLE = 200
 
 
 def default_texts(content: Content) -> dict[str, str]:
-    """What the report says until the facilitator rewords it: the programme's own texts."""
+    """What the report says until the facilitator rewords it: the programme's own texts. An
+    empty impression is the report's one sentence on what follows (report.py)."""
     programme = content.programme
     intro = "\n\n".join(part for part in (programme.context, programme.question) if part)
-    return {"intro": intro, "goal": programme.goal, "method": programme.method, "conclusion": ""}
+    return {
+        "intro": intro,
+        "goal": programme.goal,
+        "method": programme.method,
+        "impression": "",
+        "conclusion": "",
+        "key_points": "",
+    }
 
 
 def report_texts(session: Session, content: Content) -> dict[str, str]:
@@ -33,46 +46,83 @@ def report_texts(session: Session, content: Content) -> dict[str, str]:
     return {key: saved.get(key, default) for key, default in default_texts(content).items()}
 
 
-def _clean(changes: dict[str, Any]) -> dict[str, str | None]:
-    unknown = set(changes) - set(TEXT_FIELDS)
+def programme_texts(programme: Programme) -> dict[str, str]:
+    """The programme report's texts: the organiser's wording where there is one, else the
+    programme's own (its title and the texts of scenarios.yaml)."""
+    content = programme_content(programme)
+    defaults = {"title": content.programme.title, **default_texts(content)}
+    saved = programme.report_texts or {}
+    return {key: saved.get(key, default) for key, default in defaults.items()}
+
+
+def programme_texts_view(programme: Programme) -> ProgrammeReportTextsView:
+    return ProgrammeReportTextsView(
+        **programme_texts(programme), updated_at=programme.report_texts_updated_at
+    )
+
+
+def _clean(changes: dict[str, Any], fields: tuple[str, ...]) -> dict[str, str | None]:
+    unknown = set(changes) - set(fields)
     if unknown:
         raise Invalid(
             N_("Unknown report text(s): %(unknown)s; choose from %(known)s."),
             unknown=", ".join(sorted(unknown)),
-            known=", ".join(TEXT_FIELDS),
+            known=", ".join(fields),
         )
     clean: dict[str, str | None] = {}
     for key, value in changes.items():
         if value is not None and not isinstance(value, str):
             raise Invalid(N_("%(key)s must be text, or null for the programme's text."), key=key)
-        if value is not None and len(value) > MAX_REPORT_TEXT:
+        longest = MAX_TITLE if key == "title" else MAX_REPORT_TEXT
+        if value is not None and len(value) > longest:
             raise Invalid(
-                N_("%(key)s is too long: at most %(max)s characters."),
-                key=key,
-                max=MAX_REPORT_TEXT,
+                N_("%(key)s is too long: at most %(max)s characters."), key=key, max=longest
             )
         clean[key] = value.strip() if value is not None else None
+    if not clean:
+        raise Invalid(N_("Send at least one of %(known)s."), known=", ".join(fields))
+    if clean.get("title") == "" or "\n" in (clean.get("title") or ""):
+        raise Invalid(N_("The title must be one line of text, or null for the programme's."))
     return clean
+
+
+def _apply(saved: dict[str, str] | None, clean: dict[str, str | None]) -> dict[str, str]:
+    """The saved wording after a change: a null value drops the field (the default again)."""
+    texts = dict(saved or {})
+    for key, value in clean.items():
+        if value is None:
+            texts.pop(key, None)
+        else:
+            texts[key] = value
+    return texts
 
 
 def edit_report_texts(db: Db, *, actor: Actor, changes: dict[str, Any]) -> dict[str, str]:
     """Reword some of the report's texts (facilitator). A null value brings back the
     programme's text. Returns the texts as the report now prints them."""
     require_facilitator(actor)
-    clean = _clean(changes)
-    if not clean:
-        raise Invalid(N_("Send at least one of %(known)s."), known=", ".join(TEXT_FIELDS))
+    clean = _clean(changes, TEXT_FIELDS)
     session = get_session(db, actor.session_id)
-    saved = dict(session.report_texts or {})
-    for key, value in clean.items():
-        if value is None:
-            saved.pop(key, None)
-        else:
-            saved[key] = value
-    session.report_texts = saved
+    session.report_texts = _apply(session.report_texts, clean)
     db.add(session)
     record_event(db, session.id, ReportTextEdited(texts=clean))
     return report_texts(session, programme_content(get_programme(db, session.programme_id)))
+
+
+def edit_programme_texts(
+    db: Db, *, actor: Actor | Organiser, programme_id: int, changes: dict[str, Any]
+) -> ProgrammeReportTextsView:
+    """Reword some of the programme report's texts (organiser); a null value brings back the
+    programme's own. A programme has no event log (events belong to a session), so the edit
+    is recorded on the programme itself: the new wording and when (`report_texts_updated_at`);
+    the organiser is the only one who may make it."""
+    require_organiser(actor)
+    clean = _clean(changes, PROGRAMME_TEXT_FIELDS)
+    programme = get_programme(db, programme_id)
+    programme.report_texts = _apply(programme.report_texts, clean)
+    programme.report_texts_updated_at = utcnow()
+    db.add(programme)
+    return programme_texts_view(programme)
 
 
 BULLET = re.compile(r"^\s*[-*•]\s+")

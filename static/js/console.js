@@ -1,9 +1,12 @@
 // The facilitator's console: the countdown and live connection, plus helpers for actions
-// that need more than one htmx attribute: reorder, edit, move, merge the selected items,
-// minutes → seconds. Every call goes through call() with the page's CSRF and view headers.
+// that need more than one htmx attribute: reorder, edit, move, merge (the selected items or a
+// suggested pair, in one click), delete with undo, minutes → seconds, and the board by
+// keyboard. Every call goes through call() with the page's CSRF and view headers.
 import { call, ready } from "./call.js";
+import { boardKeys } from "./keyboard.js";
 import { watchConnection } from "./connection.js";
 import { startTimer } from "./timer.js";
+import { deleted, merged, undoNewest } from "./undo.js";
 
 function showError(message) {
   const box = document.getElementById("console-error");
@@ -34,12 +37,52 @@ function editItem(id) {
   if (text !== null && text.trim()) { send("PATCH", "/items/" + id, { text: text }); }
 }
 
+function starItem(id) {
+  const item = document.getElementById("item-" + id);
+  send("PATCH", "/items/" + id, { starred: !item.classList.contains("starred") });
+}
+
+function selectItem(id) {
+  const box = document.querySelector("#item-" + id + " .merge-pick");
+  if (box) { box.checked = !box.checked; }
+}
+
+async function deleteItem(id) {
+  const answer = await send("DELETE", "/items/" + id);
+  if (answer.ok) { deleted(id, showError); }
+}
+
+// The suggestions panel that is open, if any: it stays open through a merge and is read
+// again, so pairs that merge settled go and new scores show.
+function openSuggestions() {
+  const panel = document.querySelector(".duplicates[data-duplicates]");
+  return panel && panel.childElementCount ? panel : null;
+}
+
+function refreshSuggestions(memberIds) {
+  const panel = openSuggestions();
+  if (!panel) { return; }
+  panel.querySelectorAll("[data-pair]").forEach(function (row) {
+    const ids = row.dataset.pair.split(" ");
+    if (memberIds.some(function (id) { return ids.includes(String(id)); })) { row.remove(); }
+  });
+  htmx.ajax("GET", panel.dataset.duplicates, { target: panel, swap: "innerHTML" });
+}
+
+async function merge(targetId, memberIds) {
+  const answer = await send("POST", "/items/" + targetId + "/merge", { member_ids: memberIds });
+  if (answer.ok) {
+    merged(targetId, memberIds, showError);
+    refreshSuggestions(memberIds);
+  }
+}
+
 function mergeSelected() {
   const ids = Array.from(document.querySelectorAll(".merge-pick:checked")).map(function (box) {
     return parseInt(box.value, 10);
   });
   if (ids.length < 2) { showError(document.body.dataset.mergeHint); return; }
-  send("POST", "/items/" + ids[0] + "/merge", { member_ids: ids.slice(1) });
+  merge(ids[0], ids.slice(1));
 }
 
 function configOf(form) {
@@ -68,14 +111,29 @@ function showHtmxRefusals() {
   });
 }
 
+function onClick(event) {
+  const target = event.target.closest("button");
+  if (!target) { return; }
+  if (target.dataset.moveStep) { moveStep(target); }
+  else if (target.dataset.edit) { editItem(target.dataset.edit); }
+  else if (target.dataset.delete) { deleteItem(target.dataset.delete); }
+  else if (target.dataset.mergePair) {
+    merge(parseInt(target.dataset.mergePair, 10), [parseInt(target.dataset.member, 10)]);
+  } else if (target.hasAttribute("data-merge-selected")) { mergeSelected(); }
+  else if (target.hasAttribute("data-close-duplicates")) {
+    target.closest(".duplicates").replaceChildren();
+  }
+}
+
+// A new brainstorm or converge step takes the scenario on the screens unless one is chosen.
+function onKindChange(select) {
+  const scenario = select.form && select.form.elements.scenario;
+  const needsOne = select.value === "brainstorm" || select.value === "converge";
+  if (scenario && needsOne && !scenario.value) { scenario.value = select.dataset.currentScenario; }
+}
+
 function listen() {
-  document.addEventListener("click", function (event) {
-    const target = event.target.closest("button");
-    if (!target) { return; }
-    if (target.dataset.moveStep) { moveStep(target); }
-    else if (target.dataset.edit) { editItem(target.dataset.edit); }
-    else if (target.hasAttribute("data-merge-selected")) { mergeSelected(); }
-  });
+  document.addEventListener("click", onClick);
   document.addEventListener("submit", function (event) {
     const form = event.target;
     if (!form.hasAttribute("data-config")) { return; }
@@ -87,7 +145,7 @@ function listen() {
     if (select.dataset && select.dataset.move && select.value) {
       const parts = select.value.split(":");
       send("PATCH", "/items/" + select.dataset.move, { category: parts[0], theme: parts[1] || null });
-    }
+    } else if (select.dataset && select.dataset.currentScenario !== undefined) { onKindChange(select); }
   });
   document.addEventListener("input", function (event) {
     if (event.target.classList.contains("minutes")) {
@@ -100,4 +158,9 @@ function listen() {
 watchConnection();
 showHtmxRefusals();
 listen();
+boardKeys({
+  edit: editItem, star: starItem, select: selectItem, merge: mergeSelected, remove: deleteItem,
+  undo: undoNewest,
+  spotlight: function (id) { send("PUT", "/spotlight", { item_id: parseInt(id, 10) }); }
+});
 ready(startTimer);

@@ -1,7 +1,9 @@
 // The outbox: nothing typed is lost. Submissions go to a localStorage outbox with a
 // client-made id and are retried until the server acknowledges them (after commit); a retry
-// with the same id is stored once. A permanent refusal leaves the outbox and gives the words
-// back with the reason.
+// with the same id is stored once. An item that arrives after input closed is kept by the
+// server as late (202, `late: true`) and shown in the participant's own late list until the
+// facilitator decides. A permanent refusal leaves the outbox and gives the words back, in
+// their category, with the reason.
 import { afterStageSwap, call, message, newClientId, sessionId } from "./call.js";
 import { dropDraft, keepAsDraft, saveDraft, withWords } from "./drafts.js";
 import { say, sayAgain } from "./status.js";
@@ -45,8 +47,12 @@ async function send(entry, state) {
   }
   writeOutbox(without(readOutbox(), entry));
   retryDelay = 500;
-  if (answer.ok) {
-    say(state.refusal || message("msgSent"));  // a refusal's reason stays in view
+  if (answer.ok && answer.body && answer.body.late) {
+    state.late = true;
+    say(state.refusal || message("msgLate"));
+    showLate(answer.body.item);
+  } else if (answer.ok) {
+    say(state.refusal || (state.late ? message("msgLate") : message("msgSent")));
     showOwn(answer.body);
   } else {
     state.refusal = refused(entry, answer.detail);
@@ -58,7 +64,7 @@ export async function flush() {
   if (flushing || !sessionId()) { return; }
   flushing = true;
   try {
-    const state = { refusal: "" };
+    const state = { refusal: "", late: false };
     let pending = readOutbox();
     while (pending.length) {
       if (await send(pending[0], state) === "stop") { return; }
@@ -86,6 +92,27 @@ function showOwn(body) {
   list.appendChild(li);
 }
 
+function showLate(item) {
+  // The server kept it as late: its words stay in view, marked, before the socket's own
+  // redraw of the list arrives (it replaces this).
+  const section = document.getElementById("late-mine");
+  if (!section || document.getElementById("late-item-" + item.id)) { return; }
+  let list = section.querySelector("ul");
+  if (!list) { list = document.createElement("ul"); section.appendChild(list); }
+  const li = document.createElement("li");
+  li.className = "late-item";
+  li.id = "late-item-" + item.id;
+  const text = document.createElement("span");
+  text.className = "text";
+  text.textContent = item.text;
+  const note = document.createElement("span");
+  note.className = "late-note";
+  note.textContent = message("msgLateNote");
+  li.append(text, " ", note);
+  list.appendChild(li);
+  section.hidden = false;
+}
+
 function refused(entry, detail) {
   // The server said no for good (e.g. the step moved on, a character it cannot store): the
   // entry has left the outbox so later ones go on; give the words back, with the reason,
@@ -93,6 +120,7 @@ function refused(entry, detail) {
   const form = document.getElementById("item-form");
   const text = document.getElementById("item-text");
   if (form && text) {
+    if (!text.value.trim()) { chooseCategory(form, entry); }
     text.value = withWords(entry.text, text.value);
     saveDraft(form);
   } else {
@@ -100,6 +128,12 @@ function refused(entry, detail) {
   }
   say(detail);
   return detail;
+}
+
+function chooseCategory(form, entry) {
+  const radio = form.querySelector("input[name=category][value='" + entry.category + "']");
+  if (radio) { radio.checked = true; radio.dispatchEvent(new Event("change", { bubbles: true })); }
+  if (entry.theme) { form.querySelector("#item-theme").value = entry.theme; }
 }
 
 function submit(form) {

@@ -107,6 +107,15 @@ def world_objects(room: LiveRoom, step: int) -> dict[str, int]:
         ).json()["item"]["id"]
         for n in range(6)
     ]
+    lock = f"/api/sessions/{room.id}/steps/{step}/locked"
+    room.client.put(lock, json={"value": True}, headers=fac)
+    late = [
+        room.post_item(
+            author, client_id=f"l{n}", step_id=step, category="voordelen", text=f"laat {n}"
+        ).json()["item"]["id"]
+        for n in range(2)
+    ]
+    room.client.put(lock, json={"value": False}, headers=fac)
     post(f"/items/{items[3]}/merge", {"member_ids": [items[4]]})
     room.client.delete(f"/api/sessions/{room.id}/items/{items[5]}", headers=fac)
     spare = post("/steps", {"type": "info", "title": "Reserve"})["id"]
@@ -122,6 +131,7 @@ def world_objects(room: LiveRoom, step: int) -> dict[str, int]:
         "item2": items[1],
         "merged": items[3],
         "deleted": items[5],
+        "late": late[0],
         "spare": spare,
         "glossary": glossary,
         "statements": room.step_id("statements"),
@@ -297,6 +307,26 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         api("POST", "/api/sessions/{id}/items/{deleted}/restore"),
         FACILITATOR,
     ),
+    ("GET /api/sessions/{session_id}/late-items", ""): (
+        api("GET", "/api/sessions/{id}/late-items"),
+        "-A---A-",
+    ),
+    ("POST /api/sessions/{session_id}/late-items/{item_id}/admit", ""): (
+        api("POST", "/api/sessions/{id}/late-items/{late}/admit"),
+        FACILITATOR,
+    ),
+    ("POST /api/sessions/{session_id}/late-items/{item_id}/decline", ""): (
+        api("POST", "/api/sessions/{id}/late-items/{late}/decline"),
+        FACILITATOR,
+    ),
+    ("POST /api/sessions/{session_id}/late-items/admit", ""): (
+        api("POST", "/api/sessions/{id}/late-items/admit"),
+        FACILITATOR,
+    ),
+    ("POST /api/sessions/{session_id}/late-items/decline", ""): (
+        api("POST", "/api/sessions/{id}/late-items/decline"),
+        FACILITATOR,
+    ),
     ("PUT /api/sessions/{session_id}/spotlight", ""): (
         api("PUT", "/api/sessions/{id}/spotlight", json={"item_id": None}),
         FACILITATOR,
@@ -375,6 +405,18 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ),
     ("GET /api/programmes/{programme_id}/report.{fmt}", ""): (
         api("GET", "/api/programmes/{programme}/report.json"),
+        "------A",
+    ),
+    ("GET /api/programmes/{programme_id}/report/texts", ""): (
+        api("GET", "/api/programmes/{programme}/report/texts"),
+        "------A",
+    ),
+    ("PUT /api/programmes/{programme_id}/report/texts", ""): (
+        api("PUT", "/api/programmes/{programme}/report/texts", json={"conclusion": "Samen"}),
+        "------A",
+    ),
+    ("POST /organiser/report-texts", ""): (
+        page("POST", "/organiser/report-texts", form={"conclusion": "Samen verder"}),
         "------A",
     ),
     ("PUT /api/sessions/{session_id}/report/texts", ""): (

@@ -178,19 +178,17 @@ def test_bad_items_are_refused_with_a_message(api_room, changes, status, detail)
     assert room.events() == before
 
 
-def test_item_for_a_step_that_is_not_active_is_409(api_room) -> None:
+def test_item_for_a_step_that_is_not_active_is_kept_late_202(api_room) -> None:
     room = api_room()
     participant = room.join()
     room.activate(room.step_id("brainstorm"))
-    response = room.post_item(
-        participant,
-        client_id="c",
-        step_id=room.step_id("brainstorm", 1),
-        category="nadelen",
-        text="x",
-    )
-    assert response.status_code == 409
-    assert "not active" in response.json()["detail"]
+    fields = {"client_id": "c", "step_id": room.step_id("brainstorm", 1), "category": "nadelen"}
+    response = room.post_item(participant, **fields, text="x")
+    assert response.status_code == 202
+    assert response.json()["late"] is True
+    assert response.json()["item"]["text"] == "x"
+    retry = room.post_item(participant, **fields, text="x")
+    assert (retry.status_code, retry.json()) == (200, response.json())
 
 
 def test_item_refusals_by_role(api_room) -> None:

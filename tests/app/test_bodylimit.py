@@ -9,7 +9,7 @@ import socket
 
 from fastapi.testclient import TestClient
 
-from tests.harness import LiveRoom
+from tests.harness import ORGANISER, LiveRoom
 
 KIB = 1024
 
@@ -106,3 +106,15 @@ def test_report_texts_may_be_longer_than_other_bodies(api_room, client: TestClie
     response = client.put(url, json=texts, headers=room.facilitator)
     assert response.status_code == 200, response.text[:200]
     assert response.json()["conclusion"].startswith("Samen opleiden.")
+
+
+def test_the_programme_reports_texts_may_be_as_long(api_room, client: TestClient) -> None:
+    """The programme report's six texts of 20,000 characters each (the organiser's)."""
+    room = api_room()
+    session = client.get(f"/api/sessions/{room.id}", headers=room.facilitator).json()
+    fields = ("intro", "goal", "method", "impression", "conclusion", "key_points")
+    texts = {field: "Samen opleiden. " * 1250 for field in fields}
+    url = f"/api/programmes/{session['programme_id']}/report/texts"
+    response = client.put(url, json=texts, headers=ORGANISER)
+    assert response.status_code == 200, response.text[:200]
+    assert response.json()["key_points"].startswith("Samen opleiden.")

@@ -54,13 +54,10 @@ def test_controls_routes(room) -> None:
     assert call(room, "PUT", f"/steps/{room.brainstorm}/locked", json={"value": True}).json()[
         "locked"
     ]
-    refused = room.post_item(
+    late = room.post_item(
         room.alice, client_id="x", step_id=room.brainstorm, category="voordelen", text="x"
     )
-    assert (refused.status_code, refused.json()["detail"]) == (
-        409,
-        "Input is locked for this step.",
-    )
+    assert (late.status_code, late.json()["late"]) == (202, True)
     assert not call(room, "PUT", f"/steps/{room.brainstorm}/locked", json={"value": False}).json()[
         "locked"
     ]
@@ -301,3 +298,34 @@ def test_an_untitled_step_is_named_in_the_language_asked_for_else_the_sessions(r
     assert asked["title"] == untitled_step_title("glossary", None, "en", gettext) == "Glossary"
     plain = call(room, "POST", "/steps", json={"type": "glossary", "title": " "}).json()
     assert plain["title"] == "Begrippenlijst"
+
+
+def test_a_step_after_the_current_one_and_the_undo_of_one_merge(room) -> None:
+    """The console's two shortcuts, through the API they call: `after_current` places a step
+    right after the step on the screens; split with `member_ids` takes back one merge."""
+    added = call(room, "POST", "/steps", json={"type": "converge", "scenario": "afstemming"})
+    after = call(
+        room,
+        "POST",
+        "/steps",
+        json={"type": "converge", "scenario": "afstemming", "after_current": True},
+    )
+    assert after.status_code == 201, after.text
+    ids = [s["id"] for s in room.steps()]
+    assert ids.index(after.json()["id"]) == ids.index(room.brainstorm) + 1
+    assert ids[-1] == added.json()["id"]
+    both = call(room, "POST", "/steps", json={"type": "info", "position": 0, "after_current": True})
+    assert both.status_code == 422 and "not both" in both.json()["detail"]
+    a = post(room, room.alice, "Goed te organiseren")
+    b = post(room, room.alice, "Makkelijk te organiseren")
+    c = post(room, room.alice, "Elke school kan instappen")
+    for member in (b, c):
+        assert call(room, "POST", f"/items/{a}/merge", json={"member_ids": [member]}).is_success
+    undone = call(room, "POST", f"/items/{a}/split", json={"member_ids": [c]})
+    assert [m["id"] for m in undone.json()] == [c]
+    [first, second] = call(room, "GET", f"/steps/{room.brainstorm}/board").json()["columns"][
+        "voordelen"
+    ]
+    assert (first["id"], first["mentions"], second["id"]) == (a, 2, c)
+    wrong = call(room, "POST", f"/items/{a}/split", json={"member_ids": [a]})
+    assert wrong.status_code == 422

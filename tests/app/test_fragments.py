@@ -47,6 +47,7 @@ def test_every_event_type_says_what_it_does_to_the_pages() -> None:
 def test_frequent_participant_events_are_never_a_stage_redraw() -> None:
     frequent = (
         EventType.ITEM_ADDED,
+        EventType.ITEM_LATE,
         EventType.METOO_CHANGED,
         EventType.COMMENT_ADDED,
         EventType.BALLOT_CAST,

@@ -439,7 +439,14 @@ def test_each_page_loads_only_the_modules_it_uses(client: TestClient, api_room) 
     assert projector == {"projector.js", "call.js", "connection.js", "timer.js"}
     client.get(f"/console/{room.id}?key={room.data['facilitator_key']}")
     console = page_modules(client, client.get(f"/console/{room.id}").text)
-    assert console == {"console.js", "call.js", "connection.js", "timer.js"}
+    assert console == {
+        "console.js",
+        "call.js",
+        "connection.js",
+        "timer.js",
+        "keyboard.js",
+        "undo.js",
+    }
     participant = page_modules(client, client.get(join_in_browser(client, room.data["code"])).text)
     assert {"participant.js", "outbox.js", "drafts.js", "ballots.js", "reactions.js"} <= participant
     assert "console.js" not in participant and "board.js" not in participant

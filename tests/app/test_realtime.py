@@ -130,7 +130,7 @@ def test_participants_see_a_merge_and_a_lock_live(live: LiveRoom) -> None:
             locked = json.loads(ws.recv(timeout=10))
             assert (locked["type"], locked["seq"]) == ("input_locked", merged["seq"] + 1)
             assert locked["data"]["locked"] is True
-    refused = live.http.post(
+    late = live.http.post(
         f"/api/sessions/{live.id}/items",
         json={
             "client_id": "late",
@@ -140,7 +140,7 @@ def test_participants_see_a_merge_and_a_lock_live(live: LiveRoom) -> None:
         },
         headers=bearer(alice),
     )
-    assert refused.status_code == 409
+    assert (late.status_code, late.json()["late"]) == (202, True)  # kept, off the board
 
 
 def test_browser_sockets_redraw_the_stage_on_a_lock(live: LiveRoom) -> None:
@@ -182,6 +182,7 @@ def test_an_item_sent_on_the_socket_is_acknowledged_after_commit_and_reaches_eve
             "seq": event["seq"],
             "item": event["data"]["item"],
             "created": True,
+            "late": False,
         }
         assert ack["item"]["text"] == "Veel afspraken maken"
         assert json.loads(b.recv(timeout=10)) == event  # everyone else gets the event

@@ -112,19 +112,20 @@ def test_html_reads_like_the_seed_report(downloads) -> None:
     titles = [text for _, text in page.headings]
     assert titles[:2] == ["Zwolle", "Inleiding"]
     start = titles.index("Scenario 1. Denken vanuit Afstemming")
-    assert titles[start : start + 7] == [
+    assert titles[start : start + 8] == [
         "Scenario 1. Denken vanuit Afstemming",
         "Kenmerken",
+        "Voordelen en nadelen van scenario 1",
         "Belangrijkste voordelen",
-        "Andere voordelen",
+        "Andere voordelen die genoemd zijn",
         "Belangrijkste nadelen",
-        "Andere nadelen",
-        "Voorwaarden",
+        "Andere nadelen die genoemd zijn",
+        "Voorwaarden voor scenario 1",
     ]
     assert titles.index("Stellingen") < titles.index("Begrippenlijst") < titles.index("Conclusie")
-    top = page.under["Scenario 1. Denken vanuit Afstemming/Kenmerken/Belangrijkste voordelen"]
+    top = page.under["Kenmerken/Voordelen en nadelen van scenario 1/Belangrijkste voordelen"]
     assert top[0].startswith("Iedere partner heeft een duidelijk herkenbare rol")
-    assert "vaak genoemd (4×)" in top[0]
+    assert "(vaak genoemd, 4×)" in top[0]
     assert "svg" in page.tags and "script" not in page.tags
 
 
@@ -161,9 +162,9 @@ def test_participant_text_is_escaped_in_html_and_markdown(downloads) -> None:
     html = downloads["html"].decode()
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     md = downloads["md"].decode()
-    assert "- \\<script\\>alert('x')\\</script\\> \\*\\*vet\\*\\* \\# kop" in md
+    assert "- \\<script>alert('x')\\</script> \\*\\*vet\\*\\* # kop" in md
     assert "## Scenario 1. Denken vanuit Afstemming" in md
-    assert "### Belangrijkste voordelen" in md
+    assert "#### Belangrijkste voordelen" in md
 
 
 def test_docx_has_real_headings_with_items_under_them(downloads) -> None:
@@ -177,11 +178,12 @@ def test_docx_has_real_headings_with_items_under_them(downloads) -> None:
     ]
     assert headings[0] == ("Title", "Zwolle")
     start = headings.index(("Heading 1", "Scenario 1. Denken vanuit Afstemming"))
-    assert headings[start + 1 : start + 5] == [
+    assert headings[start + 1 : start + 6] == [
         ("Heading 2", "Kenmerken"),
-        ("Heading 2", "Belangrijkste voordelen"),
-        ("Heading 2", "Andere voordelen"),
-        ("Heading 2", "Belangrijkste nadelen"),
+        ("Heading 2", "Voordelen en nadelen van scenario 1"),
+        ("Heading 3", "Belangrijkste voordelen"),
+        ("Heading 3", "Andere voordelen die genoemd zijn"),
+        ("Heading 3", "Belangrijkste nadelen"),
     ]
     under: dict[str, list[str]] = {}
     current = ""
@@ -195,7 +197,7 @@ def test_docx_has_real_headings_with_items_under_them(downloads) -> None:
         elif paragraph.style.name == "List Bullet":
             under.setdefault(current, []).append(paragraph.text)
     assert under["Scenario 2. Denken vanuit Samenwerking|Belangrijkste voordelen"] == [
-        "Een geïntegreerd curriculum van theorie en praktijk"
+        "Een geïntegreerd curriculum van theorie en praktijk (6 stemmen)"
     ]
     assert under["Scenario 1. Denken vanuit Afstemming|HR beleid"] == [
         "Nascholing werkplekbegeleiders verplicht stellen"
@@ -346,7 +348,8 @@ def test_the_console_cookie_downloads_without_a_csrf_header(built, database_url)
     for fmt in ("html", "pdf", "docx", "md", "xlsx", "json"):
         assert f'href="/api/sessions/{room.id}/report.{fmt}"' in panel
     assert f'href="/api/sessions/{room.id}/report.csv?sheet=votes"' in panel
-    assert 'name="conclusion"' in panel
+    for name in ("intro", "goal", "method", "impression", "conclusion", "key_points"):
+        assert f'name="{name}"' in panel
 
 
 def test_programme_report_pools_both_sessions(app_client, built) -> None:
@@ -359,6 +362,11 @@ def test_programme_report_pools_both_sessions(app_client, built) -> None:
     )
     md = app_client.get(f"/api/programmes/{built.programme_id}/report.md", headers=ORGANISER)
     assert "in 2 sessies" in md.text
+    # both sessions skipped scenario 3: one line, no empty sections
+    assert (
+        "## Scenario 3. Denken vanuit Leerloopbaan\n\n*In geen van de sessies besproken.*\n\n"
+        "## Stellingen\n"
+    ) in md.text
 
 
 def test_facilitator_rewords_the_conclusion(api_room, client) -> None:

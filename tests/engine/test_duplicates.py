@@ -1,5 +1,5 @@
-"""Near-duplicates between sessions: the same pairs as the console's duplicate suggestions
-(similarity.similar_pairs), found with matrices and bounds instead of scoring every pair."""
+"""Near-duplicates between sessions: the same pairs and scores as the console's duplicate
+suggestions (similarity.similar_pairs), ranked, each pair on its own (never chained)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
 from bench.report_bench import PHRASES as BENCH_PHRASES
-from session_engine.duplicates import near_duplicates, tfidf_vectors
+from session_engine.duplicates import (
+    THRESHOLD,
+    near_duplicates,
+    scored_near_duplicates,
+    tfidf_vectors,
+)
 from session_engine.similarity import normalise, similar_pairs
 
 # Phrasings from the seed report, and the ways a room says the same thing again.
@@ -67,6 +72,37 @@ def test_same_pairs_as_the_duplicate_suggestions_on_a_programme(seed: int) -> No
     expected = suggested_across(texts, groups)
     assert len(expected) > 1000  # plenty of near-duplicates, and plenty of pairs that are not
     assert set(near_duplicates(texts, groups)) == expected
+
+
+def test_scored_pairs_are_the_suggestions_scores_best_first() -> None:
+    rng = random.Random(5)
+    groups = sorted(rng.randrange(3) for _ in range(120))
+    texts = [wording(rng) for _ in groups]
+    scored = scored_near_duplicates(texts, groups)
+    found = similar_pairs(list(enumerate(texts)), limit=len(texts) ** 2)
+    expected = {(p.first, p.second): p.score for p in found if groups[p.first] != groups[p.second]}
+    assert {(i, j): score for i, j, score in scored} == expected
+    assert [s for _, _, s in scored] == sorted((s for _, _, s in scored), reverse=True)
+    assert all(i < j and groups[i] != groups[j] and s >= THRESHOLD for i, j, s in scored)
+    assert near_duplicates(texts, groups) == sorted((i, j) for i, j, _ in scored)
+
+
+def test_pairs_are_never_chained() -> None:
+    """A is like B and B like C: A and C are not suggested unless they are alike themselves."""
+    texts = [
+        "Tijd voor begeleiding van studenten",
+        "Tijd en geld voor begeleiding van studenten en voor nascholing",
+        "Geld voor nascholing",
+    ]
+    [(a, b, _), (c, d, _)] = sorted(scored_near_duplicates(texts, [0, 1, 2]))
+    assert {(a, b), (c, d)} == {(0, 1), (1, 2)}
+
+
+def test_opposites_from_different_sessions_are_not_suggested() -> None:
+    texts = ["Meer sturen op meetbare resultaten", "Minder sturen op meetbare resultaten"]
+    assert scored_near_duplicates(texts, [0, 1]) == []
+    texts = ["Niet haalbaar voor het po", "Voor het primair onderwijs onhaalbaar"]
+    assert scored_near_duplicates(texts, [0, 1]) == [(0, 1, 1.0)]
 
 
 def test_pairs_only_between_groups_lowest_index_first() -> None:

@@ -143,12 +143,13 @@ def test_a_template_starts_a_new_session(room) -> None:
 # Live controls --------------------------------------------------------------------------
 
 
-def test_lock_refuses_items_and_unlock_reopens(room) -> None:
+def test_lock_keeps_items_off_the_board_and_unlock_reopens(room) -> None:
     participant = room.join()
     room.do(controls.set_locked, actor=room.facilitator, step_id=room.brainstorm, locked=True)
     assert last_event(room)[0] == "input_locked"
-    with pytest.raises(Conflict, match="locked"):
-        add(room, participant, "Te laat")
+    add(room, participant, "Te laat")  # kept as late (tests/engine/test_late.py), not on the board
+    assert last_event(room)[0] == "item_late"
+    assert texts(room) == {}
     room.do(controls.set_locked, actor=room.facilitator, step_id=room.brainstorm, locked=False)
     assert last_event(room)[0] == "input_unlocked"
     add(room, participant, "Op tijd")
@@ -178,8 +179,8 @@ def test_timer_runs_pauses_extends_and_locks_when_it_runs_out(room) -> None:
     room.do(expire)
     step = room.database.read_sync(get_step, room.id, room.brainstorm)
     assert controls.timer_state(step)["expired"] and not controls.input_open(step)
-    with pytest.raises(Conflict, match="locked"):
-        add(room, participant, "Na de bel")
+    add(room, participant, "Na de bel")
+    assert last_event(room)[0] == "item_late"
 
 
 def test_timer_refusals(room) -> None:
@@ -523,3 +524,60 @@ def test_an_untitled_step_is_named_after_its_type_in_the_language_given(room) ->
 
     assert add(language="en") == "Glossary"
     assert add() == "Begrippenlijst"  # the session's language: Dutch
+
+
+def test_a_step_added_after_current_lands_right_after_the_step_on_the_screens(room) -> None:
+    fac = room.facilitator
+    step = room.do(
+        agenda_ops.add_step,
+        actor=fac,
+        after_current=True,
+        fields={"type": "converge", "scenario": "afstemming"},
+    )
+    titles = [s.title for s in room.database.read_sync(agenda, room.id)]
+    assert titles[:4] == [
+        "Welkom",
+        "Scenario 1: Afstemming",
+        step.title,
+        "Scenario 2: Samenwerking",
+    ]
+    assert last_event(room)[1]["position"] == 2
+
+
+def test_after_current_is_refused_with_a_position_or_without_a_step_on_the_screens(
+    make_room,
+) -> None:
+    room = make_room()
+    before = room.database.read_sync(events_after, room.id, 0)
+    with pytest.raises(Conflict, match="No step is on the screens"):
+        room.do(
+            agenda_ops.add_step, actor=room.facilitator, after_current=True, fields={"type": "info"}
+        )
+    room.do(activate_step, actor=room.facilitator, step_id=room.step_id("info"))
+    with pytest.raises(Invalid, match="not both"):
+        room.do(
+            agenda_ops.add_step,
+            actor=room.facilitator,
+            after_current=True,
+            position=0,
+            fields={"type": "info"},
+        )
+    assert len(room.database.read_sync(events_after, room.id, 0)) == len(before) + 1
+
+
+def test_undo_of_one_merge_splits_off_only_its_members(room) -> None:
+    fac, participant = room.facilitator, room.join()
+    a = add(room, participant, "Goed te organiseren")
+    b = add(room, participant, "Makkelijk te organiseren")
+    c = add(room, participant, "Elke school kan instappen")
+    room.do(curation.merge_items, actor=fac, target_id=a, member_ids=[b])
+    room.do(curation.merge_items, actor=fac, target_id=a, member_ids=[c])
+    split = room.do(curation.split_item, actor=fac, item_id=a, member_ids=[c])
+    assert [m.id for m in split] == [c]
+    assert last_event(room)[1]["member_ids"] == [c]
+    assert texts(room)["voordelen"] == ["Goed te organiseren", "Elke school kan instappen"]
+    for bad in ([a], [b, 999_999], []):
+        with pytest.raises(Invalid, match="Name only items merged"):
+            room.do(curation.split_item, actor=fac, item_id=a, member_ids=bad)
+    merged, _ = room.database.read_sync(board, session_id=room.id, step_id=room.brainstorm).items()
+    assert (merged.id, merged.members) == (a, ["Makkelijk te organiseren"])

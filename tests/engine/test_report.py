@@ -8,10 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from session_engine.actors import ORGANISER
 from session_engine.errors import Forbidden, Invalid, NotFound
+from session_engine.programmes import get_programme
 from session_engine.reports.items import grouped_pairs, near_duplicates
 from session_engine.reports.report import programme_report, session_report, to_json
-from session_engine.reports.texts import edit_report_texts
+from session_engine.reports.texts import edit_programme_texts, edit_report_texts
 from session_engine.similarity import similar_pairs
 from session_engine.store.events import events_after
 from tests.report_seed import FORMULA, SCRIPT, seed_programme
@@ -191,7 +193,7 @@ def test_json_writes_scenarios_columns_and_items_in_the_documented_order(seed) -
     assert list(voorwaarden["themes"][0]) == ["key", "label", "items"]
     assert list(voordelen["important"][0]) == [
         *("text", "theme", "mentions", "metoo", "support", "often", "members", "comments"),
-        *("score", "important", "sessions"),
+        *("score", "important", "sessions", "votes"),
     ]
     assert list(report["key_points"][0]) == ["kind", "text", "basis"]
 
@@ -217,6 +219,55 @@ def test_report_texts_are_edited_by_the_facilitator_only(make_room) -> None:
         room.do(edit_report_texts, actor=seed.actors[0], changes={"goal": "x"})
     with pytest.raises(Invalid, match="Unknown report text"):
         room.do(edit_report_texts, actor=room.facilitator, changes={"title": "x"})
+
+
+def test_impression_and_key_points_are_a_sessions_texts_too(make_room) -> None:
+    room = make_room()
+    seed = SimpleNamespace(room=room, actors=[room.join()])
+    assert report_of(seed).texts.impression == (
+        "What follows is what was discussed at the tables, per scenario."
+    )
+    changes = {"impression": "Constructief.", "key_points": "- Leren van elkaar"}
+    room.do(edit_report_texts, actor=room.facilitator, changes=changes)
+    texts = report_of(seed).texts
+    assert (texts.impression, texts.key_points) == ("Constructief.", "- Leren van elkaar")
+
+
+def test_programme_texts_are_the_organisers_and_stored_with_their_time(make_room) -> None:
+    room = make_room()
+    room.join()
+    programme_id = room.created.session.programme_id
+    database = room.database
+
+    def report():
+        return database.read_sync(programme_report, programme_id)
+
+    assert (report().title, report().texts.conclusion) == ("Toekomst van samen opleiden", "")
+    with pytest.raises(Forbidden):
+        room.do(
+            edit_programme_texts,
+            actor=room.facilitator,
+            programme_id=programme_id,
+            changes={"title": "x"},
+        )
+    changes = {"title": " Samenvatting ", "conclusion": "Scenario 2.", "goal": None}
+    view = room.do(
+        edit_programme_texts, actor=ORGANISER, programme_id=programme_id, changes=changes
+    )
+    assert (view.title, view.conclusion, view.updated_at is not None) == (
+        "Samenvatting",
+        "Scenario 2.",
+        True,
+    )
+    assert (report().title, report().texts.conclusion) == ("Samenvatting", "Scenario 2.")
+    stored = database.read_sync(get_programme, programme_id)
+    assert stored.report_texts == {"title": "Samenvatting", "conclusion": "Scenario 2."}
+    for bad in ({}, {"title": ""}, {"colour": "rood"}, {"intro": 3}, {"title": "x" * 201}):
+        with pytest.raises(Invalid):
+            room.do(edit_programme_texts, actor=ORGANISER, programme_id=programme_id, changes=bad)
+    assert database.read_sync(get_programme, programme_id).report_texts == stored.report_texts
+    with pytest.raises(NotFound):
+        room.do(edit_programme_texts, actor=ORGANISER, programme_id=999, changes={"title": "x"})
 
 
 @pytest.fixture

@@ -138,7 +138,10 @@ class EngineMachine(RuleBasedStateMachine):
         ]
         events = self.database.read_sync(events_after, self.session_id, 0)
         added = [e for e in events if e.type == "item_added"]
-        assert sorted(e.data["item"]["id"] for e in added) == sorted(i.id for i in items)
+        late = [e for e in events if e.type == "item_late"]  # for a step no longer active
+        stored = [e.data["item"]["id"] for e in added + late]
+        assert sorted(stored) == sorted(i.id for i in items)
+        assert sorted(e.data["item"]["id"] for e in late) == sorted(i.id for i in items if i.late)
         seen: Counter[tuple[int, str]] = Counter()
         for event in added:  # each column_count counts the items of its column so far
             item = event.data["item"]

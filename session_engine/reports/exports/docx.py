@@ -6,11 +6,20 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ...shapes import ReportItem, ReportScenario, ThemedColumn
+from ...shapes import ItemsColumn, ReportItem, ReportScenario, ThemedColumn
 from ..data import Translate
 from ..model import CountedText, Report
 from ..texts import text_blocks
-from .labels import column_headings, headings, often_label, scenario_heading
+from .labels import (
+    column_headings,
+    columns_heading,
+    headings,
+    item_note,
+    not_discussed,
+    scenario_heading,
+    statements_put,
+    themed_heading,
+)
 from .safe import xml_text
 from .stamp import fixed_zip_times, report_time
 from .tables import (
@@ -51,7 +60,8 @@ class _Writer:
                 etree.SubElement(etree.SubElement(run, qn("w:rPr")), qn("w:i"))
             element = etree.SubElement(run, qn("w:t"))
             element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            element.text = xml_text(" ".join(text.split()))
+            # a note's run keeps the one space that separates it from the text before
+            element.text = xml_text(" " * text[:1].isspace() + " ".join(text.split()))
         self.body.sectPr.addprevious(paragraph)
 
     def heading(self, text: str, level: int) -> None:
@@ -69,8 +79,11 @@ class _Writer:
                 else:
                     self.para(line)
 
-    def bullet(self, text: str, note: str = "", level: int = 1) -> None:
+    def bullet(self, text: str, note: str = "", level: int = 1, basis: str = "") -> None:
+        """A list item; `note` in parentheses after it, `basis` (which may hold parentheses
+        of its own) after a dash."""
         runs = [(text, False)] + ([(f" ({note})", True)] if note else [])
+        runs += [(f" — {basis}", True)] if basis else []
         self._paragraph("List Bullet" if level == 1 else "List Bullet 2", runs)
 
     def table(self, header: list[str], rows: list[list[Any]]) -> None:
@@ -101,7 +114,7 @@ def to_docx(report: Report, t: Translate) -> bytes:
     w.heading(report.title, 0)
     _front(w, report)
     for scenario in report.scenarios:
-        _scenario(w, scenario)
+        _scenario(w, scenario, report.kind)
     _statements(w, report)
     _glossary(w, report)
     _preference(w, report)
@@ -120,30 +133,42 @@ def _front(w: _Writer, report: Report) -> None:
         w.heading(h["principles"], 1)
         for principle in report.principles:
             w.bullet(principle)
-    for key in ("goal", "method"):
-        if getattr(texts, key):
-            w.heading(h[key], 1)
-            w.paras(getattr(texts, key))
+    if texts.goal:
+        w.heading(h["goal"], 1)
+        w.paras(texts.goal)
+    if texts.method or report.scenarios:
+        w.heading(h["method"], 1)
+        w.paras(texts.method)
+        for scenario in report.scenarios:
+            w.bullet(scenario_heading(scenario, w.t))
+        if report.statements:
+            w.para(statements_put(report, w.t))
     w.heading(h["participants"], 1)
     w.para(report.participants.sentence)
     for table in composition_tables(report, h):
         w.table(*table)
+    w.heading(h["impression"], 1)
+    w.paras(texts.impression)
 
 
 def _items(w: _Writer, items: list[ReportItem], empty: str = "no_items") -> None:
     if not items:
         w.para(w.h[empty], italic=True)
     for item in items:
-        w.bullet(item.text, often_label(item, w.t))
+        w.bullet(item.text, item_note(item, w.t))
         if item.members:
             w.bullet(f"{w.h['also']}: " + "; ".join(item.members), level=2)
         for comment in item.comments:
             w.bullet(f"{w.h['comments']}: {comment}", level=2)
 
 
-def _scenario(w: _Writer, scenario: ReportScenario) -> None:
+def _scenario(w: _Writer, scenario: ReportScenario, kind: str) -> None:
+    """A scenario in the seed's outline (see markdown.py's `_scenario`)."""
     h = w.h
     w.heading(scenario_heading(scenario, w.t), 1)
+    if not scenario.discussed:
+        w.para(not_discussed(kind, h), italic=True)
+        return
     w.para(scenario.description)
     if scenario.kenmerken:
         w.heading(h["kenmerken"], 2)
@@ -151,23 +176,25 @@ def _scenario(w: _Writer, scenario: ReportScenario) -> None:
             w.bullet(kenmerk)
     for note in scenario.notes:
         w.para(note, italic=True)
-    if not scenario.discussed:
-        w.para(h["not_discussed"], italic=True)
-        return
-    for column in scenario.columns:
-        if isinstance(column, ThemedColumn):
-            w.heading(column.label, 2)
-            w.para(h["conditions_question"], italic=True)
-            for group in column.themes:
-                w.heading(group.label, 3)
-                _items(w, group.items)
-            continue
+    split = [c for c in scenario.columns if isinstance(c, ItemsColumn)]
+    if split:
+        w.heading(columns_heading(scenario, w.t), 2)
+    for column in split:
         first, second = column_headings(column, w.t)
-        w.heading(first, 2)
+        w.heading(first, 3)
         w.para(h["basis_vote"] if column.basis == "vote" else h["basis_support"], italic=True)
         _items(w, column.important, "none_important" if column.other else "no_items")
-        w.heading(second, 2)
-        _items(w, column.other)
+        if column.count:
+            w.heading(second, 3)
+            _items(w, column.other)
+    for themed in [c for c in scenario.columns if isinstance(c, ThemedColumn)]:
+        w.heading(themed_heading(themed, scenario, w.t), 2)
+        w.para(h["conditions_question"], italic=True)
+        if not themed.themes:
+            w.para(h["no_items"], italic=True)
+        for group in themed.themes:
+            w.heading(group.label, 3)
+            _items(w, group.items)
 
 
 def _statements(w: _Writer, report: Report) -> None:
@@ -236,10 +263,13 @@ def _conclusion(w: _Writer, report: Report) -> None:
     h = w.h
     w.heading(h["conclusion"], 1)
     w.paras(report.texts.conclusion)
+    if report.texts.key_points:
+        w.heading(h["own_key_points"], 2)
+        w.paras(report.texts.key_points)
     if report.key_points:
         w.heading(h["key_points"], 2)
         for point in report.key_points:
-            w.bullet(point.text, f"{h['based_on']}: {point.basis}")
+            w.bullet(point.text, basis=f"{h['based_on']}: {point.basis}")
     if report.notes:
         w.heading(h["notes"], 2)
         for note in report.notes:

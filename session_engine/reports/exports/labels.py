@@ -17,6 +17,8 @@ HEADINGS = {
     "principles": N_("Starting principles"),
     "goal": N_("Goal"),
     "method": N_("Working method"),
+    "impression": N_("General impression"),
+    "own_key_points": N_("Key points"),
     "participants": N_("Participants"),
     "scenarios": N_("Scenarios"),
     "kenmerken": N_("Characteristics"),
@@ -49,6 +51,7 @@ HEADINGS = {
     "definitions_proposed": N_("Definitions proposed"),
     "not_counted": N_("Too few voters in these sessions to show their votes."),
     "not_discussed": N_("Not discussed in this session."),
+    "not_discussed_programme": N_("Not discussed in any of the sessions."),
     "no_items": N_("Nothing was added."),
     "none_important": N_("No item stood out: none was mentioned more than once."),
     "no_answers": N_("No answers."),
@@ -116,22 +119,53 @@ def headings(t: Translate) -> dict[str, str]:
 
 
 def column_headings(column: ReportColumn, t: Translate) -> tuple[str, str]:
-    """ "Belangrijkste voordelen" and "Andere voordelen" for a column labelled "Voordelen"."""
+    """ "Belangrijkste voordelen" and "Andere voordelen die genoemd zijn" for a column
+    labelled "Voordelen" (the seed's headings)."""
     label = column.label.lower()
     return (
         t(N_("Most important %(label)s"), label=label),
-        t(N_("Other %(label)s"), label=label),
+        t(N_("Other %(label)s mentioned"), label=label),
     )
 
 
-def often_label(item: ReportItem, t: Translate) -> str:
-    """ "vaak genoemd (3×)" for an item with support above 1, else nothing."""
-    if not item.often:
-        return ""
-    text = t(N_("often mentioned (%(n)s×)"), n=item.support)
-    if item.sessions > 1:
-        text += ", " + t(N_("in %(n)s sessions"), n=item.sessions)
-    return text
+def columns_heading(scenario: ReportScenario, t: Translate) -> str:
+    """ "Voordelen en nadelen van scenario 1": the heading over a scenario's unthemed columns."""
+    labels = [c.label for c in scenario.columns if not c.themed]
+    words = [labels[0], *(label.lower() for label in labels[1:])] if labels else []
+    joined = f" {t(N_('and'))} ".join(words)
+    return t(N_("%(labels)s of scenario %(number)s"), labels=joined, number=scenario.number)
+
+
+def themed_heading(column: ReportColumn, scenario: ReportScenario, t: Translate) -> str:
+    """ "Voorwaarden voor scenario 1": the heading of a scenario's themed column."""
+    return t(N_("%(label)s for scenario %(number)s"), label=column.label, number=scenario.number)
+
+
+def statements_put(report: Report, t: Translate) -> str:
+    """The working method's last line when there were statements (the seed names them)."""
+    count = len(report.statements)
+    if count == 1:
+        return t(N_("Besides the scenarios, 1 statement was put to the participants."))
+    return t(N_("Besides the scenarios, %(n)s statements were put to the participants."), n=count)
+
+
+def not_discussed(kind: str, h: dict[str, str]) -> str:
+    """The one line a scenario nobody brainstormed gets, in a session's or a programme's."""
+    return h["not_discussed_programme" if kind == "programme" else "not_discussed"]
+
+
+def item_note(item: ReportItem, t: Translate) -> str:
+    """What the room gave an item, in one parenthesis-free phrase: "12 stemmen; vaak
+    genoemd, 3×, in 2 sessies" (the parts it has), else nothing."""
+    parts = []
+    if item.votes:
+        parts.append(t(N_("1 vote")) if item.votes == 1 else t(N_("%(n)s votes"), n=item.votes))
+    if item.often:
+        often = t(N_("often mentioned, %(n)s×"), n=item.support)
+        if item.sessions > 1:
+            often += ", " + t(N_("in %(n)s sessions"), n=item.sessions)
+        parts.append(often)
+    return "; ".join(parts)
 
 
 def scenario_heading(scenario: ReportScenario, t: Translate) -> str:

@@ -5,11 +5,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...shapes import ReportItem, ReportScenario, ThemedColumn
+from ...shapes import ItemsColumn, ReportItem, ReportScenario, ThemedColumn
 from ..data import Translate
 from ..model import CountedText, GlossaryTerm, Report
 from ..texts import text_blocks
-from .labels import column_headings, headings, often_label, scenario_heading
+from .labels import (
+    column_headings,
+    columns_heading,
+    headings,
+    item_note,
+    not_discussed,
+    scenario_heading,
+    statements_put,
+    themed_heading,
+)
 from .tables import (
     answered,
     composition_tables,
@@ -18,13 +27,16 @@ from .tables import (
     statement_table,
 )
 
-_INLINE = re.compile(r"([\\`*_\[\]<>#|~&])")
-_BLOCK_START = re.compile(r"^(\s*)([-=+>]|\d+[.)])")
+# Escaped wherever they stand: emphasis, code, links, raw HTML, table cells, strikethrough.
+# "&" only where it would start an entity ("&amp;"), "#" only as a heading's closing run:
+# elsewhere they are plain text, and a backslash before them would only show.
+_INLINE = re.compile(r"([\\`*_\[\]<|~]|&(?=#?\w+;)|(?<= )#+$)")
+_BLOCK_START = re.compile(r"^(\s*)([-=+>]|#+(?= |$)|\d+[.)])")
 
 
 def inline(text: str) -> str:
     """Text as literal inline Markdown: one line, no emphasis, links, HTML or table breaks."""
-    return _INLINE.sub(r"\\\1", " ".join(str(text).split()))
+    return _INLINE.sub(lambda m: "\\" + m.group(1), " ".join(str(text).split()))
 
 
 def md(text: str) -> str:
@@ -44,9 +56,9 @@ def to_markdown(report: Report, t: Translate) -> str:
     """The whole report as one Markdown document."""
     h = headings(t)
     out: list[str] = [f"# {md(report.title)}", ""]
-    out += _front(report, h)
+    out += _front(report, h, t)
     for scenario in report.scenarios:
-        out += _scenario(scenario, h, t)
+        out += _scenario(scenario, h, t, report.kind)
     out += _statements(report, h)
     out += _glossary(report, h)
     out += _preference(report, h)
@@ -64,26 +76,36 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return [*lines, ""]
 
 
-def _front(report: Report, h: dict[str, str]) -> list[str]:
+def _front(report: Report, h: dict[str, str], t: Translate) -> list[str]:
     out = _table(*sessions_table(report, h))
     texts = report.texts
     if texts.intro:
         out += _section(h["intro"], [p + "\n" for p in paragraphs(texts.intro)])
     if report.principles:
         out += _section(h["principles"], [f"- {md(p)}" for p in report.principles] + [""])
-    for key in ("goal", "method"):
-        if getattr(texts, key):
-            out += _section(h[key], [p + "\n" for p in paragraphs(getattr(texts, key))])
+    if texts.goal:
+        out += _section(h["goal"], [p + "\n" for p in paragraphs(texts.goal)])
+    out += _method(report, h, t)
     people = report.participants
     body = [md(people.sentence), ""]
     for table in composition_tables(report, h):
         body += _table(*table)
-    return out + _section(h["participants"], body)
+    out += _section(h["participants"], body)
+    return out + _section(h["impression"], [p + "\n" for p in paragraphs(texts.impression)])
+
+
+def _method(report: Report, h: dict[str, str], t: Translate) -> list[str]:
+    """The working method: its text, then the scenarios it was held along, one line each."""
+    body = [p + "\n" for p in paragraphs(report.texts.method)]
+    body += [f"- {md(scenario_heading(s, t))}" for s in report.scenarios]
+    if report.statements:
+        body += ["", md(statements_put(report, t))]
+    return _section(h["method"], [*body, ""]) if body else []
 
 
 def _item(item: ReportItem, t: Translate, h: dict[str, str], indent: str = "") -> list[str]:
-    often = often_label(item, t)
-    line = f"{indent}- {md(item.text)}" + (f" *({md(often)})*" if often else "")
+    note = item_note(item, t)
+    line = f"{indent}- {md(item.text)}" + (f" *({md(note)})*" if note else "")
     out = [line]
     if item.members:
         out.append(f"{indent}  - {h['also']}: " + "; ".join(md(m) for m in item.members))
@@ -98,24 +120,33 @@ def _items(
     return [*(lines or [f"*{h[empty]}*"]), ""]
 
 
-def _scenario(scenario: ReportScenario, h: dict[str, str], t: Translate) -> list[str]:
-    out = [f"## {md(scenario_heading(scenario, t))}", "", md(scenario.description), ""]
+def _scenario(scenario: ReportScenario, h: dict[str, str], t: Translate, kind: str) -> list[str]:
+    """A scenario in the seed's outline: description, kenmerken, "Voordelen en nadelen van
+    scenario N" (most important and other, per column), "Voorwaarden voor scenario N" per
+    theme. One no session brainstormed is its heading and one line."""
+    out = [f"## {md(scenario_heading(scenario, t))}", ""]
+    if not scenario.discussed:
+        return [*out, f"*{not_discussed(kind, h)}*", ""]
+    out += [md(scenario.description), ""]
     if scenario.kenmerken:
         out += _section(h["kenmerken"], [f"- {md(k)}" for k in scenario.kenmerken] + [""], 3)
     out += [f"> {md(note)}" for note in scenario.notes] + ([""] if scenario.notes else [])
-    if not scenario.discussed:
-        return [*out, f"*{h['not_discussed']}*", ""]
-    for column in scenario.columns:
-        if isinstance(column, ThemedColumn):
-            out += _section(md(column.label), [f"*{h['conditions_question']}*", ""], 3)
-            for group in column.themes:
-                out += _section(md(group.label), _items(group.items, t, h), 4)
-            continue
+    split = [c for c in scenario.columns if isinstance(c, ItemsColumn)]
+    if split:
+        out += _section(md(columns_heading(scenario, t)), [], 3)
+    for column in split:
         first, second = column_headings(column, t)
         basis = h["basis_vote"] if column.basis == "vote" else h["basis_support"]
         empty = "none_important" if column.other else "no_items"
-        out += _section(md(first), [f"*{basis}*", "", *_items(column.important, t, h, empty)], 3)
-        out += _section(md(second), _items(column.other, t, h), 3)
+        out += _section(md(first), [f"*{basis}*", "", *_items(column.important, t, h, empty)], 4)
+        if column.count:
+            out += _section(md(second), _items(column.other, t, h), 4)
+    for themed in [c for c in scenario.columns if isinstance(c, ThemedColumn)]:
+        question = [f"*{h['conditions_question']}*", ""]
+        out += _section(md(themed_heading(themed, scenario, t)), question, 3)
+        out += [] if themed.themes else [f"*{h['no_items']}*", ""]
+        for group in themed.themes:
+            out += _section(md(group.label), _items(group.items, t, h), 4)
     return out
 
 
@@ -180,9 +211,12 @@ def _preference(report: Report, h: dict[str, str]) -> list[str]:
 
 def _conclusion(report: Report, h: dict[str, str]) -> list[str]:
     body = [p + "\n" for p in paragraphs(report.texts.conclusion)]
+    if report.texts.key_points:
+        own = [p + "\n" for p in paragraphs(report.texts.key_points)]
+        body += _section(h["own_key_points"], own, 3)
     if report.key_points:
         body += _section(h["key_points"], [], 3)
-        body += [f"- {md(p.text)} *({h['based_on']}: {md(p.basis)})*" for p in report.key_points]
+        body += [f"- {md(p.text)} *— {h['based_on']}: {md(p.basis)}*" for p in report.key_points]
         body.append("")
     if report.notes:
         body += _section(h["notes"], [f"- {md(n)}" for n in report.notes] + [""], 3)

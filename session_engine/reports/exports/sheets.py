@@ -19,7 +19,7 @@ from .stamp import fixed_zip_times, report_time
 KINDS = ("items", "votes", "statements", "participants")
 Rows = tuple[list[str], list[list[Any]]]
 ITEM_KEYS = ["text", "mentions", "metoo", "support", "often", "score", "sessions"]
-ITEM_KEYS += ["members", "comments"]
+ITEM_KEYS += ["members", "comments", "votes"]
 
 
 def sheet_rows(report: Report, kind: str, t: Translate) -> Rows:
@@ -47,7 +47,7 @@ def _item_lists(column: ReportColumn) -> Iterator[tuple[str, ReportItem]]:
 def _items(report: Report, h: dict[str, str]) -> Rows:
     header = [h["scenario"], h["column"], h["theme"], h["importance"], h["text"], h["mentions"]]
     header += [h["metoo"], h["support"], h["often"], h["score"], h["in_sessions"], h["also"]]
-    header.append(h["comments"])
+    header += [h["comments"], h["votes"]]
     rows = []
     for scenario in report.scenarios:
         for column in scenario.columns:
