@@ -235,6 +235,17 @@ def time_formats(build: Any, runs: int, formats: tuple[str, ...] = FORMATS) -> d
     return out
 
 
+def open_database(path: Path) -> tuple[Any, Database, Any]:
+    """A migrated SQLite database at `path` with the programme of scenarios.yaml."""
+    url = f"sqlite:///{path}"
+    migrate(url)
+    engine = create_db_engine(url)
+    database = Database(engine, MemoryFanout())
+    content = load_content(ROOT / "scenarios.yaml", ROOT / "statements.yaml")
+    programme, _ = database.write_sync(load_programme, content=content)
+    return engine, database, programme
+
+
 def seed_sized(runs: int) -> dict[str, Any]:
     """The seed-sized programme (bench/seed_programme.py: 3 sessions, 48 participants, 179
     points), built in a database of its own, and its programme report in every format."""
@@ -243,12 +254,7 @@ def seed_sized(runs: int) -> dict[str, Any]:
     from session_engine.reports.report import programme_report
 
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'seed.db'}"
-        migrate(url)
-        engine = create_db_engine(url)
-        database = Database(engine, MemoryFanout())
-        content = load_content(ROOT / "scenarios.yaml", ROOT / "statements.yaml")
-        programme, _ = database.write_sync(load_programme, content=content)
+        engine, database, programme = open_database(Path(tmp) / "seed.db")
         build_seed_programme(database, programme.id)
         build = lambda: database.read_sync(  # noqa: E731
             programme_report, programme.id, translator=translator
@@ -291,12 +297,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "bench.db"
         reuse = path.exists()
-        url = f"sqlite:///{path}"
-        migrate(url)
-        engine = create_db_engine(url)
-        database = Database(engine, MemoryFanout())
-        content = load_content(ROOT / "scenarios.yaml", ROOT / "statements.yaml")
-        programme, _ = database.write_sync(load_programme, content=content)
+        engine, database, programme = open_database(path)
         started = time.perf_counter()
         if reuse:
             ids = database.read_sync(_session_ids, programme.id)
