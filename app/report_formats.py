@@ -4,6 +4,7 @@ Word, Excel, CSV or JSON, in the report's language. Used by the routes and the C
 from __future__ import annotations
 
 import re
+from collections.abc import Sized
 from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any
@@ -56,13 +57,15 @@ MEDIA_TYPES = {
 FORMATS = tuple(MEDIA_TYPES)
 SHEETS = KINDS
 # The PDF is the report people forward: every point of a programme the seed's size (three
-# sessions, some 180 points) is in it. Only a list longer than anyone reads (over PDF_LIST
-# entries: a column, a theme, an item's merged wordings or comments, a statement's arguments)
-# is cut there, with a line saying how many more there are and where they are (the web page,
-# DOCX, Markdown and the spreadsheets always have everything); statements are broken down by
-# the first profile question only (sector in the seed).
+# sessions, some 180 points) is in it. Only a list longer than anyone reads on paper (over
+# PDF_LIST entries: a column, a theme, an item's merged wordings or comments, a statement's
+# arguments) is cut there, to its first PDF_CUT[kind] entries and a line saying how many more
+# there are and where they are (the web page, DOCX, Markdown and the spreadsheets always have
+# everything); statements are broken down by the first profile question only (sector in the
+# seed). WeasyPrint lays out some 20 pages a second: a 2,000-item session printed in full would
+# take it minutes (docs/performance.md).
 PDF_LIST = 40
-PDF_LIMITS = dict.fromkeys(("important", "other", "theme", "arguments"), PDF_LIST)
+PDF_CUT = {"important": 10, "other": 5, "theme": 5, "arguments": 5}
 # Answers 1 (strongly disagree) to 5 (strongly agree): red through grey to blue.
 ANSWER_COLOURS = ("#b2182b", "#ef8a62", "#bdbdbd", "#67a9cf", "#2166ac")
 
@@ -99,7 +102,8 @@ def render_html(report: Report, *, summary: bool = False) -> str:
         r=report,
         h=h,
         css=Markup(report_css()),  # our own stylesheet, not participants' text
-        limits=PDF_LIMITS if summary else {},
+        summary=summary,
+        cut=pdf_cut if summary else _no_cut,
         tables=tables,
         text_blocks=text_blocks,
         answered=answered,
@@ -114,6 +118,16 @@ def render_html(report: Report, *, summary: bool = False) -> str:
         statement_rows=lambda st: statement_rows(report, st, h, fields),
         agreement_bar=agreement_bar,
     )
+
+
+def pdf_cut(entries: Sized, kind: str) -> int | None:
+    """How many entries of a list the PDF prints: None (all of them) up to PDF_LIST entries,
+    else the first PDF_CUT[kind]."""
+    return PDF_CUT[kind] if len(entries) > PDF_LIST else None
+
+
+def _no_cut(entries: Sized, kind: str) -> None:
+    return None
 
 
 def statement_rows(

@@ -1,8 +1,9 @@
 """The report files people forward and keep. The PDF of a programme the seed's size (three
 sessions, 48 participants, 179 points) carries every point; only a list over 40 entries is
-cut, and says so. Every format of the same data is the same bytes, downloaded again later from
-a fresh server (a zip entry's time has a resolution of two seconds, so the second round waits
-until the clock has moved past the first round's stamp)."""
+cut (to its first few, as a 2,000-item session's would be), and says so. Every format of the
+same data is the same bytes, downloaded again later from a fresh server (a zip entry's time
+has a resolution of two seconds, so the second round waits until the clock has moved past
+the first round's stamp)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from fastapi.testclient import TestClient
 
 import app.reports
 from app.main import create_app
-from app.report_formats import render_report, translator
+from app.report_formats import PDF_CUT, PDF_LIST, render_report, translator
 from app.reports import Memo
 from app.settings import Settings
 from bench.seed_programme import build_seed_programme, seed_points
@@ -74,6 +75,8 @@ def test_the_programme_pdf_carries_every_point(seed: Any) -> None:
 
 
 def test_a_list_over_forty_is_cut_in_the_pdf_and_says_so(make_room: Any) -> None:
+    """45 entries in one column, none supported more than another: all are "other"."""
+    assert PDF_LIST == 40
     room = make_room()
     step = room.step_id("brainstorm", 0)
     from session_engine.agenda import activate_step
@@ -93,8 +96,8 @@ def test_a_list_over_forty_is_cut_in_the_pdf_and_says_so(make_room: Any) -> None
     report = room.database.read_sync(session_report, room.id, translator=translator)
     text = pdf_text(render_report(report, "pdf").body)
     shown = [t for t in texts if t in text]
-    assert len(shown) == 40
-    assert "… en nog 5 (zie de spreadsheet-export)" in text
+    assert len(shown) == PDF_CUT["other"]
+    assert f"… en nog {45 - PDF_CUT['other']} (zie de spreadsheet-export)" in text
     assert all(t in render_report(report, "html").body.decode() for t in texts)
 
 
