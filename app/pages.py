@@ -45,6 +45,7 @@ from .auth import (
     csrf_token,
     is_organiser,
 )
+from .curation import curation_section
 from .fragments import base_context, stage_context
 from .links import base_url, join_link, links_for
 from .settings import Settings
@@ -310,6 +311,7 @@ async def _organiser_view(
         sessions=sessions,
         templates=saved,
         csrf=csrf,
+        curation=await curation_section(request, database, programme),
         report_texts=programme_texts(programme),
         **extra,
     )

@@ -178,7 +178,8 @@ async def programme_report_route(
     sheet: Sheet = "items",
 ) -> Response:
     """All sessions of a programme in one report (organiser): participants summed, items
-    pooled with near-duplicates across sessions grouped, ballots pooled."""
+    pooled where people confirmed it (the same words, or the organiser's curation), ballots
+    pooled."""
     _check_format(fmt)
     _programme_id(programme_id)
     threshold = request.app.state.settings.segment_threshold

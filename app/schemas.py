@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, field_validator
 
 from session_engine.content import AgendaStep, Category, ProfileField, Scenario, Theme
 from session_engine.payloads import CommentPublic
-from session_engine.shapes import BoardView, ItemPublic, ItemView, LateItem
+from session_engine.shapes import BoardView, ItemPublic, ItemView, LateItem, Side
+from session_engine.store.db import MAX_INTEGER
 
 __all__ = [
     "BoardView",
@@ -277,3 +278,55 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
         (429, "Rate limited: wait `Retry-After` seconds, then send it again"),
     )
 }
+
+
+# The organiser's curation of a programme report (app/curation.py). Item ids are the engine's
+# (an entry is named by any of its items, usually the lead: `ProgrammeEntry.id`).
+
+ItemId = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
+
+
+class PoolRequest(BaseModel):
+    """A suggested pool as listed: its lead and its members (entry ids)."""
+
+    lead_id: ItemId
+    member_ids: list[ItemId] = Field(min_length=1, max_length=200)
+
+
+class PoolPageRequest(BaseModel):
+    """Several suggested pools accepted at once (at most a page of 100)."""
+
+    pools: list[PoolRequest] = Field(min_length=1, max_length=100)
+
+
+class EntryRequest(BaseModel):
+    """The item to split out of its entry."""
+
+    item_id: ItemId
+
+
+class MergeRequest(BaseModel):
+    """Two entries to join, each named by one of its items."""
+
+    item_id: ItemId
+    other_id: ItemId
+
+
+class AttachRequest(BaseModel):
+    """An item to move into the entry holding `entry_id`."""
+
+    item_id: ItemId
+    entry_id: ItemId
+
+
+class LeadRequest(BaseModel):
+    """The item whose wording leads its entry."""
+
+    item_id: ItemId
+
+
+class SideRequest(BaseModel):
+    """Where the entry holding the item goes; null: as the votes decide."""
+
+    item_id: ItemId
+    side: Side | None

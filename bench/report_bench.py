@@ -207,10 +207,8 @@ def _timed(work: Any) -> tuple[float, float]:
 
 
 def _cold(build: Any) -> dict[str, Any]:
-    """The report data built from nothing: the near-duplicate grouping forgotten too."""
-    from session_engine.reports.items import grouped_pairs
-
-    grouped_pairs.cache_clear()
+    """The report data built from nothing. (The programme report no longer groups
+    near-duplicates, issue #12: there is no remembered grouping to forget.)"""
     report: dict[str, Any] = build()
     return report
 

@@ -205,6 +205,23 @@ class AgendaTemplate(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class PoolDecision(SQLModel, table=True):
+    """One of the organiser's pooling decisions on a programme's report: a row per decision,
+    replayed in order (reports/pooling.py). Items are named by id, so decisions hold when
+    sessions are added. `action`: accept, merge, attach, reject, split, lead or side."""
+
+    __tablename__ = "pool_decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    action: str = Field(max_length=20)
+    item_id: int
+    other_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    side: str | None = Field(default=None, max_length=20)
+    decided_by: str = Field(max_length=40)
+    decided_at: datetime = Field(default_factory=utcnow)
+
+
 class Event(SQLModel, table=True):
     """The session's log: one row per change, gap-free `seq` per session."""
 

@@ -318,6 +318,94 @@ class ReportScenario(Shape):
     columns: list[ReportColumn]
 
 
+Side = Literal["important", "other"]
+PoolAction = Literal["accept", "reject", "split", "merge", "attach", "lead", "side"]
+
+
+class PoolMember(Shape):
+    """An entry of a programme's report as a suggested pool names it: what it says, where it
+    was said, and (a member's) how alike the lead it is."""
+
+    entry_id: int = Field(description="The entry's id: the item id of its lead wording.")
+    text: str
+    sessions: list[str]
+    score: float | None = Field(description="Alike the proposal's lead, 0..1 (None: the lead).")
+
+
+class PoolProposal(Shape):
+    """A suggested pool: a lead and members each close to the lead, from different sessions.
+    A suggestion only: the report joins them once the organiser accepts."""
+
+    scenario: str
+    category: str
+    lead: PoolMember
+    members: list[PoolMember]
+    score: float = Field(description="The best member's score.")
+
+
+class ProposalPage(Shape):
+    """One page of the unreviewed suggestions, best first."""
+
+    total: int
+    offset: int
+    limit: int
+    proposals: list[PoolProposal]
+
+
+class EntryItem(Shape):
+    """One session's item in a programme entry (with the items its facilitator merged)."""
+
+    item_id: int
+    text: str
+    session: str
+    mentions: int
+    metoo: int
+    voted: bool = Field(description="Its session's vote put it among the most important.")
+
+
+class ProgrammeEntry(Shape):
+    """An entry of the programme report as the organiser curates it."""
+
+    id: int = Field(description="The item id of its lead wording.")
+    scenario: str
+    category: str
+    theme: str | None
+    text: str
+    important: bool
+    side: Side | None = Field(description="Where the organiser put it (None: the votes decide).")
+    lead_chosen: bool = Field(description="The organiser chose its lead wording.")
+    support: int
+    sessions: int
+    items: list[EntryItem]
+
+
+class EntryPage(Shape):
+    """One page of a programme's entries, in report order per scenario and column."""
+
+    total: int
+    offset: int
+    limit: int
+    entries: list[ProgrammeEntry]
+
+
+class PoolDecisionView(Shape):
+    """A pooling decision as stored: what was decided on which items, by whom and when."""
+
+    id: int
+    action: PoolAction
+    item_id: int
+    other_ids: list[int]
+    side: Side | None
+    decided_by: str
+    decided_at: str = Field(description="ISO 8601, UTC.")
+
+
+class PoolDecisions(Shape):
+    """The decisions one request recorded (accepting a page records one per proposal)."""
+
+    decisions: list[PoolDecisionView]
+
+
 PointKind = Literal["themes", "support", "divergence", "consensus", "preference"]
 
 

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from ..anonymity import shown_groups
 from ..content import Content
+from ..errors import N_, NotFound
 from ..models import Ballot, Definition, Participant, Session, Step
 from ..programmes import get_programme, programme_content
 from ..results import step_results
@@ -64,6 +65,23 @@ class SessionData:
 
     def steps_of(self, type_: str) -> list[Step]:
         return [s for s in self.steps if s.type == type_]
+
+
+def joined_sessions(db: Db, programme_id: int) -> list[str]:
+    """The ids of a programme's sessions someone joined, oldest first. A session nobody
+    joined (a demo, a cancelled meeting) adds nothing to the programme's report."""
+    joined = select(Participant.id).where(col(Participant.session_id) == col(Session.id))
+    ids = db.scalars(
+        select(Session.id)
+        .where(col(Session.programme_id) == programme_id, joined.exists())
+        .order_by(col(Session.created_at), col(Session.id))
+    ).all()
+    if not ids:
+        raise NotFound(
+            N_("Programme %(programme_id)s has no sessions with participants yet."),
+            programme_id=programme_id,
+        )
+    return list(ids)
 
 
 def read_session(db: Db, session_id: str, threshold: int) -> SessionData:

@@ -1,6 +1,6 @@
 """Brainstorm items as the report shows them: read in bulk per session, each with its merged
-members, "me too" count and comments; split into the most important and the others; and,
-for a programme, near-duplicates from different sessions grouped into one entry.
+members, "me too" count and comments; split into the most important and the others. A
+programme's entries across sessions are pooled by pooling.py.
 
 Support is what the room gave an item: its mentions (1 + merged members) plus "me too"s.
 Without an importance vote, the top third by support (rounded up, support above 1) are the
@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 from sqlalchemy import func
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
-from ..duplicates import near_duplicates
 from ..models import Comment, Item, MeToo, Step
-from ..shapes import ReportItem
+from ..shapes import ReportItem, Side
 from ..store.db import Db
 
 ColumnKey = tuple[str, str]  # (scenario key, category key)
@@ -45,6 +43,10 @@ class ReportEntry:
     voted: bool = False
     sessions: int = 1
     place: int = 0
+    session: int = 0  # a programme's: the index of its (lead's) session
+    side: Side | None = None  # a programme's: where the organiser put it
+    lead_chosen: bool = False
+    parts: list[ReportEntry] = field(default_factory=list)  # a programme entry's items
 
     @property
     def support(self) -> int:
@@ -148,77 +150,3 @@ def public_item(item: ReportEntry) -> ReportItem:
         important=item.important,
         sessions=item.sessions,
     )
-
-
-@lru_cache(maxsize=256)
-def grouped_pairs(texts: tuple[str, ...], groups: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
-    """near_duplicates of one column, remembered by its texts: a finished session's columns
-    do not change, so after a change in one session (a report text, an item) the programme
-    report groups again only the columns that changed. `grouped_pairs.cache_clear()` forgets."""
-    return tuple(near_duplicates(list(texts), list(groups)))
-
-
-def _clusters(size: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
-    """Groups of indices linked by pairs (connected components), ordered by first index."""
-    import numpy as np
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    if not pairs:
-        return [[i] for i in range(size)]
-    a, b = np.array(pairs).T
-    graph = coo_matrix((np.ones(len(pairs)), (a, b)), shape=(size, size))
-    _, labels = connected_components(graph, directed=False)
-    found: dict[int, list[int]] = defaultdict(list)
-    for index, label in enumerate(labels.tolist()):
-        found[label].append(index)
-    return sorted(found.values(), key=lambda members: members[0])
-
-
-def pool_items(per_session: list[list[ReportEntry]]) -> list[ReportEntry]:
-    """One column over several sessions: near-duplicates from different sessions become one
-    entry (the best-supported wording, the others as members) with "in N sessions"."""
-    flat = [(s, item) for s, items in enumerate(per_session) for item in items]
-    pairs = list(grouped_pairs(tuple(i.text for _, i in flat), tuple(s for s, _ in flat)))
-    pooled = []
-    for cluster in _clusters(len(flat), pairs):
-        entries = [flat[i] for i in cluster]
-        lead = max(entries, key=lambda e: e[1].support)[1]  # first of the best: stable
-        others = [e[1] for e in entries if e[1] is not lead]
-        pooled.append(
-            replace(
-                lead,
-                members=_unique(
-                    [*lead.members, *(t for o in others for t in [o.text, *o.members])],
-                    lead.text,
-                ),
-                comments=_unique([c for e in entries for c in e[1].comments]),
-                mentions=sum(e[1].mentions for e in entries),
-                metoo=sum(e[1].metoo for e in entries),
-                score=None,
-                votes=_total([e[1].votes for e in entries]),
-                voted=any(e[1].voted for e in entries),
-                sessions=len({s for s, _ in entries}),
-            )
-        )
-    return pooled
-
-
-def _total(votes: list[int | None]) -> int | None:
-    """The votes of a pooled entry: its sessions' counted votes together (None: no vote)."""
-    counted = [v for v in votes if v is not None]
-    return sum(counted) if counted else None
-
-
-def _unique(texts: list[str], leave_out: str | None = None) -> list[str]:
-    return [t for t in dict.fromkeys(texts) if t != leave_out]
-
-
-def mark_pooled_importance(items: list[ReportEntry]) -> list[ReportEntry]:
-    """Over a programme: most important when a session's vote put it there, or in the top
-    third by support over all sessions (support above 1)."""
-    ordered = sorted(items, key=lambda i: -i.support)
-    cut = math.ceil(len(ordered) / 3)
-    for place, item in enumerate(ordered):
-        item.important = item.voted or (place < cut and item.support > 1)
-    return sorted(ordered, key=lambda i: not i.important)

@@ -12,15 +12,14 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any, Literal
 
 from sqlmodel import col, select
 
 from ..anonymity import OTHER, UNKNOWN, fold, text_order
 from ..content import Category, Content
-from ..errors import N_, NotFound
-from ..models import Participant, Session
+from ..errors import N_
+from ..models import Session
 from ..programmes import get_programme
 from ..results import _preference, _statements
 from ..shapes import (
@@ -40,11 +39,13 @@ from .data import (
     Translate,
     counted_sessions,
     english,
+    joined_sessions,
     read_session,
     votes_rows,
 )
+from .decisions import current_partition, decisions_state
 from .gc_pause import collector_paused
-from .items import ReportEntry, mark_pooled_importance, pool_items, public_item
+from .items import public_item
 from .model import (
     CompositionField,
     CompositionGroup,
@@ -62,6 +63,7 @@ from .model import (
     TermDefinition,
 )
 from .points import key_points
+from .pooling import Partition, pooled_column
 from .texts import programme_texts, report_texts
 
 
@@ -98,34 +100,27 @@ def programme_report(
     translator: Callable[[str], Translate] = _english,
     threshold: int = DEFAULT_THRESHOLD,
 ) -> Report:
-    """The report of every session of a programme together, items and ballots pooled.
+    """The report of every session of a programme together, items pooled where people
+    confirmed it (pooling.py: the same words, or the organiser's decisions), ballots pooled.
     A session nobody joined (a demo, a cancelled meeting) adds nothing and is left out."""
     programme = get_programme(db, programme_id)
-    joined = select(Participant.id).where(col(Participant.session_id) == col(Session.id))
-    ids = db.scalars(
-        select(Session.id)
-        .where(col(Session.programme_id) == programme_id, joined.exists())
-        .order_by(col(Session.created_at), col(Session.id))
-    ).all()
-    if not ids:
-        raise NotFound(
-            N_("Programme %(programme_id)s has no sessions with participants yet."),
-            programme_id=programme_id,
-        )
+    ids = joined_sessions(db, programme_id)
     with collector_paused():
         datas = [read_session(db, session_id, threshold) for session_id in ids]
+        found = current_partition(db, programme_id)
         texts = programme_texts(programme)
         title = texts.pop("title")
         t = translator(programme.language)
-        return _report("programme", title, datas, texts, t, threshold)
+        return _report("programme", title, datas, texts, t, threshold, found)
 
 
 def report_state(
     db: Db, *, session_id: str | None = None, programme_id: int | None = None
 ) -> tuple[Any, ...]:
     """What a report depends on, cheaply: each session's last seq (every change, report
-    texts included, is an event), the programme's content and its report texts (edited
-    without an event). Equal states, equal reports."""
+    texts included, is an event), the programme's content, its report texts (edited
+    without an event) and (a programme's report) the organiser's pooling decisions. Equal
+    states, equal reports."""
     query = select(Session.id, Session.last_seq, Session.programme_id)
     if session_id is not None:
         query = query.where(col(Session.id) == session_id)
@@ -141,7 +136,8 @@ def report_state(
         for p in sorted(programmes)
     ]
     texts = [json.dumps(get_programme(db, p).report_texts, sort_keys=True) for p in programmes]
-    return (tuple(rows), tuple(contents), tuple(sorted(texts)))
+    decided = decisions_state(db, programme_id) if programme_id is not None else None
+    return (tuple(rows), tuple(contents), tuple(sorted(texts)), decided)
 
 
 def _report(
@@ -151,10 +147,13 @@ def _report(
     texts: dict[str, str],
     t: Translate,
     threshold: int,
+    found: Partition | None = None,
 ) -> Report:
+    """`found`: a programme's entries (pooling.py); None for a session's report."""
     content = datas[0].content
     scenarios = [
-        _scenario(content, key, datas, t, threshold) for key in _scenario_order(content, datas)
+        _scenario(content, key, datas, t, threshold, found)
+        for key in _scenario_order(content, datas)
     ]
     statements = _statement_section(content, datas, t, threshold)
     preference = _preference_section(content, datas, t, threshold)
@@ -313,12 +312,17 @@ def _scenario_order(content: Content, datas: list[SessionData]) -> list[str]:
 
 
 def _scenario(
-    content: Content, key: str, datas: list[SessionData], t: Translate, threshold: int
+    content: Content,
+    key: str,
+    datas: list[SessionData],
+    t: Translate,
+    threshold: int,
+    found: Partition | None,
 ) -> ReportScenario:
     scenario = content.scenario(key)
     assert scenario is not None
     columns = [
-        _column(content, category, key, datas, t, threshold)
+        _column(content, category, key, datas, t, threshold, found)
         for category in content.scenarios_file.categories
     ]
     notes = [n for d in datas for n in _scenario_notes(d, key, len(datas) > 1, t)]
@@ -374,22 +378,14 @@ def _column(
     datas: list[SessionData],
     t: Translate,
     threshold: int,
+    found: Partition | None,
 ) -> ReportColumn:
     key = (scenario, category.key)
-    if len(datas) == 1:
+    if found is None:
         items = datas[0].columns.get(key, [])
         basis = datas[0].bases.get(key, "support")
     else:
-        counted = counted_sessions(datas, key, threshold)
-        columns = _counted_columns(datas, key, counted)
-        themes = sorted({i.theme or "" for c in columns for i in c})
-        pooled = [
-            item
-            for theme in themes
-            for item in pool_items([[i for i in c if (i.theme or "") == theme] for c in columns])
-        ]
-        items = mark_pooled_importance(pooled)
-        basis = "vote" if any(key in datas[n].bases for n in counted) else "support"
+        items, basis = pooled_column(datas, key, found, threshold)
     base = {"key": category.key, "label": category.label, "basis": basis, "count": len(items)}
     if not category.themed:
         return ItemsColumn(
@@ -405,20 +401,6 @@ def _column(
     ]
     groups.append(ThemeGroup(key="", label=t(N_("Other")), items=[public_item(i) for i in stray]))
     return ThemedColumn(**base, themes=[g for g in groups if g.items])
-
-
-def _counted_columns(
-    datas: list[SessionData], key: tuple[str, str], counted: set[int]
-) -> list[list[ReportEntry]]:
-    """Each session's items of one column for pooling. A session's importance vote counts only
-    when the small-group rule shows that session's counts (`counted`): else its items are as
-    if there had been no vote (support decides), so no item's place gives a voter away."""
-    return [
-        d.columns.get(key, [])
-        if n in counted
-        else [replace(i, voted=False, votes=None) for i in d.columns.get(key, [])]
-        for n, d in enumerate(datas)
-    ]
 
 
 # Glossary -------------------------------------------------------------------------------

@@ -28,9 +28,14 @@ function detailText(data, fallback) {
 // { ok, offline, status, body, detail, retryAfter }: offline when the request never got an
 // answer; detail is the server's reason when it refused.
 export async function call(method, path, body) {
+  return callApi(method, "/api/sessions/" + sessionId() + path, body);
+}
+
+// The same for any address of the API (the organiser page's /api/programmes/…).
+export async function callApi(method, url, body) {
   let response;
   try {
-    response = await fetch("/api/sessions/" + sessionId() + path, {
+    response = await fetch(url, {
       method: method, headers: headers(), credentials: "same-origin",
       body: body === undefined ? undefined : JSON.stringify(body)
     });

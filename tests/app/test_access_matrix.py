@@ -232,6 +232,23 @@ def item(n: int) -> dict[str, Any]:
 ALL = "AAAAAAA"
 PARTICIPANT = "-A-----"
 FACILITATOR = "-----A-"
+ORGANISER = "------A"
+POOL = {"lead_id": "{item}", "member_ids": ["{item2}"]}
+PAIR = {"item_id": "{item}", "other_id": "{item2}"}
+
+
+def pooled(request: Callable[..., bool]) -> Callable[[World, str, int], bool]:
+    """Run `request` once the organiser pooled two items (a split or a lead needs a pool)."""
+
+    def call(world: World, role: str, n: int) -> bool:
+        if n == 0:
+            merge = "/api/programmes/{programme}/entries/merge"
+            assert api("POST", merge, json=PAIR)(world, "organiser", n)
+        return request(world, role, n)
+
+    return call
+
+
 # (route, variant): (request, expectation per role in ROLES order)
 MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ("GET /", ""): (page("GET", "/"), ALL),
@@ -406,6 +423,58 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ("GET /api/programmes/{programme_id}/report.{fmt}", ""): (
         api("GET", "/api/programmes/{programme}/report.json"),
         "------A",
+    ),
+    ("GET /api/programmes/{programme_id}/pools", ""): (
+        api("GET", "/api/programmes/{programme}/pools"),
+        ORGANISER,
+    ),
+    ("GET /api/programmes/{programme_id}/entries", ""): (
+        api("GET", "/api/programmes/{programme}/entries"),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/pools/accept", ""): (
+        api("POST", "/api/programmes/{programme}/pools/accept", json=POOL),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/pools/accept-page", ""): (
+        api("POST", "/api/programmes/{programme}/pools/accept-page", json={"pools": [POOL]}),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/pools/reject", ""): (
+        api("POST", "/api/programmes/{programme}/pools/reject", json=POOL),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/entries/merge", ""): (
+        api("POST", "/api/programmes/{programme}/entries/merge", json=PAIR),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/entries/attach", ""): (
+        api(
+            "POST",
+            "/api/programmes/{programme}/entries/attach",
+            json={"item_id": "{item2}", "entry_id": "{item}"},
+        ),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/entries/split", ""): (
+        pooled(
+            api("POST", "/api/programmes/{programme}/entries/split", json={"item_id": "{item2}"})
+        ),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/entries/lead", ""): (
+        pooled(
+            api("POST", "/api/programmes/{programme}/entries/lead", json={"item_id": "{item2}"})
+        ),
+        ORGANISER,
+    ),
+    ("POST /api/programmes/{programme_id}/entries/side", ""): (
+        api(
+            "POST",
+            "/api/programmes/{programme}/entries/side",
+            json={"item_id": "{item}", "side": "important"},
+        ),
+        ORGANISER,
     ),
     ("GET /api/programmes/{programme_id}/report/texts", ""): (
         api("GET", "/api/programmes/{programme}/report/texts"),

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pytest
 
 from session_engine.actors import ORGANISER
+from session_engine.duplicates import near_duplicates
 from session_engine.errors import Forbidden, Invalid, NotFound
 from session_engine.programmes import get_programme
-from session_engine.reports.items import grouped_pairs, near_duplicates
 from session_engine.reports.report import programme_report, session_report, to_json
 from session_engine.reports.texts import edit_programme_texts, edit_report_texts
 from session_engine.similarity import similar_pairs
@@ -292,13 +292,18 @@ def test_programme_sums_participants_and_pools_items_across_sessions(programme) 
     assert only_zwolle.sessions == 1
 
 
-def test_programme_groups_near_duplicates_from_different_sessions(programme) -> None:
+def test_programme_does_not_join_near_duplicates_nobody_confirmed(programme) -> None:
+    """Two wordings from different sessions are a suggestion for the organiser, never a join
+    in the report (issue #12): each is said once, in one session."""
     _, _, report = programme
     voordelen = column(report, "samenwerking", "voordelen")
     all_items = voordelen.important + voordelen.other
-    [wij] = [i for i in all_items if i.text.startswith("Geen wij-zij")]
-    assert wij.sessions == 2
-    assert wij.members == ["Geen wij-zij denken meer, wij samen"]
+    wij = [i for i in all_items if i.text.startswith("Geen wij-zij")]
+    assert sorted(i.text for i in wij) == [
+        "Geen wij-zij denken maar wij-samen",
+        "Geen wij-zij denken meer, wij samen",
+    ]
+    assert [(i.sessions, i.support, i.often, i.members) for i in wij] == [(1, 1, False, [])] * 2
 
 
 def test_programme_statements_per_session_and_pooled(programme) -> None:
@@ -357,12 +362,3 @@ def test_near_duplicates_agree_with_the_duplicate_suggestions() -> None:
     }
     assert set(near_duplicates(texts_, groups)) == expected
     assert (2, 3) in expected
-
-
-def test_programme_grouping_is_remembered_per_column(built) -> None:
-    grouped_pairs.cache_clear()
-    first = built.database.read_sync(programme_report, built.programme_id)
-    assert grouped_pairs.cache_info().hits == 0
-    again = built.database.read_sync(programme_report, built.programme_id)
-    assert again == first
-    assert grouped_pairs.cache_info().hits == grouped_pairs.cache_info().misses > 0

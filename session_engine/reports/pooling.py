@@ -1,0 +1,298 @@
+"""A programme's columns pooled across sessions: only what people confirmed is joined.
+
+Similarity cannot tell a paraphrase from its opposite ("meer / minder sturen op meetbare
+resultaten" scores higher than two wordings of one point), so the report joins items of
+different sessions only where
+- the texts are the same after normalising case, accents, punctuation and spacing (`same_words`:
+  said in the same words), or
+- the organiser joined them: accepted a suggested pool, merged two entries, attached an item.
+Within a session the facilitator's merges already hold (an item's members). Everything the
+similarity measure finds is a suggestion for the organiser (`propose`), never a join.
+
+The organiser's decisions (the `pool_decision` table, one row each) are replayed in order over
+the programme's items (`Partition`); they name items by id, so they hold when sessions are
+added. An entry's lead wording is the organiser's choice, else a voted item's, else the best
+supported; its side (most important or other) the organiser's, else the votes'."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from ..duplicates import scored_near_duplicates
+from ..shapes import Side
+from .data import SessionData, counted_sessions
+from .items import ColumnKey, ReportEntry
+
+JOINING = ("accept", "merge")
+WORDS = re.compile(r"[^\W_]+")
+
+
+def same_words(text: str) -> str:
+    """The text with case, accents, punctuation and spacing taken out, and nothing else:
+    "niet" and "meer" stay, so texts equal by this key say the same thing."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(WORDS.findall(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A stored decision as the replay reads it (models.PoolDecision)."""
+
+    id: int
+    action: str
+    item_id: int
+    other_ids: tuple[int, ...]
+    side: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownItem:
+    """A top-level item of one of the programme's scenario columns."""
+
+    id: int
+    session_id: str
+    key: ColumnKey
+    text: str
+
+
+@dataclass(slots=True)
+class Partition:
+    """Which items are one entry, after the identical texts and every decision so far."""
+
+    group: dict[int, int] = field(default_factory=dict)  # item id -> group id
+    members: dict[int, set[int]] = field(default_factory=dict)  # group id -> item ids
+    rejected: dict[int, set[int]] = field(default_factory=dict)  # item -> never proposed with
+    leads: dict[int, int] = field(default_factory=dict)  # item -> decision that made it lead
+    sides: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # item -> decision
+    key: dict[int, ColumnKey] = field(default_factory=dict)
+    fresh: int = 0  # the last new group's id: item ids are positive, new groups negative
+
+    def entry(self, item_id: int) -> set[int]:
+        """The items of the entry holding `item_id`."""
+        return self.members[self.group[item_id]]
+
+    def join(self, item_ids: Iterable[int]) -> None:
+        known = [i for i in item_ids if i in self.group]
+        if not known:
+            return
+        target = self.group[known[0]]
+        for item in known[1:]:
+            source = self.group[item]
+            if source == target:
+                continue
+            for moved in self.members.pop(source):
+                self.group[moved] = target
+                self.members[target].add(moved)
+
+    def detach(self, item_id: int) -> set[int]:
+        """Take the item out of its entry to stand alone; returns those it left."""
+        left = self.entry(item_id) - {item_id}
+        if left:
+            self.members[self.group[item_id]].discard(item_id)
+            self.fresh -= 1
+            self.group[item_id] = self.fresh
+            self.members[self.fresh] = {item_id}
+        return left
+
+    def reject(self, item_id: int, others: Iterable[int]) -> None:
+        for other in others:
+            self.rejected.setdefault(item_id, set()).add(other)
+            self.rejected.setdefault(other, set()).add(item_id)
+
+    def apply(self, decision: Decision) -> None:
+        """One decision; those naming items no longer there (deleted, merged) do what they can."""
+        item, others = decision.item_id, decision.other_ids
+        if item not in self.group:
+            return
+        if decision.action in JOINING:
+            self.join([item, *others])
+        elif decision.action == "attach":
+            if others and others[0] in self.group and self.group[others[0]] != self.group[item]:
+                self.detach(item)
+                self.join([others[0], item])
+        elif decision.action == "reject":
+            self.reject(item, others)
+        elif decision.action == "split":
+            self.reject(item, self.detach(item))
+        elif decision.action == "lead":
+            self.leads[item] = decision.id
+        elif decision.action == "side":
+            for member in self.entry(item):
+                self.sides[member] = (decision.id, decision.side)
+
+    def chosen_lead(self, item_ids: Iterable[int]) -> int | None:
+        chosen = [(self.leads[i], i) for i in item_ids if i in self.leads]
+        return max(chosen)[1] if chosen else None
+
+    def chosen_side(self, item_ids: Iterable[int]) -> Side | None:
+        chosen = [self.sides[i] for i in item_ids if i in self.sides]
+        side = max(chosen, key=lambda c: c[0])[1] if chosen else None
+        return "important" if side == "important" else "other" if side == "other" else None
+
+    def blocked(self, first: Iterable[int], second: set[int]) -> bool:
+        """Whether the organiser said an item of one is not the same as an item of the other."""
+        return any(self.rejected.get(i, set()) & second for i in first)
+
+
+def partition(items: Iterable[KnownItem], decisions: Iterable[Decision]) -> Partition:
+    """The programme's entries: items said in the same words (per column) together, then every
+    decision in the order it was taken."""
+    found = Partition()
+    first_of: dict[tuple[ColumnKey, str], int] = {}
+    for item in sorted(items, key=lambda i: i.id):
+        found.key[item.id] = item.key
+        words = same_words(item.text)
+        group = first_of.setdefault((item.key, words), item.id) if words else item.id
+        found.group[item.id] = group
+        found.members.setdefault(group, set()).add(item.id)
+    for decision in decisions:
+        found.apply(decision)
+    return found
+
+
+# The report's entries --------------------------------------------------------------------
+
+
+def pool_column(parts: Sequence[ReportEntry], found: Partition) -> list[ReportEntry]:
+    """One column over every session: the items of one entry together (`parts`, each with its
+    `session` index), in order of their first item. Counts add up what people did."""
+    grouped: dict[int, list[ReportEntry]] = defaultdict(list)
+    for part in parts:
+        grouped[found.group.get(part.id, -part.id)].append(part)
+    return [_entry(entries, found) for entries in grouped.values()]
+
+
+def _entry(entries: list[ReportEntry], found: Partition) -> ReportEntry:
+    ids = [e.id for e in entries]
+    chosen = found.chosen_lead(ids)
+    lead = next((e for e in entries if e.id == chosen), None) or _best(entries)
+    return replace(
+        lead,
+        members=_unique(
+            [
+                *lead.members,
+                *(t for e in entries if e is not lead for t in [e.text, *e.members]),
+            ],
+            lead.text,
+        ),
+        comments=_unique([c for e in entries for c in e.comments]),
+        mentions=sum(e.mentions for e in entries),
+        metoo=sum(e.metoo for e in entries),
+        score=None,
+        votes=_total([e.votes for e in entries]),
+        voted=any(e.voted for e in entries),
+        sessions=len({e.session for e in entries}),
+        side=found.chosen_side(ids),
+        lead_chosen=chosen is not None,
+        parts=entries,
+    )
+
+
+def _best(entries: list[ReportEntry]) -> ReportEntry:
+    """The wording a vote put among the most important, else the best supported (the first
+    of several: arrival order)."""
+    voted = [e for e in entries if e.voted] or entries
+    return max(voted, key=lambda e: e.support)
+
+
+def _total(votes: list[int | None]) -> int | None:
+    """The votes of an entry: its items' counted votes together (None: no vote)."""
+    counted = [v for v in votes if v is not None]
+    return sum(counted) if counted else None
+
+
+def _unique(texts: list[str], leave_out: str | None = None) -> list[str]:
+    return [t for t in dict.fromkeys(texts) if t != leave_out]
+
+
+def mark_pooled_importance(items: list[ReportEntry]) -> list[ReportEntry]:
+    """Over a programme: where the organiser put it; else most important when a session's vote
+    put an item of it there, or in the top third by support over all sessions (above 1)."""
+    ordered = sorted(items, key=lambda i: -i.support)
+    cut = math.ceil(len(ordered) / 3)
+    for place, item in enumerate(ordered):
+        computed = item.voted or (place < cut and item.support > 1)
+        item.important = item.side == "important" if item.side else computed
+    return sorted(ordered, key=lambda i: not i.important)
+
+
+def pooled_column(
+    datas: list[SessionData], key: ColumnKey, found: Partition, threshold: int
+) -> tuple[list[ReportEntry], str]:
+    """A programme's column in report order, and what split it ("vote" or "support")."""
+    counted = counted_sessions(datas, key, threshold)
+    parts = [
+        replace(item, session=n)
+        if n in counted
+        else replace(item, session=n, voted=False, votes=None)
+        for n, data in enumerate(datas)
+        for item in data.columns.get(key, [])
+    ]
+    items = mark_pooled_importance(pool_column(parts, found))
+    basis = "vote" if any(key in datas[n].bases for n in counted) else "support"
+    return items, basis
+
+
+# Suggestions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A suggested pool: a lead entry and members each close to it (never a chain)."""
+
+    key: ColumnKey
+    lead: ReportEntry
+    members: tuple[tuple[ReportEntry, float], ...]
+
+    @property
+    def score(self) -> float:
+        return max(score for _, score in self.members)
+
+
+@lru_cache(maxsize=256)
+def scored_pairs(
+    texts: tuple[str, ...], groups: tuple[int, ...]
+) -> tuple[tuple[int, int, float], ...]:
+    """scored_near_duplicates of one column, remembered by its texts: a finished session's
+    columns do not change. `scored_pairs.cache_clear()` forgets."""
+    return tuple(scored_near_duplicates(texts, groups))
+
+
+def propose(key: ColumnKey, entries: list[ReportEntry], found: Partition) -> list[Proposal]:
+    """The column's suggested pools, from its pairs of entries of different sessions, best
+    first: a pair starts a proposal when neither entry is in one yet, and adds an entry to a
+    proposal only as a member of its lead. Pairs the organiser rejected are left out."""
+    pairs = scored_pairs(tuple(e.text for e in entries), tuple(e.session for e in entries))
+    ids = [{p.id for p in e.parts} or {e.id} for e in entries]
+    leads: dict[int, list[tuple[int, float]]] = {}
+    taken: set[int] = set()
+    for i, j, score in pairs:
+        if found.blocked(ids[i], ids[j]):
+            continue
+        if i not in taken and j not in taken:
+            lead, member = (i, j) if _leads(entries[i], entries[j]) else (j, i)
+            leads[lead] = [(member, score)]
+            taken.update((i, j))
+            continue
+        for lead, member in ((i, j), (j, i)):
+            if lead in leads and member not in taken:
+                if not any(found.blocked(ids[m], ids[member]) for m, _ in leads[lead]):
+                    leads[lead].append((member, score))
+                    taken.add(member)
+                break
+    return [
+        Proposal(key, entries[lead], tuple((entries[m], s) for m, s in members))
+        for lead, members in leads.items()
+    ]
+
+
+def _leads(first: ReportEntry, second: ReportEntry) -> bool:
+    """Which of two entries would lead a pool: voted, then better supported, then first."""
+    return (first.voted, first.support) >= (second.voted, second.support)

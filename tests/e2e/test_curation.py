@@ -1,0 +1,73 @@
+"""The organiser pools two sessions' wordings of one point from the organiser page, in a real
+browser: the suggestion is listed, "Samenvoegen" accepts it, and the programme report joins
+them only then (issue #12)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import LAPTOP, BrowserRoom, assert_accessible, screenshot
+from tests.harness import ORGANISER, ORGANISER_TOKEN, LiveRoom
+
+pytestmark = pytest.mark.browser
+
+ZWOLLE = "Iedere partner heeft een duidelijk herkenbare rol"
+EINDHOVEN = "Elke partner heeft een herkenbare rol"
+APART = ("Voelt als een stap terug", "Het kan een dure manier van opleiden worden")
+
+
+def said(room: LiveRoom, *texts: str) -> None:
+    room.activate(room.brainstorm)
+    token = room.join_token(sector="PO")
+    for n, text in enumerate(texts):
+        room.add(token, f"c-{room.id}-{n}", text)
+
+
+def report(room: LiveRoom) -> str:
+    programme = room.http.get(f"/api/sessions/{room.id}", headers=room.facilitator).json()
+    url = f"/api/programmes/{programme['programme_id']}/report.md"
+    return room.http.get(url, headers=ORGANISER).text
+
+
+def test_the_organiser_accepts_a_suggested_pool(browser_room: BrowserRoom) -> None:
+    zwolle = browser_room.api
+    eindhoven = LiveRoom.on_server(browser_room.server, title="Eindhoven", location="Eindhoven")
+    try:
+        said(zwolle, ZWOLLE, APART[0])
+        said(eindhoven, EINDHOVEN, APART[1])
+        before = report(zwolle)
+        assert f"- {ZWOLLE}\n" in before and f"- {EINDHOVEN}\n" in before
+        page = browser_room.open(f"/organiser?token={ORGANISER_TOKEN}", **LAPTOP)
+        section = page.locator("#curation")
+        expect(
+            section.get_by_role("heading", name="Suggesties om te beoordelen (1)")
+        ).to_be_visible()
+        assert_accessible(page, "organiser with curation")
+        screenshot(page, "organiser-curation")
+        proposal = section.locator(".proposal").filter(has_text=EINDHOVEN)
+        expect(proposal).to_contain_text(ZWOLLE)
+        proposal.get_by_role("button", name="Samenvoegen", exact=True).click()
+        expect(
+            section.get_by_role("heading", name="Suggesties om te beoordelen (0)")
+        ).to_be_visible()
+        entry = section.locator(".programme-entry")
+        expect(entry).to_have_count(1)
+        expect(entry).to_contain_text(re.compile(f"{ZWOLLE}.*{EINDHOVEN}", re.S))
+        after = report(zwolle)
+        assert EINDHOVEN in after.split(f"- {ZWOLLE}", 1)[1].split("\n- ", 1)[0]
+        assert "in 2 sessies" in after
+        assert f"- {APART[0]}\n" in after and f"- {APART[1]}\n" in after
+        page.goto("/organiser?scenario=afstemming&category=voordelen&all=1")
+        for text in APART:
+            section.get_by_label(text).check()
+        section.get_by_role("button", name="Aangevinkte punten samenvoegen").click()
+        expect(
+            section.get_by_role("heading", name="Bijdragen in het programmaverslag (2)")
+        ).to_be_visible()
+        joined = report(zwolle)
+        assert APART[1] in joined.split(f"- {APART[0]}", 1)[1].split("\n- ", 1)[0]
+    finally:
+        eindhoven.close()
