@@ -316,12 +316,6 @@ def main() -> None:
             ),
             "programme": time_formats(build_programme, args.runs),
         }
-        build_programme()
-        regrouped = [_timed(build_programme) for _ in range(args.runs)]
-        results["programme_data_grouping_cached"] = {
-            "wall": statistics.median(w for w, _ in regrouped),
-            "cpu": statistics.median(c for _, c in regrouped),
-        }
         database.close()
         engine.dispose()
     results["seed_programme"] = seed_sized(args.runs)
@@ -334,11 +328,6 @@ def main() -> None:
         ("seed-sized programme (3 sessions, 48 participants, 179 points)", "seed_programme"),
     ):
         print_table(title, results[key])
-    cached = results["programme_data_grouping_cached"]
-    print(
-        "programme data rebuilt with the grouping cached (after a change in one session): "
-        f"{cached['wall']:.2f} / {cached['cpu']:.2f}"
-    )
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), **results}, indent=2))
 
