@@ -103,6 +103,7 @@ def render_html(report: Report, *, summary: bool = False) -> str:
         h=h,
         css=Markup(report_css()),  # our own stylesheet, not participants' text
         summary=summary,
+        bullet="• " if summary else "",  # the PDF's item bullets: text, not an image each
         cut=pdf_cut if summary else _no_cut,
         tables=tables,
         text_blocks=text_blocks,
