@@ -27,6 +27,14 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 
+# The proxy test (tests/deploy/test_proxy.py) runs deploy/nginx.conf with Debian's nginx, as
+# the current user under a temporary prefix; openssl makes its test certificate; systemd-analyze
+# checks the systemd units (tests/deploy/test_systemd.py).
+NGINX := /usr/sbin/nginx
+$(NGINX):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl systemd >/dev/null
+
 install: $(STAMP)
 
 run: $(STAMP)  ## the server on SQLite with the default programme; prints the links
@@ -38,12 +46,14 @@ check: $(STAMP)  ## lint, format check, types
 	$(BIN)/mypy app session_engine
 
 # The suite runs on SQLite, then again on PostgreSQL (a fresh database per test, cloned from a
-# migrated template); the browser tests run once, on SQLite. The SQLite run prints line and
-# branch coverage of app/ and session_engine/ in this process (servers started by the realtime
-# tests run in their own processes and are not counted); no floor yet.
-test: check $(CHROMIUM)  ## the whole suite on SQLite (with a coverage report), then on PostgreSQL
-	$(BIN)/pytest --cov --cov-report=term
-	VK_TEST_DATABASE=postgres $(BIN)/pytest -m "not browser"
+# migrated template); the browser tests and the install test (the built wheel in a fresh
+# virtualenv) run once, on SQLite; the proxy test (nginx in front of two processes) once, on
+# PostgreSQL. The SQLite run prints line and branch coverage of app/ and session_engine/ in
+# this process (servers started by the realtime tests run in their own processes and are not
+# counted); no floor yet.
+test: check $(CHROMIUM) $(NGINX)  ## the whole suite on SQLite (with a coverage report), then on PostgreSQL
+	$(BIN)/pytest --cov --cov-report=term -m "not proxy"
+	VK_TEST_DATABASE=postgres $(BIN)/pytest -m "not browser and not install"
 
 # Not part of `make test`: minutes of load on the machine. Figures go to docs/performance.md.
 BENCH_ARGS ?= --sizes 50,500,2000 --duration 10 --scale-out 1,2,4 --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test

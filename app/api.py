@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from session_engine.actors import Actor
+from session_engine.installed import version
 from session_engine.items import AddedItem, add_item
 from session_engine.joining import join_session
 from session_engine.models import Step, item_public
@@ -28,11 +29,20 @@ from .schemas import (
     SessionCreated,
     SessionPublic,
     StepPublic,
+    VersionInfo,
 )
 from .settings import Settings
+from .templating import gettext
 
 router = APIRouter(prefix="/api", tags=["api"], responses=REFUSALS)
 EVENTS_PAGE = 1000
+
+
+@router.get("/version", response_model=VersionInfo)
+async def version_route() -> VersionInfo:
+    """The running version, so an operator sees which release each process behind a proxy
+    runs (it is also in every page's footer)."""
+    return VersionInfo(version=version())
 
 
 def step_public(step: Step) -> StepPublic:
@@ -86,6 +96,7 @@ async def create_session_route(
         location=body.location,
         date=body.date,
         template_id=body.template_id,
+        translate=gettext,
     )
     return created_out(request, settings, created)
 

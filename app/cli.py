@@ -1,9 +1,11 @@
-"""The `versnellingskamer` command: serve, create-session, report, check-content, backup."""
+"""The `versnellingskamer` command: serve, create-session, report, check-content, init-content,
+backup, --version."""
 
 from __future__ import annotations
 
 import ipaddress
 import secrets
+import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +14,7 @@ import uvicorn
 from sqlalchemy.exc import InternalError, OperationalError
 
 from session_engine.content import ContentError, load_content
+from session_engine.installed import DEFAULT_CONTENT, bundled, version
 from session_engine.programmes import load_programme
 from session_engine.sessions import CreatedSession, create_session, find_session, rotate_keys
 from session_engine.store.backup import BackupError, backup_database
@@ -22,7 +25,8 @@ from session_engine.store.schema import migrate
 
 from .links import links_for
 from .protocol import guarded_protocol
-from .settings import ROOT, Settings
+from .settings import DATA_DIR, Settings
+from .templating import gettext
 
 cli = typer.Typer(
     help="Versnellingskamer: a self-hosted, real-time group decision room.",
@@ -30,6 +34,24 @@ cli = typer.Typer(
 )
 WS_MAX_MESSAGE = 16 * 1024
 KEEP_ALIVE = 5  # seconds an idle connection is kept between requests
+
+
+def show_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"versnellingskamer {version()}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def options(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help="Print the version and stop."
+        ),
+    ] = False,
+) -> None:
+    """Versnellingskamer: a self-hosted, real-time group decision room."""
 
 
 def is_loopback(host: str) -> bool:
@@ -94,7 +116,9 @@ def demo_session(settings: Settings, title: str) -> CreatedSession:
         if existing is not None:
             created, _ = database.write_sync(rotate_keys, session_id=existing.id)
         else:
-            created, _ = database.write_sync(create_session, programme_id=programme.id, title=title)
+            created, _ = database.write_sync(
+                create_session, programme_id=programme.id, title=title, translate=gettext
+            )
         return created
     finally:
         database.close()
@@ -131,7 +155,7 @@ def serve(
     """Migrate the database, load the programme and serve the app."""
     settings = Settings()
     if demo and settings.organiser_token is None:
-        settings.organiser_token = local_organiser_token(ROOT / "data")
+        settings.organiser_token = local_organiser_token(DATA_DIR)
     if not is_loopback(host) and not settings.organiser_token:
         fail(f"refusing to listen on {host} without ORGANISER_TOKEN: set one (a long secret).")
     check_content(settings)
@@ -176,7 +200,12 @@ def create_session_command(
         programme, _ = database.write_sync(load_programme, content=content)
         assert programme.id is not None
         created, _ = database.write_sync(
-            create_session, programme_id=programme.id, title=title, location=location, date=date
+            create_session,
+            programme_id=programme.id,
+            title=title,
+            location=location,
+            date=date,
+            translate=gettext,
         )
     finally:
         database.close()
@@ -227,6 +256,26 @@ def check_content_command() -> None:
     settings = Settings()
     check_content(settings)
     typer.echo(f"{settings.scenarios_file} and {settings.statements_file} are valid.")
+
+
+@cli.command("init-content")
+def init_content_command(
+    folder: Annotated[Path, typer.Argument(help="The folder to write them to (made if needed).")],
+    force: Annotated[bool, typer.Option(help="Overwrite files that are already there.")] = False,
+) -> None:
+    """Write the default scenarios.yaml and statements.yaml to FOLDER, to edit and then use
+    with CONTENT_DIR=FOLDER."""
+    targets = [folder / name for name in DEFAULT_CONTENT]
+    existing = [str(target) for target in targets if target.exists()]
+    if existing and not force:
+        fail(f"not overwriting {', '.join(existing)} (use --force to replace).")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, target in zip(DEFAULT_CONTENT, targets, strict=True):
+            shutil.copyfile(bundled(name), target)
+    except OSError as exc:
+        fail(f"cannot write to {folder}: {exc.strerror or exc}")
+    typer.echo(f"wrote {' and '.join(map(str, targets))}; use them with CONTENT_DIR={folder}")
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ from .schemas import (
     Flag,
     ItemPublic,
     ItemUpdate,
+    JoinPanel,
     LateItem,
     Merge,
     MeTooSet,
@@ -151,6 +152,18 @@ async def blind_route(
     """Blind (true): participants see only their own items; false reveals all (facilitator)."""
     step = await database.write(controls.set_blind, actor=actor, step_id=step_id, blind=body.value)
     return controls.step_controls(step)
+
+
+@router.put("/steps/{step_id}/join-panel", response_model=JoinPanel)
+async def join_panel_route(
+    step_id: int, body: JoinPanel, actor: ActorDep, database: DatabaseDep
+) -> JoinPanel:
+    """Show (true) or hide (false) the join panel on the projector during a step; null: shown
+    until the board has items (facilitator)."""
+    step = await database.write(
+        controls.set_join_panel, actor=actor, step_id=step_id, shown=body.shown
+    )
+    return JoinPanel(shown=step.join_panel)
 
 
 @router.post("/steps/{step_id}/timer", response_model=StepControls)

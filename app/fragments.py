@@ -9,11 +9,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from session_engine.agenda import STEP_TYPE_LABELS
 from session_engine.content import Content
+from session_engine.installed import bundled
 from session_engine.late import late_authors, late_items, late_of_authors
 from session_engine.models import utcnow
 from session_engine.payloads import EventType
+from session_engine.sessions import STEP_TYPE_LABELS
 from session_engine.shapes import ItemView
 from session_engine.store.database import Database
 from session_engine.store.events import PublishedEvent
@@ -29,10 +30,9 @@ from session_engine.visibility import FACILITATOR, ROOM, Reader, event_for, read
 from session_engine.votes import glossary_terms
 
 from .hub import Audience, Connection
-from .settings import ROOT
 from .templating import gettext, render
 
-STATIC_DIR = ROOT / "static"
+STATIC_DIR = bundled("static")
 # Sessions whose programme content a renderer keeps: the live ones, a handful at a time; the
 # least recently used is forgotten first, so a long-running process does not grow with them.
 CONTENT_CACHE_SIZE = 256
@@ -151,6 +151,12 @@ class EventRenderer:
     ) -> dict[Connection, str]:
         """Every screen redraws its stage: after facilitator actions, rare by nature."""
         return await self._stages(session_id, pages)
+
+    async def _watchers_redraw(
+        self, session_id: str, event: PublishedEvent, pages: list[Connection]
+    ) -> dict[Connection, str]:
+        """The console and the projector redraw; participants' screens show nothing of it."""
+        return await self._stages(session_id, [c for c in pages if c.view != "participant"])
 
     async def _headcount(
         self, session_id: str, event: PublishedEvent, pages: list[Connection]
@@ -346,6 +352,7 @@ PAGE_UPDATES: dict[EventType, PageUpdate | None] = {
     EventType.INPUT_UNLOCKED: EventRenderer._redraw,
     EventType.VISIBILITY_CHANGED: EventRenderer._redraw,
     EventType.TIMER_CHANGED: EventRenderer._redraw,
+    EventType.JOIN_PANEL_CHANGED: EventRenderer._watchers_redraw,
     EventType.ITEM_EDITED: EventRenderer._item_fragments,
     EventType.ITEM_MOVED: EventRenderer._redraw,
     EventType.ITEMS_MERGED: EventRenderer._redraw,

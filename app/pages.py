@@ -21,7 +21,12 @@ from session_engine.reports.texts import (
     edit_programme_texts,
     programme_texts,
 )
-from session_engine.sessions import create_session, get_session, session_by_code
+from session_engine.sessions import (
+    create_session,
+    get_session,
+    projector_pass,
+    session_by_code,
+)
 from session_engine.similarity import duplicate_suggestions
 from session_engine.store.db import Db
 from session_engine.templates import templates as agenda_templates
@@ -59,6 +64,9 @@ NOT_ORGANISER = N_("Open the organiser link that carries the organiser token.")
 INVALID_LINK = N_("This link is not valid (any more). Ask the organiser for a new one.")
 FORM_EXPIRED = N_("The form expired or came from another site: reload the page.")
 PAGE_PATHS = {"participant": "/s/", "console": "/console/", "projector": "/projector/"}
+# Views whose keys are all alike: one projector of a session is any other, so a second link
+# to it replaces nothing worth asking about.
+INTERCHANGEABLE = frozenset({"projector"})
 
 
 def language_of(request: Request, default: str | None = None) -> str:
@@ -183,7 +191,10 @@ async def _secret_link(
     if await _key_actor(request, session_id, view, key) is None:
         return error_page(request, 403, INVALID_LINK)
     current = request.cookies.get(cookie_name(view, session_id))
-    if current and current != key and await _view_actor(request, database, session_id, view):
+    known = bool(current) and await _view_actor(request, database, session_id, view) is not None
+    if known and view in INTERCHANGEABLE:  # already this session's projector: nothing to ask
+        return RedirectResponse(request.url.remove_query_params("key"), 303)
+    if current and current != key and known:
         session = await database.read(get_session, session_id)
         asked = page(
             request,
@@ -243,6 +254,7 @@ async def _live_page(
     snap: Snapshot = await database.read(snapshot, session_id, viewer, settings.segment_threshold)
     base = base_url(request, settings)
     credential = request.cookies[cookie_name(view, session_id)]
+    projector_key = await database.read(projector_pass, actor=actor) if view == "console" else None
     return page(
         request,
         template,
@@ -251,6 +263,7 @@ async def _live_page(
         csrf_view=view,
         join_link=join_link(base, snap.session.code),
         join_url_plain=f"{base.split('://', 1)[-1]}/join",
+        projector_link=f"/projector/{session_id}?key={projector_key}" if projector_key else None,
         **stage_context(snap, language_of(request, snap.session.language)),
     )
 
@@ -338,6 +351,7 @@ async def organiser_create(
         location=location,
         date=date,
         template_id=int(template_id) if template_id.isdigit() else None,
+        translate=gettext,
     )
     links = links_for(base_url(request, settings), created)
     return await _organiser_view(request, database, settings, created=created, created_links=links)

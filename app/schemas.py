@@ -19,6 +19,10 @@ __all__ = [
 ]  # the engine's shapes, answered as they are
 
 
+class VersionInfo(BaseModel):
+    version: str = Field(description="The running server's version (pyproject's), e.g. 0.1.0.")
+
+
 class SessionCreate(BaseModel):
     title: str = Field("", max_length=200, description="Defaults to the programme's title.")
     location: str = Field("", max_length=200)
@@ -183,6 +187,13 @@ class Split(BaseModel):
 
 class Spotlight(BaseModel):
     item_id: int | None = Field(description="The item shown large on the projector, or null.")
+
+
+class JoinPanel(BaseModel):
+    shown: bool | None = Field(
+        description="The projector's join panel (QR, code) during this step: shown (true), "
+        "hidden (false), or null: shown until the board has items."
+    )
 
 
 class MeTooSet(BaseModel):

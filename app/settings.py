@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parent.parent
+from session_engine.installed import bundled
+
+# Where the server keeps what it makes (the SQLite file, make run's organiser token): the
+# directory it is started in, as with `.env`; never inside an installed package.
+DATA_DIR = Path("data")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = Field(
-        default=f"sqlite:///{ROOT / 'data' / 'versnellingskamer.db'}",
+        default_factory=lambda: f"sqlite:///{(DATA_DIR / 'versnellingskamer.db').resolve()}",
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db.",
     )
     broadcast_url: str = Field(
@@ -27,11 +32,18 @@ class Settings(BaseSettings):
         description="Secret for organiser actions (creating sessions, reports). "
         "Required when the server listens beyond localhost.",
     )
+    content_dir: Path | None = Field(
+        default=None,
+        description="A folder with the organiser's own scenarios.yaml and statements.yaml "
+        "(`versnellingskamer init-content DIR` writes the defaults there to edit).",
+    )
     scenarios_file: Path = Field(
-        default=ROOT / "scenarios.yaml", description="The programme's scenarios, agenda, profile."
+        default_factory=lambda: bundled("scenarios.yaml"),
+        description="The programme's scenarios, agenda, profile.",
     )
     statements_file: Path = Field(
-        default=ROOT / "statements.yaml", description="The statements rated in the session."
+        default_factory=lambda: bundled("statements.yaml"),
+        description="The statements rated in the session.",
     )
     public_url: str | None = Field(
         default=None,
@@ -101,6 +113,16 @@ class Settings(BaseSettings):
     ws_ping_timeout: float = Field(
         default=20.0, description="Seconds a client may take to answer a ping before it is closed."
     )
+
+    @model_validator(mode="after")
+    def content_from_dir(self) -> Self:
+        """CONTENT_DIR names both files at once; a file set on its own still wins."""
+        if self.content_dir is not None:
+            if "scenarios_file" not in self.model_fields_set:
+                self.scenarios_file = self.content_dir / "scenarios.yaml"
+            if "statements_file" not in self.model_fields_set:
+                self.statements_file = self.content_dir / "statements.yaml"
+        return self
 
 
 @lru_cache

@@ -16,12 +16,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.requests import HTTPConnection
 
-from .settings import ROOT
+from session_engine.errors import Plural
+from session_engine.installed import bundled, version
+from session_engine.sessions import session_date
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
-LOCALE_DIR = ROOT / "locale"
-TEMPLATE_DIR = ROOT / "templates"
+LOCALE_DIR = bundled("locale")
+TEMPLATE_DIR = bundled("templates")
 
 
 @cache
@@ -29,9 +31,14 @@ def translations(language: str) -> Translations:
     return load_translations(language)
 
 
-def gettext(language: str, message: str, **values: object) -> str:
-    """Translate a message outside templates (errors, labels), with %(name)s values."""
-    translated: str = translations(language).gettext(message)
+def gettext(language: str, message: str | Plural, **values: object) -> str:
+    """Translate a message outside templates (errors, labels), with %(name)s values; a
+    `Plural` (marked with `ngettext`) in the form its count asks for in this language."""
+    catalogue = translations(language)
+    if isinstance(message, Plural):
+        translated: str = catalogue.ngettext(message.singular, message.plural, message.n)
+    else:
+        translated = catalogue.gettext(message)
     return translated % values if values else translated
 
 
@@ -62,8 +69,9 @@ def environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(qr_svg=qr_svg, language=language, languages=LANGUAGES)
+    env.globals.update(qr_svg=qr_svg, language=language, languages=LANGUAGES, app_version=version())
     env.filters["decimal"] = lambda value: format_decimal(value, format="0.0#", locale=language)
+    env.filters["session_date"] = lambda value: session_date(value, language)
     return env
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import col, select
 
 from .actors import Actor, require_facilitator
-from .content import STEP_TYPES, Content, Scenario
+from .content import STEP_TYPES, Content
 from .errors import N_, Conflict, Invalid
 from .models import AgendaTemplate, Ballot, Definition, Item, Session, Step
 from .payloads import (
@@ -20,13 +19,20 @@ from .payloads import (
     TemplateSaved,
 )
 from .programmes import get_programme, programme_content
-from .sessions import agenda, get_session, get_step, step_summary
+from .sessions import (
+    Translate,
+    agenda,
+    get_session,
+    get_step,
+    step_summary,
+    untitled_step_title,
+    untranslated,
+)
 from .store.db import Db
 from .store.events import record_event
 from .tables import get_table, tables
 from .templates import template_steps, templates
 
-Translate = Callable[[str, str], str]  # (language, message) -> the message in that language
 MAX_TITLE = 200
 MAX_TEXT = 5000
 MAX_TIMER = 4 * 3600
@@ -85,33 +91,6 @@ def _content(db: Db, session: Session) -> Content:
 def _needs_scenario(type_: str, scenario: str | None) -> None:
     if type_ in ("brainstorm", "converge") and scenario is None:
         raise Invalid(N_("A %(type)s step needs a scenario."), type=type_)
-
-
-STEP_TYPE_LABELS = {
-    "info": N_("Information"),
-    "brainstorm": N_("Brainstorm"),
-    "converge": N_("Converge"),
-    "vote": N_("Vote"),
-    "statements": N_("Statements"),
-    "glossary": N_("Glossary"),
-    "preference": N_("Preference"),
-    "break": N_("Break"),
-}
-
-
-def untranslated(language: str, message: str) -> str:
-    """The English text: how the engine words a label when no catalogue is given."""
-    return message
-
-
-def untitled_step_title(
-    step_type: str, scenario: Scenario | None, language: str, translate: Translate
-) -> str:
-    """An untitled step's name: its scenario's title (as the default agenda names its steps),
-    else its type as the agenda labels it, in `language`."""
-    if scenario is not None:
-        return scenario.title
-    return translate(language, STEP_TYPE_LABELS.get(step_type, step_type))
 
 
 def add_step(

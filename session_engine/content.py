@@ -58,8 +58,14 @@ class ProfileField(_Strict):
 class Category(_Strict):
     key: Key
     label: str = Field(min_length=1)
+    singular: str = ""  # one contribution of this kind ("Voordeel"), where one is typed
     hint: str = ""
     themed: bool = False
+
+    @property
+    def one(self) -> str:
+        """The name of one contribution of this kind: `singular`, else the label."""
+        return self.singular or self.label
 
 
 class Theme(_Strict):

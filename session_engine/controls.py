@@ -15,6 +15,7 @@ from .models import Item, Step, item_public, utcnow
 from .payloads import (
     InputLocked,
     InputUnlocked,
+    JoinPanelChanged,
     StepControls,
     Timer,
     TimerChanged,
@@ -85,8 +86,8 @@ def set_locked(db: Db, *, actor: Actor, step_id: int, locked: bool) -> Step:
     step = get_step(db, actor.session_id, step_id)
     step.locked = locked
     if not locked and step.timer_autolock and timer_state(step)["expired"]:
-        step.timer_ends_at = None  # unlocking after the timer ran out reopens input
-        step.timer_remaining = 0
+        step.timer_ends_at = None  # unlocking after the timer ran out reopens input,
+        step.timer_remaining = None  # and the finished timer goes (no "Resume" at 0:00)
     return _record(db, actor, InputLocked if locked else InputUnlocked, step)
 
 
@@ -134,6 +135,8 @@ def pause_timer(db: Db, *, actor: Actor, step_id: int) -> Step:
     step = get_step(db, actor.session_id, step_id)
     if step.timer_ends_at is None:
         raise Conflict(N_("The timer is not running."))
+    if timer_state(step)["expired"]:  # paused at 0:00 it would quietly reopen input
+        raise Conflict(N_("The timer has run out: add time, or unlock input."))
     step.timer_remaining = timer_state(step)["remaining"]
     step.timer_ends_at = None
     return _record(db, actor, TimerChanged, step)
@@ -155,3 +158,16 @@ def add_time(db: Db, *, actor: Actor, step_id: int, seconds: int) -> Step:
     else:
         raise Conflict(N_("Start the timer first."))
     return _record(db, actor, TimerChanged, step)
+
+
+def set_join_panel(db: Db, *, actor: Actor, step_id: int, shown: bool | None) -> Step:
+    """Show (true) or hide (false) the join panel (QR, code) on every projector during a step;
+    null leaves it to the board: shown until the first items arrive, as latecomers still join
+    then, while a full board needs the room."""
+    require_facilitator(actor)
+    step = get_step(db, actor.session_id, step_id)
+    step.join_panel = shown
+    db.add(step)
+    assert step.id is not None
+    record_event(db, actor.session_id, JoinPanelChanged(step_id=step.id, shown=shown))
+    return step

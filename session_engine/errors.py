@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 
 def N_(message: str) -> str:
     """Mark a refusal a participant can meet for translation; the app translates on display."""
     return message
+
+
+class Plural(NamedTuple):
+    """A message whose wording follows a count ("1 deelnemer", "2 deelnemers")."""
+
+    singular: str
+    plural: str
+    n: int
+
+
+def ngettext(singular: str, plural: str, n: int) -> Plural:
+    """Mark a message with a plural form for translation (extracted as a plural entry); the
+    translator (`app.templating.gettext`) picks the form the language uses for `n`."""
+    return Plural(singular, plural, n)
 
 
 class EngineError(Exception):

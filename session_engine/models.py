@@ -76,6 +76,8 @@ class Step(SQLModel, table=True):
     timer_remaining: int | None = Field(default=None)  # seconds left while paused
     timer_autolock: bool = Field(default=True)
     revealed: bool = Field(default=False)  # vote results shown to participants/projector
+    # The join panel (QR, code) on the projector: None shows it until the board has items.
+    join_panel: bool | None = Field(default=None)
     config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 

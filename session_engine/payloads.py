@@ -30,6 +30,7 @@ class EventType(StrEnum):
     INPUT_UNLOCKED = "input_unlocked"
     VISIBILITY_CHANGED = "visibility_changed"
     TIMER_CHANGED = "timer_changed"
+    JOIN_PANEL_CHANGED = "join_panel_changed"
     # item controls
     ITEM_EDITED = "item_edited"
     ITEM_MOVED = "item_moved"
@@ -171,6 +172,14 @@ class StepControls(Payload):
     locked: bool
     blind: bool
     timer: Timer
+
+
+class JoinPanelChanged(Payload):
+    """Whether the projector shows the join panel during a step; null: until items arrive."""
+
+    TYPE = EventType.JOIN_PANEL_CHANGED
+    step_id: int
+    shown: bool | None
 
 
 class InputLocked(StepControls):

@@ -3,15 +3,20 @@ its agenda of steps, and how many have joined."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from babel.dates import format_date
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from .actors import Actor, hash_secret, new_secret
-from .content import AgendaStep
+from .actors import Actor, hash_secret, new_secret, require_facilitator
+from .content import AgendaStep, Scenario
 from .errors import N_, Forbidden, NotFound
 from .models import Participant, Session, Step
 from .payloads import KeysRotated, SessionCreated
@@ -45,6 +50,45 @@ def get_session(db: Db, session_id: str, *, lock: bool = False) -> Session:
     return session
 
 
+def session_date(value: str, language: str) -> str:
+    """A session's date as the language writes it (14 juni 2016, 14 June 2016): the organiser
+    page stores an ISO date; a date typed as free text is shown as typed."""
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        return value
+    return format_date(day, "d MMMM y", locale=language)
+
+
+Translate = Callable[[str, str], str]  # (language, message) -> the message in that language
+
+STEP_TYPE_LABELS = {
+    "info": N_("Information"),
+    "brainstorm": N_("Brainstorm"),
+    "converge": N_("Converge"),
+    "vote": N_("Vote"),
+    "statements": N_("Statements"),
+    "glossary": N_("Glossary"),
+    "preference": N_("Preference"),
+    "break": N_("Break"),
+}
+
+
+def untranslated(language: str, message: str) -> str:
+    """The English text: how the engine words a label when no catalogue is given."""
+    return message
+
+
+def untitled_step_title(
+    step_type: str, scenario: Scenario | None, language: str, translate: Translate
+) -> str:
+    """An untitled step's name: its scenario's title (as the default agenda names its steps),
+    else its type as the agenda labels it, in `language`."""
+    if scenario is not None:
+        return scenario.title
+    return translate(language, STEP_TYPE_LABELS.get(step_type, step_type))
+
+
 def create_session(
     db: Db,
     *,
@@ -53,8 +97,10 @@ def create_session(
     location: str = "",
     date: str = "",
     template_id: int | None = None,
+    translate: Translate = untranslated,
 ) -> CreatedSession:
-    """Create a session of a programme with the programme's default agenda, or a template's."""
+    """Create a session of a programme with the programme's default agenda, or a template's.
+    Untitled steps are named in the session's language (`translate`), not by their type key."""
     programme = get_programme(db, programme_id)
     content = programme_content(programme)
     steps = [AgendaStep.model_validate(s) for s in _template_steps(db, programme_id, template_id)]
@@ -74,7 +120,9 @@ def create_session(
     db.flush()
     for position, entry in enumerate(steps or content.scenarios_file.agenda):
         scenario = content.scenario(entry.scenario)
-        title = entry.title or (scenario.title if scenario else entry.type)
+        title = entry.title or untitled_step_title(
+            entry.type, scenario, session.language, translate
+        )
         db.add(
             Step(
                 session_id=session.id,
@@ -119,7 +167,9 @@ def authenticate(db: Db, *, session_id: str, token: str) -> Actor:
     digest = hash_secret(token)
     if secrets.compare_digest(digest, session.facilitator_key_hash):
         return Actor("facilitator", session_id)
-    if secrets.compare_digest(digest, session.projector_key_hash):
+    if secrets.compare_digest(digest, session.projector_key_hash) or secrets.compare_digest(
+        token.encode(), _projector_pass(session).encode()
+    ):
         return Actor("projector", session_id)
     participant = db.scalars(
         select(Participant).where(col(Participant.token_hash) == digest)
@@ -127,6 +177,20 @@ def authenticate(db: Db, *, session_id: str, token: str) -> Actor:
     if participant is None or participant.session_id != session_id:
         raise Forbidden(N_("This token does not give access to this session."))
     return Actor("participant", session_id, participant.id)
+
+
+def projector_pass(db: Db, *, actor: Actor) -> str:
+    """A projector credential for the facilitator to open (the console's projector link). The
+    projector key is kept only as a hash, so this pass is derived from both stored hashes: it
+    opens the projector and nothing else, never reveals the facilitator key, and rotating the
+    keys revokes it."""
+    require_facilitator(actor)
+    return _projector_pass(get_session(db, actor.session_id))
+
+
+def _projector_pass(session: Session) -> str:
+    secret = f"{session.facilitator_key_hash}:{session.projector_key_hash}".encode()
+    return hmac.new(secret, b"projector pass", hashlib.sha256).hexdigest()
 
 
 def agenda(db: Db, session_id: str) -> list[Step]:

@@ -5,7 +5,9 @@ The measures (documented for users in docs/results.md):
 - spread = standard deviation / its largest possible value on the scale (half the range),
   so 0 is full agreement and 1 is a room split between the two ends. On a 1-5 scale the
   largest standard deviation is 2.
-- consensus: spread < 0.2. divergent: spread > 0.3 (MeetingSphere's rule). Between: mixed.
+- consensus: spread < 0.2. divergent (divided): at least a quarter of the answers on each
+  side of the middle of the scale (disagree and agree; the middle counts for neither side),
+  so a room spread over 3-5 where nobody disagrees is not divided. Otherwise: mixed.
 - segments differ: two segments' means are at least 1 point apart (on a 1-5 scale).
 - which segments are shown: the one small-group rule of anonymity.py (small segments
   folded into "other", and complementary groups folded too so none can be subtracted out).
@@ -23,7 +25,7 @@ from .anonymity import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD  # re-exported for
 from .anonymity import OTHER, UNKNOWN, fold
 
 CONSENSUS_BELOW = 0.2
-DIVERGENT_ABOVE = 0.3
+DIVIDED_SHARE = 0.25  # the share of the answers each side of the middle needs for "divided"
 SEGMENT_GAP = 1.0
 
 
@@ -51,14 +53,29 @@ class Distribution:
         }
 
 
-def flag_for(spread: float | None) -> str | None:
+def flag_for(spread: float | None, counts: dict[int, int], low: int, high: int) -> str | None:
+    """Consensus by spread; divided only when the room disagrees (see `divided`)."""
     if spread is None:
         return None
     if spread < CONSENSUS_BELOW:
         return "consensus"
-    if spread > DIVERGENT_ABOVE:
+    if divided(counts, low, high):
         return "divergent"
     return "mixed"
+
+
+def divided(counts: dict[int, int], low: int = 1, high: int = 5) -> bool:
+    """The one rule for "divided" (verdeeld): at least `DIVIDED_SHARE` of the answers below
+    the middle of the scale and at least as much above it. Answers in the middle count in
+    the total but on neither side, so a spread over 3-5 with nobody disagreeing is not divided
+    however wide it is."""
+    total = sum(counts.values())
+    if not total:
+        return False
+    middle = (low + high) / 2
+    below = sum(n for value, n in counts.items() if value < middle)
+    above = sum(n for value, n in counts.items() if value > middle)
+    return min(below, above) >= DIVIDED_SHARE * total
 
 
 def distribution(values: Iterable[int | None], low: int = 1, high: int = 5) -> Distribution:
@@ -80,7 +97,7 @@ def distribution(values: Iterable[int | None], low: int = 1, high: int = 5) -> D
         round(mean, 2),
         round(sd, 2),
         round(spread, 2),
-        flag_for(spread),
+        flag_for(spread, counts, low, high),
     )
 
 

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from ..anonymity import shown_groups
 from ..content import Content
-from ..errors import N_, NotFound
+from ..errors import N_, NotFound, Plural
 from ..models import Ballot, Definition, Participant, Session, Step
 from ..programmes import get_programme, programme_content
 from ..results import step_results
@@ -29,8 +29,10 @@ Answers = list[tuple[Ballot, dict[str, str]]]
 GLOSSARY: ColumnKey = ("", "glossary")  # the breakdown key of a session's glossary votes
 
 
-def english(message: str, **values: Any) -> str:
+def english(message: str | Plural, **values: Any) -> str:
     """The untranslated (English) text: the engine's default when no catalogue is given."""
+    if isinstance(message, Plural):
+        message = message.singular if message.n == 1 else message.plural
     return message % values if values else message
 
 

@@ -18,10 +18,11 @@ from sqlmodel import col, select
 
 from ..anonymity import OTHER, UNKNOWN, fold, text_order
 from ..content import Category, Content
-from ..errors import N_
+from ..errors import N_, ngettext
 from ..models import Session
 from ..programmes import get_programme
 from ..results import _preference, _statements
+from ..sessions import session_date
 from ..shapes import (
     DistributionView,
     ItemsColumn,
@@ -163,7 +164,7 @@ def _report(
         language=datas[0].session.language,
         title=title,
         programme=_programme_summary(content),
-        sessions=[_session_summary(d) for d in datas],
+        sessions=[_session_summary(d, datas[0].session.language) for d in datas],
         texts=ReportTextsView(**{**texts, "impression": texts["impression"] or impression}),
         principles=list(content.programme.principles),
         labels=_labels(content, t),
@@ -199,12 +200,12 @@ def _programme_summary(content: Content) -> ProgrammeSummary:
     )
 
 
-def _session_summary(data: SessionData) -> SessionSummary:
+def _session_summary(data: SessionData, language: str) -> SessionSummary:
     session = data.session
     return SessionSummary(
         title=session.title,
         location=session.location,
-        date=session.date,
+        date=session_date(session.date, language),
         participants=len(data.profiles),
     )
 
@@ -261,7 +262,12 @@ def _participants(
     profiles = [p for d in datas for p in d.profiles]
     fields = _composition(content, profiles, t, threshold)
     if len(datas) == 1:
-        opening = t(N_("%(n)s participants took part."), n=len(profiles))
+        opening = t(
+            ngettext(
+                "%(n)s participant took part.", "%(n)s participants took part.", len(profiles)
+            ),
+            n=len(profiles),
+        )
     else:
         names = _join([d.label for d in datas], t)
         opening = t(

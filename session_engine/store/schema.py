@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..installed import bundled
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
+    """Made in code, so an installed wheel needs no alembic.ini (the checkout's is for the
+    `alembic` command developers run)."""
+    config = Config()
+    config.set_main_option("script_location", str(bundled("migrations")))
+    config.set_main_option("path_separator", "os")
     config.attributes["database_url"] = database_url
     return config
 

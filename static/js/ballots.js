@@ -49,21 +49,66 @@ function restoreBallots() {
   vote.querySelectorAll("[data-subject]").forEach(function (el) { restoreField(el, kept[el.dataset.subject]); });
 }
 
-async function ballot(form) {
+function say(form, text, refused) {
   const saved = form.querySelector(".saved");
+  if (!saved) { return; }
+  saved.textContent = text;
+  saved.classList.toggle("refused", !!refused);
+}
+
+async function send(form) {
   const k = parseInt(form.dataset.k || "0", 10);
   const answers = answersOf(form);
   if (form.dataset.method === "topk" && answers.length > k) {
-    if (saved) { saved.textContent = message("msgTooMany").replace("{k}", k); }
+    say(form, message("msgTooMany").replace("{k}", k), true);
     return;
   }
   const answer = await call("PUT", "/steps/" + stepOf(form) + "/ballot", { answers: answers });
-  if (answer.ok) {
-    rememberBallot(form);
-    if (saved) { saved.textContent = message("msgSaved"); }
-  } else if (saved) {
-    saved.textContent = answer.offline ? message("msgQueued") : answer.detail;
-  }
+  if (answer.ok || answer.offline) { rememberBallot(form); }
+  if (answer.offline) { localStorage.setItem(pendingKey(stepOf(form)), "1"); }
+  else { localStorage.removeItem(pendingKey(stepOf(form))); }
+  if (answer.ok) { say(form, message("msgSaved"), false); }
+  else { say(form, answer.offline ? message("msgQueued") : answer.detail, !answer.offline); }
+}
+
+// Answers given offline are kept on this device (above) and sent once it is back online.
+function pendingKey(step) { return "vk-ballot-pending-" + sessionId() + "-" + step; }
+
+export function sendPendingBallots() {
+  const vote = document.querySelector("[data-vote-step]");
+  if (!vote || !localStorage.getItem(pendingKey(vote.dataset.voteStep))) { return; }
+  vote.querySelectorAll("form[data-ballot]").forEach(ballot);
+}
+
+// One request at a time per form: a change while one is on its way sends the whole form
+// again once it is back, so the last answers given are the ones stored.
+async function ballot(form) {
+  if (form.dataset.sending) { form.dataset.again = "1"; return; }
+  form.dataset.sending = "1";
+  try {
+    do { delete form.dataset.again; await send(form); } while (form.dataset.again);
+  } finally { delete form.dataset.sending; }
+}
+
+// Top k: once k are ticked the others cannot be, and a counter says how many are.
+function limitPicks(form) {
+  const k = parseInt(form.dataset.k || "0", 10);
+  const boxes = Array.from(form.querySelectorAll("input[type=checkbox][data-field=pick]"));
+  const picked = boxes.filter(function (box) { return box.checked; }).length;
+  boxes.forEach(function (box) { box.disabled = !box.checked && picked >= k; });
+  const counter = form.querySelector("[data-pick-count]");
+  if (counter) { counter.textContent = message("msgPicked").replace("{n}", picked).replace("{k}", k); }
+}
+
+function limitAllPicks() { document.querySelectorAll("form[data-method=topk]").forEach(limitPicks); }
+
+// A changed answer that is not saved yet says so; an autosaving form (statements) saves it.
+function changed(event) {
+  const form = event.target.closest("form[data-ballot]");
+  if (!form) { return; }
+  if (form.dataset.method === "topk") { limitPicks(form); }
+  if (form.hasAttribute("data-autosave")) { say(form, message("msgSaving"), false); ballot(form); }
+  else { say(form, message("msgUnsaved"), false); }
 }
 
 async function define(form) {
@@ -74,12 +119,17 @@ async function define(form) {
 }
 
 // Listens for ballots and definitions; at load the server's page shows this participant's
-// own vote, so that is kept as the truth.
+// own vote, so that is kept as the truth, unless answers given offline still wait to be sent.
 export function startBallots() {
   document.addEventListener("submit", function (event) {
     if (event.target.hasAttribute("data-ballot")) { event.preventDefault(); ballot(event.target); }
     else if (event.target.dataset.define) { event.preventDefault(); define(event.target); }
   });
-  afterStageSwap(restoreBallots);
-  document.querySelectorAll("form[data-ballot]").forEach(rememberBallot);
+  document.addEventListener("change", changed);
+  afterStageSwap(function () { restoreBallots(); limitAllPicks(); sendPendingBallots(); });
+  const vote = document.querySelector("[data-vote-step]");
+  if (vote && localStorage.getItem(pendingKey(vote.dataset.voteStep))) { restoreBallots(); }
+  else { document.querySelectorAll("form[data-ballot]").forEach(rememberBallot); }
+  limitAllPicks();
+  sendPendingBallots();
 }

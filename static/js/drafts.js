@@ -62,12 +62,30 @@ export function keepDrafts() {
     const form = event.target.closest && event.target.closest("#item-form");
     if (form) { syncTheme(form); saveDraft(form); }
   });
-  let focusWasInForm = false;
+  let focusWasInForm = false, before = { step: "", drafted: false };
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "stage") {
       const active = document.activeElement;
       focusWasInForm = !!(active && active.id === "item-text");
+      const text = document.getElementById("item-text");
+      before = { step: event.detail.target.dataset.step || "", drafted: !!(text && text.value.trim()) };
     }
   });
-  afterStageSwap(function () { restoreDraft(focusWasInForm); });
+  afterStageSwap(function () {
+    restoreDraft(focusWasInForm);
+    const step = document.getElementById("stage").dataset.step || "";
+    if (step !== before.step) { stepChanged(before.drafted); }
+  });
+}
+
+// A new step starts at the top of the page. A draft of the step just left stays on this
+// device and comes back with that step; the participant is told, so it does not seem lost.
+function stepChanged(leftADraft) {
+  window.scrollTo(0, 0);
+  const notice = document.getElementById("draft-notice");
+  if (!notice) { return; }
+  const form = document.getElementById("item-form");
+  const returned = form && readDraft(form.dataset.step);
+  if (leftADraft) { notice.hidden = false; }
+  else if (returned && returned.text) { notice.hidden = true; }
 }

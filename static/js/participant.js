@@ -5,7 +5,7 @@ import { watchConnection } from "./connection.js";
 import { keepDrafts, restoreDraft } from "./drafts.js";
 import { flush, startOutbox } from "./outbox.js";
 import { rememberPressed, startReactions } from "./reactions.js";
-import { startBallots } from "./ballots.js";
+import { sendPendingBallots, startBallots } from "./ballots.js";
 import { startTables } from "./tables.js";
 import { startTimer } from "./timer.js";
 
@@ -24,7 +24,7 @@ function keepDescriptionOpen() {
   });
 }
 
-watchConnection(flush);
+watchConnection(function () { flush(); sendPendingBallots(); });
 keepDrafts();
 startOutbox();
 startReactions();

@@ -16,9 +16,19 @@ function tick() {
     if (value) { value.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0"); }
     const expired = timer.dataset.endsAt && left === 0;
     timer.classList.toggle("expired", !!expired);
-    const form = document.getElementById("item-form");
-    if (expired && timer.dataset.autolock && form) { form.setAttribute("inert", ""); }
+    showTimeUp(!!expired, !!(expired && timer.dataset.autolock));
   });
+}
+
+// At 0:00 the server counts the step as closed (with autolock) without sending anything, so
+// the screens switch over themselves: the form goes inert, the closed banner shows, and the
+// console offers "Unlock input" instead of "Lock input" and "Pause".
+function showTimeUp(expired, closed) {
+  const form = document.getElementById("item-form");
+  if (closed && form) { form.setAttribute("inert", ""); form.setAttribute("aria-disabled", "true"); }
+  document.querySelectorAll("[data-timer-running]").forEach(function (el) { el.hidden = expired; });
+  document.querySelectorAll("[data-timer-open]").forEach(function (el) { el.hidden = closed; });
+  document.querySelectorAll("[data-timer-closed]").forEach(function (el) { el.hidden = !closed; });
 }
 
 export function startTimer() {

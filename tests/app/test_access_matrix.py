@@ -290,6 +290,10 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         api("PUT", "/api/sessions/{id}/steps/{step}/blind", json={"value": False}),
         FACILITATOR,
     ),
+    ("PUT /api/sessions/{session_id}/steps/{step_id}/join-panel", ""): (
+        api("PUT", "/api/sessions/{id}/steps/{step}/join-panel", json={"shown": None}),
+        FACILITATOR,
+    ),
     ("POST /api/sessions/{session_id}/steps/{step_id}/timer", ""): (
         api(
             "POST", "/api/sessions/{id}/steps/{step}/timer", json={"action": "start", "seconds": 60}

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
+from app.settings import Settings
 from tests.conftest import ROOT, SCENARIOS
 
 
@@ -74,3 +76,52 @@ def test_check_content_and_create_session(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Facilitator:  http://127.0.0.1:8000/console/" in result.stdout
     assert "Participants: http://127.0.0.1:8000/join?code=" in result.stdout
+
+
+def test_init_content_writes_the_defaults_and_check_content_reads_them_from_content_dir(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "programme"
+    result = run_cli("init-content", str(folder), env={})
+    assert result.returncode == 0, result.stderr
+    assert (folder / "scenarios.yaml").read_text() == SCENARIOS.read_text()
+    assert (folder / "statements.yaml").read_text() == (ROOT / "statements.yaml").read_text()
+
+    env = {"CONTENT_DIR": str(folder)}
+    result = run_cli("check-content", env=env)
+    assert result.stdout == (
+        f"{folder / 'scenarios.yaml'} and {folder / 'statements.yaml'} are valid.\n"
+    )
+    scenarios = folder / "scenarios.yaml"
+    scenarios.write_text(scenarios.read_text().replace("key: leerloopbaan", "key: afstemming", 1))
+    result = run_cli("check-content", env=env)
+    assert result.returncode == 2
+    assert f"{scenarios}: entry scenarios.2.key: duplicate key 'afstemming'" in result.stderr
+
+
+def test_init_content_overwrites_only_when_forced(tmp_path: Path) -> None:
+    (tmp_path / "statements.yaml").write_text("mine")
+    result = run_cli("init-content", str(tmp_path), env={})
+    assert result.returncode == 2
+    assert "not overwriting" in result.stderr and "--force" in result.stderr
+    assert (tmp_path / "statements.yaml").read_text() == "mine"
+    assert not (tmp_path / "scenarios.yaml").exists()
+
+    assert run_cli("init-content", str(tmp_path), "--force", env={}).returncode == 0
+    assert (tmp_path / "statements.yaml").read_text() == (ROOT / "statements.yaml").read_text()
+
+
+def test_version_is_pyproject_s(tmp_path: Path) -> None:
+    with (ROOT / "pyproject.toml").open("rb") as pyproject:
+        expected = tomllib.load(pyproject)["project"]["version"]
+    result = run_cli("--version", env={})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"versnellingskamer {expected}\n"
+
+
+def test_a_content_file_set_on_its_own_wins_over_content_dir(tmp_path: Path) -> None:
+    mine = tmp_path / "elsewhere.yaml"
+    settings = Settings(content_dir=tmp_path / "programme", statements_file=mine)
+    assert settings.scenarios_file == tmp_path / "programme" / "scenarios.yaml"
+    assert settings.statements_file == mine
+    assert Settings().scenarios_file.read_text() == SCENARIOS.read_text()

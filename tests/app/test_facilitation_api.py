@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.templating import gettext
-from session_engine.agenda import untitled_step_title
+from session_engine.sessions import untitled_step_title
 
 
 @pytest.fixture

@@ -6,10 +6,16 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
-from app.templating import gettext
+from app.templating import environment, gettext
+from session_engine.content import AgendaStep, Content
+from session_engine.errors import ngettext
+from session_engine.programmes import load_programme
+from session_engine.sessions import agenda, create_session
+from session_engine.store.database import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "locale"
@@ -21,13 +27,38 @@ def test_catalogue_is_complete(language: str) -> None:
         catalog = read_po(po)
     with (LOCALE / "messages.pot").open("rb") as pot:
         template = read_po(pot)
-    missing = [m.id for m in template if m.id and not (catalog.get(m.id) and catalog[m.id].string)]
+    missing = [m.id for m in template if m.id and not translated(catalog.get(m.id))]
     assert missing == [], f"untranslated in {language}: {missing}"
 
 
+def translated(message: Message | None) -> bool:
+    """A translation, and for a message with a plural every one of its forms."""
+    if message is None:
+        return False
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    return bool(forms) and all(forms)
+
+
 def test_placeholders_survive_translation() -> None:
-    assert gettext("nl", "%(n)s items", n=3) == "3 bijdragen"
-    assert gettext("en", "%(n)s items", n=3) == "3 items"
+    assert gettext("nl", "Pick at most %(k)s items.", k=3) == "Kies maximaal 3 bijdragen."
+    assert gettext("en", "Pick at most %(k)s items.", k=3) == "Pick at most 3 items."
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("nl", "1 samengevoegde bijdrage", "2 samengevoegde bijdragen"),
+        ("en", "1 merged contribution", "2 merged contributions"),
+    ],
+)
+def test_a_count_and_its_noun_agree(language: str, one: str, two: str) -> None:
+    """Not "1 bijdragen", nor "1 samengevoegd": ngettext picks the form for the count."""
+    merged = "{{ ngettext('%(num)s merged contribution', '%(num)s merged contributions', n) }}"
+    template = environment(language).from_string(merged)
+    assert (template.render(n=1), template.render(n=2)) == (one, two)
+    took_part = ngettext("%(n)s participant took part.", "%(n)s participants took part.", 1)
+    assert gettext(language, took_part, n=1).startswith("1 ")
+    assert gettext("nl", took_part, n=1) == "1 deelnemer nam deel."
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -40,9 +71,21 @@ def test_every_translation_keeps_the_placeholders_of_its_message(language: str) 
     changed = [
         m.id
         for m in catalog
-        if m.id and sorted(placeholder.findall(m.id)) != sorted(placeholder.findall(m.string))
+        if m.id
+        and any(
+            sorted(placeholder.findall(original)) != sorted(placeholder.findall(translation))
+            for original, translation in forms(m)
+        )
     ]
     assert changed == []
+
+
+def forms(message: Message) -> list[tuple[str, str]]:
+    """Each translated form with the message it translates (the plural for all but one)."""
+    if not isinstance(message.id, tuple):
+        return [(message.id, str(message.string))]
+    singular, plural = message.id
+    return [(singular if n == 0 else plural, s) for n, s in enumerate(message.string)]
 
 
 def test_refusals_translate_before_their_values_are_filled_in() -> None:
@@ -73,14 +116,13 @@ def test_template_is_up_to_date_with_the_code() -> None:
         )
     }
     with (LOCALE / "messages.pot").open("rb") as pot:
-        listed = {m.id for m in read_po(pot) if m.id}
+        listed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(pot) if m.id}
     assert sorted(found - listed) == [], "not in locale/messages.pot: run make messages"
     assert sorted(listed - found) == [], "no longer used: run make messages"
 
 
 def test_figures_are_written_as_the_language_writes_them() -> None:
     """Means on screens: 4,5 in Dutch, 4.5 in English (and in reports, docs/reports.md)."""
-    from app.templating import environment
     from session_engine.reports.exports.labels import mean_text
 
     assert [environment("nl").filters["decimal"](v) for v in (4.5, 3.25, 2.0)] == [
@@ -94,3 +136,30 @@ def test_figures_are_written_as_the_language_writes_them() -> None:
         "3.36",
         "–",
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "titles"),
+    [
+        ("en", ["Statements", "Glossary", "Preference"]),
+        ("nl", ["Stellingen", "Begrippenlijst", "Voorkeur"]),
+    ],
+)
+def test_untitled_agenda_steps_are_named_in_the_session_language(
+    database: Database, content: Content, language: str, titles: list[str]
+) -> None:
+    """Not "statements" (the type's key) nor a Dutch name in an English session."""
+    programme = content.programme.model_copy(
+        update={"key": f"untitled-{language}", "language": language}
+    )
+    untitled = [AgendaStep(type=t) for t in ("statements", "glossary", "preference")]
+    scenarios = content.scenarios_file.model_copy(
+        update={"programme": programme, "agenda": untitled}
+    )
+    own = content.model_copy(update={"scenarios_file": scenarios})
+    stored, _ = database.write_sync(load_programme, content=own)
+    created, _ = database.write_sync(
+        create_session, programme_id=stored.id, title="Zwolle", translate=gettext
+    )
+    steps = database.read_sync(agenda, created.session.id)
+    assert [s.title for s in steps] == titles

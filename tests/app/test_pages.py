@@ -397,17 +397,27 @@ def test_the_organiser_page_links_every_report(client: TestClient, api_room) -> 
         assert client.get(link).status_code == 200  # the cookie, no bearer header
 
 
+def start_blind_brainstorm(client: TestClient, room: Any) -> None:
+    """The first brainstorm on screen, as a blind round."""
+    step_id = room.step_id("brainstorm")
+    room.activate(step_id)
+    url = f"/api/sessions/{room.id}/steps/{step_id}/blind"
+    assert client.put(url, json={"value": True}, headers=room.facilitator).is_success
+
+
+def projector_page(client: TestClient, room: Any) -> str:
+    """The projector's page as its link opens it, entities unescaped."""
+    client.get(f"/projector/{room.id}?key={room.data['projector_key']}")
+    return unescape(client.get(f"/projector/{room.id}").text)
+
+
 def test_a_blind_round_is_explained_to_the_room_on_the_projector(
     client: TestClient, api_room
 ) -> None:
     """The projector speaks to the room; "you see only your own" is for a participant."""
     room = api_room()
-    step_id = room.step_id("brainstorm")
-    room.activate(step_id)
-    url = f"/api/sessions/{room.id}/steps/{step_id}/blind"
-    assert client.put(url, json={"value": True}, headers=room.facilitator).is_success
-    client.get(f"/projector/{room.id}?key={room.data['projector_key']}")
-    projector = unescape(client.get(f"/projector/{room.id}").text)
+    start_blind_brainstorm(client, room)
+    projector = projector_page(client, room)
     assert "Blinde ronde: iedereen schrijft voor zich" in projector
     assert "je ziet alleen je eigen bijdragen" not in projector
     participant = unescape(client.get(join_in_browser(client, room.data["code"])).text)

@@ -199,7 +199,7 @@ def test_docx_has_real_headings_with_items_under_them(downloads) -> None:
     assert under["Scenario 2. Denken vanuit Samenwerking|Belangrijkste voordelen"] == [
         "Een geïntegreerd curriculum van theorie en praktijk (6 stemmen)"
     ]
-    assert under["Scenario 1. Denken vanuit Afstemming|HR beleid"] == [
+    assert under["Scenario 1. Denken vanuit Afstemming|HR-beleid"] == [
         "Nascholing werkplekbegeleiders verplicht stellen"
     ]
     tables = document.tables

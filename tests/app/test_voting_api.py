@@ -211,3 +211,39 @@ def test_bad_configs(room) -> None:
         call(room, "PUT", f"/steps/{room.brainstorm}/config", json={"config": {}}).status_code
         == 422
     )
+
+
+def test_all_statements_in_one_request_and_one_at_a_time(room) -> None:
+    """The participant's screen sends every statement's answer in one PUT (stored together);
+    a client that sends one statement replaces only that one."""
+    step = room.step_id("statements")
+    room.activate(step)
+    voter = room.join()
+    keys = [f"s{n}" for n in range(1, 8)]
+    answers = [{"subject": key, "value": n % 5 + 1} for n, key in enumerate(keys)]
+    assert ballot(room, voter, step, answers).json() == {"voters": 1}
+    changed = [{"subject": "s3", "value": None, "argument": "Weet ik niet"}]
+    assert ballot(room, voter, step, changed).status_code == 200
+    own = {a["subject"]: a for a in call(room, "GET", f"/steps/{step}/ballot", who=voter).json()}
+    assert sorted(own) == keys
+    assert (own["s1"]["value"], own["s3"]["value"], own["s3"]["argument"]) == (
+        1,
+        None,
+        "Weet ik niet",
+    )
+
+
+def test_answers_spread_over_3_to_5_are_not_shown_as_divided(room) -> None:
+    """The one rule for "divided" (tally.divided) on the results and in the report."""
+    step = room.step_id("statements")
+    room.activate(step)
+    for value in (3, 3, 4, 5, 5, 5):
+        assert ballot(room, room.join(), step, [{"subject": "s1", "value": value}]).is_success
+    for value in (1, 1, 5, 5):
+        assert ballot(room, room.join(), step, [{"subject": "s2", "value": value}]).is_success
+    results = call(room, "GET", f"/steps/{step}/results").json()
+    flags = {s["key"]: s["overall"]["flag"] for s in results["statements"]}
+    assert (flags["s1"], flags["s2"]) == ("mixed", "divergent")
+    report = call(room, "GET", "/report.json").json()
+    reported = {s["key"]: s["overall"]["flag"] for s in report["statements"]}
+    assert (reported["s1"], reported["s2"]) == ("mixed", "divergent")

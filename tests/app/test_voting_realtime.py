@@ -176,8 +176,10 @@ def test_a_ballot_sends_the_results_block_not_a_redrawn_stage(live: LiveRoom) ->
         shown = {view: str(ws.recv(timeout=10)) for view, ws in sockets.items()}
 
     count = f'<span id="voters-{statements}" hx-swap-oob="true">'
-    assert hidden["participant"] == hidden["projector"] == f"{count}2</span>"
-    assert shown["participant"] == f"{count}3</span>"
+    assert (
+        hidden["participant"] == hidden["projector"] == f"{count}2 participants have voted</span>"
+    )
+    assert shown["participant"] == f"{count}3 participants have voted</span>"
     for n, view, fragment, stage in (
         (2, "console", hidden["console"], stages["console"]),
         (3, "console", shown["console"], redrawn["console"]),

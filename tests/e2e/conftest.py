@@ -28,6 +28,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1.min.js"
 BLOCKING = ("serious", "critical")
 PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
+PHONE_LARGE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+PHONES = {"360x640": PHONE, "390x844": PHONE_LARGE}
 LAPTOP = {"viewport": {"width": 1366, "height": 850}}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 
@@ -108,7 +110,7 @@ class BrowserRoom:
         page = self.open(
             f"/projector/{self.data['id']}?key={self.data['projector_key']}", **PROJECTOR
         )
-        page.wait_for_selector("#join-code")
+        page.wait_for_selector("#join-code", state="attached")  # hidden once items arrive
         return page
 
     def participant(self, sector: str = "", **context: Any) -> Page:

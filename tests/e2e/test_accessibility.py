@@ -66,7 +66,7 @@ def test_join_board_console_projector_and_organiser_pass_axe(browser_room: Brows
 def vote_by_api(room: BrowserRoom, page: Page, answers: dict[str, int]) -> None:
     """Two more voters per sector, over the API, so results show per sector."""
     step = page.locator("[data-vote-step]").get_attribute("data-vote-step")
-    subject = page.locator("form.statement input[type=radio]").first.get_attribute("name")
+    subject = page.locator("fieldset.statement input[type=radio]").first.get_attribute("name")
     for sector, value in answers.items():
         for _ in range(2):
             response = room.api.http.put(
@@ -83,11 +83,11 @@ def test_statements_vote_and_results_pass_axe(browser_room: BrowserRoom) -> None
     people = [browser_room.participant("PO", **PHONE), browser_room.participant("VO")]
     show_step(console, "Stellingen")
     for value, page in zip(("5", "1"), people, strict=True):
-        first = page.locator("form.statement").first
+        first = page.locator("fieldset.statement").first
         first.locator(f"input[value='{value}']").check()
         first.locator("textarea").fill("Dezelfde taal spreken is de basis")
-        first.get_by_role("button").click()
-        expect(first.locator(".saved")).not_to_be_empty()
+        page.get_by_role("button", name="Mijn antwoorden opslaan").click()
+        expect(page.locator("form.statements .saved")).to_have_text("Opgeslagen.")
     audit.check(people[0], "participant statements (phone)")
     vote_by_api(browser_room, people[0], {"PO": 5, "VO": 1})
     console.locator("[data-reveal]").click()

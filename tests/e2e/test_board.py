@@ -56,7 +56,7 @@ def test_three_participants_console_and_projector_share_one_live_board(
         expect(items(page, "nadelen")).to_have_text(["Voelt als een stap terug"])
         expect(items(page, "voorwaarden")).to_have_text(["Nascholing verplicht stellen"])
         expect(page.locator("[id^=count-][id$=-voorwaarden]")).to_have_text("1")
-        expect(page.locator("[id^=items-][id$=-voorwaarden] .tag")).to_have_text(["HR beleid"])
+        expect(page.locator("[id^=items-][id$=-voorwaarden] .tag")).to_have_text(["HR-beleid"])
     screenshot(people[0], "participant-desktop")
     screenshot(people[2], "participant-phone")
     screenshot(console, "console")

@@ -111,3 +111,42 @@ def test_the_console_gives_a_step_its_text_and_adds_a_step_without_a_scenario(
     console.get_by_role("button", name="Stap toevoegen").click()
     expect(console.locator(".agenda-step", has_text="Begrippenlijst")).to_be_visible()
     expect(console.locator("#console-error")).to_be_empty()
+
+
+def test_timer_at_zero_closes_input_like_a_lock_and_unlock_reopens_it(
+    browser_room: BrowserRoom,
+) -> None:
+    api = browser_room.api
+    console = browser_room.console()
+    show_step(console, "Scenario 1: Afstemming")
+    phone = browser_room.participant("VO", **PHONE)
+    expect(phone.locator("#item-form")).to_be_visible()
+    timer = f"/api/sessions/{api.id}/steps/{api.brainstorm}/timer"
+    started = api.http.post(timer, json={"action": "start", "seconds": 2}, headers=api.facilitator)
+    assert started.status_code == 200, started.text
+    expect(phone.locator(".timer-value")).to_be_visible()
+    # At 0:00 (autolock is on by default) the phone shows the same banner as after a lock…
+    expect(phone.locator(".badge-locked")).to_have_text("De invoer voor deze stap is gesloten.")
+    expect(phone.locator("#item-form")).to_have_attribute("inert", "")
+    # …and the console offers to open it again, not to lock it or to pause a finished timer.
+    expect(console.locator("[data-unlock]")).to_have_text("Invoer openen")
+    expect(console.locator("[data-lock]")).to_be_hidden()
+    expect(console.locator("[data-pause]:visible")).to_have_count(0)
+    console.locator("[data-unlock]").click()
+    expect(phone.locator(".badge-locked")).to_be_hidden()
+    expect(phone.locator("#item-form")).not_to_have_attribute("inert", "")
+    expect(console.locator("[data-lock]")).to_be_visible()
+    add_item(phone, "Na de bel toch nog open")
+    expect(items(console, "voordelen")).to_have_text(["Na de bel toch nog open"])
+
+
+def test_a_vote_whose_timer_runs_out_says_it_is_closed(browser_room: BrowserRoom) -> None:
+    api = browser_room.api
+    phone = browser_room.participant("VO", **PHONE)
+    statements = api.step_id("statements")
+    api.activate(statements)
+    expect(phone.locator("fieldset.statement").first).to_be_visible()
+    timer = f"/api/sessions/{api.id}/steps/{statements}/timer"
+    started = api.http.post(timer, json={"action": "start", "seconds": 2}, headers=api.facilitator)
+    assert started.status_code == 200, started.text
+    expect(phone.locator(".vote .badge-locked")).to_have_text("Deze stemming is gesloten.")

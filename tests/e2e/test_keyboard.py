@@ -74,16 +74,16 @@ def test_join_add_an_item_and_vote_with_the_keyboard_only(browser_room: BrowserR
     tab_to(page, "input[name=category]:checked", key="Shift+Tab")
 
     show_step(console, "Stellingen")
-    first = page.locator("form.statement").first
+    first = page.locator("fieldset.statement").first
     expect(first).to_be_visible()
-    tab_to(page, "form.statement input[type=radio]")
+    tab_to(page, "fieldset.statement input[type=radio]")
     for _ in range(3):  # strongly disagree → disagree → neutral → agree
         page.keyboard.press("ArrowRight")
     expect(first.locator("input[value='4']")).to_be_checked()
-    tab_to(page, "form.statement button[type=submit]")
+    tab_to(page, "form.statements button[type=submit]")
     page.keyboard.press("Enter")
-    expect(first.locator(".saved")).to_have_text("Opgeslagen.")
-    expect(first.locator(".saved")).to_have_attribute("role", "status")
+    expect(page.locator("form.statements .saved")).to_have_text("Opgeslagen.")
+    expect(page.locator("form.statements .saved")).to_have_attribute("role", "status")
     expect(console.locator(".statement-result").first).to_contain_text("n=1")
 
 

@@ -35,8 +35,11 @@ SMALL_TARGETS = """() => {
 
 
 def assert_fits_a_phone(page: Page, name: str) -> None:
-    scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert scroll <= inner, f"{name} scrolls sideways: {scroll} px content in {inner} px"
+    # Against the device's width: a phone widens its layout viewport (and innerWidth) to
+    # content that overflows, zooming out, so innerWidth alone would hide the overflow.
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    width = (page.viewport_size or {"width": 0})["width"]
+    assert scroll <= width, f"{name} scrolls sideways: {scroll} px content on a {width} px screen"
     small = page.evaluate(SMALL_TARGETS)
     assert not small, f"{name}: targets too small for a thumb:\n" + "\n".join(small)
 
@@ -78,7 +81,7 @@ def test_join_and_board_fit_a_phone(browser_room: BrowserRoom) -> None:
     add_item(phone, "Nascholing verplicht stellen", category="voorwaarden", theme="hr_beleid")
     expect(items(phone, "voordelen")).to_have_count(2)
     merge_first_two(browser_room, phone)
-    expect(phone.locator(".members summary")).to_have_text("1 samengevoegd")
+    expect(phone.locator(".members summary")).to_have_text("1 samengevoegde bijdrage")
     expect(description).to_be_visible()  # the redrawn stage kept it open
     phone.locator(".comments summary").first.click()
     expect(phone.locator(".comment-form").first).to_be_visible()
@@ -90,11 +93,11 @@ def test_statements_fit_a_phone(browser_room: BrowserRoom) -> None:
     console = browser_room.console()
     show_step(console, "Stellingen")
     phone = browser_room.participant("PO", **PHONE)
-    first = phone.locator("form.statement").first
+    first = phone.locator("fieldset.statement").first
     first.get_by_text("helemaal eens", exact=True).click()
     first.locator("textarea").fill("Dezelfde taal spreken is de basis")
-    first.get_by_role("button").click()
-    expect(first.locator(".saved")).to_have_text("Opgeslagen.")
+    phone.get_by_role("button", name="Mijn antwoorden opslaan").click()
+    expect(phone.locator("form.statements .saved")).to_have_text("Opgeslagen.")
     assert_fits_a_phone(phone, "statements vote")
     console.locator("[data-reveal]").click()
     expect(phone.locator(".results .arguments summary").first).to_be_visible()
@@ -140,3 +143,31 @@ def test_glossary_fits_a_phone_and_takes_one_definition_per_term(
     expect(phone.locator(".results")).to_be_visible()
     assert_fits_a_phone(phone, "glossary with results")
     screenshot(phone, "participant-phone-glossary")
+
+
+def test_a_step_change_starts_at_the_top_and_keeps_a_half_typed_draft(
+    browser_room: BrowserRoom,
+) -> None:
+    console = browser_room.console()
+    show_step(console, "Scenario 1: Afstemming")
+    phone = browser_room.participant("PO", **PHONE)
+    for n in range(6):
+        add_item(phone, f"Bijdrage nummer {n} die het bord op de telefoon lang maakt")
+    expect(items(phone, "voordelen")).to_have_count(6)
+    phone.fill("#item-text", "Een half getypte gedachte")
+    phone.evaluate("window.scrollTo(0, 900)")
+    phone.wait_for_function("window.scrollY > 300")
+    notice = phone.locator("#draft-notice")
+    expect(notice).to_be_hidden()
+    show_step(console, "Scenario 2: Samenwerking")
+    expect(phone.locator("#stage h2")).to_have_text("Denken vanuit Samenwerking")
+    phone.wait_for_function("window.scrollY === 0")
+    expect(notice).to_have_text(
+        "Je concept voor de vorige stap is bewaard: het komt terug als de facilitator"
+        " naar die stap teruggaat."
+    )
+    expect(notice).to_be_in_viewport()
+    show_step(console, "Scenario 1: Afstemming")
+    expect(phone.locator("#stage h2")).to_have_text("Denken vanuit Afstemming")
+    expect(phone.locator("#item-text")).to_have_value("Een half getypte gedachte")
+    expect(notice).to_be_hidden()

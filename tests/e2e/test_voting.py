@@ -3,6 +3,8 @@ projector once the facilitator shows them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -21,12 +23,12 @@ def test_statements_round_with_results_per_sector(browser_room: BrowserRoom) -> 
     show_step(console, "Stellingen")
     projector = browser_room.projector()
     for n, page in enumerate(people):
-        first = page.locator("form.statement").first
+        first = page.locator("fieldset.statement").first
         first.locator(f"input[value='{5 if n < 3 else 1}']").check()
         if n == 0:
             first.locator("textarea").fill("Dezelfde taal spreken is de basis")
-        first.get_by_role("button").click()
-        expect(first.locator(".saved")).not_to_be_empty()
+            page.get_by_role("button", name="Mijn antwoorden opslaan").click()
+        expect(page.locator("form.statements .saved")).to_have_text("Opgeslagen.")
     results = console.locator(".statement-result").first
     expect(results.locator(".likert")).to_have_count(3)  # everyone, PO, VO
     expect(results.locator(".flag-divergent")).to_be_visible()
@@ -39,7 +41,9 @@ def test_statements_round_with_results_per_sector(browser_room: BrowserRoom) -> 
     expect(projector.locator(".statement-result").first.locator(".likert")).to_have_count(3)
     expect(people[0].locator(".results")).to_be_visible()
     # The participant's own answer is still shown after the stage was redrawn.
-    expect(people[0].locator("form.statement").first.locator("input[value='5']")).to_be_checked()
+    expect(
+        people[0].locator("fieldset.statement").first.locator("input[value='5']")
+    ).to_be_checked()
     screenshot(projector, "projector-statements")
     screenshot(console, "console-statements")
     screenshot(people[0], "participant-phone-statements")
@@ -73,3 +77,96 @@ def test_importance_vote_top_k(browser_room: BrowserRoom) -> None:
     expect(bars.first).to_have_class("count-bar important")
     assert_accessible(alice, "participant importance vote")
     assert_accessible(console, "console with vote settings and results")
+
+
+def vote_step(room: BrowserRoom, texts: list[str], k: int) -> int:
+    """A top-k importance vote on the first scenario's voordelen, active."""
+    api = room.api
+    token = api.join_token()
+    api.activate(api.brainstorm)
+    for n, text in enumerate(texts):
+        api.add(token, f"vote-{n}", text)
+    step = api.http.post(
+        f"/api/sessions/{api.id}/steps",
+        json={"type": "vote", "scenario": "afstemming", "title": "Belangrijkste voordelen"},
+        headers=api.facilitator,
+    ).json()["id"]
+    config = {"config": {"method": "topk", "k": k, "category": "voordelen"}}
+    url = f"/api/sessions/{api.id}/steps/{step}/config"
+    assert api.http.put(url, json=config, headers=api.facilitator).status_code == 200
+    api.activate(step)
+    return int(step)
+
+
+def test_top_k_stops_at_k_with_a_live_counter_and_refusals_look_like_errors(
+    browser_room: BrowserRoom,
+) -> None:
+    texts = ["Herkenbare rollen", "Goed te organiseren", "Past bij structuren", "Specialiseren"]
+    phone = browser_room.participant("PO", **PHONE)
+    step = vote_step(browser_room, texts, k=3)
+    form = phone.locator("form[data-ballot]")
+    boxes = form.locator("input[type=checkbox]")
+    expect(boxes).to_have_count(4)
+    expect(form.locator("[data-pick-count]")).to_have_text("0 van 3 gekozen")
+    for n in range(3):
+        boxes.nth(n).check()
+    expect(form.locator("[data-pick-count]")).to_have_text("3 van 3 gekozen")
+    expect(boxes.nth(3)).to_be_disabled()  # a 4th cannot be ticked
+    boxes.nth(0).uncheck()
+    expect(form.locator("[data-pick-count]")).to_have_text("2 van 3 gekozen")
+    expect(boxes.nth(3)).to_be_enabled()
+    boxes.nth(3).check()
+    form.get_by_role("button", name="Mijn stem opslaan").click()
+    saved = form.locator(".saved")
+    expect(saved).to_have_text("Opgeslagen.")
+    ok_colour = saved.evaluate("el => getComputedStyle(el).color")
+    # A refusal (the vote was closed meanwhile) is shown in the error style, not as success.
+    api = browser_room.api
+    url = f"/api/sessions/{api.id}/steps/{step}/locked"
+    assert api.http.put(url, json={"value": True}, headers=api.facilitator).status_code == 200
+    expect(phone.locator(".vote .badge-locked")).to_be_visible()
+    form.get_by_role("button", name="Mijn stem opslaan").click()
+    expect(saved).to_have_class("saved refused")
+    expect(saved).not_to_have_text("Opgeslagen.")
+    assert saved.evaluate("el => getComputedStyle(el).color") != ok_colour
+
+
+def test_every_statement_answer_is_saved_without_a_button_per_statement(
+    browser_room: BrowserRoom,
+) -> None:
+    console = browser_room.console()
+    phone = browser_room.participant("PO", **PHONE)
+    show_step(console, "Stellingen")
+    statements = phone.locator("fieldset.statement")
+    expect(statements).to_have_count(7)
+    expect(phone.locator(".vote button[type=submit]")).to_have_count(1)  # one save for all
+    for n in range(7):
+        statements.nth(n).locator(f"input[value='{n % 5 + 1}']").check()
+        expect(phone.locator("form.statements .saved")).to_have_text("Opgeslagen.")
+    statements.nth(6).locator("textarea").fill("Taal verbindt")
+    statements.nth(6).locator("textarea").blur()
+    expect(phone.locator("form.statements .saved")).to_have_text("Opgeslagen.")
+    # Nothing was pressed, yet the server has every answer: a reload shows all seven.
+    phone.reload()
+    for n in range(7):
+        expect(statements.nth(n).locator(f"input[value='{n % 5 + 1}']")).to_be_checked()
+    expect(statements.nth(6).locator("textarea")).to_have_value("Taal verbindt")
+
+
+def test_a_statement_answered_offline_is_sent_once_back_online(browser_room: BrowserRoom) -> None:
+    console = browser_room.console()
+    phone = browser_room.participant("PO", **PHONE)
+    show_step(console, "Stellingen")
+    first = phone.locator("fieldset.statement").first
+    expect(first).to_be_visible()
+    phone.context.set_offline(True)
+    expect(phone.locator("#connection")).to_have_text(re.compile("^Offline"))
+    first.locator("input[value='2']").check()
+    status = phone.locator("form.statements .saved")
+    expect(status).to_have_text(
+        "Opgeslagen; je bijdrage wordt verstuurd zodra de verbinding terug is."
+    )
+    phone.context.set_offline(False)
+    expect(status).to_have_text("Opgeslagen.", timeout=15_000)
+    phone.reload()
+    expect(phone.locator("fieldset.statement").first.locator("input[value='2']")).to_be_checked()

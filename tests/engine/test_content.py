@@ -21,7 +21,7 @@ def test_default_programme_is_the_seed(content: Content) -> None:
     assert [t.label for t in content.scenarios_file.themes] == [
         "Organisatie",
         "Opleiden",
-        "HR beleid",
+        "HR-beleid",
         "Leiderschap",
         "Onderzoek",
         "Visie",

@@ -181,6 +181,14 @@ def test_timer_runs_pauses_extends_and_locks_when_it_runs_out(room) -> None:
     assert controls.timer_state(step)["expired"] and not controls.input_open(step)
     add(room, participant, "Na de bel")
     assert last_event(room)[0] == "item_late"
+    with pytest.raises(Conflict, match="run out"):  # a finished timer does not pause
+        room.do(controls.pause_timer, actor=fac, step_id=room.brainstorm)
+    # Unlocking reopens input as after a lock by hand; the finished timer goes away.
+    room.do(controls.set_locked, actor=fac, step_id=room.brainstorm, locked=False)
+    kind, data = last_event(room)
+    assert (kind, data["locked"], data["timer"]["running"]) == ("input_unlocked", False, False)
+    add(room, participant, "Weer open")
+    assert last_event(room)[0] == "item_added"
 
 
 def test_timer_refusals(room) -> None:

@@ -105,7 +105,7 @@ def test_conditions_are_grouped_per_theme_in_the_programme_order(seed) -> None:
     themes = column(report, "afstemming", "voorwaarden").themes
     assert [(g.label, texts(g.items)) for g in themes] == [
         ("Organisatie", ["Duidelijke afspraken over verantwoordelijkheden"]),
-        ("HR beleid", ["Nascholing werkplekbegeleiders verplicht stellen"]),
+        ("HR-beleid", ["Nascholing werkplekbegeleiders verplicht stellen"]),
         ("Visie", ["Elke partner heeft een eigen visie op opleiden"]),
     ]
     labels = [g.label for g in column(report, "samenwerking", "voorwaarden").themes]

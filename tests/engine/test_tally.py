@@ -83,3 +83,29 @@ def test_a_tie_at_the_cut_is_never_split() -> None:
     ]
     nobody = rank_items("topk", [], [1, 2, 3], cut=1)
     assert not any(r.important for r in nobody)  # no votes, nothing important
+
+
+@pytest.mark.parametrize(
+    ("answers", "flag"),
+    [
+        # Spread over 3-5, nobody disagrees: wide (spread .41) but not divided.
+        ([3, 3, 3, 4, 4, 5, 5, 5], "mixed"),
+        ([3, 5, 3, 5, 3, 5], "mixed"),
+        # Sizeable shares on both sides of the middle: divided.
+        ([1, 1, 2, 4, 5, 5, 3, 3], "divergent"),
+        ([1, 2, 4, 5], "divergent"),
+        # Exactly a quarter on the smaller side is enough; less is not.
+        ([1, 4, 4, 5], "divergent"),
+        ([2, 3, 3, 4, 4, 4, 5, 5, 5], "mixed"),
+        # The middle counts in the total but on neither side.
+        ([1, 3, 3, 3, 3, 3, 3, 5], "mixed"),
+        ([1, 1, 3, 3, 3, 3, 5, 5], "divergent"),
+        # "No opinion" is not an answer on either side.
+        ([2, 4, None, None, None], "divergent"),
+        ([4, 4, 4, 4, None], "consensus"),
+    ],
+)
+def test_divided_means_disagreement_on_both_sides_of_the_middle(
+    answers: list[int | None], flag: str
+) -> None:
+    assert distribution(answers).flag == flag
