@@ -4,6 +4,7 @@ Word, Excel, CSV or JSON, in the report's language. Used by the routes and the C
 from __future__ import annotations
 
 import re
+from collections.abc import Sized
 from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any
@@ -24,6 +25,7 @@ from session_engine.reports.exports.labels import (
 )
 from session_engine.reports.exports.markdown import to_markdown
 from session_engine.reports.exports.sheets import KINDS, to_csv, to_xlsx
+from session_engine.reports.exports.stamp import report_time
 from session_engine.reports.exports.tables import (
     Table,
     answered,
@@ -54,12 +56,16 @@ MEDIA_TYPES = {
 }
 FORMATS = tuple(MEDIA_TYPES)
 SHEETS = KINDS
-# The PDF is the printable summary: long lists are cut to this many entries, with a line
-# saying how many more there are and where they are (the web page, DOCX, Markdown and the
-# spreadsheets always have everything), and statements are broken down by the first profile
-# question only (sector in the seed). WeasyPrint lays out about ten pages a second on a
-# small server, and a programme's report in full runs to a hundred pages (docs/performance.md).
-PDF_LIMITS = {"important": 10, "other": 5, "theme": 5, "arguments": 5}
+# The PDF is the report people forward: every point of a programme the seed's size (three
+# sessions, some 180 points) is in it. Only a list longer than anyone reads on paper (over
+# PDF_LIST entries: a column, a theme, an item's merged wordings or comments, a statement's
+# arguments) is cut there, to its first PDF_CUT[kind] entries and a line saying how many more
+# there are and where they are (the web page, DOCX, Markdown and the spreadsheets always have
+# everything); statements are broken down by the first profile question only (sector in the
+# seed). WeasyPrint lays out some 20 pages a second: a 2,000-item session printed in full would
+# take it minutes (docs/performance.md).
+PDF_LIST = 40
+PDF_CUT = {"important": 10, "other": 5, "theme": 5, "arguments": 5}
 # Answers 1 (strongly disagree) to 5 (strongly agree): red through grey to blue.
 ANSWER_COLOURS = ("#b2182b", "#ef8a62", "#bdbdbd", "#67a9cf", "#2166ac")
 
@@ -96,7 +102,9 @@ def render_html(report: Report, *, summary: bool = False) -> str:
         r=report,
         h=h,
         css=Markup(report_css()),  # our own stylesheet, not participants' text
-        limits=PDF_LIMITS if summary else {},
+        summary=summary,
+        bullet="• " if summary else "",  # the PDF's item bullets: text, not an image each
+        cut=pdf_cut if summary else _no_cut,
         tables=tables,
         text_blocks=text_blocks,
         answered=answered,
@@ -111,6 +119,16 @@ def render_html(report: Report, *, summary: bool = False) -> str:
         statement_rows=lambda st: statement_rows(report, st, h, fields),
         agreement_bar=agreement_bar,
     )
+
+
+def pdf_cut(entries: Sized, kind: str) -> int | None:
+    """How many entries of a list the PDF prints: None (all of them) up to PDF_LIST entries,
+    else the first PDF_CUT[kind]."""
+    return PDF_CUT[kind] if len(entries) > PDF_LIST else None
+
+
+def _no_cut(entries: Sized, kind: str) -> None:
+    return None
 
 
 def statement_rows(
@@ -138,12 +156,16 @@ def agreement_bar(distribution: DistributionView) -> str:
 
 
 def render_pdf(report: Report) -> bytes:
-    """The web page printed by WeasyPrint; nothing is fetched (the page needs nothing)."""
+    """The web page printed by WeasyPrint; nothing is fetched (the page needs nothing). The
+    same data gives the same bytes: the document's dates are the report's fixed time
+    (stamp.py), and it carries no file identifier (WeasyPrint writes one only on request)."""
     import weasyprint
 
     html = render_html(report, summary=True)
-    document = weasyprint.HTML(string=html, url_fetcher=_no_fetching())
-    pdf: bytes = document.write_pdf()
+    document = weasyprint.HTML(string=html, url_fetcher=_no_fetching()).render()
+    when = report_time(report).strftime("%Y-%m-%dT%H:%M:%SZ")
+    document.metadata.created = document.metadata.modified = when
+    pdf: bytes = document.write_pdf(pdf_identifier=False)
     return pdf
 
 

@@ -1,7 +1,9 @@
 """Report benchmark: a programme of 3 sessions x 60 participants x 2,000 items, with merges,
 "me too", comments, an importance vote per scenario, 7 statements with arguments, a glossary
 and a preference, built through the engine's own commands; then every report format of one
-session and of the programme, timed. Run with `make bench-reports` (not part of make test).
+session and of the programme, timed; then the same for the programme report of a programme
+the seed's size (bench/seed_programme.py). Run with `make bench-reports` (not part of make
+test).
 
     python bench/report_bench.py [--sessions 3] [--participants 60] [--items 2000] [--runs 3]
 """
@@ -211,24 +213,54 @@ def _cold(build: Any) -> dict[str, Any]:
     return report
 
 
-def time_formats(build: Any, runs: int) -> dict[str, dict[str, float]]:
-    """Per format, the median of `runs` runs: cold (building the report data, then writing the
-    format: a request after a change) and warm (the data cached: another format of the same
-    report), each as wall-clock and CPU seconds (CPU is steadier on a shared machine)."""
+def time_formats(build: Any, runs: int, formats: tuple[str, ...] = FORMATS) -> dict[str, Any]:
+    """Per format, `runs` runs: cold (building the report data, then writing the format: a
+    request after a change) and warm (the data cached: another format of the same report),
+    each as wall-clock and CPU seconds (CPU is steadier on a shared machine): the median and
+    the worst run."""
     from app.report_formats import render_report
 
     report = _cold(build)
     out: dict[str, dict[str, float]] = {}
-    for fmt in FORMATS:
+    for fmt in formats:
         cold = [_timed(lambda fmt=fmt: render_report(_cold(build), fmt)) for _ in range(runs)]
         warm = [_timed(lambda fmt=fmt: render_report(report, fmt)) for _ in range(runs)]
-        out[fmt] = {
-            "cold_wall": statistics.median(w for w, _ in cold),
-            "cold_cpu": statistics.median(c for _, c in cold),
-            "warm_wall": statistics.median(w for w, _ in warm),
-            "warm_cpu": statistics.median(c for _, c in warm),
-        }
+        out[fmt] = {}
+        for name, times in (("cold", cold), ("warm", warm)):
+            out[fmt][f"{name}_wall"] = statistics.median(w for w, _ in times)
+            out[fmt][f"{name}_cpu"] = statistics.median(c for _, c in times)
+            out[fmt][f"{name}_worst"] = max(w for w, _ in times)
     return out
+
+
+def open_database(path: Path) -> tuple[Any, Database, Any]:
+    """A migrated SQLite database at `path` with the programme of scenarios.yaml."""
+    url = f"sqlite:///{path}"
+    migrate(url)
+    engine = create_db_engine(url)
+    database = Database(engine, MemoryFanout())
+    content = load_content(ROOT / "scenarios.yaml", ROOT / "statements.yaml")
+    programme, _ = database.write_sync(load_programme, content=content)
+    return engine, database, programme
+
+
+def seed_sized(runs: int) -> dict[str, Any]:
+    """The seed-sized programme (bench/seed_programme.py: 3 sessions, 48 participants, 179
+    points), built in a database of its own, and its programme report in every format."""
+    from app.report_formats import translator
+    from bench.seed_programme import build_seed_programme
+    from session_engine.reports.report import programme_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine, database, programme = open_database(Path(tmp) / "seed.db")
+        build_seed_programme(database, programme.id)
+        build = lambda: database.read_sync(  # noqa: E731
+            programme_report, programme.id, translator=translator
+        )
+        results = time_formats(build, runs)
+        database.close()
+        engine.dispose()
+    return results
 
 
 def machine() -> str:
@@ -263,12 +295,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "bench.db"
         reuse = path.exists()
-        url = f"sqlite:///{path}"
-        migrate(url)
-        engine = create_db_engine(url)
-        database = Database(engine, MemoryFanout())
-        content = load_content(ROOT / "scenarios.yaml", ROOT / "statements.yaml")
-        programme, _ = database.write_sync(load_programme, content=content)
+        engine, database, programme = open_database(path)
         started = time.perf_counter()
         if reuse:
             ids = database.read_sync(_session_ids, programme.id)
@@ -289,33 +316,31 @@ def main() -> None:
             ),
             "programme": time_formats(build_programme, args.runs),
         }
-        build_programme()
-        regrouped = [_timed(build_programme) for _ in range(args.runs)]
-        results["programme_data_grouping_cached"] = {
-            "wall": statistics.median(w for w, _ in regrouped),
-            "cpu": statistics.median(c for _, c in regrouped),
-        }
         database.close()
         engine.dispose()
+    results["seed_programme"] = seed_sized(args.runs)
     print(f"machine: {machine()}, load average {os.getloadavg()[0]:.1f}")
-    print("seconds, median of runs: cold = data + format, warm = format of cached data")
-    columns = ("session cold", "session warm", "programme cold", "programme warm")
-    print(f"{'':8} " + " ".join(f"{c:>18}" for c in columns))
-    print(f"{'format':8}" + "   wall / cpu      " * 4)
-    for fmt in FORMATS:
-        cells = [
-            f"{r[f'{k}_wall']:>8.2f} / {r[f'{k}_cpu']:<6.2f}"
-            for r in (results["session"][fmt], results["programme"][fmt])
-            for k in ("cold", "warm")
-        ]
-        print(f"{fmt:8} " + " ".join(f"{c:>18}" for c in cells))
-    cached = results["programme_data_grouping_cached"]
-    print(
-        "programme data rebuilt with the grouping cached (after a change in one session): "
-        f"{cached['wall']:.2f} / {cached['cpu']:.2f}"
-    )
+    print(f"wall seconds, median (worst) of {args.runs} runs; CPU seconds, median")
+    print("cold = data + format, warm = format of data already built")
+    for title, key in (
+        (f"one session ({args.participants} participants, {args.items} items)", "session"),
+        (f"programme ({args.sessions} sessions of the above)", "programme"),
+        ("seed-sized programme (3 sessions, 48 participants, 179 points)", "seed_programme"),
+    ):
+        print_table(title, results[key])
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), **results}, indent=2))
+
+
+def print_table(title: str, figures: dict[str, dict[str, float]]) -> None:
+    print(f"\n{title}")
+    print(f"{'format':8} {'cold wall':>16} {'cold cpu':>9} {'warm wall':>16} {'warm cpu':>9}")
+    for fmt, r in figures.items():
+        cells = [
+            f"{r[f'{k}_wall']:.2f} ({r[f'{k}_worst']:.2f}) {r[f'{k}_cpu']:>9.2f}"
+            for k in ("cold", "warm")
+        ]
+        print(f"{fmt:8} " + " ".join(f"{c:>26}" for c in cells))
 
 
 if __name__ == "__main__":

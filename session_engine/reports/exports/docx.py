@@ -21,6 +21,7 @@ from .labels import (
     themed_heading,
 )
 from .safe import xml_text
+from .stamp import fixed_zip_times, report_time
 from .tables import (
     answered,
     composition_tables,
@@ -103,10 +104,13 @@ class _Writer:
 
 
 def to_docx(report: Report, t: Translate) -> bytes:
-    """The whole report as a .docx file."""
+    """The whole report as a .docx file; the same data gives the same bytes (stamp.py)."""
     w = _Writer(t)
-    w.doc.core_properties.title = xml_text(report.title)
-    w.doc.core_properties.language = report.language
+    when = report_time(report)
+    properties = w.doc.core_properties
+    properties.title = xml_text(report.title)
+    properties.language = report.language
+    properties.created = properties.modified = when
     w.heading(report.title, 0)
     _front(w, report)
     for scenario in report.scenarios:
@@ -115,7 +119,7 @@ def to_docx(report: Report, t: Translate) -> bytes:
     _glossary(w, report)
     _preference(w, report)
     _conclusion(w, report)
-    return w.save()
+    return fixed_zip_times(w.save(), when)
 
 
 def _front(w: _Writer, report: Report) -> None:

@@ -14,6 +14,7 @@ from ..data import Translate
 from ..model import Report
 from .labels import headings, segment_label
 from .safe import cell
+from .stamp import fixed_zip_times, report_time
 
 KINDS = ("items", "votes", "statements", "participants")
 Rows = tuple[list[str], list[list[Any]]]
@@ -117,11 +118,14 @@ def to_csv(report: Report, kind: str, t: Translate) -> bytes:
 
 
 def to_xlsx(report: Report, t: Translate) -> bytes:
-    """All raw data as one workbook, a sheet per kind, header row frozen and bold."""
+    """All raw data as one workbook, a sheet per kind, header row frozen and bold. The same
+    data gives the same bytes (stamp.py)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
+    when = report_time(report)
+    workbook.properties.created = workbook.properties.modified = when
     bold = Font(bold=True)
     h = headings(t)
     names = {"items": h["items"], "votes": h["votes"], "statements": h["statements"]}
@@ -133,8 +137,19 @@ def to_xlsx(report: Report, t: Translate) -> bytes:
         sheet.append([_bold_cell(sheet, cell(v), bold) for v in header])
         for row in rows:
             sheet.append([cell(v) for v in row])
+    return fixed_zip_times(_saved(workbook), when)
+
+
+def _saved(workbook: Any) -> bytes:
+    """The workbook as bytes. Written with openpyxl's ExcelWriter: `Workbook.save` sets the
+    file's modified time to now, which would make every download differ."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
     return buffer.getvalue()
 
 
