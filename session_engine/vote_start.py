@@ -8,11 +8,11 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from .actors import Actor, require_facilitator
-from .agenda import Translate, activate_step, add_step, untranslated
+from .agenda import activate_step, add_step
 from .errors import N_, Invalid
 from .models import Ballot, Step
 from .programmes import get_programme, programme_content
-from .sessions import agenda, get_session, get_step
+from .sessions import Translate, agenda, get_session, get_step, untranslated
 from .store.db import Db
 from .votes import configure_step, step_config
 

@@ -40,8 +40,9 @@ def translated(message: Message | None) -> bool:
 
 
 def test_placeholders_survive_translation() -> None:
-    assert gettext("nl", "Pick at most %(k)s items.", k=3) == "Kies maximaal 3 bijdragen."
-    assert gettext("en", "Pick at most %(k)s items.", k=3) == "Pick at most 3 items."
+    message = "Pick at most %(k)s items in %(column)s."
+    assert gettext("nl", message, k=3, column="Nadelen") == "Kies maximaal 3 bijdragen bij Nadelen."
+    assert gettext("en", message, k=3, column="Cons") == "Pick at most 3 items in Cons."
 
 
 @pytest.mark.parametrize(
