@@ -86,7 +86,6 @@ def test_pages_files_and_refusals_carry_the_headers(
         f"/join?code={room.data['code']}",
         f"/console/{room.id}?key={key}",
         f"/projector/{room.id}?key={room.data['projector_key']}",
-        f"/api/sessions/{room.id}/report.html?key={key}",
         "/organiser",
         "/static/js/console.js",
         "/static/favicon.svg",
@@ -95,6 +94,9 @@ def test_pages_files_and_refusals_carry_the_headers(
         f"/console/{room.id}?key=wrong",
     ):
         assert_strict(client.get(path))
+    report = client.get(f"/api/sessions/{room.id}/report.html", headers=room.facilitator)
+    assert report.status_code == 200
+    assert_strict(report)
     too_large = client.post("/api/join", content=b"x" * 10_000_000)
     assert too_large.status_code == 413
     assert_strict(too_large)
