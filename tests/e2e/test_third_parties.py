@@ -71,3 +71,21 @@ def test_the_watch_catches_an_inline_script(
     assert page.locator("body").get_attribute("data-ran") is None
     assert any("script-src" in problem for problem in page_watch.problems)
     page_watch.problems.clear()
+
+
+def test_the_report_panel_says_saved_without_an_inline_handler(browser_room: BrowserRoom) -> None:
+    """The console's report texts used an hx-on attribute, which the CSP refuses to run; the
+    same "saved" notice now comes from console.js (and the watch fails on any violation)."""
+    console = browser_room.console()
+    panel = console.locator("#report-panel")
+    panel.locator("summary").click()
+    saved = panel.locator("[data-saved]")
+    expect(saved).to_be_hidden()
+    panel.get_by_label("Conclusie").fill("Samen opleiden werkt.")
+    panel.get_by_role("button", name="Teksten opslaan").click()
+    expect(saved).to_have_text("Opgeslagen: de volgende download gebruikt deze teksten.")
+    expect(saved).to_be_visible()
+    report = browser_room.api.http.get(
+        f"/api/sessions/{browser_room.api.id}/report.md", headers=browser_room.api.facilitator
+    )
+    assert "Samen opleiden werkt." in report.text
