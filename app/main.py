@@ -27,6 +27,7 @@ from . import access, api, curation, facilitation, live, pages, reports, voting
 from .auth import Credentials
 from .bodylimit import BodyLimitMiddleware
 from .fragments import STATIC_DIR, EventRenderer, step_type_labels
+from .headers import SecurityHeadersMiddleware
 from .hub import Hub
 from .logs import redact_server_logs
 from .ratelimit import Limits, RateLimitMiddleware
@@ -147,8 +148,15 @@ def create_app(
     settings: Settings | None = None, clock: Callable[[], float] = time.monotonic
 ) -> FastAPI:
     """The application; `clock` drives the rate limits (tests pass one that stands still)."""
+    # No /docs or /redoc: they load their scripts and fonts from a CDN and run inline
+    # scripts, which the Content-Security-Policy forbids. /openapi.json stays.
     app = FastAPI(
-        title="Versnellingskamer", description=DESCRIPTION, version="0.1.0", lifespan=lifespan
+        title="Versnellingskamer",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings or get_settings()
 
@@ -164,8 +172,11 @@ def create_app(
     app.add_exception_handler(DataError, number_beyond_ids)
     app.state.limits = Limits(app.state.settings, clock)
     app.add_middleware(RateLimitMiddleware, limits=app.state.limits)
-    # Added last, so it runs first: an oversized body is refused before anything else.
+    # Added after the rate limits, so it runs before them: an oversized body is refused
+    # before anything else reads it.
     app.add_middleware(BodyLimitMiddleware, max_bytes=app.state.settings.max_body_size)
+    # Outermost: every response, refusals from the limits included, gets the headers.
+    app.add_middleware(SecurityHeadersMiddleware, https=app.state.settings.secure_cookies)
     app.include_router(api.router)
     app.include_router(facilitation.router)
     app.include_router(voting.router)

@@ -115,6 +115,16 @@ function showHtmxRefusals() {
   });
 }
 
+// The report panel's texts: "Saved" shows after a save that worked (a script here rather than
+// an hx-on attribute, which the Content-Security-Policy would refuse to run).
+function showSavedTexts() {
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const form = event.target.closest && event.target.closest("form[data-report-texts]");
+    if (!form) { return; }
+    form.querySelector("[data-saved]").hidden = !event.detail.successful;
+  });
+}
+
 function onClick(event) {
   const target = event.target.closest("button");
   if (!target) { return; }
@@ -161,6 +171,7 @@ function listen() {
 
 watchConnection();
 showHtmxRefusals();
+showSavedTexts();
 listen();
 boardKeys({
   edit: editItem, star: starItem, select: selectItem, merge: mergeSelected, remove: deleteItem,

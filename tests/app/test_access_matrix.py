@@ -558,9 +558,7 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         "------A",
     ),
     ("GET /openapi.json", ""): (page("GET", "/openapi.json"), ALL),
-    ("GET /docs", ""): (page("GET", "/docs"), ALL),
-    ("GET /docs/oauth2-redirect", ""): (page("GET", "/docs/oauth2-redirect"), ALL),
-    ("GET /redoc", ""): (page("GET", "/redoc"), ALL),
+    ("GET /api/version", ""): (api("GET", "/api/version"), ALL),
     ("GET /static", ""): (page("GET", "/static/app.css"), ALL),
 }
 

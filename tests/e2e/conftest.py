@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from tests.harness import LiveRoom, Server
 
@@ -45,6 +46,73 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+# Runs in every page before its own scripts: a violation of the Content-Security-Policy
+# becomes a console error the watch below sees, with what was blocked and where, and then a
+# mark on <html> a test can wait for.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"} ` +
+    `in ${e.sourceFile}:${e.lineNumber} (${e.sample})`);
+  document.documentElement.setAttribute("data-csp-violation", e.effectiveDirective);
+});"""
+CSP_MESSAGE = re.compile(r"CSP violation|Content Security Policy", re.IGNORECASE)
+LOCAL_SCHEMES = ("data:", "blob:", "about:")
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass
+class PageWatch:
+    """Every browser context a test opens, watched: each request must go to our own origin
+    (the server the context was opened on), and no page may break its CSP."""
+
+    problems: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def watch(self, context: BrowserContext, base_url: str | None) -> None:
+        own = origin(base_url) if base_url else None
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", self.on_console)
+
+        def on_request(request: Any) -> None:
+            nonlocal own
+            url = request.url
+            if url.startswith(LOCAL_SCHEMES):
+                return
+            own = own or origin(url)
+            self.requests.append(url)
+            if origin(url) != own:
+                self.problems.append(f"request to another origin: {url}")
+
+        context.on("request", on_request)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and CSP_MESSAGE.search(message.text):
+            self.problems.append(message.text)
+
+
+@pytest.fixture(autouse=True)
+def page_watch(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[PageWatch]:
+    """Fails any browser test whose pages load from another origin or violate the CSP."""
+    watch = PageWatch()
+    if "browser" in request.fixturenames:
+        browser: Browser = request.getfixturevalue("browser")
+        new_context = browser.new_context
+
+        def watched_context(**options: Any) -> BrowserContext:
+            context = new_context(**options)
+            watch.watch(context, options.get("base_url"))
+            return context
+
+        monkeypatch.setattr(browser, "new_context", watched_context)
+    yield watch
+    assert not watch.problems, "\n".join(watch.problems)
+
+
 def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -53,7 +121,9 @@ def screenshot(page: Page, name: str) -> None:
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core in the page; the serious and critical violations it finds."""
     if not page.evaluate("typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE))
+        # Evaluated through the debugger, which the page's CSP does not govern; a script tag
+        # (add_script_tag) is inline script, and the CSP rightly refuses it.
+        page.evaluate(AXE.read_text(encoding="utf-8"))
     # WCAG 2.2's target size (24×24 px, 2.5.8 AA) is off in axe by default: switch it on.
     found: list[dict[str, Any]] = page.evaluate(
         """async () => (await axe.run(document, {
