@@ -61,3 +61,27 @@ def test_a_participant_rewords_and_withdraws_their_own_item(browser_room: Browse
     assert "formulering van mij" not in str(events)
     author.reload()
     expect(items(author, "voordelen")).to_have_text(["Iets van een ander"])
+
+
+def test_a_participant_withdraws_their_vote(browser_room: BrowserRoom) -> None:
+    console = browser_room.console()
+    people = [browser_room.participant("PO"), browser_room.participant("VO", **PHONE)]
+    show_step(console, "Stellingen")
+    projector = browser_room.projector()
+    for page in people:
+        page.locator("fieldset.statement").first.locator("input[value='4']").check()
+        expect(page.locator("form.statements .saved")).to_have_text("Opgeslagen.")
+    expect(projector.locator(".hidden-count")).to_have_text("2 deelnemers hebben gestemd.")
+    voter = people[1]
+    voter.get_by_role("button", name="Stem intrekken").click()
+    expect(voter.locator(".withdraw-ballot .saved")).to_have_text("Ingetrokken.")
+    expect(projector.locator(".hidden-count")).to_have_text("1 deelnemer heeft gestemd.")
+    first = voter.locator("fieldset.statement").first.locator("input[value='4']")
+    expect(first).not_to_be_checked()
+    voter.reload()  # the server holds no answer of theirs, and neither does the device
+    expect(
+        voter.locator("fieldset.statement").first.locator("input[value='4']")
+    ).not_to_be_checked()
+    expect(
+        people[0].locator("fieldset.statement").first.locator("input[value='4']")
+    ).to_be_checked()

@@ -10,11 +10,12 @@ import pytest
 from session_engine import controls, curation, reactions
 from session_engine.agenda import activate_step, add_step
 from session_engine.errors import Conflict, Forbidden, NotFound
-from session_engine.items import add_item, board
+from session_engine.items import board
 from session_engine.results import step_results
 from session_engine.store.events import events_after
 from session_engine.takeback import edit_own_item, withdraw_ballot, withdraw_item
 from session_engine.votes import Answer, cast_ballot, configure_step
+from tests.engine.test_facilitation import add
 
 
 @pytest.fixture
@@ -25,18 +26,6 @@ def room(make_room):
     room.author = room.join()
     room.other = room.join()
     return room
-
-
-def add(room, who, text: str) -> int:
-    added = room.do(
-        add_item,
-        actor=who,
-        client_id=text,
-        step_id=room.brainstorm,
-        category="voordelen",
-        text=text,
-    )
-    return int(added.item.id)
 
 
 def board_texts(room) -> list[str]:
