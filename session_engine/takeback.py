@@ -33,13 +33,16 @@ from .store.db import Db, storable_id
 from .store.events import record_event
 from .votes import count_voters, require_voter
 
-# Events whose `item` holds one item's words, keyed by its id.
+# Events whose `item` holds one item's words, or whose `items` list several (the reveal of a
+# blind round, late items let in), each keyed by its id.
 _WORDED = (
     EventType.ITEM_ADDED,
     EventType.ITEM_LATE,
     EventType.ITEM_EDITED,
     EventType.ITEM_MOVED,
     EventType.ITEM_RESTORED,
+    EventType.VISIBILITY_CHANGED,
+    EventType.LATE_ITEMS_ADMITTED,
 )
 
 
@@ -130,11 +133,31 @@ def _forget_words(db: Db, item: Item) -> None:
     )
     for event in events:
         data: dict[str, Any] = event.data
-        shown = data.get("item")
-        if isinstance(shown, dict) and shown.get("id") == item.id and "text" in shown:
-            kept = {k: v for k, v in shown.items() if k in HiddenItem.model_fields}
-            event.data = {**data, "item": kept}
-            db.add(event)
+        found = data.get("item")
+        listed = data.get("items")
+        if _names(found, item):
+            event.data = {**data, "item": _without_words(found)}
+        elif isinstance(listed, list) and any(_names(i, item) for i in listed):
+            event.data = {**data, "items": _listed_without(event.type, listed, item)}
+        else:
+            continue
+        db.add(event)
+
+
+def _names(shown: Any, item: Item) -> bool:
+    return isinstance(shown, dict) and shown.get("id") == item.id and "text" in shown
+
+
+def _listed_without(type_: str, listed: list[Any], item: Item) -> list[Any]:
+    """A list of items without this one's words: a reveal lists only readable items, so it
+    leaves the item out (the edit's own event brings new words); others keep where it was."""
+    if type_ == EventType.VISIBILITY_CHANGED:
+        return [i for i in listed if not _names(i, item)]
+    return [_without_words(i) if _names(i, item) else i for i in listed]
+
+
+def _without_words(shown: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in shown.items() if k in HiddenItem.model_fields}
 
 
 def withdraw_ballot(db: Db, *, actor: Actor, step_id: int) -> int:

@@ -185,3 +185,18 @@ def test_twenty_participants_each_take_one_of_sixty_items_back(make_room) -> Non
     text = log_text(room)
     assert all(f'Punt 1 van deelnemer {n}"' not in text for n in range(20))
     assert all(f'Punt 0 van deelnemer {n}"' in text for n in range(20))
+
+
+def test_words_revealed_after_a_blind_round_leave_the_log_too(room) -> None:
+    room.do(controls.set_blind, actor=room.facilitator, step_id=room.brainstorm, blind=True)
+    item_id = add(room, room.author, "Blind geschreven")
+    add(room, room.other, "Ook blind")
+    room.do(controls.set_blind, actor=room.facilitator, step_id=room.brainstorm, blind=False)
+    reveal = log(room)[-1]
+    assert "Blind geschreven" in json.dumps(reveal.data)
+    room.do(edit_own_item, actor=room.author, item_id=item_id, text="Na de onthulling")
+    assert "Blind geschreven" not in log_text(room)
+    room.do(withdraw_item, actor=room.author, item_id=item_id)
+    assert "Na de onthulling" not in log_text(room)
+    assert "Ook blind" in json.dumps(log(room)[reveal.seq - 1].data)
+    assert board_texts(room) == ["Ook blind"]
