@@ -133,7 +133,7 @@ def _forget_words(db: Db, item: Item) -> None:
     )
     for event in events:
         data: dict[str, Any] = event.data
-        found = data.get("item")
+        found: Any = data.get("item")
         listed = data.get("items")
         if _names(found, item):
             event.data = {**data, "item": _without_words(found)}
