@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from session_engine.actors import Actor
@@ -12,6 +12,7 @@ from session_engine.joining import join_session
 from session_engine.models import Step, item_public
 from session_engine.sessions import CreatedSession, create_session
 from session_engine.store.events import check_resume_point, events_after
+from session_engine.takeback import edit_own_item, withdraw_item
 from session_engine.views import Snapshot, snapshot
 from session_engine.visibility import Reader, event_for
 
@@ -23,8 +24,10 @@ from .schemas import (
     EventsPage,
     ItemAdded,
     ItemCreate,
+    ItemPublic,
     JoinRequest,
     JoinResponse,
+    OwnItemEdit,
     SessionCreate,
     SessionCreated,
     SessionPublic,
@@ -163,6 +166,25 @@ async def add_item_route(
 ) -> JSONResponse:
     """Add an item to the active brainstorm step (participant)."""
     return await submit_item(database, actor, body)
+
+
+@router.delete("/sessions/{session_id}/own-items/{item_id}", status_code=204)
+async def withdraw_own_item_route(item_id: int, actor: ActorDep, database: DatabaseDep) -> Response:
+    """Take back your own item while its step is open (participant; docs/privacy.md, "Taking
+    back"): it leaves every board, and its words leave the event log. Anyone else's item is
+    not found (404)."""
+    await database.write(withdraw_item, actor=actor, item_id=item_id)
+    return Response(status_code=204)
+
+
+@router.patch("/sessions/{session_id}/own-items/{item_id}", response_model=ItemPublic)
+async def edit_own_item_route(
+    item_id: int, body: OwnItemEdit, actor: ActorDep, database: DatabaseDep
+) -> ItemPublic:
+    """Reword your own item while its step is open and nobody reacted to it (participant)."""
+    return item_public(
+        await database.write(edit_own_item, actor=actor, item_id=item_id, text=body.text)
+    )
 
 
 @router.get("/sessions/{session_id}/events", response_model=EventsPage)

@@ -103,6 +103,7 @@ def stage_context(snap: Snapshot, language: str) -> dict[str, Any]:
         "snap": snap,
         "view": snap.viewer.view,
         "mine": snap.mine,
+        "own": snap.own,
         "session_id": snap.session.id,
         "now_iso": utcnow().isoformat(),
     }

@@ -1,8 +1,9 @@
 """Rate limits: in-memory token buckets per process, on joining and looking up join codes (per
 address), on items (per participant and per address) and on every other participant write:
-comments, "me too", ballots, definitions, choosing a table (per participant and kind, and per
-address). A refusal is never silent: HTTP 429 with a `detail` and `Retry-After`, and the
-client's outbox (static/js/outbox.js) sends an item again later."""
+comments, "me too", ballots (cast or withdrawn), definitions, choosing a table, taking one's
+own item back or rewording it (per participant and kind, and per address). A refusal is never
+silent: HTTP 429 with a `detail` and `Retry-After`, and the client's outbox
+(static/js/outbox.js) sends an item again later."""
 
 from __future__ import annotations
 
@@ -33,9 +34,13 @@ WRITE_PATHS: dict[tuple[str, str], re.Pattern[str]] = {
     ("POST", "comments"): re.compile(SESSION + r"/items/[^/]+/comments$"),
     ("PUT", "metoo"): re.compile(SESSION + r"/items/[^/]+/metoo$"),
     ("PUT", "ballots"): re.compile(SESSION + r"/steps/[^/]+/ballot$"),
+    ("DELETE", "ballots"): re.compile(SESSION + r"/steps/[^/]+/ballot$"),
+    ("PATCH", "own-items"): re.compile(SESSION + r"/own-items/[^/]+$"),
+    ("DELETE", "own-items"): re.compile(SESSION + r"/own-items/[^/]+$"),
     ("POST", "definitions"): re.compile(SESSION + r"/steps/[^/]+/definitions$"),
     ("PUT", "table"): re.compile(SESSION + r"/table$"),
 }
+LIMITED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 MAX_BUCKETS = 50_000  # beyond this, idle (full) buckets are forgotten
 TOO_MANY_JOINS = N_("Too many joins from this address: wait %(seconds)s s and try again.")
 TOO_MANY_ITEMS = N_("Too many submissions: wait %(seconds)s s; nothing is lost, it is sent again.")
@@ -104,7 +109,7 @@ class Limits:
     def check(
         self, method: str, path: str, address: str, credential: str | None
     ) -> tuple[str, float] | None:
-        """The refusal (message, seconds to wait) for a POST or PUT to `path`, or None."""
+        """The refusal (message, seconds to wait) for a write to `path`, or None."""
         if method == "POST" and path in JOIN_PATHS:
             wait = self.join_per_address.take(address)
             return (TOO_MANY_JOINS, wait) if wait else None
@@ -183,7 +188,7 @@ class RateLimitMiddleware:
         self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "POST", "PUT"):
+        if scope["type"] != "http" or scope["method"] not in LIMITED_METHODS:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]

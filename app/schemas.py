@@ -178,6 +178,10 @@ class ItemUpdate(BaseModel):
     starred: bool | None = None
 
 
+class OwnItemEdit(BaseModel):
+    text: str = Field(max_length=4000, description="The new wording, 1 to 1000 characters.")
+
+
 class Merge(BaseModel):
     member_ids: list[int] = Field(min_length=1, description="Items merged into this one.")
     text: str | None = Field(None, max_length=4000, description="New wording; default: kept.")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from session_engine import votes
 from session_engine.payloads import DefinitionPublic, ResultsRevealed
 from session_engine.shapes import BallotAnswer, StepResults, VoteOptions
+from session_engine.takeback import withdraw_ballot
 from session_engine.views import visible_results, vote_options
 from session_engine.vote_start import start_importance_vote
 
@@ -72,6 +73,16 @@ async def ballot_route(
     preference replaces your whole ballot; statements and terms replace the ones you send."""
     answers = [votes.Answer(**a.model_dump()) for a in body.answers]
     voters = await database.write(votes.cast_ballot, actor=actor, step_id=step_id, answers=answers)
+    return BallotCounted(voters=voters)
+
+
+@router.delete("/ballot", response_model=BallotCounted)
+async def withdraw_ballot_route(
+    step_id: int, actor: ActorDep, database: DatabaseDep
+) -> BallotCounted:
+    """Withdraw your whole ballot while the step is open (participant); answers how many
+    voters are left."""
+    voters = await database.write(withdraw_ballot, actor=actor, step_id=step_id)
     return BallotCounted(voters=voters)
 
 

@@ -101,6 +101,11 @@ def _update_event(db: Db, item: Item, *, moved: bool, edited: bool) -> Payload:
     return kind(item=starred, hidden=is_hidden(db, [item]))
 
 
+def edited_event(db: Db, item: Item) -> Payload:
+    """The event of a change of wording alone (its author's too: session_engine/takeback.py)."""
+    return _update_event(db, item, moved=False, edited=True)
+
+
 def _members(db: Db, item: Item) -> list[Item]:
     return list(db.scalars(select(Item).where(col(Item.merged_into_id) == item.id)))
 

@@ -355,3 +355,12 @@ def item_views(db: Db, items: list[Item], *, reader: Reader = FACILITATOR) -> li
 def own_metoos(db: Db, participant_id: int) -> set[int]:
     """Items this participant pressed "me too" on (shown only to them)."""
     return set(db.scalars(select(MeToo.item_id).where(col(MeToo.participant_id) == participant_id)))
+
+
+def own_items(db: Db, participant_id: int) -> set[int]:
+    """Items this participant wrote and may still see on a board (shown only to them, with
+    the buttons to take them back: session_engine/takeback.py)."""
+    query = select(Item.id).where(
+        col(Item.participant_id) == participant_id, col(Item.deleted_at).is_(None)
+    )
+    return {i for i in db.scalars(query) if i is not None}

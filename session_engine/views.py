@@ -18,6 +18,7 @@ from .items import (
     board,
     effective_step_id,
     item_views,
+    own_items,
     own_metoos,
     participant_table,
     source_steps,
@@ -66,6 +67,7 @@ class Snapshot:
     open: bool = True
     timer: dict[str, Any] = field(default_factory=dict)
     mine: set[int] = field(default_factory=set)
+    own: set[int] = field(default_factory=set)  # the participant's own items (take back)
     spotlight: ItemView | None = None
     deleted: list[Item] = field(default_factory=list)
     # late items: the console's all (waiting and declined), a participant's their own
@@ -147,6 +149,7 @@ def _fill_step(db: Db, snap: Snapshot, step: Step) -> None:
         snap.personal = pools_blind(db, session_id, step)
         if viewer.participant_id is not None:
             snap.mine = own_metoos(db, viewer.participant_id)
+            snap.own = own_items(db, viewer.participant_id)
         return
     reader = reader_of(viewer)
     snap.board = board(

@@ -178,7 +178,7 @@ def subjects(db: Db, step: Step) -> list[str]:
     return ["preference"]
 
 
-def _require_voter(db: Db, actor: Actor, step_id: int) -> Step:
+def require_voter(db: Db, actor: Actor, step_id: int) -> Step:
     require_participant(actor, Forbidden(N_("Only participants vote.")))
     step = get_step(db, actor.session_id, step_id)
     if step.type not in VOTE_STEP_TYPES:
@@ -193,7 +193,7 @@ def _require_voter(db: Db, actor: Actor, step_id: int) -> Step:
 def cast_ballot(db: Db, *, actor: Actor, step_id: int, answers: list[Answer]) -> int:
     """Store (or replace) a participant's answers; returns how many have voted so far."""
     get_session(db, actor.session_id, lock=True)  # concurrent voters: exact voter counts
-    step = _require_voter(db, actor, step_id)
+    step = require_voter(db, actor, step_id)
     clean = _check_answers(db, step, answers)
     replace_all = step.type in ("vote", "preference")
     old = select(Ballot).where(
@@ -335,7 +335,7 @@ def reveal_results(db: Db, *, actor: Actor, step_id: int, revealed: bool) -> Ste
 
 def propose_definition(db: Db, *, actor: Actor, step_id: int, term: str, text: str) -> Definition:
     """A participant proposes what a term means; everyone can then vote for a definition."""
-    step = _require_voter(db, actor, step_id)
+    step = require_voter(db, actor, step_id)
     if step.type != "glossary":
         raise Conflict(N_("Definitions are proposed in a glossary step."))
     if term not in step_config(db, step)["terms"]:

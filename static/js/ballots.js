@@ -142,6 +142,21 @@ function changed(event) {
   else { say(form, message("msgUnsaved"), false); }
 }
 
+// Withdraw the whole ballot of the step on screen: the answers leave the server and this
+// device, and the form is empty again.
+async function withdraw(button) {
+  const vote = button.closest("[data-vote-step]");
+  const step = vote.dataset.voteStep;
+  const answer = await call("DELETE", "/steps/" + step + "/ballot");
+  const line = button.parentElement;
+  if (!answer.ok) { say(line, answer.offline ? message("msgUnsaved") : answer.detail, true); return; }
+  localStorage.removeItem(ballotKey(step));
+  localStorage.removeItem(pendingKey(step));
+  vote.querySelectorAll("[data-subject]").forEach(function (el) { restoreField(el, undefined); });
+  limitAllPicks();
+  say(line, message("msgWithdrawn"), false);
+}
+
 async function define(form) {
   const text = form.querySelector("textarea");
   if (!text.value.trim()) { return; }
@@ -159,6 +174,10 @@ export function startBallots() {
   document.addEventListener("change", changed);
   document.addEventListener("input", function (event) {
     if (event.target.closest(".vote-column")) { countColumns(document); }
+  });
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest && event.target.closest("[data-withdraw-ballot]");
+    if (button) { withdraw(button); }
   });
   afterStageSwap(function () { restoreBallots(); limitAllPicks(); sendPendingBallots(); });
   const vote = document.querySelector("[data-vote-step]");

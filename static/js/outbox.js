@@ -6,6 +6,7 @@
 // their category, with the reason.
 import { afterStageSwap, call, message, newClientId, sessionId } from "./call.js";
 import { dropDraft, keepAsDraft, saveDraft, withWords } from "./drafts.js";
+import { addOwn } from "./own.js";
 import { say, sayAgain } from "./status.js";
 
 function outboxKey() { return "vk-outbox-" + sessionId(); }
@@ -54,6 +55,7 @@ async function send(entry, state) {
   } else if (answer.ok) {
     say(state.refusal || (state.late ? message("msgLate") : message("msgSent")));
     showOwn(answer.body);
+    if (answer.body && answer.body.item) { addOwn(answer.body.item.id); }
   } else {
     state.refusal = refused(entry, answer.detail);
   }

@@ -4,6 +4,7 @@ import { afterStageSwap, ready } from "./call.js";
 import { watchConnection } from "./connection.js";
 import { keepDrafts, restoreDraft } from "./drafts.js";
 import { flush, startOutbox } from "./outbox.js";
+import { startOwn } from "./own.js";
 import { rememberPressed, startReactions } from "./reactions.js";
 import { sendPendingBallots, startBallots } from "./ballots.js";
 import { startTables } from "./tables.js";
@@ -34,6 +35,7 @@ ready(function () {
   startBallots();
   restoreDraft(false);
   rememberPressed();
+  startOwn();
   startTimer();
   flush();
 });

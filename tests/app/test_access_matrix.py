@@ -229,6 +229,24 @@ def item(n: int) -> dict[str, Any]:
     return {"client_id": f"m{n}", "step_id": "{step}", "category": "voordelen", "text": "x"}
 
 
+def own_item(method: str, json: Any = None) -> Callable[[World, str, int], bool]:
+    """A call on the caller's own item: one they add first if they may (only a participant
+    can); anyone else aims at an item of this session they did not write."""
+
+    def call(world: World, role: str, n: int) -> bool:
+        secret = world.credential(role)
+        added = world.client.post(
+            world.url("/api/sessions/{id}/items"),
+            json=world.fill({**item(n), "client_id": f"own-{role}-{n}"}),
+            headers=bearer(secret) if secret else {},
+        )
+        item_id = added.json()["item"]["id"] if added.status_code == 201 else world.ids["item"]
+        path = f"/api/sessions/{{id}}/own-items/{item_id}"
+        return api(method, path, json)(world, role, n)
+
+    return call
+
+
 ALL = "AAAAAAA"
 PARTICIPANT = "-A-----"
 FACILITATOR = "-----A-"
@@ -396,6 +414,18 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
                 json={"answers": [{"subject": "s1", "value": 4}]},
             ),
         ),
+        PARTICIPANT,
+    ),
+    ("DELETE /api/sessions/{session_id}/steps/{step_id}/ballot", ""): (
+        on_step("statements", api("DELETE", "/api/sessions/{id}/steps/{statements}/ballot")),
+        PARTICIPANT,
+    ),
+    ("PATCH /api/sessions/{session_id}/own-items/{item_id}", ""): (
+        own_item("PATCH", json={"text": "Anders gezegd"}),
+        PARTICIPANT,
+    ),
+    ("DELETE /api/sessions/{session_id}/own-items/{item_id}", ""): (
+        own_item("DELETE"),
         PARTICIPANT,
     ),
     ("GET /api/sessions/{session_id}/steps/{step_id}/ballot", ""): (
