@@ -1,8 +1,9 @@
 """The `versnellingskamer` command: serve, create-session, report, check-content, init-content,
-backup, --version."""
+backup, purge, --version."""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import secrets
 import shutil
@@ -15,6 +16,7 @@ from sqlalchemy.exc import InternalError, OperationalError
 
 from session_engine.content import ContentError, load_content
 from session_engine.installed import DEFAULT_CONTENT, bundled, version
+from session_engine.models import utcnow
 from session_engine.programmes import load_programme
 from session_engine.sessions import CreatedSession, create_session, find_session, rotate_keys
 from session_engine.store.backup import BackupError, backup_database
@@ -25,6 +27,7 @@ from session_engine.store.schema import migrate
 
 from .links import links_for
 from .protocol import guarded_protocol
+from .retention import purge
 from .settings import DATA_DIR, Settings
 from .templating import gettext
 
@@ -227,6 +230,25 @@ def backup_command(
         f"Backed up to {report.path}: {report.sessions} sessions, {report.events} events, "
         "integrity checked, every event log complete."
     )
+
+
+@cli.command("purge")
+def purge_command() -> None:
+    """Delete the contributions of every programme past its retention period (RETENTION_MONTHS
+    after its last session), keeping the reports (RETENTION_KEEP); safe while the server runs,
+    and running it again deletes nothing more."""
+    settings = Settings()
+    prepare_database(settings.database_url)
+    engine = create_db_engine(settings.database_url)
+    database = Database(engine, MemoryFanout())
+    try:
+        done = asyncio.run(purge(database, settings, utcnow()))
+    finally:
+        database.close()
+        engine.dispose()
+    items = sum(p.items for p in done)
+    people = sum(p.participants for p in done)
+    typer.echo(f"Purged {len(done)} sessions: {items} items, {people} participants deleted.")
 
 
 @cli.command("report")

@@ -30,6 +30,7 @@ from .fragments import STATIC_DIR, EventRenderer, step_type_labels
 from .hub import Hub
 from .logs import redact_server_logs
 from .ratelimit import Limits, RateLimitMiddleware
+from .retention import purge_daily
 from .settings import Settings, get_settings
 from .templating import gettext, pick_language
 
@@ -60,9 +61,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.hub = Hub(database, renderer, settings.send_queue_size)
     # scikit-learn takes seconds to import: do it now, not on the facilitator's first click.
     warm_up = asyncio.get_running_loop().run_in_executor(None, similarity.warm_up)
+    retention = asyncio.create_task(purge_daily(database, settings))
     try:
         yield
     finally:
+        retention.cancel()
         await warm_up
         await app.state.hub.close_all()
         await fanout.disconnect()
