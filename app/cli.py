@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import secrets
 import shutil
 from pathlib import Path
@@ -27,7 +28,6 @@ from session_engine.store.schema import migrate
 
 from .links import links_for
 from .protocol import guarded_protocol
-from .retention import purge
 from .settings import DATA_DIR, Settings
 from .templating import gettext
 
@@ -237,8 +237,11 @@ def purge_command() -> None:
     """Delete the contributions of every programme past its retention period (RETENTION_MONTHS
     after its last session), keeping the reports (RETENTION_KEEP); safe while the server runs,
     and running it again deletes nothing more."""
+    from .retention import purge  # builds reports: not loaded for the other commands
+
     settings = Settings()
     prepare_database(settings.database_url)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")  # each session's counts
     engine = create_db_engine(settings.database_url)
     database = Database(engine, MemoryFanout())
     try:
