@@ -9,7 +9,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from session_engine.models import utcnow
-from session_engine.retention import Policy, Purged, due_programmes, purge_programme
+from session_engine.retention import (
+    Policy,
+    Purged,
+    checkpoint,
+    due_programmes,
+    purge_programme,
+)
 from session_engine.store.database import Database
 
 from .report_formats import translator
@@ -37,6 +43,8 @@ async def purge(database: Database, settings: Settings, now: datetime) -> list[P
         done += await database.write(
             purge_programme, programme_id=programme_id, now=now, policy=policy
         )
+    if done:
+        await asyncio.get_running_loop().run_in_executor(None, checkpoint, database.engine)
     return done
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import Engine, delete, func, text, update
 from sqlmodel import col, select
 
 from .errors import EngineError
@@ -165,6 +165,8 @@ def purge_programme(db: Db, *, programme_id: int, now: datetime, policy: Policy)
     )
     if policy.keep == "reports":
         _store_reports(db, programme_id, sessions, now, policy)
+    if db.get_bind().dialect.name == "sqlite":  # deleted rows' bytes overwritten, not left
+        db.execute(text("PRAGMA secure_delete = ON"))
     db.execute(delete(PoolDecision).where(col(PoolDecision.programme_id) == programme_id))
     done = [_purge_session(db, session, now, policy.keep == "reports") for session in sessions]
     for purged in done:
@@ -218,3 +220,15 @@ def _purge_session(db: Db, session: Session, now: datetime, report_kept: bool) -
 def _delete(db: Db, statement: object) -> int:
     result = db.execute(statement)  # type: ignore[call-overload]
     return int(result.rowcount or 0)
+
+
+def checkpoint(engine: Engine) -> None:
+    """SQLite: write the log of recent changes (WAL) into the database file and empty it, so
+    the words a purge deleted do not linger in the log's older pages. PostgreSQL: nothing
+    (VACUUM reclaims deleted rows by itself)."""
+    if engine.dialect.name == "sqlite":
+        connection = engine.raw_connection()  # outside a transaction, as a checkpoint must be
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()

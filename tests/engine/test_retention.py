@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -22,12 +23,14 @@ from session_engine.reports.stored import Gone
 from session_engine.retention import (
     Policy,
     add_months,
+    checkpoint,
     deletes_after,
     due_programmes,
     purge_programme,
     retention_view,
 )
 from session_engine.sessions import create_session
+from session_engine.store.db import sqlite_file
 from tests.conftest import Room
 from tests.report_seed import seed_programme
 
@@ -170,6 +173,25 @@ def test_configured_to_keep_nothing_the_reports_are_gone_too(built) -> None:
         built.database.read_sync(programme_report, built.programme_id)
     with built.database.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM stored_report")).scalar_one() == 0
+
+
+def test_no_deleted_word_is_left_in_the_sqlite_files(built) -> None:
+    """Not only no row: no byte. Deleted pages are overwritten (secure_delete) and the WAL,
+    which holds earlier versions of pages, is emptied (checkpoint)."""
+    if not built.database_url.startswith("sqlite"):
+        pytest.skip("SQLite's files; PostgreSQL reclaims deleted rows with VACUUM")
+    path = Path(sqlite_file(built.database_url))
+    words = [b"Groot idee nummer", b"Noot 3", b"Goed te organiseren"]
+    assert any(w in path.read_bytes() + wal(path) for w in words)
+    purge(built, deadline(built) + timedelta(seconds=1), keep="nothing")
+    checkpoint(built.database.engine)
+    found = path.read_bytes() + wal(path)
+    assert [w for w in words if w in found] == []
+
+
+def wal(path: Path) -> bytes:
+    log = path.with_name(path.name + "-wal")
+    return log.read_bytes() if log.exists() else b""
 
 
 def test_the_log_counts_and_never_quotes(built, caplog) -> None:
