@@ -49,13 +49,17 @@ async def purge(database: Database, settings: Settings, now: datetime) -> list[P
 
 
 async def purge_daily(
-    database: Database, settings: Settings, clock: Callable[[], datetime] = utcnow
+    database: Database,
+    settings: Settings,
+    clock: Callable[[], datetime] = utcnow,
+    every: float = DAY,
 ) -> None:
-    """The server's retention: at start, then every 24 hours until the server stops. A
-    failed run is logged and tried again the next day; it never stops the server."""
+    """The server's retention: at start, then every `every` seconds (a day) until the
+    server stops. A failed run is logged and tried again the next time; it never stops the
+    server. Tests pass their own clock and interval."""
     while True:
         try:
             await purge(database, settings, clock())
         except Exception:
             log.exception("retention: the daily purge failed")
-        await asyncio.sleep(DAY)
+        await asyncio.sleep(every)

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from app.main import create_app
-from app.retention import purge
+from app.retention import purge, purge_daily
 from app.settings import Settings
 from session_engine.agenda import activate_step
 from session_engine.items import add_item
@@ -159,6 +159,42 @@ def test_the_server_purges_by_itself_when_it_starts(make_room, database_url) -> 
             time.sleep(0.05)
         page = client.get(f"/api/sessions/{session_id}/report.md", headers=ORGANISER)
         assert page.status_code == 200 and "Geheime gedachte 0" in page.text
+
+
+def test_the_recurring_purge_deletes_once_the_clock_passes_the_end(built) -> None:
+    """The daily task keeps running: with a clock the test moves and a short interval, the
+    runs before the end delete nothing, and the first run after it deletes."""
+    settings = settings_of(built.database_url)
+    end = end_of(built)
+    now, runs = [end - timedelta(seconds=1)], [0]
+
+    def clock() -> datetime:
+        runs[0] += 1
+        return now[0]
+
+    async def purged() -> bool:
+        session = await built.database.read(get_session, built.zwolle.room.id)
+        return session.purged_at is not None
+
+    async def until(condition, what: str) -> None:
+        deadline = time.monotonic() + 30
+        while not await condition():
+            assert time.monotonic() < deadline, what
+            await asyncio.sleep(0.02)
+
+    async def scenario() -> None:
+        task = asyncio.create_task(purge_daily(built.database, settings, clock, 0.01))
+
+        async def ran_three_times() -> bool:
+            return runs[0] >= 3
+
+        await until(ran_three_times, "the purge did not run again")
+        assert not await purged()
+        now[0] = end + timedelta(seconds=1)
+        await until(purged, "the recurring purge did not delete")
+        task.cancel()
+
+    asyncio.run(scenario())
 
 
 def test_the_organiser_page_shows_the_retention(client: TestClient, api_room) -> None:

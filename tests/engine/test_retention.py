@@ -227,6 +227,20 @@ def test_a_programme_sets_its_own_period(database, content) -> None:
     assert database.read_sync(due_programmes, now=later, months=12) == [programme.id]
 
 
+def test_a_session_nobody_joined_is_purged_with_its_report_kept(database, content) -> None:
+    programme, _ = database.write_sync(load_programme, content=content)
+    created, _ = database.write_sync(create_session, programme_id=programme.id, title="Leeg")
+    before = to_json(database.read_sync(session_report, created.session.id))
+    end = database.read_sync(lambda db: deletes_after(db, get_programme(db, programme.id), 12))
+    done, _ = database.write_sync(
+        purge_programme, programme_id=programme.id, now=end + timedelta(seconds=1), policy=policy()
+    )
+    assert [(p.session_id, p.participants, p.report_kept) for p in done] == [
+        (created.session.id, 0, True)
+    ]
+    assert to_json(database.read_sync(session_report, created.session.id)) == before
+
+
 def test_zero_months_keeps_forever(database, content) -> None:
     programme, _ = database.write_sync(load_programme, content=content)
     database.write_sync(create_session, programme_id=programme.id, title="Altijd")
