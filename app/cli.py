@@ -1,9 +1,11 @@
 """The `versnellingskamer` command: serve, create-session, report, check-content, init-content,
-backup, --version."""
+backup, purge, --version."""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import logging
 import secrets
 import shutil
 from pathlib import Path
@@ -15,6 +17,7 @@ from sqlalchemy.exc import InternalError, OperationalError
 
 from session_engine.content import ContentError, load_content
 from session_engine.installed import DEFAULT_CONTENT, bundled, version
+from session_engine.models import utcnow
 from session_engine.programmes import load_programme
 from session_engine.sessions import CreatedSession, create_session, find_session, rotate_keys
 from session_engine.store.backup import BackupError, backup_database
@@ -227,6 +230,28 @@ def backup_command(
         f"Backed up to {report.path}: {report.sessions} sessions, {report.events} events, "
         "integrity checked, every event log complete."
     )
+
+
+@cli.command("purge")
+def purge_command() -> None:
+    """Delete the contributions of every programme past its retention period (RETENTION_MONTHS
+    after its last session), keeping the reports (RETENTION_KEEP); safe while the server runs,
+    and running it again deletes nothing more."""
+    from .retention import purge  # builds reports: not loaded for the other commands
+
+    settings = Settings()
+    prepare_database(settings.database_url)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")  # each session's counts
+    engine = create_db_engine(settings.database_url)
+    database = Database(engine, MemoryFanout())
+    try:
+        done = asyncio.run(purge(database, settings, utcnow()))
+    finally:
+        database.close()
+        engine.dispose()
+    items = sum(p.items for p in done)
+    people = sum(p.participants for p in done)
+    typer.echo(f"Purged {len(done)} sessions: {items} items, {people} participants deleted.")
 
 
 @cli.command("report")

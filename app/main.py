@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -31,6 +31,7 @@ from .headers import SecurityHeadersMiddleware
 from .hub import Hub
 from .logs import redact_server_logs
 from .ratelimit import Limits, RateLimitMiddleware
+from .retention import purge_daily
 from .settings import Settings, get_settings
 from .templating import gettext, pick_language
 
@@ -61,9 +62,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.hub = Hub(database, renderer, settings.send_queue_size)
     # scikit-learn takes seconds to import: do it now, not on the facilitator's first click.
     warm_up = asyncio.get_running_loop().run_in_executor(None, similarity.warm_up)
+    retention = asyncio.create_task(purge_daily(database, settings))
     try:
         yield
     finally:
+        retention.cancel()
+        with suppress(asyncio.CancelledError):
+            await retention
         await warm_up
         await app.state.hub.close_all()
         await fanout.disconnect()

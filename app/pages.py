@@ -21,6 +21,7 @@ from session_engine.reports.texts import (
     edit_programme_texts,
     programme_texts,
 )
+from session_engine.retention import retention_view
 from session_engine.sessions import (
     create_session,
     get_session,
@@ -326,6 +327,12 @@ async def _organiser_view(
         csrf=csrf,
         curation=await curation_section(request, database, programme),
         report_texts=programme_texts(programme),
+        retention=await database.read(
+            retention_view,
+            programme_id,
+            months=settings.retention_months,
+            keep=settings.retention_keep,
+        ),
         **extra,
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +61,18 @@ class Settings(BaseSettings):
         default=3,
         ge=1,
         description="Results per segment fold groups smaller than this into 'other'.",
+    )
+    retention_months: int = Field(
+        default=12,
+        ge=0,
+        le=1200,
+        description="Months after a programme's last session until its contributions are "
+        "deleted (a programme's `retention_months` in scenarios.yaml overrides it); 0: never.",
+    )
+    retention_keep: Literal["reports", "nothing"] = Field(
+        default="reports",
+        description="What remains after retention deletes contributions: the reports, stored "
+        "first, or nothing.",
     )
     send_queue_size: int = Field(
         default=512, description="Messages buffered per socket before a slow client is dropped."

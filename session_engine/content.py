@@ -102,6 +102,9 @@ class Programme(_Strict):
     goal: str = ""
     method: str = ""
     principles: list[str] = Field(default_factory=list)
+    # Months after the last session until its contributions are deleted (retention.py);
+    # unset: the server's RETENTION_MONTHS. 0: kept until deleted by hand.
+    retention_months: int | None = Field(default=None, ge=0, le=1200)
 
 
 class Statement(_Strict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .shapes import ItemPublic
@@ -55,6 +55,8 @@ class Session(SQLModel, table=True):
     report_texts: dict[str, str] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )
+    # When retention deleted its contributions (retention.py); its report is stored then.
+    purged_at: datetime | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -222,6 +224,19 @@ class PoolDecision(SQLModel, table=True):
     side: str | None = Field(default=None, max_length=20)
     decided_by: str = Field(max_length=40)
     decided_at: datetime = Field(default_factory=utcnow)
+
+
+class StoredReport(SQLModel, table=True):
+    """A report kept when retention deleted the contributions it was built from
+    (retention.py): the `Report` as report.json writes it, so every format still renders.
+    `subject` is "session:<id>" or "programme:<id>"."""
+
+    __tablename__ = "stored_report"
+
+    subject: str = Field(primary_key=True, max_length=40)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    stored_at: datetime = Field(default_factory=utcnow)
 
 
 class Event(SQLModel, table=True):

@@ -22,7 +22,7 @@ from ..errors import N_, ngettext
 from ..models import Session
 from ..programmes import get_programme
 from ..results import _preference, _statements
-from ..sessions import session_date
+from ..sessions import get_session, session_date
 from ..shapes import (
     DistributionView,
     ItemsColumn,
@@ -65,6 +65,7 @@ from .model import (
 )
 from .points import key_points
 from .pooling import Partition, pooled_column
+from .stored import purged_programme_report, purged_session_report
 from .texts import programme_texts, report_texts
 
 
@@ -86,7 +87,10 @@ def session_report(
     translator: Callable[[str], Translate] = _english,
     threshold: int = DEFAULT_THRESHOLD,
 ) -> Report:
-    """The report of one session, in its language (`translator` gives the catalogue)."""
+    """The report of one session, in its language (`translator` gives the catalogue); once
+    retention deleted its contributions, the report stored then."""
+    if (stored := purged_session_report(db, get_session(db, session_id))) is not None:
+        return stored
     with collector_paused():
         data = read_session(db, session_id, threshold)
         texts = report_texts(data.session, data.content)
@@ -105,6 +109,8 @@ def programme_report(
     confirmed it (pooling.py: the same words, or the organiser's decisions), ballots pooled.
     A session nobody joined (a demo, a cancelled meeting) adds nothing and is left out."""
     programme = get_programme(db, programme_id)
+    if (stored := purged_programme_report(db, programme_id)) is not None:
+        return stored
     ids = joined_sessions(db, programme_id)
     with collector_paused():
         datas = [read_session(db, session_id, threshold) for session_id in ids]
@@ -122,12 +128,12 @@ def report_state(
     texts included, is an event), the programme's content, its report texts (edited
     without an event) and (a programme's report) the organiser's pooling decisions. Equal
     states, equal reports."""
-    query = select(Session.id, Session.last_seq, Session.programme_id)
+    query = select(Session.id, Session.last_seq, Session.programme_id, Session.purged_at)
     if session_id is not None:
         query = query.where(col(Session.id) == session_id)
     else:
         query = query.where(col(Session.programme_id) == programme_id)
-    rows = sorted((str(a), int(b), int(c)) for a, b, c in db.execute(query).all())
+    rows = sorted((str(a), int(b), int(c), str(d)) for a, b, c, d in db.execute(query).all())
     programmes = {row[2] for row in rows}
     contents = [
         get_programme(db, p).content_hash
