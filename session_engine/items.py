@@ -107,9 +107,9 @@ _SESSION_STATE = (
         col(Session.active_step_id),
         col(Session.programme_id),
         col(Session.last_seq),
-        col(Session.closed_at),
         col(Programme.content_hash),
     )
+    .add_columns(col(Session.closed_at))
     .join(Programme, col(Programme.id) == col(Session.programme_id))
     .where(col(Session.id) == bindparam("session_id"))
     .with_for_update(of=table_of(Session))

@@ -30,7 +30,6 @@ from session_engine.joining import join_session
 from session_engine.reports.report import programme_report, session_report
 from session_engine.sessions import authenticate, get_session
 from session_engine.store.db import checkpoint_wal
-from session_engine.votes import Answer, cast_ballot
 from tests.report_seed import build_seed_session
 
 EXTRA = [{"sector": "VO", "organisation": "school", "role": "projectleider"}] * 10
