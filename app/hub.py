@@ -172,7 +172,7 @@ class SessionHub:
     def _drop_participants(self) -> None:
         """A closed session's participants have no access any more (closing.py)."""
         for connection in list(self.connections):
-            if connection.role == "participant":
+            if connection.participant_id is not None:
                 connection.drop(CLOSE_KEY_REPLACED, "session closed")
 
     async def _drop_old_keys(self) -> None:
