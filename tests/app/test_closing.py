@@ -91,7 +91,9 @@ def test_close_session_on_the_command_line(tmp_path: Path, content) -> None:
     env = {"DATABASE_URL": url}
     result = run_cli("close-session", session_id, env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"Session {session_id} closed; its contributions no longer name anyone.\n"
+    assert (
+        result.stdout == f"Session {session_id} closed; its contributions no longer name anyone.\n"
+    )
     assert database.read_sync(get_session, session_id).closed_at is not None
     assert "was already closed" in run_cli("close-session", session_id, env=env).stdout
     unknown = run_cli("close-session", "nope", env=env)
