@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from session_engine.actors import ORGANISER, Actor
+from session_engine.closing import is_closed
 from session_engine.content import Content
 from session_engine.errors import N_, EngineError
 from session_engine.items import participant_table
@@ -22,6 +23,7 @@ from session_engine.reports.texts import (
     programme_texts,
 )
 from session_engine.sessions import (
+    CLOSED,
     create_session,
     get_session,
     projector_pass,
@@ -273,6 +275,9 @@ async def participant_page(
     session_id: str, request: Request, database: DatabaseDep, settings: SettingsDep
 ) -> Response:
     if await _view_actor(request, database, session_id, "participant") is None:
+        if cookie_name("participant", session_id) in request.cookies:  # it opened this once
+            if await database.read(is_closed, session_id):
+                return error_page(request, 403, CLOSED)
         return RedirectResponse("/", 303)
     return await _live_page(
         request, database, settings, session_id, "participant", "participant.html"

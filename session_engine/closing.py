@@ -58,6 +58,12 @@ def close_session(db: Db, *, session_id: str, actor: Actor | Organiser) -> bool:
     return True
 
 
+def is_closed(db: Db, session_id: str) -> bool:
+    """Whether this session was closed for good (False for no such session)."""
+    session = db.get(Session, session_id)
+    return session is not None and session.closed_at is not None
+
+
 def unlink(db: Db, session: Session) -> None:
     """Drop every link between a participant and what they wrote, in one transaction."""
     day = session_day(session.created_at)
