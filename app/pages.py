@@ -275,9 +275,9 @@ async def participant_page(
     session_id: str, request: Request, database: DatabaseDep, settings: SettingsDep
 ) -> Response:
     if await _view_actor(request, database, session_id, "participant") is None:
-        if cookie_name("participant", session_id) in request.cookies:  # it opened this once
-            if await database.read(is_closed, session_id):
-                return error_page(request, 403, CLOSED)
+        had_access = cookie_name("participant", session_id) in request.cookies
+        if had_access and await database.read(is_closed, session_id):
+            return error_page(request, 403, CLOSED)
         return RedirectResponse("/", 303)
     return await _live_page(
         request, database, settings, session_id, "participant", "participant.html"
