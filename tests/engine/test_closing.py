@@ -29,7 +29,7 @@ from session_engine.items import add_item
 from session_engine.joining import join_session
 from session_engine.reports.report import programme_report, session_report
 from session_engine.sessions import authenticate, get_session
-from session_engine.store.db import checkpoint_wal
+from session_engine.store.db import checkpoint_wal, create_db_engine
 from tests.report_seed import build_seed_session
 
 EXTRA = [{"sector": "VO", "organisation": "school", "role": "projectleider"}] * 10
@@ -225,3 +225,52 @@ def fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
     clock.datetime = _FixedDatetime  # type: ignore[attr-defined]
     monkeypatch.setattr(openpyxl.packaging.core, "datetime", clock)
     monkeypatch.setattr(openpyxl.writer.excel, "datetime", clock)
+
+
+def test_migration_0010_keeps_the_rows_of_a_running_session(tmp_path: Any) -> None:
+    """A database with participants, items, me-toos, comments and ballots migrates (SQLite
+    rebuilds tables that other rows point at)."""
+    from alembic import command
+
+    from session_engine.store.schema import alembic_config, migrate
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    command.upgrade(alembic_config(url), "0009")
+    engine = create_db_engine(url)
+    rows = [
+        "INSERT INTO programme (id, key, title, language, content, content_hash, report_texts, "
+        "created_at) VALUES (1, 'p', 'P', 'nl', '{}', '', '{}', '2026-01-01')",
+        "INSERT INTO session (id, programme_id, title, location, date, language, code, "
+        "facilitator_key_hash, projector_key_hash, last_seq, open_for_joining, report_texts, "
+        "created_at) VALUES ('s', 1, 'S', '', '', 'nl', 'ABC', 'f', 'p', 0, 1, '{}', "
+        "'2026-01-01')",
+        "INSERT INTO step (id, session_id, position, type, title, text, skipped, locked, "
+        "blind, timer_autolock, revealed, config) VALUES (1, 's', 0, 'brainstorm', '', '', "
+        "0, 0, 0, 1, 0, '{}')",
+        "INSERT INTO participant (id, session_id, token_hash, profile, joined_at) VALUES "
+        "(1, 's', 'h1', '{}', '2026-01-01'), (2, 's', 'h2', '{}', '2026-01-01')",
+        "INSERT INTO item (id, session_id, step_id, participant_id, client_id, category, "
+        "text, seq, starred, created_at) VALUES (1, 's', 1, 1, 'c', 'voordelen', 'x', 1, 0, "
+        "'2026-01-01')",
+        "INSERT INTO metoo (item_id, participant_id, created_at) VALUES (1, 2, '2026-01-01')",
+        "INSERT INTO comment (session_id, item_id, participant_id, client_id, text, seq, "
+        "created_at) VALUES ('s', 1, 2, 'd', 'y', 2, '2026-01-01')",
+        "INSERT INTO ballot (session_id, step_id, participant_id, subject, value, updated_at) "
+        "VALUES ('s', 1, 2, '1', 1, '2026-01-01')",
+    ]
+    with engine.begin() as connection:
+        for row in rows:
+            connection.exec_driver_sql(row)
+    engine.dispose()
+    migrate(url)
+    engine = create_db_engine(url)
+    with engine.connect() as connection:
+        count = {
+            t: connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
+            for t in ("participant", "item", "metoo", "comment", "ballot")
+        }
+        assert count == {"participant": 2, "item": 1, "metoo": 1, "comment": 1, "ballot": 1}
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        metoo = connection.exec_driver_sql("SELECT id, item_id, participant_id FROM metoo")
+        assert metoo.all() == [(1, 1, 2)]
+    engine.dispose()
