@@ -1,5 +1,5 @@
-"""Access control routes: new keys for a session (organiser), and opening or closing a session
-to new participants (facilitator or organiser)."""
+"""Access control routes: new keys for a session (organiser), opening or closing a session to
+new participants, and closing it for good (facilitator or organiser)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 
 from session_engine.access import set_joining
 from session_engine.actors import ORGANISER, Actor, Organiser
+from session_engine.closing import close_session
 from session_engine.sessions import rotate_keys
 
 from .api import created_out
@@ -15,9 +16,10 @@ from .auth import (
     OrganiserDep,
     SettingsDep,
     actor_from_request,
+    credentials,
     is_api_organiser,
 )
-from .schemas import REFUSALS, JoiningState, JoiningUpdate, SessionCreated
+from .schemas import REFUSALS, ClosedState, JoiningState, JoiningUpdate, SessionCreated
 
 router = APIRouter(prefix="/api", tags=["api"], responses=REFUSALS)
 
@@ -49,3 +51,19 @@ async def joining_route(
         set_joining, session_id=session_id, open_for_joining=body.open, actor=actor
     )
     return JoiningState(open=body.open, changed=changed)
+
+
+@router.post("/sessions/{session_id}/close", response_model=ClosedState)
+async def close_route(
+    session_id: str, request: Request, database: DatabaseDep, settings: SettingsDep
+) -> ClosedState:
+    """Close the session for good ("Sessie afsluiten"; facilitator or organiser): every
+    contribution loses its link to its participant, participants' tokens stop working, and
+    nothing can be changed or reopened afterwards. Closing again changes nothing."""
+    actor: Actor | Organiser = ORGANISER
+    if not is_api_organiser(request, settings):
+        actor = await actor_from_request(request)
+    changed = await database.write(close_session, session_id=session_id, actor=actor)
+    await database.checkpoint()
+    credentials(request).forget(session_id)
+    return ClosedState(closed=True, changed=changed)

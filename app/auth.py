@@ -31,10 +31,10 @@ async def get_database(connection: HTTPConnection) -> Database:
 
 
 class Credentials:
-    """Secrets resolved to actors. A participant's token never changes and is never revoked,
-    so once checked against the database it is known for the life of the process (by its
-    hash: no token is kept in memory); facilitator and projector keys can be rotated and are
-    checked against the database every time."""
+    """Secrets resolved to actors. A participant's token never changes and is revoked only
+    when its session is closed (`forget`), so once checked against the database it is known
+    for the life of the process (by its hash: no token is kept in memory); facilitator and
+    projector keys can be rotated and are checked against the database every time."""
 
     KEPT = 100_000  # participants remembered (about 200 bytes each)
 
@@ -54,6 +54,11 @@ class Credentials:
                 self._participants.pop(next(iter(self._participants)))
             self._participants[key] = actor
         return actor
+
+    def forget(self, session_id: str) -> None:
+        """A closed session's tokens no longer work: forget the ones this process knew."""
+        for key in [key for key in self._participants if key[0] == session_id]:
+            del self._participants[key]
 
 
 def credentials(connection: HTTPConnection) -> Credentials:

@@ -1,5 +1,5 @@
-"""The `versnellingskamer` command: serve, create-session, report, check-content, init-content,
-backup, purge, --version."""
+"""The `versnellingskamer` command: serve, create-session, close-session, report, check-content,
+init-content, backup, purge, --version."""
 
 from __future__ import annotations
 
@@ -15,14 +15,22 @@ import typer
 import uvicorn
 from sqlalchemy.exc import InternalError, OperationalError
 
+from session_engine.actors import ORGANISER
+from session_engine.closing import close_session
 from session_engine.content import ContentError, load_content
+from session_engine.errors import EngineError
 from session_engine.installed import DEFAULT_CONTENT, bundled, version
 from session_engine.models import utcnow
 from session_engine.programmes import load_programme
 from session_engine.sessions import CreatedSession, create_session, find_session, rotate_keys
 from session_engine.store.backup import BackupError, backup_database
 from session_engine.store.database import Database
-from session_engine.store.db import check_writable, create_db_engine, database_name
+from session_engine.store.db import (
+    check_writable,
+    checkpoint_wal,
+    create_db_engine,
+    database_name,
+)
 from session_engine.store.fanout.memory import MemoryFanout
 from session_engine.store.schema import migrate
 
@@ -214,6 +222,28 @@ def create_session_command(
         database.close()
         engine.dispose()
     print_links(settings.public_url or base_url, created, None)
+
+
+@cli.command("close-session")
+def close_session_command(
+    session: Annotated[str, typer.Argument(help="The session's id.")],
+) -> None:
+    """Close SESSION for good ("Sessie afsluiten"): what was written in it no longer names
+    anyone, participants' links stop working, and it cannot be reopened. The server may run."""
+    settings = Settings()
+    prepare_database(settings.database_url)
+    engine = create_db_engine(settings.database_url)
+    database = Database(engine, MemoryFanout())
+    try:
+        closed, _ = database.write_sync(close_session, session_id=session, actor=ORGANISER)
+        checkpoint_wal(engine)
+    except EngineError as exc:
+        fail(exc.message)
+    finally:
+        database.close()
+        engine.dispose()
+    done = "closed; its contributions no longer name anyone" if closed else "was already closed"
+    typer.echo(f"Session {session} {done}.")
 
 
 @cli.command("backup")

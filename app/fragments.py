@@ -344,6 +344,8 @@ PAGE_UPDATES: dict[EventType, PageUpdate | None] = {
     EventType.ITEM_ADDED: EventRenderer._item_fragments,
     EventType.KEYS_ROTATED: None,  # the hub closes the old keys' sockets
     EventType.JOINING_CHANGED: None,
+    # the console shows it is closed; the hub closes participants' sockets
+    EventType.SESSION_CLOSED: EventRenderer._watchers_redraw,
     EventType.STEP_ADDED: EventRenderer._redraw,
     EventType.STEP_UPDATED: EventRenderer._redraw,
     EventType.STEP_REMOVED: EventRenderer._redraw,

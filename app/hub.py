@@ -166,6 +166,14 @@ class SessionHub:
                 connection.offer(event.seq, text)
         if event.type == "keys_rotated":
             await self._drop_old_keys()
+        elif event.type == "session_closed":
+            self._drop_participants()
+
+    def _drop_participants(self) -> None:
+        """A closed session's participants have no access any more (closing.py)."""
+        for connection in list(self.connections):
+            if connection.participant_id is not None:
+                connection.drop(CLOSE_KEY_REPLACED, "session closed")
 
     async def _drop_old_keys(self) -> None:
         """New keys end the old ones at once: sockets opened with them are closed (1008)."""

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from session_engine.actors import ORGANISER, Actor
+from session_engine.closing import is_closed
 from session_engine.content import Content
 from session_engine.errors import N_, EngineError
 from session_engine.items import participant_table
@@ -23,6 +24,7 @@ from session_engine.reports.texts import (
 )
 from session_engine.retention import retention_view
 from session_engine.sessions import (
+    CLOSED,
     create_session,
     get_session,
     projector_pass,
@@ -274,6 +276,9 @@ async def participant_page(
     session_id: str, request: Request, database: DatabaseDep, settings: SettingsDep
 ) -> Response:
     if await _view_actor(request, database, session_id, "participant") is None:
+        had_access = cookie_name("participant", session_id) in request.cookies
+        if had_access and await database.read(is_closed, session_id):
+            return error_page(request, 403, CLOSED)
         return RedirectResponse("/", 303)
     return await _live_page(
         request, database, settings, session_id, "participant", "participant.html"

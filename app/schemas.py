@@ -278,6 +278,11 @@ class JoiningState(BaseModel):
     changed: bool = Field(description="false when the session was already in this state.")
 
 
+class ClosedState(BaseModel):
+    closed: bool = Field(description="Always true: a closed session stays closed.")
+    changed: bool = Field(description="false when the session was already closed.")
+
+
 class Refusal(BaseModel):
     """Every refusal: a message for people, or (bad JSON shape) pydantic's list of errors."""
 

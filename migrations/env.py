@@ -26,6 +26,13 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = create_db_engine(url)
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a column by rebuilding its table: dropped while other tables' rows
+            # point at it. Keys are checked once, after the migrations, instead (SQLite's own
+            # advice; the pragma works only outside a transaction, and this connection is
+            # disposed of below).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=SQLModel.metadata,
@@ -43,6 +50,10 @@ def run_migrations_online() -> None:
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": STARTUP_LOCK}
                 )
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
     engine.dispose()
 
 

@@ -31,7 +31,7 @@ from .programmes import cached_content, get_programme
 from .sessions import agenda, get_session, get_step
 from .shapes import BoardView, ItemView, LateState
 from .store.db import Db, storable_id
-from .store.events import append_event
+from .store.events import SESSION_CLOSED, append_event
 from .visibility import FACILITATOR, Reader, blind_steps, readable, visibility_of
 
 MAX_TEXT = 1000  # the refusal message below states it too
@@ -109,6 +109,7 @@ _SESSION_STATE = (
         col(Session.last_seq),
         col(Programme.content_hash),
     )
+    .add_columns(col(Session.closed_at))
     .join(Programme, col(Programme.id) == col(Session.programme_id))
     .where(col(Session.id) == bindparam("session_id"))
     .with_for_update(of=table_of(Session))
@@ -179,6 +180,8 @@ def add_item(
     session = connection.execute(_SESSION_STATE, {"session_id": sid}).first()
     if session is None:
         raise NotFound(N_("No session with id %(session_id)r."), session_id=sid)
+    if session.closed_at is not None:  # append_event, unlike record_event, does not check
+        raise Forbidden(SESSION_CLOSED)
     seat = connection.execute(
         _PARTICIPANT_STATE,
         {"participant_id": actor.participant_id, "session_id": sid, "client_id": client_id},

@@ -72,7 +72,7 @@ def late_authors(db: Db, session_id: str) -> set[int]:
     query = select(Item.participant_id).where(
         col(Item.session_id) == session_id, col(Item.late).is_not(None)
     )
-    return set(db.scalars(query.distinct()))
+    return {author for author in db.scalars(query.distinct()) if author is not None}
 
 
 def late_of_authors(db: Db, session_id: str, item_ids: list[int]) -> dict[int, list[LateItem]]:
@@ -81,10 +81,11 @@ def late_of_authors(db: Db, session_id: str, item_ids: list[int]) -> dict[int, l
     query = select(Item.participant_id).where(
         col(Item.session_id) == session_id, col(Item.id).in_(ids)
     )
-    authors = set(db.scalars(query))
+    authors = {author for author in db.scalars(query) if author is not None}
     found: dict[int, list[LateItem]] = {author: [] for author in authors}
     titles = _titles(db, session_id)
     for item in db.scalars(_late(session_id).where(col(Item.participant_id).in_(authors))):
+        assert item.participant_id is not None  # found among the authors
         found[item.participant_id].append(late_item(item, titles))
     return found
 

@@ -58,6 +58,8 @@ class Session(SQLModel, table=True):
     # When retention deleted its contributions (retention.py); its report is stored then.
     purged_at: datetime | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
+    # Set once by "Sessie afsluiten": its contributions no longer name anyone (closing.py).
+    closed_at: datetime | None = Field(default=None)
 
 
 class Step(SQLModel, table=True):
@@ -88,7 +90,7 @@ class Participant(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     session_id: str = Field(foreign_key="session.id", index=True)
-    token_hash: str = Field(unique=True, index=True, max_length=64)
+    token_hash: str | None = Field(default=None, unique=True, index=True, max_length=64)
     profile: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
     table_id: int | None = Field(default=None, foreign_key="roundtable.id")
     joined_at: datetime = Field(default_factory=utcnow)
@@ -105,7 +107,7 @@ class Item(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     session_id: str = Field(foreign_key="session.id", index=True)
     step_id: int = Field(foreign_key="step.id")
-    participant_id: int = Field(foreign_key="participant.id")
+    participant_id: int | None = Field(default=None, foreign_key="participant.id")
     client_id: str = Field(max_length=64)
     category: str = Field(max_length=40)
     theme: str | None = Field(default=None, max_length=40)
@@ -134,10 +136,14 @@ def item_public(item: Item) -> ItemPublic:
 
 
 class MeToo(SQLModel, table=True):
-    """One participant's "me too" on an item: counted, never shown with who pressed it."""
+    """One participant's "me too" on an item: counted, never shown with who pressed it. At
+    close the participant is dropped, so the row has its own id."""
 
-    item_id: int = Field(foreign_key="item.id", primary_key=True)
-    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    __table_args__ = (UniqueConstraint("item_id", "participant_id", name="uq_metoo_participant"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    participant_id: int | None = Field(default=None, foreign_key="participant.id")
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -151,7 +157,7 @@ class Comment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     session_id: str = Field(foreign_key="session.id", index=True)
     item_id: int = Field(foreign_key="item.id", index=True)
-    participant_id: int = Field(foreign_key="participant.id")
+    participant_id: int | None = Field(default=None, foreign_key="participant.id")
     client_id: str = Field(max_length=64)
     text: str
     seq: int
@@ -169,7 +175,12 @@ class Ballot(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     session_id: str = Field(foreign_key="session.id", index=True)
     step_id: int = Field(foreign_key="step.id", index=True)
-    participant_id: int = Field(foreign_key="participant.id")
+    participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    # Set at close, when participant_id is dropped: a pseudonym that only counts voters, and
+    # the voter's profile and table for per-segment results (closing.py).
+    voter: int | None = Field(default=None)
+    segment: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    segment_table_id: int | None = Field(default=None)
     subject: str = Field(max_length=60)
     value: int | None = Field(default=None)
     choice: str | None = Field(default=None, max_length=60)
@@ -184,7 +195,7 @@ class Definition(SQLModel, table=True):
     session_id: str = Field(foreign_key="session.id", index=True)
     step_id: int = Field(foreign_key="step.id", index=True)
     term: str = Field(max_length=60)
-    participant_id: int = Field(foreign_key="participant.id")
+    participant_id: int | None = Field(default=None, foreign_key="participant.id")
     text: str
     created_at: datetime = Field(default_factory=utcnow)
 

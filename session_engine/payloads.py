@@ -19,6 +19,7 @@ class EventType(StrEnum):
     ITEM_ADDED = "item_added"
     KEYS_ROTATED = "keys_rotated"
     JOINING_CHANGED = "joining_changed"
+    SESSION_CLOSED = "session_closed"
     # agenda
     STEP_ADDED = "step_added"
     STEP_UPDATED = "step_updated"
@@ -137,6 +138,10 @@ class KeysRotated(Payload):
 class JoiningChanged(Payload):
     TYPE = EventType.JOINING_CHANGED
     open: bool
+
+
+class SessionClosed(Payload):
+    TYPE = EventType.SESSION_CLOSED
 
 
 class StepRemoved(Payload):
@@ -375,6 +380,7 @@ PAYLOADS: dict[EventType, type[Payload]] = {
         ItemAdded,
         KeysRotated,
         JoiningChanged,
+        SessionClosed,
         StepAdded,
         StepUpdated,
         StepRemoved,

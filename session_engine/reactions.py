@@ -62,7 +62,11 @@ def set_metoo(db: Db, *, actor: Actor, item_id: int, on: bool) -> int:
     get_session(db, actor.session_id, lock=True)  # concurrent presses: exact counts
     item = get_item(db, actor.session_id, item_id)
     _reactable(db, actor, item)
-    existing = db.get(MeToo, (item_id, participant_id))
+    existing = db.scalars(
+        select(MeToo).where(
+            col(MeToo.item_id) == item_id, col(MeToo.participant_id) == participant_id
+        )
+    ).first()
     if on == (existing is not None):
         return metoo_count(db, item_id)  # nothing changes, no event
     if on:

@@ -25,7 +25,7 @@ from .tally import (
     rank_items,
     segment_of,
 )
-from .votes import ballots_with_profiles, definitions, step_config, vote_items
+from .votes import ballots_with_profiles, definitions, step_config, vote_items, voter_of
 
 
 def segment_fields(db: Db, session_id: str, content: Content) -> list[str]:
@@ -51,7 +51,7 @@ def step_results(
         "type": step.type,
         "title": step.title,
         "revealed": step.revealed,
-        "voters": len({b.participant_id for b, _ in answers}),
+        "voters": len({voter_of(b) for b, _ in answers}),
     }
     fields = segment_fields(db, session_id, content)
     if step.type == "statements":

@@ -167,6 +167,12 @@ def session_by_code(db: Db, code: str) -> Session | None:
     return db.scalars(select(Session).where(col(Session.code) == normalise_code(code))).first()
 
 
+CLOSED = N_(
+    "This session has been closed: what was written is kept without anyone's name, so this "
+    "link no longer opens it."
+)
+
+
 def authenticate(db: Db, *, session_id: str, token: str) -> Actor:
     """Resolve a bearer secret to a role in this session, or refuse."""
     session = get_session(db, session_id)
@@ -181,6 +187,8 @@ def authenticate(db: Db, *, session_id: str, token: str) -> Actor:
         select(Participant).where(col(Participant.token_hash) == digest)
     ).first()
     if participant is None or participant.session_id != session_id:
+        if session.closed_at is not None:
+            raise Forbidden(CLOSED)
         raise Forbidden(N_("This token does not give access to this session."))
     return Actor("participant", session_id, participant.id)
 

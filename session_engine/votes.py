@@ -227,9 +227,8 @@ def cast_ballot(db: Db, *, actor: Actor, step_id: int, answers: list[Answer]) ->
 
 def count_voters(db: Db, step_id: int) -> int:
     """How many participants have voted in a step (never who)."""
-    query = select(func.count(func.distinct(Ballot.participant_id))).where(
-        col(Ballot.step_id) == step_id
-    )
+    voter = func.coalesce(Ballot.participant_id, Ballot.voter)
+    query = select(func.count(func.distinct(voter))).where(col(Ballot.step_id) == step_id)
     return int(db.scalar(query) or 0)
 
 
@@ -357,14 +356,28 @@ def propose_definition(db: Db, *, actor: Actor, step_id: int, term: str, text: s
 
 
 def ballots_with_profiles(db: Db, step_id: int) -> list[tuple[Ballot, dict[str, str], int | None]]:
-    """Every answer of a step with its voter's profile and table (never the voter)."""
+    """Every answer of a step with its voter's profile and table (never the voter): from the
+    participant, or once the session is closed from the copy the ballot keeps (closing.py)."""
     rows = db.execute(
         select(Ballot, Participant.profile, Participant.table_id)
-        .join(Participant, col(Participant.id) == col(Ballot.participant_id))
+        .outerjoin(Participant, col(Participant.id) == col(Ballot.participant_id))
         .where(col(Ballot.step_id) == step_id)
         .order_by(col(Ballot.id))
     ).all()
-    return [(ballot, profile, table_id) for ballot, profile, table_id in rows]
+    return [
+        (ballot, profile, table_id)
+        if ballot.participant_id is not None
+        else (ballot, ballot.segment or {}, ballot.segment_table_id)
+        for ballot, profile, table_id in rows
+    ]
+
+
+def voter_of(ballot: Ballot) -> int:
+    """Who cast a ballot, only to count voters: the participant, or after close a pseudonym
+    shared by that voter's ballots and nothing else."""
+    voter = ballot.participant_id if ballot.participant_id is not None else ballot.voter
+    assert voter is not None
+    return voter
 
 
 def glossary_terms(db: Db, session_id: str, step_id: int) -> list[str]:

@@ -20,7 +20,7 @@ from ..results import step_results
 from ..sessions import agenda, get_session
 from ..store.db import Db
 from ..tally import rank_items
-from ..votes import ballots_with_profiles, step_config
+from ..votes import ballots_with_profiles, step_config, voter_of
 from .items import ColumnKey, Columns, Ranks, load_items, mark_importance
 from .model import GlossaryTerm, TermDefinition, VoteRow
 
@@ -150,17 +150,17 @@ def _read_votes(db: Db, data: SessionData, threshold: int) -> dict[int, list[Bal
             data.statements.extend(answers)
         elif step.type == "preference":
             data.preference.extend(answers)
-            data.preference_voters += len({b.participant_id for b, _ in answers})
+            data.preference_voters += len({voter_of(b) for b, _ in answers})
         elif step.type == "glossary":
             data.glossary.extend(_glossary(db, data, step, threshold))
         else:
             importance[step.id] = [ballot for ballot, _ in answers]
         keyed = _ballot_keys(db, step, answers, column_of)
         for key in {key for key, _ in keyed if key is not None}:
-            given = len({b.participant_id for k, b in keyed if k == key})
+            given = len({voter_of(b) for k, b in keyed if k == key})
             data.counted_voters[key] = min(given, data.counted_voters.get(key, given))
         data.votes.extend((key, _ballot_row(data, step, ballot, texts)) for key, ballot in keyed)
-        voters.update(b.participant_id for b, _ in answers)
+        voters.update(voter_of(b) for b, _ in answers)
     data.voters = len(voters)
     return importance
 

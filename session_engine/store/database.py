@@ -14,7 +14,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy import Engine
 
 from ..plain_text import check_arguments
-from .db import Db, make_session_factory
+from .db import Db, checkpoint_wal, make_session_factory
 from .events import PublishedEvent, take_pending
 from .fanout.base import Fanout, session_channel
 
@@ -73,6 +73,12 @@ class Database:
         )
         await self.publish(events)
         return result
+
+    async def checkpoint(self) -> None:
+        """Empty SQLite's write-ahead log into the database file, on the write thread so it
+        follows the write it is for (closing.py)."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._writes, checkpoint_wal, self.engine)
 
     async def read(
         self, query: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs

@@ -98,6 +98,21 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
+def checkpoint_wal(engine: Engine) -> None:
+    """Copy SQLite's write-ahead log into the database file and empty it, so rows that were
+    just rewritten (closing.py) are no longer readable from the log. Outside any transaction,
+    on the driver's own connection; nothing to do on PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.close()
+    finally:
+        connection.close()
+
+
 def hold_startup_lock(db: Db) -> None:
     """Until this transaction ends, be the only process doing start-up work (PostgreSQL;
     on SQLite, BEGIN IMMEDIATE already makes databases take turns)."""

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import col
 
-from ..errors import N_, Invalid
+from ..errors import N_, Forbidden, Invalid
 from ..models import Event, Session, table_of, utcnow
 from ..payloads import EventType, Payload, payload_of
 from .db import MAX_INTEGER, Db
@@ -48,14 +48,25 @@ def to_wire(seq: int, type_: str, data: dict[str, Any]) -> str:
     return json.dumps({"seq": seq, "type": type_, "data": data}, ensure_ascii=False)
 
 
+# What may still happen in a closed session: nothing anyone writes, only the facilitator's and
+# the organiser's work on the report and its keys (closing.py).
+SESSION_CLOSED = N_("This session has been closed: nothing can be added or changed.")
+AFTER_CLOSE = frozenset(
+    {EventType.SESSION_CLOSED, EventType.REPORT_TEXT_EDITED, EventType.KEYS_ROTATED}
+)
+
+
 def record_event(db: Db, session_id: str, payload: Payload) -> int:
-    """Append an event with the next seq; the row lock on the session keeps seqs gap-free."""
-    seq = db.execute(
+    """Append an event with the next seq; the row lock on the session keeps seqs gap-free.
+    Every change records an event, so this is where a closed session refuses changes."""
+    seq, closed_at = db.execute(
         update(Session)
         .where(col(Session.id) == session_id)
         .values(last_seq=col(Session.last_seq) + 1)
-        .returning(col(Session.last_seq))
-    ).scalar_one()
+        .returning(col(Session.last_seq), col(Session.closed_at))
+    ).one()
+    if closed_at is not None and payload.TYPE not in AFTER_CLOSE:
+        raise Forbidden(SESSION_CLOSED)
     append_event(db, session_id, int(seq), payload)
     return int(seq)
 

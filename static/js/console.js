@@ -3,6 +3,7 @@
 // suggested pair, in one click), delete with undo, minutes → seconds, and the board by
 // keyboard. Every call goes through call() with the page's CSRF and view headers.
 import { call, ready } from "./call.js";
+import "./closing.js";
 import { boardKeys } from "./keyboard.js";
 import { watchConnection } from "./connection.js";
 import { startTimer } from "./timer.js";

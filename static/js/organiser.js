@@ -4,6 +4,7 @@
 // the page reloads with the same filters and page; on a refusal it says why.
 
 import { callApi, ready } from "./call.js";
+import "./closing.js";
 
 function requests(button) {
   if (button.dataset.poolAction) {

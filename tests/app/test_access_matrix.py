@@ -547,6 +547,10 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         api("POST", "/api/sessions/{id}/joining", json={"open": True}),
         "-----AA",
     ),
+    ("POST /api/sessions/{session_id}/close", ""): (
+        api("POST", "/api/sessions/{id}/close"),
+        "-----AA",
+    ),
     ("POST /api/sessions/{session_id}/keys/rotate", ""): (
         api("POST", "/api/sessions/{id}/keys/rotate"),
         "------A",
