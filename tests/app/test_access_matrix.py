@@ -592,7 +592,6 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         "------A",
     ),
     ("GET /openapi.json", ""): (page("GET", "/openapi.json"), ALL),
-    ("GET /api/version", ""): (api("GET", "/api/version"), ALL),
     ("GET /static", ""): (page("GET", "/static/app.css"), ALL),
 }
 
