@@ -50,11 +50,25 @@ def _refusals(source: str) -> list[ast.Call]:
     return calls
 
 
-def _problem(call: ast.Call) -> str | None:
-    """Why this refusal would reach users untranslated, or None."""
+def _marked(tree: ast.AST) -> dict[str, ast.Call]:
+    """A module's constants that are marked templates: `NAME = N_("a literal")`."""
+    return {
+        target.id: node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _problem(call: ast.Call, constants: dict[str, ast.Call]) -> str | None:
+    """Why this refusal would reach users untranslated, or None. A refusal may name a
+    constant that holds a marked template (one message refused from several places)."""
     if len(call.args) != 1:
         return "give one template and the values by name"
     [template] = call.args
+    if isinstance(template, ast.Name) and template.id in constants:
+        template = constants[template.id]
     if not (
         isinstance(template, ast.Call)
         and isinstance(template.func, ast.Name)
@@ -74,11 +88,15 @@ def _problem(call: ast.Call) -> str | None:
 @pytest.mark.parametrize("package", ["session_engine", "app"])
 def test_every_refusal_is_a_marked_template_with_its_values(package: str) -> None:
     """An f-string or unmarked message would reach Dutch pages in English only."""
+    paths = sorted((ROOT / package).rglob("*.py"))
+    constants: dict[str, ast.Call] = {}
+    for path in paths:
+        constants.update(_marked(ast.parse(path.read_text())))
     problems = [
         f"{path.relative_to(ROOT)}:{call.lineno}: {problem}"
-        for path in sorted((ROOT / package).rglob("*.py"))
+        for path in paths
         for call in _refusals(path.read_text())
-        if (problem := _problem(call))
+        if (problem := _problem(call, constants))
     ]
     assert problems == []
 
@@ -91,11 +109,18 @@ raise Invalid(N_("Pick at most %(k)s items."))
 raise Invalid(N_("Pick at most %(k)s items."), k=k, n=1)
 raise NotFound(N_("No step %(step_id)s in this session."), step_id=step_id)
 raise ValueError(f"not a refusal {x}")
+CLOSED = N_("Closed.")
+UNMARKED = "Closed."
+raise Forbidden(CLOSED)
+raise Forbidden(UNMARKED)
 """
-    assert [_problem(call) for call in _refusals(source)] == [
+    constants = _marked(ast.parse(source))
+    assert [_problem(call, constants) for call in _refusals(source)] == [
         'the message is not N_("a literal")',
         'the message is not N_("a literal")',
         "placeholders ['k'] but values []",
         "placeholders ['k'] but values ['k', 'n']",
         None,
+        None,
+        'the message is not N_("a literal")',
     ]
