@@ -3,12 +3,25 @@ decisions, vote columns and blind rounds."""
 
 from __future__ import annotations
 
-import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
+from sqlmodel import col
 
-from session_engine import curation, reactions
+from session_engine import controls, curation, reactions
+from session_engine import late as late_ops
+from session_engine.actors import ORGANISER
 from session_engine.agenda import activate_step
+from session_engine.closing import close_session
+from session_engine.errors import Conflict
+from session_engine.items import add_item
+from session_engine.models import Session
+from session_engine.programmes import get_programme
+from session_engine.reports.decisions import current_partition
+from session_engine.reports.decisions import split_item as split_pool_item
+from session_engine.retention import deletes_after
+from session_engine.sessions import get_session
 from session_engine.takeback import withdraw_item
 from tests.engine.test_facilitation import add
 from tests.engine.test_takeback import log_text
@@ -44,3 +57,54 @@ def test_comments_deleted_with_a_withdrawn_item_leave_no_words_in_the_log(room) 
     )
     room.do(withdraw_item, actor=room.author, item_id=mine)
     assert "Een opmerking bij dit item" not in log_text(room)
+
+
+def _deadline(room, months: int = 12):
+    def read(db):
+        session = get_session(db, room.id)
+        return deletes_after(db, get_programme(db, session.programme_id), months)
+
+    return room.database.read_sync(read)
+
+
+def test_closing_a_session_does_not_move_its_retention_deadline_back(room) -> None:
+    """Closing coarsens the log's times to the session's first day; retention counts from
+    the last thing that happened, so a session closed weeks after it began keeps its
+    deadline (and is not purged early)."""
+    weeks_ago = datetime.now(UTC) - timedelta(days=30)
+
+    def backdate(db):
+        db.execute(update(Session).where(col(Session.id) == room.id).values(created_at=weeks_ago))
+
+    room.database.write_sync(backdate)
+    add(room, room.author, "Iets van vandaag")
+    before = _deadline(room)
+    room.do(close_session, session_id=room.id, actor=ORGANISER)
+    after = _deadline(room)
+    assert after >= before
+
+
+def test_a_late_item_is_no_part_of_the_programme_pooling(room) -> None:
+    """A declined late item never reaches a report: the organiser's pooling must not count it
+    in an entry (it said the same words as a board item)."""
+    on_board = add(room, room.other, "Meer tijd voor begeleiding")
+    room.do(controls.set_locked, actor=room.facilitator, step_id=room.brainstorm, locked=True)
+    late = room.do(
+        add_item,
+        actor=room.author,
+        client_id="late-1",
+        step_id=room.brainstorm,
+        category="voordelen",
+        text="Meer tijd voor begeleiding",
+    ).item
+    room.do(late_ops.decline_late_item, actor=room.facilitator, item_id=late.id)
+
+    def programme_id(db):
+        return get_session(db, room.id).programme_id
+
+    pid = room.database.read_sync(programme_id)
+    found = room.database.read_sync(current_partition, pid)
+    assert late.id not in found.group
+    assert found.entry(on_board) == {on_board}
+    with pytest.raises(Conflict):  # it stands alone on the report
+        room.database.write_sync(split_pool_item, actor=ORGANISER, programme_id=pid, item_id=on_board)
