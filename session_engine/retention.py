@@ -215,6 +215,10 @@ def _purge_session(db: Db, session: Session, now: datetime, report_kept: bool) -
     counts["events"] = _delete(db, delete(Event).where(col(Event.session_id) == sid))
     session.spotlight_item_id = None
     session.purged_at = now
+    # Closed too (if it was not): nothing written after the purge would ever be deleted
+    # (a session is purged once), nor shown (its stored report is what downloads).
+    session.closed_at = session.closed_at or now
+    session.open_for_joining = False
     db.add(session)
     db.flush()
     return Purged(session_id=sid, report_kept=report_kept, **counts)

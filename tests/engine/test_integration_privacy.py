@@ -14,13 +14,14 @@ from session_engine import late as late_ops
 from session_engine.actors import ORGANISER
 from session_engine.agenda import activate_step
 from session_engine.closing import close_session
-from session_engine.errors import Conflict
+from session_engine.errors import Conflict, Forbidden
 from session_engine.items import add_item
 from session_engine.models import Session
 from session_engine.programmes import get_programme
 from session_engine.reports.decisions import current_partition
 from session_engine.reports.decisions import split_item as split_pool_item
-from session_engine.retention import deletes_after
+from session_engine.reports.data import english
+from session_engine.retention import Policy, deletes_after, purge_programme
 from session_engine.sessions import get_session
 from session_engine.takeback import withdraw_item
 from tests.engine.test_facilitation import add
@@ -108,3 +109,21 @@ def test_a_late_item_is_no_part_of_the_programme_pooling(room) -> None:
     assert found.entry(on_board) == {on_board}
     with pytest.raises(Conflict):  # it stands alone on the report
         room.database.write_sync(split_pool_item, actor=ORGANISER, programme_id=pid, item_id=on_board)
+
+
+def _purge(room, now):
+    def programme_id(db):
+        return get_session(db, room.id).programme_id
+
+    pid = room.database.read_sync(programme_id)
+    policy = Policy(months=12, keep="reports", threshold=3, translator=lambda _: english)
+    return room.database.write_sync(purge_programme, programme_id=pid, now=now, policy=policy)[0]
+
+
+def test_a_purged_session_takes_no_new_contributions(room) -> None:
+    """Retention deleted the session's contributions and keeps its report: nobody joins it
+    again to write what no purge would delete (it is purged once) and no report shows."""
+    add(room, room.author, "Voor de purge")
+    assert len(_purge(room, datetime.now(UTC) + timedelta(days=800))) == 1
+    with pytest.raises(Forbidden):
+        room.join()
