@@ -3,6 +3,7 @@ decisions, vote columns and blind rounds."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,19 +16,23 @@ from session_engine.actors import ORGANISER
 from session_engine.agenda import activate_step
 from session_engine.closing import close_session
 from session_engine.errors import Conflict, Forbidden
-from session_engine.items import add_item
+from session_engine.items import add_item, board
 from session_engine.models import Session
 from session_engine.programmes import get_programme
 from session_engine.reports.data import english
 from session_engine.reports.decisions import current_partition
 from session_engine.reports.decisions import split_item as split_pool_item
-from session_engine.reports.report import programme_report
+from session_engine.reports.report import programme_report, session_report
+from session_engine.results import step_results
 from session_engine.retention import Policy, deletes_after, purge_programme
 from session_engine.sessions import create_session, get_session
-from session_engine.takeback import withdraw_item
+from session_engine.takeback import withdraw_ballot, withdraw_item
+from session_engine.visibility import ROOM
+from session_engine.vote_start import start_importance_vote
+from session_engine.votes import Answer, cast_ballot
 from tests.conftest import Room
 from tests.engine.test_facilitation import add
-from tests.engine.test_takeback import log_text
+from tests.engine.test_takeback import log, log_text
 
 
 @pytest.fixture
@@ -155,3 +160,43 @@ def test_a_programme_report_kept_by_retention_survives_a_session_added_later(roo
     add(later, later.join(), "Na de purge bedacht")
     report = room.database.read_sync(programme_report, pid)
     assert "Voor de purge bedacht" in report.model_dump_json()
+
+
+def test_a_ballot_withdrawn_in_a_vote_over_columns_then_the_session_closed_mid_vote(room) -> None:
+    pros = [add(room, room.author, t) for t in ("Voordeel een", "Voordeel twee")]
+    cons = [add(room, room.other, t, category="nadelen") for t in ("Nadeel een", "Nadeel twee")]
+    third = room.join()
+    vote = room.do(start_importance_vote, actor=room.facilitator, step_id=room.brainstorm, k=1)
+    for who, pick in ((room.author, 0), (room.other, 1), (third, 1)):
+        answers = [Answer(str(pros[pick])), Answer(str(cons[pick]))]
+        room.do(cast_ballot, actor=who, step_id=vote.id, answers=answers)
+    assert room.do(withdraw_ballot, actor=room.other, step_id=vote.id) == 2
+    before = room.database.read_sync(step_results, room.id, vote.id)
+    assert before["voters"] == 2
+    room.do(close_session, session_id=room.id, actor=ORGANISER)  # the vote still open
+    after = room.database.read_sync(step_results, room.id, vote.id)
+    assert after == before
+
+
+def test_a_late_item_of_a_blind_round_let_in_after_the_reveal_is_readable(room) -> None:
+    room.do(controls.set_blind, actor=room.facilitator, step_id=room.brainstorm, blind=True)
+    add(room, room.other, "Op tijd")
+    room.do(controls.set_locked, actor=room.facilitator, step_id=room.brainstorm, locked=True)
+    late = room.do(
+        add_item,
+        actor=room.author,
+        client_id="late-blind",
+        step_id=room.brainstorm,
+        category="voordelen",
+        text="Te laat in de blinde ronde",
+    ).item
+    room.do(controls.set_blind, actor=room.facilitator, step_id=room.brainstorm, blind=False)
+    room.do(late_ops.admit_late_item, actor=room.facilitator, item_id=late.id)
+    seen = room.database.read_sync(board, session_id=room.id, step_id=room.brainstorm, reader=ROOM)
+    texts = [i.text for column in seen.columns.values() for i in column]
+    assert "Te laat in de blinde ronde" in texts
+    reveal = [e for e in log(room) if e.type == "visibility_changed"][-1]
+    assert "Te laat" not in json.dumps(reveal.data)  # the reveal did not carry it
+    room.do(close_session, session_id=room.id, actor=ORGANISER)
+    report = room.database.read_sync(session_report, room.id)
+    assert "Te laat in de blinde ronde" in report.model_dump_json()
