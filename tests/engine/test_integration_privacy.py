@@ -200,3 +200,51 @@ def test_a_late_item_of_a_blind_round_let_in_after_the_reveal_is_readable(room) 
     room.do(close_session, session_id=room.id, actor=ORGANISER)
     report = room.database.read_sync(session_report, room.id)
     assert "Te laat in de blinde ronde" in report.model_dump_json()
+
+
+def test_reports_with_late_items_are_the_same_after_close_and_after_the_purge(room) -> None:
+    add(room, room.other, "Op tijd gezegd")
+    room.do(controls.set_locked, actor=room.facilitator, step_id=room.brainstorm, locked=True)
+    for n, who in enumerate((room.author, room.other)):
+        room.do(
+            add_item,
+            actor=who,
+            client_id=f"late-{n}",
+            step_id=room.brainstorm,
+            category="nadelen",
+            text=f"Te laat nummer {n}",
+        )
+    room.do(late_ops.decline_late_items, actor=room.facilitator, item_ids=None)
+    room.do(
+        add_item,
+        actor=room.author,
+        client_id="late-2",
+        step_id=room.brainstorm,
+        category="voordelen",
+        text="Wacht nog steeds",
+    )
+
+    def programme_id(db):
+        return get_session(db, room.id).programme_id
+
+    pid = room.database.read_sync(programme_id)
+
+    def reports():
+        session = room.database.read_sync(session_report, room.id).model_dump_json()
+        programme = room.database.read_sync(programme_report, pid).model_dump_json()
+        return session, programme
+
+    before = reports()
+    assert "Te laat" not in "".join(before) and "Wacht nog" not in "".join(before)
+    room.do(close_session, session_id=room.id, actor=ORGANISER)
+    assert reports() == before
+    assert [i.text for i in room.database.read_sync(late_ops.late_items, room.id)] == [
+        "Te laat nummer 0",
+        "Te laat nummer 1",
+        "Wacht nog steeds",
+    ]
+    with pytest.raises(Forbidden):  # closed: the waiting one is not let in any more
+        room.do(late_ops.admit_late_items, actor=room.facilitator, item_ids=None)
+    _purge(room, datetime.now(UTC) + timedelta(days=800))
+    assert reports() == before
+    assert room.database.read_sync(late_ops.late_items, room.id) == []
