@@ -26,7 +26,7 @@ from session_engine.reports.report import programme_report, session_report
 from session_engine.results import step_results
 from session_engine.retention import Policy, deletes_after, purge_programme
 from session_engine.sessions import create_session, get_session
-from session_engine.takeback import withdraw_ballot, withdraw_item
+from session_engine.takeback import edit_own_item, withdraw_ballot, withdraw_item
 from session_engine.visibility import ROOM
 from session_engine.vote_start import start_importance_vote
 from session_engine.votes import Answer, cast_ballot
@@ -248,3 +248,21 @@ def test_reports_with_late_items_are_the_same_after_close_and_after_the_purge(ro
     _purge(room, datetime.now(UTC) + timedelta(days=800))
     assert reports() == before
     assert room.database.read_sync(late_ops.late_items, room.id) == []
+
+
+def test_a_late_item_let_in_then_withdrawn_leaves_no_words_in_the_log(room) -> None:
+    room.do(controls.set_locked, actor=room.facilitator, step_id=room.brainstorm, locked=True)
+    late = room.do(
+        add_item,
+        actor=room.author,
+        client_id="late-1",
+        step_id=room.brainstorm,
+        category="voordelen",
+        text="Laat en toch ingetrokken",
+    ).item
+    room.do(late_ops.admit_late_item, actor=room.facilitator, item_id=late.id)
+    room.do(controls.set_locked, actor=room.facilitator, step_id=room.brainstorm, locked=False)
+    room.do(edit_own_item, actor=room.author, item_id=late.id, text="Laat, anders gezegd")
+    room.do(withdraw_item, actor=room.author, item_id=late.id)
+    assert "Laat en toch" not in log_text(room)
+    assert "anders gezegd" not in log_text(room)
