@@ -29,7 +29,7 @@ from session_engine.sessions import create_session, get_session
 from session_engine.takeback import edit_own_item, withdraw_ballot, withdraw_item
 from session_engine.visibility import ROOM
 from session_engine.vote_start import start_importance_vote
-from session_engine.votes import Answer, cast_ballot
+from session_engine.votes import Answer, cast_ballot, reveal_results
 from tests.conftest import Room
 from tests.engine.test_facilitation import add
 from tests.engine.test_takeback import log, log_text
@@ -266,3 +266,17 @@ def test_a_late_item_let_in_then_withdrawn_leaves_no_words_in_the_log(room) -> N
     room.do(withdraw_item, actor=room.author, item_id=late.id)
     assert "Laat en toch" not in log_text(room)
     assert "anders gezegd" not in log_text(room)
+
+
+def test_a_vote_step_reused_after_every_ballot_was_withdrawn_starts_hidden(room) -> None:
+    """Results stay hidden until the facilitator reveals them: a vote step whose ballots were
+    all withdrawn is "unused" and started again, and must not show the new votes at once."""
+    items = [add(room, room.other, t) for t in ("Een", "Twee")]
+    vote = room.do(start_importance_vote, actor=room.facilitator, step_id=room.brainstorm)
+    room.do(cast_ballot, actor=room.author, step_id=vote.id, answers=[Answer(str(items[0]))])
+    room.do(reveal_results, actor=room.facilitator, step_id=vote.id, revealed=True)
+    room.do(withdraw_ballot, actor=room.author, step_id=vote.id)
+    room.do(activate_step, actor=room.facilitator, step_id=room.brainstorm)
+    again = room.do(start_importance_vote, actor=room.facilitator, step_id=room.brainstorm)
+    assert again.id == vote.id
+    assert not again.revealed
