@@ -52,6 +52,7 @@ def test_a_withdrawn_item_once_merged_and_split_leaves_no_words_in_the_log(room)
     room.do(curation.split_item, actor=room.facilitator, item_id=lead)
     room.do(withdraw_item, actor=room.author, item_id=mine)
     assert "Mijn geheime zorg" not in log_text(room)
+    assert all(e.payload() for e in log(room))  # every event still reads as its model
 
 
 def test_comments_deleted_with_a_withdrawn_item_leave_no_words_in_the_log(room) -> None:
@@ -65,6 +66,7 @@ def test_comments_deleted_with_a_withdrawn_item_leave_no_words_in_the_log(room) 
     )
     room.do(withdraw_item, actor=room.author, item_id=mine)
     assert "Een opmerking bij dit item" not in log_text(room)
+    assert all(e.payload() for e in log(room))
 
 
 def _deadline(room, months: int = 12):
