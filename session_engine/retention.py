@@ -102,15 +102,18 @@ def _months(programme: Programme, policy_months: int) -> tuple[int, bool]:
 
 
 def last_activity(db: Db, programme_id: int) -> datetime | None:
-    """When the programme's sessions last changed: their newest event or creation."""
+    """When the programme's sessions last changed: their newest event, close or creation."""
     in_programme = col(Session.programme_id) == programme_id
     created = db.scalar(select(func.max(Session.created_at)).where(in_programme))
+    # Closing coarsens the log's times to the session's first day (closing.py): its own
+    # moment is then the last thing that happened in the session.
+    closed = db.scalar(select(func.max(Session.closed_at)).where(in_programme))
     logged = db.scalar(
         select(func.max(Event.created_at))
         .join(Session, col(Session.id) == col(Event.session_id))
         .where(in_programme)
     )
-    moments = [_aware(m) for m in (created, logged) if m is not None]
+    moments = [_aware(m) for m in (created, closed, logged) if m is not None]
     return max(moments, default=None)
 
 
@@ -212,6 +215,10 @@ def _purge_session(db: Db, session: Session, now: datetime, report_kept: bool) -
     counts["events"] = _delete(db, delete(Event).where(col(Event.session_id) == sid))
     session.spotlight_item_id = None
     session.purged_at = now
+    # Closed too (if it was not): nothing written after the purge would ever be deleted
+    # (a session is purged once), nor shown (its stored report is what downloads).
+    session.closed_at = session.closed_at or now
+    session.open_for_joining = False
     db.add(session)
     db.flush()
     return Purged(session_id=sid, report_kept=report_kept, **counts)

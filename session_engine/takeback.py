@@ -103,7 +103,7 @@ def withdraw_item(db: Db, *, actor: Actor, item_id: int) -> int:
         db.add(session)
     db.execute(delete(MeToo).where(col(MeToo.item_id) == item.id))
     db.execute(delete(Comment).where(col(Comment.item_id) == item.id))
-    _forget_words(db, item)
+    _forget_words(db, item, comments=True)
     step_id = item.step_id
     db.delete(item)
     db.flush()
@@ -123,14 +123,22 @@ def edit_own_item(db: Db, *, actor: Actor, item_id: int, text: str) -> Item:
     return item
 
 
-def _forget_words(db: Db, item: Item) -> None:
-    """Strip the item's words from its earlier events: what is left says where it was."""
-    events = db.scalars(
-        select(Event).where(
-            col(Event.session_id) == item.session_id,
-            col(Event.type).in_([t.value for t in _WORDED]),
+def _forget_words(db: Db, item: Item, *, comments: bool = False) -> None:
+    """Strip the item's words from its earlier events: what is left says where it was. Its
+    words also travel as a member of another item it was once merged into (a merge the
+    facilitator split again), and with `comments` (the item withdrawn) the words of the
+    comments deleted with it leave their events too."""
+    events = list(
+        db.scalars(
+            select(Event)
+            .where(
+                col(Event.session_id) == item.session_id,
+                col(Event.type).in_([t.value for t in (*_WORDED, *_MEMBERED, *_COMMENTED)]),
+            )
+            .order_by(col(Event.seq))
         )
     )
+    texts = {item.text} | {t for e in events for t in _texts_of(e.data, item)}
     for event in events:
         data: dict[str, Any] = event.data
         found: Any = data.get("item")
@@ -139,9 +147,35 @@ def _forget_words(db: Db, item: Item) -> None:
             event.data = {**data, "item": _without_words(found)}
         elif isinstance(listed, list) and any(_names(i, item) for i in listed):
             event.data = {**data, "items": _listed_without(event.type, listed, item)}
+        elif event.type in _MEMBERED and _has_member(found, texts):
+            members = [m for m in found["members"] if m not in texts]
+            event.data = {**data, "item": {**found, "members": members}}
+        elif comments and event.type in _COMMENTED and _comment_on(data.get("comment"), item):
+            kept = {k: v for k, v in data["comment"].items() if k != "text"}
+            event.data = {**data, "comment": kept}
         else:
             continue
         db.add(event)
+
+
+# Events whose item lists the words of the items merged into it (`members`).
+_MEMBERED = (EventType.ITEMS_MERGED, EventType.ITEM_SPLIT)
+_COMMENTED = (EventType.COMMENT_ADDED,)
+
+
+def _texts_of(data: dict[str, Any], item: Item) -> list[str]:
+    """Every wording of the item an event holds."""
+    shown = [data.get("item"), *(data.get("items") or [])]
+    return [s["text"] for s in shown if _names(s, item) and isinstance(s["text"], str)]
+
+
+def _has_member(shown: Any, texts: set[str]) -> bool:
+    members = shown.get("members") if isinstance(shown, dict) else None
+    return isinstance(members, list) and any(m in texts for m in members)
+
+
+def _comment_on(comment: Any, item: Item) -> bool:
+    return isinstance(comment, dict) and comment.get("item_id") == item.id and "text" in comment
 
 
 def _names(shown: Any, item: Item) -> bool:

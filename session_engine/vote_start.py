@@ -14,7 +14,7 @@ from .models import Ballot, Step
 from .programmes import get_programme, programme_content
 from .sessions import Translate, agenda, get_session, get_step, untranslated
 from .store.db import Db
-from .votes import configure_step, step_config
+from .votes import configure_step, reveal_results, step_config
 
 VOTE_TITLE = N_("Scenario %(number)s: most important points")
 
@@ -43,6 +43,8 @@ def start_importance_vote(
     columns = [c.key for c in content.scenarios_file.categories]
     config.update(categories=columns, category=columns[0], k=config["k"] if k is None else k)
     configure_step(db, actor=actor, step_id=vote.id, config=config)
+    if vote.revealed:  # a reused step shown before (its ballots since withdrawn): hidden again
+        reveal_results(db, actor=actor, step_id=vote.id, revealed=False)
     return activate_step(db, actor=actor, step_id=vote.id)
 
 

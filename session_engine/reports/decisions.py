@@ -27,7 +27,8 @@ SIDES = ("important", "other")
 
 
 def programme_items(db: Db, programme_id: int) -> list[KnownItem]:
-    """Every top-level item of the programme's scenario columns, in one query."""
+    """Every top-level item of the programme's scenario columns (late ones once let in), in one
+    query."""
     rows = db.execute(
         select_columns(
             col(Item.id), col(Item.session_id), col(Step.scenario_key), col(Item.category)
@@ -39,6 +40,7 @@ def programme_items(db: Db, programme_id: int) -> list[KnownItem]:
             col(Session.programme_id) == programme_id,
             col(Item.deleted_at).is_(None),
             col(Item.merged_into_id).is_(None),
+            col(Item.late).is_(None),  # never let in: on no report, so in no entry
             col(Step.scenario_key).is_not(None),
         )
     ).all()
