@@ -185,3 +185,19 @@ def test_the_board_by_keyboard_star_delete_and_undo(browser_room: BrowserRoom) -
     console.keyboard.press("u")
     expect(items(console, "voordelen")).to_have_count(20)
     expect(item(console, VOORDELEN[1])).to_have_class("item starred")
+
+
+def test_the_agenda_fits_its_column(browser_room: BrowserRoom) -> None:
+    """Every step's Show button lies inside the agenda: a closed step editor's form must not
+    widen the list past the side column, which clips the buttons on the right."""
+    page = browser_room.open(
+        f"/console/{browser_room.data['id']}?key={browser_room.data['facilitator_key']}",
+        **CONSOLE,
+    )
+    wait_connected(page)
+    agenda = boxes(page, ".agenda")[0]
+    steps = boxes(page, ".agenda-step")
+    buttons = boxes(page, ".agenda-step > button")
+    assert buttons
+    for box in steps + buttons:
+        assert box["right"] <= agenda["right"] + 0.5, (box, agenda)
