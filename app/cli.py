@@ -148,7 +148,7 @@ def print_links(base: str, created: CreatedSession, organiser_token: str | None)
                 f"  Facilitator:  {links.facilitator}",
                 f"  Participants: {links.participant}   (code {created.session.code})",
                 f"  Projector:    {links.projector}",
-                f"  API docs:     {base}/docs",
+                f"  API schema:   {base}/openapi.json",
                 "",
             ]
         )

@@ -292,7 +292,19 @@ class EventRenderer:
         if definition["term"] not in terms:
             return {}
         data = {"definition": definition, "term_index": terms.index(definition["term"]) + 1}
-        return await self._same_for_all(session_id, pages, "_definition_proposed.html", data)
+        # Only a page showing the results has the term's result list to append to: on any
+        # other an out-of-band swap without a target is an error in the browser's console.
+        shown = await self.database.read(
+            shown_results, session_id, definition["step_id"], self.threshold
+        )
+        seeing = [
+            c for c in pages if shown is not None and sees_results(c.view, revealed=shown.revealed)
+        ]
+        others = [c for c in pages if c not in seeing]
+        template = "_definition_proposed.html"
+        out = await self._same_for_all(session_id, seeing, template, {**data, "with_results": True})
+        out.update(await self._same_for_all(session_id, others, template, data))
+        return out
 
     async def _same_for_all(
         self, session_id: str, pages: list[Connection], template: str, data: dict[str, Any]

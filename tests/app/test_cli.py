@@ -76,6 +76,7 @@ def test_check_content_and_create_session(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Facilitator:  http://127.0.0.1:8000/console/" in result.stdout
     assert "Participants: http://127.0.0.1:8000/join?code=" in result.stdout
+    assert "/docs" not in result.stdout  # removed with the CSP: the link would be a 404
 
 
 def test_init_content_writes_the_defaults_and_check_content_reads_them_from_content_dir(

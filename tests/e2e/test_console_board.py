@@ -185,3 +185,35 @@ def test_the_board_by_keyboard_star_delete_and_undo(browser_room: BrowserRoom) -
     console.keyboard.press("u")
     expect(items(console, "voordelen")).to_have_count(20)
     expect(item(console, VOORDELEN[1])).to_have_class("item starred")
+
+
+def test_the_agenda_fits_its_column(browser_room: BrowserRoom) -> None:
+    """Every step's Show button lies inside the agenda: a closed step editor's form must not
+    widen the list past the side column, which clips the buttons on the right; the panels
+    below it are cards."""
+    page = browser_room.open(
+        f"/console/{browser_room.data['id']}?key={browser_room.data['facilitator_key']}",
+        **CONSOLE,
+    )
+    wait_connected(page)
+    agenda = boxes(page, ".agenda")[0]
+    steps = boxes(page, ".agenda-step")
+    buttons = boxes(page, ".agenda-step > button")
+    assert buttons
+    for box in steps + buttons:
+        assert box["right"] <= agenda["right"] + 0.5, (box, agenda)
+    # and a title of one long word ("Voorkeursscenario") wraps rather than run under its button
+    titles = boxes(page, ".agenda-step:has(> button) .step-title")
+    assert len(titles) == len(buttons)
+    for title, button in zip(titles, buttons, strict=True):
+        assert title["right"] <= button["left"], (title, button)
+    overflowing = page.eval_on_selector_all(
+        ".agenda-step .step-title", "els => els.filter(e => e.scrollWidth > e.clientWidth).length"
+    )
+    assert overflowing == 0
+    # the side column's report panel is a card like the tables panel beside it
+    for panel in (".report-panel", ".tables-admin"):
+        background = page.eval_on_selector(panel, "e => getComputedStyle(e).backgroundColor")
+        assert background == "rgb(255, 255, 255)", (panel, background)
+    page.locator(".console-side").evaluate("e => e.scrollTo(0, e.scrollHeight)")
+    screenshot(page, "console-agenda-side-column")

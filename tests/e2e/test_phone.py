@@ -173,3 +173,43 @@ def test_a_step_change_starts_at_the_top_and_keeps_a_half_typed_draft(
     expect(phone.locator("#stage h2")).to_have_text("Denken vanuit Afstemming")
     expect(phone.locator("#item-text")).to_have_value("Een half getypte gedachte")
     expect(notice).to_be_hidden()
+
+
+def test_a_proposed_definition_reaches_every_screen_without_console_errors(
+    browser_room: BrowserRoom,
+) -> None:
+    """A new definition is appended to the results only on the screens that show them (the
+    console; the phone and the projector once revealed): elsewhere there is no results list,
+    and an out-of-band swap without its target is an htmx error in the browser's console."""
+    room = browser_room.api
+    http, api, key = room.http, f"/api/sessions/{room.id}", room.facilitator
+    step = http.post(
+        f"{api}/steps", json={"type": "glossary", "title": "Eigen begrippen"}, headers=key
+    )
+    step_id = step.json()["id"]
+    terms = {"config": {"terms": ["schoolopleider"]}}
+    assert http.put(f"{api}/steps/{step_id}/config", json=terms, headers=key).is_success
+    console = browser_room.console()
+    show_step(console, "Eigen begrippen")
+    projector = browser_room.projector()
+    phone = browser_room.participant("PO", **PHONE)
+    errors: list[str] = []
+    for page in (console, projector, phone):
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    proposer = room.join()
+
+    def propose(text: str) -> None:
+        body = {"term": "schoolopleider", "text": text}
+        response = http.post(f"{api}/steps/{step_id}/definitions", json=body, headers=proposer)
+        assert response.status_code == 201, response.text
+
+    propose("Begeleidt studenten in de school")
+    expect(phone.locator("section.term input[type=radio]")).to_have_count(1)
+    expect(console.locator(".term-result .count-bar")).to_have_count(1)
+    revealed = http.put(f"{api}/steps/{step_id}/revealed", json={"value": True}, headers=key)
+    assert revealed.is_success, revealed.text
+    expect(projector.locator(".term-result .count-bar")).to_have_count(1)
+    propose("Leidt leraren op in de school")
+    for page in (console, projector, phone):
+        expect(page.locator(".term-result .count-bar")).to_have_count(2)
+    assert not errors, errors

@@ -68,6 +68,12 @@ def test_a_phone_votes_in_all_three_columns(browser_room: BrowserRoom) -> None:
             column.locator("input[type=checkbox]").nth(box).check()
         expect(counter).to_have_text("2 van 3 gekozen")
     assert_fits_a_phone(phone, "vote over three columns")
+    # each pick is a card of its own: no divider line between the cards as well
+    dividers = phone.eval_on_selector_all(
+        ".vote-column .vote-items li",
+        "els => els.filter(e => getComputedStyle(e).borderTopStyle !== 'none').length",
+    )
+    assert dividers == 0
     form = phone.locator("form[data-ballot]")
     form.get_by_role("button", name="Mijn stem opslaan").click()
     expect(form.locator(".saved")).to_have_text("Opgeslagen.")
