@@ -138,6 +138,8 @@ function changed(event) {
   if (!form) { return; }
   if (form.dataset.method === "topk") { limitPicks(form); }
   countColumns(form);
+  // Kept as it changes, so a stage redrawn before saving (the step's next event) keeps it too.
+  rememberBallot(form);
   if (form.hasAttribute("data-autosave")) { say(form, message("msgSaving"), false); ballot(form); }
   else { say(form, message("msgUnsaved"), false); }
 }
