@@ -21,7 +21,7 @@ from .items import (
 )
 from .models import Comment, Item, MeToo
 from .payloads import CommentAdded, CommentPublic, MetooChanged
-from .sessions import get_session, get_step
+from .sessions import get_step, writable_session
 from .store.db import Db
 from .store.events import record_event
 from .visibility import Reader, can_read, is_hidden
@@ -59,7 +59,7 @@ def metoo_count(db: Db, item_id: int) -> int:
 def set_metoo(db: Db, *, actor: Actor, item_id: int, on: bool) -> int:
     """Press or withdraw "me too"; pressing twice counts once. Returns the new count."""
     participant_id = _require_participant(actor)
-    get_session(db, actor.session_id, lock=True)  # concurrent presses: exact counts
+    writable_session(db, actor.session_id)  # concurrent presses: exact counts
     item = get_item(db, actor.session_id, item_id)
     _reactable(db, actor, item)
     existing = db.scalars(
@@ -89,7 +89,7 @@ def add_comment(db: Db, *, actor: Actor, item_id: int, client_id: str, text: str
     """A clarification or counter-argument under an item; a retry stores it once."""
     participant_id = _require_participant(actor)
     client_id = clean_client_id(client_id)
-    get_session(db, actor.session_id, lock=True)  # a concurrent retry finds the first one
+    writable_session(db, actor.session_id)  # a concurrent retry finds the first one
     existing = db.scalars(
         select(Comment).where(
             col(Comment.session_id) == actor.session_id,

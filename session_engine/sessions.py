@@ -22,7 +22,7 @@ from .models import Participant, Session, Step
 from .payloads import KeysRotated, SessionCreated
 from .programmes import get_programme, programme_content
 from .store.db import MAX_INTEGER, Db
-from .store.events import record_event
+from .store.events import SESSION_CLOSED, record_event
 from .templates import get_template
 
 # No 0/O, 1/I/L: a join code is read off a projector and typed on a phone.
@@ -47,6 +47,15 @@ def get_session(db: Db, session_id: str, *, lock: bool = False) -> Session:
     session = db.get(Session, session_id, with_for_update=lock)
     if session is None:
         raise NotFound(N_("No session with id %(session_id)r."), session_id=session_id)
+    return session
+
+
+def writable_session(db: Db, session_id: str) -> Session:
+    """A session locked for a participant's write, refused once closed: before any row is
+    written, as closing took the participants' ids (an insert would fail on its key)."""
+    session = get_session(db, session_id, lock=True)
+    if session.closed_at is not None:
+        raise Forbidden(SESSION_CLOSED)
     return session
 
 

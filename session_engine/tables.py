@@ -10,7 +10,7 @@ from .actors import Actor, require_facilitator, require_participant
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
 from .models import Participant, RoundTable
 from .payloads import TablesAdded, TableSizes
-from .sessions import get_session
+from .sessions import writable_session
 from .shapes import TablePublic, TableSeats, TableView
 from .store.db import Db, storable_id
 from .store.events import record_event
@@ -94,7 +94,7 @@ def smallest_table(db: Db, session_id: str) -> int | None:
 def choose_table(db: Db, *, actor: Actor, table_id: int) -> int:
     """A participant sits down at a table (or moves to another)."""
     require_participant(actor, Forbidden(N_("Only participants choose a table.")))
-    get_session(db, actor.session_id, lock=True)  # concurrent moves: exact table sizes
+    writable_session(db, actor.session_id)  # concurrent moves: exact table sizes
     get_table(db, actor.session_id, table_id)
     participant = db.get(Participant, actor.participant_id)
     assert participant is not None

@@ -27,7 +27,7 @@ from .errors import N_, Conflict, Forbidden, NotFound
 from .items import clean_text, effective_step_id, participant_table, require_input_open
 from .models import Ballot, Comment, Event, Item, MeToo
 from .payloads import BallotCast, EventType, ItemDeleted
-from .sessions import get_session, get_step
+from .sessions import get_session, get_step, writable_session
 from .shapes import HiddenItem
 from .store.db import Db, storable_id
 from .store.events import record_event
@@ -50,7 +50,7 @@ def own_item(db: Db, actor: Actor, item_id: int) -> Item:
     """The caller's own item, open to change now; anyone else's is answered as not found
     (a refusal must not tell who wrote what)."""
     participant_id = require_participant(actor, Forbidden(N_("Only its author can do this.")))
-    get_session(db, actor.session_id, lock=True)
+    writable_session(db, actor.session_id)
     item = db.get(Item, item_id) if storable_id(item_id) else None
     if (
         item is None
@@ -196,7 +196,7 @@ def _without_words(shown: dict[str, Any]) -> dict[str, Any]:
 
 def withdraw_ballot(db: Db, *, actor: Actor, step_id: int) -> int:
     """Withdraw one's whole ballot in a step while the vote is open; returns the voters left."""
-    get_session(db, actor.session_id, lock=True)  # concurrent voters: exact voter counts
+    writable_session(db, actor.session_id)  # concurrent voters: exact voter counts
     step = require_voter(db, actor, step_id)
     own = select(Ballot).where(
         col(Ballot.step_id) == step_id, col(Ballot.participant_id) == actor.participant_id

@@ -24,7 +24,7 @@ from .payloads import (
     StepConfigured,
 )
 from .programmes import get_programme, programme_content
-from .sessions import agenda, get_session, get_step
+from .sessions import agenda, get_session, get_step, writable_session
 from .shapes import ItemView
 from .store.db import Db, storable_id
 from .store.events import record_event
@@ -192,7 +192,7 @@ def require_voter(db: Db, actor: Actor, step_id: int) -> Step:
 
 def cast_ballot(db: Db, *, actor: Actor, step_id: int, answers: list[Answer]) -> int:
     """Store (or replace) a participant's answers; returns how many have voted so far."""
-    get_session(db, actor.session_id, lock=True)  # concurrent voters: exact voter counts
+    writable_session(db, actor.session_id)  # concurrent voters: exact voter counts
     step = require_voter(db, actor, step_id)
     clean = _check_answers(db, step, answers)
     replace_all = step.type in ("vote", "preference")
@@ -334,6 +334,7 @@ def reveal_results(db: Db, *, actor: Actor, step_id: int, revealed: bool) -> Ste
 
 def propose_definition(db: Db, *, actor: Actor, step_id: int, term: str, text: str) -> Definition:
     """A participant proposes what a term means; everyone can then vote for a definition."""
+    writable_session(db, actor.session_id)
     step = require_voter(db, actor, step_id)
     if step.type != "glossary":
         raise Conflict(N_("Definitions are proposed in a glossary step."))
