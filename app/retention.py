@@ -12,7 +12,6 @@ from session_engine.models import utcnow
 from session_engine.retention import (
     Policy,
     Purged,
-    checkpoint,
     due_programmes,
     purge_programme,
 )
@@ -44,7 +43,7 @@ async def purge(database: Database, settings: Settings, now: datetime) -> list[P
             purge_programme, programme_id=programme_id, now=now, policy=policy
         )
     if done:
-        await asyncio.get_running_loop().run_in_executor(None, checkpoint, database.engine)
+        await database.checkpoint()
     return done
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import Engine, delete, func, text, update
+from sqlalchemy import delete, func, text, update
 from sqlmodel import col, select
 
 from .errors import EngineError
@@ -227,15 +227,3 @@ def _purge_session(db: Db, session: Session, now: datetime, report_kept: bool) -
 def _delete(db: Db, statement: object) -> int:
     result = db.execute(statement)  # type: ignore[call-overload]
     return int(result.rowcount or 0)
-
-
-def checkpoint(engine: Engine) -> None:
-    """SQLite: write the log of recent changes (WAL) into the database file and empty it, so
-    the words a purge deleted do not linger in the log's older pages. PostgreSQL: nothing
-    (VACUUM reclaims deleted rows by itself)."""
-    if engine.dialect.name == "sqlite":
-        connection = engine.raw_connection()  # outside a transaction, as a checkpoint must be
-        try:
-            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            connection.close()

@@ -23,14 +23,13 @@ from session_engine.reports.stored import Gone
 from session_engine.retention import (
     Policy,
     add_months,
-    checkpoint,
     deletes_after,
     due_programmes,
     purge_programme,
     retention_view,
 )
 from session_engine.sessions import create_session
-from session_engine.store.db import sqlite_file
+from session_engine.store.db import checkpoint_wal, sqlite_file
 from tests.conftest import Room
 from tests.report_seed import seed_programme
 
@@ -184,7 +183,7 @@ def test_no_deleted_word_is_left_in_the_sqlite_files(built) -> None:
     words = [b"Groot idee nummer", b"Noot 3", b"Goed te organiseren"]
     assert any(w in path.read_bytes() + wal(path) for w in words)
     purge(built, deadline(built) + timedelta(seconds=1), keep="nothing")
-    checkpoint(built.database.engine)
+    checkpoint_wal(built.database.engine)
     found = path.read_bytes() + wal(path)
     assert [w for w in words if w in found] == []
 
