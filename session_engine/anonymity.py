@@ -21,8 +21,8 @@ on its own too. Every figure of the whole is then a sum of figures the parts alr
 versions of the whole as parts are added, gives anything the parts do not show themselves.
 
 Raw rows (`generalise`): every combination of answers in a file occurs at least `threshold`
-times; the rarest answer of a rarer combination becomes "other" until none is left, and a
-combination that is still rare with every answer "other" is left out.
+times; the rarest answer of a rarer combination becomes "other" (in that combination's rows)
+until none is left, and a combination still rare with every answer "other" is left out.
 """
 
 from __future__ import annotations
@@ -113,29 +113,32 @@ def generalise(
 ) -> list[tuple[str, ...]]:
     """Raw rows (each a combination of answers) with no combination rarer than `threshold`:
     while one is, its answer that the fewest rows give (in its column; then the first
-    column, then by text) becomes `other` in every row; a combination still rare with every
-    answer `other` is left out. Deterministic: the same rows give the same result."""
+    column, then by text) becomes `other` in that combination's rows, which then join any
+    rows that already read so; a combination still rare with nothing left to generalise is
+    left out. A column with one answer throughout (a session's name in its own report) is
+    never generalised: that merges nothing. Deterministic: the same rows, the same result."""
     current = [tuple(row) for row in rows]
     while rare := _rarest(current, threshold, other):
-        column, value = rare
-        current = [
-            row if row[column] != value else (*row[:column], other, *row[column + 1 :])
-            for row in current
-        ]
+        combination, column = rare
+        replaced = (*combination[:column], other, *combination[column + 1 :])
+        current = [replaced if row == combination else row for row in current]
     counts = Counter(current)
     return [row for row in current if counts[row] >= threshold]
 
 
-def _rarest(rows: list[tuple[str, ...]], threshold: int, other: str) -> tuple[int, str] | None:
-    """The (column, answer) to generalise next: in the rarest combination still answered,
-    the answer the fewest rows give. None when no such combination is left."""
+def _rarest(
+    rows: list[tuple[str, ...]], threshold: int, other: str
+) -> tuple[tuple[str, ...], int] | None:
+    """The rarest combination with an answer left to generalise, and that answer's column
+    (the answer the fewest rows give). None when no such combination is left."""
     counts = Counter(rows)
-    rare = sorted((n, row) for row, n in counts.items() if n < threshold)
-    for _, row in rare:
-        answered = [(column, value) for column, value in enumerate(row) if value != other]
+    width = len(rows[0]) if rows else 0
+    given = [Counter(row[column] for row in rows) for column in range(width)]
+    varied = [column for column in range(width) if len(given[column]) > 1]
+    for _, combination in sorted((n, row) for row, n in counts.items() if n < threshold):
+        answered = [c for c in varied if combination[c] != other]
         if answered:
-            given = [Counter(r[column] for r in rows) for column in range(len(row))]
-            return min(answered, key=lambda cv: (given[cv[0]][cv[1]], cv[0], cv[1]))
+            return combination, min(answered, key=lambda c: (given[c][combination[c]], c))
     return None
 
 

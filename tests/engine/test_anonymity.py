@@ -10,8 +10,8 @@ import pytest
 from session_engine import agenda as agenda_ops
 from session_engine.actors import ORGANISER
 from session_engine.agenda import activate_step
-from session_engine.closing import close_session
 from session_engine.anonymity import fold, shown_groups, text_order
+from session_engine.closing import close_session
 from session_engine.items import add_item
 from session_engine.reports.report import programme_report, session_report
 from session_engine.results import step_results
