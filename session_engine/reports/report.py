@@ -328,7 +328,7 @@ def _profiles(
             *(_shown_answer(profile, key, groups) for key, groups in shown.items()),
         )
         for n, data in enumerate(datas)
-        if data in _closed(datas)
+        if data.session.closed_at is not None
         for profile in data.profiles
     ]
     other = {"session": t(N_("Other sessions"))}
