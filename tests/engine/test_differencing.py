@@ -143,6 +143,44 @@ def test_programme_minus_two_sessions_gives_no_small_group(make_room: Any, small
     assert whole.statements[0].overall.n == 60  # the totals are all there
 
 
+def preference_session(make_room: Any, title: str, small: int) -> Any:
+    """20 participants choose a scenario: the werkplekbegeleiders "leerloopbaan", the others
+    "samenwerking"; closed."""
+    room = make_room(title)
+    f = room.facilitator
+    step = room.do(agenda_ops.add_step, actor=f, fields={"type": "preference"})
+    room.do(activate_step, actor=f, step_id=step.id)
+    for role in roles(small):
+        choice = "leerloopbaan" if role == SMALL else "samenwerking"
+        who = room.join(role=role)
+        room.do(
+            cast_ballot, actor=who, step_id=step.id, answers=[Answer("preference", choice=choice)]
+        )
+    close(room)
+    return room
+
+
+def preference_groups(report: Any) -> Groups:
+    segments = report.preference.segments["role"]
+    return {g: Counter(votes) for g, votes in segments.items() if g != OTHER}
+
+
+@pytest.mark.parametrize("small", [1, 2])
+def test_programme_minus_two_sessions_gives_no_small_groups_vote(
+    make_room: Any, small: int
+) -> None:
+    """The same attack on the preference's votes per group: the programme's werkplekbegeleider
+    votes minus Zwolle's and Eindhoven's would be Utrecht's one or two choices."""
+    rooms = [
+        preference_session(make_room, "Zwolle", 3),
+        preference_session(make_room, "Eindhoven", 4),
+        preference_session(make_room, "Utrecht", small),
+    ]
+    parts = [preference_groups(report(room)) for room in rooms[:2]]
+    assert all(SMALL in part for part in parts)
+    assert_nobody_small(leftovers(preference_groups(programme(rooms[0])), parts))
+
+
 def test_a_group_every_session_shows_is_shown_in_the_programme(make_room: Any) -> None:
     """The price is only paid where a session hides a group: 3 and 4 werkplekbegeleiders in
     two sessions, both shown, are 7 in the programme, with their answers."""
