@@ -537,16 +537,28 @@ def _report_segments(
     """A report's breakdowns by profile: over its closed sessions only, each session over its
     steps (the step results show each on its own), by the rule across levels."""
     closed = _closed(datas)
+    given: dict[str | None, list[list[tuple[int, dict[str, str], Any]]]] = {}
+
+    def answers(subject: str | None) -> list[list[tuple[int, dict[str, str], Any]]]:
+        """Per closed session its (step, profile, answer) for `subject`, read once."""
+        if subject not in given:
+            given[subject] = [
+                [
+                    (ballot.step_id, profile, answer_of(ballot, subject))
+                    for ballot, profile in answers_of(data)
+                    if subject is None or ballot.subject == subject
+                ]
+                for data in closed
+            ]
+        return given[subject]
 
     def segments(subject: str | None, field_key: str) -> dict[str, list[Any]]:
         sessions = []
-        for data in closed:
+        for session in answers(subject):
             steps: dict[int, dict[str, list[Any]]] = {}
-            for ballot, profile in answers_of(data):
-                if subject is None or ballot.subject == subject:
-                    groups = steps.setdefault(ballot.step_id, {})
-                    key = segment_of(profile, field_key)
-                    groups.setdefault(key, []).append(answer_of(ballot, subject))
+            for step_id, profile, answer in session:
+                groups = steps.setdefault(step_id, {})
+                groups.setdefault(segment_of(profile, field_key), []).append(answer)
             sessions.append(list(steps.values()))
         return fold_levels(sessions, threshold)
 
