@@ -162,9 +162,7 @@ def test_a_programme_report_kept_by_retention_survives_a_session_added_later(roo
     assert "Na de purge bedacht" in own
     policy = Policy(months=12, keep="reports", threshold=3, translator=lambda _: english)
     again = datetime.now(UTC) + timedelta(days=2000)
-    done, _ = room.database.write_sync(
-        purge_programme, programme_id=pid, now=again, policy=policy
-    )
+    done, _ = room.database.write_sync(purge_programme, programme_id=pid, now=again, policy=policy)
     assert [p.session_id for p in done] == [later.id]
     assert room.database.read_sync(programme_report, pid).model_dump_json() == kept
     assert room.database.read_sync(session_report, later.id).model_dump_json() == own
