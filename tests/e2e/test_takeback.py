@@ -75,6 +75,13 @@ def test_a_participant_withdraws_their_vote(browser_room: BrowserRoom) -> None:
         expect(page.locator("form.statements .saved")).to_have_text("Opgeslagen.")
         expect(page.get_by_role("button", name="Stem intrekken")).to_be_visible()
     expect(projector.locator(".hidden-count")).to_have_text("2 deelnemers hebben gestemd.")
+    # A live redraw is drawn once for every participant: the device still knows its ballot.
+    console.get_by_role("button", name="Resultaten tonen").click()
+    for page in people:
+        expect(page.locator(".results").first).to_be_visible()
+        expect(page.get_by_role("button", name="Stem intrekken")).to_be_visible()
+    console.get_by_role("button", name="Resultaten verbergen").click()
+    expect(projector.locator(".hidden-count")).to_have_text("2 deelnemers hebben gestemd.")
     voter = people[1]
     voter.get_by_role("button", name="Stem intrekken").click()
     expect(voter.locator(".withdraw-ballot .saved")).to_have_text("Ingetrokken.")
