@@ -180,7 +180,7 @@ def create_app(
     # Added after the rate limits, so it runs before them: an oversized body is refused
     # before anything else reads it.
     app.add_middleware(BodyLimitMiddleware, max_bytes=app.state.settings.max_body_size)
-    # Outermost: every response, refusals from the limits included, gets the headers.
+    # Around the limits: every response, refusals from the limits included, gets the headers.
     app.add_middleware(SecurityHeadersMiddleware, https=app.state.settings.secure_cookies)
     # Around everything, so the refusals of the limits are logged with their status too.
     app.add_middleware(AccessLog)
