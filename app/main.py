@@ -29,7 +29,7 @@ from .bodylimit import BodyLimitMiddleware
 from .fragments import STATIC_DIR, EventRenderer, step_type_labels
 from .headers import SecurityHeadersMiddleware
 from .hub import Hub
-from .logs import redact_server_logs
+from .logs import AccessLog, redact_server_logs
 from .ratelimit import Limits, RateLimitMiddleware
 from .retention import purge_daily
 from .settings import Settings, get_settings
@@ -180,8 +180,10 @@ def create_app(
     # Added after the rate limits, so it runs before them: an oversized body is refused
     # before anything else reads it.
     app.add_middleware(BodyLimitMiddleware, max_bytes=app.state.settings.max_body_size)
-    # Outermost: every response, refusals from the limits included, gets the headers.
+    # Around the limits: every response, refusals from the limits included, gets the headers.
     app.add_middleware(SecurityHeadersMiddleware, https=app.state.settings.secure_cookies)
+    # Around everything, so the refusals of the limits are logged with their status too.
+    app.add_middleware(AccessLog)
     app.include_router(api.router)
     app.include_router(facilitation.router)
     app.include_router(voting.router)
