@@ -315,6 +315,9 @@ class Submitter:
         self._reply(body.client_id, {**ack, "created": added.created, "late": added.late})
 
     def _reply(self, client_id: object, reply: dict[str, Any]) -> None:
+        if reply["type"] == "error":  # a refused submission: the dashboard counts them
+            hub: Hub = self.websocket.app.state.hub
+            hub.presence.refused(self.actor.session_id)
         if isinstance(client_id, str):
             reply = {"type": reply["type"], "client_id": client_id, **reply}
         self.connection.offer(None, json.dumps(reply, ensure_ascii=False))
