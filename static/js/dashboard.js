@@ -62,8 +62,10 @@ ready(function () {
     },
   };
 
+  let socket = null, timer = null;
   function connect() {
-    const socket = new WebSocket(url());
+    timer = null;
+    socket = new WebSocket(url());
     socket.addEventListener("open", function () { retry = 0; setConnection(true); });
     socket.addEventListener("message", function (event) {
       const message = JSON.parse(event.data);
@@ -74,8 +76,21 @@ ready(function () {
       setConnection(false);
       delete document.body.dataset.synced;
       retry += 1;
-      setTimeout(connect, Math.random() * Math.min(10000, 500 * Math.pow(2, retry)));
+      if (timer === null) {
+        timer = setTimeout(connect, Math.random() * Math.min(10000, 500 * Math.pow(2, retry)));
+      }
     });
   }
+  // A browser may keep a dead socket open for minutes: drop it when the device goes offline,
+  // and reconnect (resuming after the seqs seen) as soon as it is back.
+  window.addEventListener("offline", function () {
+    setConnection(false);
+    if (socket && socket.readyState === WebSocket.OPEN) { socket.close(); }
+  });
+  window.addEventListener("online", function () {
+    if (socket && socket.readyState !== WebSocket.CLOSED) { return; }
+    clearTimeout(timer); retry = 0;
+    timer = setTimeout(connect, Math.random() * 1000);
+  });
   connect();
 });
