@@ -238,3 +238,37 @@ def test_the_page_and_its_report_sections_need_the_organiser(dashboard_server: S
         assert page.status_code == 200
         assert "Programme dashboard" in page.text
         assert 'href="/organiser/dashboard"' in http.get("/organiser").text
+
+
+def test_the_page_s_socket_gets_html_and_the_report_redrawn_far_less_than_per_event(
+    dashboard_server: Server,
+) -> None:
+    region = Region(dashboard_server, "Drenthe", participants=3)
+    region.start()
+    url = f"{dashboard_server.ws_url}/api/programmes/{region.programme_id}/ws?lang=en"
+    with connect(url, open_timeout=10, additional_headers=ORGANISER) as ws:
+        snapshot = json.loads(ws.recv(timeout=30))
+        assert f'id="session-{region.id}"' in snapshot["html"]
+        assert 'id="dashboard-totals"' in snapshot["totals_html"]
+        before = region.room.last_seq()
+        region.post(30)
+        last = region.room.last_seq()
+        messages = read_until(
+            ws,
+            lambda ms: (
+                any(
+                    m["kind"] == "row"
+                    and m["row"]["session_id"] == region.id
+                    and m["row"]["seq"] == last
+                    for m in ms
+                )
+                and any(m["kind"] == "report" for m in ms)
+            ),
+        )
+    assert len(events_of(messages, region.id)) == last - before
+    final = [m for m in messages if m["kind"] == "row" and m["row"]["seq"] == last][-1]
+    assert "Step 2 of" in final["html"] and "nadelen: 15" in final["html"]
+    reports = [m for m in messages if m["kind"] == "report"]
+    assert 'id="participants"' in reports[-1]["html"] and "<main" not in reports[-1]["html"]
+    assert len(reports) < (last - before) / 3  # coalesced: never once per event
+    region.room.close()
