@@ -7,15 +7,13 @@ after the snapshot's seq). docs/events.md, "The programme dashboard", describes 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -27,6 +25,7 @@ from session_engine.store.events import events_after
 
 from .auth import DatabaseDep, SettingsDep, is_organiser, origin_allowed
 from .dashboard_hub import DashboardConnection, Dashboards, ProgrammeHub, Rules
+from .live import read_until_closed
 from .pages import NOT_ORGANISER, error_page, page
 from .report_formats import render_html, translator
 from .reports import CACHE
@@ -221,21 +220,12 @@ def _snapshot(hub: ProgrammeHub, rows: list[SessionRow], language: str) -> str:
 
 async def _serve(websocket: WebSocket, connection: DashboardConnection) -> None:
     """Send the queue while answering pings; anything else gets an error reply."""
-    sender = connection.start_sending()
-    try:
-        while True:
-            message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            if _is_ping(message.get("text") or message.get("bytes") or ""):
-                connection.offer(json.dumps({"kind": "pong"}))
-            else:
-                error = {"kind": "error", "message": f"this socket only accepts {PING}"}
-                connection.offer(json.dumps(error))
-    except WebSocketDisconnect:
-        return
-    finally:
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await sender
-        await connection.close(1000, "")
+
+    def answer(raw: str | bytes) -> None:
+        if _is_ping(raw):
+            connection.offer(json.dumps({"kind": "pong"}))
+        else:
+            error = {"kind": "error", "message": f"this socket only accepts {PING}"}
+            connection.offer(json.dumps(error))
+
+    await read_until_closed(websocket, connection.start_sending(), answer)

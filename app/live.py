@@ -200,14 +200,21 @@ async def _serve(
     On the JSON socket (`submitter`), participants may also add items."""
     sender = connection.start_sending()
     limiter: RateLimiter = websocket.app.state.limits.socket_limiter()
+    await read_until_closed(
+        websocket, sender, lambda raw: _answer(connection, raw, limiter, submitter)
+    )
+
+
+async def read_until_closed(
+    websocket: WebSocket, sender: asyncio.Task[None], answer: Callable[[str | bytes], None]
+) -> None:
+    """Answer each message the client sends until it goes; then stop sending and close."""
     try:
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            _answer(
-                connection, message.get("text") or message.get("bytes") or "", limiter, submitter
-            )
+            answer(message.get("text") or message.get("bytes") or "")
     except WebSocketDisconnect:
         return
     finally:

@@ -175,8 +175,15 @@ def test_three_sessions_reach_the_dashboard_in_order_and_resume_after_a_drop(
         region.room.close()
 
 
-def test_a_resume_point_beyond_a_session_s_last_event_is_refused(dashboard_server: Server) -> None:
+def test_pings_are_answered_and_a_resume_point_beyond_the_last_event_is_refused(
+    dashboard_server: Server,
+) -> None:
     region = Region(dashboard_server, "West", participants=1)
+    with open_dashboard(dashboard_server, region.programme_id) as ws:
+        ws.send("hello")
+        ws.send(json.dumps({"type": "ping"}))
+        answers = read_until(ws, lambda ms: ms[-1]["kind"] == "pong")
+        assert [m["kind"] for m in answers if m["kind"] in ("error", "pong")] == ["error", "pong"]
     with open_dashboard(dashboard_server, region.programme_id, after={region.id: 999}) as ws:
         assert "beyond" in json.loads(ws.recv(timeout=10))["message"]
         with pytest.raises(ConnectionClosed) as closed:
