@@ -173,6 +173,8 @@ async def _start(
         await websocket.close(CLOSE_POLICY, "after is beyond the last event")
         return False
     await websocket.send_text(_snapshot(hub, rows, connection.language))
+    if connection.language and hub.report_message:  # the next comes only after a change
+        await websocket.send_text(hub.report_message)
     for row in rows:
         connection.sent[row.session_id] = row.seq
         if row.session_id in resume:

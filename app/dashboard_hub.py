@@ -3,7 +3,8 @@ programme channel (every event of its sessions, summarised) and one to the prese
 one bounded queue per dashboard socket. Per session the events go out gap-free and in order
 (a gap is filled from the database, as the session hubs do). Rows are re-read from the
 database at most once per tick per session, alerts re-judged each tick, and the programme
-report's sections re-rendered at most once per REPORT_SECONDS, never per event."""
+report's sections re-rendered at most once per DASHBOARD_REPORT_SECONDS (less often when
+building it takes long: REPORT_SHARE), never per event."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import contextlib
 import functools
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,6 +36,10 @@ from .presence import Deployment
 
 log = logging.getLogger(__name__)
 TICK = 1.0  # seconds between row refreshes and alert checks
+# A large programme's report takes seconds to build (50 sessions × 60 people × 200 items:
+# about 1.4 s of CPU): the dashboard spends at most this share of time on it, so a busy
+# programme's report is redrawn less often rather than crowd out the sessions themselves.
+REPORT_SHARE = 0.1
 
 
 class Views(Protocol):
@@ -113,6 +119,7 @@ class ProgrammeHub:
         self.last_seq: dict[str, int] = {}
         self.deployment = Deployment()
         self.report: Callable[[], Awaitable[str | None]] | None = None
+        self.report_message: str | None = None  # the last one, for sockets that come later
         self._dirty: set[str] = set()
         self._alerts: list[Alert] = []
         self._report_due = True
@@ -184,14 +191,15 @@ class ProgrammeHub:
             connection.offer(text, session_id, seq)
 
     async def _tick_forever(self) -> None:
-        since_report = self.rules.report_seconds  # the first tick draws the report
+        every = since_report = self.rules.report_seconds  # the first tick draws the report
         while True:
             try:
                 await self._refresh_rows()
                 self._judge()
-                if since_report >= self.rules.report_seconds and self._report_due:
+                if since_report >= every and self._report_due:
                     since_report = 0.0
-                    await self._send_report()
+                    took = await self._send_report()
+                    every = max(self.rules.report_seconds, took / REPORT_SHARE)
             except Exception:
                 log.exception("dashboard of programme %s: a tick failed", self.programme_id)
             await asyncio.sleep(TICK)
@@ -226,14 +234,18 @@ class ProgrammeHub:
             self._alerts = alerts
             self._broadcast(self.alerts_message)
 
-    async def _send_report(self) -> None:
+    async def _send_report(self) -> float:
+        """Send the report's sections if they changed; how long that took (seconds)."""
         self._report_due = False
+        started = time.perf_counter()
         html = await self.report() if self.report else None
         if html is not None:
             message = json.dumps({"kind": "report", "html": html}, ensure_ascii=False)
+            self.report_message = message
             for connection in list(self.connections):
                 if connection.language:
                     connection.offer(message)
+        return time.perf_counter() - started
 
     def _broadcast(self, message: Callable[[str], str]) -> None:
         """One text per language, rendered once, to every socket."""

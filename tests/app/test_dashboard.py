@@ -279,3 +279,16 @@ def test_the_page_s_socket_gets_html_and_the_report_redrawn_far_less_than_per_ev
     assert 'id="participants"' in reports[-1]["html"] and "<main" not in reports[-1]["html"]
     assert len(reports) < (last - before) / 3  # coalesced: never once per event
     region.room.close()
+
+
+def test_a_page_that_connects_later_gets_the_report_sections_drawn_before(
+    dashboard_server: Server,
+) -> None:
+    region = Region(dashboard_server, "Flevoland", participants=1)
+    url = f"{dashboard_server.ws_url}/api/programmes/{region.programme_id}/ws?lang=nl"
+    with connect(url, open_timeout=10, additional_headers=ORGANISER) as first:
+        read_until(first, lambda ms: ms[-1]["kind"] == "report")
+        with connect(url, open_timeout=10, additional_headers=ORGANISER) as second:
+            kinds = [json.loads(second.recv(timeout=10))["kind"] for _ in range(2)]
+    assert kinds == ["snapshot", "report"]
+    region.room.close()
