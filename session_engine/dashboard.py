@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 from sqlmodel import col
 
 from .models import Event, Item, Participant, Session, Step
+from .programmes import get_programme, programme_content
 from .shapes import Shape
 from .store.db import Db
 
@@ -28,6 +29,14 @@ class AlertKind(StrEnum):
     REFUSALS = "refusals"  # many submissions refused (4xx, 429) in the last minutes
 
 
+class ColumnCount(Shape):
+    """Items on a board in one column (category) of the programme, all steps together."""
+
+    key: str
+    label: str
+    count: int
+
+
 class SessionRow(Shape):
     """One session as the dashboard shows it. No item text and nothing about a person."""
 
@@ -42,7 +51,7 @@ class SessionRow(Shape):
     step_type: str | None
     step_open: bool  # the active step takes input (not locked)
     headcount: int
-    columns: dict[str, int]  # items on a board per column (category), all steps together
+    columns: list[ColumnCount]  # every column of the programme, in its order
     last_activity: datetime | None  # when its last event was recorded
     seq: int  # its last event: the dashboard's stream of this session continues after it
 
@@ -54,7 +63,7 @@ class Totals(Shape):
     closed: int
     participants: int
     items: int
-    columns: dict[str, int]
+    columns: list[ColumnCount]
 
 
 class Alert(Shape):
@@ -93,19 +102,35 @@ def _rows(db: Db, sessions: list[Session]) -> list[SessionRow]:
     ids = [s.id for s in sessions]
     steps = _steps(db, ids)
     heads = _headcounts(db, ids)
-    columns = _columns(db, ids)
+    counts = _columns(db, ids)
     last = _last_activity(db, ids)
+    labels = {p: _column_labels(db, p) for p in {s.programme_id for s in sessions}}
     return [
-        _row(s, steps.get(s.id, []), heads.get(s.id, 0), columns.get(s.id, {}), last.get(s.id))
+        _row(
+            s,
+            steps.get(s.id, []),
+            heads.get(s.id, 0),
+            _counted(labels[s.programme_id], counts.get(s.id, {})),
+            last.get(s.id),
+        )
         for s in sessions
     ]
+
+
+def _counted(labels: dict[str, str], counts: dict[str, int]) -> list[ColumnCount]:
+    return [ColumnCount(key=k, label=label, count=counts.get(k, 0)) for k, label in labels.items()]
+
+
+def _column_labels(db: Db, programme_id: int) -> dict[str, str]:
+    content = programme_content(get_programme(db, programme_id))
+    return {c.key: c.label for c in content.scenarios_file.categories}
 
 
 def _row(
     session: Session,
     steps: list[Step],
     headcount: int,
-    columns: dict[str, int],
+    columns: list[ColumnCount],
     last_activity: datetime | None,
 ) -> SessionRow:
     active = next((s for s in steps if s.id == session.active_step_id), None)
@@ -176,10 +201,11 @@ def _last_activity(db: Db, ids: list[str]) -> dict[str, datetime]:
 
 def totals_of(rows: list[SessionRow]) -> Totals:
     """The programme's totals, summed over its rows."""
-    columns: dict[str, int] = {}
+    columns: dict[tuple[str, str], int] = {}
     for row in rows:
-        for key, count in row.columns.items():
-            columns[key] = columns.get(key, 0) + count
+        for column in row.columns:
+            key = (column.key, column.label)
+            columns[key] = columns.get(key, 0) + column.count
     states = [row.state for row in rows]
     return Totals(
         sessions=len(rows),
@@ -188,7 +214,7 @@ def totals_of(rows: list[SessionRow]) -> Totals:
         closed=states.count(SessionState.CLOSED),
         participants=sum(row.headcount for row in rows),
         items=sum(columns.values()),
-        columns=columns,
+        columns=[ColumnCount(key=k, label=label, count=n) for (k, label), n in columns.items()],
     )
 
 

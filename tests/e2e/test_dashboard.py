@@ -37,7 +37,7 @@ def test_the_dashboard_follows_the_sessions_live(browser_room: BrowserRoom) -> N
             zwolle.add(token, f"z{n}", f"Zwolle punt {n}", category="nadelen")
         expect(zwolle_row.locator(".headcount")).to_have_text("3")
         expect(zwolle_row.locator(".state")).to_contain_text("Stap 2 van")
-        expect(zwolle_row.locator("[data-column=nadelen]")).to_have_text("nadelen: 3")
+        expect(zwolle_row.locator("[data-column=nadelen]")).to_have_text("Nadelen: 3")
         expect(page.locator("[data-total=participants]")).to_have_text("3")
         expect(page.locator("#dashboard-report #participants")).to_be_visible()
         assert_accessible(page, "programme dashboard")
@@ -47,7 +47,7 @@ def test_the_dashboard_follows_the_sessions_live(browser_room: BrowserRoom) -> N
         breda.activate(breda.brainstorm)
         breda.add(breda.join_token(), "b0", "Breda punt", category="voordelen")
         page.context.set_offline(False)
-        expect(breda_row.locator("[data-column=voordelen]")).to_have_text("voordelen: 1")
+        expect(breda_row.locator("[data-column=voordelen]")).to_have_text("Voordelen: 1")
         expect(page.locator("[data-total=items]")).to_have_text("4")
         expect(page.locator("[data-total=running]")).to_have_text("2")
     finally:

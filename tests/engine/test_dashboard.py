@@ -57,14 +57,18 @@ def test_a_row_shows_state_step_headcount_and_items_per_column(make_room: Any) -
     assert row.state is SessionState.RUNNING
     assert (row.step_number, row.step_count) == ([s.id for s in steps].index(step) + 1, len(steps))
     assert (row.step_type, row.step_open, row.headcount) == ("brainstorm", False, 20)
-    assert row.columns == {"voordelen": 29, "nadelen": 30}
+    assert [(c.key, c.label, c.count) for c in row.columns][:3] == [
+        ("voordelen", "Voordelen", 29),
+        ("nadelen", "Nadelen", 30),
+        ("voorwaarden", "Voorwaarden", 0),
+    ]
     assert row.seq == room.database.read_sync(get_session, room.id).last_seq
     assert row.last_activity is not None and row.last_activity.tzinfo is not None
     assert "punt" not in row.model_dump_json()  # no item's words
 
     totals = totals_of(list(rows_by_id(room).values()))
     assert (totals.sessions, totals.running, totals.not_started) == (2, 1, 1)
-    assert (totals.participants, totals.items, totals.columns["nadelen"]) == (20, 59, 30)
+    assert (totals.participants, totals.items, totals.columns[1].count) == (20, 59, 30)
     assert [r.session_id for r in room.database.read_sync(session_rows, [other.id])] == [other.id]
 
     room.do(close_session, session_id=room.id, actor=ORGANISER)
@@ -84,7 +88,7 @@ def running(last_activity: datetime, *, step_open: bool = True) -> SessionRow:
         step_type="brainstorm",
         step_open=step_open,
         headcount=20,
-        columns={},
+        columns=[],
         last_activity=last_activity,
         seq=40,
     )
