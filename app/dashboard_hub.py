@@ -229,10 +229,15 @@ class ProgrammeHub:
         ]
 
     def _judge(self) -> None:
+        """Send the alerts when they changed, and the rows whose alerts changed."""
         alerts = self.alerts()
-        if alerts != self._alerts:
-            self._alerts = alerts
-            self._broadcast(self.alerts_message)
+        if alerts == self._alerts:
+            return
+        changed = {a.session_id for a in set(alerts) ^ set(self._alerts)}
+        self._alerts = alerts
+        self._broadcast(self.alerts_message)
+        for session_id in changed & self.rows.keys():
+            self._broadcast(functools.partial(self._row_message, self.rows[session_id]))
 
     async def _send_report(self) -> float:
         """Send the report's sections if they changed; how long that took (seconds)."""

@@ -40,6 +40,10 @@ def test_the_dashboard_follows_the_sessions_live(browser_room: BrowserRoom) -> N
         expect(zwolle_row.locator("[data-column=nadelen]")).to_have_text("Nadelen: 3")
         expect(page.locator("[data-total=participants]")).to_have_text("3")
         expect(page.locator("#dashboard-report #participants")).to_be_visible()
+        expect(zwolle_row.locator(".alert")).to_have_text("Geen begeleider verbonden")
+        expect(page.locator("#dashboard-alerts li")).to_have_text(
+            "Zwolle: Geen begeleider verbonden"
+        )
         assert_accessible(page, "programme dashboard")
 
         page.context.set_offline(True)  # the socket drops; Breda carries on
