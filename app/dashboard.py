@@ -21,6 +21,7 @@ from session_engine.dashboard import Alert, AlertKind, SessionRow, programme_row
 from session_engine.programmes import get_programme
 from session_engine.reports.report import programme_report, report_state
 from session_engine.store.database import Database
+from session_engine.store.db import storable_id
 from session_engine.store.events import events_after
 
 from .auth import DatabaseDep, SettingsDep, is_organiser, origin_allowed
@@ -145,7 +146,7 @@ async def dashboard_socket(
     """The dashboard's stream (organiser: bearer token, or the organiser cookie)."""
     settings: Settings = websocket.app.state.settings
     resume = _resume_points(after)
-    if not _is_organiser(websocket, settings) or resume is None:
+    if not _is_organiser(websocket, settings) or resume is None or not storable_id(programme_id):
         await websocket.close(CLOSE_POLICY, "organiser token or after refused")
         return
     await websocket.accept()

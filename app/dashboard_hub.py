@@ -158,7 +158,9 @@ class ProgrammeHub:
                 log.exception("dashboard of programme %s: a message failed", self.programme_id)
 
     async def _receive(self, message: str) -> None:
-        if message == RESYNC:  # the backend may have lost messages
+        if message == RESYNC:  # the backend may have lost messages, new sessions' too
+            for row in await self.database.read(programme_rows, self.programme_id):
+                self.last_seq.setdefault(row.session_id, 0)
             for session_id in list(self.last_seq):
                 await self._catch_up(session_id, None)
             return
