@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -28,8 +27,8 @@ from .auth import DatabaseDep, SettingsDep, is_organiser, origin_allowed
 from .dashboard_hub import DashboardConnection, Dashboards, ProgrammeHub, Rules
 from .live import read_until_closed
 from .pages import NOT_ORGANISER, error_page, page
-from .report_formats import render_html, translator
-from .reports import CACHE
+from .report_formats import render_report, translator
+from .reports import CACHE, RENDERED
 from .settings import Settings
 from .templating import pick_language, render
 
@@ -66,32 +65,37 @@ def make_dashboards(database: Database, settings: Settings) -> Dashboards:
     )
     dashboards = Dashboards(database, VIEWS, rules, settings.send_queue_size)
     threshold = settings.segment_threshold
-    dashboards.report = lambda programme_id: report_sections(database, programme_id, threshold)
+    dashboards.report = lambda programme_id: ReportSections(database, programme_id, threshold)
     return dashboards
 
 
-def report_sections(
-    database: Database, programme_id: int, threshold: int
-) -> Callable[[], Awaitable[str | None]]:
+class ReportSections:
     """The programme report's sections as HTML, or None when nothing it depends on changed
-    since the last time: built through the download routes' cache (app/reports.py)."""
-    last: list[Any] = [None]
+    since the last call. Built and rendered through the download routes' caches
+    (app/reports.py): a download of the same state afterwards costs nothing."""
 
-    async def sections() -> str | None:
-        state = await database.read(report_state, programme_id=programme_id)
-        if state == last[0]:
+    def __init__(self, database: Database, programme_id: int, threshold: int) -> None:
+        self.database = database
+        self.programme_id = programme_id
+        self.threshold = threshold
+        self._state: Any = None
+
+    async def __call__(self) -> str | None:
+        state = await self.database.read(report_state, programme_id=self.programme_id)
+        if state == self._state:
             return None
-        last[0] = state
-        key = ("programme", programme_id, threshold, state)
+        self._state = state
+        key = ("programme", self.programme_id, self.threshold, state)
         report = await CACHE.get(
             key,
-            lambda: database.read(
-                programme_report, programme_id, translator=translator, threshold=threshold
+            lambda: self.database.read(
+                programme_report, self.programme_id, translator=translator, threshold=self.threshold
             ),
         )
-        return await run_in_threadpool(_sections_of, render_html(report))
-
-    return sections
+        rendered = await RENDERED.get(
+            (*key, "html", ""), lambda: run_in_threadpool(render_report, report, "html")
+        )
+        return _sections_of(rendered.body.decode())
 
 
 def _sections_of(html: str) -> str:
