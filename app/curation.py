@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from session_engine.actors import ORGANISER
 from session_engine.content import Category, Content, Scenario
@@ -39,6 +39,7 @@ from session_engine.store.database import Database
 from session_engine.store.db import storable_id
 
 from .auth import DatabaseDep, OrganiserDep
+from .report_ahead import programme_changed
 from .reports import Memo
 from .schemas import (
     REFUSALS,
@@ -51,7 +52,12 @@ from .schemas import (
     SideRequest,
 )
 
-router = APIRouter(prefix="/api/programmes/{programme_id}", tags=["curation"], responses=REFUSALS)
+router = APIRouter(
+    prefix="/api/programmes/{programme_id}",
+    tags=["curation"],
+    responses=REFUSALS,
+    dependencies=[Depends(programme_changed)],  # a decision: the programme's PDF is due
+)
 # A programme's entries and suggestions by its state: paging through them builds them once.
 # A decision or any change to a session changes the state, so nothing stale is served.
 VIEWS: Memo[CurationView] = Memo(capacity=4)

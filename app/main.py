@@ -31,6 +31,7 @@ from .headers import SecurityHeadersMiddleware
 from .hub import Hub
 from .logs import redact_server_logs
 from .ratelimit import Limits, RateLimitMiddleware
+from .report_ahead import ReportsAhead
 from .retention import purge_daily
 from .settings import Settings, get_settings
 from .templating import gettext, pick_language
@@ -60,6 +61,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.programme_id = programme.id
     renderer = EventRenderer(database, settings.segment_threshold)
     app.state.hub = Hub(database, renderer, settings.send_queue_size)
+    app.state.reports_ahead = ahead = ReportsAhead(
+        database,
+        settings.database_url,
+        settings.segment_threshold,
+        key=reports.report_key,
+        kept=reports.RENDERED,
+    )
+    database.observers.append(ahead.events_committed)
     # scikit-learn takes seconds to import: do it now, not on the facilitator's first click.
     warm_up = asyncio.get_running_loop().run_in_executor(None, similarity.warm_up)
     retention = asyncio.create_task(purge_daily(database, settings))
@@ -71,6 +80,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await retention
         await warm_up
         await app.state.hub.close_all()
+        await ahead.close()
         await fanout.disconnect()
         database.close()
         engine.dispose()

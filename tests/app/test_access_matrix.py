@@ -463,6 +463,14 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         api("GET", "/api/programmes/{programme}/report.json"),
         "------A",
     ),
+    ("GET /api/sessions/{session_id}/report/ready", ""): (
+        api("GET", "/api/sessions/{id}/report/ready"),
+        "-----AA",
+    ),
+    ("GET /api/programmes/{programme_id}/report/ready", ""): (
+        api("GET", "/api/programmes/{programme}/report/ready"),
+        "------A",
+    ),
     ("GET /api/programmes/{programme_id}/pools", ""): (
         api("GET", "/api/programmes/{programme}/pools"),
         ORGANISER,
