@@ -60,7 +60,7 @@ class ReportsAhead:
         self._pool: ProcessPoolExecutor | None = None
 
     def events_committed(self, events: list[PublishedEvent]) -> None:
-        """A session changed: its report (and, once rendered, its programme's) is due."""
+        """A session changed: its report (and then its programme's) is due."""
         for session_id in {event.session_id for event in events}:
             self.touch(("session", session_id))
 
@@ -91,10 +91,10 @@ class ReportsAhead:
         key = await self.key(self.database, kind, ident, self.threshold)
         if key is None:
             return
-        await self.kept.get((*key, "pdf", ""), lambda: self._render(kind, ident))
-        if kind == "session":
+        if kind == "session":  # its programme's report next, whatever becomes of this one
             for _, _, programme_id, _ in key[3][0]:
                 self.touch(("programme", programme_id), quiet=0)
+        await self.kept.get((*key, "pdf", ""), lambda: self._render(kind, ident))
 
     async def _render(self, kind: Kind, ident: str | int) -> Rendered:
         loop = asyncio.get_running_loop()
