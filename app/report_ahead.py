@@ -20,6 +20,7 @@ from typing import Any, Literal, Protocol
 
 from fastapi import Request
 
+from session_engine.reports.report import programme_report, session_report
 from session_engine.store.database import Database
 from session_engine.store.db import create_db_engine
 from session_engine.store.events import PublishedEvent
@@ -149,8 +150,6 @@ def _start_worker(database_url: str) -> None:
 
 def render_pdf_from_database(kind: Kind, ident: str | int, threshold: int) -> Rendered:
     """In the worker: the report's data read and its PDF written, as a download would."""
-    from session_engine.reports.report import programme_report, session_report
-
     database = _WORKER["database"]
     build = session_report if kind == "session" else programme_report
     report = database.read_sync(build, ident, translator=translator, threshold=threshold)  # type: ignore[arg-type]
