@@ -32,6 +32,7 @@ from .hub import Hub
 from .logs import AccessLog, redact_server_logs
 from .presence import LocalPresence, RefusalWatch
 from .ratelimit import Limits, RateLimitMiddleware
+from .report_ahead import ReportsAhead
 from .retention import purge_daily
 from .settings import Settings, get_settings
 from .templating import gettext, pick_language
@@ -64,6 +65,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.hub = Hub(database, renderer, settings.send_queue_size, presence)
     app.state.dashboards = dashboard.make_dashboards(database, settings)
     reporting = asyncio.create_task(presence.report_forever(fanout))
+    app.state.reports_ahead = ahead = ReportsAhead(
+        database,
+        settings.database_url,
+        settings.segment_threshold,
+        key=reports.report_key,
+        kept=reports.RENDERED,
+    )
+    database.observers.append(ahead.events_committed)
     # scikit-learn takes seconds to import: do it now, not on the facilitator's first click.
     warm_up = asyncio.get_running_loop().run_in_executor(None, similarity.warm_up)
     retention = asyncio.create_task(purge_daily(database, settings))
@@ -77,6 +86,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await warm_up
         await app.state.dashboards.close_all()
         await app.state.hub.close_all()
+        await ahead.close()
         await fanout.disconnect()
         database.close()
         engine.dispose()

@@ -37,6 +37,9 @@ class Database:
         self._writes = ThreadPoolExecutor(workers, thread_name_prefix="vk-write")
         self._reads = ThreadPoolExecutor(8, thread_name_prefix="vk-read")
         self._programmes: dict[str, int | None] = {}  # session id → programme id (fixed)
+        # Told of every command's committed events once they are published (on the event
+        # loop): e.g. reports rendered ahead (app/report_ahead.py). They must not block.
+        self.observers: list[Callable[[list[PublishedEvent]], None]] = []
 
     def write_sync(
         self, command: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
@@ -73,6 +76,9 @@ class Database:
             self._writes, lambda: self.write_sync(command, *args, **kwargs)
         )
         await self.publish(events)
+        if events:
+            for observe in self.observers:
+                observe(events)
         return result
 
     async def checkpoint(self) -> None:

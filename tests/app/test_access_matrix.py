@@ -267,6 +267,22 @@ def pooled(request: Callable[..., bool]) -> Callable[[World, str, int], bool]:
     return call
 
 
+def rejected(request: Callable[..., bool]) -> Callable[[World, str, int], bool]:
+    """Run `request` once the organiser rejected a suggested pool (its id is {decision})."""
+
+    def call(world: World, role: str, n: int) -> bool:
+        if n == 0:
+            url = world.url("/api/programmes/{programme}/pools/reject")
+            response = world.client.post(
+                url, json=world.fill(POOL), headers=bearer(ORGANISER_TOKEN)
+            )
+            assert response.status_code == 200, response.text
+            world.ids["decision"] = response.json()["decisions"][0]["id"]
+        return request(world, role, n)
+
+    return call
+
+
 # (route, variant): (request, expectation per role in ROLES order)
 MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ("GET /", ""): (page("GET", "/"), ALL),
@@ -463,6 +479,14 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         api("GET", "/api/programmes/{programme}/report.json"),
         "------A",
     ),
+    ("GET /api/sessions/{session_id}/report/ready", ""): (
+        api("GET", "/api/sessions/{id}/report/ready"),
+        "-----AA",
+    ),
+    ("GET /api/programmes/{programme_id}/report/ready", ""): (
+        api("GET", "/api/programmes/{programme}/report/ready"),
+        "------A",
+    ),
     ("GET /api/programmes/{programme_id}/pools", ""): (
         api("GET", "/api/programmes/{programme}/pools"),
         ORGANISER,
@@ -481,6 +505,14 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ),
     ("POST /api/programmes/{programme_id}/pools/reject", ""): (
         api("POST", "/api/programmes/{programme}/pools/reject", json=POOL),
+        ORGANISER,
+    ),
+    ("GET /api/programmes/{programme_id}/pools/rejected", ""): (
+        api("GET", "/api/programmes/{programme}/pools/rejected"),
+        ORGANISER,
+    ),
+    ("DELETE /api/programmes/{programme_id}/pools/rejected/{decision_id}", ""): (
+        rejected(api("DELETE", "/api/programmes/{programme}/pools/rejected/{decision}")),
         ORGANISER,
     ),
     ("POST /api/programmes/{programme_id}/entries/merge", ""): (
