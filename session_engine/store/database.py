@@ -1,7 +1,10 @@
 """The Database: every engine command and query runs through it, off the event loop. The one
 way in for writes: a command runs in a transaction on a write thread, its events get their
 seqs in that transaction, and they are published only after it has committed. (Datasette's
-`Database` with `execute_fn` / `execute_write_fn`; here `read` / `write`.)"""
+`Database` with `execute_fn` / `execute_write_fn`; here `read` / `write`.)
+
+On SQLite, commands that queue up while the write thread is busy run as one group: one
+transaction with a savepoint per command, one COMMIT for all (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Concatenate, ParamSpec, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
 
@@ -21,6 +25,21 @@ from .fanout.base import Fanout, session_channel
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
+# The most commands one COMMIT covers: enough to absorb a burst, few enough that the first in
+# a group is not kept waiting long for the last.
+GROUP_LIMIT = 32
+
+
+@dataclass(eq=False)
+class QueuedWrite:
+    """A command waiting for the write thread, and what came of it once its group ran."""
+
+    run: Callable[[Db], Any]
+    arguments: tuple[tuple[Any, ...], dict[str, Any]]
+    future: asyncio.Future[Any]
+    result: Any = None
+    events: list[PublishedEvent] = field(default_factory=list)
+    error: BaseException | None = None
 
 
 class Database:
@@ -36,6 +55,10 @@ class Database:
         workers = 1 if engine.dialect.name == "sqlite" else 8
         self._writes = ThreadPoolExecutor(workers, thread_name_prefix="vk-write")
         self._reads = ThreadPoolExecutor(8, thread_name_prefix="vk-read")
+        # PostgreSQL commits in parallel on its 8 threads; one SQLite writer groups instead.
+        self.groups_commits = engine.dialect.name == "sqlite"
+        self._queued: list[QueuedWrite] = []
+        self._committer: asyncio.Task[None] | None = None
 
     def write_sync(
         self, command: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
@@ -68,11 +91,59 @@ class Database:
         self, command: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
         loop = asyncio.get_running_loop()
+        if self.groups_commits:
+            queued = QueuedWrite(
+                lambda db: command(db, *args, **kwargs), (args, kwargs), loop.create_future()
+            )
+            self._queued.append(queued)
+            if self._committer is None or self._committer.done():
+                self._committer = loop.create_task(self._commit_queued(), name="vk-commit")
+            result: T = await queued.future
+            return result
         result, events = await loop.run_in_executor(
             self._writes, lambda: self.write_sync(command, *args, **kwargs)
         )
         await self.publish(events)
         return result
+
+    async def _commit_queued(self) -> None:
+        """Run what has queued up, a group at a time; each caller hears of its command (and
+        its events are published) only after the group's COMMIT."""
+        loop = asyncio.get_running_loop()
+        while self._queued:
+            group = self._queued[:GROUP_LIMIT]
+            del self._queued[:GROUP_LIMIT]
+            try:
+                await loop.run_in_executor(self._writes, self.write_group_sync, group)
+            except Exception as exc:  # the COMMIT (or a rollback) failed: nothing was stored
+                for queued in group:
+                    queued.error, queued.events = queued.error or exc, []
+            for queued in group:
+                await self.publish(queued.events)
+                if queued.future.done():  # cancelled: the loop is closing
+                    continue
+                if queued.error is not None:
+                    queued.future.set_exception(queued.error)
+                else:
+                    queued.future.set_result(queued.result)
+
+    def write_group_sync(self, group: list[QueuedWrite]) -> None:
+        """Run commands in one transaction, each in a savepoint: one that fails is rolled
+        back alone (its events never take a seq) and keeps its error; one COMMIT for all.
+        Each command starts from an empty identity map, as in a transaction of its own."""
+        with self._write_factory() as db, db.begin():
+            for queued in group:
+                try:
+                    check_arguments(*queued.arguments)
+                    with db.begin_nested():
+                        queued.result = queued.run(db)
+                        db.flush()
+                except Exception as exc:
+                    queued.error = exc
+                    take_pending(db)  # recorded before the failure, rolled back with it
+                else:
+                    queued.events = take_pending(db)
+                db.expunge_all()
 
     async def checkpoint(self) -> None:
         """Empty SQLite's write-ahead log into the database file, on the write thread so it
