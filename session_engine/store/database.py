@@ -28,6 +28,7 @@ T = TypeVar("T")
 # The most commands one COMMIT covers: enough to absorb a burst, few enough that the first in
 # a group is not kept waiting long for the last.
 GROUP_LIMIT = 32
+GROUPS_AHEAD = 2  # the group running on the write thread, and the next one waiting for it
 
 
 @dataclass(eq=False)
@@ -58,7 +59,8 @@ class Database:
         # PostgreSQL commits in parallel on its 8 threads; one SQLite writer groups instead.
         self.groups_commits = engine.dialect.name == "sqlite"
         self._queued: list[QueuedWrite] = []
-        self._committer: asyncio.Task[None] | None = None
+        self._groups: set[asyncio.Task[None]] = set()  # handed to the write thread
+        self._start_scheduled = False
 
     def write_sync(
         self, command: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
@@ -96,8 +98,9 @@ class Database:
                 lambda db: command(db, *args, **kwargs), (args, kwargs), loop.create_future()
             )
             self._queued.append(queued)
-            if self._committer is None or self._committer.done():
-                self._committer = loop.create_task(self._commit_queued(), name="vk-commit")
+            if not self._start_scheduled:  # after this turn of the loop: what comes at once
+                self._start_scheduled = True  # goes in one group
+                loop.call_soon(self._start_groups)
             result: T = await queued.future
             return result
         result, events = await loop.run_in_executor(
@@ -106,26 +109,38 @@ class Database:
         await self.publish(events)
         return result
 
-    async def _commit_queued(self) -> None:
-        """Run what has queued up, a group at a time; each caller hears of its command (and
-        its events are published) only after the group's COMMIT."""
+    def _start_groups(self) -> None:
+        """Hand what has queued up to the write thread, a group at a time, keeping one group
+        waiting behind the one running so the thread never idles while the loop answers."""
+        self._start_scheduled = False
+        while self._queued and len(self._groups) < GROUPS_AHEAD:
+            # An idle thread takes half of what waits, so the other half can queue behind it.
+            size = GROUP_LIMIT if self._groups else min(GROUP_LIMIT, (len(self._queued) + 1) // 2)
+            group = self._queued[:size]
+            del self._queued[:size]
+            task = asyncio.get_running_loop().create_task(self._commit_group(group))
+            self._groups.add(task)
+
+    async def _commit_group(self, group: list[QueuedWrite]) -> None:
+        """Each caller hears of its command (and its events are published) only after the
+        group's COMMIT."""
         loop = asyncio.get_running_loop()
-        while self._queued:
-            group = self._queued[:GROUP_LIMIT]
-            del self._queued[:GROUP_LIMIT]
-            try:
-                await loop.run_in_executor(self._writes, self.write_group_sync, group)
-            except Exception as exc:  # the COMMIT (or a rollback) failed: nothing was stored
-                for queued in group:
-                    queued.error, queued.events = queued.error or exc, []
+        try:
+            await loop.run_in_executor(self._writes, self.write_group_sync, group)
+        except Exception as exc:  # the COMMIT (or a rollback) failed: nothing was stored
             for queued in group:
-                await self.publish(queued.events)
-                if queued.future.done():  # cancelled: the loop is closing
-                    continue
-                if queued.error is not None:
-                    queued.future.set_exception(queued.error)
-                else:
-                    queued.future.set_result(queued.result)
+                queued.error, queued.events = queued.error or exc, []
+        finally:
+            self._groups.discard(asyncio.current_task())
+            self._start_groups()
+        for queued in group:
+            await self.publish(queued.events)
+            if queued.future.done():  # cancelled: the loop is closing
+                continue
+            if queued.error is not None:
+                queued.future.set_exception(queued.error)
+            else:
+                queued.future.set_result(queued.result)
 
     def write_group_sync(self, group: list[QueuedWrite]) -> None:
         """Run commands in one transaction, each in a savepoint: one that fails is rolled
