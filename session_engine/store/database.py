@@ -61,6 +61,7 @@ class Database:
         self._queued: list[QueuedWrite] = []
         self._groups: set[asyncio.Task[None]] = set()  # handed to the write thread
         self._start_scheduled = False
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def write_sync(
         self, command: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
@@ -94,6 +95,9 @@ class Database:
     ) -> T:
         loop = asyncio.get_running_loop()
         if self.groups_commits:
+            if loop is not self._loop:  # a new loop (tests run several): nothing carries over
+                self._loop, self._queued, self._groups = loop, [], set()
+                self._start_scheduled = False
             queued = QueuedWrite(
                 lambda db: command(db, *args, **kwargs), (args, kwargs), loop.create_future()
             )
@@ -132,7 +136,7 @@ class Database:
                 queued.error, queued.events = queued.error or exc, []
         finally:
             self._groups.discard(asyncio.current_task())
-            self._start_groups()
+        self._start_groups()  # not when cancelled: the loop is closing
         for queued in group:
             await self.publish(queued.events)
             if queued.future.done():  # cancelled: the loop is closing
