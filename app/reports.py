@@ -30,6 +30,7 @@ from session_engine.reports.texts import (
     programme_texts_view,
 )
 from session_engine.shapes import ProgrammeReportTextsView, ReportTextsView
+from session_engine.store.database import Database
 from session_engine.store.db import storable_id
 
 from .auth import (
@@ -151,16 +152,36 @@ async def session_report_route(
     holds one kind of raw data: `sheet=items|votes|statements|participants`."""
     _check_format(fmt)
     threshold = request.app.state.settings.segment_threshold
+    return await serve_session_report(database, session_id, threshold, fmt, sheet=sheet)
+
+
+async def built_session_report(
+    database: Database, session_id: str, threshold: int, *, with_ids: bool = False
+) -> tuple[tuple[Any, ...], Report]:
+    """The session's report and its cache key, built once per state (`with_ids`: the
+    published data, whose items carry the ids of the items they hold)."""
     state = await database.read(report_state, session_id=session_id)
     if not state[0]:
         raise NotFound(N_("No session with id %(session_id)r."), session_id=session_id)
-    key = ("session", session_id, threshold, state)
+    key = ("session", session_id, threshold, state, with_ids)
     report = await CACHE.get(
         key,
         lambda: database.read(
-            session_report, session_id, translator=translator, threshold=threshold
+            session_report,
+            session_id,
+            translator=translator,
+            threshold=threshold,
+            with_ids=with_ids,
         ),
     )
+    return key, report
+
+
+async def serve_session_report(
+    database: Database, session_id: str, threshold: int, fmt: str, *, sheet: str = "items"
+) -> Response:
+    """The session's report in one format, built and rendered once per state."""
+    key, report = await built_session_report(database, session_id, threshold)
     return await _respond(key, report, fmt, sheet)
 
 

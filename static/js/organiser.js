@@ -5,6 +5,7 @@
 
 import { callApi, ready } from "./call.js";
 import "./closing.js";
+import "./publishing.js";
 
 function requests(button) {
   if (button.dataset.poolAction) {
