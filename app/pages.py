@@ -336,7 +336,7 @@ async def _organiser_view(
         sessions=sessions,
         templates=saved,
         csrf=csrf,
-        base=base_url(request, settings),
+        public_base=base_url(request, settings),
         curation=await curation_section(request, database, programme),
         report_texts=programme_texts(programme),
         retention=await database.read(
