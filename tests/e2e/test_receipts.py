@@ -14,8 +14,9 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from tests.databases import Databases
-from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible
+from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, screenshot
 from tests.e2e.test_board import add_item, items, show_step
+from tests.e2e.test_phone import assert_fits_a_phone
 from tests.harness import ORGANISER_TOKEN, Server, bearer, start_server
 
 pytestmark = pytest.mark.browser
@@ -125,6 +126,8 @@ def test_each_device_shows_its_own_items_in_the_published_report(
     assert where(bob, BOB[1]) == f"{SCENARIO} › Voorwaarden · thema: Organisatie · als eigen punt"
     for text in ALICE:
         expect(bob.locator(".mine-item", has_text=text)).to_have_count(0)
+    assert_fits_a_phone(bob, "Mijn bijdragen")
+    screenshot(bob, "mijn-bijdragen-phone")
 
     # A device that kept nothing finds Alice's items from her saving code, and only hers.
     other = browser_room.open(mine_link)
