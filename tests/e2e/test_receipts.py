@@ -160,3 +160,50 @@ def _names_no_item(line: str, token: str) -> bool:
         return True
     path = request[2]
     return path in {f"/r/{token}/mijn-bijdragen", f"/r/{token}/data.json", f"/r/{token}"}
+
+
+WITHDRAWN = "Eerst geschreven, daarna ingetrokken"
+KEPT = "Een punt dat blijft staan"
+ADMITTED = "Te laat, maar toegelaten"
+DECLINED = "Te laat en afgewezen"
+
+
+def test_late_items_count_and_withdrawn_ones_are_forgotten(browser_room: BrowserRoom) -> None:
+    console = browser_room.console()
+    show_step(console, "Scenario 1: Afstemming")
+    phone = browser_room.participant("VO", **PHONE)
+    add_item(phone, WITHDRAWN)
+    own = phone.locator(".item", has=phone.locator(".text", has_text=WITHDRAWN))
+    phone.once("dialog", lambda dialog: dialog.accept())
+    own.get_by_role("button", name="Intrekken").click()
+    expect(phone.locator("#outbox-status")).to_have_text("Ingetrokken.")
+    expect(phone.locator("#receipt")).to_be_hidden()  # nothing of theirs is left to find
+    add_item(phone, KEPT)
+    expect(items(console, "voordelen")).to_have_text([KEPT])
+    # Two items sent while offline arrive after the facilitator closed input: kept as late.
+    phone.context.set_offline(True)
+    expect(phone.locator("#connection")).to_have_text(re.compile("^Offline"))
+    add_item(phone, ADMITTED, category="nadelen")
+    add_item(phone, DECLINED, category="nadelen")
+    api = browser_room.api
+    lock = f"/api/sessions/{api.id}/steps/{api.brainstorm}/locked"
+    assert api.http.put(lock, json={"value": True}, headers=api.facilitator).status_code == 200
+    phone.context.set_offline(False)
+    expect(phone.locator(".late-item")).to_have_count(2, timeout=15_000)
+
+    late = api.http.get(f"/api/sessions/{api.id}/late-items", headers=api.facilitator).json()
+    by_text = {item["text"]: item["id"] for item in late}
+    for text, action in ((ADMITTED, "admit"), (DECLINED, "decline")):
+        url = f"/api/sessions/{api.id}/late-items/{by_text[text]}/{action}"
+        assert api.http.post(url, headers=api.facilitator).status_code == 200
+    organiser = bearer(ORGANISER_TOKEN)
+    assert api.http.post(f"/api/sessions/{api.id}/close", headers=organiser).status_code == 200
+    links = api.http.post(f"/api/sessions/{api.id}/publish", headers=organiser).json()
+
+    phone.goto(links["mine"])
+    assert mine(phone) == sorted([KEPT, ADMITTED])
+    # The declined one is kept on the device but is in no report; the withdrawn one is gone.
+    expect(phone.locator("#mine-summary")).to_have_text(
+        "Gevonden in dit verslag: 2. Niet in het verslag: 1 (teruggetrokken, door de"
+        " facilitator verwijderd, of geschreven in een stap die het verslag niet beslaat)."
+    )
