@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
-from tests.harness import ORGANISER_TOKEN, LiveRoom, bearer
+from tests.harness import ORGANISER_TOKEN, LiveRoom, Server, bearer, receive_until
 
 ORGANISER = bearer(ORGANISER_TOKEN)
 PARTICIPANTS = 20
@@ -205,3 +206,18 @@ def test_a_made_up_link_shows_nothing(closed: Any, token: str, status: int) -> N
         response = room.http.get(f"/r/{token}{suffix}")
         assert response.status_code == status, (token, suffix)
         assert "Punt" not in response.text
+
+
+def test_a_console_left_open_hears_of_publishing(live: LiveRoom, server: Server) -> None:
+    organiser = bearer(ORGANISER_TOKEN)
+    closed = httpx.post(f"{server.url}/api/sessions/{live.id}/close", headers=organiser)
+    assert closed.status_code == 200
+    with live.socket(live.facilitator_key, live.last_seq()) as console:
+        done = httpx.post(f"{server.url}/api/sessions/{live.id}/publish", headers=organiser)
+        assert done.status_code == 200
+        heard = receive_until(console, "report_published")
+        assert heard[-1]["data"] == {"published": True}
+        assert done.json()["token"] not in str(heard)
+        gone = httpx.delete(f"{server.url}/api/sessions/{live.id}/publish", headers=organiser)
+        assert gone.status_code == 204
+        assert receive_until(console, "report_published")[-1]["data"] == {"published": False}
