@@ -17,6 +17,7 @@ from session_engine.publishing import (
     NOT_PUBLISHED,
     publish_report,
     published_session,
+    require_token_shape,
     unpublish_report,
 )
 from session_engine.reports.report import to_json
@@ -65,7 +66,7 @@ async def unpublish_route(session_id: str, database: DatabaseDep, _: OrganiserDe
 async def _published_page(database: Database, token: str) -> str | None:
     """The published session's id, or None: a page then says so in the visitor's language."""
     try:
-        return await database.read(published_session, token)
+        return await database.read(published_session, require_token_shape(token))
     except NotFound:
         return None
 
@@ -85,7 +86,7 @@ async def published_data(token: str, request: Request, database: DatabaseDep) ->
     """The published report's data (anyone with the link): the report as its JSON export
     gives it, each item with the ids of the items it holds, and without the raw rows (votes,
     profiles) that the report page does not show."""
-    session_id = await database.read(published_session, token)
+    session_id = await database.read(published_session, require_token_shape(token))
     threshold = request.app.state.settings.segment_threshold
     _, report = await built_session_report(database, session_id, threshold, with_ids=True)
     shown = report.model_copy(update={"votes": [], "profiles": []})

@@ -55,11 +55,18 @@ def unpublish_report(db: Db, *, session_id: str, actor: Organiser) -> bool:
     return True
 
 
+def require_token_shape(token: str) -> str:
+    """The token, if it has the shape of one; anything else (a control character included) is
+    not found, like a token never issued, before it reaches the database."""
+    if not TOKEN.fullmatch(token):
+        raise NotFound(NOT_PUBLISHED)
+    return token
+
+
 def published_session(db: Db, token: str) -> str:
     """The id of the session whose report this token publishes; anything else, a token of
     the wrong shape included, is not found (and never reaches a query)."""
-    if not TOKEN.fullmatch(token):
-        raise NotFound(NOT_PUBLISHED)
+    require_token_shape(token)
     found = db.scalars(select(Session.id).where(col(Session.published_token) == token)).first()
     if found is None:
         raise NotFound(NOT_PUBLISHED)
