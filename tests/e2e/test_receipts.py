@@ -60,6 +60,22 @@ def item_ids(room: BrowserRoom) -> dict[str, int]:
     }
 
 
+def fill_the_room(room: BrowserRoom) -> list[str]:
+    """18 more participants, over the API, write 56 more items in the three columns."""
+    api = room.api
+    tokens = [api.join_token() for _ in range(18)]
+    texts = []
+    for n in range(56):
+        category = ("voordelen", "nadelen", "voorwaarden")[n % 3]
+        body = {"client_id": f"x{n}", "step_id": api.brainstorm, "category": category}
+        body["text"] = f"Bijdrage {n} van iemand anders"
+        if category == "voorwaarden":
+            body["theme"] = "visie"
+        assert api.post_item(bearer(tokens[n % 18]), **body).status_code == 201
+        texts.append(body["text"])
+    return texts
+
+
 def test_each_device_shows_its_own_items_in_the_published_report(
     browser_room: BrowserRoom, server_log: Path
 ) -> None:
@@ -73,6 +89,8 @@ def test_each_device_shows_its_own_items_in_the_published_report(
     add_item(bob, BOB[1], "voorwaarden", theme="organisatie")
     expect(items(console, "voordelen")).to_have_text([ALICE[0], BOB[0]])
     expect(items(console, "voorwaarden")).to_have_text([BOB[1]])
+    others = fill_the_room(browser_room)  # 18 more people write 56 more: 60 items in all
+    expect(console.locator("[id^=items-] .item")).to_have_count(60)
     codes = {}
     for page in (alice, bob):
         page.get_by_text("Je bewaarcode").click()  # folded away until asked for
@@ -126,6 +144,7 @@ def test_each_device_shows_its_own_items_in_the_published_report(
     assert where(bob, BOB[1]) == f"{SCENARIO} › Voorwaarden · thema: Organisatie · als eigen punt"
     for text in ALICE:
         expect(bob.locator(".mine-item", has_text=text)).to_have_count(0)
+    assert not set(mine(alice) + mine(bob)) & set(others)
     assert_fits_a_phone(bob, "Mijn bijdragen")
     screenshot(bob, "mijn-bijdragen-phone")
 
