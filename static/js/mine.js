@@ -16,7 +16,7 @@ export function placesOf(report, msg) {
   const places = new Map();
   function add(entry, where) {
     (entry.item_ids || []).forEach(function (id, n) {
-      const words = n === 0 ? entry.text : (entry.members || [])[n - 1];
+      const words = (n > 0 && (entry.members || [])[n - 1]) || entry.text;
       places.set(id, { entry: entry, words: words, merged: n > 0, where: where });
     });
   }
