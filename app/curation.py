@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from session_engine.actors import ORGANISER
 from session_engine.content import Category, Content, Scenario
@@ -23,6 +23,7 @@ from session_engine.reports.curating import (
     curation_view,
     entry_page,
     proposal_page,
+    rejected_page,
 )
 from session_engine.reports.decisions import (
     accept_pools,
@@ -32,13 +33,15 @@ from session_engine.reports.decisions import (
     place_entry,
     reject_pool,
     split_item,
+    undo_rejection,
 )
 from session_engine.reports.report import report_state
-from session_engine.shapes import EntryPage, PoolDecisions, ProposalPage
+from session_engine.shapes import EntryPage, PoolDecisions, ProposalPage, RejectedPage
 from session_engine.store.database import Database
 from session_engine.store.db import storable_id
 
 from .auth import DatabaseDep, OrganiserDep
+from .report_ahead import programme_changed
 from .reports import Memo
 from .schemas import (
     REFUSALS,
@@ -51,7 +54,12 @@ from .schemas import (
     SideRequest,
 )
 
-router = APIRouter(prefix="/api/programmes/{programme_id}", tags=["curation"], responses=REFUSALS)
+router = APIRouter(
+    prefix="/api/programmes/{programme_id}",
+    tags=["curation"],
+    responses=REFUSALS,
+    dependencies=[Depends(programme_changed)],  # a decision: the programme's PDF is due
+)
 # A programme's entries and suggestions by its state: paging through them builds them once.
 # A decision or any change to a session changes the state, so nothing stale is served.
 VIEWS: Memo[CurationView] = Memo(capacity=4)
@@ -88,6 +96,7 @@ class CurationSection:
     chosen: dict[str, str]  # the filter as the form shows it: scenario, category, all
     pools: ProposalPage
     entries: EntryPage
+    rejected: RejectedPage
     page: dict[str, int]  # the page of each list
 
 
@@ -122,7 +131,7 @@ async def curation_section(
     content = programme_content(programme)
     files = content.scenarios_file
     scenario, category, every = _chosen(request, content)
-    page = {name: _page_number(request, name) for name in ("pools", "entries")}
+    page = {name: _page_number(request, name) for name in ("pools", "entries", "rejected")}
     return CurationSection(
         scenarios=files.scenarios,
         categories=files.categories,
@@ -145,6 +154,9 @@ async def curation_section(
             category=category,
             pooled=not every,
             offset=page["entries"] * PAGE,
+        ),
+        rejected=rejected_page(
+            view, scenario=scenario, category=category, offset=page["rejected"] * PAGE
         ),
         page=page,
     )
@@ -190,6 +202,31 @@ async def entries_route(
     return entry_page(
         view, scenario=scenario, category=category, pooled=pooled, offset=offset, limit=limit
     )
+
+
+@router.get("/pools/rejected", response_model=RejectedPage)
+async def rejected_route(
+    programme_id: int,
+    request: Request,
+    database: DatabaseDep,
+    _: OrganiserDep,
+    scenario: str | None = None,
+    category: str | None = None,
+    offset: Offset = 0,
+) -> RejectedPage:
+    """The suggestions the organiser kept apart, the latest first, 20 a page, with who
+    decided when; filter by scenario and column (organiser)."""
+    view = await programme_view(database, programme_id, _threshold(request))
+    return rejected_page(view, scenario=scenario, category=category, offset=offset)
+
+
+@router.delete("/pools/rejected/{decision_id}", response_model=PoolDecisions)
+async def undo_rejection_route(
+    programme_id: int, decision_id: int, database: DatabaseDep, _: OrganiserDep
+) -> PoolDecisions:
+    """Undo a rejection: the suggestion may be proposed again and returns to the suggestions
+    to review (if it is still suggested). Recorded as an "unreject" decision (organiser)."""
+    return await _decide(database, undo_rejection, programme_id, decision_id=decision_id)
 
 
 @router.post("/pools/accept", response_model=PoolDecisions)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,8 @@ from session_engine.store.database import Database
 from session_engine.store.events import PublishedEvent, events_after
 from session_engine.store.fanout.base import RESYNC, Subscription, session_channel
 
+from .presence import LocalPresence
+
 log = logging.getLogger(__name__)
 
 # Standard close codes; docs/events.md tells clients what to do on each.
@@ -27,13 +30,41 @@ CLOSE_GOING_AWAY = 1012  # "service restart": reconnect and resync
 CLOSE_KEY_REPLACED = 1008  # policy: the key was rotated; do not reconnect with it
 CATCH_UP_PAGE = 1000  # events read from the database at a time when filling a gap
 KEY_ROLES = ("facilitator", "projector")
+PRESENT_ROLES = ("facilitator",)  # whose sockets the dashboard counts (app/presence.py)
 
 Audience = tuple[str, str, int | None]  # (view, language, table); "json" gets raw events
 
 
+class Resumed:
+    """A send coroutine that was stepped by hand and is waiting: awaiting this finishes it,
+    in whichever task awaits it (as Python 3.12's eager tasks do)."""
+
+    def __init__(self, coro: Coroutine[Any, Any, None], waiting_on: Any) -> None:
+        self.coro = coro
+        self.waiting_on = waiting_on
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        waiting_on = self.waiting_on
+        while True:
+            try:
+                value = yield waiting_on
+            except BaseException as exc:  # cancelled while waiting: the send is cancelled too
+                step = functools.partial(self.coro.throw, exc)
+            else:
+                step = functools.partial(self.coro.send, value)
+            try:
+                waiting_on = step()
+            except StopIteration:
+                return
+
+
 @dataclass(eq=False)
 class Connection:
-    """One socket: who is on it, a bounded queue of (seq, text), a task sending them in order."""
+    """One socket: who is on it, a bounded queue of (seq, text), a task sending them in order.
+
+    A message offered while nothing is queued or being sent goes out at once, without waking
+    the sender task: uvicorn's send returns without waiting unless the client is behind
+    (its transport paused), and only then does the sender task take over."""
 
     websocket: WebSocket
     view: str  # json | participant | console | projector
@@ -47,6 +78,8 @@ class Connection:
     queue: asyncio.Queue[tuple[int | None, str]] = field(init=False)
     overflowed: bool = False
     sender: asyncio.Task[None] | None = None
+    _idle: bool = False  # the sender task waits for the queue, nothing is being sent
+    _in_flight: Resumed | None = None  # a send begun at once that had to wait
 
     def __post_init__(self) -> None:
         self.queue = asyncio.Queue(self.queue_size)
@@ -57,20 +90,41 @@ class Connection:
         return (self.view, self.language, self.table_id)
 
     def offer(self, seq: int | None, text: str) -> None:
-        """Queue an event (seq) or a reply (None); a client too slow to keep up is dropped,
-        to reconnect and resync."""
-        if self.overflowed:
+        """Send an event (seq) or a reply (None), or queue it behind what is being sent; a
+        client too slow to keep up is dropped, to reconnect and resync."""
+        if self.overflowed or (seq is not None and seq <= self.sent_seq):
+            return
+        if self._idle and self._in_flight is None and self.queue.empty():
+            self._send_at_once(seq, text)
             return
         try:
             self.queue.put_nowait((seq, text))
         except asyncio.QueueFull:
             self.drop(CLOSE_TOO_SLOW, "too slow: reconnect to resync")
 
+    def _send_at_once(self, seq: int | None, text: str) -> None:
+        """Step the send by hand; if it has to wait, the sender task finishes it first."""
+        coro = self.websocket.send({"type": "websocket.send", "text": text})
+        if seq is not None:
+            self.sent_seq = seq
+        try:
+            waiting_on = coro.send(None)
+        except StopIteration:
+            return
+        except Exception:  # the socket is gone: its reader sees that and detaches it
+            self.overflowed = True
+            return
+        self._in_flight = Resumed(coro, waiting_on)
+        self.queue.put_nowait((None, ""))  # wakes the sender task to finish it
+
     def drop(self, code: int, reason: str) -> None:
         """Stop sending and close the socket with `code`, without waiting for it."""
         self.overflowed = True
         if self.sender is not None:
             self.sender.cancel()
+        if self._in_flight is not None:
+            self._in_flight.coro.close()
+            self._in_flight = None
         asyncio.get_running_loop().create_task(self.close(code, reason))
 
     def start_sending(self) -> asyncio.Task[None]:
@@ -79,13 +133,21 @@ class Connection:
 
     async def _send_loop(self) -> None:
         """Send queued messages in order, skipping events already sent (seq <= sent_seq)."""
-        while True:
-            seq, text = await self.queue.get()
-            if seq is not None and seq <= self.sent_seq:
-                continue
-            await self.websocket.send_text(text)
-            if seq is not None:
-                self.sent_seq = seq
+        try:
+            while True:
+                self._idle = True
+                seq, text = await self.queue.get()
+                self._idle = False
+                if self._in_flight is not None:
+                    in_flight, self._in_flight = self._in_flight, None
+                    await in_flight
+                if not text or (seq is not None and seq <= self.sent_seq):
+                    continue
+                await self.websocket.send_text(text)
+                if seq is not None:
+                    self.sent_seq = seq
+        finally:
+            self._idle = False
 
     async def close(self, code: int, reason: str) -> None:
         if self.websocket.client_state == WebSocketState.CONNECTED:
@@ -194,10 +256,17 @@ class Hub:
     def connection(self, websocket: WebSocket, view: str, language: str, **who: Any) -> Connection:
         return Connection(websocket, view, language, self.queue_size, **who)
 
-    def __init__(self, database: Database, render: Renderer, queue_size: int) -> None:
+    def __init__(
+        self,
+        database: Database,
+        render: Renderer,
+        queue_size: int,
+        presence: LocalPresence | None = None,
+    ) -> None:
         self.database = database
         self.render = render
         self.queue_size = queue_size
+        self.presence = presence or LocalPresence()
         self.sessions: dict[str, SessionHub] = {}
         self._lock = asyncio.Lock()
 
@@ -209,9 +278,13 @@ class Hub:
                 await hub.start()
                 self.sessions[session_id] = hub
             hub.connections.add(connection)
+        if connection.role in PRESENT_ROLES:
+            self.presence.facilitator_joined(session_id)
         return connection
 
     async def detach(self, session_id: str, connection: Connection) -> None:
+        if connection.role in PRESENT_ROLES:
+            self.presence.facilitator_left(session_id)
         async with self._lock:
             hub = self.sessions.get(session_id)
             if hub is None:

@@ -26,7 +26,7 @@ from session_engine.store.database import Database
 from .auth import DatabaseDep, OrganiserDep, SettingsDep
 from .links import base_url
 from .pages import error_page, language_of, page
-from .reports import built_session_report, serve_session_report
+from .reports import published_session_data, serve_session_report
 from .schemas import PublishedLinks
 
 router = APIRouter(tags=["publishing"])
@@ -88,7 +88,7 @@ async def published_data(token: str, request: Request, database: DatabaseDep) ->
     profiles) that the report page does not show."""
     session_id = await database.read(published_session, require_token_shape(token))
     threshold = request.app.state.settings.segment_threshold
-    _, report = await built_session_report(database, session_id, threshold, with_ids=True)
+    report = await published_session_data(database, session_id, threshold)
     shown = report.model_copy(update={"votes": [], "profiles": []})
     return Response(to_json(shown), media_type="application/json", headers=NO_STORE)
 

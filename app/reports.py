@@ -43,6 +43,7 @@ from .auth import (
     credentials,
     is_organiser,
 )
+from .report_ahead import programme_changed
 from .report_formats import FORMATS, Rendered, file_name, render_report, translator
 
 router = APIRouter(prefix="/api", tags=["reports"])
@@ -91,6 +92,10 @@ class Memo(Generic[V]):
             making.add_done_callback(lambda done: self._keep(key, done))
         return await asyncio.shield(making)
 
+    def has(self, key: Hashable) -> bool:
+        """Whether the value of `key` is kept (made, not being made)."""
+        return key in self._done
+
     def _keep(self, key: Hashable, done: asyncio.Future[V]) -> None:
         self._making.pop(key, None)
         if done.cancelled() or done.exception() is not None:
@@ -123,6 +128,43 @@ def _check_format(fmt: str) -> None:
         )
 
 
+async def report_key(
+    database: Database, kind: str, ident: str | int, threshold: int
+) -> tuple[Any, ...] | None:
+    """What a report's data and files are kept by: its kind, id, segment threshold and
+    state (`report_state`); None for a session that does not exist."""
+    if kind == "session":
+        state = await database.read(report_state, session_id=str(ident))
+        if not state[0]:
+            return None
+    else:
+        state = await database.read(report_state, programme_id=int(ident))
+    return (kind, ident, threshold, state)
+
+
+async def _session_key(database: Database, session_id: str, threshold: int) -> tuple[Any, ...]:
+    key = await report_key(database, "session", session_id, threshold)
+    if key is None:
+        raise NotFound(N_("No session with id %(session_id)r."), session_id=session_id)
+    return key
+
+
+async def _programme_key(database: Database, programme_id: int, threshold: int) -> tuple[Any, ...]:
+    key = await report_key(database, "programme", _programme_id(programme_id), threshold)
+    assert key is not None
+    return key
+
+
+def _build(database: Database, key: tuple[Any, ...]) -> Awaitable[Report]:
+    kind, ident, threshold, _ = key
+    build = session_report if kind == "session" else programme_report
+    return database.read(build, ident, translator=translator, threshold=threshold)
+
+
+def _threshold(request: Request) -> int:
+    return int(request.app.state.settings.segment_threshold)
+
+
 async def _respond(key: tuple[Any, ...], report: Report, fmt: str, sheet: str) -> Response:
     sheet = sheet if fmt == "csv" else ""
     rendered = await RENDERED.get(
@@ -151,38 +193,28 @@ async def session_report_route(
     """The session's report in one format (organiser or the session's facilitator). CSV
     holds one kind of raw data: `sheet=items|votes|statements|participants`."""
     _check_format(fmt)
-    threshold = request.app.state.settings.segment_threshold
-    return await serve_session_report(database, session_id, threshold, fmt, sheet=sheet)
-
-
-async def built_session_report(
-    database: Database, session_id: str, threshold: int, *, with_ids: bool = False
-) -> tuple[tuple[Any, ...], Report]:
-    """The session's report and its cache key, built once per state (`with_ids`: the
-    published data, whose items carry the ids of the items they hold)."""
-    state = await database.read(report_state, session_id=session_id)
-    if not state[0]:
-        raise NotFound(N_("No session with id %(session_id)r."), session_id=session_id)
-    key = ("session", session_id, threshold, state, with_ids)
-    report = await CACHE.get(
-        key,
-        lambda: database.read(
-            session_report,
-            session_id,
-            translator=translator,
-            threshold=threshold,
-            with_ids=with_ids,
-        ),
-    )
-    return key, report
+    return await serve_session_report(database, session_id, _threshold(request), fmt, sheet=sheet)
 
 
 async def serve_session_report(
     database: Database, session_id: str, threshold: int, fmt: str, *, sheet: str = "items"
 ) -> Response:
     """The session's report in one format, built and rendered once per state."""
-    key, report = await built_session_report(database, session_id, threshold)
+    key = await _session_key(database, session_id, threshold)
+    report = await CACHE.get(key, lambda: _build(database, key))
     return await _respond(key, report, fmt, sheet)
+
+
+async def published_session_data(database: Database, session_id: str, threshold: int) -> Report:
+    """The session's report as its published data: each item with the ids of the items it
+    holds (receipts), built once per state."""
+    key = await _session_key(database, session_id, threshold)
+    return await CACHE.get(
+        ("published", *key),
+        lambda: database.read(
+            session_report, session_id, translator=translator, threshold=threshold, with_ids=True
+        ),
+    )
 
 
 @router.get(
@@ -202,17 +234,38 @@ async def programme_report_route(
     pooled where people confirmed it (the same words, or the organiser's curation), ballots
     pooled."""
     _check_format(fmt)
-    _programme_id(programme_id)
-    threshold = request.app.state.settings.segment_threshold
-    state = await database.read(report_state, programme_id=programme_id)
-    key = ("programme", programme_id, threshold, state)
-    report = await CACHE.get(
-        key,
-        lambda: database.read(
-            programme_report, programme_id, translator=translator, threshold=threshold
-        ),
-    )
+    key = await _programme_key(database, programme_id, _threshold(request))
+    report = await CACHE.get(key, lambda: _build(database, key))
     return await _respond(key, report, fmt, sheet)
+
+
+class ReportReady(BaseModel):
+    """The formats of a report whose files are rendered for its data as it is now: a
+    download of one of them is served at once."""
+
+    formats: list[str]
+
+
+def _ready(key: tuple[Any, ...]) -> ReportReady:
+    kept = [f for f in FORMATS if RENDERED.has((*key, f, "items" if f == "csv" else ""))]
+    return ReportReady(formats=kept)
+
+
+@router.get("/sessions/{session_id}/report/ready", response_model=ReportReady)
+async def session_ready_route(
+    session_id: str, request: Request, database: DatabaseDep, _: ReportReaderDep
+) -> ReportReady:
+    """Which of the session's report files are ready for its current data (organiser or
+    the session's facilitator); the PDF is rendered ahead a few seconds after a change."""
+    return _ready(await _session_key(database, session_id, _threshold(request)))
+
+
+@router.get("/programmes/{programme_id}/report/ready", response_model=ReportReady)
+async def programme_ready_route(
+    programme_id: int, request: Request, database: DatabaseDep, _: OrganiserDep
+) -> ReportReady:
+    """Which of the programme report's files are ready for its current data (organiser)."""
+    return _ready(await _programme_key(database, programme_id, _threshold(request)))
 
 
 class ReportTexts(BaseModel):
@@ -261,7 +314,11 @@ async def programme_texts_route(
     return programme_texts_view(programme)
 
 
-@router.put("/programmes/{programme_id}/report/texts", response_model=ProgrammeReportTextsView)
+@router.put(
+    "/programmes/{programme_id}/report/texts",
+    response_model=ProgrammeReportTextsView,
+    dependencies=[Depends(programme_changed)],
+)
 async def edit_programme_texts_route(
     programme_id: int, body: ProgrammeReportTexts, database: DatabaseDep, _: OrganiserDep
 ) -> ProgrammeReportTextsView:

@@ -37,8 +37,9 @@ def machine() -> str:
 def fanout_table(pairs: list[tuple[Result, Result]]) -> str:
     rows = [
         "| N | rate /s | | p50 ms | p99 ms | all-sockets p50 ms | all-sockets p99 ms | "
-        "deliveries/s | answered/s | lost | dup | out of order | KiB/conn |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "deliveries/s | answered/s | lost | dup | out of order | KiB/conn | "
+        "server CPU ms/submission |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for floor, product in pairs:
         for r in (floor, product):
@@ -46,7 +47,8 @@ def fanout_table(pairs: list[tuple[Result, Result]]) -> str:
                 f"| {r.plan.n} | {r.plan.rate:g} | {r.plan.target} | {r.p50_ms:.1f} | "
                 f"{r.p99_ms:.1f} | {r.all_p50_ms:.1f} | {r.all_p99_ms:.1f} | "
                 f"{r.deliveries_per_s:.0f} | {r.submissions_per_s:.1f} | {r.lost} | "
-                f"{r.duplicates} | {r.out_of_order} | {r.rss_per_connection / 1024:.1f} |"
+                f"{r.duplicates} | {r.out_of_order} | {r.rss_per_connection / 1024:.1f} | "
+                f"{r.cpu_ms_per_submission:.1f} |"
             )
         ratios = [
             product.p50_ms / floor.p50_ms,
@@ -56,7 +58,7 @@ def fanout_table(pairs: list[tuple[Result, Result]]) -> str:
         ]
         rows.append(
             f"| {floor.plan.n} | | **product/floor** | {ratios[0]:.2f} | **{ratios[1]:.2f}** | "
-            f"{ratios[2]:.2f} | **{ratios[3]:.2f}** | | | | | | |"
+            f"{ratios[2]:.2f} | **{ratios[3]:.2f}** | | | | | | | |"
         )
     return "\n".join(rows)
 

@@ -5,6 +5,7 @@ schedule whether or not earlier ones were answered."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import multiprocessing
 import time
@@ -47,6 +48,7 @@ class Result:
     deliveries_per_s: float
     submissions_per_s: float  # answered (product) or sent (floor) per second of submitting
     rss_per_connection: float  # bytes: server RSS growth from connecting N sockets and the run, / N
+    cpu_ms_per_submission: float = 0.0  # server CPU from the first submission to the last delivery
 
     @property
     def lost(self) -> int:
@@ -153,16 +155,19 @@ async def measure(plan: Plan, log: Path) -> Result:
                 raise RuntimeError("not every socket connected")
             await warm_up(target, clients, plan.n)
             count = max(1, round(plan.rate * plan.duration))
+            cpu_before = target.cpu_seconds()
             began = time.monotonic()
             sent = await submit_on_schedule(target, WARMUP, count, plan.rate)
             answered = time.monotonic() - began
             await wait_for_count(clients, (WARMUP + count) * plan.n, SETTLE_TIMEOUT)
+            cpu_ms = 1000 * (target.cpu_seconds() - cpu_before) / count
             rss_after = target.rss()
         finally:
             sockets = clients.stop()
     finally:
         await target.close()
-    return summarise(plan, sent, sockets, answered, (rss_after - rss_before) / plan.n)
+    result = summarise(plan, sent, sockets, answered, (rss_after - rss_before) / plan.n)
+    return dataclasses.replace(result, cpu_ms_per_submission=cpu_ms)
 
 
 def summarise(

@@ -27,6 +27,7 @@ class Target(Protocol):
     process: subprocess.Popen[bytes]
 
     def rss(self) -> int: ...
+    def cpu_seconds(self) -> float: ...
     async def prepare(self, n: int) -> list[str]: ...
     async def submit(self, number: int) -> None: ...
     async def close(self) -> None: ...
@@ -44,6 +45,12 @@ def rss_bytes(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024
     raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user + system), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -83,6 +90,9 @@ class Floor:
 
     def rss(self) -> int:
         return rss_bytes(self.process.pid)
+
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self.process.pid)
 
     async def prepare(self, n: int) -> list[str]:
         self._submitter = await connect(f"ws://127.0.0.1:{self.port}/submit", compression=None)
@@ -155,6 +165,9 @@ class Product:
 
     def rss(self) -> int:
         return sum(rss_bytes(server.pid) for server in self.servers)
+
+    def cpu_seconds(self) -> float:
+        return sum(cpu_seconds(server.pid) for server in self.servers)
 
     async def prepare(self, n: int) -> list[str]:
         """A session in a brainstorm step, N listeners and the submitters joined."""

@@ -225,7 +225,8 @@ class AgendaTemplate(SQLModel, table=True):
 class PoolDecision(SQLModel, table=True):
     """One of the organiser's pooling decisions on a programme's report: a row per decision,
     replayed in order (reports/pooling.py). Items are named by id, so decisions hold when
-    sessions are added. `action`: accept, merge, attach, reject, split, lead or side."""
+    sessions are added. `action`: accept, merge, attach, reject,
+    unreject (a rejection undone), split, lead or side."""
 
     __tablename__ = "pool_decision"
 

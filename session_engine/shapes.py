@@ -335,7 +335,7 @@ class ReportScenario(Shape):
 
 
 Side = Literal["important", "other"]
-PoolAction = Literal["accept", "reject", "split", "merge", "attach", "lead", "side"]
+PoolAction = Literal["accept", "reject", "unreject", "split", "merge", "attach", "lead", "side"]
 
 
 class PoolMember(Shape):
@@ -414,6 +414,35 @@ class PoolDecisionView(Shape):
     side: Side | None
     decided_by: str
     decided_at: str = Field(description="ISO 8601, UTC.")
+
+
+class RejectedItem(Shape):
+    """An item of a rejected suggestion: what it says and where it was said."""
+
+    item_id: int
+    text: str
+    session: str
+
+
+class RejectedPool(Shape):
+    """A suggestion the organiser kept apart (and has not undone), with who decided when."""
+
+    decision_id: int = Field(description="The rejection's id: undo it with DELETE.")
+    scenario: str
+    category: str
+    lead: RejectedItem
+    members: list[RejectedItem]
+    decided_by: str
+    decided_at: str = Field(description="ISO 8601, UTC.")
+
+
+class RejectedPage(Shape):
+    """One page of the rejected suggestions, the latest first."""
+
+    total: int
+    offset: int
+    limit: int
+    rejected: list[RejectedPool]
 
 
 class PoolDecisions(Shape):

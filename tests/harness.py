@@ -70,12 +70,15 @@ class Server:
             self.process.wait(10)
 
 
-def start_server(env_overrides: dict[str, str], log: Path, port: int | None = None) -> Server:
+def start_server(
+    env_overrides: dict[str, str], log: Path, port: int | None = None, args: tuple[str, ...] = ()
+) -> Server:
+    """`args`: more options for `serve`."""
     port = port or free_port()
     env = {**os.environ, **env_overrides}
     with log.open("ab") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port), *args],
             cwd=ROOT,
             env=env,
             stdout=log_file,

@@ -6,7 +6,12 @@ national size (50 sessions x 200 items) the lists run to thousands."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
+from sqlalchemy import select as select_columns
+from sqlmodel import col, select
+
+from ..models import Item, PoolDecision
 from ..shapes import (
     EntryItem,
     EntryPage,
@@ -14,6 +19,9 @@ from ..shapes import (
     PoolProposal,
     ProgrammeEntry,
     ProposalPage,
+    RejectedItem,
+    RejectedPage,
+    RejectedPool,
 )
 from ..store.db import Db
 from ..tally import DEFAULT_THRESHOLD
@@ -21,7 +29,7 @@ from .data import SessionData, joined_sessions, read_session
 from .decisions import current_partition
 from .gc_pause import collector_paused
 from .items import ColumnKey, ReportEntry
-from .pooling import Proposal, pooled_column, propose
+from .pooling import Partition, Proposal, pooled_column, propose
 
 PAGE = 20
 MAX_LIMIT = 200
@@ -29,10 +37,12 @@ MAX_LIMIT = 200
 
 @dataclass(frozen=True, slots=True)
 class CurationView:
-    """Every entry and every unreviewed proposal of a programme, in their one order."""
+    """Every entry and every unreviewed proposal of a programme, in their one order, and the
+    rejected suggestions (the latest first)."""
 
     entries: list[ProgrammeEntry]
     proposals: list[PoolProposal]
+    rejected: list[RejectedPool]
 
 
 def curation_view(db: Db, programme_id: int, threshold: int = DEFAULT_THRESHOLD) -> CurationView:
@@ -49,7 +59,41 @@ def curation_view(db: Db, programme_id: int, threshold: int = DEFAULT_THRESHOLD)
             for proposal in propose(key, pooled, found):
                 shape = _proposal(proposal, datas)
                 proposals.append((-proposal.score, len(proposals), shape))
-    return CurationView(entries, [p for *_, p in sorted(proposals, key=lambda p: p[:2])])
+        rejected = _rejected(db, found, datas)
+    ordered = [p for *_, p in sorted(proposals, key=lambda p: p[:2])]
+    return CurationView(entries, ordered, rejected)
+
+
+def _rejected(db: Db, found: Partition, datas: list[SessionData]) -> list[RejectedPool]:
+    """The rejections in force, the latest first, with their items' words and sessions (an
+    item deleted since is left out of its list)."""
+    if not found.rejections:
+        return []
+    ids = {i for lead, members in found.rejections.values() for i in (lead, *members)}
+    labels = {d.session.id: d.label for d in datas}
+    query = select_columns(col(Item.id), col(Item.text), col(Item.session_id))
+    said = {
+        i: RejectedItem(item_id=i, text=text, session=labels.get(session, ""))
+        for i, text, session in db.execute(query.where(col(Item.id).in_(ids))).all()
+    }
+    rows = db.scalars(
+        select(PoolDecision)
+        .where(col(PoolDecision.id).in_(list(found.rejections)))
+        .order_by(col(PoolDecision.id).desc())
+    )
+    return [
+        RejectedPool(
+            decision_id=int(row.id or 0),
+            scenario=found.key[row.item_id][0],
+            category=found.key[row.item_id][1],
+            lead=said[row.item_id],
+            members=[said[m] for m in row.other_ids if m in said],
+            decided_by=row.decided_by,
+            decided_at=row.decided_at.isoformat(),
+        )
+        for row in rows
+        if row.item_id in said
+    ]
 
 
 def _column_keys(datas: list[SessionData]) -> list[ColumnKey]:
@@ -110,6 +154,14 @@ def _limit(limit: int) -> int:
     return max(1, min(limit, MAX_LIMIT))
 
 
+Listed = TypeVar("Listed", PoolProposal, RejectedPool, ProgrammeEntry)
+
+
+def _in_column(rows: list[Listed], scenario: str | None, category: str | None) -> list[Listed]:
+    """The rows of this scenario and column (None: any)."""
+    return [r for r in rows if scenario in (None, r.scenario) and category in (None, r.category)]
+
+
 def proposal_page(
     view: CurationView,
     *,
@@ -119,14 +171,21 @@ def proposal_page(
     limit: int = PAGE,
 ) -> ProposalPage:
     """One page of the proposals, filtered by scenario and column, best first."""
-    chosen = [
-        p
-        for p in view.proposals
-        if scenario in (None, p.scenario) and category in (None, p.category)
-    ]
+    chosen = _in_column(view.proposals, scenario, category)
     offset, limit = max(0, offset), _limit(limit)
     return ProposalPage(
         total=len(chosen), offset=offset, limit=limit, proposals=chosen[offset : offset + limit]
+    )
+
+
+def rejected_page(
+    view: CurationView, *, scenario: str | None = None, category: str | None = None, offset: int = 0
+) -> RejectedPage:
+    """One page of the rejected suggestions, filtered by scenario and column, latest first."""
+    chosen = _in_column(view.rejected, scenario, category)
+    offset = max(0, offset)
+    return RejectedPage(
+        total=len(chosen), offset=offset, limit=PAGE, rejected=chosen[offset : offset + PAGE]
     )
 
 
@@ -142,11 +201,7 @@ def entry_page(
     """One page of the entries, filtered by scenario and column (and, `pooled`, to those of
     more than one item), in report order."""
     chosen = [
-        e
-        for e in view.entries
-        if scenario in (None, e.scenario)
-        and category in (None, e.category)
-        and (not pooled or len(e.items) > 1)
+        e for e in _in_column(view.entries, scenario, category) if not pooled or len(e.items) > 1
     ]
     offset, limit = max(0, offset), _limit(limit)
     return EntryPage(

@@ -1,10 +1,11 @@
 """The organiser's pooling decisions on a programme's report, one command per action: accept or
-reject a suggested pool (or a page of them), split an item out of its entry, merge two entries,
-attach an item to an entry, choose an entry's lead wording, put an entry among the most
-important or the others. Each checks its request against the entries as they are now and is
-refused (changing nothing) when it makes no sense; each stores a row in `pool_decision`, with
-who decided and when. That table is the programme's own log: a decision spans sessions, so it
-is not an event of any one session. Reports read it through `report_state` (its last id)."""
+reject a suggested pool (or a page of them), undo a rejection, split an item out of its entry,
+merge two entries, attach an item to an entry, choose an entry's lead wording, put an entry
+among the most important or the others. Each checks its request against the entries as they
+are now and is refused (changing nothing) when it makes no sense; each stores a row in
+`pool_decision`, with who decided and when. That table is the programme's own log: a decision
+spans sessions, so it is not an event of any one session. Reports read it through
+`report_state` (its last id)."""
 
 from __future__ import annotations
 
@@ -165,6 +166,25 @@ def reject_pool(
     if all(m in curating.found.rejected.get(lead_id, set()) for m in member_ids):
         raise Conflict(N_("This proposal was rejected already."))
     curating.record("reject", lead_id, member_ids)
+    return curating.done()
+
+
+def undo_rejection(
+    db: Db, *, actor: Organiser, programme_id: int, decision_id: int
+) -> PoolDecisions:
+    """Take back a rejected suggestion: its items may be suggested together again (it returns
+    to the suggestions to review). Stored as a decision of its own ("unreject"), with who and
+    when; the rejection stays in the log."""
+    curating = Curating(db, programme_id)
+    row = db.get(PoolDecision, decision_id) if 0 < decision_id <= MAX_INTEGER else None
+    if row is None or row.programme_id != programme_id or row.action != "reject":
+        raise NotFound(
+            N_("No rejected suggestion %(decision_id)s in this programme."),
+            decision_id=decision_id,
+        )
+    if decision_id not in curating.found.rejections:
+        raise Conflict(N_("This rejection is no longer in force: undone, or its items are gone."))
+    curating.record("unreject", row.item_id, row.other_ids)
     return curating.done()
 
 

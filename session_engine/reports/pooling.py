@@ -69,6 +69,10 @@ class Partition:
     group: dict[int, int] = field(default_factory=dict)  # item id -> group id
     members: dict[int, set[int]] = field(default_factory=dict)  # group id -> item ids
     rejected: dict[int, set[int]] = field(default_factory=dict)  # item -> never proposed with
+    # why a pair is kept apart: the decisions (reject, split) that said so, until undone
+    apart_by: dict[frozenset[int], set[int]] = field(default_factory=dict)
+    # rejected suggestions not undone: decision id -> (lead, members)
+    rejections: dict[int, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
     leads: dict[int, int] = field(default_factory=dict)  # item -> decision that made it lead
     sides: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # item -> decision
     key: dict[int, ColumnKey] = field(default_factory=dict)
@@ -101,10 +105,26 @@ class Partition:
             self.members[self.fresh] = {item_id}
         return left
 
-    def reject(self, item_id: int, others: Iterable[int]) -> None:
+    def reject(self, item_id: int, others: Iterable[int], by: int) -> None:
         for other in others:
             self.rejected.setdefault(item_id, set()).add(other)
             self.rejected.setdefault(other, set()).add(item_id)
+            self.apart_by.setdefault(frozenset((item_id, other)), set()).add(by)
+
+    def unreject(self, item_id: int, others: tuple[int, ...]) -> None:
+        """Undo the latest rejection of this very suggestion: its pairs may be suggested
+        again, unless another decision (a split, another rejection) keeps them apart."""
+        undone = [d for d, pool in self.rejections.items() if pool == (item_id, others)]
+        if not undone:
+            return
+        decision_id = max(undone)
+        del self.rejections[decision_id]
+        for other in others:
+            reasons = self.apart_by.get(frozenset((item_id, other)), set())
+            reasons.discard(decision_id)
+            if not reasons:
+                self.rejected.get(item_id, set()).discard(other)
+                self.rejected.get(other, set()).discard(item_id)
 
     def apply(self, decision: Decision) -> None:
         """One decision; those naming items no longer there (deleted, merged) do what they can."""
@@ -118,9 +138,12 @@ class Partition:
                 self.detach(item)
                 self.join([others[0], item])
         elif decision.action == "reject":
-            self.reject(item, others)
+            self.reject(item, others, by=decision.id)
+            self.rejections[decision.id] = (item, others)
+        elif decision.action == "unreject":
+            self.unreject(item, others)
         elif decision.action == "split":
-            self.reject(item, self.detach(item))
+            self.reject(item, self.detach(item), by=decision.id)
         elif decision.action == "lead":
             self.leads[item] = decision.id
         elif decision.action == "side":

@@ -202,7 +202,7 @@ def page(method: str, path: str, form: Any = None, body: Any = None) -> Callable
 def socket(path: str, *, by_cookie: bool) -> Callable[[World, str, int], bool]:
     def call(world: World, role: str, n: int) -> bool:
         secret = world.credential(role) or ""
-        url = path.format(id=world.room.id, token=secret)
+        url = path.format(id=world.room.id, token=secret, **world.ids)
         headers = {}
         if by_cookie and (jar := world.cookies(role)):
             jar.pop("X-CSRF-Token")
@@ -262,6 +262,22 @@ def pooled(request: Callable[..., bool]) -> Callable[[World, str, int], bool]:
         if n == 0:
             merge = "/api/programmes/{programme}/entries/merge"
             assert api("POST", merge, json=PAIR)(world, "organiser", n)
+        return request(world, role, n)
+
+    return call
+
+
+def rejected(request: Callable[..., bool]) -> Callable[[World, str, int], bool]:
+    """Run `request` once the organiser rejected a suggested pool (its id is {decision})."""
+
+    def call(world: World, role: str, n: int) -> bool:
+        if n == 0:
+            url = world.url("/api/programmes/{programme}/pools/reject")
+            response = world.client.post(
+                url, json=world.fill(POOL), headers=bearer(ORGANISER_TOKEN)
+            )
+            assert response.status_code == 200, response.text
+            world.ids["decision"] = response.json()["decisions"][0]["id"]
         return request(world, role, n)
 
     return call
@@ -489,6 +505,14 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         api("GET", "/api/programmes/{programme}/report.json"),
         "------A",
     ),
+    ("GET /api/sessions/{session_id}/report/ready", ""): (
+        api("GET", "/api/sessions/{id}/report/ready"),
+        "-----AA",
+    ),
+    ("GET /api/programmes/{programme_id}/report/ready", ""): (
+        api("GET", "/api/programmes/{programme}/report/ready"),
+        "------A",
+    ),
     ("GET /api/programmes/{programme_id}/pools", ""): (
         api("GET", "/api/programmes/{programme}/pools"),
         ORGANISER,
@@ -507,6 +531,14 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ),
     ("POST /api/programmes/{programme_id}/pools/reject", ""): (
         api("POST", "/api/programmes/{programme}/pools/reject", json=POOL),
+        ORGANISER,
+    ),
+    ("GET /api/programmes/{programme_id}/pools/rejected", ""): (
+        api("GET", "/api/programmes/{programme}/pools/rejected"),
+        ORGANISER,
+    ),
+    ("DELETE /api/programmes/{programme_id}/pools/rejected/{decision_id}", ""): (
+        rejected(api("DELETE", "/api/programmes/{programme}/pools/rejected/{decision}")),
         ORGANISER,
     ),
     ("POST /api/programmes/{programme_id}/entries/merge", ""): (
@@ -612,6 +644,11 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ("GET /console/{session_id}", ""): (page("GET", "/console/{id}"), "-----A-"),
     ("GET /projector/{session_id}", ""): (page("GET", "/projector/{id}"), "----A--"),
     ("GET /organiser", ""): (page("GET", "/organiser"), "------A"),
+    ("GET /organiser/dashboard", ""): (page("GET", "/organiser/dashboard"), "------A"),
+    ("WS /api/programmes/{programme_id}/ws", ""): (
+        socket("/api/programmes/{programme}/ws", by_cookie=True),
+        "------A",
+    ),
     ("POST /identity/{view}/{session_id}", "participant"): (
         page("POST", "/identity/participant/{id}", form={"choice": "keep", "key": ""}),
         "-A-----",

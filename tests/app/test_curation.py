@@ -122,6 +122,53 @@ def test_accept_reject_and_accept_a_page(client, built) -> None:
     assert pooled["total"] == 1 + len(rest)
 
 
+def test_a_rejected_suggestion_can_be_undone(client, built) -> None:
+    where = "scenario=afstemming&category=voordelen"
+    proposals = api(client, built, f"pools?{where}&limit=200").json()["proposals"]
+    first = proposals[0]
+    body = {"lead_id": first["lead"]["entry_id"], "member_ids": ids(first["members"])}
+    assert api(client, built, "pools/reject", body).status_code == 200
+    page = api(client, built, f"pools/rejected?{where}").json()
+    assert page["total"] == 1
+    [kept_apart] = page["rejected"]
+    assert kept_apart["lead"]["text"] == first["lead"]["text"]
+    assert [m["text"] for m in kept_apart["members"]] == [m["text"] for m in first["members"]]
+    assert (kept_apart["scenario"], kept_apart["category"]) == ("afstemming", "voordelen")
+    assert kept_apart["decided_by"] == "organiser" and kept_apart["decided_at"]
+    assert api(client, built, "pools/rejected?category=nadelen").json()["total"] == 0
+    before = client.get(f"/api/programmes/{built.programme_id}/report.json", headers=ORGANISER)
+
+    url = f"/api/programmes/{built.programme_id}/pools/rejected/{kept_apart['decision_id']}"
+    undone = client.delete(url, headers=ORGANISER)
+    assert undone.status_code == 200, undone.text
+    [decision] = undone.json()["decisions"]
+    assert (decision["action"], decision["item_id"], decision["other_ids"]) == (
+        "unreject",
+        body["lead_id"],
+        body["member_ids"],
+    )
+    assert decision["decided_by"] == "organiser" and decision["decided_at"]
+    assert api(client, built, "pools/rejected").json()["total"] == 0
+    again = api(client, built, f"pools?{where}&limit=200").json()["proposals"]
+    assert first in again  # back among the suggestions to review, not joined in the report
+    Downloads(client, built.programme_id).alone(first["lead"]["text"])
+    after = client.get(f"/api/programmes/{built.programme_id}/report.json", headers=ORGANISER)
+    assert after.content == before.content
+
+    refused = client.delete(url, headers=ORGANISER)
+    assert refused.status_code == 409 and refused.json()["detail"]
+    accepted = api(client, built, "pools/accept", body).json()["decisions"][0]["id"]
+    for decision_id in (accepted, 999_999, 0, 2**70):
+        response = client.delete(
+            f"/api/programmes/{built.programme_id}/pools/rejected/{decision_id}", headers=ORGANISER
+        )
+        assert response.status_code in (404, 422), (decision_id, response.text)
+    other = client.delete(f"/api/programmes/999/pools/rejected/{accepted}", headers=ORGANISER)
+    assert other.status_code == 404
+    facilitator = bearer(built.rooms[0].created.facilitator_key)
+    assert client.delete(url, headers=facilitator).status_code in (401, 403)
+
+
 def ids(members: list[dict]) -> list[int]:
     return [m["entry_id"] for m in members]
 

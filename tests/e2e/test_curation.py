@@ -16,6 +16,10 @@ pytestmark = pytest.mark.browser
 
 ZWOLLE = "Iedere partner heeft een duidelijk herkenbare rol"
 EINDHOVEN = "Elke partner heeft een herkenbare rol"
+TRAINED = (
+    "Werkplekbegeleiders en schoolopleiders worden getraind",
+    "Schoolopleiders en werkplekbegeleiders worden goed getraind",
+)
 APART = ("Voelt als een stap terug", "Het kan een dure manier van opleiden worden")
 
 
@@ -71,3 +75,41 @@ def test_the_organiser_accepts_a_suggested_pool(browser_room: BrowserRoom) -> No
         assert APART[1] in joined.split(f"- {APART[0]}", 1)[1].split("\n- ", 1)[0]
     finally:
         eindhoven.close()
+
+
+def test_the_organiser_undoes_keeping_a_suggestion_apart(browser_room: BrowserRoom) -> None:
+    zwolle = browser_room.api
+    utrecht = LiveRoom.on_server(browser_room.server, title="Utrecht", location="Utrecht")
+    try:
+        said(zwolle, TRAINED[0])
+        said(utrecht, TRAINED[1])
+        page = browser_room.open(f"/organiser?token={ORGANISER_TOKEN}", **LAPTOP)
+        section = page.locator("#curation")
+        proposal = section.locator(".proposal").filter(has_text=TRAINED[1])
+        proposal.get_by_role("button", name="Niet samenvoegen", exact=True).click()
+        expect(section.get_by_role("heading", name="Niet samengevoegd (1)")).to_be_visible()
+        expect(
+            section.get_by_role("heading", name="Suggesties om te beoordelen (0)")
+        ).to_be_visible()
+        kept_apart = section.locator(".rejected-pool")
+        expect(kept_apart).to_contain_text(re.compile(f"{TRAINED[0]}.*{TRAINED[1]}", re.S))
+        expect(kept_apart).to_contain_text("Niet samengevoegd door organiser op")
+        assert_accessible(page, "organiser with a suggestion kept apart")
+        kept_apart.get_by_role("button", name="Ongedaan maken").click()
+        expect(
+            section.get_by_role("heading", name="Suggesties om te beoordelen (1)")
+        ).to_be_visible()
+        expect(section.get_by_role("heading", name="Niet samengevoegd (0)")).to_be_visible()
+        expect(section.locator(".proposal")).to_contain_text(TRAINED[0])
+        after = report(zwolle)  # a suggestion again, not joined in the report
+        assert f"- {TRAINED[0]}\n" in after and f"- {TRAINED[1]}\n" in after
+        programme = zwolle.http.get(f"/api/sessions/{zwolle.id}", headers=zwolle.facilitator)
+        pools = f"/api/programmes/{programme.json()['programme_id']}/pools"
+        [again] = zwolle.http.get(pools, headers=ORGANISER).json()["proposals"]
+        body = {
+            "lead_id": again["lead"]["entry_id"],
+            "member_ids": [again["members"][0]["entry_id"]],
+        }
+        assert zwolle.http.post(f"{pools}/reject", json=body, headers=ORGANISER).is_success
+    finally:
+        utrecht.close()

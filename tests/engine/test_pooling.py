@@ -23,7 +23,13 @@ from session_engine.reports.decisions import (
     split_item,
 )
 from session_engine.reports.points import column_items
-from session_engine.reports.pooling import same_words, scored_pairs
+from session_engine.reports.pooling import (
+    Decision,
+    KnownItem,
+    partition,
+    same_words,
+    scored_pairs,
+)
 from session_engine.reports.report import programme_report
 from session_engine.sessions import create_session
 from tests.conftest import Room
@@ -141,6 +147,26 @@ def test_accept_joins_and_reject_is_not_proposed_again(built) -> None:
             lead_id=other.lead.entry_id,
             member_ids=[m.entry_id for m in other.members],
         )
+
+
+def test_an_undone_rejection_is_suggested_again_unless_a_split_keeps_it_apart() -> None:
+    column = ("afstemming", "voordelen")
+    items = [KnownItem(i, f"s{i}", column, f"punt {i}") for i in (1, 2, 3)]
+    rejected = Decision(1, "reject", 1, (2, 3))
+    found = partition(items, [rejected])
+    assert found.blocked({1}, {2, 3}) and found.rejections == {1: (1, (2, 3))}
+    found = partition(items, [rejected, Decision(2, "unreject", 1, (2, 3))])
+    assert not found.blocked({1}, {2}) and not found.blocked({1}, {3})
+    assert found.rejections == {}
+    # kept apart twice (rejected, then pooled by hand and split): undoing one is not enough
+    twice = [
+        Decision(1, "reject", 1, (2,)),
+        Decision(2, "merge", 1, (2,)),
+        Decision(3, "split", 2, ()),
+        Decision(4, "unreject", 1, (2,)),
+    ]
+    found = partition(items, twice)
+    assert found.blocked({1}, {2}) and found.entry(2) == {2}
 
 
 def test_a_voted_item_leads_its_pool_unless_the_organiser_chooses(built) -> None:
