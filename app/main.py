@@ -23,7 +23,18 @@ from session_engine.store.db import create_db_engine
 from session_engine.store.fanout import fanout_from_url
 from session_engine.store.schema import migrate
 
-from . import access, api, curation, dashboard, facilitation, live, pages, reports, voting
+from . import (
+    access,
+    api,
+    curation,
+    dashboard,
+    facilitation,
+    live,
+    pages,
+    publishing,
+    reports,
+    voting,
+)
 from .auth import Credentials
 from .bodylimit import BodyLimitMiddleware
 from .fragments import STATIC_DIR, EventRenderer, step_type_labels
@@ -208,6 +219,7 @@ def create_app(
     app.include_router(voting.router)
     app.include_router(access.router)
     app.include_router(reports.router)
+    app.include_router(publishing.router)
     app.include_router(curation.router)
     app.include_router(live.router)
     app.include_router(dashboard.router)

@@ -17,6 +17,7 @@ from session_engine.items import participant_table
 from session_engine.joining import join_session
 from session_engine.models import Session
 from session_engine.programmes import get_programme, programme_content
+from session_engine.publishing import publication
 from session_engine.reports.texts import (
     PROGRAMME_TEXT_FIELDS,
     edit_programme_texts,
@@ -96,12 +97,15 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
     return response
 
 
-def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+def error_page(
+    request: Request, status: int, message: str, *, link: str | None = None
+) -> HTMLResponse:
+    """A refusal as a page; `link`: where "My contributions" of a published report is."""
     language = language_of(request)
     titles = {403: N_("No access"), 404: N_("Not found")}
     title = gettext(language, titles.get(status, N_("Something went wrong")))
     message = gettext(language, message)
-    return page(request, "error.html", status=status, title=title, message=message)
+    return page(request, "error.html", status=status, title=title, message=message, link=link)
 
 
 def set_secret_cookie(response: Response, settings: Settings, name: str, value: str) -> None:
@@ -278,7 +282,9 @@ async def participant_page(
     if await _view_actor(request, database, session_id, "participant") is None:
         had_access = cookie_name("participant", session_id) in request.cookies
         if had_access and await database.read(is_closed, session_id):
-            return error_page(request, 403, CLOSED)
+            token = await database.read(publication, session_id)
+            mine = f"/r/{token}/mijn-bijdragen" if token else None
+            return error_page(request, 403, CLOSED, link=mine)
         return RedirectResponse("/", 303)
     return await _live_page(
         request, database, settings, session_id, "participant", "participant.html"
@@ -330,6 +336,7 @@ async def _organiser_view(
         sessions=sessions,
         templates=saved,
         csrf=csrf,
+        public_base=base_url(request, settings),
         curation=await curation_section(request, database, programme),
         report_texts=programme_texts(programme),
         retention=await database.read(

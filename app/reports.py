@@ -193,9 +193,28 @@ async def session_report_route(
     """The session's report in one format (organiser or the session's facilitator). CSV
     holds one kind of raw data: `sheet=items|votes|statements|participants`."""
     _check_format(fmt)
-    key = await _session_key(database, session_id, _threshold(request))
+    return await serve_session_report(database, session_id, _threshold(request), fmt, sheet=sheet)
+
+
+async def serve_session_report(
+    database: Database, session_id: str, threshold: int, fmt: str, *, sheet: str = "items"
+) -> Response:
+    """The session's report in one format, built and rendered once per state."""
+    key = await _session_key(database, session_id, threshold)
     report = await CACHE.get(key, lambda: _build(database, key))
     return await _respond(key, report, fmt, sheet)
+
+
+async def published_session_data(database: Database, session_id: str, threshold: int) -> Report:
+    """The session's report as its published data: each item with the ids of the items it
+    holds (receipts), built once per state."""
+    key = await _session_key(database, session_id, threshold)
+    return await CACHE.get(
+        ("published", *key),
+        lambda: database.read(
+            session_report, session_id, translator=translator, threshold=threshold, with_ids=True
+        ),
+    )
 
 
 @router.get(

@@ -37,6 +37,15 @@ class SessionLinks(BaseModel):
     projector: str = Field(description="Secret projector link (carries the projector key).")
 
 
+class PublishedLinks(BaseModel):
+    """A published report's read-only links (anyone holding one may read, nothing more)."""
+
+    token: str = Field(description="The links' unguessable token; revoking forgets it.")
+    report: str = Field(description="The report as a web page.")
+    data: str = Field(description="The report's data as JSON, with each item's ids.")
+    mine: str = Field(description='"Mijn bijdragen": a participant\'s device finds its items.')
+
+
 class SessionCreated(BaseModel):
     id: str
     code: str = Field(description="Join code for participants.")

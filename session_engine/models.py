@@ -60,6 +60,8 @@ class Session(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # Set once by "Sessie afsluiten": its contributions no longer name anyone (closing.py).
     closed_at: datetime | None = Field(default=None)
+    # The read-only link's token while its report is published (publishing.py); None: not.
+    published_token: str | None = Field(default=None, unique=True, index=True, max_length=64)
 
 
 class Step(SQLModel, table=True):

@@ -58,6 +58,7 @@ class EventType(StrEnum):
     DEFINITION_PROPOSED = "definition_proposed"
     # reports
     REPORT_TEXT_EDITED = "report_text_edited"
+    REPORT_PUBLISHED = "report_published"
 
 
 class Payload(BaseModel):
@@ -142,6 +143,11 @@ class JoiningChanged(Payload):
 
 class SessionClosed(Payload):
     TYPE = EventType.SESSION_CLOSED
+
+
+class ReportPublished(Payload):
+    TYPE = EventType.REPORT_PUBLISHED
+    published: bool
 
 
 class StepRemoved(Payload):
@@ -381,6 +387,7 @@ PAYLOADS: dict[EventType, type[Payload]] = {
         KeysRotated,
         JoiningChanged,
         SessionClosed,
+        ReportPublished,
         StepAdded,
         StepUpdated,
         StepRemoved,

@@ -278,6 +278,12 @@ class ReportItem(Shape):
     votes: int | None = Field(
         None, description="Voters who picked or rated it in its importance vote (None: no vote)."
     )
+    item_ids: list[int] | None = Field(
+        None,
+        exclude_if=lambda v: v is None,
+        description="A published session report's only: the ids of the items it holds, its "
+        "own first, then those merged into it in the order of `members` (receipts).",
+    )
 
 
 class ThemeGroup(Shape):

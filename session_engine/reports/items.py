@@ -37,6 +37,7 @@ class ReportEntry:
     metoo: int
     members: list[str]
     comments: list[str]
+    member_ids: list[int] = field(default_factory=list)  # the ids of `members`, in their order
     score: float | None = None
     votes: int | None = None
     important: bool = False
@@ -94,9 +95,11 @@ def load_items(db: Db, session_id: str, steps: list[Step]) -> Columns:
     place = {s.id: s.position for s in steps}
     rows = sorted(rows, key=lambda r: place.get(r.step_id, 0))  # boards: step by step
     members: dict[int, list[str]] = defaultdict(list)
+    member_ids: dict[int, list[int]] = defaultdict(list)
     for row in rows:
         if row.merged_into_id is not None:
             members[row.merged_into_id].append(row.text)
+            member_ids[row.merged_into_id].append(row.id)
     columns: Columns = defaultdict(list)
     for row in rows:
         scenario = scenario_of.get(row.step_id)
@@ -111,6 +114,7 @@ def load_items(db: Db, session_id: str, steps: list[Step]) -> Columns:
                 metoo=metoo.get(row.id, 0),
                 members=members[row.id],
                 comments=comments[row.id],
+                member_ids=member_ids[row.id],
             )
         )
     return dict(columns)
@@ -134,8 +138,9 @@ def mark_importance(items: list[ReportEntry], ranks: Ranks | None) -> list[Repor
     return sorted(ordered, key=lambda i: not i.important)
 
 
-def public_item(item: ReportEntry) -> ReportItem:
-    """An item as exports carry it: no database id, nothing about who wrote it."""
+def public_item(item: ReportEntry, *, with_ids: bool = False) -> ReportItem:
+    """An item as exports carry it: no database id, nothing about who wrote it. `with_ids`
+    (a session's published report only): the ids of the items it holds, for receipts."""
     return ReportItem(
         text=item.text,
         theme=item.theme,
@@ -149,4 +154,5 @@ def public_item(item: ReportEntry) -> ReportItem:
         votes=item.votes,
         important=item.important,
         sessions=item.sessions,
+        item_ids=[item.id, *item.member_ids] if with_ids else None,
     )

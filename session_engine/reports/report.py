@@ -31,6 +31,7 @@ from ..shapes import (
     DistributionView,
     ItemsColumn,
     ReportColumn,
+    ReportItem,
     ReportScenario,
     ReportTextsView,
     ThemedColumn,
@@ -51,7 +52,7 @@ from .data import (
 )
 from .decisions import current_partition, decisions_state
 from .gc_pause import collector_paused
-from .items import public_item
+from .items import ReportEntry, public_item
 from .model import (
     CompositionField,
     CompositionGroup,
@@ -91,16 +92,20 @@ def session_report(
     *,
     translator: Callable[[str], Translate] = _english,
     threshold: int = DEFAULT_THRESHOLD,
+    with_ids: bool = False,
 ) -> Report:
     """The report of one session, in its language (`translator` gives the catalogue); once
-    retention deleted its contributions, the report stored then."""
+    retention deleted its contributions, the report stored then. `with_ids`: each item
+    carries the ids of the items it holds (the published report's data, for receipts)."""
     if (stored := purged_session_report(db, get_session(db, session_id))) is not None:
         return stored
     with collector_paused():
         data = read_session(db, session_id, threshold)
         texts = report_texts(data.session, data.content)
         t = translator(data.session.language)
-        return _report("session", data.session.title, [data], texts, t, threshold)
+        return _report(
+            "session", data.session.title, [data], texts, t, threshold, with_ids=with_ids
+        )
 
 
 def programme_report(
@@ -160,11 +165,13 @@ def _report(
     t: Translate,
     threshold: int,
     found: Partition | None = None,
+    *,
+    with_ids: bool = False,
 ) -> Report:
     """`found`: a programme's entries (pooling.py); None for a session's report."""
     content = datas[0].content
     scenarios = [
-        _scenario(content, key, datas, t, threshold, found)
+        _scenario(content, key, datas, t, threshold, found, with_ids=with_ids)
         for key in _scenario_order(content, datas)
     ]
     statements = _statement_section(content, datas, t, threshold)
@@ -372,11 +379,13 @@ def _scenario(
     t: Translate,
     threshold: int,
     found: Partition | None,
+    *,
+    with_ids: bool,
 ) -> ReportScenario:
     scenario = content.scenario(key)
     assert scenario is not None
     columns = [
-        _column(content, category, key, datas, t, threshold, found)
+        _column(content, category, key, datas, t, threshold, found, with_ids=with_ids)
         for category in content.scenarios_file.categories
     ]
     notes = [n for d in datas for n in _scenario_notes(d, key, len(datas) > 1, t)]
@@ -433,6 +442,8 @@ def _column(
     t: Translate,
     threshold: int,
     found: Partition | None,
+    *,
+    with_ids: bool,
 ) -> ReportColumn:
     key = (scenario, category.key)
     if found is None:
@@ -441,19 +452,23 @@ def _column(
     else:
         items, basis = pooled_column(datas, key, found, threshold)
     base = {"key": category.key, "label": category.label, "basis": basis, "count": len(items)}
+
+    def shown(chosen: list[ReportEntry]) -> list[ReportItem]:
+        return [public_item(i, with_ids=with_ids) for i in chosen]
+
     if not category.themed:
         return ItemsColumn(
             **base,
-            important=[public_item(i) for i in items if i.important],
-            other=[public_item(i) for i in items if not i.important],
+            important=shown([i for i in items if i.important]),
+            other=shown([i for i in items if not i.important]),
         )
     themes_known = [(th.key, th.label) for th in content.scenarios_file.themes]
     stray = [i for i in items if i.theme not in {k for k, _ in themes_known}]
     groups = [
-        ThemeGroup(key=k, label=label, items=[public_item(i) for i in items if i.theme == k])
+        ThemeGroup(key=k, label=label, items=shown([i for i in items if i.theme == k]))
         for k, label in themes_known
     ]
-    groups.append(ThemeGroup(key="", label=t(N_("Other")), items=[public_item(i) for i in stray]))
+    groups.append(ThemeGroup(key="", label=t(N_("Other")), items=shown(stray)))
     return ThemedColumn(**base, themes=[g for g in groups if g.items])
 
 

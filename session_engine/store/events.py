@@ -73,7 +73,12 @@ def to_wire(seq: int, type_: str, data: dict[str, Any]) -> str:
 # the organiser's work on the report and its keys (closing.py).
 SESSION_CLOSED = N_("This session has been closed: nothing can be added or changed.")
 AFTER_CLOSE = frozenset(
-    {EventType.SESSION_CLOSED, EventType.REPORT_TEXT_EDITED, EventType.KEYS_ROTATED}
+    {
+        EventType.SESSION_CLOSED,
+        EventType.REPORT_TEXT_EDITED,
+        EventType.KEYS_ROTATED,
+        EventType.REPORT_PUBLISHED,
+    }
 )
 
 

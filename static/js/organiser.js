@@ -6,6 +6,7 @@
 
 import { callApi, ready } from "./call.js";
 import "./closing.js";
+import "./publishing.js";
 
 function requests(button) {
   if (button.dataset.poolAction) {

@@ -7,6 +7,7 @@
 import { afterStageSwap, call, message, newClientId, sessionId } from "./call.js";
 import { dropDraft, keepAsDraft, saveDraft, withWords } from "./drafts.js";
 import { addOwn } from "./own.js";
+import { keepReceipt } from "./receipts.js";
 import { say, sayAgain } from "./status.js";
 
 function outboxKey() { return "vk-outbox-" + sessionId(); }
@@ -48,6 +49,7 @@ async function send(entry, state) {
   }
   writeOutbox(without(readOutbox(), entry));
   retryDelay = 500;
+  if (answer.ok && answer.body && answer.body.item) { keepReceipt(sessionId(), answer.body.item.id); }
   if (answer.ok && answer.body && answer.body.late) {
     state.late = true;
     say(state.refusal || message("msgLate"));

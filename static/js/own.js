@@ -3,6 +3,7 @@
 // marks them, and each acknowledged submission adds one; live redraws (the same for every
 // participant) are marked again from that list.
 import { call, message, sessionId } from "./call.js";
+import { dropReceipt, keepReceipt } from "./receipts.js";
 import { say } from "./status.js";
 
 function ownKey() { return "vk-own-" + sessionId(); }
@@ -31,6 +32,7 @@ function rememberOwn() {
   document.querySelectorAll("[data-own]:not([hidden])").forEach(function (tools) {
     const id = parseInt(tools.dataset.own, 10);
     if (ids.indexOf(id) < 0) { ids.push(id); }
+    keepReceipt(sessionId(), id);
   });
   keep(ids);
   syncOwn();
@@ -41,6 +43,7 @@ async function withdraw(id) {
   const answer = await call("DELETE", "/own-items/" + id);
   if (!answer.ok) { say(answer.offline ? message("msgUnsaved") : answer.detail); return; }
   keep(ownIds().filter(function (x) { return x !== id; }));
+  dropReceipt(sessionId(), id);
   const li = document.getElementById("item-" + id);
   if (li) { li.remove(); }
   say(message("msgWithdrawn"));

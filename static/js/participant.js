@@ -1,5 +1,6 @@
-// The participant's page: outbox, drafts, reactions, table choice, ballots, countdown and
+// The participant's page: outbox, drafts, reactions, table choice, ballots, receipts, countdown and
 // the live connection (which sends the outbox again whenever it comes back).
+import { startBewaarcode } from "./bewaarcode.js";
 import { afterStageSwap, ready } from "./call.js";
 import { watchConnection } from "./connection.js";
 import { keepDrafts, restoreDraft } from "./drafts.js";
@@ -36,6 +37,7 @@ ready(function () {
   restoreDraft(false);
   rememberPressed();
   startOwn();
+  startBewaarcode();
   startTimer();
   flush();
 });

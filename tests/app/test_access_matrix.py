@@ -283,6 +283,32 @@ def rejected(request: Callable[..., bool]) -> Callable[[World, str, int], bool]:
     return call
 
 
+def closed_first(request: Callable[..., bool]) -> Callable[[World, str, int], bool]:
+    """Run `request` once the organiser closed the session (only then can it be published)."""
+
+    def call(world: World, role: str, n: int) -> bool:
+        if n == 0:
+            assert api("POST", "/api/sessions/{id}/close")(world, "organiser", n)
+        return request(world, role, n)
+
+    return call
+
+
+def published(suffix: str) -> Callable[[World, str, int], bool]:
+    """A page of the session's published report (closed and published first)."""
+
+    def call(world: World, role: str, n: int) -> bool:
+        if n == 0:
+            assert api("POST", "/api/sessions/{id}/close")(world, "organiser", n)
+            done = world.client.post(
+                world.url("/api/sessions/{id}/publish"), headers=bearer(ORGANISER_TOKEN)
+            )
+            world.secrets["published"] = done.json()["token"]
+        return page("GET", f"/r/{world.secrets['published']}{suffix}")(world, role, n)
+
+    return call
+
+
 # (route, variant): (request, expectation per role in ROLES order)
 MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ("GET /", ""): (page("GET", "/"), ALL),
@@ -583,6 +609,17 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         api("POST", "/api/sessions/{id}/close"),
         "-----AA",
     ),
+    ("POST /api/sessions/{session_id}/publish", ""): (
+        closed_first(api("POST", "/api/sessions/{id}/publish")),
+        ORGANISER,
+    ),
+    ("DELETE /api/sessions/{session_id}/publish", ""): (
+        closed_first(api("DELETE", "/api/sessions/{id}/publish")),
+        ORGANISER,
+    ),
+    ("GET /r/{token}", ""): (published(""), ALL),
+    ("GET /r/{token}/data.json", ""): (published("/data.json"), ALL),
+    ("GET /r/{token}/mijn-bijdragen", ""): (published("/mijn-bijdragen"), ALL),
     ("POST /api/sessions/{session_id}/keys/rotate", ""): (
         api("POST", "/api/sessions/{id}/keys/rotate"),
         "------A",
