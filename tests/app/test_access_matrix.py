@@ -276,8 +276,11 @@ def rejected(request: Callable[..., bool]) -> Callable[[World, str, int], bool]:
             response = world.client.post(
                 url, json=world.fill(POOL), headers=bearer(ORGANISER_TOKEN)
             )
-            assert response.status_code == 200, response.text
-            world.ids["decision"] = response.json()["decisions"][0]["id"]
+            # In a world other routes changed first (test_headers.py) the pool may be gone:
+            # the later callers then ask for a decision that does not exist.
+            ok = response.status_code == 200
+            world.ids["decision"] = response.json()["decisions"][0]["id"] if ok else 0
+            assert ok, response.text
         return request(world, role, n)
 
     return call
