@@ -23,7 +23,7 @@ from session_engine.store.db import create_db_engine
 from session_engine.store.fanout import fanout_from_url
 from session_engine.store.schema import migrate
 
-from . import access, api, curation, facilitation, live, pages, reports, voting
+from . import access, api, bulk, curation, facilitation, live, pages, reports, voting
 from .auth import Credentials
 from .bodylimit import BodyLimitMiddleware
 from .fragments import STATIC_DIR, EventRenderer, step_type_labels
@@ -186,6 +186,7 @@ def create_app(
     app.include_router(facilitation.router)
     app.include_router(voting.router)
     app.include_router(access.router)
+    app.include_router(bulk.router)
     app.include_router(reports.router)
     app.include_router(curation.router)
     app.include_router(live.router)
