@@ -11,9 +11,6 @@ browser's cache)."""
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,9 +20,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.harness import ORGANISER, ORGANISER_TOKEN, Server, free_port, wait_until_up
+from tests.harness import ORGANISER, ORGANISER_TOKEN, Server, start_server
 
 
 @dataclass
@@ -54,32 +49,15 @@ class Load:
         return sum(1 for size in self.wire.values() if size > 0)
 
 
-def start(root: Path, tmp: Path) -> Server:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'weight.db'}",
-        "ORGANISER_TOKEN": ORGANISER_TOKEN,
-        "PYTHONPATH": str(root),
-    }
-    log = tmp / "server.log"
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-            cwd=root,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(url, process, log)
-    return Server(url, process, {}, port)
-
-
 @contextmanager
 def server_at(root: Path) -> Iterator[Server]:
     with tempfile.TemporaryDirectory() as tmp:
-        server = start(root, Path(tmp))
+        env = {
+            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'weight.db'}",
+            "ORGANISER_TOKEN": ORGANISER_TOKEN,
+            "PYTHONPATH": str(root),
+        }
+        server = start_server(env, Path(tmp) / "server.log", root=root)
         try:
             yield server
         finally:

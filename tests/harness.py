@@ -70,13 +70,16 @@ class Server:
             self.process.wait(10)
 
 
-def start_server(env_overrides: dict[str, str], log: Path, port: int | None = None) -> Server:
+def start_server(
+    env_overrides: dict[str, str], log: Path, port: int | None = None, root: Path = ROOT
+) -> Server:
+    """A server of the checkout at `root` (this one unless another version is measured)."""
     port = port or free_port()
     env = {**os.environ, **env_overrides}
     with log.open("ab") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,

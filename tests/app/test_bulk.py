@@ -238,3 +238,19 @@ def test_only_the_organiser_creates_sessions_in_bulk(client: TestClient) -> None
     headers = {**ORGANISER, "Content-Type": "text/csv"}
     missing = client.post("/api/programmes/999/sessions/bulk", content=text, headers=headers)
     assert missing.status_code == 404
+
+
+def test_the_largest_table_allowed_fits_the_body_limit(client: TestClient) -> None:
+    """200 rows, every cell as long as allowed: more than the 64 KiB of other bodies, within
+    the 8 times the bulk route may take (bodylimit.py)."""
+    lines = ["locatie;datum;begeleider;titel"]
+    for n in range(200):
+        place = f"{n:03d} " + "L" * 196
+        lines.append(f"{place};14-6-2026;{'F' * 120};{'T' * 200}")
+    body = "\n".join(lines).encode()
+    assert 64 * 1024 < len(body) < 8 * 64 * 1024
+    answer = post_csv(client, body)
+    assert answer.status_code == 201, answer.text[:200]
+    assert len(answer.json()["sessions"]) == 200
+    too_large = post_csv(client, b"locatie;datum\n" + b"x;1-6-2026\n" * 50_000)
+    assert too_large.status_code == 413
