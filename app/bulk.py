@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import json
 from dataclasses import dataclass
 from typing import Literal
 
@@ -238,5 +237,5 @@ async def bulk_create_route(
         programme = await database.read(get_programme, programme_id)
         html = await run_in_threadpool(sheet_html, programme, entries, language)
         return HTMLResponse(html, status_code=201, headers=NO_STORE)
-    payload = json.loads(bulk_json(entries).model_dump_json())
+    payload = bulk_json(entries).model_dump(mode="json")
     return JSONResponse(payload, status_code=201, headers=NO_STORE)

@@ -117,12 +117,15 @@ def read_table(text: str) -> list[Record]:
             [RowProblem(1, MISSING_COLUMNS, {"missing": ", ".join(missing), "found": found})]
         )
     records, line = [], reader.line_num + 1
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            named = {f: c for f, c in zip(fields, cells, strict=False) if f}
-            extra = any(cell.strip() for cell in cells[len(fields) :])
-            records.append(Record(line, named, extra=extra))
-        line = reader.line_num + 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                named = {f: c for f, c in zip(fields, cells, strict=False) if f}
+                extra = any(cell.strip() for cell in cells[len(fields) :])
+                records.append(Record(line, named, extra=extra))
+            line = reader.line_num + 1
+    except csv.Error as exc:  # a cell of over 128 KiB: a quote left open, most likely
+        raise BadRows([RowProblem(line, UNREADABLE, {"reason": str(exc)})]) from exc
     return records
 
 
@@ -130,6 +133,7 @@ MISSING_COLUMNS = N_(
     "The header must name the columns %(missing)s (locatie, datum, begeleider; or location, "
     "date, facilitator); it names: %(found)s."
 )
+UNREADABLE = N_("This line cannot be read (%(reason)s): is a quote left open?")
 TOO_MANY = N_("At most %(max)s sessions at a time; the table has %(count)s.")
 NO_ROWS = N_("The table holds no sessions: only a header, or nothing.")
 EXTRA_CELLS = N_(

@@ -75,6 +75,12 @@ def test_json_rows_and_english_headers_work_too(client: TestClient) -> None:
     text = "location\tdate\tfacilitator\nArnhem\t2026-06-16\tBo\n"
     answer = client.post(bulk_url(client), json={"csv": text}, headers=ORGANISER)
     assert answer.status_code == 201 and answer.json()["sessions"][0]["facilitator"] == "Bo"
+    for body in ({}, {"rows": "Zwolle"}, {"rows": None, "csv": None}):
+        refused = client.post(bulk_url(client), json=body, headers=ORGANISER)
+        assert refused.status_code == 422, body
+        assert refused.json() == {
+            "detail": "Send a CSV file (text/csv) or JSON with `rows` or `csv`."
+        }
 
 
 def test_excel_files_are_read_as_excel_writes_them(client: TestClient) -> None:

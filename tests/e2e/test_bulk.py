@@ -49,6 +49,7 @@ def test_the_organiser_uploads_a_table_and_gets_the_links(
     expect(page.get_by_role("heading", name="Links voor facilitators", level=1)).to_be_visible()
     entries = page.locator(".sheet-entry")
     expect(entries).to_have_count(20)
+    expect(page.get_by_role("navigation", name="Taal")).to_be_hidden()  # would lose the links
     first = entries.first
     expect(first.get_by_role("heading")).to_have_text("Assen 1 · 1 juni 2026")
     expect(first.locator(".sheet-facilitator")).to_have_text("Facilitator 0")

@@ -7,6 +7,7 @@ import pytest
 from session_engine.bulk import (
     BAD_DATE,
     BAD_LANGUAGE,
+    UNREADABLE,
     BadRows,
     decode_table,
     iso_date,
@@ -82,3 +83,11 @@ def test_a_refusal_lists_at_most_fifty_problems_but_counts_all() -> None:
     assert refused.value.values == {"count": 80}
     assert len(refused.value.problems) == 50
     assert {p.template for p in refused.value.problems} == {BAD_DATE}
+
+
+def test_a_quote_left_open_is_named_not_a_crash() -> None:
+    text = 'locatie;datum\nZwolle;1-6-2026\n"Ede;2-6-2026\n' + "x" * 140_000 + "\n"
+    with pytest.raises(BadRows) as refused:
+        read_table(text)
+    ((problem),) = refused.value.problems
+    assert (problem.line, problem.template) == (3, UNREADABLE)
