@@ -35,6 +35,7 @@ from session_engine.store.fanout.memory import MemoryFanout
 from session_engine.store.schema import migrate
 
 from .links import links_for
+from .logs import server_log_config
 from .protocol import guarded_protocol
 from .settings import DATA_DIR, Settings
 from .templating import gettext
@@ -162,6 +163,13 @@ def serve(
     demo: Annotated[
         bool, typer.Option(help="Create (or re-key) a demo session and print its links.")
     ] = False,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            help="Log a line per request: method, route template, status (never the "
+            "client's address, the address as sent or its query)."
+        ),
+    ] = True,
 ) -> None:
     """Migrate the database, load the programme and serve the app."""
     settings = Settings()
@@ -188,6 +196,8 @@ def serve(
         ws_ping_timeout=settings.ws_ping_timeout,
         timeout_graceful_shutdown=5,
         log_level="info",
+        log_config=server_log_config(access=access_log),
+        access_log=False,  # uvicorn's line holds the client's address and the full path
     )
 
 

@@ -1,7 +1,7 @@
 """Security headers on every HTTP response: the browser loads nothing from another origin,
 runs no inline script, sends no address (with its `?key=…`) to anyone as a referrer, and lets
-no other site frame our pages. One middleware, outermost, so refusals from the body and rate
-limits carry the headers too."""
+no other site frame our pages. One middleware, around the limits (only the access log is
+outside it), so refusals from the body and rate limits carry the headers too."""
 
 from __future__ import annotations
 

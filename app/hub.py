@@ -19,6 +19,8 @@ from session_engine.store.database import Database
 from session_engine.store.events import PublishedEvent, events_after
 from session_engine.store.fanout.base import RESYNC, Subscription, session_channel
 
+from .presence import LocalPresence
+
 log = logging.getLogger(__name__)
 
 # Standard close codes; docs/events.md tells clients what to do on each.
@@ -27,6 +29,7 @@ CLOSE_GOING_AWAY = 1012  # "service restart": reconnect and resync
 CLOSE_KEY_REPLACED = 1008  # policy: the key was rotated; do not reconnect with it
 CATCH_UP_PAGE = 1000  # events read from the database at a time when filling a gap
 KEY_ROLES = ("facilitator", "projector")
+PRESENT_ROLES = ("facilitator",)  # whose sockets the dashboard counts (app/presence.py)
 
 Audience = tuple[str, str, int | None]  # (view, language, table); "json" gets raw events
 
@@ -194,10 +197,17 @@ class Hub:
     def connection(self, websocket: WebSocket, view: str, language: str, **who: Any) -> Connection:
         return Connection(websocket, view, language, self.queue_size, **who)
 
-    def __init__(self, database: Database, render: Renderer, queue_size: int) -> None:
+    def __init__(
+        self,
+        database: Database,
+        render: Renderer,
+        queue_size: int,
+        presence: LocalPresence | None = None,
+    ) -> None:
         self.database = database
         self.render = render
         self.queue_size = queue_size
+        self.presence = presence or LocalPresence()
         self.sessions: dict[str, SessionHub] = {}
         self._lock = asyncio.Lock()
 
@@ -209,9 +219,13 @@ class Hub:
                 await hub.start()
                 self.sessions[session_id] = hub
             hub.connections.add(connection)
+        if connection.role in PRESENT_ROLES:
+            self.presence.facilitator_joined(session_id)
         return connection
 
     async def detach(self, session_id: str, connection: Connection) -> None:
+        if connection.role in PRESENT_ROLES:
+            self.presence.facilitator_left(session_id)
         async with self._lock:
             hub = self.sessions.get(session_id)
             if hub is None:

@@ -200,14 +200,21 @@ async def _serve(
     On the JSON socket (`submitter`), participants may also add items."""
     sender = connection.start_sending()
     limiter: RateLimiter = websocket.app.state.limits.socket_limiter()
+    await read_until_closed(
+        websocket, sender, lambda raw: _answer(connection, raw, limiter, submitter)
+    )
+
+
+async def read_until_closed(
+    websocket: WebSocket, sender: asyncio.Task[None], answer: Callable[[str | bytes], None]
+) -> None:
+    """Answer each message the client sends until it goes; then stop sending and close."""
     try:
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            _answer(
-                connection, message.get("text") or message.get("bytes") or "", limiter, submitter
-            )
+            answer(message.get("text") or message.get("bytes") or "")
     except WebSocketDisconnect:
         return
     finally:
@@ -315,6 +322,9 @@ class Submitter:
         self._reply(body.client_id, {**ack, "created": added.created, "late": added.late})
 
     def _reply(self, client_id: object, reply: dict[str, Any]) -> None:
+        if reply["type"] == "error":  # a refused submission: the dashboard counts them
+            hub: Hub = self.websocket.app.state.hub
+            hub.presence.refused(self.actor.session_id)
         if isinstance(client_id, str):
             reply = {"type": reply["type"], "client_id": client_id, **reply}
         self.connection.offer(None, json.dumps(reply, ensure_ascii=False))

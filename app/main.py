@@ -22,13 +22,25 @@ from session_engine.store.db import create_db_engine
 from session_engine.store.fanout import fanout_from_url
 from session_engine.store.schema import migrate
 
-from . import access, api, bulk, curation, facilitation, live, pages, reports, voting
+from . import (
+    access,
+    api,
+    bulk,
+    curation,
+    dashboard,
+    facilitation,
+    live,
+    pages,
+    reports,
+    voting,
+)
 from .auth import Credentials
 from .bodylimit import BodyLimitMiddleware
 from .fragments import EventRenderer, step_type_labels
 from .headers import SecurityHeadersMiddleware
 from .hub import Hub
-from .logs import redact_server_logs
+from .logs import AccessLog, redact_server_logs
+from .presence import LocalPresence, RefusalWatch
 from .ratelimit import Limits, RateLimitMiddleware
 from .retention import purge_daily
 from .settings import Settings, get_settings
@@ -59,17 +71,22 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.credentials = Credentials(database)
     app.state.programme_id = programme.id
     renderer = EventRenderer(database, settings.segment_threshold)
-    app.state.hub = Hub(database, renderer, settings.send_queue_size)
+    presence: LocalPresence = app.state.presence
+    app.state.hub = Hub(database, renderer, settings.send_queue_size, presence)
+    app.state.dashboards = dashboard.make_dashboards(database, settings)
+    reporting = asyncio.create_task(presence.report_forever(fanout))
     # scikit-learn takes seconds to import: do it now, not on the facilitator's first click.
     warm_up = asyncio.get_running_loop().run_in_executor(None, similarity.warm_up)
     retention = asyncio.create_task(purge_daily(database, settings))
     try:
         yield
     finally:
-        retention.cancel()
-        with suppress(asyncio.CancelledError):
-            await retention
+        for task in (retention, reporting):
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
         await warm_up
+        await app.state.dashboards.close_all()
         await app.state.hub.close_all()
         await fanout.disconnect()
         database.close()
@@ -177,11 +194,16 @@ def create_app(
     app.add_exception_handler(DataError, number_beyond_ids)
     app.state.limits = Limits(app.state.settings, clock)
     app.add_middleware(RateLimitMiddleware, limits=app.state.limits)
+    # Around the rate limits, so the dashboard's refusal count sees their 429s too.
+    app.state.presence = LocalPresence(clock)
+    app.add_middleware(RefusalWatch, presence=app.state.presence)
     # Added after the rate limits, so it runs before them: an oversized body is refused
     # before anything else reads it.
     app.add_middleware(BodyLimitMiddleware, max_bytes=app.state.settings.max_body_size)
-    # Outermost: every response, refusals from the limits included, gets the headers.
+    # Around the limits: every response, refusals from the limits included, gets the headers.
     app.add_middleware(SecurityHeadersMiddleware, https=app.state.settings.secure_cookies)
+    # Around everything, so the refusals of the limits are logged with their status too.
+    app.add_middleware(AccessLog)
     app.include_router(api.router)
     app.include_router(facilitation.router)
     app.include_router(voting.router)
@@ -190,6 +212,7 @@ def create_app(
     app.include_router(reports.router)
     app.include_router(curation.router)
     app.include_router(live.router)
+    app.include_router(dashboard.router)
     app.include_router(pages.router)
     # Fingerprinted, compressed, from memory (static_files.py); read before the first request.
     app.mount("/static", static_assets(), name="static")

@@ -125,6 +125,23 @@ class Settings(BaseSettings):
     ws_ping_timeout: float = Field(
         default=20.0, description="Seconds a client may take to answer a ping before it is closed."
     )
+    dashboard_stuck_minutes: float = Field(
+        default=10.0,
+        gt=0,
+        description="Minutes without any event while a step takes input before the programme "
+        "dashboard says a session is stuck.",
+    )
+    dashboard_refusal_limit: int = Field(
+        default=20,
+        ge=0,
+        description="Refused submissions of one session in five minutes before the dashboard "
+        "raises an alert; 0: never.",
+    )
+    dashboard_report_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="The dashboard redraws the programme report's sections at most this often.",
+    )
 
     @model_validator(mode="after")
     def content_from_dir(self) -> Self:

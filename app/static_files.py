@@ -65,6 +65,7 @@ class StaticAssets:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.assets: dict[str, Asset] = {}
+        self._reading: set[str] = set()  # modules being read: one seen again is a cycle
         for path in sorted(p for p in directory.rglob("*") if p.is_file()):
             self._load(path.relative_to(directory).as_posix())
 
@@ -75,10 +76,14 @@ class StaticAssets:
     def _load(self, name: str) -> Asset:
         if (asset := self.assets.get(name)) is not None:
             return asset
+        if name in self._reading:
+            raise RuntimeError(f"static/{name} imports itself through other modules")
         path = self.directory / name
         body = path.read_bytes()
         if path.suffix == ".js":
+            self._reading.add(name)
             body = self._hash_imports(name, body)
+            self._reading.discard(name)
         media_type = TYPES.get(path.suffix) or mimetypes.guess_type(name)[0] or "text/plain"
         digest = hashlib.sha256(body).hexdigest()[:16]
         asset = Asset(body, digest, media_type, compress(body, path.suffix))

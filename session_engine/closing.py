@@ -18,6 +18,7 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlmodel import col
 
 from .actors import Actor, Organiser, require_facilitator
+from .late import decline_waiting_at_close
 from .models import (
     Ballot,
     Comment,
@@ -49,6 +50,7 @@ def close_session(db: Db, *, session_id: str, actor: Actor | Organiser) -> bool:
         return False
     if db.get_bind().dialect.name == "sqlite":
         db.execute(text("PRAGMA secure_delete = ON"))  # freed bytes are zeroed, not left
+    decline_waiting_at_close(db, session.id)
     session.closed_at = utcnow()
     session.open_for_joining = False
     db.add(session)

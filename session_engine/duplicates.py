@@ -2,57 +2,105 @@
 suggestions within a column (similarity.py) and the organiser's suggestions across a
 programme's sessions, with one scorer so both always agree.
 
-A score is the mean of two cosines over the items' Dutch content stems (dutch.py: stop words
-out, synonyms and abbreviations made one word): TF-IDF of the stems themselves (the same
-words, in any order), and TF-IDF of their character 3- to 5-grams (compounds and the
-inflections the stemmer misses: "werkplekleren", "organiseerbaar"). Each contradiction
-between the two (one negated, opposite words, swapped roles) divides it by five, so "meer
-sturen op resultaten" is not suggested as a duplicate of "minder sturen op resultaten".
-How good the scores are, measured: docs/suggestions.md.
+A pair's likeness is the mean of two cosines over the items' Dutch content stems (dutch.py:
+stop words out, synonyms and abbreviations made one word, lemmas stemmed): TF-IDF of the
+stems themselves, with the parts of compounds whose parts the other texts use
+("lerarentekort": leraar, tekort), and TF-IDF of their character 3- to 5-grams (compounds
+and inflections: "werkplekleren", "organiseerbaar"). Each contradiction between the two
+(one negated, opposite words, swapped roles) multiplies it by PENALTY, so "meer sturen op
+resultaten" is not suggested as a duplicate of "minder sturen op resultaten". Its score
+then takes off half the mean likeness of either text to its ten nearest other texts: two
+texts alike everything around them (a one-word item, generic words) rank below a pair that
+stands out. How good the scores are, measured: docs/suggestions.md.
 
-Both cosines and the contradictions (what one text claims against what the other denies)
-are sparse matrix products over a column's texts, fast for thousands of items. Scores are
-per pair, never chained."""
+Cosines and contradictions (what one text claims against what the other denies) are sparse
+matrix products over a column's texts, fast for thousands of items. Scores are per pair,
+never chained."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from .dutch import KINDS, Reading, read
+from .dutch import KINDS, MIN_PART, Reading, compound_parts, read
 
-THRESHOLD = 0.25  # the default cut-off: a pair scoring this or more is suggested
-PENALTY = 0.2  # a score is multiplied by this for each contradiction between the two texts
+THRESHOLD = 0.16  # the default cut-off: a pair scoring this or more is suggested
+# A likeness is multiplied by this for each contradiction between the two texts: below the
+# cut-off, so two texts in the same words that contradict each other are never suggested.
+PENALTY = 0.15
 CHAR_WEIGHT = 0.5  # share of the character n-gram cosine in a score (the rest: the stems')
+NEIGHBOURS = 10  # a text's neighbourhood: the texts most alike it
+CROWDING = 0.5  # share of the two texts' neighbourhood likeness taken off a pair's score
+ROWS_AT_ONCE = 500  # rows of the pair matrix scored at once
 
 
 @dataclass(frozen=True)
 class Scorer:
-    """The readings and vectors of a list of texts, fitted on those texts (their IDF)."""
+    """The readings and vectors of a list of texts, fitted on those texts (their IDF), and
+    each text's neighbourhood among them."""
 
     readings: list[Reading]
     stems: Any  # rows: unit TF-IDF vectors of each text's stems
     grams: Any  # rows: unit TF-IDF vectors of each text's stems' character n-grams
     kinds: list[tuple[Any, Any]]  # per kind of contradiction: (claims, denials) 0/1 rows
+    nearest: Any = None  # rows: each text's NEIGHBOURS + 1 best likenesses, best first
 
     @classmethod
     def fit(cls, texts: Sequence[str]) -> Scorer:
-        """Read `texts` and build their vectors; the IDF weights are theirs."""
+        """Read `texts` and build their vectors and neighbourhoods; the IDF is theirs."""
         from scipy.sparse import csr_matrix
 
         readings = [read(t) for t in texts]
-        joined = [" ".join(r.stems) for r in readings]
+        joined = with_compound_parts(readings)
         kinds = [_claim_matrices(readings, kind) for kind in range(len(KINDS))]
         if not any(joined):  # nothing but function words: nothing to compare
             empty = csr_matrix((len(joined), 1))
-            return cls(readings, empty, empty, kinds)
-        return cls(readings, word_vectors(joined), tfidf_vectors(joined), kinds)
+            return cls(readings, empty, empty, kinds).with_neighbourhoods()
+        fitted = cls(readings, word_vectors(joined), tfidf_vectors(joined), kinds)
+        return fitted.with_neighbourhoods()
+
+    def with_neighbourhoods(self) -> Scorer:
+        """This scorer with each text's best likenesses to the others (zeros where there
+        are fewer others than NEIGHBOURS + 1), scored a band of rows at a time."""
+        import numpy as np
+
+        every = np.arange(len(self.readings))
+        bands = [np.zeros((0, NEIGHBOURS + 1))]
+        for start in range(0, len(every), ROWS_AT_ONCE):
+            rows = every[start : start + ROWS_AT_ONCE]
+            alike = self.likeness(rows, every, floor=0.0)
+            alike[np.arange(len(rows)), rows] = 0  # not its own neighbour
+            alike = np.pad(alike, ((0, 0), (0, NEIGHBOURS + 1)))
+            bands.append(-np.sort(-alike, axis=1)[:, : NEIGHBOURS + 1])
+        return replace(self, nearest=np.vstack(bands))
 
     def block(self, rows: Any, cols: Any, floor: float) -> Any:
-        """Scores of every rows x cols pair as a dense array. Contradictions only lower a
-        score, so they are not looked for when no pair reaches `floor` without them."""
+        """Scores of every rows x cols pair as a dense array, exact where `floor` or more:
+        their likeness less CROWDING times the mean likeness of the two texts to their
+        other neighbours. A pair that stands out from both texts' neighbourhoods ranks
+        above one of two texts that are alike everything around them."""
+        import numpy as np
+
+        alike = self.likeness(rows, cols, floor)
+        crowd = self._crowd(rows, alike) + self._crowd(cols, alike.T).T
+        return np.clip(alike - CROWDING * crowd / 2, 0, 1)
+
+    def _crowd(self, rows: Any, alike: Any) -> Any:
+        """Per pair, how alike the row's text is to its NEIGHBOURS best other texts than the
+        column's (the mean of its best likenesses with the pair's own one left out)."""
+        import numpy as np
+
+        nearest = self.nearest[rows]
+        best = nearest[:, :NEIGHBOURS].sum(axis=1)[:, None]
+        among = alike >= nearest[:, NEIGHBOURS - 1, None]  # the column is a neighbour
+        return np.where(among, best - alike + nearest[:, NEIGHBOURS, None], best) / NEIGHBOURS
+
+    def likeness(self, rows: Any, cols: Any, floor: float) -> Any:
+        """How alike the texts of every rows x cols pair are, as a dense array: the mean of
+        the two cosines, divided by five per contradiction. Contradictions only lower a
+        likeness, so they are not looked for when no pair reaches `floor` without them."""
         import numpy as np
 
         words = (self.stems[rows] @ self.stems[cols].T).toarray()
@@ -79,6 +127,17 @@ class Scorer:
 
         every = np.arange(len(self.readings))
         return self.block(every, every, floor=0.0)
+
+
+def with_compound_parts(readings: list[Reading]) -> list[str]:
+    """Each reading's stems joined by spaces, with the parts of its compounds added where both
+    parts are words of these texts: "lerarentekort" then shares "lerar" with "tekort aan
+    leraren" (the vocabulary of the texts compared is the word list: no lexicon needed)."""
+    known = {s for r in readings for s in r.stems}
+    parts: dict[str, tuple[str, ...]] = {}
+    for word in {w for r in readings for w in r.words if len(w) >= 2 * MIN_PART}:
+        parts[word] = compound_parts(word, known)
+    return [" ".join((*r.stems, *(p for w in r.words for p in parts.get(w, ())))) for r in readings]
 
 
 def _claim_matrices(readings: list[Reading], kind: int) -> tuple[Any, Any]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
+import simplemma
 import snowballstemmer
 
 from .lexicon import (
@@ -40,6 +41,7 @@ _LONG_VOWEL = re.compile(r"([aeou])\1")
 # amounts of one thing, swapped roles. A Reading states claims of each kind; another text
 # contradicts it where one of its claims is among the first one's denials.
 KINDS = ("poles", "amounts", "roles")
+MIN_PART = 4  # the shortest word a compound is split into
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class Reading:
     per kind of contradiction (KINDS) what it claims and which claims would deny it."""
 
     stems: tuple[str, ...]
+    words: tuple[str, ...]  # the content words the stems were made of, in the same order
     negated: bool
     claims: tuple[frozenset[str], ...]
     denials: tuple[frozenset[str], ...]
@@ -85,9 +88,11 @@ def canonical(tokens: list[str]) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball's Dutch (Porter) stem with long vowels made short, as the stemmer does for
-    some forms only: "school" and "scholen" -> "schol", "leraar" and "leraren" -> "lerar"."""
-    return _LONG_VOWEL.sub(r"\1", str(_STEMMER.stemWord(word)))
+    """Snowball's Dutch (Porter) stem of the word's lemma (simplemma's dictionary: the
+    irregular forms a stemmer cannot know, "onderzocht" -> "onderzoeken"), with long vowels
+    made short, as the stemmer does for some forms only: "school" and "scholen" -> "schol"."""
+    lemma = simplemma.lemmatize(word, lang="nl").lower()
+    return _LONG_VOWEL.sub(r"\1", str(_STEMMER.stemWord(lemma)))
 
 
 @lru_cache(maxsize=65536)
@@ -98,8 +103,10 @@ def read(text: str) -> Reading:
     poles = _one_sided(tokens)
     amounts = [scoped for c in clauses for scoped in _scoped_poles(c)]
     links = [link for c in clauses for link in _links(c)]
+    content = tuple(t for c in clauses for t in c if _content(t))
     return Reading(
-        stems=tuple(stem(t) for c in clauses for t in c if _content(t)),
+        stems=tuple(stem(t) for t in content),
+        words=content,
         negated=_negated(tokens),
         claims=(
             frozenset(f"{d} {s}" for d, s in poles),
@@ -170,3 +177,19 @@ def _links(clause: list[str]) -> list[tuple[str, str, str]]:
             after = [stem(t) for t in clause[n + 1 :] if _content(t) and t not in POLES]
             found += [(a, token, after[0]) for a in before if after and a != after[0]]
     return found
+
+
+def compound_parts(word: str, known: frozenset[str] | set[str]) -> tuple[str, ...]:
+    """The stems of the two words a compound is made of, where both are `known` stems
+    ("lerarentekort" -> lerar, tekort when "leraren" and "tekort" are); none otherwise. A
+    linking s or e between them is allowed ("opleidingsscholen" -> opleid, schol)."""
+    for n in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+        head, tail = word[:n], word[n:]
+        tails = [stem(t) for t in canonical([tail])]
+        if not all(t in known for t in tails):
+            continue
+        for part in (head, head[:-1] if head[-1] in "se" else ""):
+            heads = [stem(h) for h in canonical([part])] if len(part) >= MIN_PART else []
+            if heads and all(h in known for h in heads):
+                return (*heads, *tails)
+    return ()

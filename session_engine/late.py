@@ -5,7 +5,8 @@ out with autolock), or for a step that is no longer on its author's screen, is s
 (`items.add_item`): off every board, out of votes and reports, its words readable by its author
 and the facilitator only (session_engine/visibility.py). The facilitator lets it in (it joins
 its step's board like a new item, blind round or not) or declines it (it stays with its author,
-marked declined, so they can copy the words). A declined item can still be let in later."""
+marked declined, so they can copy the words). A declined item can still be let in later, until
+the session is closed: closing declines the ones still waiting."""
 
 from __future__ import annotations
 
@@ -153,6 +154,21 @@ def decline_late_items(
     )
     record_event(db, actor.session_id, declined)
     return _shaped(db, actor.session_id, items)
+
+
+def decline_waiting_at_close(db: Db, session_id: str) -> None:
+    """A session closing for good declines the late items still waiting: nobody can let them
+    in any more, so they stay out of its boards and reports (docs/privacy.md, "Unlink at
+    close"), as a facilitator's decline would keep them."""
+    items = list(db.scalars(_late(session_id).where(col(Item.late) == LateState.WAITING)))
+    if not items:
+        return
+    for item in items:
+        item.late = LateState.DECLINED
+        db.add(item)
+    db.flush()
+    declined = LateItemsDeclined(item_ids=[i.id for i in items if i.id is not None], waiting=0)
+    record_event(db, session_id, declined)
 
 
 def admit_late_item(db: Db, *, actor: Actor, item_id: int) -> Item:

@@ -5,6 +5,7 @@ follow the rules of anonymity.py."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -19,11 +20,11 @@ from .store.db import Db
 from .tables import tables
 from .tally import (
     DEFAULT_THRESHOLD,
-    by_segment,
     counts_of,
     distribution,
     rank_items,
     segment_of,
+    segment_result,
 )
 from .votes import ballots_with_profiles, definitions, step_config, vote_items, voter_of
 
@@ -63,6 +64,30 @@ def step_results(
     return {**base, **_preference(content, answers, fields, threshold)}
 
 
+# The folded breakdown of one statement's answers (key; None: the preference) by one field:
+# its members per shown group. A step's results fold its own answers; a report folds
+# its sessions' answers by the rule across levels (anonymity.fold_levels).
+Segments = Callable[[str | None, str], dict[str, list[Any]]]
+
+
+def step_segments(answers: list[Any], threshold: int) -> Segments:
+    """One step's breakdowns: its answers by the small-group rule."""
+
+    def segments(subject: str | None, field_key: str) -> dict[str, list[Any]]:
+        groups: dict[str, list[Any]] = defaultdict(list)
+        for ballot, profile in answers:
+            if subject is None or ballot.subject == subject:
+                groups[segment_of(profile, field_key)].append(answer_of(ballot, subject))
+        return fold(groups, threshold)
+
+    return segments
+
+
+def answer_of(ballot: Any, subject: str | None) -> Any:
+    """What a breakdown counts of a ballot: a statement's value, or the preference's choice."""
+    return ballot.choice if subject is None else ballot.value
+
+
 _RESULTS: TypeAdapter[StepResults] = TypeAdapter(StepResults)
 
 
@@ -74,8 +99,13 @@ def typed_results(
 
 
 def _statements(
-    content: Content, answers: list[Any], fields: list[str], threshold: int
+    content: Content,
+    answers: list[Any],
+    fields: list[str],
+    threshold: int,
+    segmented: Segments | None = None,
 ) -> list[dict[str, Any]]:
+    folded = segmented or step_segments(answers, threshold)
     by_subject: dict[str, list[Any]] = defaultdict(list)
     for ballot, profile in answers:
         by_subject[ballot.subject].append((ballot, profile))
@@ -83,7 +113,7 @@ def _statements(
     for statement in content.statements_file.statements:
         given = by_subject.get(statement.key, [])
         pairs = [(profile, ballot.value) for ballot, profile in given]
-        segments = {f: by_segment(pairs, f, threshold).as_dict() for f in fields}
+        segments = {f: segment_result(f, folded(statement.key, f)).as_dict() for f in fields}
         results.append(
             {
                 "key": statement.key,
@@ -147,17 +177,19 @@ def _glossary(db: Db, step: Step, answers: list[Any]) -> list[dict[str, Any]]:
 
 
 def _preference(
-    content: Content, answers: list[Any], fields: list[str], threshold: int
+    content: Content,
+    answers: list[Any],
+    fields: list[str],
+    threshold: int,
+    segmented: Segments | None = None,
 ) -> dict[str, Any]:
     titles = {s.key: s.title for s in content.scenarios_file.scenarios}
     counts = counts_of(b.choice for b, _ in answers)
+    folded = segmented or step_segments(answers, threshold)
     segments: dict[str, dict[str, dict[str, int]]] = {}
     for field_key in fields:
-        groups: dict[str, list[str | None]] = defaultdict(list)
-        for ballot, profile in answers:
-            groups[segment_of(profile, field_key)].append(ballot.choice)
-        folded = fold(groups, threshold)
-        segments[field_key] = {seg: counts_of(choices) for seg, choices in sorted(folded.items())}
+        groups = folded(None, field_key)
+        segments[field_key] = {seg: counts_of(choices) for seg, choices in sorted(groups.items())}
     return {
         "scenarios": [{"key": k, "title": titles[k], "votes": counts.get(k, 0)} for k in titles],
         "segments": segments,

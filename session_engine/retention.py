@@ -41,7 +41,12 @@ from .models import (
 from .programmes import get_programme, programme_content
 from .reports.data import Translate
 from .reports.report import programme_report, session_report
-from .reports.stored import programme_subject, session_subject, store_report
+from .reports.stored import (
+    kept_programme_report_at,
+    programme_subject,
+    session_subject,
+    store_report,
+)
 from .shapes import Shape
 from .store.db import Db
 
@@ -68,6 +73,7 @@ class RetentionView(Shape):
     keep: Keep
     deletes_after: datetime | None  # None: no session yet, or months is 0
     purged_sessions: int
+    report_kept_at: datetime | None  # when the programme's report was kept (it is final)
 
 
 class Purged(Shape):
@@ -139,6 +145,7 @@ def retention_view(db: Db, programme_id: int, *, months: int, keep: Keep) -> Ret
         keep=keep,
         deletes_after=deletes_after(db, programme, months),
         purged_sessions=int(purged or 0),
+        report_kept_at=kept_programme_report_at(db, programme_id),
     )
 
 
@@ -186,11 +193,14 @@ def _store_reports(
     db: Db, programme_id: int, sessions: list[Session], now: datetime, policy: Policy
 ) -> None:
     """Each session's report, and the programme's (built while every session still holds
-    its contributions), as they download today."""
+    its contributions), as they download today. A programme report kept at an earlier purge
+    stays as it is: it is final (reports/stored.py)."""
     translator, threshold = policy.translator, policy.threshold
     for session in sessions:
         report = session_report(db, session.id, translator=translator, threshold=threshold)
         store_report(db, session_subject(session.id), programme_id, report, now)
+    if kept_programme_report_at(db, programme_id) is not None:
+        return
     try:
         report = programme_report(db, programme_id, translator=translator, threshold=threshold)
     except EngineError:  # nobody joined any session: there is no programme report to keep

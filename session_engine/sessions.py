@@ -88,6 +88,34 @@ def untranslated(language: str, message: str) -> str:
     return message
 
 
+# The default agenda's step titles (scenarios.yaml) are written in Dutch. A step whose title is
+# still one of these, in Dutch, is named in the session's language instead: an English session
+# of the shipped programme reads "Statements", not "Stellingen". Any other title is the
+# programme's own wording and stays as written.
+BUILT_IN_LANGUAGE = "nl"
+VOTE_TITLE = N_("Scenario %(number)s: most important points")
+BUILT_IN_TITLES = {
+    "info": (N_("Welcome"),),
+    "converge": (N_("Scenario %(number)s: converging"),),
+    "vote": (VOTE_TITLE,),
+    "statements": (N_("Statements"),),
+    "glossary": (N_("Glossary"), N_("Terms")),
+    "preference": (N_("Preference"), N_("Preferred scenario")),
+}
+
+
+def built_in_title(
+    title: str, step_type: str, scenario: Scenario | None, language: str, translate: Translate
+) -> str:
+    """`title` in `language` when it is a built-in title as the shipped agenda words it (in
+    Dutch), else `title` as it is."""
+    number = {"number": scenario.number if scenario is not None else ""}
+    for message in BUILT_IN_TITLES.get(step_type, ()):
+        if title == translate(BUILT_IN_LANGUAGE, message) % number:
+            return translate(language, message) % number
+    return title
+
+
 def untitled_step_title(
     step_type: str, scenario: Scenario | None, language: str, translate: Translate
 ) -> str:
@@ -133,9 +161,9 @@ def create_session(
     db.flush()
     for position, entry in enumerate(steps or content.scenarios_file.agenda):
         scenario = content.scenario(entry.scenario)
-        title = entry.title or untitled_step_title(
-            entry.type, scenario, session.language, translate
-        )
+        title = built_in_title(
+            entry.title, entry.type, scenario, session.language, translate
+        ) or untitled_step_title(entry.type, scenario, session.language, translate)
         db.add(
             Step(
                 session_id=session.id,

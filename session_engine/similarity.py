@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .duplicates import THRESHOLD, Scorer
+from .duplicates import ROWS_AT_ONCE, THRESHOLD, Scorer
 from .dutch import words
 from .lexicon import STOPWORDS
 from .shapes import ItemView
 
 MAX_SUGGESTIONS = 50
-ROWS_AT_ONCE = 500  # rows of the pair matrix scored at once
 REMEMBERED_COLUMNS = 256  # columns' suggestions kept, least recently asked dropped first
 _REMEMBERED: OrderedDict[bytes, tuple[Pair, ...]] = OrderedDict()
 _REMEMBERED_LOCK = threading.Lock()

@@ -137,7 +137,13 @@ def by_segment(
     groups: dict[str, list[int | None]] = defaultdict(list)
     for profile, value in answers:
         groups[segment_of(profile, field_key)].append(value)
-    folded = fold(groups, threshold)
+    return segment_result(field_key, fold(groups, threshold), low, high)
+
+
+def segment_result(
+    field_key: str, folded: dict[str, list[int | None]], low: int = 1, high: int = 5
+) -> SegmentResult:
+    """Distributions per segment of a breakdown already folded by the small-group rule."""
     result = SegmentResult(field_key)
     for segment in sorted(folded, key=lambda s: (s == OTHER, s)):
         result.segments[segment] = distribution(folded[segment], low, high)

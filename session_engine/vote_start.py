@@ -12,11 +12,9 @@ from .agenda import activate_step, add_step
 from .errors import N_, Invalid
 from .models import Ballot, Step
 from .programmes import get_programme, programme_content
-from .sessions import Translate, agenda, get_session, get_step, untranslated
+from .sessions import VOTE_TITLE, Translate, agenda, get_session, get_step, untranslated
 from .store.db import Db
 from .votes import configure_step, reveal_results, step_config
-
-VOTE_TITLE = N_("Scenario %(number)s: most important points")
 
 
 def start_importance_vote(

@@ -327,10 +327,16 @@ class SeedProgramme:
 
 
 def seed_programme(
-    tmp_path_factory: Any, databases: Any, content: Any, *, utrecht: bool = False
+    tmp_path_factory: Any,
+    databases: Any,
+    content: Any,
+    *,
+    utrecht: bool = False,
+    closed: bool = False,
 ) -> Any:
     """Build the programme (a generator for a module-scoped fixture: yields, then closes);
-    `utrecht`: with the third session, which brainstorms every scenario."""
+    `utrecht`: with the third session, which brainstorms every scenario; `closed`: every
+    session closed ("Sessie afsluiten"), as a report's breakdowns by profile need."""
     from session_engine.programmes import load_programme
     from session_engine.sessions import create_session
     from session_engine.store.database import Database
@@ -362,6 +368,12 @@ def seed_programme(
             date="2016-06-28",
         )
         third = build_utrecht_session(Room(database, created))
+    if closed:
+        from session_engine.actors import ORGANISER
+        from session_engine.closing import close_session
+
+        for room in [seed.room for seed in sessions] + ([third.room] if third else []):
+            database.write_sync(close_session, session_id=room.id, actor=ORGANISER)
     yield SeedProgramme(database, sessions[0], sessions[1], url, third)
     database.close()
     engine.dispose()

@@ -4,7 +4,11 @@ prints. Built from the data alone, in a fixed order, so the same data always giv
 
 Anonymity: no participant id, token or client id is in it, and nothing ties an item, vote or
 comment to a person; every breakdown (per segment, table or session) shows only the groups
-the small-group rule of anonymity.py allows, so no small group can be read or subtracted out."""
+the small-group rule of anonymity.py allows, so no small group can be read or subtracted out.
+Breakdowns by profile (per segment, the participants per group, the raw profiles) count only
+closed sessions, whose participants are final, each session over its steps by the rule across
+levels (anonymity.fold_levels): no report taken before and after a late joiner, nor one level
+taken from another, gives a small group away (docs/results.md, "Across reports")."""
 
 from __future__ import annotations
 
@@ -16,12 +20,12 @@ from typing import Any, Literal
 
 from sqlmodel import col, select
 
-from ..anonymity import OTHER, UNKNOWN, fold, text_order
+from ..anonymity import OTHER, UNKNOWN, fold, fold_levels, generalise, shown_groups, text_order
 from ..content import Category, Content
 from ..errors import N_, ngettext
 from ..models import Session
 from ..programmes import get_programme
-from ..results import _preference, _statements
+from ..results import Segments, _preference, _statements, answer_of
 from ..sessions import get_session, session_date
 from ..shapes import (
     DistributionView,
@@ -33,9 +37,10 @@ from ..shapes import (
     ThemeGroup,
 )
 from ..store.db import Db
-from ..tally import DEFAULT_THRESHOLD, distribution
+from ..tally import DEFAULT_THRESHOLD, distribution, segment_of
 from .data import (
     GLOSSARY,
+    Answers,
     SessionData,
     Translate,
     counted_sessions,
@@ -231,21 +236,27 @@ def _labels(content: Content, t: Translate) -> Labels:
 # Participants -------------------------------------------------------------------------
 
 
+def _closed(datas: list[SessionData]) -> list[SessionData]:
+    """The sessions whose participants are final: closed ("Sessie afsluiten")."""
+    return [d for d in datas if d.session.closed_at is not None]
+
+
 def _composition(
-    content: Content, profiles: list[dict[str, str]], t: Translate, threshold: int
+    content: Content, datas: list[SessionData], t: Translate, threshold: int
 ) -> list[CompositionField]:
-    """Counts per profile option; small groups, "other" and "not given" folded together."""
+    """Counts per profile option over the closed sessions, by the rule across levels (each
+    session shown on its own in its report); small groups, "other" and "not given" together."""
+    closed = _closed(datas)
     fields = []
     for profile_field in content.scenarios_file.profile_fields:
-        counts = Counter(p.get(profile_field.key) or UNKNOWN for p in profiles)
-        groups: list[CompositionGroup] = []
-        other = counts[OTHER] + counts[UNKNOWN]
-        for option in profile_field.options:
-            count = counts[option.key] if option.key != OTHER else 0
-            if count >= threshold:
-                groups.append(CompositionGroup(key=option.key, label=option.label, count=count))
-            else:
-                other += count
+        sessions = [_profile_groups(d.profiles, profile_field.key) for d in closed]
+        shown = fold_levels(sessions, threshold)
+        groups = [
+            CompositionGroup(key=o.key, label=o.label, count=len(shown[o.key]))
+            for o in profile_field.options
+            if o.key in shown and o.key != OTHER
+        ]
+        other = sum(len(d.profiles) for d in closed) - sum(g.count for g in groups)
         if other:
             label = t(N_("Other (small groups, or not given)"))
             groups.append(CompositionGroup(key=OTHER, label=label, count=other))
@@ -253,6 +264,13 @@ def _composition(
             CompositionField(key=profile_field.key, label=profile_field.label, groups=groups)
         )
     return fields
+
+
+def _profile_groups(profiles: list[dict[str, str]], field_key: str) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = {}
+    for profile in profiles:
+        groups.setdefault(segment_of(profile, field_key), []).append(1)
+    return groups
 
 
 def _join(parts: list[str], t: Translate) -> str:
@@ -266,7 +284,7 @@ def _participants(
     content: Content, datas: list[SessionData], t: Translate, threshold: int
 ) -> Participants:
     profiles = [p for d in datas for p in d.profiles]
-    fields = _composition(content, profiles, t, threshold)
+    fields = _composition(content, datas, t, threshold)
     if len(datas) == 1:
         opening = t(
             ngettext(
@@ -287,26 +305,50 @@ def _participants(
         if entry.groups:
             parts = [f"{g.count} {g.label}" for g in entry.groups]
             sentences.append(f"{entry.label}: {_join(parts, t)}.")
+    if len(_closed(datas)) < len(datas):
+        sentences.append(
+            t(N_("Participants of a session still open are counted per group once it is closed."))
+        )
     return Participants(total=len(profiles), fields=fields, sentence=" ".join(sentences))
 
 
 def _profiles(
     content: Content, datas: list[SessionData], t: Translate, threshold: int
 ) -> list[dict[str, str]]:
-    """Every participant's profile, small groups folded, sorted: no order to link rows by."""
-    rows = []
-    for data in datas:
-        kept = {
-            f.key: {g.key: g.label for g in f.groups}
-            for f in _composition(content, data.profiles, t, threshold)
+    """The closed sessions' participants' profiles as raw rows: each answer as the
+    composition shows it (small groups "other"), then generalised until every combination,
+    session included, occurs at least `threshold` times (anonymity.generalise); sorted, so
+    no order links a row to anyone."""
+    fields = _composition(content, datas, t, threshold)
+    shown = {f.key: {g.key: g.label for g in f.groups if g.key != OTHER} for f in fields}
+    named = shown_groups({n: len(d.profiles) for n, d in enumerate(datas)}, threshold).groups
+    rows = [
+        (
+            str(n) if len(datas) == 1 or n in named else OTHER,
+            *(_shown_answer(profile, key, groups) for key, groups in shown.items()),
+        )
+        for n, data in enumerate(datas)
+        if data.session.closed_at is not None
+        for profile in data.profiles
+    ]
+    other = {"session": t(N_("Other sessions"))}
+    other["field"] = t(N_("Other (small groups, or not given)"))
+    out = [
+        {
+            "session": datas[int(row[0])].label if row[0] != OTHER else other["session"],
+            **{
+                key: groups.get(value, other["field"])
+                for (key, groups), value in zip(shown.items(), row[1:], strict=True)
+            },
         }
-        for profile in data.profiles:
-            row = {"session": data.label}
-            for key, groups in kept.items():
-                value = profile.get(key) or UNKNOWN
-                row[key] = groups.get(value, groups.get(OTHER, ""))
-            rows.append(row)
-    return sorted(rows, key=lambda r: tuple(r.values()))
+        for row in generalise(rows, threshold)
+    ]
+    return sorted(out, key=lambda r: tuple(r.values()))
+
+
+def _shown_answer(profile: dict[str, str], key: str, shown: dict[str, str]) -> str:
+    value = segment_of(profile, key)
+    return value if value in shown else OTHER
 
 
 # Scenarios ----------------------------------------------------------------------------
@@ -479,8 +521,48 @@ def _statement_section(
                 else None,
             }
         )
-        for result in _statements(content, answers, _fields(content), threshold)
+        for result in _statements(
+            content,
+            answers,
+            _fields(content),
+            threshold,
+            _report_segments(datas, lambda d: d.statements, threshold),
+        )
     ]
+
+
+def _report_segments(
+    datas: list[SessionData], answers_of: Callable[[SessionData], Answers], threshold: int
+) -> Segments:
+    """A report's breakdowns by profile: over its closed sessions only, each session over its
+    steps (the step results show each on its own), by the rule across levels."""
+    closed = _closed(datas)
+    given: dict[str | None, list[list[tuple[int, dict[str, str], Any]]]] = {}
+
+    def answers(subject: str | None) -> list[list[tuple[int, dict[str, str], Any]]]:
+        """Per closed session its (step, profile, answer) for `subject`, read once."""
+        if subject not in given:
+            given[subject] = [
+                [
+                    (ballot.step_id, profile, answer_of(ballot, subject))
+                    for ballot, profile in answers_of(data)
+                    if subject is None or ballot.subject == subject
+                ]
+                for data in closed
+            ]
+        return given[subject]
+
+    def segments(subject: str | None, field_key: str) -> dict[str, list[Any]]:
+        sessions = []
+        for session in answers(subject):
+            steps: dict[int, dict[str, list[Any]]] = {}
+            for step_id, profile, answer in session:
+                groups = steps.setdefault(step_id, {})
+                groups.setdefault(segment_of(profile, field_key), []).append(answer)
+            sessions.append(list(steps.values()))
+        return fold_levels(sessions, threshold)
+
+    return segments
 
 
 def _statement_sessions(
@@ -518,7 +600,8 @@ def _preference_section(
     if not any(d.steps_of("preference") for d in datas):
         return None
     answers = [a for d in datas for a in d.preference]
-    result = _preference(content, answers, _fields(content), threshold)
+    segmented = _report_segments(datas, lambda d: d.preference, threshold)
+    result = _preference(content, answers, _fields(content), threshold, segmented)
     per_session = None
     if len(datas) > 1:
         choices = [[b.choice for b, _ in d.preference] for d in datas]

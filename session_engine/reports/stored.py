@@ -58,12 +58,26 @@ def purged_session_report(db: Db, session: Session) -> Report | None:
     return _load(db, session_subject(session.id))
 
 
+def kept_programme_report_at(db: Db, programme_id: int) -> datetime | None:
+    """When retention kept the programme's report; None when it kept none."""
+    return db.scalar(
+        select(StoredReport.stored_at).where(
+            col(StoredReport.subject) == programme_subject(programme_id)
+        )
+    )
+
+
 def purged_programme_report(db: Db, programme_id: int) -> Report | None:
-    """The programme's stored report once every one of its sessions was purged; None while
-    one still holds its contributions (a session added later: its report is built live)."""
+    """The programme's report as retention kept it, once any of its sessions was purged: it
+    is final, never built again, so a session added later cannot take the purged sessions'
+    points out of it (that session has its own report). None while no session was purged,
+    or when nothing was kept and a session still holds its contributions (then the report
+    is built from those); Gone when nothing was kept and none does."""
     purged = db.scalars(
         select(Session.purged_at).where(col(Session.programme_id) == programme_id)
     ).all()
-    if not purged or any(moment is None for moment in purged):
+    if not any(moment is not None for moment in purged):
+        return None
+    if db.get(StoredReport, programme_subject(programme_id)) is None and None in purged:
         return None
     return _load(db, programme_subject(programme_id))

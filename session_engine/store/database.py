@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 
 from ..plain_text import check_arguments
 from .db import Db, checkpoint_wal, make_session_factory
-from .events import PublishedEvent, take_pending
-from .fanout.base import Fanout, session_channel
+from .events import PublishedEvent, programme_of, take_pending
+from .fanout.base import Fanout, programme_channel, session_channel
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -36,6 +36,7 @@ class Database:
         workers = 1 if engine.dialect.name == "sqlite" else 8
         self._writes = ThreadPoolExecutor(workers, thread_name_prefix="vk-write")
         self._reads = ThreadPoolExecutor(8, thread_name_prefix="vk-read")
+        self._programmes: dict[str, int | None] = {}  # session id → programme id (fixed)
 
     def write_sync(
         self, command: Callable[Concatenate[Db, P], T], *args: P.args, **kwargs: P.kwargs
@@ -94,8 +95,20 @@ class Database:
         for event in events:
             try:
                 await self.fanout.publish(session_channel(event.session_id), event.wire)
+                programme_id = await self._programme_of(event.session_id)
+                if programme_id is not None:
+                    channel = programme_channel(programme_id)
+                    await self.fanout.publish(channel, event.summary_wire())
             except Exception:
                 log.exception("publishing event %s of %s failed", event.seq, event.session_id)
+
+    async def _programme_of(self, session_id: str) -> int | None:
+        """Read once per session and process: a session's programme never changes."""
+        if session_id not in self._programmes:
+            if len(self._programmes) > 100_000:
+                self._programmes.clear()
+            self._programmes[session_id] = await self.read(programme_of, session_id)
+        return self._programmes[session_id]
 
     def close(self) -> None:
         self._writes.shutdown(wait=True)

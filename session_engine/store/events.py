@@ -39,9 +39,30 @@ class PublishedEvent:
     def as_dict(self) -> dict[str, Any]:
         return {"seq": self.seq, "type": self.type, "data": self.data}
 
+    def summary_wire(self) -> str:
+        """The event as the programme channel carries it: which session, its seq and type,
+        and a few numbers (never an item's words)."""
+        message = {"kind": "event", "session_id": self.session_id, "seq": self.seq}
+        return json.dumps({**message, "type": self.type, "summary": summary_of(self.data)})
+
     def payload(self) -> Payload:
         """The data read back as its model."""
         return payload_of(self.type, self.data)
+
+
+# What the programme channel tells of an event's data: counts and positions, no text.
+SUMMARY_FIELDS = ("participants", "step_id", "position", "column_count", "total_count", "open")
+Summary = dict[str, int | str | bool]
+
+
+def summary_of(data: dict[str, Any]) -> Summary:
+    summary: Summary = {
+        key: value for key in SUMMARY_FIELDS if isinstance(value := data.get(key), int | str | bool)
+    }
+    item = data.get("item")
+    if isinstance(item, dict) and isinstance(item.get("category"), str):
+        summary["category"] = item["category"]
+    return summary
 
 
 def to_wire(seq: int, type_: str, data: dict[str, Any]) -> str:
@@ -99,6 +120,12 @@ def events_after(db: Db, session_id: str, after: int, limit: int = 1000) -> list
         .limit(limit)
     )
     return [PublishedEvent.make(r.session_id, r.seq, r.type, r.data) for r in rows]
+
+
+def programme_of(db: Db, session_id: str) -> int | None:
+    """The programme a session belongs to (it never changes)."""
+    found = db.scalar(select(col(Session.programme_id)).where(col(Session.id) == session_id))
+    return int(found) if found is not None else None
 
 
 def check_resume_point(db: Db, session_id: str, after: int) -> None:

@@ -64,7 +64,7 @@ async function send(form) {
     return;
   }
   const answer = await call("PUT", "/steps/" + stepOf(form) + "/ballot", { answers: answers });
-  if (answer.ok || answer.offline) { rememberBallot(form); }
+  if (answer.ok || answer.offline) { rememberBallot(form); markGiven(stepOf(form), true); }
   if (answer.offline) { localStorage.setItem(pendingKey(stepOf(form)), "1"); }
   else { localStorage.removeItem(pendingKey(stepOf(form))); }
   if (answer.ok) { say(form, message("msgSaved"), false); }
@@ -73,6 +73,32 @@ async function send(form) {
 
 // Answers given offline are kept on this device (above) and sent once it is back online.
 function pendingKey(step) { return "vk-ballot-pending-" + sessionId() + "-" + step; }
+
+// Whether this participant has a ballot in the step (saved, or queued to be): only then is
+// "withdraw my vote" offered. The page as loaded says it (their own answers); a live redraw
+// is drawn for everyone alike, so this device's mark says it then.
+function givenKey(step) { return "vk-ballot-given-" + sessionId() + "-" + step; }
+
+function markGiven(step, given) {
+  if (given) { localStorage.setItem(givenKey(step), "1"); }
+  else { localStorage.removeItem(givenKey(step)); }
+  offerWithdraw();
+}
+
+function offerWithdraw() {
+  const vote = document.querySelector("[data-vote-step]");
+  const button = vote && vote.querySelector("[data-withdraw-ballot]");
+  if (button) { button.hidden = !localStorage.getItem(givenKey(vote.dataset.voteStep)); }
+}
+
+// At page load the server's page is the truth: it drew the button for a ballot it holds.
+function givenFromPage() {
+  const vote = document.querySelector("[data-vote-step]");
+  const button = vote && vote.querySelector("[data-withdraw-ballot]");
+  if (button && !localStorage.getItem(pendingKey(vote.dataset.voteStep))) {
+    markGiven(vote.dataset.voteStep, !button.hidden);
+  }
+}
 
 export function sendPendingBallots() {
   const vote = document.querySelector("[data-vote-step]");
@@ -154,6 +180,7 @@ async function withdraw(button) {
   if (!answer.ok) { say(line, answer.offline ? message("msgUnsaved") : answer.detail, true); return; }
   localStorage.removeItem(ballotKey(step));
   localStorage.removeItem(pendingKey(step));
+  markGiven(step, false);
   vote.querySelectorAll("[data-subject]").forEach(function (el) { restoreField(el, undefined); });
   limitAllPicks();
   say(line, message("msgWithdrawn"), false);
@@ -181,10 +208,12 @@ export function startBallots() {
     const button = event.target.closest && event.target.closest("[data-withdraw-ballot]");
     if (button) { withdraw(button); }
   });
-  afterStageSwap(function () { restoreBallots(); limitAllPicks(); sendPendingBallots(); });
+  afterStageSwap(function () { restoreBallots(); limitAllPicks(); offerWithdraw(); sendPendingBallots(); });
   const vote = document.querySelector("[data-vote-step]");
   if (vote && localStorage.getItem(pendingKey(vote.dataset.voteStep))) { restoreBallots(); }
   else { document.querySelectorAll("form[data-ballot]").forEach(rememberBallot); }
   limitAllPicks();
+  givenFromPage();
+  offerWithdraw();
   sendPendingBallots();
 }

@@ -205,7 +205,7 @@ def page(
 def socket(path: str, *, by_cookie: bool) -> Callable[[World, str, int], bool]:
     def call(world: World, role: str, n: int) -> bool:
         secret = world.credential(role) or ""
-        url = path.format(id=world.room.id, token=secret)
+        url = path.format(id=world.room.id, token=secret, **world.ids)
         headers = {}
         if by_cookie and (jar := world.cookies(role)):
             jar.pop("X-CSRF-Token")
@@ -587,6 +587,11 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ("GET /console/{session_id}", ""): (page("GET", "/console/{id}"), "-----A-"),
     ("GET /projector/{session_id}", ""): (page("GET", "/projector/{id}"), "----A--"),
     ("GET /organiser", ""): (page("GET", "/organiser"), "------A"),
+    ("GET /organiser/dashboard", ""): (page("GET", "/organiser/dashboard"), "------A"),
+    ("WS /api/programmes/{programme_id}/ws", ""): (
+        socket("/api/programmes/{programme}/ws", by_cookie=True),
+        "------A",
+    ),
     ("POST /identity/{view}/{session_id}", "participant"): (
         page("POST", "/identity/participant/{id}", form={"choice": "keep", "key": ""}),
         "-A-----",

@@ -23,6 +23,12 @@ def answer_s1(room, answers) -> int:
     return step
 
 
+def close(room) -> None:
+    """Sessie afsluiten: only a closed session's reports break results down by profile."""
+    response = room.client.post(f"/api/sessions/{room.id}/close", headers=room.facilitator)
+    assert response.status_code == 200, response.text
+
+
 def test_the_results_api_shows_no_segment_to_subtract_from_the_total(api_room, client) -> None:
     """3 PO and 1 VO: overall {1:1, 4:3} beside PO {4:3} would give the VO voter's 1."""
     room = api_room()
@@ -31,6 +37,7 @@ def test_the_results_api_shows_no_segment_to_subtract_from_the_total(api_room, c
     s1 = client.get(url, headers=room.facilitator).json()["statements"][0]
     assert s1["overall"]["counts"] == EVERYONE
     assert s1["segments"]["sector"]["segments"] == {"other": s1["overall"]}
+    close(room)
     report = client.get(f"/api/sessions/{room.id}/report.json", headers=room.facilitator).json()
     assert report["statements"][0]["segments"]["sector"]["segments"] == {"other": s1["overall"]}
 
@@ -47,6 +54,8 @@ def test_no_programme_download_shows_a_session_of_one(api_room, client) -> None:
     zwolle, utrecht = api_room("Zwolle"), api_room("Utrecht")
     answer_s1(zwolle, [("PO", 4), ("PO", 4), ("PO", 4)])
     answer_s1(utrecht, [("VO", 1)])
+    close(zwolle)
+    close(utrecht)
     session = client.get(f"/api/sessions/{zwolle.id}", headers=zwolle.facilitator).json()
     url = f"/api/programmes/{session['programme_id']}/report"
     report = client.get(f"{url}.json", headers=ORGANISER).json()

@@ -164,3 +164,55 @@ def test_untitled_agenda_steps_are_named_in_the_session_language(
     )
     steps = database.read_sync(agenda, created.session.id)
     assert [s.title for s in steps] == titles
+
+
+BUILT_IN_NL = [
+    "Welkom",
+    "Scenario 1: Afstemming",
+    "Scenario 1: bundelen",
+    "Scenario 1: belangrijkste punten",
+    "Scenario 2: Samenwerking",
+    "Scenario 2: bundelen",
+    "Scenario 2: belangrijkste punten",
+    "Scenario 3: Leerloopbaan",
+    "Scenario 3: bundelen",
+    "Scenario 3: belangrijkste punten",
+    "Stellingen",
+    "Begrippen",
+    "Voorkeursscenario",
+]
+BUILT_IN_EN = [
+    "Welcome",
+    "Scenario 1: Afstemming",  # the scenario's own name, as the programme writes it
+    "Scenario 1: converging",
+    "Scenario 1: most important points",
+    "Scenario 2: Samenwerking",
+    "Scenario 2: converging",
+    "Scenario 2: most important points",
+    "Scenario 3: Leerloopbaan",
+    "Scenario 3: converging",
+    "Scenario 3: most important points",
+    "Statements",
+    "Terms",
+    "Preferred scenario",
+]
+
+
+@pytest.mark.parametrize(("language", "titles"), [("nl", BUILT_IN_NL), ("en", BUILT_IN_EN)])
+def test_the_default_agendas_built_in_titles_are_in_the_session_language(
+    database: Database, content: Content, language: str, titles: list[str]
+) -> None:
+    """The shipped scenarios.yaml words its agenda in Dutch: an English session of it reads
+    English step titles; a title the programme wrote itself stays as written."""
+    programme = content.programme.model_copy(
+        update={"key": f"built-in-{language}", "language": language}
+    )
+    steps = [*content.scenarios_file.agenda, AgendaStep(type="statements", title="Stellingen?")]
+    scenarios = content.scenarios_file.model_copy(update={"programme": programme, "agenda": steps})
+    own = content.model_copy(update={"scenarios_file": scenarios})
+    stored, _ = database.write_sync(load_programme, content=own)
+    created, _ = database.write_sync(
+        create_session, programme_id=stored.id, title="Zwolle", translate=gettext
+    )
+    found = database.read_sync(agenda, created.session.id)
+    assert [s.title for s in found] == [*titles, "Stellingen?"]

@@ -56,7 +56,7 @@ def seed_outline(number: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, databases, content):
-    yield from seed_programme(tmp_path_factory, databases, content, utrecht=True)
+    yield from seed_programme(tmp_path_factory, databases, content, utrecht=True, closed=True)
 
 
 @pytest.fixture(scope="module")

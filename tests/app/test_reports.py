@@ -25,7 +25,7 @@ FORMATS = ("html", "md", "docx", "pdf", "xlsx", "csv", "json")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, databases, content):
-    yield from seed_programme(tmp_path_factory, databases, content)
+    yield from seed_programme(tmp_path_factory, databases, content, closed=True)
 
 
 @pytest.fixture(scope="module")

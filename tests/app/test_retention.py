@@ -24,8 +24,9 @@ from session_engine.items import add_item
 from session_engine.models import Event, Session
 from session_engine.programmes import get_programme
 from session_engine.retention import deletes_after
-from session_engine.sessions import get_session
+from session_engine.sessions import create_session, get_session
 from tests.app.test_cli import run_cli
+from tests.conftest import Room
 from tests.harness import ORGANISER, ORGANISER_TOKEN
 from tests.report_seed import seed_programme
 
@@ -105,6 +106,55 @@ def test_configured_to_keep_nothing_a_report_answers_410(built) -> None:
             response = client.get(address, headers=ORGANISER)
             assert response.status_code == 410, address
             assert "retention period" in response.json()["detail"]
+
+
+def later_session(built) -> str:
+    """A session added to the programme after its purge, with three participants' items."""
+    created, _ = built.database.write_sync(
+        create_session, programme_id=built.programme_id, title="Later", date="2017-06-14"
+    )
+    room = Room(built.database, created)
+    step = room.step_id("brainstorm")
+    room.do(activate_step, actor=room.facilitator, step_id=step)
+    for n in range(3):
+        room.do(
+            add_item,
+            actor=room.join(),
+            client_id=f"later-{n}",
+            step_id=step,
+            category="voordelen",
+            text=f"Na de purge bedacht {n}",
+        )
+    return room.id
+
+
+def test_a_kept_programme_report_stays_the_same_in_every_format_after_a_later_session(
+    built,
+) -> None:
+    """The programme report retention kept is final: a session added later, and its own
+    purge, leave every format of it byte for byte as it was; the later session's words are
+    in its own report, before and after its purge."""
+    settings = settings_of(built.database_url)
+    programme = [a for a in addresses(built) if "/programmes/" in a]
+    with TestClient(create_app(settings)) as client:
+        before = download_all(client, built)
+        asyncio.run(purge(built.database, settings, end_of(built) + timedelta(seconds=1)))
+        later = later_session(built)
+        own = f"/api/sessions/{later}/report.md"
+        seen = [download_all(client, built)]
+        assert "Na de purge bedacht 0" in client.get(own, headers=ORGANISER).text
+        done = asyncio.run(purge(built.database, settings, end_of(built) + timedelta(seconds=1)))
+        assert [p.session_id for p in done] == [later]
+        seen.append(download_all(client, built))
+        assert "Na de purge bedacht 0" in client.get(own, headers=ORGANISER).text
+        client.get(f"/organiser?token={ORGANISER_TOKEN}")
+        client.cookies.set("vk_lang", "en")
+        page = client.get("/organiser").text
+    for after in seen:
+        changed = [a for a in programme if written(a, before[a]) != written(a, after[a])]
+        assert changed == []
+    assert "Na de purge" not in before[programme[0]].decode()
+    assert "The programme report was kept when retention deleted" in page
 
 
 def age(database, session_id: str) -> None:

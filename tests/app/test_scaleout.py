@@ -73,6 +73,7 @@ class SharedRoom:
     step: int
     tokens: list[str]
     sockets: list[ClientConnection]
+    facilitator_key: str = ""
 
     def post(self, n: int) -> int:
         """Item n, through server n % 2 by its participant; returns its seq."""
@@ -113,7 +114,7 @@ def shared_room(two_servers: tuple[Server, Server]) -> Iterator[SharedRoom]:
         ]
         url = f"{b.url}/api/sessions/{sid}/steps/{step}/activate"
         assert http.post(url, headers=facilitator).status_code == 200
-        room = SharedRoom((a, b), http, sid, step, tokens, sockets)
+        room = SharedRoom((a, b), http, sid, step, tokens, sockets, key)
         for ws in sockets:
             assert [e["seq"] for e in receive(ws, 1)] == [4]
         yield room
@@ -194,3 +195,54 @@ def test_servers_started_together_on_an_empty_database_all_come_up(
             process.terminate()
             process.wait(10)
         databases.drop(url)
+
+
+def test_the_dashboard_on_one_process_gets_both_processes_events_and_resumes_on_the_other(
+    shared_room: SharedRoom,
+) -> None:
+    """Items posted through either process reach a dashboard on the first in order; after a
+    drop it resumes on the second with nothing missed or doubled. A facilitator's socket on
+    one process is known to the dashboard on the other (presence over Redis)."""
+    a, b = shared_room.servers
+    programme = shared_room.http.get(
+        f"{a.url}/api/sessions/{shared_room.id}", headers=bearer(shared_room.tokens[0])
+    ).json()["programme_id"]
+
+    def dashboard(server: Server, after: str = "") -> ClientConnection:
+        url = f"{server.ws_url}/api/programmes/{programme}/ws?after={after}"
+        return connect(url, open_timeout=10, additional_headers=ORGANISER)
+
+    def events_until(ws: ClientConnection, seq: int) -> list[int]:
+        seqs: list[int] = []
+        while not seqs or seqs[-1] < seq:
+            message = json.loads(ws.recv(timeout=30))
+            if message["kind"] == "event" and message["session_id"] == shared_room.id:
+                seqs.append(message["seq"])
+        return seqs
+
+    with dashboard(a) as ws:
+        snapshot = json.loads(ws.recv(timeout=30))
+        start = next(r["seq"] for r in snapshot["sessions"] if r["session_id"] == shared_room.id)
+        seqs = [shared_room.post(n) for n in range(10)]
+        assert events_until(ws, seqs[-1]) == list(range(start + 1, seqs[-1] + 1))
+    during = [shared_room.post(n) for n in range(10, 16)]
+    with dashboard(b, f"{shared_room.id}:{seqs[-1]}") as ws:
+        after = [shared_room.post(n) for n in range(16, 20)]
+        assert events_until(ws, after[-1]) == during + after
+        away_until(ws, shared_room.id, True)
+        facilitator = (
+            f"{a.ws_url}/api/sessions/{shared_room.id}/ws?token={shared_room.facilitator_key}"
+        )
+        with connect(facilitator, open_timeout=10):
+            away_until(ws, shared_room.id, False)
+        away_until(ws, shared_room.id, True)
+
+
+def away_until(ws: ClientConnection, session_id: str, away: bool) -> None:
+    """Read the dashboard until its alerts say the session has (no) facilitator connected."""
+    while True:
+        message = json.loads(ws.recv(timeout=30))
+        if message["kind"] in ("alerts", "snapshot"):
+            kinds = {a["kind"] for a in message["alerts"] if a["session_id"] == session_id}
+            if ("facilitator_away" in kinds) == away:
+                return

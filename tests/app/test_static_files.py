@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import brotli
+import pytest
 from fastapi.testclient import TestClient
 
 from app.static_files import FOREVER, StaticAssets, static_assets, static_url
@@ -111,3 +112,10 @@ def test_a_changed_file_gets_a_new_url_and_so_do_its_importers(tmp_path: Path) -
     assert after.assets["js/page.js"].body.decode() == (
         f'import {{ x }} from "./call.js?v={after.assets["js/call.js"].digest}";\n'
     )
+
+
+def test_modules_that_import_each_other_in_a_circle_are_named(tmp_path: Path) -> None:
+    (tmp_path / "a.js").write_text('import "./b.js";\n')
+    (tmp_path / "b.js").write_text('import "./a.js";\n')
+    with pytest.raises(RuntimeError, match="imports itself"):
+        StaticAssets(tmp_path)

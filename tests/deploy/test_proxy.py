@@ -71,7 +71,15 @@ class Proxy:
         for pattern, replacement in replacements:
             site, count = re.subn(pattern, replacement, site)
             assert count == 1, f"{pattern!r} is not in deploy/nginx.conf once"
+        for kind in ("access", "error"):  # one line in each server block
+            shipped = f"/var/log/nginx/versnellingskamer.{kind}.log"
+            site, count = re.subn(re.escape(shipped), str(self.site_log(kind)), site)
+            assert count == 2, f"{shipped} is not in both server blocks of deploy/nginx.conf"
         return site
+
+    def site_log(self, kind: str) -> Path:
+        """The site's own access or error log (the test's copy of the shipped paths)."""
+        return self.folder / f"site-{kind}.log"
 
     def main_config(self) -> str:
         """Everything nginx would write under /var, under the test's folder instead."""
@@ -335,3 +343,35 @@ def test_nginx_compresses_no_page_and_passes_the_static_files_on(deployment: Dep
         css = http.get(static_url("app.css"), headers=accept)
         assert css.status_code == 200 and css.headers["content-encoding"] == "br"
         assert css.headers["cache-control"] == FOREVER
+
+
+def test_neither_nginx_nor_the_servers_log_an_address_a_key_or_a_token(
+    deployment: Deployment,
+) -> None:
+    """Requests and sockets with keys, tokens and a join code in their addresses, through the
+    proxy: nginx's access log (deploy/nginx.conf's log_format) has a line for each without
+    the client's address or the address asked for, and neither its error log nor the
+    servers' logs hold a secret or the client's address (docs/privacy.md, "Logs")."""
+    proxy = deployment.proxy
+    with httpx.Client(base_url=proxy.url, verify=proxy.ssl, timeout=30) as http:
+        created = http.post("/api/sessions", json={"title": "Logs"}, headers=ORGANISER).json()
+        sid, key, code = created["id"], created["facilitator_key"], created["code"]
+        token = http.post("/api/join", json={"code": code}).json()["token"]
+        assert http.get(f"/console/{sid}?key={key}").status_code == 303
+        assert http.get(f"/join?code={code}").status_code == 200
+        assert http.get(f"/organiser?token={ORGANISER_TOKEN}").status_code == 303
+        socket_url = proxy.url.replace("https://", "wss://") + f"/api/sessions/{sid}/ws"
+        with connect(f"{socket_url}?token={token}", ssl=proxy.ssl, open_timeout=10) as ws:
+            ws.recv(timeout=10)
+    deadline = time.monotonic() + 10
+    while " GET 101 " not in (access := proxy.site_log("access").read_text()):
+        assert time.monotonic() < deadline, access  # a socket's line is written as it ends
+        time.sleep(0.05)
+    for line in ("POST 201 ", "GET 303 ", "GET 200 "):
+        assert line in access, line
+    servers = [path.read_text() for path in deployment.logs.glob("server-*.log")]
+    error = proxy.site_log("error").read_text() if proxy.site_log("error").exists() else ""
+    for text in (access, error, *servers):
+        for secret in (token, key, code, ORGANISER_TOKEN, sid, "?"):
+            assert secret not in text, secret
+    assert "127.0.0.1" not in access + error  # every client of this test comes from there

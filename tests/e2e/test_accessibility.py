@@ -60,6 +60,9 @@ def test_join_board_console_projector_and_organiser_pass_axe(browser_room: Brows
     organiser.get_by_role("button", name="Sessie aanmaken").click()
     expect(organiser.locator(".notice")).to_be_visible()
     audit.check(organiser, "organiser")
+    organiser.get_by_role("link", name="Dashboard").click()
+    expect(organiser.locator("#dashboard-report #participants")).to_be_visible()
+    audit.check(organiser, "programme dashboard")
     audit.assert_clean()
 
 

@@ -68,13 +68,24 @@ def test_a_participant_withdraws_their_vote(browser_room: BrowserRoom) -> None:
     people = [browser_room.participant("PO"), browser_room.participant("VO", **PHONE)]
     show_step(console, "Stellingen")
     projector = browser_room.projector()
+    for page in people:  # nothing to withdraw before voting
+        expect(page.get_by_role("button", name="Stem intrekken")).to_be_hidden()
     for page in people:
         page.locator("fieldset.statement").first.locator("input[value='4']").check()
         expect(page.locator("form.statements .saved")).to_have_text("Opgeslagen.")
+        expect(page.get_by_role("button", name="Stem intrekken")).to_be_visible()
+    expect(projector.locator(".hidden-count")).to_have_text("2 deelnemers hebben gestemd.")
+    # A live redraw is drawn once for every participant: the device still knows its ballot.
+    console.get_by_role("button", name="Resultaten tonen").click()
+    for page in people:
+        expect(page.locator(".results").first).to_be_visible()
+        expect(page.get_by_role("button", name="Stem intrekken")).to_be_visible()
+    console.get_by_role("button", name="Resultaten verbergen").click()
     expect(projector.locator(".hidden-count")).to_have_text("2 deelnemers hebben gestemd.")
     voter = people[1]
     voter.get_by_role("button", name="Stem intrekken").click()
     expect(voter.locator(".withdraw-ballot .saved")).to_have_text("Ingetrokken.")
+    expect(voter.get_by_role("button", name="Stem intrekken")).to_be_hidden()
     expect(projector.locator(".hidden-count")).to_have_text("1 deelnemer heeft gestemd.")
     first = voter.locator("fieldset.statement").first.locator("input[value='4']")
     expect(first).not_to_be_checked()
@@ -82,6 +93,9 @@ def test_a_participant_withdraws_their_vote(browser_room: BrowserRoom) -> None:
     expect(
         voter.locator("fieldset.statement").first.locator("input[value='4']")
     ).not_to_be_checked()
+    expect(voter.get_by_role("button", name="Stem intrekken")).to_be_hidden()
+    people[0].reload()  # the server holds their ballot: the page offers to withdraw it
     expect(
         people[0].locator("fieldset.statement").first.locator("input[value='4']")
     ).to_be_checked()
+    expect(people[0].get_by_role("button", name="Stem intrekken")).to_be_visible()

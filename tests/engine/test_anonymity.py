@@ -8,8 +8,10 @@ import itertools
 import pytest
 
 from session_engine import agenda as agenda_ops
+from session_engine.actors import ORGANISER
 from session_engine.agenda import activate_step
 from session_engine.anonymity import fold, shown_groups, text_order
+from session_engine.closing import close_session
 from session_engine.items import add_item
 from session_engine.reports.report import programme_report, session_report
 from session_engine.results import step_results
@@ -90,6 +92,7 @@ def test_three_po_and_one_vo_the_vo_vote_cannot_be_subtracted(make_room) -> None
     assert s1["overall"]["counts"] == {"1": 1, "2": 0, "3": 0, "4": 3, "5": 0}
     assert list(s1["segments"]["sector"]["segments"]) == ["other"]
     assert s1["segments"]["sector"]["segments"]["other"] == s1["overall"]
+    room.do(close_session, session_id=room.id, actor=ORGANISER)
     report = room.database.read_sync(session_report, room.id)
     assert list(report.statements[0].segments["sector"].segments) == ["other"]
 

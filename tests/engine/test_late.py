@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 
 from session_engine import controls, curation, reactions
-from session_engine.actors import Actor
+from session_engine.actors import ORGANISER, Actor
 from session_engine.agenda import activate_step, add_step
+from session_engine.closing import close_session
 from session_engine.errors import Conflict, Forbidden, NotFound
 from session_engine.items import add_item, board
 from session_engine.late import (
@@ -285,3 +286,22 @@ def test_only_the_facilitator_decides_on_late_items(room, make_room) -> None:
     with pytest.raises(NotFound):
         room.do(admit_late_item, actor=elsewhere.facilitator, item_id=late)
     assert events(room) == before
+
+
+def test_closing_the_session_declines_the_late_items_still_waiting(room) -> None:
+    """Nobody can let them in once the session is closed: they are declined with it, in the
+    log before the close, and stay out of the report like any declined item."""
+    author, other = room.join(), room.join()
+    add(room, other, "Op tijd")
+    lock(room)
+    waiting = [add(room, author, f"Wacht {n}").item for n in range(3)]
+    room.do(decline_late_item, actor=room.facilitator, item_id=waiting[0].id)
+    seen = events(room)[-1].seq
+    room.do(close_session, session_id=room.id, actor=ORGANISER)
+    found = room.database.read_sync(late_items, room.id)
+    assert [(i.text, i.visibility) for i in found] == [(f"Wacht {n}", "declined") for n in range(3)]
+    after = events(room, seen)
+    assert [e.type for e in after] == ["late_items_declined", "session_closed"]
+    assert after[0].data["item_ids"] == [waiting[1].id, waiting[2].id]
+    assert after[0].data["waiting"] == 0
+    assert "Wacht" not in room.database.read_sync(session_report, room.id).model_dump_json()

@@ -30,3 +30,14 @@ class Fanout(Protocol):
 
 def session_channel(session_id: str) -> str:
     return f"vk:session:{session_id}"
+
+
+def programme_channel(programme_id: int) -> str:
+    """Every event of the programme's sessions, summarised (the dashboard), and what each
+    server process reports about its sockets (presence)."""
+    return f"vk:programme:{programme_id}"
+
+
+# Each server process reports its facilitator sockets and refused submissions here (the
+# dashboard's alerts; app/presence.py).
+PRESENCE_CHANNEL = "vk:presence"
