@@ -16,8 +16,12 @@ from session_engine.errors import N_
 from .templating import gettext, pick_language
 
 TOO_LARGE = N_("The request is too large: at most %(kib)s KiB.")
-# The report's texts are the one body that may be long: four texts of up to 20,000 characters.
-LONG_BODY_PATHS = re.compile(r"^/api/(?:sessions|programmes)/[^/]+/report/texts$")
+# Bodies that may be long: the report's texts (four of up to 20,000 characters), and a table
+# of up to 200 sessions created at once (API or the organiser page's upload).
+LONG_BODY_PATHS = re.compile(
+    r"^(?:/api/(?:sessions|programmes)/[^/]+/report/texts"
+    r"|/api/programmes/[^/]+/sessions/bulk|/organiser/sessions/bulk)$"
+)
 LONG_BODY_FACTOR = 8
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from session_engine.content import Content
-from session_engine.installed import bundled
 from session_engine.late import late_authors, late_items, late_of_authors
 from session_engine.models import utcnow
 from session_engine.payloads import EventType
@@ -30,9 +29,9 @@ from session_engine.visibility import FACILITATOR, ROOM, Reader, event_for, read
 from session_engine.votes import glossary_terms
 
 from .hub import Audience, Connection
+from .static_files import STATIC_DIR, static_url
 from .templating import gettext, render
 
-STATIC_DIR = bundled("static")
 # Sessions whose programme content a renderer keeps: the live ones, a handful at a time; the
 # least recently used is forgotten first, so a long-running process does not grow with them.
 CONTENT_CACHE_SIZE = 256
@@ -59,10 +58,6 @@ def _single(folder: Path, pattern: str) -> str:
     if len(matches) != 1:
         raise RuntimeError(f"expected one {pattern} in {folder}, found {len(matches)}")
     return f"vendor/{matches[0].name}"
-
-
-def static_url(path: str) -> str:
-    return f"/static/{path}"
 
 
 def step_type_labels(language: str) -> dict[str, str]:

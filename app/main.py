@@ -11,7 +11,6 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 
 from session_engine import similarity
@@ -26,6 +25,7 @@ from session_engine.store.schema import migrate
 from . import (
     access,
     api,
+    bulk,
     curation,
     dashboard,
     facilitation,
@@ -37,7 +37,7 @@ from . import (
 )
 from .auth import Credentials
 from .bodylimit import BodyLimitMiddleware
-from .fragments import STATIC_DIR, EventRenderer, step_type_labels
+from .fragments import EventRenderer, step_type_labels
 from .headers import SecurityHeadersMiddleware
 from .hub import Hub
 from .logs import AccessLog, redact_server_logs
@@ -46,6 +46,7 @@ from .ratelimit import Limits, RateLimitMiddleware
 from .report_ahead import ReportsAhead
 from .retention import purge_daily
 from .settings import Settings, get_settings
+from .static_files import static_assets
 from .templating import gettext, pick_language
 
 DESCRIPTION = """A self-hosted, real-time group decision room.
@@ -218,11 +219,13 @@ def create_app(
     app.include_router(facilitation.router)
     app.include_router(voting.router)
     app.include_router(access.router)
+    app.include_router(bulk.router)
     app.include_router(reports.router)
     app.include_router(publishing.router)
     app.include_router(curation.router)
     app.include_router(live.router)
     app.include_router(dashboard.router)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Fingerprinted, compressed, from memory (static_files.py); read before the first request.
+    app.mount("/static", static_assets(), name="static")
     return app

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from session_engine.actors import ORGANISER, Actor
+from session_engine.bulk import BadRows, create_sessions, decode_table, read_table, session_rows
 from session_engine.closing import is_closed
 from session_engine.content import Content
 from session_engine.errors import N_, EngineError
@@ -54,6 +55,7 @@ from .auth import (
     csrf_token,
     is_organiser,
 )
+from .bulk import bulk_problems_of, entries_of, sheet_html
 from .curation import curation_section
 from .fragments import base_context, stage_context
 from .links import base_url, join_link, links_for
@@ -374,6 +376,38 @@ async def organiser_create(
     )
     links = links_for(base_url(request, settings), created)
     return await _organiser_view(request, database, settings, created=created, created_links=links)
+
+
+@router.post("/organiser/sessions/bulk")
+async def organiser_bulk_create(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    table: UploadFile,
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """The organiser page's upload of a table of sessions: the links sheet, or the page again
+    with each bad line named (nothing created)."""
+    if not is_organiser(request, settings, None):
+        return error_page(request, 403, NOT_ORGANISER)
+    check_csrf(request, request.cookies.get(ORGANISER_COOKIE) or "open", csrf)
+    language = language_of(request)
+    programme_id = request.app.state.programme_id
+    try:
+        records = read_table(decode_table(await table.read()))
+        created = await database.write(
+            create_sessions,
+            programme_id=programme_id,
+            rows=session_rows(records),
+            translate=gettext,
+        )
+    except BadRows as problems:
+        shown = bulk_problems_of(problems, language)
+        return await _organiser_view(request, database, settings, status=422, bulk_error=shown)
+    programme = await database.read(get_programme, programme_id)
+    entries = entries_of(request, settings, created)
+    body = await run_in_threadpool(sheet_html, programme, entries, language)
+    return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
 
 @router.post("/organiser/report-texts")

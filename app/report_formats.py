@@ -42,7 +42,7 @@ from session_engine.reports.report import to_json
 from session_engine.reports.texts import text_blocks
 from session_engine.shapes import DistributionView
 
-from .fragments import STATIC_DIR
+from .static_files import STATIC_DIR
 from .templating import gettext, render
 
 MEDIA_TYPES = {

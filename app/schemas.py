@@ -364,3 +364,40 @@ class SideRequest(BaseModel):
 
     item_id: ItemId
     side: Side | None
+
+
+class BulkRow(BaseModel):
+    """One session of a bulk creation, as JSON (a CSV's columns have the same names)."""
+
+    location: str = ""
+    date: str = Field("", description="ISO (2026-06-14) or day first (14-6-2026).")
+    facilitator: str = Field("", description="Who runs it: for the organiser's links only.")
+    title: str = Field("", description="Defaults to the programme's title.")
+    language: str = Field("", description="nl or en; defaults to the programme's.")
+
+
+class BulkCreate(BaseModel):
+    rows: list[BulkRow] | None = Field(None, description="The sessions, or:")
+    csv: str | None = Field(None, description="A CSV's text (header line first).")
+
+
+class BulkSession(SessionCreated):
+    title: str
+    location: str
+    date: str
+    facilitator: str
+    language: str
+
+
+class BulkCreated(BaseModel):
+    sessions: list[BulkSession] = Field(description="In the table's order; keys shown once.")
+
+
+class RowRefusal(BaseModel):
+    line: int = Field(description="The line in the CSV (a JSON row's number, from 1).")
+    message: str
+
+
+class BulkRefusal(BaseModel):
+    detail: str
+    problems: list[RowRefusal]

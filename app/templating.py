@@ -20,6 +20,8 @@ from session_engine.errors import Plural
 from session_engine.installed import bundled, version
 from session_engine.sessions import session_date
 
+from .static_files import static_url
+
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 LOCALE_DIR = bundled("locale")
@@ -69,7 +71,13 @@ def environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(qr_svg=qr_svg, language=language, languages=LANGUAGES, app_version=version())
+    env.globals.update(
+        qr_svg=qr_svg,
+        static=static_url,
+        language=language,
+        languages=LANGUAGES,
+        app_version=version(),
+    )
     env.filters["decimal"] = lambda value: format_decimal(value, format="0.0#", locale=language)
     env.filters["session_date"] = lambda value: session_date(value, language)
     return env

@@ -43,6 +43,11 @@ class Session(SQLModel, table=True):
     title: str = Field(max_length=200)
     location: str = Field(default="", max_length=200)
     date: str = Field(default="", max_length=40)
+    # Who runs it, for the organiser's list and links sheet only: no participant view, event
+    # or report names the facilitator (the seed report names none).
+    facilitator_name: str = Field(
+        default="", max_length=120, sa_column_kwargs={"server_default": ""}
+    )
     language: str = Field(default="nl", max_length=8)
     code: str = Field(unique=True, index=True, max_length=16)
     facilitator_key_hash: str = Field(max_length=64)

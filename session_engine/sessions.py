@@ -135,9 +135,12 @@ def create_session(
     date: str = "",
     template_id: int | None = None,
     translate: Translate = untranslated,
+    facilitator_name: str = "",
+    language: str | None = None,
 ) -> CreatedSession:
     """Create a session of a programme with the programme's default agenda, or a template's.
-    Untitled steps are named in the session's language (`translate`), not by their type key."""
+    Untitled steps are named in the session's language (`translate`), not by their type key;
+    the language is the programme's unless `language` is given."""
     programme = get_programme(db, programme_id)
     content = programme_content(programme)
     steps = [AgendaStep.model_validate(s) for s in _template_steps(db, programme_id, template_id)]
@@ -148,7 +151,8 @@ def create_session(
         title=title.strip() or programme.title,
         location=location.strip(),
         date=date.strip(),
-        language=programme.language,
+        facilitator_name=facilitator_name.strip(),
+        language=language or programme.language,
         code=_unused_code(db),
         facilitator_key_hash=hash_secret(facilitator_key),
         projector_key_hash=hash_secret(projector_key),

@@ -71,15 +71,20 @@ class Server:
 
 
 def start_server(
-    env_overrides: dict[str, str], log: Path, port: int | None = None, args: tuple[str, ...] = ()
+    env_overrides: dict[str, str],
+    log: Path,
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+    root: Path = ROOT,
 ) -> Server:
-    """`args`: more options for `serve`."""
+    """`args`: more options for `serve`; `root`: the checkout to run (this one unless another
+    version is measured)."""
     port = port or free_port()
     env = {**os.environ, **env_overrides}
     with log.open("ab") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--port", str(port), *args],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,

@@ -175,7 +175,9 @@ def api(method: str, path: str, json: Any = None) -> Callable[[World, str, int],
     return call
 
 
-def page(method: str, path: str, form: Any = None, body: Any = None) -> Callable[..., bool]:
+def page(
+    method: str, path: str, form: Any = None, body: Any = None, files: Any = None
+) -> Callable[..., bool]:
     """A browser request with the caller's secret in every cookie and a matching CSRF token."""
 
     def call(world: World, role: str, n: int) -> bool:
@@ -191,6 +193,7 @@ def page(method: str, path: str, form: Any = None, body: Any = None) -> Callable
             url,
             data=data,
             json=world.fill(body(n) if callable(body) else body),
+            files=files(n) if callable(files) else files,
             headers=headers,
             follow_redirects=False,
         )
@@ -214,6 +217,15 @@ def socket(path: str, *, by_cookie: bool) -> Callable[[World, str, int], bool]:
             return False
 
     return call
+
+
+def table(place: str) -> dict[str, tuple[str, bytes, str]]:
+    """A one-session table uploaded from the organiser page."""
+    return {"table": ("sessies.csv", f"locatie;datum\n{place};14-6-2026\n".encode(), "text/csv")}
+
+
+def rows(n: int) -> dict[str, Any]:
+    return {"rows": [{"location": f"Plaats {n}", "date": "2026-06-14"}]}
 
 
 def allowed(response: Any) -> bool:
@@ -666,6 +678,14 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ),
     ("POST /organiser/sessions", ""): (
         page("POST", "/organiser/sessions", form={"title": "Nieuw"}),
+        "------A",
+    ),
+    ("POST /organiser/sessions/bulk", ""): (
+        page("POST", "/organiser/sessions/bulk", form={}, files=lambda n: table(f"Tabel {n}")),
+        "------A",
+    ),
+    ("POST /api/programmes/{programme_id}/sessions/bulk", ""): (
+        api("POST", "/api/programmes/{programme}/sessions/bulk", json=lambda n: rows(n)),
         "------A",
     ),
     ("GET /openapi.json", ""): (page("GET", "/openapi.json"), ALL),

@@ -423,7 +423,8 @@ def test_a_blind_round_is_explained_to_the_room_on_the_projector(
 
 def page_modules(client: TestClient, html: str) -> set[str]:
     """The scripts a page loads as ES modules and everything they import, as served."""
-    entries = re.findall(r'<script type="module" src="/static/js/([a-z]+\.js)"></script>', html)
+    module = r'<script type="module" src="/static/js/([a-z]+\.js)\?v=[0-9a-f]+"></script>'
+    entries = re.findall(module, html)
     assert len(entries) == 1  # one entry module per page
     seen: set[str] = set()
     todo = list(entries)
@@ -435,7 +436,7 @@ def page_modules(client: TestClient, html: str) -> set[str]:
         assert served.status_code == 200
         assert served.headers["content-type"].startswith("text/javascript")
         seen.add(name)
-        todo += re.findall(r'^import .* from "\./([a-z]+\.js)";$', served.text, re.M)
+        todo += re.findall(r'^import .* from "\./([a-z]+\.js)\?v=[0-9a-f]+";$', served.text, re.M)
     return seen
 
 

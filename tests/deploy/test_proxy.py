@@ -23,6 +23,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from app.static_files import FOREVER, static_url
 from tests.databases import Databases
 from tests.harness import ORGANISER, ORGANISER_TOKEN, ROOT, Server, bearer, free_port, start_server
 from tests.redis_server import RedisProcess
@@ -90,7 +91,8 @@ class Proxy:
         return (
             f"{user}daemon off;\nworker_processes 1;\npid {self.folder / 'nginx.pid'};\n"
             f"error_log {self.folder / 'error.log'} info;\nevents {{ worker_connections 1024; }}\n"
-            f"http {{\n    access_log {self.folder / 'access.log'};\n{temp}\n"
+            # gzip on, as Debian's own nginx.conf has it: the site must turn it off for pages.
+            f"http {{\n    access_log {self.folder / 'access.log'};\n{temp}\n    gzip on;\n"
             f"    include {self.folder / 'site.conf'};\n}}\n"
         )
 
@@ -327,6 +329,20 @@ def test_two_processes_behind_nginx_lose_nothing_across_a_restart(
         client.sockets.close()
     for client in clients:
         client.sockets.close()
+
+
+def test_nginx_compresses_no_page_and_passes_the_static_files_on(deployment: Deployment) -> None:
+    """Pages carry a CSRF token next to typed text: nginx must not compress them (BREACH),
+    even with gzip on in its main configuration; the server's compressed static files pass
+    through with their long cache header."""
+    proxy = deployment.proxy
+    accept = {"Accept-Encoding": "gzip, br"}
+    with httpx.Client(base_url=proxy.url, verify=proxy.ssl, timeout=30) as http:
+        page = http.get("/", headers=accept)
+        assert page.status_code == 200 and "content-encoding" not in page.headers
+        css = http.get(static_url("app.css"), headers=accept)
+        assert css.status_code == 200 and css.headers["content-encoding"] == "br"
+        assert css.headers["cache-control"] == FOREVER
 
 
 def test_neither_nginx_nor_the_servers_log_an_address_a_key_or_a_token(
