@@ -53,6 +53,7 @@ from .auth import (
     csrf_token,
     is_organiser,
 )
+from .clock import now_of
 from .curation import curation_section
 from .fragments import base_context, stage_context
 from .links import base_url, join_link, links_for
@@ -160,7 +161,7 @@ async def join_submit(request: Request, database: DatabaseDep, settings: Setting
         if key.startswith("profile.")
     }
     try:
-        joined = await database.write(join_session, code=code, profile=profile)
+        joined = await database.write(join_session, code=code, profile=profile, now=now_of(request))
     except EngineError as exc:
         message = gettext(language_of(request), exc.template, **exc.values)
         return page(request, "home.html", status=exc.status, code=code, error=message)

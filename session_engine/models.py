@@ -60,6 +60,13 @@ class Session(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # Set once by "Sessie afsluiten": its contributions no longer name anyone (closing.py).
     closed_at: datetime | None = Field(default=None)
+    # "live" (a facilitator leads it) or "online" (an online round: each participant at their
+    # own pace while [opens_at, closes_at) lasts, session_engine/online.py).
+    kind: str = Field(default="live", max_length=12)
+    opens_at: datetime | None = Field(default=None)
+    closes_at: datetime | None = Field(default=None)
+    # An online round's contributions wait for the organiser before others see them.
+    hold_for_review: bool = Field(default=False)
 
 
 class Step(SQLModel, table=True):

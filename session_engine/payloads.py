@@ -58,6 +58,8 @@ class EventType(StrEnum):
     DEFINITION_PROPOSED = "definition_proposed"
     # reports
     REPORT_TEXT_EDITED = "report_text_edited"
+    # online rounds
+    ONLINE_ROUND_CHANGED = "online_round_changed"
 
 
 class Payload(BaseModel):
@@ -87,6 +89,13 @@ class SessionCreated(Payload):
     title: str
     location: str
     date: str
+
+
+class OnlineRoundChanged(Payload):
+    TYPE = EventType.ONLINE_ROUND_CHANGED
+    opens_at: str
+    closes_at: str
+    hold_for_review: bool
 
 
 class ParticipantJoined(Payload):
@@ -375,6 +384,7 @@ PAYLOADS: dict[EventType, type[Payload]] = {
     model.TYPE: model
     for model in (
         SessionCreated,
+        OnlineRoundChanged,
         ParticipantJoined,
         StepActivated,
         ItemAdded,

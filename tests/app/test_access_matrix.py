@@ -216,6 +216,38 @@ def socket(path: str, *, by_cookie: bool) -> Callable[[World, str, int], bool]:
     return call
 
 
+ROUND = {"opens_at": "2000-01-01T00:00:00+00:00", "closes_at": "2100-01-01T00:00:00+00:00"}
+
+
+def open_round(world: World) -> dict[str, Any]:
+    """An online round of this programme, holding one participant's item for review."""
+    organiser = bearer(ORGANISER_TOKEN)
+    url = f"/api/programmes/{world.ids['programme']}/online-rounds"
+    session = world.client.post(url, json=ROUND, headers=organiser).json()["session"]
+    hold = f"/api/sessions/{session['id']}/hold-for-review"
+    assert world.client.put(hold, json={"hold": True}, headers=organiser).status_code == 200
+    token = world.client.post("/api/join", json={"code": session["code"]}).json()["token"]
+    steps = world.client.get(f"/api/sessions/{session['id']}", headers=bearer(token))
+    step = next(s["id"] for s in steps.json()["steps"] if s["type"] == "brainstorm")
+    body = {"client_id": "h", "step_id": step, "category": "voordelen", "text": "ter review"}
+    held = world.client.post(
+        f"/api/sessions/{session['id']}/items", json=body, headers=bearer(token)
+    )
+    assert held.status_code == 202, held.text
+    return {"online": session["id"], "held": held.json()["item"]["id"]}
+
+
+def on_online_round(method: str, path: str, json: Any = None) -> Callable[[World, str, int], bool]:
+    """An API call on an online round (`{online}`) with an item held for review (`{held}`)."""
+
+    def call(world: World, role: str, n: int) -> bool:
+        if "online" not in world.ids:
+            world.ids.update(open_round(world))
+        return api(method, path, json)(world, role, n)
+
+    return call
+
+
 def allowed(response: Any) -> bool:
     if response.status_code in (401, 403):
         return False
@@ -589,6 +621,26 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ),
     ("POST /organiser/sessions", ""): (
         page("POST", "/organiser/sessions", form={"title": "Nieuw"}),
+        "------A",
+    ),
+    ("POST /api/programmes/{programme_id}/online-rounds", ""): (
+        api("POST", "/api/programmes/{programme}/online-rounds", json=ROUND),
+        "------A",
+    ),
+    ("PUT /api/sessions/{session_id}/hold-for-review", ""): (
+        on_online_round("PUT", "/api/sessions/{online}/hold-for-review", json={"hold": True}),
+        "------A",
+    ),
+    ("GET /api/sessions/{session_id}/review", ""): (
+        on_online_round("GET", "/api/sessions/{online}/review"),
+        "------A",
+    ),
+    ("POST /api/sessions/{session_id}/review/approve", ""): (
+        on_online_round("POST", "/api/sessions/{online}/review/approve", {"item_ids": ["{held}"]}),
+        "------A",
+    ),
+    ("POST /api/sessions/{session_id}/review/decline", ""): (
+        on_online_round("POST", "/api/sessions/{online}/review/decline", {"item_ids": ["{held}"]}),
         "------A",
     ),
     ("GET /openapi.json", ""): (page("GET", "/openapi.json"), ALL),
