@@ -244,6 +244,12 @@ async def switch_identity(
     return response
 
 
+def asked_step(request: Request) -> int | None:
+    """The step an online round's participant asked for (`?step=`); live sessions ignore it."""
+    step = request.query_params.get("step", "")
+    return int(step) if step.isdecimal() and len(step) < 12 else None
+
+
 async def _live_page(
     request: Request, database: Any, settings: Settings, session_id: str, view: str, template: str
 ) -> Response:
@@ -254,7 +260,7 @@ async def _live_page(
     if actor is None:
         return error_page(request, 403, INVALID_LINK)
     table_id = await database.read(participant_table, actor) if actor.participant_id else None
-    viewer = Viewer(view, actor.participant_id, table_id)
+    viewer = Viewer(view, actor.participant_id, table_id, asked_step(request))
     snap: Snapshot = await database.read(snapshot, session_id, viewer, settings.segment_threshold)
     base = base_url(request, settings)
     credential = request.cookies[cookie_name(view, session_id)]
