@@ -388,4 +388,5 @@ PAGE_UPDATES: dict[EventType, PageUpdate | None] = {
     EventType.RESULTS_REVEALED: EventRenderer._redraw,
     EventType.DEFINITION_PROPOSED: EventRenderer._definition_fragment,
     EventType.REPORT_TEXT_EDITED: None,
+    EventType.ONLINE_ROUND_CHANGED: None,  # participant pages of an online round are not live
 }

@@ -16,6 +16,7 @@ from session_engine.errors import N_, EngineError
 from session_engine.items import participant_table
 from session_engine.joining import join_session
 from session_engine.models import Session
+from session_engine.online import open_round_in_zone
 from session_engine.programmes import get_programme, programme_content
 from session_engine.reports.texts import (
     PROGRAMME_TEXT_FIELDS,
@@ -25,6 +26,7 @@ from session_engine.reports.texts import (
 from session_engine.retention import retention_view
 from session_engine.sessions import (
     CLOSED,
+    CreatedSession,
     create_session,
     get_session,
     projector_pass,
@@ -349,6 +351,14 @@ async def _organiser_view(
     )
 
 
+async def _organiser_created(
+    request: Request, database: Any, settings: Settings, created: CreatedSession
+) -> HTMLResponse:
+    """The organiser page with a new session's code and links, shown this once."""
+    links = links_for(base_url(request, settings), created)
+    return await _organiser_view(request, database, settings, created=created, created_links=links)
+
+
 @router.post("/organiser/sessions")
 async def organiser_create(
     request: Request,
@@ -372,8 +382,35 @@ async def organiser_create(
         template_id=int(template_id) if template_id.isdigit() else None,
         translate=gettext,
     )
-    links = links_for(base_url(request, settings), created)
-    return await _organiser_view(request, database, settings, created=created, created_links=links)
+    return await _organiser_created(request, database, settings, created)
+
+
+@router.post("/organiser/online-rounds")
+async def organiser_open_round(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    title: Annotated[str, Form(max_length=200)] = "",
+    opens_at: Annotated[str, Form(max_length=40)] = "",
+    closes_at: Annotated[str, Form(max_length=40)] = "",
+    zone: Annotated[str, Form(max_length=60)] = "Europe/Amsterdam",
+    hold_for_review: Annotated[str, Form(max_length=10)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """The organiser page's form for an online round: its window in a named time zone."""
+    if not is_organiser(request, settings, None):
+        return error_page(request, 403, NOT_ORGANISER)
+    check_csrf(request, request.cookies.get(ORGANISER_COOKIE) or "open", csrf)
+    created = await database.write(
+        open_round_in_zone,
+        actor=ORGANISER,
+        programme_id=request.app.state.programme_id,
+        title=title,
+        window=(opens_at, closes_at, zone),
+        hold_for_review=bool(hold_for_review),
+        translate=gettext,
+    )
+    return await _organiser_created(request, database, settings, created)
 
 
 @router.post("/organiser/report-texts")

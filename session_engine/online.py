@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .actors import Organiser, require_organiser
 from .controls import as_utc, input_open
@@ -38,6 +39,19 @@ def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise Invalid(N_("Give the opening and closing times with a time zone (e.g. +01:00)."))
     return moment.astimezone(UTC)
+
+
+def local_moment(value: str, zone: str) -> datetime:
+    """A date and time as a form gives it (2026-06-01T09:00), in a named time zone."""
+    try:
+        place = ZoneInfo(zone.strip())
+    except (ValueError, ZoneInfoNotFoundError):
+        raise Invalid(N_("Unknown time zone %(zone)r, e.g. Europe/Amsterdam."), zone=zone) from None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(N_("Give a date and time, e.g. 2026-06-01T09:00.")) from None
+    return moment.replace(tzinfo=place) if moment.tzinfo is None else moment
 
 
 def window_refusal(
@@ -107,6 +121,30 @@ def open_online_round(
     db.flush()
     record_event(db, session.id, _changed(session))
     return created
+
+
+def open_round_in_zone(
+    db: Db,
+    *,
+    actor: Organiser,
+    programme_id: int,
+    title: str,
+    window: tuple[str, str, str],
+    hold_for_review: bool = False,
+    translate: Translate = untranslated,
+) -> CreatedSession:
+    """Open an online round from a form: `window` is (opens, closes, time zone name)."""
+    opens, closes, zone = window
+    return open_online_round(
+        db,
+        actor=actor,
+        programme_id=programme_id,
+        title=title,
+        opens_at=local_moment(opens, zone),
+        closes_at=local_moment(closes, zone),
+        hold_for_review=hold_for_review,
+        translate=translate,
+    )
 
 
 def online_round(db: Db, session_id: str, *, lock: bool = False) -> Session:

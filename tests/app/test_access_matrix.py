@@ -643,6 +643,14 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         on_online_round("POST", "/api/sessions/{online}/review/decline", {"item_ids": ["{held}"]}),
         "------A",
     ),
+    ("POST /organiser/online-rounds", ""): (
+        page(
+            "POST",
+            "/organiser/online-rounds",
+            form={"opens_at": "2026-06-01T09:00", "closes_at": "2026-06-08T09:00"},
+        ),
+        "------A",
+    ),
     ("GET /openapi.json", ""): (page("GET", "/openapi.json"), ALL),
     ("GET /static", ""): (page("GET", "/static/app.css"), ALL),
 }

@@ -5,6 +5,7 @@ from others until approved."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -192,3 +193,36 @@ def test_hold_for_review_of_a_live_session_is_a_conflict(client: TestClient) -> 
         409,
         {"detail": "This session is not an online round."},
     )
+
+
+def organiser_csrf(client: TestClient) -> str:
+    client.get(f"/organiser?token={ORGANISER_TOKEN}")
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/organiser").text)
+    assert found
+    return found.group(1)
+
+
+def test_the_organiser_page_opens_a_round_in_a_time_zone(client: TestClient, clock: Clock) -> None:
+    form = {
+        "title": "Online ronde Noord",
+        "opens_at": "2026-06-01T09:00",
+        "closes_at": "2026-06-08T09:00",
+        "zone": "Europe/Amsterdam",
+        "hold_for_review": "1",
+        "csrf": organiser_csrf(client),
+    }
+    page = client.post("/organiser/online-rounds", data=form)
+    assert page.status_code == 200
+    assert "Sessie aangemaakt: Online ronde Noord" in page.text
+    code = re.search(r'class="join-code-inline">([0-9A-Z]+)<', page.text)
+    assert code
+    assert client.post("/api/join", json={"code": code.group(1)}).status_code == 403
+    clock.now = OPENS  # 09:00 in Amsterdam
+    assert client.post("/api/join", json={"code": code.group(1)}).status_code == 201
+    listed = client.get("/organiser").text
+    assert "<td>Online ronde Noord</td><td>online</td>" in listed
+    refused = client.post("/organiser/online-rounds", data={**form, "zone": "Mars/Olympus"})
+    assert refused.status_code == 422
+    assert refused.json() == {
+        "detail": "Onbekende tijdzone 'Mars/Olympus', bijv. Europe/Amsterdam."
+    }
