@@ -20,18 +20,29 @@ from tests.harness import ORGANISER, Server
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def online_round(server: Server) -> Iterator[dict[str, Any]]:
+def open_round(http: httpx.Client, hold_for_review: bool = False) -> dict[str, Any]:
     now = datetime.now(UTC)
     body = {
         "title": "Online ronde",
         "opens_at": (now - timedelta(hours=1)).isoformat(),
         "closes_at": (now + timedelta(days=1)).isoformat(),
+        "hold_for_review": hold_for_review,
     }
-    with httpx.Client(base_url=server.url, timeout=10) as http:
-        response = http.post("/api/programmes/1/online-rounds", json=body, headers=ORGANISER)
-        assert response.status_code == 201, response.text
-        yield response.json()["session"]
+    response = http.post("/api/programmes/1/online-rounds", json=body, headers=ORGANISER)
+    assert response.status_code == 201, response.text
+    session: dict[str, Any] = response.json()["session"]
+    return session
+
+
+@pytest.fixture
+def http(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def online_round(http: httpx.Client) -> dict[str, Any]:
+    return open_round(http)
 
 
 def join(browser: Browser, server: Server, code: str, **context: Any) -> Page:
@@ -67,3 +78,32 @@ def test_a_participant_goes_at_their_own_pace_and_continues_later(
     again.wait_for_url(step_url)
     expect(again.locator(".online-position")).to_have_text(re.compile(r"^Stap 2 van "))
     expect(items(again, "voordelen")).to_have_text(["Een gedeelde taal voor alle partners"])
+
+
+def test_a_held_item_waits_on_its_authors_screen_until_approved(
+    browser: Browser, server: Server, http: httpx.Client
+) -> None:
+    held_round = open_round(http, hold_for_review=True)
+    author = join(browser, server, held_round["code"], **PHONE)
+    author.get_by_role("link", name="Volgende stap").click()
+    add_item(author, "Eerst langs de organisator")
+    expect(author.locator("#outbox-status")).to_contain_text("anderen zien het zodra")
+    author.get_by_role("link", name="Toon wat anderen toevoegden").click()
+    mine = author.locator("#late-mine")
+    expect(mine.locator("h3")).to_have_text("Je bijdragen die nog niet op het bord staan")
+    expect(mine.locator(".late-item", has_text="Eerst langs de organisator")).to_contain_text(
+        "wacht op beoordeling voordat anderen het zien"
+    )
+    other = join(browser, server, held_round["code"])
+    other.get_by_role("link", name="Volgende stap").click()
+    expect(items(other, "voordelen")).to_have_count(0)
+
+    review = f"/api/sessions/{held_round['id']}/review"
+    [held] = http.get(review, headers=ORGANISER).json()
+    approved = http.post(f"{review}/approve", json={"item_ids": [held["id"]]}, headers=ORGANISER)
+    assert approved.status_code == 200, approved.text
+    other.reload()
+    expect(items(other, "voordelen")).to_have_text(["Eerst langs de organisator"])
+    author.reload()
+    expect(author.locator("#late-mine .late-item")).to_have_count(0)
+    expect(items(author, "voordelen")).to_have_text(["Eerst langs de organisator"])

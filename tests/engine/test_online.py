@@ -18,11 +18,11 @@ from session_engine.joining import join_session
 from session_engine.moderation import approve_items, decline_items, review_items
 from session_engine.online import open_online_round, set_hold_for_review
 from session_engine.reports.report import programme_report
-from session_engine.sessions import agenda
+from session_engine.sessions import agenda, get_step
 from session_engine.shapes import ItemVisibility
 from session_engine.views import Viewer, snapshot
 from session_engine.visibility import ROOM, Reader
-from session_engine.votes import Answer, cast_ballot, own_answers
+from session_engine.votes import Answer, cast_ballot, own_answers, vote_items
 from tests.conftest import Room
 
 OPENS = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -108,6 +108,16 @@ def test_participants_go_through_the_steps_at_their_own_pace(online: Room) -> No
     )
     mine = online.database.read_sync(own_answers, actor=people[0], step_id=statements)
     assert [(b.subject, b.value) for b in mine] == [("s1", 4)]
+    # The importance vote is over what is on the board by the time of voting.
+    vote = online.step_id("vote")
+    options = online.database.read_sync(
+        vote_items, online.database.read_sync(get_step, online.id, vote)
+    )
+    assert len(options) == 20
+    chosen = [Answer(str(options[0].id))]
+    online.do(cast_ballot, actor=people[1], step_id=vote, answers=chosen, now=DURING)
+    mine = online.database.read_sync(own_answers, actor=people[1], step_id=vote)
+    assert [b.subject for b in mine] == [str(options[0].id)]
 
 
 def test_each_participant_page_shows_the_step_they_asked_for(online: Room) -> None:
