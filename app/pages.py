@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
@@ -16,7 +16,8 @@ from session_engine.errors import N_, EngineError
 from session_engine.items import participant_table
 from session_engine.joining import join_session
 from session_engine.models import Session
-from session_engine.online import open_round_in_zone
+from session_engine.moderation import approve_items, decline_items, rounds_to_review
+from session_engine.online import open_round_in_zone, set_hold_for_review
 from session_engine.programmes import get_programme, programme_content
 from session_engine.reports.texts import (
     PROGRAMME_TEXT_FIELDS,
@@ -33,7 +34,7 @@ from session_engine.sessions import (
     session_by_code,
 )
 from session_engine.similarity import duplicate_suggestions
-from session_engine.store.db import Db
+from session_engine.store.db import MAX_INTEGER, Db
 from session_engine.templates import templates as agenda_templates
 from session_engine.views import (
     Snapshot,
@@ -340,6 +341,9 @@ async def _organiser_view(
         templates=saved,
         csrf=csrf,
         curation=await curation_section(request, database, programme),
+        online_rounds=await database.read(
+            rounds_to_review, actor=ORGANISER, programme_id=programme_id
+        ),
         report_texts=programme_texts(programme),
         retention=await database.read(
             retention_view,
@@ -411,6 +415,48 @@ async def organiser_open_round(
         translate=gettext,
     )
     return await _organiser_created(request, database, settings, created)
+
+
+@router.post("/organiser/online-rounds/{session_id}/hold")
+async def organiser_hold(
+    session_id: str,
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    hold: Annotated[str, Form(max_length=10)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """The organiser page's hold-for-review switch of an online round."""
+    if not is_organiser(request, settings, None):
+        return error_page(request, 403, NOT_ORGANISER)
+    check_csrf(request, request.cookies.get(ORGANISER_COOKIE) or "open", csrf)
+    await database.write(
+        set_hold_for_review, actor=ORGANISER, session_id=session_id, hold=hold == "1"
+    )
+    return RedirectResponse("/organiser#online-rounds", 303)
+
+
+REVIEW_DECISIONS = {"approve": approve_items, "decline": decline_items}
+
+
+@router.post("/organiser/online-rounds/{session_id}/review")
+async def organiser_review(
+    session_id: str,
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    item_id: Annotated[int, Form(ge=1, le=MAX_INTEGER)],
+    decision: Annotated[Literal["approve", "decline"], Form()],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """The organiser page's approve / decline of one item of an online round."""
+    if not is_organiser(request, settings, None):
+        return error_page(request, 403, NOT_ORGANISER)
+    check_csrf(request, request.cookies.get(ORGANISER_COOKIE) or "open", csrf)
+    await database.write(
+        REVIEW_DECISIONS[decision], actor=ORGANISER, session_id=session_id, item_ids=[item_id]
+    )
+    return RedirectResponse("/organiser#online-rounds", 303)
 
 
 @router.post("/organiser/report-texts")

@@ -3,12 +3,34 @@ are approved onto the board or declined, as a facilitator lets late items in (la
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
 from .actors import Actor, Organiser, require_organiser
 from .late import admit_late_items, decline_late_items, late_items
-from .models import Item
-from .online import online_round
+from .models import Item, Session
+from .online import ONLINE, online_round
 from .shapes import LateItem
 from .store.db import Db
+
+
+@dataclass(frozen=True, slots=True)
+class RoundReview:
+    """An online round on the organiser page: its window, hold switch and items to review."""
+
+    session: Session
+    items: list[LateItem]
+
+
+def rounds_to_review(db: Db, *, actor: Organiser, programme_id: int) -> list[RoundReview]:
+    """Every online round of a programme with what is off its board, oldest round first."""
+    require_organiser(actor)
+    query = select(Session).where(
+        col(Session.programme_id) == programme_id, col(Session.kind) == ONLINE
+    )
+    rounds = db.scalars(query.order_by(col(Session.created_at)))
+    return [RoundReview(s, late_items(db, s.id)) for s in rounds]
 
 
 def _moderator(db: Db, actor: Organiser, session_id: str) -> Actor:

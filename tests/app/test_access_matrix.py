@@ -237,13 +237,13 @@ def open_round(world: World) -> dict[str, Any]:
     return {"online": session["id"], "held": held.json()["item"]["id"]}
 
 
-def on_online_round(method: str, path: str, json: Any = None) -> Callable[[World, str, int], bool]:
-    """An API call on an online round (`{online}`) with an item held for review (`{held}`)."""
+def on_online_round(request: Callable[[World, str, int], bool]) -> Callable[..., bool]:
+    """`request` on an online round (`{online}`) with an item held for review (`{held}`)."""
 
     def call(world: World, role: str, n: int) -> bool:
         if "online" not in world.ids:
             world.ids.update(open_round(world))
-        return api(method, path, json)(world, role, n)
+        return request(world, role, n)
 
     return call
 
@@ -628,19 +628,23 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         "------A",
     ),
     ("PUT /api/sessions/{session_id}/hold-for-review", ""): (
-        on_online_round("PUT", "/api/sessions/{online}/hold-for-review", json={"hold": True}),
+        on_online_round(api("PUT", "/api/sessions/{online}/hold-for-review", json={"hold": True})),
         "------A",
     ),
     ("GET /api/sessions/{session_id}/review", ""): (
-        on_online_round("GET", "/api/sessions/{online}/review"),
+        on_online_round(api("GET", "/api/sessions/{online}/review")),
         "------A",
     ),
     ("POST /api/sessions/{session_id}/review/approve", ""): (
-        on_online_round("POST", "/api/sessions/{online}/review/approve", {"item_ids": ["{held}"]}),
+        on_online_round(
+            api("POST", "/api/sessions/{online}/review/approve", json={"item_ids": ["{held}"]})
+        ),
         "------A",
     ),
     ("POST /api/sessions/{session_id}/review/decline", ""): (
-        on_online_round("POST", "/api/sessions/{online}/review/decline", {"item_ids": ["{held}"]}),
+        on_online_round(
+            api("POST", "/api/sessions/{online}/review/decline", json={"item_ids": ["{held}"]})
+        ),
         "------A",
     ),
     ("POST /organiser/online-rounds", ""): (
@@ -648,6 +652,20 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
             "POST",
             "/organiser/online-rounds",
             form={"opens_at": "2026-06-01T09:00", "closes_at": "2026-06-08T09:00"},
+        ),
+        "------A",
+    ),
+    ("POST /organiser/online-rounds/{session_id}/hold", ""): (
+        on_online_round(page("POST", "/organiser/online-rounds/{online}/hold", form={"hold": "1"})),
+        "------A",
+    ),
+    ("POST /organiser/online-rounds/{session_id}/review", ""): (
+        on_online_round(
+            page(
+                "POST",
+                "/organiser/online-rounds/{online}/review",
+                form={"item_id": "{held}", "decision": "approve"},
+            )
         ),
         "------A",
     ),

@@ -226,3 +226,30 @@ def test_the_organiser_page_opens_a_round_in_a_time_zone(client: TestClient, clo
     assert refused.json() == {
         "detail": "Onbekende tijdzone 'Mars/Olympus', bijv. Europe/Amsterdam."
     }
+
+
+def test_the_organiser_page_reviews_held_items_and_switches_the_hold(
+    client: TestClient, clock: Clock
+) -> None:
+    clock.now = OPENS
+    opened = open_round(client, hold_for_review=True)
+    session_id, code = opened["session"]["id"], opened["session"]["code"]
+    author = join(client, code)
+    brainstorm = step_of(client, session_id, author, "brainstorm")
+    add(client, session_id, author, brainstorm, "Graag eerst bekijken")
+    csrf = organiser_csrf(client)
+    page = client.get("/organiser").text
+    assert "Eerst beoordelen staat aan: nieuwe bijdragen wachten op jou." in page
+    held = re.search(r'id="review-item-(\d+)"', page)
+    assert held and "Graag eerst bekijken" in page
+    url = f"/organiser/online-rounds/{session_id}"
+    form = {"item_id": held.group(1), "decision": "approve", "csrf": csrf}
+    approved = client.post(f"{url}/review", data=form, follow_redirects=False)
+    assert (approved.status_code, approved.headers["location"]) == (303, "/organiser#online-rounds")
+    assert "Er wacht niets op beoordeling." in client.get("/organiser").text
+    assert client.get(f"/api/sessions/{session_id}/review", headers=ORGANISER).json() == []
+    client.post(f"{url}/hold", data={"hold": "", "csrf": csrf})
+    assert "Eerst beoordelen staat uit" in client.get("/organiser").text
+    assert add(client, session_id, author, brainstorm, "Meteen zichtbaar") == 201
+    bad = client.post(f"{url}/review", data={**form, "decision": "delete"})
+    assert bad.status_code == 422
