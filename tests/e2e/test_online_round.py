@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import LAPTOP, PHONE, assert_accessible, screenshot
 from tests.e2e.test_board import add_item, items
-from tests.harness import ORGANISER, Server
+from tests.harness import ORGANISER, ORGANISER_TOKEN, Server
 
 pytestmark = pytest.mark.browser
 
@@ -98,10 +98,16 @@ def test_a_held_item_waits_on_its_authors_screen_until_approved(
     other.get_by_role("link", name="Volgende stap").click()
     expect(items(other, "voordelen")).to_have_count(0)
 
-    review = f"/api/sessions/{held_round['id']}/review"
-    [held] = http.get(review, headers=ORGANISER).json()
-    approved = http.post(f"{review}/approve", json={"item_ids": [held["id"]]}, headers=ORGANISER)
-    assert approved.status_code == 200, approved.text
+    organiser = browser.new_context(base_url=server.url, **LAPTOP).new_page()
+    organiser.goto(f"/organiser?token={ORGANISER_TOKEN}")
+    held = organiser.locator(f"#online-round-{held_round['id']} .late-item")
+    expect(held).to_contain_text("Eerst langs de organisator")
+    screenshot(organiser, "organiser-online-review")
+    assert_accessible(organiser, "organiser page with an online round to review")
+    held.get_by_role("button", name="Goedkeuren").click()
+    expect(organiser.locator(f"#online-round-{held_round['id']}")).to_contain_text(
+        "Er wacht niets op beoordeling."
+    )
     other.reload()
     expect(items(other, "voordelen")).to_have_text(["Eerst langs de organisator"])
     author.reload()

@@ -89,11 +89,12 @@ def test_participants_go_through_the_steps_at_their_own_pace(online: Room) -> No
     vote step while the round is open, the board showing everyone's items."""
     first, second = online.step_id("brainstorm", 0), online.step_id("brainstorm", 2)
     people = [join(online, **p) for p in PROFILES]
-    for n, who in enumerate(people):
-        add(online, who, f"Idee {n} bij scenario 1", first)
+    for n, who in enumerate(people):  # 60 items on the first scenario's board, at real size
+        for k in range(3):
+            add(online, who, f"Idee {n}.{k} bij scenario 1", first)
         if n % 2:
             add(online, who, f"Idee {n} bij scenario 3", second)
-    assert len(room_texts(online, first)) == 20
+    assert len(room_texts(online, first)) == 60
     assert len(room_texts(online, second)) == 10
     statements = online.step_id("statements")
     for who in people[:3]:
@@ -113,7 +114,7 @@ def test_participants_go_through_the_steps_at_their_own_pace(online: Room) -> No
     options = online.database.read_sync(
         vote_items, online.database.read_sync(get_step, online.id, vote)
     )
-    assert len(options) == 20
+    assert len(options) == 60
     chosen = [Answer(str(options[0].id))]
     online.do(cast_ballot, actor=people[1], step_id=vote, answers=chosen, now=DURING)
     mine = online.database.read_sync(own_answers, actor=people[1], step_id=vote)
