@@ -153,6 +153,9 @@ def test_held_items_reach_others_once_the_organiser_approves(
     assert client.get(review, headers=author).status_code == 403
     [held] = client.get(review, headers=ORGANISER).json()
     assert (held["text"], held["visibility"]) == ("Eerst bekeken", "held")
+    console_link = opened["session"]["links"]["facilitator"].removeprefix("http://testserver")
+    console = client.get(console_link)  # the round's console lists it too, to let in
+    assert 'id="late-count">1 late bijdrage' in console.text and "Eerst bekeken" in console.text
     left = client.post(f"{review}/approve", json={"item_ids": [held["id"]]}, headers=ORGANISER)
     assert left.json() == []
     assert "Eerst bekeken" in client.get(f"{path}?step={brainstorm}").text
