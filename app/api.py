@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from session_engine.actors import Actor
+from session_engine.controls import as_utc
 from session_engine.installed import version
 from session_engine.items import AddedItem, add_item
 from session_engine.joining import join_session
@@ -82,6 +83,9 @@ def session_public(snap: Snapshot) -> SessionPublic:
         themes=scenarios_file.themes,
         profile_fields=scenarios_file.profile_fields,
         scenarios=scenarios_file.scenarios,
+        kind=session.kind,
+        opens_at=as_utc(session.opens_at),
+        closes_at=as_utc(session.closes_at),
     )
 
 

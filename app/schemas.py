@@ -71,6 +71,9 @@ class SessionPublic(BaseModel):
     themes: list[Theme]
     profile_fields: list[ProfileField]
     scenarios: list[Scenario]
+    kind: str = Field("live", description='"live", or "online": an online round.')
+    opens_at: datetime | None = Field(None, description="An online round's opening time.")
+    closes_at: datetime | None = Field(None, description="An online round's closing time.")
 
 
 class JoinRequest(BaseModel):

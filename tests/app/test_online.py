@@ -86,6 +86,13 @@ def test_the_round_opens_and_closes_by_the_clock(client: TestClient, clock: Cloc
     }
     code = opened["session"]["code"]
     assert opened["session"]["links"]["participant"].endswith(f"/join?code={code}")
+    facilitator = bearer(opened["session"]["facilitator_key"])
+    public = client.get(f"/api/sessions/{opened['session']['id']}", headers=facilitator).json()
+    assert (public["kind"], public["opens_at"], public["closes_at"]) == (
+        "online",
+        "2026-06-01T07:00:00Z",
+        "2026-06-08T07:00:00Z",
+    )
     early = client.post("/api/join", json={"code": code})
     assert (early.status_code, early.json()) == (
         403,
