@@ -27,7 +27,7 @@ from .models import (
     table_of,
     utcnow,
 )
-from .online import ONLINE, arrival_state
+from .online import ONLINE, arrival_state, is_online, window_refusal
 from .payloads import ItemAdded, ItemLate
 from .programmes import cached_content, get_programme
 from .sessions import agenda, get_session, get_step
@@ -80,6 +80,23 @@ def effective_step_id(db: Db, session_id: str, table_id: int | None) -> int | No
     if table is not None and table.active_step_id is not None:
         return table.active_step_id
     return get_session(db, session_id).active_step_id
+
+
+def step_on_screen(db: Db, actor: Actor) -> int | None:
+    """The step a participant has in front of them; None in an online round, where each is on
+    a step of their own choosing (online.py): any of its steps counts while it is open."""
+    session = get_session(db, actor.session_id)
+    if is_online(session):
+        return None
+    return effective_step_id(db, actor.session_id, participant_table(db, actor))
+
+
+def shows_step(db: Db, actor: Actor, step_id: int) -> bool:
+    """Is this step on the participant's screen (in an online round: is the round open)?"""
+    session = get_session(db, actor.session_id)
+    if is_online(session):
+        return window_refusal(session.opens_at, session.closes_at) is None
+    return effective_step_id(db, actor.session_id, participant_table(db, actor)) == step_id
 
 
 def require_input_open(step: Step) -> None:

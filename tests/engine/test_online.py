@@ -17,9 +17,11 @@ from session_engine.items import add_item, board
 from session_engine.joining import join_session
 from session_engine.moderation import approve_items, decline_items, review_items
 from session_engine.online import open_online_round, set_hold_for_review
+from session_engine.reactions import add_comment, set_metoo
 from session_engine.reports.report import programme_report
 from session_engine.sessions import agenda, get_step
 from session_engine.shapes import ItemVisibility
+from session_engine.takeback import withdraw_item
 from session_engine.views import Viewer, snapshot
 from session_engine.visibility import ROOM, Reader
 from session_engine.votes import Answer, cast_ballot, own_answers, vote_items
@@ -222,3 +224,28 @@ def test_the_programme_report_pools_the_online_round_and_labels_it(
     [column] = [c for c in scenario.columns if c.key == "voordelen"]
     [pooled] = [i for i in column.important + column.other if i.text.startswith("Iedere")]
     assert (pooled.sessions, pooled.support) == (2, 6)
+
+
+def test_reactions_and_taking_back_work_on_any_step_while_the_round_is_open(
+    live: Room,
+) -> None:
+    """Me too, comments and taking back read the server's clock (no `now` of their own)."""
+    now = datetime.now(UTC)
+    created = live.do(
+        open_online_round,
+        actor=ORGANISER,
+        programme_id=live.created.session.programme_id,
+        title="Nu open",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(hours=1),
+    )
+    online = Room(live.database, created)
+    step_id = online.step_id("brainstorm", 1)
+    author, other = join(online, now), join(online, now)
+    added = add(online, author, "Samen roosteren", step_id, now)
+    item_id = added.item.id  # type: ignore[attr-defined]
+    assert online.do(set_metoo, actor=other, item_id=item_id, on=True) == 1
+    online.do(add_comment, actor=other, item_id=item_id, client_id="c1", text="Eens")
+    mine = add(online, author, "Toch niet", step_id, now)
+    online.do(withdraw_item, actor=author, item_id=mine.item.id)  # type: ignore[attr-defined]
+    assert room_texts(online, step_id) == ["Samen roosteren"]
