@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from session_engine.actors import Actor
+from session_engine.controls import as_utc
 from session_engine.installed import version
 from session_engine.items import AddedItem, add_item
 from session_engine.joining import join_session
@@ -17,6 +20,7 @@ from session_engine.views import Snapshot, snapshot
 from session_engine.visibility import Reader, event_for
 
 from .auth import ActorDep, DatabaseDep, OrganiserDep, SettingsDep
+from .clock import NowDep
 from .links import session_links
 from .schemas import (
     REFUSALS,
@@ -79,6 +83,9 @@ def session_public(snap: Snapshot) -> SessionPublic:
         themes=scenarios_file.themes,
         profile_fields=scenarios_file.profile_fields,
         scenarios=scenarios_file.scenarios,
+        kind=session.kind,
+        opens_at=as_utc(session.opens_at),
+        closes_at=as_utc(session.closes_at),
     )
 
 
@@ -124,20 +131,23 @@ async def get_session_route(
 
 
 @router.post("/join", status_code=201, response_model=JoinResponse)
-async def join_route(body: JoinRequest, database: DatabaseDep) -> JoinResponse:
+async def join_route(body: JoinRequest, database: DatabaseDep, now: NowDep) -> JoinResponse:
     """Join with the code from the room; no name, no account. Keep the token."""
     profile = {key: value or "" for key, value in body.profile.items()}
     joined = await database.write(
-        join_session, code=body.code, profile=profile, table_id=body.table_id
+        join_session, code=body.code, profile=profile, table_id=body.table_id, now=now
     )
     return JoinResponse(
         session_id=joined.session_id, participant_id=joined.participant_id, token=joined.token
     )
 
 
-async def submit_item(database: DatabaseDep, actor: Actor, body: ItemCreate) -> JSONResponse:
-    """201 with the new item, 202 when it was kept as late (input had closed), or 200 with the
-    stored one when this client_id was seen."""
+async def submit_item(
+    database: DatabaseDep, actor: Actor, body: ItemCreate, now: datetime | None = None
+) -> JSONResponse:
+    """201 with the new item, 202 when it was kept as late (input had closed) or held for the
+    organiser's review (an online round), or 200 with the stored one when this client_id was
+    seen."""
     added: AddedItem = await database.write(
         add_item,
         actor=actor,
@@ -146,6 +156,7 @@ async def submit_item(database: DatabaseDep, actor: Actor, body: ItemCreate) -> 
         category=body.category,
         theme=body.theme,
         text=body.text,
+        now=now,
     )
     payload = ItemAdded(item=item_public(added.item), seq=added.seq, late=added.late)
     status = (202 if added.late else 201) if added.created else 200
@@ -162,10 +173,11 @@ async def submit_item(database: DatabaseDep, actor: Actor, body: ItemCreate) -> 
     },
 )
 async def add_item_route(
-    session_id: str, body: ItemCreate, actor: ActorDep, database: DatabaseDep
+    session_id: str, body: ItemCreate, actor: ActorDep, database: DatabaseDep, now: NowDep
 ) -> JSONResponse:
-    """Add an item to the active brainstorm step (participant)."""
-    return await submit_item(database, actor, body)
+    """Add an item to the active brainstorm step (participant), or in an online round to any
+    of its brainstorms."""
+    return await submit_item(database, actor, body, now)
 
 
 @router.delete("/sessions/{session_id}/own-items/{item_id}", status_code=204)

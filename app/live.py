@@ -23,6 +23,7 @@ from session_engine.store.events import check_resume_point, events_after
 from session_engine.views import snapshot
 
 from .auth import VIEW_ROLES, cookie_name, credentials, origin_allowed
+from .clock import now_of
 from .fragments import json_for, render_stage, viewer_of
 from .hub import Connection, Hub
 from .ratelimit import (
@@ -310,6 +311,7 @@ class Submitter:
                 category=body.category,
                 theme=body.theme,
                 text=body.text,
+                now=now_of(self.websocket),
             )
         except EngineError as exc:
             self._reply(body.client_id, {"type": "error", "message": exc.message})

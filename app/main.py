@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
+from datetime import datetime
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -16,6 +17,7 @@ from sqlalchemy.exc import DataError
 from session_engine import similarity
 from session_engine.content import load_content
 from session_engine.errors import N_, EngineError, Invalid, NotFound
+from session_engine.models import utcnow
 from session_engine.programmes import load_programme
 from session_engine.store.database import Database
 from session_engine.store.db import create_db_engine
@@ -30,6 +32,7 @@ from . import (
     dashboard,
     facilitation,
     live,
+    online,
     pages,
     publishing,
     reports,
@@ -178,9 +181,12 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(
-    settings: Settings | None = None, clock: Callable[[], float] = time.monotonic
+    settings: Settings | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], datetime] = utcnow,
 ) -> FastAPI:
-    """The application; `clock` drives the rate limits (tests pass one that stands still)."""
+    """The application; `clock` drives the rate limits (tests pass one that stands still),
+    `now` the wall clock online rounds open and close by (tests pass one they control)."""
     # No /docs or /redoc: they load their scripts and fonts from a CDN and run inline
     # scripts, which the Content-Security-Policy forbids. /openapi.json stays.
     app = FastAPI(
@@ -204,6 +210,7 @@ def create_app(
     app.add_exception_handler(OverflowError, number_beyond_ids)
     app.add_exception_handler(DataError, number_beyond_ids)
     app.state.limits = Limits(app.state.settings, clock)
+    app.state.now = now
     app.add_middleware(RateLimitMiddleware, limits=app.state.limits)
     # Around the rate limits, so the dashboard's refusal count sees their 429s too.
     app.state.presence = LocalPresence(clock)
@@ -223,6 +230,7 @@ def create_app(
     app.include_router(reports.router)
     app.include_router(publishing.router)
     app.include_router(curation.router)
+    app.include_router(online.router)
     app.include_router(live.router)
     app.include_router(dashboard.router)
     app.include_router(pages.router)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, UploadFile
@@ -17,6 +17,8 @@ from session_engine.errors import N_, EngineError
 from session_engine.items import participant_table
 from session_engine.joining import join_session
 from session_engine.models import Session
+from session_engine.moderation import approve_items, decline_items, rounds_to_review
+from session_engine.online import open_round_in_zone, set_hold_for_review
 from session_engine.programmes import get_programme, programme_content
 from session_engine.publishing import publication
 from session_engine.reports.texts import (
@@ -27,13 +29,14 @@ from session_engine.reports.texts import (
 from session_engine.retention import retention_view
 from session_engine.sessions import (
     CLOSED,
+    CreatedSession,
     create_session,
     get_session,
     projector_pass,
     session_by_code,
 )
 from session_engine.similarity import duplicate_suggestions
-from session_engine.store.db import Db
+from session_engine.store.db import MAX_INTEGER, Db
 from session_engine.templates import templates as agenda_templates
 from session_engine.views import (
     Snapshot,
@@ -56,6 +59,7 @@ from .auth import (
     is_organiser,
 )
 from .bulk import bulk_problems_of, entries_of, sheet_html
+from .clock import now_of
 from .curation import curation_section
 from .fragments import base_context, stage_context
 from .links import base_url, join_link, links_for
@@ -166,7 +170,7 @@ async def join_submit(request: Request, database: DatabaseDep, settings: Setting
         if key.startswith("profile.")
     }
     try:
-        joined = await database.write(join_session, code=code, profile=profile)
+        joined = await database.write(join_session, code=code, profile=profile, now=now_of(request))
     except EngineError as exc:
         message = gettext(language_of(request), exc.template, **exc.values)
         return page(request, "home.html", status=exc.status, code=code, error=message)
@@ -249,6 +253,12 @@ async def switch_identity(
     return response
 
 
+def asked_step(request: Request) -> int | None:
+    """The step an online round's participant asked for (`?step=`); live sessions ignore it."""
+    step = request.query_params.get("step", "")
+    return int(step) if step.isdecimal() and len(step) < 12 else None
+
+
 async def _live_page(
     request: Request, database: Any, settings: Settings, session_id: str, view: str, template: str
 ) -> Response:
@@ -259,7 +269,7 @@ async def _live_page(
     if actor is None:
         return error_page(request, 403, INVALID_LINK)
     table_id = await database.read(participant_table, actor) if actor.participant_id else None
-    viewer = Viewer(view, actor.participant_id, table_id)
+    viewer = Viewer(view, actor.participant_id, table_id, asked_step(request))
     snap: Snapshot = await database.read(snapshot, session_id, viewer, settings.segment_threshold)
     base = base_url(request, settings)
     credential = request.cookies[cookie_name(view, session_id)]
@@ -340,6 +350,9 @@ async def _organiser_view(
         csrf=csrf,
         public_base=base_url(request, settings),
         curation=await curation_section(request, database, programme),
+        online_rounds=await database.read(
+            rounds_to_review, actor=ORGANISER, programme_id=programme_id
+        ),
         report_texts=programme_texts(programme),
         retention=await database.read(
             retention_view,
@@ -349,6 +362,14 @@ async def _organiser_view(
         ),
         **extra,
     )
+
+
+async def _organiser_created(
+    request: Request, database: Any, settings: Settings, created: CreatedSession
+) -> HTMLResponse:
+    """The organiser page with a new session's code and links, shown this once."""
+    links = links_for(base_url(request, settings), created)
+    return await _organiser_view(request, database, settings, created=created, created_links=links)
 
 
 @router.post("/organiser/sessions")
@@ -374,8 +395,77 @@ async def organiser_create(
         template_id=int(template_id) if template_id.isdigit() else None,
         translate=gettext,
     )
-    links = links_for(base_url(request, settings), created)
-    return await _organiser_view(request, database, settings, created=created, created_links=links)
+    return await _organiser_created(request, database, settings, created)
+
+
+@router.post("/organiser/online-rounds")
+async def organiser_open_round(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    title: Annotated[str, Form(max_length=200)] = "",
+    opens_at: Annotated[str, Form(max_length=40)] = "",
+    closes_at: Annotated[str, Form(max_length=40)] = "",
+    zone: Annotated[str, Form(max_length=60)] = "Europe/Amsterdam",
+    hold_for_review: Annotated[str, Form(max_length=10)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """The organiser page's form for an online round: its window in a named time zone."""
+    if not is_organiser(request, settings, None):
+        return error_page(request, 403, NOT_ORGANISER)
+    check_csrf(request, request.cookies.get(ORGANISER_COOKIE) or "open", csrf)
+    created = await database.write(
+        open_round_in_zone,
+        actor=ORGANISER,
+        programme_id=request.app.state.programme_id,
+        title=title,
+        window=(opens_at, closes_at, zone),
+        hold_for_review=bool(hold_for_review),
+        translate=gettext,
+    )
+    return await _organiser_created(request, database, settings, created)
+
+
+@router.post("/organiser/online-rounds/{session_id}/hold")
+async def organiser_hold(
+    session_id: str,
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    hold: Annotated[str, Form(max_length=10)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """The organiser page's hold-for-review switch of an online round."""
+    if not is_organiser(request, settings, None):
+        return error_page(request, 403, NOT_ORGANISER)
+    check_csrf(request, request.cookies.get(ORGANISER_COOKIE) or "open", csrf)
+    await database.write(
+        set_hold_for_review, actor=ORGANISER, session_id=session_id, hold=hold == "1"
+    )
+    return RedirectResponse("/organiser#online-rounds", 303)
+
+
+REVIEW_DECISIONS = {"approve": approve_items, "decline": decline_items}
+
+
+@router.post("/organiser/online-rounds/{session_id}/review")
+async def organiser_review(
+    session_id: str,
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    item_id: Annotated[int, Form(ge=1, le=MAX_INTEGER)],
+    decision: Annotated[Literal["approve", "decline"], Form()],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """The organiser page's approve / decline of one item of an online round."""
+    if not is_organiser(request, settings, None):
+        return error_page(request, 403, NOT_ORGANISER)
+    check_csrf(request, request.cookies.get(ORGANISER_COOKIE) or "open", csrf)
+    await database.write(
+        REVIEW_DECISIONS[decision], actor=ORGANISER, session_id=session_id, item_ids=[item_id]
+    )
+    return RedirectResponse("/organiser#online-rounds", 303)
 
 
 @router.post("/organiser/sessions/bulk")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, field_validator
@@ -79,6 +80,9 @@ class SessionPublic(BaseModel):
     themes: list[Theme]
     profile_fields: list[ProfileField]
     scenarios: list[Scenario]
+    kind: str = Field("live", description='"live", or "online": an online round.')
+    opens_at: datetime | None = Field(None, description="An online round's opening time.")
+    closes_at: datetime | None = Field(None, description="An online round's closing time.")
 
 
 class JoinRequest(BaseModel):
@@ -401,3 +405,32 @@ class RowRefusal(BaseModel):
 class BulkRefusal(BaseModel):
     detail: str
     problems: list[RowRefusal]
+
+
+class OnlineRoundCreate(BaseModel):
+    title: str = Field("", max_length=200, description="Defaults to the programme's title.")
+    opens_at: datetime = Field(
+        description="ISO 8601 with a time zone, e.g. 2026-06-01T09:00+02:00."
+    )
+    closes_at: datetime = Field(description="After opens_at; no joining or votes from then on.")
+    hold_for_review: bool = Field(False, description="New items wait for the organiser.")
+
+
+class OnlineRoundPublic(BaseModel):
+    session_id: str
+    opens_at: datetime
+    closes_at: datetime
+    hold_for_review: bool
+
+
+class OnlineRoundCreated(BaseModel):
+    session: SessionCreated = Field(description="Its code, keys and links (the join link).")
+    round: OnlineRoundPublic
+
+
+class HoldForReview(BaseModel):
+    hold: bool
+
+
+class ReviewDecision(BaseModel):
+    item_ids: list[Annotated[int, Field(ge=1, le=MAX_INTEGER)]] = Field(min_length=1)

@@ -15,6 +15,7 @@ from session_engine.vote_start import start_importance_vote
 
 from .api import step_public
 from .auth import ActorDep, DatabaseDep
+from .clock import NowDep
 from .schemas import (
     REFUSALS,
     BallotCounted,
@@ -67,12 +68,14 @@ async def importance_vote_route(
 
 @router.put("/ballot", response_model=BallotCounted)
 async def ballot_route(
-    step_id: int, body: BallotIn, actor: ActorDep, database: DatabaseDep
+    step_id: int, body: BallotIn, actor: ActorDep, database: DatabaseDep, now: NowDep
 ) -> BallotCounted:
     """Vote, or change your vote while the step is open (participant). An importance vote or
     preference replaces your whole ballot; statements and terms replace the ones you send."""
     answers = [votes.Answer(**a.model_dump()) for a in body.answers]
-    voters = await database.write(votes.cast_ballot, actor=actor, step_id=step_id, answers=answers)
+    voters = await database.write(
+        votes.cast_ballot, actor=actor, step_id=step_id, answers=answers, now=now
+    )
     return BallotCounted(voters=voters)
 
 
@@ -112,11 +115,16 @@ async def reveal_route(
 
 @router.post("/definitions", status_code=201, response_model=DefinitionPublic)
 async def definition_route(
-    step_id: int, body: DefinitionIn, actor: ActorDep, database: DatabaseDep
+    step_id: int, body: DefinitionIn, actor: ActorDep, database: DatabaseDep, now: NowDep
 ) -> DefinitionPublic:
     """Propose a definition of a glossary term (participant; anonymous)."""
     found = await database.write(
-        votes.propose_definition, actor=actor, step_id=step_id, term=body.term, text=body.text
+        votes.propose_definition,
+        actor=actor,
+        step_id=step_id,
+        term=body.term,
+        text=body.text,
+        now=now,
     )
     assert found.id is not None
     return DefinitionPublic(id=found.id, step_id=found.step_id, term=found.term, text=found.text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, insert, update
@@ -26,6 +27,7 @@ from .models import (
     table_of,
     utcnow,
 )
+from .online import ONLINE, arrival_state, is_online, window_refusal
 from .payloads import ItemAdded, ItemLate
 from .programmes import cached_content, get_programme
 from .sessions import agenda, get_session, get_step
@@ -80,6 +82,23 @@ def effective_step_id(db: Db, session_id: str, table_id: int | None) -> int | No
     return get_session(db, session_id).active_step_id
 
 
+def step_on_screen(db: Db, actor: Actor) -> int | None:
+    """The step a participant has in front of them; None in an online round, where each is on
+    a step of their own choosing (online.py): any of its steps counts while it is open."""
+    session = get_session(db, actor.session_id)
+    if is_online(session):
+        return None
+    return effective_step_id(db, actor.session_id, participant_table(db, actor))
+
+
+def shows_step(db: Db, actor: Actor, step_id: int) -> bool:
+    """Is this step on the participant's screen (in an online round: is the round open)?"""
+    session = get_session(db, actor.session_id)
+    if is_online(session):
+        return window_refusal(session.opens_at, session.closes_at) is None
+    return effective_step_id(db, actor.session_id, participant_table(db, actor)) == step_id
+
+
 def require_input_open(step: Step) -> None:
     if not input_open(step):
         raise Conflict(N_("Input is locked for this step."))
@@ -109,7 +128,13 @@ _SESSION_STATE = (
         col(Session.last_seq),
         col(Programme.content_hash),
     )
-    .add_columns(col(Session.closed_at))
+    .add_columns(
+        col(Session.closed_at),
+        col(Session.kind),
+        col(Session.opens_at),
+        col(Session.closes_at),
+        col(Session.hold_for_review),
+    )
     .join(Programme, col(Programme.id) == col(Session.programme_id))
     .where(col(Session.id) == bindparam("session_id"))
     .with_for_update(of=table_of(Session))
@@ -167,10 +192,12 @@ def add_item(
     category: str,
     text: str,
     theme: str | None = None,
+    now: datetime | None = None,
 ) -> AddedItem:
     """Add a participant's item to the active brainstorm step; a retry returns the first. An
     item that arrives after input closed, or for a step no longer on its author's screen, is
-    kept as late (off the board until the facilitator lets it in), never refused."""
+    kept as late (off the board until the facilitator lets it in), never refused. An online
+    round takes items for any of its brainstorms (online.arrival_state, at `now`)."""
     participant_id = require_participant(actor, Forbidden(N_("Only participants add items.")))
     client_id = clean_client_id(client_id)
     connection = db.connection()
@@ -202,7 +229,8 @@ def add_item(
     step = Step(**row._mapping)
     if step.type not in INPUT_STEP_TYPES:
         raise Conflict(N_("A %(type)s step takes no items."), type=step.type)
-    late = (table_step_id or session.active_step_id) != step.id or not input_open(step)
+    state = _arrival(session, step, table_step_id, now)
+    late = state is not None
     content = cached_content(
         session.content_hash, lambda: get_programme(db, session.programme_id).content
     )
@@ -219,7 +247,7 @@ def add_item(
         starred=False,
         deleted_at=None,
         merged_into_id=None,
-        late=LateState.WAITING if late else None,
+        late=state,
         created_at=utcnow(),
     )
     values = item.model_dump(exclude={"id"})
@@ -228,6 +256,16 @@ def add_item(
     connection.execute(_TAKE_SEQ, {"session_id": sid, "seq": item.seq})
     append_event(db, sid, item.seq, data)
     return AddedItem(item, item.seq, created=True)
+
+
+def _arrival(
+    session: Any, step: Step, table_step_id: int | None, now: datetime | None
+) -> str | None:
+    """Where a new item stands: on the board (None), late, or held for an online round's review."""
+    if session.kind == ONLINE:
+        return arrival_state(session, step, now)
+    late = (table_step_id or session.active_step_id) != step.id or not input_open(step)
+    return LateState.WAITING if late else None
 
 
 def _added_event(db: Db, item: Item, step: Step) -> ItemAdded:

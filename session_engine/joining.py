@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from .actors import hash_secret, new_secret
 from .content import Content
 from .errors import N_, Forbidden, Invalid, NotFound
 from .models import Participant, Session
+from .online import is_online, require_window_open
 from .payloads import ParticipantJoined
 from .programmes import get_programme, programme_content
 from .sessions import count_participants, normalise_code
@@ -28,10 +30,16 @@ class Joined:
 
 
 def join_session(
-    db: Db, *, code: str, profile: dict[str, str], table_id: int | None = None
+    db: Db,
+    *,
+    code: str,
+    profile: dict[str, str],
+    table_id: int | None = None,
+    now: datetime | None = None,
 ) -> Joined:
     """Add an anonymous participant to the session with this join code (at a table: the
-    chosen one, or the emptiest when the session has tables)."""
+    chosen one, or the emptiest when the session has tables); an online round only while it
+    is open (at `now`)."""
     session = db.scalars(
         select(Session).where(col(Session.code) == normalise_code(code)).with_for_update()
     ).first()
@@ -39,6 +47,8 @@ def join_session(
         raise NotFound(N_("No session with this join code. Check the code on the screen."))
     if not session.open_for_joining:
         raise Forbidden(N_("This session is closed to new participants."))
+    if is_online(session):
+        require_window_open(session, now)
     content = programme_content(get_programme(db, session.programme_id))
     clean = validate_profile(content, profile)
     token = new_secret()

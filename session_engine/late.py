@@ -121,7 +121,8 @@ def admit_late_items(db: Db, *, actor: Actor, item_ids: list[int] | None = None)
     """Let late items in (these, or every waiting one): each joins its step's board as a new
     item would, its words hidden from others while its step is blind."""
     require_facilitator(actor)
-    items = _chosen(db, actor.session_id, item_ids, {LateState.WAITING, LateState.DECLINED})
+    states: set[str] = {LateState.WAITING, LateState.DECLINED, LateState.HELD}
+    items = _chosen(db, actor.session_id, item_ids, states)
     blind = blind_steps(db, actor.session_id)
     for item in items:
         item.late = None
@@ -143,7 +144,8 @@ def decline_late_items(
     """Decline late items (these, or every waiting one): they stay off the board, and their
     authors see them marked declined."""
     require_facilitator(actor)
-    items = _chosen(db, actor.session_id, item_ids, {LateState.WAITING})
+    states: set[str] = {LateState.WAITING, LateState.HELD}
+    items = _chosen(db, actor.session_id, item_ids, states)
     for item in items:
         item.late = LateState.DECLINED
         db.add(item)

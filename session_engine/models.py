@@ -67,6 +67,13 @@ class Session(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None)
     # The read-only link's token while its report is published (publishing.py); None: not.
     published_token: str | None = Field(default=None, unique=True, index=True, max_length=64)
+    # "live" (a facilitator leads it) or "online" (an online round: each participant at their
+    # own pace while [opens_at, closes_at) lasts, session_engine/online.py).
+    kind: str = Field(default="live", max_length=12)
+    opens_at: datetime | None = Field(default=None)
+    closes_at: datetime | None = Field(default=None)
+    # An online round's contributions wait for the organiser before others see them.
+    hold_for_review: bool = Field(default=False)
 
 
 class Step(SQLModel, table=True):

@@ -59,6 +59,8 @@ class EventType(StrEnum):
     # reports
     REPORT_TEXT_EDITED = "report_text_edited"
     REPORT_PUBLISHED = "report_published"
+    # online rounds
+    ONLINE_ROUND_CHANGED = "online_round_changed"
 
 
 class Payload(BaseModel):
@@ -88,6 +90,13 @@ class SessionCreated(Payload):
     title: str
     location: str
     date: str
+
+
+class OnlineRoundChanged(Payload):
+    TYPE = EventType.ONLINE_ROUND_CHANGED
+    opens_at: str
+    closes_at: str
+    hold_for_review: bool
 
 
 class ParticipantJoined(Payload):
@@ -381,6 +390,7 @@ PAYLOADS: dict[EventType, type[Payload]] = {
     model.TYPE: model
     for model in (
         SessionCreated,
+        OnlineRoundChanged,
         ParticipantJoined,
         StepActivated,
         ItemAdded,

@@ -14,10 +14,10 @@ from .errors import N_, Conflict, NotFound
 from .items import (
     clean_client_id,
     clean_text,
-    effective_step_id,
-    participant_table,
     require_input_open,
+    shows_step,
     source_steps,
+    step_on_screen,
 )
 from .models import Comment, Item, MeToo
 from .payloads import CommentAdded, CommentPublic, MetooChanged
@@ -33,12 +33,20 @@ def _require_participant(actor: Actor) -> int:
     return require_participant(actor)
 
 
+def _reaction_step(db: Db, actor: Actor, item: Item) -> int | None:
+    """The board a participant reacts on: their step's, or in an open online round the item's."""
+    on_screen = step_on_screen(db, actor)
+    if on_screen is None and shows_step(db, actor, item.step_id):
+        return item.step_id
+    return on_screen
+
+
 def _reactable(db: Db, actor: Actor, item: Item) -> None:
     """Reactions go to items on the board the participant has in front of them; an item
     hidden from them (blind round) or off the board (late) is answered as if it did not exist."""
     if item.late is not None or not can_read(db, item, Reader.of(actor)):
         raise NotFound(N_("No item %(item_id)s in this session."), item_id=item.id)
-    step_id = effective_step_id(db, actor.session_id, participant_table(db, actor))
+    step_id = _reaction_step(db, actor, item)
     if step_id is None:
         raise Conflict(N_("This item is not on your screen now."))
     step = get_step(db, actor.session_id, step_id)

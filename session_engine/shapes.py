@@ -25,6 +25,7 @@ class ItemVisibility(StrEnum):
     BLIND = "blind"  # its step is blind: only its author and the facilitator, until the reveal
     LATE = "late"  # it arrived after input closed: its author and the facilitator, who decides
     DECLINED = "declined"  # late, and the facilitator declined it: its author and the facilitator
+    HELD = "held"  # an online round holds it for review: its author and the organiser, who decides
 
 
 class LateState(StrEnum):
@@ -32,6 +33,7 @@ class LateState(StrEnum):
 
     WAITING = "waiting"  # the facilitator has not decided yet
     DECLINED = "declined"
+    HELD = "held"  # an online round's item waiting for the organiser's review (online.py)
 
 
 class Shape(BaseModel):

@@ -24,7 +24,7 @@ from sqlmodel import col, select
 from .actors import Actor, require_participant
 from .curation import edited_event
 from .errors import N_, Conflict, Forbidden, NotFound
-from .items import clean_text, effective_step_id, participant_table, require_input_open
+from .items import clean_text, require_input_open, shows_step
 from .models import Ballot, Comment, Event, Item, MeToo
 from .payloads import BallotCast, EventType, ItemDeleted
 from .sessions import get_session, get_step, writable_session
@@ -68,7 +68,7 @@ def _check_open(db: Db, actor: Actor, item: Item) -> None:
         raise Conflict(N_("This item arrived late: the facilitator decides on it."))
     if item.merged_into_id is not None or _has_members(db, item):
         raise Conflict(N_("The facilitator merged this item with others: it is not yours alone."))
-    if effective_step_id(db, actor.session_id, participant_table(db, actor)) != item.step_id:
+    if not shows_step(db, actor, item.step_id):
         raise Conflict(N_("This item is not on your screen now."))
     require_input_open(get_step(db, actor.session_id, item.step_id))
     if _voted_on(db, item):

@@ -25,6 +25,7 @@ from .items import (
 )
 from .late import late_items, own_late_items
 from .models import Item, RoundTable, Session, Step
+from .online import is_online, own_step
 from .programmes import get_programme, programme_content
 from .results import step_results, typed_results
 from .sessions import agenda, count_participants, get_session, get_step
@@ -44,6 +45,7 @@ class Viewer:
     view: str
     participant_id: int | None = None
     table_id: int | None = None
+    step_id: int | None = None  # the step an online round's participant asked for (online.py)
 
 
 @dataclass(slots=True)
@@ -87,7 +89,10 @@ def snapshot(
     session = get_session(db, session_id)
     content = programme_content(get_programme(db, session.programme_id))
     steps = agenda(db, session_id)
-    step_id = effective_step_id(db, session_id, viewer.table_id)
+    if is_online(session):
+        step_id = own_step(steps, viewer.step_id)
+    else:
+        step_id = effective_step_id(db, session_id, viewer.table_id)
     step = next((s for s in steps if s.id == step_id), None)
     snap = Snapshot(
         session=session,

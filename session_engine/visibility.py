@@ -8,7 +8,9 @@ event log and both sockets, live fragments, reactions and the spotlight.
 
 An item that arrived after input closed (late, session_engine/late.py) follows the same rule
 until the facilitator lets it in: only its author and the facilitator read it, whether it waits
-or was declined; and it is on no board, in no vote and in no report (`items.visible`).
+or was declined; and it is on no board, in no vote and in no report (`items.visible`). An online
+round's item held for review (session_engine/online.py) is the same until the organiser
+approves it.
 
 Events are marked `hidden` when they are recorded (their item's step was blind then); readers
 who may not see hidden words get a copy without them (`event_for`). The reveal's
@@ -71,10 +73,16 @@ def blind_steps(db: Db, session_id: str) -> frozenset[int]:
     return frozenset(i for i in db.scalars(query) if i is not None)
 
 
+_LATE_VISIBILITY: dict[str, ItemVisibility] = {
+    LateState.DECLINED: ItemVisibility.DECLINED,
+    LateState.HELD: ItemVisibility.HELD,
+}
+
+
 def visibility_of(item: Item, blind: frozenset[int]) -> ItemVisibility:
     """The item's one visibility state, with these steps blind."""
     if item.late is not None:
-        return ItemVisibility.DECLINED if item.late == LateState.DECLINED else ItemVisibility.LATE
+        return _LATE_VISIBILITY.get(item.late, ItemVisibility.LATE)
     return ItemVisibility.BLIND if item.step_id in blind else ItemVisibility.SHOWN
 
 

@@ -5,6 +5,7 @@ facilitator reveals them; a participant may change their vote while the step is 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -16,6 +17,7 @@ from .controls import input_open
 from .errors import N_, Conflict, Forbidden, Invalid
 from .items import board, clean_text, effective_step_id, participant_table
 from .models import Ballot, Definition, Item, Participant, Step, utcnow
+from .online import is_online, require_window_open
 from .payloads import (
     BallotCast,
     DefinitionProposed,
@@ -178,22 +180,29 @@ def subjects(db: Db, step: Step) -> list[str]:
     return ["preference"]
 
 
-def require_voter(db: Db, actor: Actor, step_id: int) -> Step:
+def require_voter(db: Db, actor: Actor, step_id: int, now: datetime | None = None) -> Step:
+    """The vote step a participant may answer now: the one on their screen, or in an online
+    round any of its vote steps while the round is open (at `now`)."""
     require_participant(actor, Forbidden(N_("Only participants vote.")))
     step = get_step(db, actor.session_id, step_id)
     if step.type not in VOTE_STEP_TYPES:
         raise Conflict(N_("A %(type)s step takes no votes."), type=step.type)
-    if effective_step_id(db, actor.session_id, participant_table(db, actor)) != step.id:
+    session = get_session(db, actor.session_id)
+    if is_online(session):
+        require_window_open(session, now)
+    elif effective_step_id(db, actor.session_id, participant_table(db, actor)) != step.id:
         raise Conflict(N_("This vote is not on your screen now."))
     if not input_open(step):
         raise Conflict(N_("This vote is closed."))
     return step
 
 
-def cast_ballot(db: Db, *, actor: Actor, step_id: int, answers: list[Answer]) -> int:
+def cast_ballot(
+    db: Db, *, actor: Actor, step_id: int, answers: list[Answer], now: datetime | None = None
+) -> int:
     """Store (or replace) a participant's answers; returns how many have voted so far."""
     writable_session(db, actor.session_id)  # concurrent voters: exact voter counts
-    step = require_voter(db, actor, step_id)
+    step = require_voter(db, actor, step_id, now)
     clean = _check_answers(db, step, answers)
     replace_all = step.type in ("vote", "preference")
     old = select(Ballot).where(
@@ -332,10 +341,12 @@ def reveal_results(db: Db, *, actor: Actor, step_id: int, revealed: bool) -> Ste
     return step
 
 
-def propose_definition(db: Db, *, actor: Actor, step_id: int, term: str, text: str) -> Definition:
+def propose_definition(
+    db: Db, *, actor: Actor, step_id: int, term: str, text: str, now: datetime | None = None
+) -> Definition:
     """A participant proposes what a term means; everyone can then vote for a definition."""
     writable_session(db, actor.session_id)
-    step = require_voter(db, actor, step_id)
+    step = require_voter(db, actor, step_id, now)
     if step.type != "glossary":
         raise Conflict(N_("Definitions are proposed in a glossary step."))
     if term not in step_config(db, step)["terms"]:

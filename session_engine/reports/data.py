@@ -15,6 +15,7 @@ from ..anonymity import shown_groups
 from ..content import Content
 from ..errors import N_, NotFound, Plural
 from ..models import Ballot, Definition, Participant, Session, Step
+from ..online import is_online
 from ..programmes import get_programme, programme_content
 from ..results import step_results
 from ..sessions import agenda, get_session
@@ -61,6 +62,8 @@ class SessionData:
     @property
     def label(self) -> str:
         session = self.session
+        if is_online(session):  # "online" in Dutch too
+            return f"{session.title} (online)"
         if session.location and session.location != session.title:
             return f"{session.title} ({session.location})"
         return session.title

@@ -228,6 +228,38 @@ def rows(n: int) -> dict[str, Any]:
     return {"rows": [{"location": f"Plaats {n}", "date": "2026-06-14"}]}
 
 
+ROUND = {"opens_at": "2000-01-01T00:00:00+00:00", "closes_at": "2100-01-01T00:00:00+00:00"}
+
+
+def open_round(world: World) -> dict[str, Any]:
+    """An online round of this programme, holding one participant's item for review."""
+    organiser = bearer(ORGANISER_TOKEN)
+    url = f"/api/programmes/{world.ids['programme']}/online-rounds"
+    session = world.client.post(url, json=ROUND, headers=organiser).json()["session"]
+    hold = f"/api/sessions/{session['id']}/hold-for-review"
+    assert world.client.put(hold, json={"hold": True}, headers=organiser).status_code == 200
+    token = world.client.post("/api/join", json={"code": session["code"]}).json()["token"]
+    steps = world.client.get(f"/api/sessions/{session['id']}", headers=bearer(token))
+    step = next(s["id"] for s in steps.json()["steps"] if s["type"] == "brainstorm")
+    body = {"client_id": "h", "step_id": step, "category": "voordelen", "text": "ter review"}
+    held = world.client.post(
+        f"/api/sessions/{session['id']}/items", json=body, headers=bearer(token)
+    )
+    assert held.status_code == 202, held.text
+    return {"online": session["id"], "held": held.json()["item"]["id"]}
+
+
+def on_online_round(request: Callable[[World, str, int], bool]) -> Callable[..., bool]:
+    """`request` on an online round (`{online}`) with an item held for review (`{held}`)."""
+
+    def call(world: World, role: str, n: int) -> bool:
+        if "online" not in world.ids:
+            world.ids.update(open_round(world))
+        return request(world, role, n)
+
+    return call
+
+
 def allowed(response: Any) -> bool:
     if response.status_code in (401, 403):
         return False
@@ -686,6 +718,52 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
     ),
     ("POST /api/programmes/{programme_id}/sessions/bulk", ""): (
         api("POST", "/api/programmes/{programme}/sessions/bulk", json=lambda n: rows(n)),
+        "------A",
+    ),
+    ("POST /api/programmes/{programme_id}/online-rounds", ""): (
+        api("POST", "/api/programmes/{programme}/online-rounds", json=ROUND),
+        "------A",
+    ),
+    ("PUT /api/sessions/{session_id}/hold-for-review", ""): (
+        on_online_round(api("PUT", "/api/sessions/{online}/hold-for-review", json={"hold": True})),
+        "------A",
+    ),
+    ("GET /api/sessions/{session_id}/review", ""): (
+        on_online_round(api("GET", "/api/sessions/{online}/review")),
+        "------A",
+    ),
+    ("POST /api/sessions/{session_id}/review/approve", ""): (
+        on_online_round(
+            api("POST", "/api/sessions/{online}/review/approve", json={"item_ids": ["{held}"]})
+        ),
+        "------A",
+    ),
+    ("POST /api/sessions/{session_id}/review/decline", ""): (
+        on_online_round(
+            api("POST", "/api/sessions/{online}/review/decline", json={"item_ids": ["{held}"]})
+        ),
+        "------A",
+    ),
+    ("POST /organiser/online-rounds", ""): (
+        page(
+            "POST",
+            "/organiser/online-rounds",
+            form={"opens_at": "2026-06-01T09:00", "closes_at": "2026-06-08T09:00"},
+        ),
+        "------A",
+    ),
+    ("POST /organiser/online-rounds/{session_id}/hold", ""): (
+        on_online_round(page("POST", "/organiser/online-rounds/{online}/hold", form={"hold": "1"})),
+        "------A",
+    ),
+    ("POST /organiser/online-rounds/{session_id}/review", ""): (
+        on_online_round(
+            page(
+                "POST",
+                "/organiser/online-rounds/{online}/review",
+                form={"item_id": "{held}", "decision": "approve"},
+            )
+        ),
         "------A",
     ),
     ("GET /openapi.json", ""): (page("GET", "/openapi.json"), ALL),
