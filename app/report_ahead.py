@@ -123,6 +123,11 @@ class ReportsAhead:
             with suppress(asyncio.CancelledError):
                 await self._task
         if self._pool is not None:
+            # A render under way is of no use to a server that stops: end the worker rather
+            # than wait for a process at the lowest priority on a busy machine (or one still
+            # starting up), which could hold the server's exit for many seconds.
+            for process in list(self._pool._processes.values()):
+                process.terminate()
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 

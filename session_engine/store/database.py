@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from ..plain_text import check_arguments
 from .db import Db, checkpoint_wal, make_session_factory
-from .events import PublishedEvent, programme_of, take_pending
+from .events import PublishedEvent, pending_events, programme_of, take_pending
 from .fanout.base import Fanout, programme_channel, session_channel
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ class Database:
         with self._write_factory() as db, db.begin():
             result = command(db, *args, **kwargs)
             db.flush()
+            self._learn_programmes(db)
         return result, take_pending(db)
 
     def read_sync(
@@ -168,6 +169,7 @@ class Database:
                     with db.begin_nested():
                         queued.result = queued.run(db)
                         db.flush()
+                        self._learn_programmes(db)
                 except Exception as exc:
                     queued.error = exc
                     take_pending(db)  # recorded before the failure, rolled back with it
@@ -201,6 +203,16 @@ class Database:
                     await self.fanout.publish(channel, event.summary_wire())
             except Exception:
                 log.exception("publishing event %s of %s failed", event.seq, event.session_id)
+
+    def _learn_programmes(self, db: Db) -> None:
+        """Learn the programme of the sessions this transaction recorded events for, in the
+        transaction itself (on the write thread), so publishing them never waits for a read:
+        a publish that waited could let a later command's events out first."""
+        sessions = {event.session_id for event in pending_events(db)}
+        for session_id in sessions - self._programmes.keys():
+            if len(self._programmes) > 100_000:
+                self._programmes.clear()
+            self._programmes[session_id] = programme_of(db, session_id)
 
     async def _programme_of(self, session_id: str) -> int | None:
         """Read once per session and process: a session's programme never changes."""

@@ -109,6 +109,12 @@ def append_event(db: Db, session_id: str, seq: int, payload: Payload) -> None:
     db.info.setdefault(PENDING, []).append(PublishedEvent.make(session_id, seq, type_, data))
 
 
+def pending_events(db: Db) -> list[PublishedEvent]:
+    """The events this transaction recorded so far, left in place."""
+    pending: list[PublishedEvent] = db.info.get(PENDING, [])
+    return pending
+
+
 def take_pending(db: Db) -> list[PublishedEvent]:
     """The events this transaction recorded, to publish once it has committed."""
     pending: list[PublishedEvent] = db.info.pop(PENDING, [])
