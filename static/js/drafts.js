@@ -80,8 +80,16 @@ export function keepDrafts() {
 
 // A new step starts at the top of the page. A draft of the step just left stays on this
 // device and comes back with that step; the participant is told, so it does not seem lost.
+// Where the focus went with the old step, it moves to the new step's heading, so a keyboard
+// or screen-reader user starts there (and Tab goes on to its first field).
 function stepChanged(leftADraft) {
   window.scrollTo(0, 0);
+  const active = document.activeElement;
+  const heading = document.querySelector("#stage h2");
+  if (heading && (!active || active === document.body)) {
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+  }
   const notice = document.getElementById("draft-notice");
   if (!notice) { return; }
   const form = document.getElementById("item-form");
