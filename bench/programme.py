@@ -16,7 +16,6 @@ import asyncio
 import json
 import multiprocessing
 import os
-import statistics
 import tempfile
 import time
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from websockets.asyncio.client import connect
 
 from bench.limits import raise_file_limit
 from bench.programme_clients import Schedule, SessionLog, SessionSetup, run_programme_clients
-from bench.programme_report import Result, summarise, table
+from bench.programme_report import Result, spread, summarise, table
 from bench.targets import (
     ORGANISER_TOKEN,
     cpu_seconds,
@@ -304,8 +303,8 @@ def main() -> None:
                     print(f"    p99 {result.p99_ms:.0f} ms, lost {result.lost}", flush=True)
                     results.append(result)
     print("\n" + table(results), flush=True)
-    if len(results) > 1:
-        print(f"\nmedian p99 over all rows: {statistics.median(r.p99_ms for r in results):.0f} ms")
+    if args.runs > 1:
+        print("\n" + spread(results), flush=True)
 
 
 if __name__ == "__main__":

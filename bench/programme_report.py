@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -160,3 +161,24 @@ def _row(r: Result) -> str:
         f"{100 * r.server_cpu_s / r.span_s:.0f} | {100 * r.client_cpu_s / r.span_s:.0f} | "
         f"{r.load:.1f} |"
     )
+
+
+def spread(results: list[Result]) -> str:
+    """Per configuration over its runs: the median and the worst of p50, p99 and lost."""
+    rows = [
+        "| server processes | S | runs | p50 ms median (worst) | p99 ms median (worst) | "
+        "lost (worst) |",
+        "|---|---|---|---|---|---|",
+    ]
+    groups: dict[tuple[int, int], list[Result]] = {}
+    for r in results:
+        groups.setdefault((r.plan.server_processes, r.plan.sessions), []).append(r)
+    for (processes, sessions), runs in groups.items():
+        p50 = [r.sockets.p(0.5) for r in runs]
+        p99 = [r.sockets.p(0.99) for r in runs]
+        rows.append(
+            f"| {processes} | {sessions} | {len(runs)} | {statistics.median(p50):.0f} "
+            f"({max(p50):.0f}) | {statistics.median(p99):.0f} ({max(p99):.0f}) | "
+            f"{max(r.lost for r in runs)} |"
+        )
+    return "\n".join(rows)

@@ -12,6 +12,7 @@ from bench.fanout import Plan, measure
 from bench.programme import Plan as ProgrammePlan
 from bench.programme import measure as measure_programme
 from bench.programme_report import Result as ProgrammeResult
+from bench.programme_report import spread as programme_spread
 from bench.programme_report import table as programme_table
 from bench.writes import locked_with_concurrent_writers, write_rate
 from tests.databases import Databases
@@ -93,6 +94,8 @@ def test_programme_case_delivers_every_item_to_every_socket_of_its_session(
     rows = programme_table([result]).splitlines()
     assert "load generator CPU %" in rows[0] and "dashboard p50/p99 ms" in rows[0]
     assert rows[2].startswith("| 1 process, SQLite | 2 | 15 | 20 |")
+    over_runs = programme_spread([result, result]).splitlines()
+    assert over_runs[2].startswith("| 1 | 2 | 2 |") and over_runs[2].endswith("| 0 |")
 
 
 def test_programme_case_on_two_processes_with_postgresql_and_redis(tmp_path: Path) -> None:
