@@ -14,18 +14,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import multiprocessing
 import os
 import tempfile
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import httpx
 from websockets.asyncio.client import connect
 
+from bench.fanout import spawn_shares
 from bench.limits import raise_file_limit
 from bench.programme_clients import Schedule, SessionLog, SessionSetup, run_programme_clients
 from bench.programme_report import Result, spread, summarise, table
@@ -128,16 +127,7 @@ class ClientProcesses:
     """The load generator: client processes, each playing whole sessions."""
 
     def __init__(self, setups: list[SessionSetup], processes: int) -> None:
-        spawn = multiprocessing.get_context("spawn")
-        self.pipes: list[Connection] = []
-        self.processes = []
-        for index in range(processes):
-            mine, theirs = spawn.Pipe()
-            share = setups[index::processes]
-            process = spawn.Process(target=run_programme_clients, args=(share, theirs))
-            process.start()
-            self.pipes.append(mine)
-            self.processes.append(process)
+        self.pipes, self.processes = spawn_shares(run_programme_clients, setups, processes)
 
     async def ask(self, command: str, argument: Any = None, timeout: float = 120) -> list[Any]:
         """Each process's answer; waited for in a thread, so the dashboard keeps reading."""
