@@ -60,6 +60,13 @@ BENCH_ARGS ?= --sizes 50,500,2000 --duration 10 --scale-out 1,2,4 --postgres-url
 bench: $(STAMP)  ## fan-out benchmark (product vs a bare websockets relay) and write rates
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# The programme case (issue #16): S sessions x 60 participants at once, each with its console
+# and projector, the organiser's dashboard open; one process on SQLite, two on PostgreSQL + Redis.
+.PHONY: bench-programme
+PROGRAMME_ARGS ?= --sessions 10,50 --duration 30 --runs 3 --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+bench-programme: $(STAMP)  ## programme bench: 10 and 50 sessions of 60 at once, latency to every socket
+	$(BIN)/python -m bench.programme $(PROGRAMME_ARGS)
+
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .

@@ -9,9 +9,12 @@ import dataclasses
 import itertools
 import multiprocessing
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 from bench.clients import run_clients
 from bench.targets import Floor, Product, Target
@@ -70,19 +73,28 @@ def make_target(plan: Plan, log: Path) -> Target:
     )
 
 
+def spawn_shares(
+    target: Callable[[Any, Connection], None], work: Sequence[Any], processes: int
+) -> tuple[list[Connection], list[BaseProcess]]:
+    """Start `processes` spawned processes, each running `target(its share of work, pipe)`;
+    return our ends of their pipes and the processes."""
+    spawn = multiprocessing.get_context("spawn")
+    pipes: list[Connection] = []
+    started: list[BaseProcess] = []
+    for index in range(processes):
+        mine, theirs = spawn.Pipe()
+        process = spawn.Process(target=target, args=(work[index::processes], theirs))
+        process.start()
+        pipes.append(mine)
+        started.append(process)
+    return pipes, started
+
+
 class Clients:
     """The client processes, each holding a share of the N sockets."""
 
     def __init__(self, urls: list[str], processes: int) -> None:
-        spawn = multiprocessing.get_context("spawn")
-        self.pipes: list[Connection] = []
-        self.processes = []
-        for index in range(processes):
-            mine, theirs = spawn.Pipe()
-            process = spawn.Process(target=run_clients, args=(urls[index::processes], theirs))
-            process.start()
-            self.pipes.append(mine)
-            self.processes.append(process)
+        self.pipes, self.processes = spawn_shares(run_clients, urls, processes)
 
     def wait_ready(self) -> int:
         return sum(self._ask(pipe, None, timeout=300)[1] for pipe in self.pipes)

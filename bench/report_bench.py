@@ -2,10 +2,12 @@
 "me too", comments, an importance vote per scenario, 7 statements with arguments, a glossary
 and a preference, built through the engine's own commands; then every report format of one
 session and of the programme, timed; then the same for the programme report of a programme
-the seed's size (bench/seed_programme.py). Run with `make bench-reports` (not part of make
+the seed's size (bench/seed_programme.py), and for a programme of 50 sessions x 60
+participants x 200 items (issue #16). Run with `make bench-reports` (not part of make
 test).
 
     python bench/report_bench.py [--sessions 3] [--participants 60] [--items 2000] [--runs 3]
+        [--many-sessions 50] [--many-items 200]
 """
 
 from __future__ import annotations
@@ -108,9 +110,10 @@ def build_session(database: Database, programme_id: int, title: str, args: Any, 
     people, _ = database.write_sync(join_all)
     steps = database.read_sync(agenda, session.id)
     brainstorms = [s for s in steps if s.type == "brainstorm"]
-    per_scenario = args.items // len(brainstorms)
-    for step in brainstorms:
-        database.write_sync(_brainstorm, facilitator, step, people, per_scenario, rng)
+    per_scenario, left = divmod(args.items, len(brainstorms))
+    for k, step in enumerate(brainstorms):
+        count = per_scenario + (k < left)
+        database.write_sync(_brainstorm, facilitator, step, people, count, rng)
     database.write_sync(_votes, facilitator, steps, people, rng)
     return str(session.id)
 
@@ -266,6 +269,28 @@ def seed_sized(runs: int) -> dict[str, Any]:
     return results
 
 
+def many_sessions(args: Any) -> dict[str, Any]:
+    """A programme of many smaller sessions (by default 50 x 60 participants x 200 items),
+    built in a database of its own, and its programme report in every format."""
+    from app.report_formats import translator
+    from session_engine.reports.report import programme_report
+
+    size = argparse.Namespace(participants=args.participants, items=args.many_items)
+    with tempfile.TemporaryDirectory() as tmp:
+        engine, database, programme = open_database(Path(tmp) / "many.db")
+        started = time.perf_counter()
+        for n in range(args.many_sessions):
+            build_session(database, programme.id, f"Sessie {n + 1}", size, seed=1000 + n)
+        print(f"built {args.many_sessions} sessions in {time.perf_counter() - started:.1f} s")
+        build = lambda: database.read_sync(  # noqa: E731
+            programme_report, programme.id, translator=translator
+        )
+        results = time_formats(build, args.runs)
+        database.close()
+        engine.dispose()
+    return results
+
+
 def prepared_download(path: Path, programme_id: int, runs: int) -> dict[str, float]:
     """The programme PDF downloaded from a real server once it was rendered ahead
     (app/report_ahead.py): the organiser's conclusion is edited, the server renders the PDF
@@ -336,6 +361,9 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=60)
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--many-sessions", type=int, default=50, help="0 skips that programme")
+    parser.add_argument("--many-items", type=int, default=200, help="items per session there")
+    parser.add_argument("--many-only", action="store_true", help="time only that programme")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--db", type=Path, help="keep the database here; reuse it if it exists")
     args = parser.parse_args()
@@ -343,6 +371,9 @@ def main() -> None:
     from app.report_formats import translator
     from session_engine.reports.report import programme_report, session_report
 
+    if args.many_only:
+        print_many(args, many_sessions(args))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "bench.db"
         reuse = path.exists()
@@ -371,6 +402,8 @@ def main() -> None:
         engine.dispose()
         results["prepared"] = prepared_download(path, programme.id, args.runs)
     results["seed_programme"] = seed_sized(args.runs)
+    if args.many_sessions:
+        results["many_sessions"] = many_sessions(args)
     print(f"machine: {machine()}, load average {os.getloadavg()[0]:.1f}")
     print(f"wall seconds, median (worst) of {args.runs} runs; CPU seconds, median")
     print("cold = data + format, warm = format of data already built")
@@ -380,6 +413,8 @@ def main() -> None:
         ("seed-sized programme (3 sessions, 48 participants, 179 points)", "seed_programme"),
     ):
         print_table(title, {k: v for k, v in results[key].items() if k != "prepared"})
+    if args.many_sessions:
+        print_many(args, results["many_sessions"])
     print("\nthe programme PDF downloaded from a real server once rendered ahead, wall")
     for title, prepared in (
         ("programme", results["prepared"]),
@@ -389,6 +424,11 @@ def main() -> None:
         print(f"{title:22} {wall:.1f} ms ({worst:.1f} ms)")
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), **results}, indent=2))
+
+
+def print_many(args: Any, figures: dict[str, dict[str, float]]) -> None:
+    size = f"{args.many_sessions} sessions x {args.participants} x {args.many_items} items"
+    print_table(f"programme of {size}, load average {os.getloadavg()[0]:.1f}", figures)
 
 
 def print_table(title: str, figures: dict[str, dict[str, float]]) -> None:

@@ -73,6 +73,24 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
     raise RuntimeError(f"nothing listens on {port} after {timeout} s")
 
 
+def product_env(database_url: str, broadcast_url: str) -> dict[str, str]:
+    """A server's settings for the bench: one load generator on one address plays whole
+    rooms, so the abuse limits (per participant, per address) are off: they would refuse it,
+    and they are not what is measured."""
+    env = {"DATABASE_URL": database_url, "ORGANISER_TOKEN": ORGANISER_TOKEN}
+    env["BROADCAST_URL"] = broadcast_url
+    for limit in (
+        "JOIN_LIMIT_PER_ADDRESS",
+        "ITEM_LIMIT_PER_PARTICIPANT",
+        "ITEM_LIMIT_PER_ADDRESS",
+        "WRITE_LIMIT_PER_PARTICIPANT",
+        "WRITE_LIMIT_PER_ADDRESS",
+        "SOCKET_MESSAGE_LIMIT",
+    ):
+        env[limit] = "0"
+    return env
+
+
 def submission_text(number: int) -> str:
     return f"bench #{number}# idee"
 
@@ -126,19 +144,7 @@ class Product:
         broadcast_url: str = "memory://",
         submit_over: str = "http",
     ) -> None:
-        env = {"DATABASE_URL": database_url, "ORGANISER_TOKEN": ORGANISER_TOKEN}
-        env["BROADCAST_URL"] = broadcast_url
-        # One load generator on one address plays a whole room: the abuse limits (per
-        # participant, per address) would refuse it, and they are not what is measured.
-        for limit in (
-            "JOIN_LIMIT_PER_ADDRESS",
-            "ITEM_LIMIT_PER_PARTICIPANT",
-            "ITEM_LIMIT_PER_ADDRESS",
-            "WRITE_LIMIT_PER_PARTICIPANT",
-            "WRITE_LIMIT_PER_ADDRESS",
-            "SOCKET_MESSAGE_LIMIT",
-        ):
-            env[limit] = "0"
+        env = product_env(database_url, broadcast_url)
         self.ports = [free_port() for _ in range(processes)]
         self.servers = [
             start(["-m", "app.cli", "serve", "--port", str(port)], env, log) for port in self.ports
