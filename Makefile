@@ -71,7 +71,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench-reports: $(STAMP)  ## every report format of a 3 x 60 x 2,000 programme, timed
+bench-reports: $(STAMP)  ## every report format of a 3 x 60 x 2,000 and a 50 x 60 x 200 programme, timed
 	$(BIN)/python bench/report_bench.py
 
 clean:
