@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from session_engine.dashboard import Alert, AlertKind, SessionRow, programme_rows, totals_of
+from session_engine.errors import NotFound
 from session_engine.programmes import get_programme
 from session_engine.reports.report import programme_report, report_state
 from session_engine.store.database import Database
@@ -86,12 +87,18 @@ class ReportSections:
             return None
         self._state = state
         key = ("programme", self.programme_id, self.threshold, state)
-        report = await CACHE.get(
-            key,
-            lambda: self.database.read(
-                programme_report, self.programme_id, translator=translator, threshold=self.threshold
-            ),
-        )
+        try:
+            report = await CACHE.get(
+                key,
+                lambda: self.database.read(
+                    programme_report,
+                    self.programme_id,
+                    translator=translator,
+                    threshold=self.threshold,
+                ),
+            )
+        except NotFound:  # no session has participants yet: no report, and nothing wrong
+            return ""
         rendered = await RENDERED.get(
             (*key, "html", ""), lambda: run_in_threadpool(render_report, report, "html")
         )

@@ -9,6 +9,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from app.dashboard import ReportSections
 from app.dashboard_hub import ProgrammeHub, Rules
 from session_engine.agenda import activate_step
 from session_engine.items import add_item
@@ -92,3 +93,17 @@ def test_gaps_and_lost_messages_are_filled_from_the_database(
     last = database.read_sync(get_session, room.id).last_seq
     assert seqs[room.id] == list(range(start + 1, last + 1))
     assert len(seqs) == 2 and seqs[next(s for s in seqs if s != room.id)][0] == 1
+
+
+def test_a_programme_without_participants_has_empty_report_sections(
+    make_room: Any, database: Database
+) -> None:
+    """A dashboard opened before anyone joined shows no report sections, and its tick does not
+    fail (the programme report itself answers "no sessions with participants yet")."""
+    room = make_room()
+    programme_id = database.read_sync(get_session, room.id).programme_id
+
+    async def sections() -> str | None:
+        return await ReportSections(database, programme_id, 3)()
+
+    assert asyncio.run(sections()) == ""
