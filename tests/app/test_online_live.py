@@ -52,7 +52,7 @@ def online(server: Server) -> Iterator[LiveRoom]:
 
 
 def add(room: LiveRoom, token: str, step: int, text: str) -> int:
-    client_id = f"c{len(text)}{text[:3]}"  # not the words: a redacted event keeps it
+    client_id = f"c{len(text)}{text[:3]}"  # not the words: only the item carries them
     body = {"client_id": client_id, "step_id": step, "category": "voordelen", "text": text}
     response = room.post_item(bearer(token), **body)
     assert response.status_code == 202, response.text  # held for review
