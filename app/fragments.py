@@ -460,5 +460,5 @@ PAGE_UPDATES: dict[EventType, PageUpdate | None] = {
     EventType.DEFINITION_PROPOSED: EventRenderer._definition_fragment,
     EventType.REPORT_TEXT_EDITED: None,
     EventType.REPORT_PUBLISHED: None,  # the organiser page shows the link when it reloads
-    EventType.ONLINE_ROUND_CHANGED: None,  # participant pages of an online round are not live
+    EventType.ONLINE_ROUND_CHANGED: None,  # the organiser page shows it when it reloads
 }
