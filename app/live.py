@@ -182,14 +182,14 @@ async def browser_socket(
         role=actor.role,
         participant_id=actor.participant_id,
         table_id=table_id,
-        step_id=step if step > 0 and actor.participant_id else None,
+        step_id=step if step > 0 and actor.participant_id else None,  # normalised below
         credential=credential,
     )
     await hub.attach(session_id, connection)
     try:
         threshold = websocket.app.state.settings.segment_threshold
         snap = await database.read(snapshot, session_id, viewer_of(connection), threshold)
-        connection.step_id = paced_step(snap) if connection.step_id else None
+        connection.step_id = paced_step(snap) if actor.participant_id else None
         await websocket.send_text(render_stage(snap, language))
         connection.sent_seq = snap.seq
         await _serve(websocket, connection)

@@ -22,6 +22,7 @@ from .items import (
     own_items,
     own_metoos,
     participant_table,
+    pooled_by,
     source_steps,
 )
 from .late import late_items, own_late_items
@@ -321,14 +322,19 @@ def steps_concerned(
     touched = _steps_touched(db, EventType(event_type), data)
     if touched is None:
         return shown
-    return frozenset(s for s in shown if touched & pooled_steps(db, session_id, s))
+    steps = agenda(db, session_id)
+    return frozenset(s for s in shown if touched & _pooled(steps, s))
 
 
 def pooled_steps(db: Db, session_id: str, step_id: int) -> frozenset[int]:
     """The steps whose items a board of this step shows: itself, or for a converge step its
     scenario's brainstorms."""
-    step = next((s for s in agenda(db, session_id) if s.id == step_id), None)
-    return frozenset(source_steps(db, session_id, step)) if step is not None else frozenset()
+    return _pooled(agenda(db, session_id), step_id)
+
+
+def _pooled(steps: list[Step], step_id: int) -> frozenset[int]:
+    step = next((s for s in steps if s.id == step_id), None)
+    return frozenset(pooled_by(steps, step)) if step is not None else frozenset()
 
 
 def _steps_touched(db: Db, event_type: EventType, data: dict[str, Any]) -> frozenset[int] | None:
