@@ -21,8 +21,8 @@ from session_engine.reactions import add_comment, set_metoo
 from session_engine.reports.report import programme_report
 from session_engine.sessions import agenda, get_step
 from session_engine.shapes import ItemVisibility
-from session_engine.takeback import withdraw_item
 from session_engine.store.events import events_after
+from session_engine.takeback import withdraw_item
 from session_engine.views import Viewer, snapshot, steps_concerned
 from session_engine.visibility import ROOM, Reader
 from session_engine.votes import Answer, cast_ballot, own_answers, vote_items
