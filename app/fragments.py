@@ -30,7 +30,7 @@ from session_engine.views import (
     steps_concerned,
 )
 from session_engine.visibility import FACILITATOR, ROOM, Reader, event_for, reader_for
-from session_engine.votes import glossary_terms
+from session_engine.votes import ballot_holders, glossary_terms
 
 from .hub import Audience, Connection
 from .static_files import STATIC_DIR, static_url
@@ -187,17 +187,18 @@ class EventRenderer:
         return await self._same_for_all(session_id, watchers, "_headcount.html", event.data)
 
     async def _stages(self, session_id: str, pages: list[Connection]) -> dict[Connection, str]:
-        """Each audience's stage, read and rendered once; a participant's stage that pools a
-        blind round, or shows their own late items, holds their own words, so it is drawn for
-        them alone."""
+        """Each audience's stage, read and rendered once. A participant's stage that holds their
+        own words is drawn for them alone: it pools a blind round, shows their late items or,
+        on a vote step, their own answers; so is a self-paced participant's (an online round)."""
         out: dict[Connection, str] = {}
         shared: dict[Audience, str] = {}
         personal: set[Audience] = set()
-        authors = await self._late_authors(session_id, pages)
+        authors, voters = await self._own_words(session_id, pages)
+        vote_stages: set[Audience] = set()
         for connection in pages:
-            audience = connection.audience
-            # a self-paced participant's stage holds their own answers and items: theirs alone
-            alone = connection.participant_id in authors or connection.step_id is not None
+            audience, who = connection.audience, connection.participant_id
+            voted = who in voters and audience in vote_stages
+            alone = who in authors or connection.step_id is not None or voted
             if audience in shared and not alone:
                 out[connection] = shared[audience]
                 continue
@@ -206,16 +207,22 @@ class EventRenderer:
             )
             self._remember(session_id, snap.content)
             out[connection] = render_stage(snap, connection.language)
+            if snap.vote is not None:
+                vote_stages.add(audience)
             if snap.personal:
                 personal.add(audience)
-            elif audience not in personal and not alone:
+            elif audience not in personal and not alone and not (snap.vote and who in voters):
                 shared[audience] = out[connection]
         return out
 
-    async def _late_authors(self, session_id: str, pages: list[Connection]) -> set[int]:
+    async def _own_words(
+        self, session_id: str, pages: list[Connection]
+    ) -> tuple[set[int], set[int]]:
+        """Participants with late items, and those with a ballot: their stages hold their own."""
         if not any(c.view == "participant" for c in pages):
-            return set()
-        return await self.database.read(late_authors, session_id)
+            return set(), set()
+        authors = await self.database.read(late_authors, session_id)
+        return authors, await self.database.read(ballot_holders, session_id)
 
     async def _late_fragments(
         self, session_id: str, event: PublishedEvent, pages: list[Connection]
