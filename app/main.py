@@ -40,6 +40,7 @@ from . import (
 )
 from .auth import Credentials
 from .bodylimit import BodyLimitMiddleware
+from .collector import CollectorPacing
 from .fragments import EventRenderer, step_type_labels
 from .headers import SecurityHeadersMiddleware
 from .hub import Hub
@@ -91,10 +92,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # scikit-learn takes seconds to import: do it now, not on the facilitator's first click.
     warm_up = asyncio.get_running_loop().run_in_executor(None, similarity.warm_up)
     retention = asyncio.create_task(purge_daily(database, settings))
+    collector = asyncio.create_task(CollectorPacing().run())
     try:
         yield
     finally:
-        for task in (retention, reporting):
+        for task in (retention, reporting, collector):
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task
