@@ -79,7 +79,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     renderer = EventRenderer(database, settings.segment_threshold)
     presence: LocalPresence = app.state.presence
     app.state.hub = Hub(database, renderer, settings.send_queue_size, presence)
-    app.state.dashboards = dashboard.make_dashboards(database, settings)
+    app.state.dashboards = dashboard.make_dashboards(database, settings, app.state.now)
     reporting = asyncio.create_task(presence.report_forever(fanout))
     app.state.reports_ahead = ahead = ReportsAhead(
         database,
