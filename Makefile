@@ -61,9 +61,10 @@ bench: $(STAMP)  ## fan-out benchmark (product vs a bare websockets relay) and w
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # The programme case (issue #16): S sessions x 60 participants at once, each with its console
-# and projector, the organiser's dashboard open; one process on SQLite, two on PostgreSQL + Redis.
+# and projector, plus an online round of 60, the organiser's dashboard open; one process on
+# SQLite, two on PostgreSQL + Redis.
 .PHONY: bench-programme
-PROGRAMME_ARGS ?= --sessions 10,50 --duration 30 --runs 3 --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+PROGRAMME_ARGS ?= --sessions 10,50 --online-round --duration 30 --runs 3 --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 bench-programme: $(STAMP)  ## programme bench: 10 and 50 sessions of 60 at once, latency to every socket
 	$(BIN)/python -m bench.programme $(PROGRAMME_ARGS)
 

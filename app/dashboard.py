@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request, WebSocket
@@ -18,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from session_engine.dashboard import Alert, AlertKind, SessionRow, programme_rows, totals_of
 from session_engine.errors import NotFound
+from session_engine.models import utcnow
 from session_engine.programmes import get_programme
 from session_engine.reports.report import programme_report, report_state
 from session_engine.store.database import Database
@@ -25,7 +27,8 @@ from session_engine.store.db import storable_id
 from session_engine.store.events import events_after
 
 from .auth import DatabaseDep, SettingsDep, is_organiser, origin_allowed
-from .dashboard_hub import DashboardConnection, Dashboards, ProgrammeHub, Rules
+from .clock import now_of
+from .dashboard_hub import DashboardConnection, Dashboards, ProgrammeHub, Rules, judged
 from .live import read_until_closed
 from .pages import NOT_ORGANISER, error_page, page
 from .report_formats import render_report, translator
@@ -58,11 +61,14 @@ class TemplateViews:
 VIEWS = TemplateViews()
 
 
-def make_dashboards(database: Database, settings: Settings) -> Dashboards:
+def make_dashboards(
+    database: Database, settings: Settings, now: Callable[[], datetime] = utcnow
+) -> Dashboards:
     rules = Rules(
         stuck_after=timedelta(minutes=settings.dashboard_stuck_minutes),
         refusal_limit=settings.dashboard_refusal_limit,
         report_seconds=settings.dashboard_report_seconds,
+        now=now,
     )
     dashboards = Dashboards(database, VIEWS, rules, settings.send_queue_size)
     threshold = settings.segment_threshold
@@ -119,14 +125,14 @@ async def dashboard_page(
         return error_page(request, 403, NOT_ORGANISER)
     programme_id = request.app.state.programme_id
     programme = await database.read(get_programme, programme_id)
-    rows = await database.read(programme_rows, programme_id)
+    rows = await database.read(programme_rows, programme_id, now_of(request))
     hub = request.app.state.dashboards.hubs.get(programme_id)
     return page(
         request,
         "dashboard.html",
         programme=programme,
         rows=rows,
-        all_alerts=hub.alerts() if hub else [],
+        all_alerts=hub.alerts() if hub else judged(rows, request.app.state.dashboards.rules),
         totals=totals_of(rows),
         titles={row.session_id: row.title for row in rows},
         kinds=AlertKind,
@@ -177,7 +183,7 @@ async def _start(
     """The snapshot, then what each resumed session missed, from the database. Attached
     first, so live events meanwhile wait in the queue (and are skipped if already sent)."""
     database, websocket = hub.database, connection.websocket
-    rows = await database.read(programme_rows, hub.programme_id)
+    rows = await database.read(programme_rows, hub.programme_id, hub.rules.now())
     beyond = [r.session_id for r in rows if resume.get(r.session_id, 0) > r.seq]
     if beyond:
         message = f"after names a seq beyond the last event of session {beyond[0]}"

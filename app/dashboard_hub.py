@@ -14,14 +14,22 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from starlette.websockets import WebSocket, WebSocketState
 
-from session_engine.dashboard import Alert, SessionRow, alerts_of, programme_rows, session_rows
+from session_engine.dashboard import (
+    Alert,
+    Presence,
+    SessionRow,
+    alerts_of,
+    programme_rows,
+    session_rows,
+    window_turned,
+)
 from session_engine.store.database import Database
 from session_engine.store.events import events_after
 from session_engine.store.fanout.base import (
@@ -58,6 +66,26 @@ class Rules:
     refusal_limit: int
     report_seconds: float
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+
+def judged(
+    rows: Iterable[SessionRow],
+    rules: Rules,
+    presence_of: Callable[[str], Presence | None] = lambda session_id: None,
+) -> list[Alert]:
+    """The alerts of these rows now (without presence: none about facilitators or refusals)."""
+    now = rules.now()
+    return [
+        alert
+        for row in rows
+        for alert in alerts_of(
+            row,
+            presence_of(row.session_id),
+            now=now,
+            stuck_after=rules.stuck_after,
+            refusal_limit=rules.refusal_limit,
+        )
+    ]
 
 
 @dataclass(eq=False)
@@ -132,7 +160,7 @@ class ProgrammeHub:
         events = await fanout.subscribe(programme_channel(self.programme_id))
         presence = await fanout.subscribe(PRESENCE_CHANNEL)
         self._subscriptions = [events, presence]
-        for row in await self.database.read(programme_rows, self.programme_id):
+        for row in await self._programme_rows():
             self.rows[row.session_id] = row
             self.last_seq[row.session_id] = row.seq
         self._tasks = [
@@ -159,7 +187,9 @@ class ProgrammeHub:
 
     async def _receive(self, message: str) -> None:
         if message == RESYNC:  # the backend may have lost messages, new sessions' too
-            for row in await self.database.read(programme_rows, self.programme_id):
+            for row in await self.database.read(
+                programme_rows, self.programme_id, self.rules.now()
+            ):
                 self.last_seq.setdefault(row.session_id, 0)
             for session_id in list(self.last_seq):
                 await self._catch_up(session_id, None)
@@ -208,27 +238,22 @@ class ProgrammeHub:
             since_report += TICK
 
     async def _refresh_rows(self) -> None:
-        """Re-read the rows of the sessions that had events since the last tick."""
+        """Re-read the rows of the sessions that had events since the last tick, and of the
+        online rounds whose window has opened or closed since."""
+        now = self.rules.now()
+        self._dirty |= {r.session_id for r in self.rows.values() if window_turned(r, now)}
         if not self._dirty:
             return
         dirty, self._dirty = self._dirty, set()
-        for row in await self.database.read(session_rows, dirty):
+        for row in await self.database.read(session_rows, dirty, now):
             self.rows[row.session_id] = row
             self._broadcast(functools.partial(self._row_message, row))
 
+    async def _programme_rows(self) -> list[SessionRow]:
+        return await self.database.read(programme_rows, self.programme_id, self.rules.now())
+
     def alerts(self) -> list[Alert]:
-        now = self.rules.now()
-        return [
-            alert
-            for row in self.rows.values()
-            for alert in alerts_of(
-                row,
-                self.deployment.of(row.session_id),
-                now=now,
-                stuck_after=self.rules.stuck_after,
-                refusal_limit=self.rules.refusal_limit,
-            )
-        ]
+        return judged(self.rows.values(), self.rules, self.deployment.of)
 
     def _judge(self) -> None:
         """Send the alerts when they changed, and the rows whose alerts changed."""

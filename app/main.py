@@ -40,6 +40,7 @@ from . import (
 )
 from .auth import Credentials
 from .bodylimit import BodyLimitMiddleware
+from .collector import CollectorPacing
 from .fragments import EventRenderer, step_type_labels
 from .headers import SecurityHeadersMiddleware
 from .hub import Hub
@@ -78,7 +79,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     renderer = EventRenderer(database, settings.segment_threshold)
     presence: LocalPresence = app.state.presence
     app.state.hub = Hub(database, renderer, settings.send_queue_size, presence)
-    app.state.dashboards = dashboard.make_dashboards(database, settings)
+    app.state.dashboards = dashboard.make_dashboards(database, settings, app.state.now)
     reporting = asyncio.create_task(presence.report_forever(fanout))
     app.state.reports_ahead = ahead = ReportsAhead(
         database,
@@ -91,10 +92,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # scikit-learn takes seconds to import: do it now, not on the facilitator's first click.
     warm_up = asyncio.get_running_loop().run_in_executor(None, similarity.warm_up)
     retention = asyncio.create_task(purge_daily(database, settings))
+    collector = asyncio.create_task(CollectorPacing().run())
     try:
         yield
     finally:
-        for task in (retention, reporting):
+        for task in (retention, reporting, collector):
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task

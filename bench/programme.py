@@ -1,11 +1,13 @@
 """The programme bench: S sessions of P participants at the same time, each with its own
 facilitator console and projector socket, every participant submitting an item every 20 s
-(a brainstorm's burst rate: 3/s per session of 60), and the organiser's dashboard socket open.
+(a brainstorm's burst rate: 3/s per session of 60), and the organiser's dashboard socket open;
+with --online-round, one more session of the programme is an online round (no facilitator,
+self-paced, joined by code while its window is open), its P participants submitting likewise.
 The load generator runs in client processes of its own (whole sessions each); its CPU is
 reported next to the server's. Per session: submit → every socket of that session, and
 submit → the dashboard; nothing may be lost, doubled or out of order.
 
-    python -m bench.programme --sessions 10,50 [--duration 30] [--runs 1]
+    python -m bench.programme --sessions 10,50 [--duration 30] [--runs 1] [--online-round]
         [--postgres-url postgresql+psycopg://…] [--redis-url redis://…]
 """
 
@@ -43,6 +45,12 @@ from bench.writes import fresh_database
 JOINING_AT_ONCE = 20
 SETTLE_TIMEOUT = 30.0  # seconds without progress before the missing deliveries count as lost
 ORGANISER = {"Authorization": f"Bearer {ORGANISER_TOKEN}"}
+# Open all through the run (no hold for review: items go on the board at once).
+ROUND = {
+    "title": "Online ronde",
+    "opens_at": "2000-01-01T00:00:00+00:00",
+    "closes_at": "2100-01-01T00:00:00+00:00",
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,11 @@ class Plan:
     database_url: str = ""
     server_processes: int = 1  # > 1: PostgreSQL and Redis shared (broadcast_url)
     broadcast_url: str = "memory://"
+    online_round: bool = False  # one more session: an online round of `participants`
+
+    @property
+    def all_sessions(self) -> int:
+        return self.sessions + int(self.online_round)
 
 
 class Servers:
@@ -92,17 +105,24 @@ async def create_sessions(
             return str(response.json()["token"])
 
     async def one(index: int) -> tuple[int, SessionSetup]:
+        online = index == plan.sessions  # the last one, with --online-round
         async with gate:
-            created = await http.post(
-                "/api/sessions", json={"title": f"S{index}"}, headers=ORGANISER
-            )
+            if online:
+                created = await http.post(
+                    "/api/programmes/1/online-rounds", json=ROUND, headers=ORGANISER
+                )
+            else:
+                created = await http.post(
+                    "/api/sessions", json={"title": f"S{index}"}, headers=ORGANISER
+                )
         created.raise_for_status()
-        session = created.json()
+        session = created.json()["session"] if online else created.json()
         key = {"Authorization": f"Bearer {session['facilitator_key']}"}
         path = f"/api/sessions/{session['id']}"
         public = (await http.get(path, headers=key)).json()
         step = next(s["id"] for s in public["steps"] if s["type"] == "brainstorm")
-        (await http.post(f"{path}/steps/{step}/activate", headers=key)).raise_for_status()
+        if not online:  # an online round's participants go to the step themselves
+            (await http.post(f"{path}/steps/{step}/activate", headers=key)).raise_for_status()
         tokens = list(
             await asyncio.gather(*(join(session["code"]) for _ in range(plan.participants)))
         )
@@ -119,7 +139,7 @@ async def create_sessions(
         )
         return int(public["programme_id"]), setup
 
-    made = await asyncio.gather(*(one(index) for index in range(plan.sessions)))
+    made = await asyncio.gather(*(one(index) for index in range(plan.all_sessions)))
     return made[0][0], [setup for _, setup in made]
 
 
@@ -218,7 +238,8 @@ async def measure(plan: Plan, log: Path) -> Result:
         clients = ClientProcesses(setups, plan.client_processes)
         try:
             sockets = await asyncio.to_thread(clients.wait_ready) + 1  # and the dashboard
-            schedule = Schedule(plan.period, plan.duration, time.monotonic() + 1.0, plan.sessions)
+            start_at = time.monotonic() + 1.0
+            schedule = Schedule(plan.period, plan.duration, start_at, plan.all_sessions)
             cpu = (servers.cpu_seconds(), clients.cpu_seconds() + _own_cpu())
             await clients.ask("go", schedule)
             await asyncio.sleep(max(0.0, schedule.start + plan.duration - time.monotonic()))
@@ -260,6 +281,11 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--postgres-url", default=os.environ.get("VK_BENCH_POSTGRES_URL", ""))
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument(
+        "--online-round",
+        action="store_true",
+        help="one more session: an online round of as many participants, submitting likewise",
+    )
     args = parser.parse_args()
     from bench.__main__ import machine
 
@@ -284,6 +310,7 @@ def main() -> None:
                         url,
                         processes,
                         broadcast,
+                        args.online_round,
                     )
                     print(
                         f"  {os.getloadavg()[0]:.1f} load, S={sessions}, {processes} process(es)",

@@ -143,6 +143,11 @@ def table(results: list[Result]) -> str:
     return "\n".join(rows)
 
 
+def sessions(plan: Any) -> str:
+    """S as the tables print it: "50", or "50 + online" with an online round."""
+    return f"{plan.sessions} + online" if plan.online_round else str(plan.sessions)
+
+
 def _row(r: Result) -> str:
     plan: Any = r.plan
     server = (
@@ -150,11 +155,11 @@ def _row(r: Result) -> str:
         if plan.server_processes == 1
         else (f"{plan.server_processes} processes, PostgreSQL + Redis")
     )
-    sockets = plan.sessions * (plan.participants + 2) + 1
+    sockets = plan.all_sessions * (plan.participants + 2) + 1
     dup = r.sockets.duplicates + r.dashboard.duplicates
     disorder = r.sockets.out_of_order + r.dashboard.out_of_order
     return (
-        f"| {server} | {plan.sessions} | {sockets} | {r.submitted} | {r.sockets.p(0.5):.0f} | "
+        f"| {server} | {sessions(plan)} | {sockets} | {r.submitted} | {r.sockets.p(0.5):.0f} | "
         f"{r.sockets.p(0.99):.0f} | {r.worst_session_p99_ms:.0f} | {r.all_p99_ms:.0f} | "
         f"{r.dashboard.p(0.5):.0f}/{r.dashboard.p(0.99):.0f} | {r.deliveries_per_s:.0f} | "
         f"{r.lost} | {dup} | {disorder} | {r.refused} | {r.rss_per_connection / 1024:.1f} | "
@@ -170,14 +175,14 @@ def spread(results: list[Result]) -> str:
         "lost (worst) |",
         "|---|---|---|---|---|---|",
     ]
-    groups: dict[tuple[int, int], list[Result]] = {}
+    groups: dict[tuple[int, str], list[Result]] = {}
     for r in results:
-        groups.setdefault((r.plan.server_processes, r.plan.sessions), []).append(r)
-    for (processes, sessions), runs in groups.items():
+        groups.setdefault((r.plan.server_processes, sessions(r.plan)), []).append(r)
+    for (processes, many), runs in groups.items():
         p50 = [r.sockets.p(0.5) for r in runs]
         p99 = [r.sockets.p(0.99) for r in runs]
         rows.append(
-            f"| {processes} | {sessions} | {len(runs)} | {statistics.median(p50):.0f} "
+            f"| {processes} | {many} | {len(runs)} | {statistics.median(p50):.0f} "
             f"({max(p50):.0f}) | {statistics.median(p99):.0f} ({max(p99):.0f}) | "
             f"{max(r.lost for r in runs)} |"
         )

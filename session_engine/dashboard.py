@@ -11,22 +11,25 @@ from enum import StrEnum
 from sqlalchemy import and_, func, select
 from sqlmodel import col
 
-from .models import Event, Item, Participant, Session, Step
+from .controls import as_utc
+from .models import Event, Item, Participant, Session, Step, utcnow
+from .online import CLOSED, NOT_OPEN, ONLINE, is_online, window_refusal
 from .programmes import get_programme, programme_content
-from .shapes import Shape
+from .shapes import LateState, Shape
 from .store.db import Db
 
 
 class SessionState(StrEnum):
-    NOT_STARTED = "not_started"  # no step on the screens yet
-    RUNNING = "running"  # step N of M
-    CLOSED = "closed"  # closed for good
+    NOT_STARTED = "not_started"  # no step on the screens yet (an online round: not open yet)
+    RUNNING = "running"  # step N of M (an online round: its window is open)
+    CLOSED = "closed"  # closed for good (an online round: also once its window has passed)
 
 
 class AlertKind(StrEnum):
     STUCK = "stuck"  # a step is open and nothing has happened for a while
     FACILITATOR_AWAY = "facilitator_away"  # running, and no facilitator screen is connected
     REFUSALS = "refusals"  # many submissions refused (4xx, 429) in the last minutes
+    HELD = "held"  # an online round's items wait for the organiser's review
 
 
 class ColumnCount(Shape):
@@ -54,6 +57,10 @@ class SessionRow(Shape):
     columns: list[ColumnCount]  # every column of the programme, in its order
     last_activity: datetime | None  # when its last event was recorded
     seq: int  # its last event: the dashboard's stream of this session continues after it
+    kind: str = "live"  # "online": an online round, self-paced, without a facilitator
+    opens_at: datetime | None = None  # an online round's window
+    closes_at: datetime | None = None
+    held: int = 0  # an online round's items held for the organiser's review
 
 
 class Totals(Shape):
@@ -79,8 +86,8 @@ class Presence(Shape):
     refused: int = 0
 
 
-def programme_rows(db: Db, programme_id: int) -> list[SessionRow]:
-    """Every session of the programme, oldest first."""
+def programme_rows(db: Db, programme_id: int, now: datetime | None = None) -> list[SessionRow]:
+    """Every session of the programme, oldest first, as they stand at `now`."""
     sessions = list(
         db.scalars(
             select(Session)
@@ -88,21 +95,25 @@ def programme_rows(db: Db, programme_id: int) -> list[SessionRow]:
             .order_by(col(Session.created_at), col(Session.id))
         )
     )
-    return _rows(db, sessions)
+    return _rows(db, sessions, now or utcnow())
 
 
-def session_rows(db: Db, session_ids: Iterable[str]) -> list[SessionRow]:
-    """These sessions' rows (a refresh after their events)."""
+def session_rows(
+    db: Db, session_ids: Iterable[str], now: datetime | None = None
+) -> list[SessionRow]:
+    """These sessions' rows (a refresh after their events, or an online round's window
+    opening or closing)."""
     wanted = sorted(set(session_ids))
     sessions = list(db.scalars(select(Session).where(col(Session.id).in_(wanted))))
-    return _rows(db, sessions)
+    return _rows(db, sessions, now or utcnow())
 
 
-def _rows(db: Db, sessions: list[Session]) -> list[SessionRow]:
+def _rows(db: Db, sessions: list[Session], now: datetime) -> list[SessionRow]:
     ids = [s.id for s in sessions]
     steps = _steps(db, ids)
     heads = _headcounts(db, ids)
     counts = _columns(db, ids)
+    held = _held(db, [s.id for s in sessions if is_online(s)])
     last = _last_activity(db, ids)
     labels = {p: _column_labels(db, p) for p in {s.programme_id for s in sessions}}
     return [
@@ -112,6 +123,8 @@ def _rows(db: Db, sessions: list[Session]) -> list[SessionRow]:
             heads.get(s.id, 0),
             _counted(labels[s.programme_id], counts.get(s.id, {})),
             last.get(s.id),
+            held.get(s.id, 0),
+            now,
         )
         for s in sessions
     ]
@@ -132,10 +145,15 @@ def _row(
     headcount: int,
     columns: list[ColumnCount],
     last_activity: datetime | None,
+    held: int,
+    now: datetime,
 ) -> SessionRow:
     active = next((s for s in steps if s.id == session.active_step_id), None)
     if session.closed_at is not None:
         state = SessionState.CLOSED
+    elif is_online(session):  # self-paced: no step on a screen, only its window
+        active = None
+        state = window_state(session.opens_at, session.closes_at, now)
     else:
         state = SessionState.RUNNING if active else SessionState.NOT_STARTED
     return SessionRow(
@@ -153,7 +171,41 @@ def _row(
         columns=columns,
         last_activity=last_activity,
         seq=session.last_seq,
+        kind=session.kind,
+        opens_at=as_utc(session.opens_at),
+        closes_at=as_utc(session.closes_at),
+        held=held,
     )
+
+
+def window_state(
+    opens_at: datetime | None, closes_at: datetime | None, now: datetime
+) -> SessionState:
+    """Where an online round stands at `now`: before, in or after its window."""
+    refusal = window_refusal(opens_at, closes_at, now)
+    if refusal == NOT_OPEN:
+        return SessionState.NOT_STARTED
+    return SessionState.CLOSED if refusal == CLOSED else SessionState.RUNNING
+
+
+def window_turned(row: SessionRow, now: datetime) -> bool:
+    """An online round's row that its window opening or closing has made out of date."""
+    if row.kind != ONLINE or row.state is SessionState.CLOSED:
+        return False
+    return window_state(row.opens_at, row.closes_at, now) is not row.state
+
+
+def _held(db: Db, ids: list[str]) -> dict[str, int]:
+    """Items of these online rounds held for the organiser's review."""
+    if not ids:
+        return {}
+    key = col(Item.session_id)
+    query = (
+        select(key, func.count())
+        .where(key.in_(ids), col(Item.late) == LateState.HELD, col(Item.deleted_at).is_(None))
+        .group_by(key)
+    )
+    return {str(k): int(n) for k, n in db.execute(query).all()}
 
 
 def _steps(db: Db, ids: list[str]) -> dict[str, list[Step]]:
@@ -228,9 +280,12 @@ def alerts_of(
 ) -> list[Alert]:
     """What needs the organiser's attention in this session now. `presence` None: the
     processes have not reported yet, so nothing is said about facilitators or refusals."""
-    if row.state is not SessionState.RUNNING:
-        return []
-    alerts = []
+    if row.held:  # a round's items wait for review, open or not
+        alerts = [Alert(session_id=row.session_id, kind=AlertKind.HELD, count=row.held)]
+    else:
+        alerts = []
+    if row.state is not SessionState.RUNNING or row.kind == ONLINE:
+        return alerts  # an online round has no facilitator and no step on a screen
     idle = now - row.last_activity if row.last_activity else timedelta(0)
     if row.step_open and idle >= stuck_after:
         minutes = int(idle.total_seconds() // 60)

@@ -6,6 +6,7 @@ from others until approved."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.dashboard import PING
 from app.main import create_app
 from app.settings import Settings
 from tests.app.test_pages import join_in_browser
@@ -267,3 +269,55 @@ def test_the_organiser_page_reviews_held_items_and_switches_the_hold(
     assert add(client, session_id, author, brainstorm, "Meteen zichtbaar") == 201
     bad = client.post(f"{url}/review", data={**form, "decision": "delete"})
     assert bad.status_code == 422
+
+
+def dashboard_rows(messages: list[dict[str, Any]], session_id: str) -> list[dict[str, Any]]:
+    rows = [r for m in messages if m["kind"] == "snapshot" for r in m["sessions"]]
+    rows += [m["row"] for m in messages if m["kind"] == "row"]
+    return [r for r in rows if r["session_id"] == session_id]
+
+
+def test_the_dashboard_shows_the_round_by_its_window_and_what_waits_for_review(
+    client: TestClient, clock: Clock
+) -> None:
+    """An online round on the programme dashboard: not open yet, open until its end, closed
+    once its window has passed (with no event to say so), the items held for review as an
+    alert, and never "no facilitator connected" (a round has none)."""
+    opened = open_round(client, hold_for_review=True)
+    session_id, code = opened["session"]["id"], opened["session"]["code"]
+    client.cookies.set("vk_organiser", ORGANISER_TOKEN)
+    page = client.get("/organiser/dashboard").text
+    row = page[page.index(f'id="session-{session_id}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Online ronde" in row and "opent 2026-06-01 07:00 (UTC)" in row
+
+    clock.now = OPENS + timedelta(minutes=5)
+    people = [join(client, code) for _ in range(20)]
+    brainstorm = step_of(client, session_id, people[0], "brainstorm")
+    for n, who in enumerate(people[:3]):
+        assert add(client, session_id, who, brainstorm, f"Te beoordelen {n}") == 202
+    page = client.get("/organiser/dashboard").text
+    row = page[page.index(f'id="session-{session_id}"') :]
+    row = row[: row.index("</tr>")]
+    assert "open tot 2026-06-08 07:00 (UTC)" in row
+    assert "3 bijdragen wachten op je beoordeling" in row
+    assert "Geen facilitator" not in row and "Te beoordelen" not in page
+
+    # a copy: Starlette adds the handshake's headers to the dict it is given
+    with client.websocket_connect("/api/programmes/1/ws", headers=dict(ORGANISER)) as ws:
+        snapshot = ws.receive_json()
+        [row_json] = dashboard_rows([snapshot], session_id)
+        assert (row_json["kind"], row_json["state"], row_json["held"]) == ("online", "running", 3)
+        assert row_json["headcount"] == 20 and row_json["step_number"] is None
+        kinds = {a["kind"] for a in snapshot["alerts"] if a["session_id"] == session_id}
+        assert kinds == {"held"}
+
+        clock.now = OPENS + timedelta(days=8)  # the window passes; no event says so
+        messages = [snapshot]
+        deadline = time.monotonic() + 20  # the dashboard re-judges every second
+        while dashboard_rows(messages, session_id)[-1]["state"] != "closed":
+            assert time.monotonic() < deadline, "the round's row never showed it closed"
+            ws.send_text(PING)  # answered after whatever the dashboard sent before it
+            while (message := ws.receive_json())["kind"] != "pong":
+                messages.append(message)
+    assert dashboard_rows(messages, session_id)[-1]["held"] == 3  # still waiting for review

@@ -98,6 +98,25 @@ def test_programme_case_delivers_every_item_to_every_socket_of_its_session(
     assert over_runs[2].startswith("| 1 | 2 | 2 |") and over_runs[2].endswith("| 0 |")
 
 
+def test_programme_case_with_an_online_round_beside_its_sessions(
+    tmp_path: Path, databases: Databases
+) -> None:
+    """One session and an online round of the same programme (joined by code, no step
+    activated, no facilitator): the round's items reach its sockets and the dashboard like
+    any session's, nothing refused as outside its window."""
+    url = databases.fresh(tmp_path)
+    plan = ProgrammePlan(
+        1, participants=5, period=2.0, duration=4.0, database_url=url, online_round=True
+    )
+    try:
+        result = asyncio.run(measure_programme(plan, tmp_path / "server.log"))
+    finally:
+        databases.drop(url)
+    assert_programme_complete(result)
+    rows = programme_table([result]).splitlines()
+    assert rows[2].startswith("| 1 process, SQLite | 1 + online | 15 | 20 |")
+
+
 def test_programme_case_on_two_processes_with_postgresql_and_redis(tmp_path: Path) -> None:
     """The same over two servers sharing PostgreSQL and Redis: each session's sockets and the
     dashboard on different processes than some of its submitters."""
