@@ -12,6 +12,7 @@ from typing import Any
 from session_engine.content import Content
 from session_engine.late import late_authors, late_items, late_of_authors
 from session_engine.models import utcnow
+from session_engine.online import is_online
 from session_engine.payloads import EventType
 from session_engine.sessions import STEP_TYPE_LABELS
 from session_engine.shapes import ItemView
@@ -20,13 +21,16 @@ from session_engine.store.events import PublishedEvent
 from session_engine.views import (
     Snapshot,
     Viewer,
+    column_counts,
     item_view,
+    pooled_steps,
     sees_results,
     shown_results,
     snapshot,
+    steps_concerned,
 )
 from session_engine.visibility import FACILITATOR, ROOM, Reader, event_for, reader_for
-from session_engine.votes import glossary_terms
+from session_engine.votes import ballot_holders, glossary_terms
 
 from .hub import Audience, Connection
 from .static_files import STATIC_DIR, static_url
@@ -109,7 +113,14 @@ def render_stage(snap: Snapshot, language: str) -> str:
 
 
 def viewer_of(connection: Connection) -> Viewer:
-    return Viewer(connection.view, connection.participant_id, connection.table_id)
+    return Viewer(
+        connection.view, connection.participant_id, connection.table_id, connection.step_id
+    )
+
+
+def paced_step(snap: Snapshot) -> int | None:
+    """The step a self-paced participant's screen shows (an online round), else None."""
+    return snap.step.id if snap.step is not None and is_online(snap.session) else None
 
 
 def reader_of_connection(connection: Connection) -> Reader:
@@ -134,13 +145,27 @@ class EventRenderer:
         self, session_id: str, event: PublishedEvent, connections: list[Connection]
     ) -> dict[Connection, str]:
         out = {c: json_for(event, c) for c in connections if c.view == "json"}
-        pages = [c for c in connections if c.view != "json"]
+        pages = await self._on_their_step(session_id, event, connections)
         if not pages:
             return out
         update = PAGE_UPDATES[EventType(event.type)]
         if update is not None:
             out.update(await update(self, session_id, event, pages))
         return out
+
+    async def _on_their_step(
+        self, session_id: str, event: PublishedEvent, connections: list[Connection]
+    ) -> list[Connection]:
+        """The pages an event may change: a self-paced participant (an online round) hears
+        only of the step they are on; what happens on another step waits until they open it."""
+        pages = [c for c in connections if c.view != "json"]
+        paced = {c.step_id for c in pages if c.step_id is not None}
+        if not paced:
+            return pages
+        concerned = await self.database.read(
+            steps_concerned, session_id, event.type, event.data, paced
+        )
+        return [c for c in pages if c.step_id is None or c.step_id in concerned]
 
     async def _redraw(
         self, session_id: str, event: PublishedEvent, pages: list[Connection]
@@ -162,16 +187,18 @@ class EventRenderer:
         return await self._same_for_all(session_id, watchers, "_headcount.html", event.data)
 
     async def _stages(self, session_id: str, pages: list[Connection]) -> dict[Connection, str]:
-        """Each audience's stage, read and rendered once; a participant's stage that pools a
-        blind round, or shows their own late items, holds their own words, so it is drawn for
-        them alone."""
+        """Each audience's stage, read and rendered once. A participant's stage that holds their
+        own words is drawn for them alone: it pools a blind round, shows their late items or,
+        on a vote step, their own answers; so is a self-paced participant's (an online round)."""
         out: dict[Connection, str] = {}
         shared: dict[Audience, str] = {}
         personal: set[Audience] = set()
-        authors = await self._late_authors(session_id, pages)
+        authors, voters = await self._own_words(session_id, pages)
+        vote_stages: set[Audience] = set()
         for connection in pages:
-            audience = connection.audience
-            alone = connection.participant_id in authors
+            audience, who = connection.audience, connection.participant_id
+            voted = who in voters and audience in vote_stages
+            alone = who in authors or connection.step_id is not None or voted
             if audience in shared and not alone:
                 out[connection] = shared[audience]
                 continue
@@ -180,16 +207,22 @@ class EventRenderer:
             )
             self._remember(session_id, snap.content)
             out[connection] = render_stage(snap, connection.language)
+            if snap.vote is not None:
+                vote_stages.add(audience)
             if snap.personal:
                 personal.add(audience)
-            elif audience not in personal and not alone:
+            elif audience not in personal and not alone and not (snap.vote and who in voters):
                 shared[audience] = out[connection]
         return out
 
-    async def _late_authors(self, session_id: str, pages: list[Connection]) -> set[int]:
+    async def _own_words(
+        self, session_id: str, pages: list[Connection]
+    ) -> tuple[set[int], set[int]]:
+        """Participants with late items, and those with a ballot: their stages hold their own."""
         if not any(c.view == "participant" for c in pages):
-            return set()
-        return await self.database.read(late_authors, session_id)
+            return set(), set()
+        authors = await self.database.read(late_authors, session_id)
+        return authors, await self.database.read(ballot_holders, session_id)
 
     async def _late_fragments(
         self, session_id: str, event: PublishedEvent, pages: list[Connection]
@@ -201,7 +234,8 @@ class EventRenderer:
         out = await self._same_for_all(session_id, consoles, "_late_items.html", {"late": late})
         participants = [c for c in pages if c.view == "participant"]
         data = event.data
-        ids = [data["item"]["id"]] if "item" in data else data["item_ids"]
+        ids = [data["item"]["id"]] if "item" in data else data.get("item_ids", [])
+        ids += [i["id"] for i in data.get("items", [])]
         mine = await self.database.read(late_of_authors, session_id, ids) if participants else {}
         content = await self._content(session_id)
         for connection in participants:
@@ -227,7 +261,46 @@ class EventRenderer:
         if hidden and event.type != "item_added":
             pages = [c for c in pages if reader_of_connection(c).reads_hidden]
         template = f"_{event.type}.html"
-        return await self._same_for_all(session_id, pages, template, {**data, "hidden": hidden})
+        if event.type != "item_added":
+            return await self._same_for_all(session_id, pages, template, {**data, "hidden": hidden})
+        out: dict[Connection, str] = {}
+        for board_step, group in _by_board(pages, data["item"].step_id).items():
+            context = {**data, "hidden": hidden, "board_step": board_step}
+            if board_step is not None:  # a converge step's board counts its pooled columns
+                counts = await self.database.read(column_counts, session_id, board_step)
+                count = counts.get(data["item"].category, 0)
+                context.update(total_count=count, column_count=count)
+            out.update(await self._same_for_all(session_id, group, template, context))
+        return out
+
+    async def _admitted(
+        self, session_id: str, event: PublishedEvent, pages: list[Connection]
+    ) -> dict[Connection, str]:
+        """Late or held items let in. A self-paced participant (an online round, whose organiser
+        approves held items one by one) gets them as new items on the step they are on, and
+        their own list of items off the board again if some were theirs; nothing else of
+        their page changes. Every other screen redraws its stage."""
+        out = await self._stages(session_id, [c for c in pages if c.step_id is None])
+        paced = [c for c in pages if c.step_id is not None]
+        if not paced:
+            return out
+        mine = await self._late_fragments(session_id, event, paced)
+        items = [ItemView(**i, starred=False) for i in event.data["items"]]
+        hidden_ids = set(event.data["hidden_ids"])
+        for board_step, group in _by_board(paced, None).items():
+            assert board_step is not None
+            pooled = await self.database.read(pooled_steps, session_id, board_step)
+            landing = [i for i in items if i.step_id in pooled]
+            if not landing:
+                continue
+            counts = await self.database.read(column_counts, session_id, board_step)
+            data = {"items": landing, "hidden_ids": hidden_ids, "counts": counts}
+            out.update(
+                await self._same_for_all(
+                    session_id, group, "_items_admitted.html", {**data, "board_step": board_step}
+                )
+            )
+        return {c: out.get(c, "") + mine.get(c, "") for c in {*out, *mine}}
 
     async def _item_redrawn(
         self, session_id: str, event: PublishedEvent, pages: list[Connection]
@@ -337,6 +410,16 @@ class EventRenderer:
             self._contents.popitem(last=False)
 
 
+def _by_board(pages: list[Connection], item_step: int | None) -> dict[int | None, list[Connection]]:
+    """Pages grouped by the board a new item lands on: a self-paced participant's own step
+    (a converge step pools its scenario's brainstorms), or the item's step (None)."""
+    groups: dict[int | None, list[Connection]] = {}
+    for connection in pages:
+        board_step = connection.step_id if connection.step_id != item_step else None
+        groups.setdefault(board_step, []).append(connection)
+    return groups
+
+
 PageUpdate = Callable[
     [EventRenderer, str, PublishedEvent, list[Connection]], Awaitable[dict[Connection, str]]
 ]
@@ -372,7 +455,7 @@ PAGE_UPDATES: dict[EventType, PageUpdate | None] = {
     EventType.ITEM_STARRED: EventRenderer._item_fragments,
     EventType.ITEM_SPOTLIGHTED: EventRenderer._redraw,
     EventType.ITEM_LATE: EventRenderer._late_fragments,
-    EventType.LATE_ITEMS_ADMITTED: EventRenderer._redraw,  # on the boards, as new items
+    EventType.LATE_ITEMS_ADMITTED: EventRenderer._admitted,  # on the boards, as new items
     EventType.LATE_ITEMS_DECLINED: EventRenderer._late_fragments,
     EventType.METOO_CHANGED: EventRenderer._item_fragments,
     EventType.COMMENT_ADDED: EventRenderer._item_fragments,
@@ -384,5 +467,5 @@ PAGE_UPDATES: dict[EventType, PageUpdate | None] = {
     EventType.DEFINITION_PROPOSED: EventRenderer._definition_fragment,
     EventType.REPORT_TEXT_EDITED: None,
     EventType.REPORT_PUBLISHED: None,  # the organiser page shows the link when it reloads
-    EventType.ONLINE_ROUND_CHANGED: None,  # participant pages of an online round are not live
+    EventType.ONLINE_ROUND_CHANGED: None,  # the organiser page shows it when it reloads
 }

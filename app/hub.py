@@ -32,7 +32,8 @@ CATCH_UP_PAGE = 1000  # events read from the database at a time when filling a g
 KEY_ROLES = ("facilitator", "projector")
 PRESENT_ROLES = ("facilitator",)  # whose sockets the dashboard counts (app/presence.py)
 
-Audience = tuple[str, str, int | None]  # (view, language, table); "json" gets raw events
+# (view, language, table, step of a self-paced participant); "json" gets raw events
+Audience = tuple[str, str, int | None, int | None]
 
 
 class Resumed:
@@ -73,6 +74,7 @@ class Connection:
     role: str = "participant"  # the credential's role: participant | facilitator | projector
     participant_id: int | None = None
     table_id: int | None = None
+    step_id: int | None = None  # the step an online round's participant is on (self-paced)
     credential: str = ""  # re-checked when keys are rotated
     sent_seq: int = 0
     queue: asyncio.Queue[tuple[int | None, str]] = field(init=False)
@@ -87,7 +89,7 @@ class Connection:
     @property
     def audience(self) -> Audience:
         """Connections with the same audience get the same text (rendered once for all)."""
-        return (self.view, self.language, self.table_id)
+        return (self.view, self.language, self.table_id, self.step_id)
 
     def offer(self, seq: int | None, text: str) -> None:
         """Send an event (seq) or a reply (None), or queue it behind what is being sent; a

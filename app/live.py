@@ -24,7 +24,7 @@ from session_engine.views import snapshot
 
 from .auth import VIEW_ROLES, cookie_name, credentials, origin_allowed
 from .clock import now_of
-from .fragments import json_for, render_stage, viewer_of
+from .fragments import json_for, paced_step, render_stage, viewer_of
 from .hub import Connection, Hub
 from .ratelimit import (
     TOO_MANY_ITEMS,
@@ -154,9 +154,10 @@ async def _replay(
 @router.websocket("/live/{session_id}")
 @one_of_few(_view_cookie)
 async def browser_socket(
-    websocket: WebSocket, session_id: str, view: str = "participant", lang: str = ""
+    websocket: WebSocket, session_id: str, view: str = "participant", lang: str = "", step: int = 0
 ) -> None:
-    """htmx ws: the stage for this view now, then out-of-band fragments as events commit."""
+    """htmx ws: the stage for this view now, then out-of-band fragments as events commit. An
+    online round's participant names the step they are on (`step`): they hear only of that."""
     if view not in VIEW_ROLES:
         await websocket.close(CLOSE_POLICY, "unknown view")
         return
@@ -181,12 +182,14 @@ async def browser_socket(
         role=actor.role,
         participant_id=actor.participant_id,
         table_id=table_id,
+        step_id=step if step > 0 and actor.participant_id else None,  # normalised below
         credential=credential,
     )
     await hub.attach(session_id, connection)
     try:
         threshold = websocket.app.state.settings.segment_threshold
         snap = await database.read(snapshot, session_id, viewer_of(connection), threshold)
+        connection.step_id = paced_step(snap) if actor.participant_id else None
         await websocket.send_text(render_stage(snap, language))
         connection.sent_seq = snap.seq
         await _serve(websocket, connection)

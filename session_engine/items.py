@@ -319,9 +319,16 @@ def source_steps(db: Db, session_id: str, step: Step) -> list[int]:
     assert step.id is not None
     if step.type != "converge":
         return [step.id]
+    return pooled_by(agenda(db, session_id), step)
+
+
+def pooled_by(steps: list[Step], step: Step) -> list[int]:
+    """The steps of this agenda whose items a board of `step` shows (source_steps, pure)."""
+    if step.type != "converge":
+        return [step.id] if step.id is not None else []
     return [
         s.id
-        for s in agenda(db, session_id)
+        for s in steps
         if s.id is not None and s.type == "brainstorm" and s.scenario_key == step.scenario_key
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,11 +22,13 @@ from .items import (
     own_items,
     own_metoos,
     participant_table,
+    pooled_by,
     source_steps,
 )
 from .late import late_items, own_late_items
 from .models import Item, RoundTable, Session, Step
 from .online import is_online, own_step
+from .payloads import EventType
 from .programmes import get_programme, programme_content
 from .results import step_results, typed_results
 from .sessions import agenda, count_participants, get_session, get_step
@@ -291,3 +294,69 @@ def item_view(
     if item is None or item.session_id != session_id or not can_read(db, item, reader):
         return None
     return item_views(db, [item], reader=reader)[0]
+
+
+# Events that change every step's page of a self-paced participant (the agenda: "Step 3 of 12");
+# those that change no step's (the room's active step means nothing in an online round).
+_EVERY_STEP = frozenset(
+    {
+        EventType.STEP_ADDED,
+        EventType.STEP_UPDATED,
+        EventType.STEP_REMOVED,
+        EventType.AGENDA_REORDERED,
+        EventType.TABLES_ADDED,
+        EventType.ITEM_LATE,  # its author's own list, on every step (the renderer picks them)
+        EventType.LATE_ITEMS_DECLINED,
+        EventType.LATE_ITEMS_ADMITTED,
+    }
+)
+_NO_STEP = frozenset({EventType.STEP_ACTIVATED})
+
+
+def steps_concerned(
+    db: Db, session_id: str, event_type: str, data: dict[str, Any], shown: Iterable[int]
+) -> frozenset[int]:
+    """Which of these steps (those self-paced participants of an online round are on) an event
+    changes: the step it happened on, and a converge step pooling that step's brainstorm."""
+    shown = frozenset(shown)
+    touched = _steps_touched(db, EventType(event_type), data)
+    if touched is None:
+        return shown
+    steps = agenda(db, session_id)
+    return frozenset(s for s in shown if touched & _pooled(steps, s))
+
+
+def pooled_steps(db: Db, session_id: str, step_id: int) -> frozenset[int]:
+    """The steps whose items a board of this step shows: itself, or for a converge step its
+    scenario's brainstorms."""
+    return _pooled(agenda(db, session_id), step_id)
+
+
+def _pooled(steps: list[Step], step_id: int) -> frozenset[int]:
+    step = next((s for s in steps if s.id == step_id), None)
+    return frozenset(pooled_by(steps, step)) if step is not None else frozenset()
+
+
+def _steps_touched(db: Db, event_type: EventType, data: dict[str, Any]) -> frozenset[int] | None:
+    """The steps an event happened on; None: every step."""
+    if event_type in _EVERY_STEP:
+        return None
+    if event_type in _NO_STEP:
+        return frozenset()
+    if "step_id" in data:
+        return frozenset({int(data["step_id"])})
+    if "item" in data:
+        return frozenset({int(data["item"]["step_id"])})
+    if "definition" in data:
+        return frozenset({int(data["definition"]["step_id"])})
+    item_id = data["comment"]["item_id"] if "comment" in data else data.get("item_id")
+    if item_id is None:
+        return None
+    item = db.get(Item, item_id) if storable_id(item_id) else None
+    return frozenset({item.step_id}) if item is not None else frozenset()
+
+
+def column_counts(db: Db, session_id: str, step_id: int) -> dict[str, int]:
+    """How many items each column of a step's board shows (all tables)."""
+    shown = board(db, session_id=session_id, step_id=step_id, reader=ROOM)
+    return {category: len(items) for category, items in shown.columns.items()}

@@ -241,6 +241,17 @@ def count_voters(db: Db, step_id: int) -> int:
     return int(db.scalar(query) or 0)
 
 
+def ballot_holders(db: Db, session_id: str) -> set[int]:
+    """Participants with a ballot in a step of this session: a vote step's screen shows them
+    their own answers, so it is drawn for each of them alone."""
+    query = (
+        select(Ballot.participant_id)
+        .join(Step, col(Step.id) == col(Ballot.step_id))
+        .where(col(Step.session_id) == session_id, col(Ballot.participant_id).is_not(None))
+    )
+    return {p for p in db.scalars(query.distinct()) if p is not None}
+
+
 def _check_answers(db: Db, step: Step, answers: list[Answer]) -> list[Answer]:
     allowed = set(subjects(db, step))
     if not answers and step.type != "vote":

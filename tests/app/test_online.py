@@ -132,7 +132,11 @@ def test_each_participant_pages_through_the_steps_at_their_own_pace(
     assert path == f"/s/{session_id}"
     first = client.get(path)
     assert first.status_code == 200
-    assert 'id="online-nav"' in first.text and "ws-connect" not in first.text
+    assert 'id="online-nav"' in first.text
+    first_step = re.search(r'id="stage"[^>]* data-step="(\d+)"', first.text)
+    assert first_step is not None  # the page's socket names the step it is on, to hear of it
+    live = f'ws-connect="/live/{session_id}?view=participant&lang=nl&step={first_step[1]}"'
+    assert live in first.text
     assert "Stap 1 van " in first.text and 'id="online-previous"' not in first.text
     other = join(client, code)
     steps = steps_of(client, session_id, other)

@@ -200,3 +200,34 @@ def test_a_ballot_sends_the_results_block_not_a_redrawn_stage(live: LiveRoom) ->
         assert len(fragment.encode()) < len(stage.encode()) / (4 if view == "console" else 1)
     assert "Goed &amp; nodig" in shown["console"]
     assert "Goed" not in shown["projector"]  # arguments are not put on the wall
+
+
+def test_a_redrawn_vote_step_shows_each_participant_only_their_own_answers(
+    live: LiveRoom,
+) -> None:
+    """A stage redraw of a statements step (here the reveal) is not shared among participants:
+    each one's form holds their own answers, never another's."""
+    key = bearer(live.facilitator_key)
+    base = f"/api/sessions/{live.id}"
+    statements = live.step_id("statements")
+    live.activate(statements)
+    tokens = [live.join_token(sector="PO") for _ in range(4)]
+    words = {0: "ARGUMENTNUL", 2: "ARGUMENTTWEE"}
+    for n, word in words.items():
+        ballot = {"answers": [{"subject": "s1", "value": n + 1, "argument": word}]}
+        put = live.http.put(
+            f"{base}/steps/{statements}/ballot", json=ballot, headers=bearer(tokens[n])
+        )
+        assert put.status_code == 200
+    with ExitStack() as stack:
+        pages = [stack.enter_context(live.browser_socket("participant", t)) for t in tokens]
+        for ws in pages:
+            assert str(ws.recv(timeout=10)).startswith('<section id="stage"')
+        revealed = live.http.put(
+            f"{base}/steps/{statements}/revealed", json={"value": True}, headers=key
+        )
+        assert revealed.status_code == 200
+        stages = [str(ws.recv(timeout=10)) for ws in pages]
+    for n, stage in enumerate(stages):
+        in_form = {w for w in words.values() if f'data-field="argument">{w}<' in stage}
+        assert in_form == ({words[n]} if n in words else set()), f"participant {n}: {in_form}"

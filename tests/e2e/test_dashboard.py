@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import LAPTOP, BrowserRoom, assert_accessible, wait_connected
+from tests.e2e.conftest import LAPTOP, BrowserRoom, assert_accessible, screenshot, wait_connected
 from tests.harness import ORGANISER_TOKEN, LiveRoom
 
 pytestmark = pytest.mark.browser
@@ -56,3 +56,29 @@ def test_the_dashboard_follows_the_sessions_live(browser_room: BrowserRoom) -> N
         expect(page.locator("[data-total=running]")).to_have_text("2")
     finally:
         breda.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_dashboard_reads_well_on_a_phone_and_a_laptop(
+    browser_room: BrowserRoom, width: int
+) -> None:
+    """Each total keeps its figure with its label (a tile), a session with no place or date
+    shows its title alone (no dash under it), and axe finds nothing at either width."""
+    demo = LiveRoom.on_server(browser_room.server, title="Demo")
+    try:
+        viewport = {"viewport": {"width": width, "height": 800}}
+        page = browser_room.open(f"/organiser?token={ORGANISER_TOKEN}", **viewport)
+        page.goto("/organiser/dashboard")
+        wait_connected(page)
+        expect(row(page, demo).locator("th")).to_have_text("Demo")
+        expect(row(page, browser_room.api).locator("th .muted")).to_have_text(
+            "Zwolle · 7 juni 2016"
+        )
+        for tile in page.locator("#dashboard-totals .total").all():
+            label, figure = tile.locator("dt").bounding_box(), tile.locator("dd").bounding_box()
+            assert label and figure and figure["y"] < label["y"]  # the figure above its label
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways page
+        screenshot(page, f"dashboard-{width}")
+        assert_accessible(page, f"programme dashboard at {width} px")
+    finally:
+        demo.close()

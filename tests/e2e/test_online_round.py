@@ -1,6 +1,8 @@
 """An online round in a real browser (issue #16, part 2): a participant joins by code with no
 facilitator, pages through the steps at their own pace, adds an item that another participant
-then sees, and coming back on the same device continues at the step they were on."""
+then sees, and coming back on the same device continues at the step they were on. The page is
+live: items others add on the same step appear without a reload, and what is being typed
+stays when they do."""
 
 from __future__ import annotations
 
@@ -13,9 +15,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LAPTOP, PHONE, assert_accessible, screenshot
+from tests.e2e.conftest import LAPTOP, PHONE, assert_accessible, screenshot, wait_connected
 from tests.e2e.test_board import add_item, items
-from tests.harness import ORGANISER, ORGANISER_TOKEN, Server
+from tests.harness import ORGANISER, ORGANISER_TOKEN, Server, bearer
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +52,14 @@ def join(browser: Browser, server: Server, code: str, **context: Any) -> Page:
     page.goto(f"/join?code={code}")
     page.get_by_role("button", name=re.compile("Deelnemen")).click()
     page.wait_for_url(re.compile(r"/s/"))
+    wait_connected(page)
     return page
+
+
+def next_step(page: Page, position: str = "Stap 2 van ") -> None:
+    page.get_by_role("link", name="Volgende stap").click()
+    expect(page.locator(".online-position")).to_have_text(re.compile(f"^{position}"))
+    wait_connected(page)
 
 
 def test_a_participant_goes_at_their_own_pace_and_continues_later(
@@ -58,9 +67,7 @@ def test_a_participant_goes_at_their_own_pace_and_continues_later(
 ) -> None:
     phone = join(browser, server, online_round["code"], **PHONE)
     expect(phone.locator(".online-position")).to_have_text(re.compile(r"^Stap 1 van \d+$"))
-    expect(phone.locator("#connection")).to_have_count(0)
-    phone.get_by_role("link", name="Volgende stap").click()
-    expect(phone.locator(".online-position")).to_have_text(re.compile(r"^Stap 2 van "))
+    next_step(phone)
     expect(phone.locator("#item-form")).to_be_visible()
     add_item(phone, "Een gedeelde taal voor alle partners")
     expect(phone.locator("#outbox-status")).to_contain_text("Toegevoegd.")
@@ -68,7 +75,7 @@ def test_a_participant_goes_at_their_own_pace_and_continues_later(
     assert_accessible(phone, "participant phone in an online round")
 
     other = join(browser, server, online_round["code"])
-    other.get_by_role("link", name="Volgende stap").click()
+    next_step(other)
     expect(items(other, "voordelen")).to_have_text(["Een gedeelde taal voor alle partners"])
 
     # Leaving and coming back on the same device: the page opens at the step they were on.
@@ -85,17 +92,16 @@ def test_a_held_item_waits_on_its_authors_screen_until_approved(
 ) -> None:
     held_round = open_round(http, hold_for_review=True)
     author = join(browser, server, held_round["code"], **PHONE)
-    author.get_by_role("link", name="Volgende stap").click()
+    next_step(author)
     add_item(author, "Eerst langs de organisator")
     expect(author.locator("#outbox-status")).to_contain_text("anderen zien het zodra")
-    author.get_by_role("link", name="Toon wat anderen toevoegden").click()
     mine = author.locator("#late-mine")
     expect(mine.locator("h3")).to_have_text("Je bijdragen die nog niet op het bord staan")
     expect(mine.locator(".late-item", has_text="Eerst langs de organisator")).to_contain_text(
         "wacht op beoordeling voordat anderen het zien"
     )
     other = join(browser, server, held_round["code"])
-    other.get_by_role("link", name="Volgende stap").click()
+    next_step(other)
     expect(items(other, "voordelen")).to_have_count(0)
 
     organiser = browser.new_context(base_url=server.url, **LAPTOP).new_page()
@@ -108,8 +114,43 @@ def test_a_held_item_waits_on_its_authors_screen_until_approved(
     expect(organiser.locator(f"#online-round-{held_round['id']}")).to_contain_text(
         "Er wacht niets op beoordeling."
     )
-    other.reload()
+    # Live, without a reload: on the other's board, and off the author's list onto their board.
     expect(items(other, "voordelen")).to_have_text(["Eerst langs de organisator"])
-    author.reload()
     expect(author.locator("#late-mine .late-item")).to_have_count(0)
     expect(items(author, "voordelen")).to_have_text(["Eerst langs de organisator"])
+
+
+def test_two_participants_on_one_step_see_each_other_live_and_keep_what_they_type(
+    browser: Browser, server: Server, online_round: dict[str, Any]
+) -> None:
+    laptop = join(browser, server, online_round["code"])
+    phone = join(browser, server, online_round["code"], **PHONE)
+    next_step(laptop)
+    next_step(phone)
+    typed = "Half getypt, nog niet verstuurd"
+    laptop.fill("#item-text", typed)
+    add_item(phone, "Samen opleiden in de school")
+    expect(items(laptop, "voordelen")).to_have_text(["Samen opleiden in de school"])
+    expect(laptop.locator("#item-text")).to_have_value(typed)
+
+    # A redraw of the step (the round's console merges two items): the typing goes on.
+    add_item(phone, "Opleiden in de school, samen")
+    expect(items(laptop, "voordelen")).to_have_count(2)
+    first, second = (
+        laptop.locator("[id^=items-][id$=-voordelen] .item").nth(n).get_attribute("data-item")
+        for n in (0, 1)
+    )
+    merged = httpx.post(
+        f"{server.url}/api/sessions/{online_round['id']}/items/{first}/merge",
+        json={"member_ids": [int(str(second))]},
+        headers=bearer(online_round["facilitator_key"]),
+    )
+    assert merged.status_code == 200, merged.text
+    expect(laptop.locator(".item .mentions")).to_have_text("×2")
+    expect(laptop.locator("#item-text")).to_have_value(typed)
+    expect(laptop.locator("#item-text")).to_be_focused()
+    screenshot(laptop, "participant-online-round-live")
+
+    laptop.get_by_role("button", name="Toevoegen").click()
+    expect(items(phone, "voordelen")).to_have_text(["Samen opleiden in de school", typed])
+    assert_accessible(phone, "participant phone in an online round, live")

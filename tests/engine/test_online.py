@@ -21,8 +21,9 @@ from session_engine.reactions import add_comment, set_metoo
 from session_engine.reports.report import programme_report
 from session_engine.sessions import agenda, get_step
 from session_engine.shapes import ItemVisibility
+from session_engine.store.events import events_after
 from session_engine.takeback import withdraw_item
-from session_engine.views import Viewer, snapshot
+from session_engine.views import Viewer, snapshot, steps_concerned
 from session_engine.visibility import ROOM, Reader
 from session_engine.votes import Answer, cast_ballot, own_answers, vote_items
 from tests.conftest import Room
@@ -249,3 +250,41 @@ def test_reactions_and_taking_back_work_on_any_step_while_the_round_is_open(
     mine = add(online, author, "Toch niet", step_id, now)
     online.do(withdraw_item, actor=author, item_id=mine.item.id)  # type: ignore[attr-defined]
     assert room_texts(online, step_id) == ["Samen roosteren"]
+
+
+def test_an_event_concerns_the_pages_of_its_step_and_of_a_converge_step_pooling_it(
+    live: Room,
+) -> None:
+    """Self-paced participants hear only of their own step (app/fragments.py): an item's
+    events concern its brainstorm and the converge step pooling it; the agenda every step;
+    the room's active step none."""
+    now = datetime.now(UTC)
+    created = live.do(
+        open_online_round,
+        actor=ORGANISER,
+        programme_id=live.created.session.programme_id,
+        title="Nu open",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(hours=1),
+    )
+    online = Room(live.database, created)
+    first, second = online.step_id("brainstorm", 0), online.step_id("brainstorm", 1)
+    pooling, elsewhere = online.step_id("converge", 0), online.step_id("converge", 1)
+    shown = [first, second, pooling, elsewhere]
+    author, other = join(online, now), join(online, now)
+    added = add(online, author, "Samen roosteren", first, now)
+    item_id = added.item.id  # type: ignore[attr-defined]
+    online.do(set_metoo, actor=other, item_id=item_id, on=True)
+    online.do(add_comment, actor=other, item_id=item_id, client_id="c1", text="Eens")
+    online.do(activate_step, actor=Actor("facilitator", online.id), step_id=second)
+    events = online.database.read_sync(events_after, online.id, 0)
+
+    def concerned(type_: str) -> frozenset[int]:
+        event = next(e for e in events if e.type == type_)
+        read = online.database.read_sync
+        return frozenset(read(steps_concerned, online.id, event.type, event.data, shown))
+
+    for type_ in ("item_added", "metoo_changed", "comment_added"):
+        assert concerned(type_) == {first, pooling}, type_
+    assert concerned("step_activated") == frozenset()
+    assert concerned("online_round_changed") == set(shown)
