@@ -121,12 +121,18 @@ def check_page_in_view(page: Page) -> list[str]:
     return [box["id"] for box in shown]
 
 
+PAGE_COUNT = """() => {
+  const text = document.getElementById('board-page')?.textContent || '';
+  return /^\\d+\\/(\\d+)$/.exec(text)?.[1];
+}"""
+
+
 def items_in_one_rotation(page: Page) -> tuple[set[str], list[int]]:
     """Every page of the rotation checked in turn: the items seen, and how many per page."""
     indicator = page.locator("#board-page")
-    pages = 1
-    if indicator.is_visible():
-        pages = int(indicator.inner_text().split("/")[1])
+    # Once laid out, the indicator says "page/pages" (hidden when there is one page); a stage
+    # just redrawn has an empty one until its fit, one animation frame later.
+    pages = int(page.wait_for_function(PAGE_COUNT).json_value())
     seen: set[str] = set()
     counts = []
     for n in range(pages):
