@@ -40,7 +40,6 @@ class _Writer:
 
     def __init__(self, t: Translate) -> None:
         from docx import Document
-        from docx.enum.style import WD_STYLE_TYPE
 
         self.doc = Document()
         self.t = t
@@ -49,7 +48,7 @@ class _Writer:
         self.end = body.sectPr  # the body's last child: everything goes before it
         names = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2")
         self.styles = {name: self.doc.styles[name].style_id for name in names}
-        self.table_style = self.doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+        self.table_style = self.doc.styles["Table Grid"].style_id
         self.width = self.doc._block_width  # the space between the margins
 
     def _paragraph(self, style: str | None, runs: list[tuple[str, bool]]) -> None:

@@ -197,7 +197,9 @@ def _rows_xml(rows: list[list[Any]], first: int = 2) -> bytes:
     letters = [get_column_letter(n) for n in range(1, width + 1)]
     out = []
     for r, row in enumerate(rows, first):
-        cells = [_cell_xml(f"{c}{r}", v) for c, v in zip(letters, row) if v is not None]
+        cells = [
+            _cell_xml(f"{c}{r}", v) for c, v in zip(letters, row, strict=False) if v is not None
+        ]
         out.append(f'<row r="{r}">{"".join(cells)}</row>')
     return "".join(out).encode("ascii", "xmlcharrefreplace")
 
@@ -206,7 +208,7 @@ def _cell_xml(ref: str, value: Any) -> str:
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
-        number = "" if math.isnan(value) or math.isinf(value) else "%.16g" % value
+        number = "" if math.isnan(value) or math.isinf(value) else f"{value:.16g}"
         return f'<c r="{ref}" t="n"><v>{number}</v></c>'
     text = str(value)[:_MAX_TEXT]
     if not text:
