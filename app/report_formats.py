@@ -59,13 +59,14 @@ SHEETS = KINDS
 # The PDF is the report people forward: every point of a programme the seed's size (three
 # sessions, some 180 points) is in it. Only a list longer than anyone reads on paper (over
 # PDF_LIST entries: a column, a theme, an item's merged wordings or comments, a statement's
-# arguments) is cut there, to its first PDF_CUT[kind] entries and a line saying how many more
-# there are and where they are (the web page, DOCX, Markdown and the spreadsheets always have
-# everything); statements are broken down by the first profile question only (sector in the
-# seed). WeasyPrint lays out some 20 pages a second: a 2,000-item session printed in full would
-# take it minutes (docs/performance.md).
+# arguments, a statement's rows per session) is cut there, to its first PDF_CUT[kind] entries
+# and a line saying how many more there are and where they are (the web page, DOCX, Markdown
+# and the spreadsheets always have everything); statements are broken down by the first
+# profile question only (sector in the seed). WeasyPrint lays out some 20 pages a second: a
+# 2,000-item session printed in full would take it minutes, and a 50-session programme's
+# statements one row per session each some 3 s (docs/performance.md).
 PDF_LIST = 40
-PDF_CUT = {"important": 10, "other": 5, "theme": 5, "arguments": 5}
+PDF_CUT = {"important": 10, "other": 5, "theme": 5, "arguments": 5, "sessions": 5}
 # Answers 1 (strongly disagree) to 5 (strongly agree): red through grey to blue.
 ANSWER_COLOURS = ("#b2182b", "#ef8a62", "#bdbdbd", "#67a9cf", "#2166ac")
 
@@ -91,6 +92,7 @@ def render_html(report: Report, *, summary: bool = False) -> str:
     t = translator(report.language)
     h = headings(t)
     fields = list(report.labels.fields)[:1] if summary else None
+    cut = pdf_cut if summary else _no_cut
     tables: dict[str, Table | list[Table]] = {
         "sessions": sessions_table(report, h),
         "composition": composition_tables(report, h),
@@ -104,7 +106,7 @@ def render_html(report: Report, *, summary: bool = False) -> str:
         css=Markup(report_css()),  # our own stylesheet, not participants' text
         summary=summary,
         bullet="• " if summary else "",  # the PDF's item bullets: text, not an image each
-        cut=pdf_cut if summary else _no_cut,
+        cut=cut,
         tables=tables,
         text_blocks=text_blocks,
         answered=answered,
@@ -116,7 +118,8 @@ def render_html(report: Report, *, summary: bool = False) -> str:
         scenario_heading=lambda scenario: scenario_heading(scenario, t),
         columns_heading=lambda scenario: columns_heading(scenario, t),
         themed_heading=lambda column, scenario: themed_heading(column, scenario, t),
-        statement_rows=lambda st: statement_rows(report, st, h, fields),
+        statement_rows=lambda st: statement_rows(report, st, h, fields, cut=cut),
+        sessions_more=lambda st: hidden_sessions(st, cut),
         agreement_bar=agreement_bar,
     )
 
@@ -132,13 +135,27 @@ def _no_cut(entries: Sized, kind: str) -> None:
 
 
 def statement_rows(
-    report: Report, statement: ReportStatement, h: dict[str, str], fields: Any
+    report: Report,
+    statement: ReportStatement,
+    h: dict[str, str],
+    fields: Any,
+    cut: Any = _no_cut,
 ) -> tuple[list[str], list[tuple[list[Any], DistributionView]]]:
-    """A statement's table: the header, and per group its cells with its distribution."""
+    """A statement's table: the header, and per group its cells with its distribution; the
+    rows per session last, as many as `cut` prints."""
     groups = statement_groups(report, statement, h, fields)
+    hidden = hidden_sessions(statement, cut)
+    groups = groups[: len(groups) - hidden]
     language = report.language
     rows = [(distribution_row(label, d, h, language), d) for label, d in groups]
     return statement_header(h), rows
+
+
+def hidden_sessions(statement: ReportStatement, cut: Any) -> int:
+    """How many of a statement's rows per session `cut` leaves out (the last ones)."""
+    sessions = statement.per_session or []
+    shown = cut(sessions, "sessions")
+    return 0 if shown is None else len(sessions) - shown
 
 
 def agreement_bar(distribution: DistributionView) -> str:

@@ -277,11 +277,17 @@ def many_sessions(args: Any) -> dict[str, Any]:
 
     size = argparse.Namespace(participants=args.participants, items=args.many_items)
     with tempfile.TemporaryDirectory() as tmp:
-        engine, database, programme = open_database(Path(tmp) / "many.db")
+        # --db with --many-only keeps this programme's database (building it takes minutes)
+        path = args.db if args.many_only and args.db else Path(tmp) / "many.db"
+        reuse = path.exists()
+        engine, database, programme = open_database(path)
         started = time.perf_counter()
-        for n in range(args.many_sessions):
+        for n in range(0 if reuse else args.many_sessions):
             build_session(database, programme.id, f"Sessie {n + 1}", size, seed=1000 + n)
-        print(f"built {args.many_sessions} sessions in {time.perf_counter() - started:.1f} s")
+        if not reuse:
+            print(f"built {args.many_sessions} sessions in {time.perf_counter() - started:.1f} s")
+        import weasyprint  # noqa: F401  (imported once, as in a running server)
+
         build = lambda: database.read_sync(  # noqa: E731
             programme_report, programme.id, translator=translator
         )
@@ -365,7 +371,9 @@ def main() -> None:
     parser.add_argument("--many-items", type=int, default=200, help="items per session there")
     parser.add_argument("--many-only", action="store_true", help="time only that programme")
     parser.add_argument("--json", type=Path, help="also write the figures here")
-    parser.add_argument("--db", type=Path, help="keep the database here; reuse it if it exists")
+    parser.add_argument(
+        "--db", type=Path, help="keep the database here (with --many-only: that programme's)"
+    )
     args = parser.parse_args()
 
     from app.report_formats import translator

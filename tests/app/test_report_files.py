@@ -24,7 +24,7 @@ from app.settings import Settings
 from bench.seed_programme import build_seed_programme, seed_points
 from session_engine.items import add_item
 from session_engine.programmes import load_programme
-from session_engine.reports.report import session_report
+from session_engine.reports.report import programme_report, session_report
 from session_engine.store.database import Database
 from session_engine.store.db import create_db_engine
 from session_engine.store.fanout.memory import MemoryFanout
@@ -99,6 +99,29 @@ def test_a_list_over_forty_is_cut_in_the_pdf_and_says_so(make_room: Any) -> None
     assert len(shown) == PDF_CUT["other"]
     assert f"… en nog {45 - PDF_CUT['other']} (zie de spreadsheet-export)" in text
     assert all(t in render_report(report, "html").body.decode() for t in texts)
+
+
+def test_a_statements_rows_per_session_over_forty_are_cut_in_the_pdf(seed: Any) -> None:
+    """A programme of 45 sessions: each statement's rows per session (a row each) are cut in
+    the PDF to the first few, with a line saying so; the web page keeps them all."""
+    url, programme_id, _ = seed
+    engine = create_db_engine(url)
+    database = Database(engine, MemoryFanout())
+    report = database.read_sync(programme_report, programme_id, translator=translator)
+    database.close()
+    engine.dispose()
+    statement = report.statements[0]
+    assert statement.per_session
+    rows = [
+        statement.per_session[0].model_copy(update={"session": f"Regio {n:02d}"}) for n in range(45)
+    ]
+    report.statements[0] = statement.model_copy(update={"per_session": rows})
+    text = pdf_text(render_report(report, "pdf").body)
+    shown = [row.session for row in rows if row.session in text]
+    assert shown == [f"Regio {n:02d}" for n in range(PDF_CUT["sessions"])]
+    assert f"… en nog {45 - PDF_CUT['sessions']} (zie de spreadsheet-export)" in text
+    page = render_report(report, "html").body.decode()
+    assert all(f">{row.session}<" in page for row in rows)
 
 
 def _download_all(url: str, programme_id: int, session_id: str) -> dict[str, bytes]:
