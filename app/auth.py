@@ -33,7 +33,7 @@ async def get_database(connection: HTTPConnection) -> Database:
 async def get_app_settings(connection: HTTPConnection) -> Settings:
     """This app's settings (`create_app(settings)`). A dependency of its own rather than an
     entry in `app.dependency_overrides`: with any override present, FastAPI re-reads the
-    signature of every dependency of every request (about 1.5 ms of CPU per request here)."""
+    signature of every dependency of every request (about 1 ms of CPU per request here)."""
     settings: Settings = connection.app.state.settings
     return settings
 
