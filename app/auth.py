@@ -16,7 +16,7 @@ from session_engine.errors import N_, Forbidden, Unauthorized
 from session_engine.sessions import authenticate
 from session_engine.store.database import Database
 
-from .settings import Settings, get_settings
+from .settings import Settings
 
 ORGANISER_COOKIE = "vk_organiser"
 VIEW_COOKIES = {"participant": "vk_p_", "console": "vk_f_", "projector": "vk_v_"}
@@ -28,6 +28,14 @@ VIEW_ROLES = {"participant": "participant", "console": "facilitator", "projector
 async def get_database(connection: HTTPConnection) -> Database:
     database: Database = connection.app.state.database
     return database
+
+
+async def get_app_settings(connection: HTTPConnection) -> Settings:
+    """This app's settings (`create_app(settings)`). A dependency of its own rather than an
+    entry in `app.dependency_overrides`: with any override present, FastAPI re-reads the
+    signature of every dependency of every request (about 1 ms of CPU per request here)."""
+    settings: Settings = connection.app.state.settings
+    return settings
 
 
 class Credentials:
@@ -66,7 +74,7 @@ def credentials(connection: HTTPConnection) -> Credentials:
     return known
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
 

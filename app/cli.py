@@ -34,6 +34,7 @@ from session_engine.store.db import (
 from session_engine.store.fanout.memory import MemoryFanout
 from session_engine.store.schema import migrate
 
+from .frames import FrameWebSocketProtocol
 from .links import links_for
 from .logs import server_log_config
 from .protocol import guarded_protocol
@@ -189,6 +190,7 @@ def serve(
         host=host,
         port=port,
         http=guarded_protocol(settings.header_timeout),
+        ws=FrameWebSocketProtocol,  # uvicorn's, writing prepared frames (app/frames.py)
         timeout_keep_alive=KEEP_ALIVE,
         ws_max_size=WS_MAX_MESSAGE,
         ws_per_message_deflate=False,

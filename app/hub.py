@@ -20,6 +20,7 @@ from session_engine.store.database import Database
 from session_engine.store.events import PublishedEvent, events_after
 from session_engine.store.fanout.base import RESYNC, Subscription, session_channel
 
+from .frames import FrameWriter, PreparedFrames, frame_writer, text_frame
 from .presence import LocalPresence
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,9 @@ class Connection:
     """One socket: who is on it, a bounded queue of (seq, text), a task sending them in order.
 
     A message offered while nothing is queued or being sent goes out at once, without waking
-    the sender task: uvicorn's send returns without waiting unless the client is behind
-    (its transport paused), and only then does the sender task take over."""
+    the sender task: with a frame writer (`serve`, app/frames.py) its prepared frame is
+    written to the socket, else uvicorn's send returns without waiting. Only when the client
+    is behind (its transport paused) does the sender task take over, through ASGI."""
 
     websocket: WebSocket
     view: str  # json | participant | console | projector
@@ -76,6 +78,7 @@ class Connection:
     table_id: int | None = None
     step_id: int | None = None  # the step an online round's participant is on (self-paced)
     credential: str = ""  # re-checked when keys are rotated
+    write_frame: FrameWriter | None = None  # the server's prepared-frame writer, if any
     sent_seq: int = 0
     queue: asyncio.Queue[tuple[int | None, str]] = field(init=False)
     overflowed: bool = False
@@ -91,18 +94,31 @@ class Connection:
         """Connections with the same audience get the same text (rendered once for all)."""
         return (self.view, self.language, self.table_id, self.step_id)
 
-    def offer(self, seq: int | None, text: str) -> None:
+    def offer(self, seq: int | None, text: str, frames: PreparedFrames | None = None) -> None:
         """Send an event (seq) or a reply (None), or queue it behind what is being sent; a
-        client too slow to keep up is dropped, to reconnect and resync."""
+        client too slow to keep up is dropped, to reconnect and resync. `frames`: the text's
+        frame, encoded once for all the sockets it is offered to."""
         if self.overflowed or (seq is not None and seq <= self.sent_seq):
             return
         if self._idle and self._in_flight is None and self.queue.empty():
-            self._send_at_once(seq, text)
+            if self.write_frame is None:
+                self._send_at_once(seq, text)
+            else:
+                self._write_at_once(seq, text, frames)
             return
         try:
             self.queue.put_nowait((seq, text))
         except asyncio.QueueFull:
             self.drop(CLOSE_TOO_SLOW, "too slow: reconnect to resync")
+
+    def _write_at_once(self, seq: int | None, text: str, frames: PreparedFrames | None) -> None:
+        """Write the prepared frame; a client that is behind (or a socket closing) gets it
+        from the sender task instead, whose ASGI send waits for it (or fails)."""
+        assert self.write_frame is not None
+        if not self.write_frame(frames(text) if frames else text_frame(text)):
+            self.queue.put_nowait((seq, text))
+        elif seq is not None:
+            self.sent_seq = seq
 
     def _send_at_once(self, seq: int | None, text: str) -> None:
         """Step the send by hand; if it has to wait, the sender task finishes it first."""
@@ -225,9 +241,10 @@ class SessionHub:
         self.last_seq = event.seq
         connections = list(self.connections)
         texts = await self.render(self.session_id, event, connections)
+        frames = PreparedFrames()  # one frame per audience's text, written to each socket
         for connection in connections:
             if text := texts.get(connection):
-                connection.offer(event.seq, text)
+                connection.offer(event.seq, text, frames)
         if event.type == "keys_rotated":
             await self._drop_old_keys()
         elif event.type == "session_closed":
@@ -256,7 +273,8 @@ class Hub:
     """All session hubs of this process, created on first use and dropped when empty."""
 
     def connection(self, websocket: WebSocket, view: str, language: str, **who: Any) -> Connection:
-        return Connection(websocket, view, language, self.queue_size, **who)
+        writer = frame_writer(websocket)
+        return Connection(websocket, view, language, self.queue_size, write_frame=writer, **who)
 
     def __init__(
         self,

@@ -201,11 +201,6 @@ def create_app(
     )
     app.state.settings = settings or get_settings()
 
-    async def settings_of_this_app() -> Settings:  # async: no worker thread per request
-        app_settings: Settings = app.state.settings
-        return app_settings
-
-    app.dependency_overrides[get_settings] = settings_of_this_app
     app.add_exception_handler(EngineError, engine_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(UnicodeEncodeError, unstorable_text)

@@ -161,7 +161,11 @@ class Database:
     def write_group_sync(self, group: list[QueuedWrite]) -> None:
         """Run commands in one transaction, each in a savepoint: one that fails is rolled
         back alone (its events never take a seq) and keeps its error; one COMMIT for all.
-        Each command starts from an empty identity map, as in a transaction of its own."""
+        Each command starts from an empty identity map, as in a transaction of its own. A
+        command alone needs no savepoint: its transaction is rolled back with it."""
+        if len(group) == 1:
+            self._write_alone_sync(group[0])
+            return
         with self._write_factory() as db, db.begin():
             for queued in group:
                 try:
@@ -176,6 +180,14 @@ class Database:
                 else:
                     queued.events = take_pending(db)
                 db.expunge_all()
+
+    def _write_alone_sync(self, queued: QueuedWrite) -> None:
+        """One command in a transaction of its own (no SAVEPOINT and RELEASE round trips)."""
+        try:
+            check_arguments(*queued.arguments)
+            queued.result, queued.events = self.write_sync(queued.run)
+        except Exception as exc:
+            queued.error = exc
 
     async def checkpoint(self) -> None:
         """Empty SQLite's write-ahead log into the database file, on the write thread so it

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.harness import ORGANISER, bearer
@@ -305,3 +306,11 @@ def test_every_json_answer_is_a_named_shape(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     api_paths = {p: o for p, o in spec["paths"].items() if p.startswith("/api/")}
     assert _loose_answers({"paths": api_paths}) == []
+
+
+def test_the_app_overrides_no_dependency(client: TestClient) -> None:
+    """With any entry in `dependency_overrides`, FastAPI re-reads the signature of every
+    dependency on every request (issue #16: most of the HTTP path's CPU); the app's own
+    settings come from a dependency of its own (`auth.get_app_settings`)."""
+    assert isinstance(client.app, FastAPI)
+    assert client.app.dependency_overrides == {}

@@ -181,3 +181,29 @@ def test_a_failed_commit_fails_every_command_of_its_group(room: Any, commits: Co
     # The writer carries on: the next command commits with the next seq.
     again = asyncio.run(database.write(add_item, **item_of(authors[0], step_id, 0)))
     assert again.seq == before[-1] + 1
+
+
+def test_a_command_alone_that_fails_leaves_nothing(room: Any, commits: Commits) -> None:
+    """A group of one runs without a savepoint: its own transaction is rolled back with it."""
+    step_id = room.step_id("brainstorm")
+    author = room.join()
+    before = seqs_of(room)
+    database: Database = room.database
+    commits.count = 0
+
+    async def scenario() -> tuple[Any, int, AddedItem]:
+        subscription = await database.fanout.subscribe(session_channel(room.id))
+        failed = await asyncio.gather(
+            database.write(add_then_fail, **item_of(author, step_id, 0)), return_exceptions=True
+        )
+        published = subscription.queue.qsize()
+        return failed[0], published, await database.write(add_item, **item_of(author, step_id, 1))
+
+    failed, published, added = asyncio.run(scenario())
+
+    assert isinstance(failed, Refused) and published == 0
+    assert commits.count == 1  # only the second command's
+    assert added.seq == before[-1] + 1
+    assert seqs_of(room) == [*before, before[-1] + 1]
+    shown = room.database.read_sync(board, session_id=room.id, step_id=step_id)
+    assert [item.text for item in shown.items()] == ["idee 1"]
