@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from session_engine.dashboard import Alert, AlertKind, SessionRow, programme_rows, totals_of
 from session_engine.errors import NotFound
 from session_engine.models import utcnow
 from session_engine.programmes import get_programme
-from session_engine.reports.report import programme_report, report_state
+from session_engine.reports.report import report_state
 from session_engine.store.database import Database
 from session_engine.store.db import storable_id
 from session_engine.store.events import events_after
@@ -31,8 +30,9 @@ from .clock import now_of
 from .dashboard_hub import DashboardConnection, Dashboards, ProgrammeHub, Rules, judged
 from .live import read_until_closed
 from .pages import NOT_ORGANISER, error_page, page
-from .report_formats import render_report, translator
-from .reports import CACHE, RENDERED
+from .report_ahead import Format, Kind
+from .report_formats import Rendered
+from .reports import RENDERED
 from .settings import Settings
 from .templating import pick_language, render
 
@@ -70,21 +70,32 @@ def make_dashboards(
         report_seconds=settings.dashboard_report_seconds,
         now=now,
     )
-    dashboards = Dashboards(database, VIEWS, rules, settings.send_queue_size)
-    threshold = settings.segment_threshold
-    dashboards.report = lambda programme_id: ReportSections(database, programme_id, threshold)
-    return dashboards
+    return Dashboards(database, VIEWS, rules, settings.send_queue_size)
+
+
+def draw_reports(dashboards: Dashboards, threshold: int, render: Render) -> None:
+    """The dashboards' report sections, rendered by `render` (the report worker)."""
+    database = dashboards.database
+    dashboards.report = lambda programme_id: ReportSections(
+        database, programme_id, threshold, render
+    )
+
+
+Render = Callable[[Kind, str | int, Format], Awaitable[Rendered]]
 
 
 class ReportSections:
     """The programme report's sections as HTML, or None when nothing it depends on changed
-    since the last call. Built and rendered through the download routes' caches
-    (app/reports.py): a download of the same state afterwards costs nothing."""
+    since the last call. Built and rendered by `render` (the server's report worker process,
+    app/report_ahead.py: a 50-session report is seconds of CPU, which in this process would
+    hold up every live room's deliveries) and kept where a download of the same state finds
+    it (app/reports.py)."""
 
-    def __init__(self, database: Database, programme_id: int, threshold: int) -> None:
+    def __init__(self, database: Database, programme_id: int, threshold: int, render: Render):
         self.database = database
         self.programme_id = programme_id
         self.threshold = threshold
+        self.render = render
         self._state: Any = None
 
     async def __call__(self) -> str | None:
@@ -92,22 +103,13 @@ class ReportSections:
         if state == self._state:
             return None
         self._state = state
-        key = ("programme", self.programme_id, self.threshold, state)
+        key = ("programme", self.programme_id, self.threshold, state, "html", "")
         try:
-            report = await CACHE.get(
-                key,
-                lambda: self.database.read(
-                    programme_report,
-                    self.programme_id,
-                    translator=translator,
-                    threshold=self.threshold,
-                ),
+            rendered = await RENDERED.get(
+                key, lambda: self.render("programme", self.programme_id, "html")
             )
         except NotFound:  # no session has participants yet: no report, and nothing wrong
             return ""
-        rendered = await RENDERED.get(
-            (*key, "html", ""), lambda: run_in_threadpool(render_report, report, "html")
-        )
         return _sections_of(rendered.body.decode())
 
 

@@ -89,6 +89,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         kept=reports.RENDERED,
     )
     database.observers.append(ahead.events_committed)
+    dashboard.draw_reports(app.state.dashboards, settings.segment_threshold, ahead.render)
     # scikit-learn takes seconds to import: do it now, not on the facilitator's first click.
     warm_up = asyncio.get_running_loop().run_in_executor(None, similarity.warm_up)
     retention = asyncio.create_task(purge_daily(database, settings))

@@ -30,6 +30,7 @@ from .report_formats import Rendered, render_report, translator
 
 log = logging.getLogger(__name__)
 Kind = Literal["session", "programme"]
+Format = Literal["pdf", "html"]
 Target = tuple[Kind, str | int]
 QUIET = 2.0  # seconds without a change before a report's PDF is rendered ahead
 NICENESS = 10  # the worker yields the cores to the live rooms' server process
@@ -98,10 +99,16 @@ class ReportsAhead:
         await self.kept.get((*key, "pdf", ""), lambda: self._render(kind, ident))
 
     async def _render(self, kind: Kind, ident: str | int) -> Rendered:
+        return await self.render(kind, ident, "pdf")
+
+    async def render(self, kind: Kind, ident: str | int, format: Format) -> Rendered:
+        """A report read and rendered in the worker process, off this process's GIL: the
+        ahead-rendered PDFs, and the dashboard's report sections (HTML), whose building would
+        otherwise hold up the live rooms' deliveries for as long as it takes."""
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(
-                self._worker(), render_pdf_from_database, kind, ident, self.threshold
+                self._worker(), render_from_database, kind, ident, self.threshold, format
             )
         except BrokenProcessPool:
             self._pool = None  # the worker died (killed, out of memory): start another next time
@@ -153,9 +160,11 @@ def _start_worker(database_url: str) -> None:
     _WORKER["database"] = Database(create_db_engine(database_url), MemoryFanout())
 
 
-def render_pdf_from_database(kind: Kind, ident: str | int, threshold: int) -> Rendered:
-    """In the worker: the report's data read and its PDF written, as a download would."""
+def render_from_database(
+    kind: Kind, ident: str | int, threshold: int, format: Format = "pdf"
+) -> Rendered:
+    """In the worker: the report's data read and written in `format`, as a download would."""
     database = _WORKER["database"]
     build = session_report if kind == "session" else programme_report
     report = database.read_sync(build, ident, translator=translator, threshold=threshold)  # type: ignore[arg-type]
-    return render_report(report, "pdf")
+    return render_report(report, format)

@@ -11,6 +11,8 @@ from typing import Any
 
 from app.dashboard import ReportSections
 from app.dashboard_hub import ProgrammeHub, Rules
+from app.report_ahead import ReportsAhead
+from app.reports import RENDERED, report_key
 from session_engine.agenda import activate_step
 from session_engine.items import add_item
 from session_engine.sessions import get_session
@@ -95,15 +97,39 @@ def test_gaps_and_lost_messages_are_filled_from_the_database(
     assert len(seqs) == 2 and seqs[next(s for s in seqs if s != room.id)][0] == 1
 
 
-def test_a_programme_without_participants_has_empty_report_sections(
-    make_room: Any, database: Database
+def test_report_sections_are_built_in_the_worker_and_empty_before_anyone_joined(
+    make_room: Any, database: Database, database_url: str
 ) -> None:
     """A dashboard opened before anyone joined shows no report sections, and its tick does not
-    fail (the programme report itself answers "no sessions with participants yet")."""
+    fail (the programme report itself answers "no sessions with participants yet", from the
+    report worker process); once people joined and added items, the sections come from the
+    worker, and again only after something changed."""
     room = make_room()
     programme_id = database.read_sync(get_session, room.id).programme_id
 
-    async def sections() -> str | None:
-        return await ReportSections(database, programme_id, 3)()
+    async def sections() -> list[str | None]:
+        ahead = ReportsAhead(database, database_url, 3, key=report_key, kept=RENDERED)
+        draw = ReportSections(database, programme_id, 3, ahead.render)
+        try:
+            drawn = [await draw()]
+            people = [room.join() for _ in range(3)]
+            step = room.step_id("brainstorm")
+            room.do(activate_step, actor=room.facilitator, step_id=step)
+            for n, person in enumerate(people):
+                room.do(
+                    add_item,
+                    actor=person,
+                    step_id=step,
+                    category="voordelen",
+                    text=f"Uit de werker {n}",
+                    client_id=f"w{n}",
+                )
+            drawn += [await draw(), await draw()]
+        finally:
+            await ahead.close()
+        return drawn
 
-    assert asyncio.run(sections()) == ""
+    empty, first, unchanged = asyncio.run(sections())
+    assert empty == ""
+    assert first is not None and "Uit de werker 2" in first and "<main" not in first
+    assert unchanged is None
