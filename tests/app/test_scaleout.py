@@ -4,6 +4,7 @@ order, also when Redis is killed and started again in the middle."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -246,3 +247,40 @@ def away_until(ws: ClientConnection, session_id: str, away: bool) -> None:
             kinds = {a["kind"] for a in message["alerts"] if a["session_id"] == session_id}
             if ("facilitator_away" in kinds) == away:
                 return
+
+
+def test_a_burst_of_publishes_beyond_the_connection_pool_all_arrive(
+    private_redis: RedisProcess,
+) -> None:
+    """300 publishes at once (50 sessions' events, each also on the programme channel): more
+    than redis-py's default pool of 100 connections, which refused the rest outright. The
+    fan-out's pool waits for a free connection instead: every message arrives, none refused."""
+    from session_engine.store.fanout.redis import RedisFanout
+
+    async def burst() -> list[str]:
+        sending, listening = RedisFanout(private_redis.url), RedisFanout(private_redis.url)
+        await sending.connect()
+        await listening.connect()
+        try:
+            subscription = await listening.subscribe("burst")
+
+            async def subscribed() -> None:  # once a probe comes through
+                while True:
+                    await sending.publish("burst", "probe")
+                    with contextlib.suppress(TimeoutError):
+                        if await asyncio.wait_for(subscription.get(), 0.5) == "probe":
+                            return
+
+            await asyncio.wait_for(subscribed(), 30)
+            await asyncio.gather(*(sending.publish("burst", str(n)) for n in range(300)))
+            received: list[str] = []
+            while len(received) < 300:
+                message = await asyncio.wait_for(subscription.get(), 30)
+                if message.isdigit():  # not a late probe or a resync marker
+                    received.append(message)
+            return received
+        finally:
+            await sending.disconnect()
+            await listening.disconnect()
+
+    assert sorted(asyncio.run(burst()), key=int) == [str(n) for n in range(300)]

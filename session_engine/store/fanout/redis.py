@@ -14,6 +14,7 @@ from typing import Any
 from .base import RESYNC, Subscription
 
 log = logging.getLogger(__name__)
+MAX_CONNECTIONS = 64  # to Redis per process: publishes beyond it wait for one (5 s at most)
 
 
 class RedisFanout:
@@ -33,14 +34,20 @@ class RedisFanout:
 
         # Fail fast: a publish waits on Redis before the HTTP answer goes out, and nothing is
         # lost by giving up (the event is committed; see the module docstring).
-        self._client = aioredis.from_url(
+        # A bounded pool that waits for a free connection: redis-py's own pool refuses a
+        # command outright once it holds `max_connections` (100 in redis-py 8), which a
+        # burst of 50 sessions' publishes reached, and each refusal left a gap to fill.
+        pool = aioredis.BlockingConnectionPool.from_url(
             self.url,
+            max_connections=MAX_CONNECTIONS,
+            timeout=5,
             decode_responses=True,
             socket_connect_timeout=2,
             socket_timeout=5,
             health_check_interval=10,
             retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), 2),
         )
+        self._client = aioredis.Redis.from_pool(pool)
         self._listener = asyncio.create_task(self._listen_forever(), name="redis-fanout")
 
     async def disconnect(self) -> None:
