@@ -3,6 +3,8 @@ blind round and reveal, me too, and two round tables."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -106,6 +108,8 @@ def test_the_console_gives_a_step_its_text_and_adds_a_step_without_a_scenario(
     step.get_by_role("button", name="Opslaan").click()
     console.get_by_role("button", name="Toon “Welkom” aan iedereen").click()
     expect(participant.locator(".lead")).to_have_text("Scenario 1 bespreken we vandaag kort.")
+    # the console's agenda is redrawn for the step shown (a redraw closes "add a step" again)
+    expect(step).to_have_class(re.compile(r"\bactive\b"))
     console.locator(".add-step summary").click()
     console.locator("#new-step-type").select_option("glossary")
     console.get_by_role("button", name="Stap toevoegen").click()
