@@ -46,7 +46,7 @@ check: $(STAMP)  ## lint, format check, types
 	$(BIN)/mypy app session_engine
 
 # The suite runs on SQLite, then again on PostgreSQL (a fresh database per test, cloned from a
-# migrated template); the browser tests and the install test (the built wheel in a fresh
+# migrated template; only the tests that use a test database, see tests/conftest.py); the browser tests and the install test (the built wheel in a fresh
 # virtualenv) run once, on SQLite; the proxy test (nginx in front of two processes) once, on
 # PostgreSQL. The SQLite run prints line and branch coverage of app/ and session_engine/ in
 # this process (servers started by the realtime tests run in their own processes and are not

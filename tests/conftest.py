@@ -19,7 +19,7 @@ from session_engine.sessions import CreatedSession, create_session
 from session_engine.store.database import Database
 from session_engine.store.db import create_db_engine
 from session_engine.store.fanout.memory import MemoryFanout
-from tests.databases import Databases, make_databases
+from tests.databases import BACKEND, Databases, make_databases
 from tests.harness import ORGANISER_TOKEN, ROOT, Server, start_server
 
 SCENARIOS = ROOT / "scenarios.yaml"
@@ -116,3 +116,18 @@ def server(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> It
     yield server
     server.stop()
     databases.drop(url)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run only the tests that use a test database: the others (pure engine
+    code, their own SQLite files, the PostgreSQL + Redis bench cases) do the same on either
+    backend and already ran in the SQLite pass of `make test`."""
+    if BACKEND != "postgres":
+        return
+    kept: list[pytest.Item] = []
+    other: list[pytest.Item] = []
+    for item in items:
+        (kept if "databases" in getattr(item, "fixturenames", ()) else other).append(item)
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = kept
