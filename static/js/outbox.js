@@ -8,35 +8,29 @@ import { afterStageSwap, call, message, newClientId, sessionId } from "./call.js
 import { dropDraft, keepAsDraft, saveDraft, withWords } from "./drafts.js";
 import { addOwn } from "./own.js";
 import { keepReceipt } from "./receipts.js";
+import { backoff } from "./retry.js";
 import { say, sayAgain } from "./status.js";
+import { readStored, without, writeStored } from "./stored.js";
 
 function outboxKey() { return "vk-outbox-" + sessionId(); }
-function readOutbox() {
-  try { return JSON.parse(localStorage.getItem(outboxKey()) || "[]"); } catch (e) { return []; }
-}
-function writeOutbox(items) { localStorage.setItem(outboxKey(), JSON.stringify(items)); }
-function without(items, entry) { return items.filter(function (p) { return p.client_id !== entry.client_id; }); }
+function readOutbox() { return readStored(outboxKey(), []); }
+function writeOutbox(items) { writeStored(outboxKey(), items); }
 
 let flushing = false;
-let retryDelay = 500;
-
-function scheduleRetry(atLeast) {
-  setTimeout(flush, Math.max(atLeast || 0, retryDelay + Math.random() * retryDelay));
-  retryDelay = Math.min(retryDelay * 2, 10000);
-}
+const retry = backoff(function () { flush(); });
 
 // Sends the outbox in order. Returns what the loop should do next: "stop" or "next".
 async function send(entry, state) {
   const answer = await call("POST", "/items", entry);
   if (answer.offline) {
     say(message("msgQueued"));
-    scheduleRetry();
+    retry.later();
     return "stop";
   }
   if (answer.status === 429 || answer.status === 408) {
     // Rate limited (or too slow): the entry stays in the outbox; wait as asked.
     say(answer.detail);
-    scheduleRetry(1000 * (answer.retryAfter || 1));
+    retry.later(1000 * (answer.retryAfter || 1));
     return "stop";
   }
   if (answer.status >= 500) {
@@ -44,11 +38,11 @@ async function send(entry, state) {
     // entry, it never holds up what the participant types after it.
     writeOutbox(without(readOutbox(), entry).concat([entry]));
     say(message("msgQueued"));
-    scheduleRetry();
+    retry.later();
     return "stop";
   }
   writeOutbox(without(readOutbox(), entry));
-  retryDelay = 500;
+  retry.reset();
   if (answer.ok && answer.body && answer.body.item) { keepReceipt(sessionId(), answer.body.item.id); }
   if (answer.ok && answer.body && answer.body.late) {
     state.late = true;

@@ -1,7 +1,9 @@
-// The participant's page: outbox, drafts, reactions, table choice, ballots, receipts, countdown and
-// the live connection (which sends the outbox again whenever it comes back).
+// The participant's page: outbox, drafts, reactions, comments, table choice, ballots, receipts,
+// countdown and the live connection (which sends the outbox and the comments again whenever
+// it comes back).
 import { startBewaarcode } from "./bewaarcode.js";
 import { afterStageSwap, ready } from "./call.js";
+import { flushComments, startComments } from "./comments.js";
 import { watchConnection } from "./connection.js";
 import { keepDrafts, restoreDraft } from "./drafts.js";
 import { flush, startOutbox } from "./outbox.js";
@@ -26,7 +28,7 @@ function keepDescriptionOpen() {
   });
 }
 
-watchConnection(function () { flush(); sendPendingBallots(); });
+watchConnection(function () { flush(); flushComments(); sendPendingBallots(); });
 keepDrafts();
 startOutbox();
 startReactions();
@@ -37,6 +39,7 @@ ready(function () {
   restoreDraft(false);
   rememberPressed();
   startOwn();
+  startComments();
   startBewaarcode();
   startTimer();
   flush();

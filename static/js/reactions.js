@@ -1,6 +1,6 @@
-// Reactions: "me too" and comments go straight to the API; the screen updates from the
-// socket (counts, comments) and the pressed state is kept on this device.
-import { call, message, newClientId, sessionId } from "./call.js";
+// Reactions: "me too" goes straight to the API; the screen updates from the socket (counts)
+// and the pressed state is kept on this device. Comments have their own queue (comments.js).
+import { call, message, sessionId } from "./call.js";
 import { say } from "./status.js";
 
 function pressedKey() { return "vk-metoo-" + sessionId(); }
@@ -32,26 +32,11 @@ async function metoo(button) {
   syncPressed();
 }
 
-async function comment(form) {
-  const input = form.querySelector("input[name=text]");
-  if (!input.value.trim()) { return; }
-  const body = { client_id: newClientId(), text: input.value };
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const answer = await call("POST", "/items/" + form.dataset.comment + "/comments", body);
-    if (answer.ok) { input.value = ""; return; }
-    if (!answer.offline && answer.status < 500 && answer.status !== 429) { return; }
-    await new Promise(function (resolve) { setTimeout(resolve, 500 * Math.pow(2, attempt)); });
-  }
-}
-
-// Listens for me-too presses and comment forms; run once the page is parsed.
+// Listens for me-too presses; run once the page is parsed.
 export function startReactions() {
   document.addEventListener("click", function (event) {
     const button = event.target.closest && event.target.closest("[data-metoo]");
     if (button) { metoo(button); }
-  });
-  document.addEventListener("submit", function (event) {
-    if (event.target.dataset.comment) { event.preventDefault(); comment(event.target); }
   });
   document.addEventListener("htmx:oobAfterSwap", syncPressed);
 }
