@@ -456,5 +456,13 @@ def test_each_page_loads_only_the_modules_it_uses(client: TestClient, api_room) 
         "undo.js",
     }
     participant = page_modules(client, client.get(join_in_browser(client, room.data["code"])).text)
-    assert {"participant.js", "outbox.js", "drafts.js", "ballots.js", "reactions.js"} <= participant
+    assert {
+        "participant.js",
+        "outbox.js",
+        "drafts.js",
+        "ballots.js",
+        "reactions.js",
+        "comments.js",
+        "commentdrafts.js",
+    } <= participant
     assert "console.js" not in participant and "board.js" not in participant
