@@ -84,29 +84,39 @@ function refuse(entry, detail) {
   showRefused();
 }
 
-// The refused comments, each with its reason, its words (to copy) and a button to dismiss it.
+// The refused comments, each with its reason, its words (to copy) and a button to dismiss it;
+// only new ones are added to the list, so a screen reader announces those alone.
 function showRefused() {
   const box = document.getElementById("comment-refusals");
   if (!box) { return; }
   const refused = readStored(refusedKey(), []);
+  const ids = refused.map(function (entry) { return entry.client_id; });
   const list = box.querySelector("ul");
-  list.replaceChildren.apply(list, refused.map(function (entry) {
-    const li = document.createElement("li");
-    const reason = document.createElement("p");
-    reason.className = "refusal-reason";
-    reason.textContent = entry.detail;
-    const words = document.createElement("p");
-    words.className = "refused-words";
-    words.textContent = entry.text;
-    const dismiss = document.createElement("button");
-    dismiss.type = "button";
-    dismiss.className = "small";
-    dismiss.dataset.dismissComment = entry.client_id;
-    dismiss.textContent = box.dataset.dismiss;
-    li.append(reason, words, dismiss);
-    return li;
-  }));
+  list.querySelectorAll("li").forEach(function (li) {
+    if (ids.indexOf(li.dataset.refused) < 0) { li.remove(); }
+  });
+  refused.forEach(function (entry) {
+    if (!list.querySelector("[data-refused='" + entry.client_id + "']")) { list.appendChild(refusedItem(entry, box.dataset.dismiss)); }
+  });
   box.hidden = !refused.length;
+}
+
+function refusedItem(entry, dismissLabel) {
+  const li = document.createElement("li");
+  li.dataset.refused = entry.client_id;
+  const reason = document.createElement("p");
+  reason.className = "refusal-reason";
+  reason.textContent = entry.detail;
+  const words = document.createElement("p");
+  words.className = "refused-words";
+  words.textContent = entry.text;
+  const dismiss = document.createElement("button");
+  dismiss.type = "button";
+  dismiss.className = "small";
+  dismiss.dataset.dismissComment = entry.client_id;
+  dismiss.textContent = dismissLabel;
+  li.append(reason, words, dismiss);
+  return li;
 }
 
 function dismiss(clientId) {

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
-from tests.e2e.conftest import PHONE, BrowserRoom, wait_connected
+from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, wait_connected
 
 pytestmark = pytest.mark.browser
 
@@ -144,6 +144,7 @@ def test_a_refused_comment_shows_why_and_keeps_the_words(browser_room: BrowserRo
     )
     expect(box.locator(".refused-words")).to_have_text(["Dit punt mag niet verdwijnen"])
     expect(page.locator(f"#item-{gone}")).to_have_count(0)
+    assert_accessible(page, "participant phone with a refused comment")
     page.reload()
     wait_connected(page)
     expect(box.locator(".refused-words")).to_have_text(["Dit punt mag niet verdwijnen"])

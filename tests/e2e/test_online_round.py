@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import LAPTOP, PHONE, assert_accessible, screenshot, wait_connected
 from tests.e2e.test_board import add_item, items
+from tests.e2e.test_comments import go_offline, open_comments
 from tests.harness import ORGANISER, ORGANISER_TOKEN, Server, bearer
 
 pytestmark = pytest.mark.browser
@@ -154,3 +155,42 @@ def test_two_participants_on_one_step_see_each_other_live_and_keep_what_they_typ
     laptop.get_by_role("button", name="Toevoegen").click()
     expect(items(phone, "voordelen")).to_have_text(["Samen opleiden in de school", typed])
     assert_accessible(phone, "participant phone in an online round, live")
+
+
+def test_a_comment_in_an_online_round_is_kept_while_typed_and_arrives_once(
+    browser: Browser, server: Server, online_round: dict[str, Any]
+) -> None:
+    author = join(browser, server, online_round["code"], **PHONE)
+    next_step(author)
+    for text in ("Samen opleiden", "Opleiden, samen", "Een vaste mentor per school"):
+        add_item(author, text)
+    reader = join(browser, server, online_round["code"])
+    next_step(reader)
+    expect(items(reader, "voordelen")).to_have_count(3)
+    first, second, third = (
+        reader.locator("[id^=items-][id$=-voordelen] .item").nth(n).get_attribute("data-item")
+        for n in (0, 1, 2)
+    )
+    field = open_comments(reader, int(str(third)))
+    field.fill("Ook voor zij-instromers")
+    merged = httpx.post(  # the round's console merges two items: the step is redrawn
+        f"{server.url}/api/sessions/{online_round['id']}/items/{first}/merge",
+        json={"member_ids": [int(str(second))]},
+        headers=bearer(online_round["facilitator_key"]),
+    )
+    assert merged.status_code == 200, merged.text
+    expect(reader.locator(".item .mentions")).to_have_text("×2")
+    expect(field).to_have_value("Ook voor zij-instromers")
+    expect(field).to_be_focused()
+    next_step(reader, "Stap 3 van ")  # another page, and back again
+    reader.get_by_role("link", name="Vorige stap").click()
+    expect(reader.locator(".online-position")).to_have_text(re.compile("^Stap 2 van "))
+    wait_connected(reader)
+    expect(field).to_have_value("Ook voor zij-instromers")
+    go_offline(reader)
+    field.press("Enter")
+    expect(reader.locator(f"#comments-{third} .comment-pending")).to_have_count(1)
+    reader.context.set_offline(False)
+    for page in (reader, author):
+        expect(page.locator(f"#comments-{third} li")).to_have_text(["Ook voor zij-instromers"])
+        expect(page.locator(f"#comment-count-{third}")).to_have_text("1")
