@@ -46,6 +46,8 @@ def _reactable(db: Db, actor: Actor, item: Item) -> None:
     hidden from them (blind round) or off the board (late) is answered as if it did not exist."""
     if item.late is not None or not can_read(db, item, Reader.of(actor)):
         raise NotFound(N_("No item %(item_id)s in this session."), item_id=item.id)
+    if item.deleted_at is not None:
+        raise Conflict(N_("The facilitator has removed this item."))
     step_id = _reaction_step(db, actor, item)
     if step_id is None:
         raise Conflict(N_("This item is not on your screen now."))
@@ -68,7 +70,7 @@ def set_metoo(db: Db, *, actor: Actor, item_id: int, on: bool) -> int:
     """Press or withdraw "me too"; pressing twice counts once. Returns the new count."""
     participant_id = _require_participant(actor)
     writable_session(db, actor.session_id)  # concurrent presses: exact counts
-    item = get_item(db, actor.session_id, item_id)
+    item = get_item(db, actor.session_id, item_id, allow_deleted=True)
     _reactable(db, actor, item)
     existing = db.scalars(
         select(MeToo).where(
@@ -107,7 +109,7 @@ def add_comment(db: Db, *, actor: Actor, item_id: int, client_id: str, text: str
     ).first()
     if existing is not None:
         return AddedComment(existing, created=False)
-    item = get_item(db, actor.session_id, item_id)
+    item = get_item(db, actor.session_id, item_id, allow_deleted=True)
     _reactable(db, actor, item)
     comment = Comment(
         session_id=actor.session_id,

@@ -140,7 +140,7 @@ def test_a_refused_comment_shows_why_and_keeps_the_words(browser_room: BrowserRo
     box = page.locator("#comment-refusals")
     expect(box).to_be_visible()
     expect(box.locator(".refusal-reason")).to_have_text(
-        [f"Bijdrage {gone} is verwijderd: zet hem eerst terug."]
+        ["De facilitator heeft deze bijdrage weggehaald."]
     )
     expect(box.locator(".refused-words")).to_have_text(["Dit punt mag niet verdwijnen"])
     expect(page.locator(f"#item-{gone}")).to_have_count(0)
