@@ -121,15 +121,14 @@ ready(function () {
     const button = event.submitter;
     if (!form || !button) { return; }
     event.preventDefault();
+    if (form.dataset.busy) { return; }  // not disabled: a disabled button would lose the focus
     const article = form.closest("[data-round]");
-    const buttons = form.querySelectorAll("button");
-    buttons.forEach((b) => { b.disabled = true; });
+    form.dataset.busy = "1";
     const result = await callApi("POST", "/api/sessions/" + article.dataset.round + "/review/" + button.value,
       { item_ids: [Number(form.elements.item_id.value)] });
-    buttons.forEach((b) => { b.disabled = false; });
+    delete form.dataset.busy;
     if (!result.ok) {
       say(article, result.offline ? section.dataset.msgOffline : result.detail);
-      button.focus();
       return;
     }
     say(article, "");
