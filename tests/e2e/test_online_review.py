@@ -76,9 +76,7 @@ def test_the_review_list_is_live_and_reviews_in_place(
     review_list(first, rid).nth(1).get_by_role("button", name="Goedkeuren").click()
     for page in (first, second):
         expect(review_list(page, rid).locator(".text")).to_have_text([TEXTS[0], TEXTS[2]])
-    expect(
-        review_list(first, rid).nth(1).get_by_role("button", name="Goedkeuren")
-    ).to_be_focused()
+    expect(review_list(first, rid).nth(1).get_by_role("button", name="Goedkeuren")).to_be_focused()
     expect(items(reader, "voordelen")).to_have_text([TEXTS[1]])
 
     # The first tab's organiser is on the first item while the second tab declines the third
@@ -91,9 +89,7 @@ def test_the_review_list_is_live_and_reviews_in_place(
     expect(declined).to_have_class(re.compile(r"\bdeclined\b"))
     expect(declined).to_contain_text("afgewezen")
     expect(declined.get_by_role("button", name="Afwijzen")).to_have_count(0)
-    expect(review_list(first, rid).locator(".text")).to_have_text(
-        [TEXTS[0], TEXTS[2], TEXTS[3]]
-    )
+    expect(review_list(first, rid).locator(".text")).to_have_text([TEXTS[0], TEXTS[2], TEXTS[3]])
     expect(keep).to_be_focused()
     expect(first.locator(f"#review-count-{rid}")).to_have_text(
         "2 bijdragen wachten op je beoordeling"
@@ -115,7 +111,8 @@ def test_a_refusal_is_said_and_a_dropped_page_catches_up(
 
     page.context.set_offline(True)
     review_list(page, rid).get_by_role("button", name="Goedkeuren").click()
-    expect(page.locator(f"#review-error-{rid}")).to_have_text("Geen verbinding: probeer het opnieuw.")
+    offline = "Geen verbinding: probeer het opnieuw."
+    expect(page.locator(f"#review-error-{rid}")).to_have_text(offline)
     expect(review_list(page, rid)).to_have_count(1)  # nothing happened: it is still there
     submit(http, held_round, TEXTS[1])  # while the page is offline
     page.context.set_offline(False)
