@@ -13,7 +13,11 @@ const CHANGES = new Set([
   "item_late", "late_items_admitted", "late_items_declined", "online_round_changed",
   "item_deleted", "session_closed",
 ]);
-const GAP = 250;  // ms between two fetches of one round: a burst of submissions, few redraws
+// Between two fetches of one round: at least GAP ms, and SHARE times as long as the last one
+// took, so a round of hundreds of items (a larger answer, slower to draw) is fetched less
+// often in a burst of submissions rather than keep the server busy drawing it.
+const GAP = 250;
+const SHARE = 4;
 
 function element(html) {
   const template = document.createElement("template");
@@ -70,7 +74,7 @@ ready(function () {
   const section = document.getElementById("online-rounds");
   if (!section) { return; }
   const language = document.documentElement.lang;
-  const rounds = new Map();  // round id → { busy, again, last }: one fetch at a time per round
+  const rounds = new Map();  // round id → { busy, again, next }: one fetch at a time per round
 
   async function load(id) {
     let response;
@@ -85,16 +89,18 @@ ready(function () {
   }
 
   function refresh(id) {
-    const round = rounds.get(id) || { busy: false, again: false, last: 0 };
+    const round = rounds.get(id) || { busy: false, again: false, next: 0 };
     rounds.set(id, round);
     if (round.busy) { round.again = true; return; }
     round.busy = true;
     setTimeout(async function () {
-      round.last = Date.now(); round.again = false;
+      const started = Date.now();
+      round.again = false;
       await load(id);
+      round.next = Date.now() + Math.max(GAP, SHARE * (Date.now() - started));
       round.busy = false;
       if (round.again) { refresh(id); }
-    }, Math.max(0, round.last + GAP - Date.now()));
+    }, Math.max(0, round.next - Date.now()));
   }
 
   function isRound(id) { return document.getElementById("online-round-" + id) !== null; }
