@@ -46,6 +46,13 @@ def submit(http: httpx.Client, held_round: dict[str, Any], text: str) -> None:
     assert added.status_code == 202, added.text  # held for review
 
 
+def round_holding_one(http: httpx.Client) -> tuple[dict[str, Any], str]:
+    """A round with hold for review on and the first text held in it; the round and its id."""
+    held_round = open_round(http, hold_for_review=True)
+    submit(http, held_round, TEXTS[0])
+    return held_round, str(held_round["id"])
+
+
 def review_list(page: Page, round_id: str) -> Any:
     return page.locator(f"#review-items-{round_id} .late-item")
 
@@ -103,9 +110,7 @@ def test_the_review_list_is_live_and_reviews_in_place(
 def test_a_refusal_is_said_and_a_dropped_page_catches_up(
     browser: Browser, server: Server, http: httpx.Client
 ) -> None:
-    held_round = open_round(http, hold_for_review=True)
-    rid = held_round["id"]
-    submit(http, held_round, TEXTS[0])
+    held_round, rid = round_holding_one(http)
     page = organiser(browser, server)
     expect(review_list(page, rid)).to_have_count(1)
 
@@ -126,9 +131,7 @@ def test_a_refusal_is_said_and_a_dropped_page_catches_up(
 def test_without_javascript_the_buttons_post_the_form(
     browser: Browser, server: Server, http: httpx.Client
 ) -> None:
-    held_round = open_round(http, hold_for_review=True)
-    rid = held_round["id"]
-    submit(http, held_round, TEXTS[0])
+    _, rid = round_holding_one(http)
     page = organiser(browser, server, java_script_enabled=False)
     review_list(page, rid).get_by_role("button", name="Goedkeuren").click()
     page.wait_for_url(re.compile(r"/organiser#online-rounds$"))
