@@ -228,7 +228,7 @@ class ProgrammeHub:
             try:
                 await self._refresh_rows()
                 self._judge()
-                if since_report >= every and self._report_due:
+                if since_report >= every and self._report_due and self._report_shown():
                     since_report = 0.0
                     took = await self._send_report()
                     every = max(self.rules.report_seconds, took / REPORT_SHARE)
@@ -265,6 +265,11 @@ class ProgrammeHub:
         self._broadcast(self.alerts_message)
         for session_id in changed & self.rows.keys():
             self._broadcast(functools.partial(self._row_message, self.rows[session_id]))
+
+    def _report_shown(self) -> bool:
+        """Only dashboard pages show the report: sockets without a language (the organiser
+        page's review, API clients) never cost a build; it stays due until a page is here."""
+        return any(connection.language for connection in self.connections)
 
     async def _send_report(self) -> float:
         """Send the report's sections if they changed; how long that took (seconds)."""

@@ -36,6 +36,7 @@ from . import (
     pages,
     publishing,
     reports,
+    review,
     voting,
 )
 from .auth import Credentials
@@ -231,6 +232,7 @@ def create_app(
     app.include_router(online.router)
     app.include_router(live.router)
     app.include_router(dashboard.router)
+    app.include_router(review.router)
     app.include_router(pages.router)
     # Fingerprinted, compressed, from memory (static_files.py); read before the first request.
     app.mount("/static", static_assets(), name="static")

@@ -33,6 +33,12 @@ def rounds_to_review(db: Db, *, actor: Organiser, programme_id: int) -> list[Rou
     return [RoundReview(s, late_items(db, s.id)) for s in rounds]
 
 
+def round_to_review(db: Db, *, actor: Organiser, session_id: str) -> RoundReview:
+    """One online round as the organiser page shows it: redrawn live as its items change."""
+    require_organiser(actor)
+    return RoundReview(online_round(db, session_id), late_items(db, session_id))
+
+
 def _moderator(db: Db, actor: Organiser, session_id: str) -> Actor:
     """The organiser acting on an online round as its facilitator would on a live one."""
     require_organiser(actor)

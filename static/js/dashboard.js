@@ -4,6 +4,7 @@
 // sections every few seconds. Reconnects with full jitter, capped at 10 s.
 
 import { ready } from "./call.js";
+import { keepOpen, programmeSocket } from "./stream.js";
 
 function replaceRow(html) {
   const template = document.createElement("template");
@@ -30,13 +31,11 @@ ready(function () {
   const root = document.getElementById("dashboard");
   if (!root) { return; }
   const seqs = {};  // session id → last event seq received: where a reconnect resumes
-  let retry = 0;
 
   function url() {
     const after = Object.entries(seqs).map(([id, seq]) => id + ":" + seq).join(",");
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    return scheme + window.location.host + "/api/programmes/" + root.dataset.programme +
-      "/ws?lang=" + root.dataset.language + (after ? "&after=" + after : "");
+    return programmeSocket(root.dataset.programme,
+      "lang=" + root.dataset.language + (after ? "&after=" + after : ""));
   }
 
   const handlers = {
@@ -62,35 +61,11 @@ ready(function () {
     },
   };
 
-  let socket = null, timer = null;
-  function connect() {
-    timer = null;
-    socket = new WebSocket(url());
-    socket.addEventListener("open", function () { retry = 0; setConnection(true); });
-    socket.addEventListener("message", function (event) {
-      const message = JSON.parse(event.data);
-      const handle = handlers[message.kind];
-      if (handle) { handle(message); }
-    });
-    socket.addEventListener("close", function () {
-      setConnection(false);
-      delete document.body.dataset.synced;
-      retry += 1;
-      if (timer === null) {
-        timer = setTimeout(connect, Math.random() * Math.min(10000, 500 * Math.pow(2, retry)));
-      }
-    });
-  }
-  // A browser may keep a dead socket open for minutes: drop it when the device goes offline,
-  // and reconnect (resuming after the seqs seen) as soon as it is back.
-  window.addEventListener("offline", function () {
-    setConnection(false);
-    if (socket && socket.readyState === WebSocket.OPEN) { socket.close(); }
+  keepOpen(url, function (message) {
+    const handle = handlers[message.kind];
+    if (handle) { handle(message); }
+  }, function (online) {
+    setConnection(online);
+    if (!online) { delete document.body.dataset.synced; }
   });
-  window.addEventListener("online", function () {
-    if (socket && socket.readyState !== WebSocket.CLOSED) { return; }
-    clearTimeout(timer); retry = 0;
-    timer = setTimeout(connect, Math.random() * 1000);
-  });
-  connect();
 });

@@ -7,6 +7,7 @@
 import { callApi, ready } from "./call.js";
 import "./closing.js";
 import "./publishing.js";
+import "./review.js";
 
 function requests(button) {
   if (button.dataset.poolAction) {

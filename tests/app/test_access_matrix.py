@@ -756,6 +756,10 @@ MATRIX: dict[tuple[str, str], tuple[Callable[..., bool], str]] = {
         on_online_round(page("POST", "/organiser/online-rounds/{online}/hold", form={"hold": "1"})),
         "------A",
     ),
+    ("GET /organiser/online-rounds/{session_id}/review", ""): (
+        on_online_round(page("GET", "/organiser/online-rounds/{online}/review")),
+        "------A",
+    ),
     ("POST /organiser/online-rounds/{session_id}/review", ""): (
         on_online_round(
             page(

@@ -133,3 +133,53 @@ def test_report_sections_are_built_in_the_worker_and_empty_before_anyone_joined(
     assert empty == ""
     assert first is not None and "Uit de werker 2" in first and "<main" not in first
     assert unchanged is None
+
+
+class Page(Recorder):
+    """A dashboard page's socket: it shows the report (a language)."""
+
+    language = "nl"
+
+
+def test_only_a_dashboard_page_costs_a_report_build(database: Database, make_room: Any) -> None:
+    """The organiser page's socket (JSON only, for its review lists) never makes the hub build
+    the programme report; the report is built once a dashboard page is there to show it."""
+    room = make_room("Zwolle")
+    programme_id = database.read_sync(get_session, room.id).programme_id
+    person = room.join()
+    room.do(activate_step, actor=room.facilitator, step_id=room.step_id("brainstorm"))
+
+    async def scenario() -> list[list[str]]:
+        rules = Rules(stuck_after=timedelta(minutes=10), refusal_limit=0, report_seconds=0)
+        hub = ProgrammeHub(programme_id, database, NoViews(), rules)
+        builds: list[list[str]] = []
+
+        async def report() -> str:
+            builds.append([c.language for c in hub.connections])
+            return "<section>verslag</section>"
+
+        hub.report = report
+        json_only, page = Recorder(), Page()
+        hub.connections.add(json_only)  # type: ignore[arg-type]
+        await hub.start()
+        step = room.step_id("brainstorm")
+        for n in range(2):  # two ticks with changes, each after the other: the report was due
+            await database.write(  # published, so the hub delivers it
+                add_item,
+                actor=person,
+                client_id=f"p{n}",
+                step_id=step,
+                category="nadelen",
+                text="x",
+            )
+            last = int(database.read_sync(get_session, room.id).last_seq)
+            while json_only.seqs.get(room.id, [0])[-1] < last or room.id in hub._dirty:
+                await asyncio.sleep(0.01)  # polling for the hub's delivery and its tick
+        hub.connections.add(page)  # type: ignore[arg-type]
+        while not builds:
+            await asyncio.sleep(0.01)  # polling for the next tick
+        await hub.stop()
+        return builds
+
+    builds = asyncio.run(scenario())
+    assert len(builds) == 1 and sorted(builds[0]) == ["", "nl"]
