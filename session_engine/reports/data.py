@@ -339,4 +339,11 @@ def votes_rows(datas: list[SessionData], threshold: int, other: str) -> list[Vot
         for key, row in data.votes
         if key is None or n in counted[key]
     ]
-    return sorted(rows, key=VoteRow.order)
+    orders: dict[int, tuple[str, ...]] = {}  # by row: equal ballots share one (`_VoteRows`)
+
+    def order(row: VoteRow) -> tuple[str, ...]:
+        if (found := orders.get(id(row))) is None:
+            found = orders[id(row)] = row.order()
+        return found
+
+    return sorted(rows, key=order)
