@@ -18,7 +18,7 @@ from ..errors import N_, NotFound, Plural
 from ..models import Ballot, Definition, Participant, Session, Step
 from ..online import is_online
 from ..programmes import get_programme, programme_content
-from ..results import _glossary as glossary_terms
+from ..results import _glossary as term_results
 from ..sessions import agenda, get_session
 from ..store.db import Db
 from ..tally import rank_items
@@ -306,7 +306,7 @@ def _glossary(db: Db, data: SessionData, step: Step, answers: Answers) -> list[G
             session=data.label,
             counted=True,
         )
-        for term in glossary_terms(db, step, answers)
+        for term in term_results(db, step, answers)
     ]
 
 
