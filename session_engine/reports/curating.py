@@ -49,7 +49,7 @@ def curation_view(db: Db, programme_id: int, threshold: int = DEFAULT_THRESHOLD)
     """The programme's entries per scenario and column in report order, and its proposals
     sorted by score (best first), then by scenario, column and lead."""
     with collector_paused():
-        datas = [read_session(db, s, threshold) for s in joined_sessions(db, programme_id)]
+        datas = [read_session(db, s) for s in joined_sessions(db, programme_id)]
         found = current_partition(db, programme_id)
         entries: list[ProgrammeEntry] = []
         proposals: list[tuple[float, int, PoolProposal]] = []

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from ..anonymity import shown_groups
@@ -17,16 +18,30 @@ from ..errors import N_, NotFound, Plural
 from ..models import Ballot, Definition, Participant, Session, Step
 from ..online import is_online
 from ..programmes import get_programme, programme_content
-from ..results import step_results
+from ..results import _glossary as term_results
 from ..sessions import agenda, get_session
 from ..store.db import Db
 from ..tally import rank_items
-from ..votes import step_config, voter_of
+from ..votes import step_config
 from .items import ColumnKey, Columns, Ranks, load_items, mark_importance
 from .model import GlossaryTerm, TermDefinition, VoteRow
 
 Translate = Callable[..., str]
-Answers = list[tuple[Ballot, dict[str, str]]]
+
+
+class BallotRow(NamedTuple):
+    """A ballot as a report reads it: the `Ballot` fields the report uses, and who cast it
+    only as `votes.voter_of` gives it (to count voters)."""
+
+    step_id: int
+    voter: int
+    subject: str
+    value: int | None
+    choice: str | None
+    argument: str | None
+
+
+Answers = list[tuple[BallotRow, dict[str, str]]]
 GLOSSARY: ColumnKey = ("", "glossary")  # the breakdown key of a session's glossary votes
 
 
@@ -89,7 +104,7 @@ def joined_sessions(db: Db, programme_id: int) -> list[str]:
     return list(ids)
 
 
-def read_session(db: Db, session_id: str, threshold: int) -> SessionData:
+def read_session(db: Db, session_id: str) -> SessionData:
     """Everything one session contributes to a report, in a handful of queries."""
     session = get_session(db, session_id)
     content = programme_content(get_programme(db, session.programme_id))
@@ -100,7 +115,7 @@ def read_session(db: Db, session_id: str, threshold: int) -> SessionData:
     data = SessionData(
         session, content, steps, load_items(db, session_id, steps), {}, list(profiles)
     )
-    ballots = _read_votes(db, data, threshold)
+    ballots = _read_votes(db, data)
     ranks = _vote_ranks(db, data, ballots)
     data.columns = {
         key: mark_importance(items, ranks.get(key)) for key, items in data.columns.items()
@@ -110,7 +125,7 @@ def read_session(db: Db, session_id: str, threshold: int) -> SessionData:
 
 
 def _vote_ranks(
-    db: Db, data: SessionData, ballots: dict[int, list[Ballot]]
+    db: Db, data: SessionData, ballots: dict[int, list[BallotRow]]
 ) -> dict[ColumnKey, Ranks]:
     """Per (scenario, column), the ranking of its last importance vote that got votes in that
     column: the same counting as the vote's results (tally.rank_items), on the items read in
@@ -138,11 +153,11 @@ def _vote_ranks(
     return ranks
 
 
-def _read_votes(db: Db, data: SessionData, threshold: int) -> dict[int, list[Ballot]]:
+def _read_votes(db: Db, data: SessionData) -> dict[int, list[BallotRow]]:
     """Collect the answers of every vote step; returns the importance votes' ballots."""
-    texts = _subject_texts(db, data)
+    rows = _VoteRows(data, _subject_texts(db, data))
     column_of = {str(i.id): key for key, items in data.columns.items() for i in items}
-    importance: dict[int, list[Ballot]] = {}
+    importance: dict[int, list[BallotRow]] = {}
     voters: set[int] = set()
     steps = [s for s in data.steps if s.type in ("vote", "statements", "glossary", "preference")]
     answered = _session_answers(db, data.session.id, steps)
@@ -154,47 +169,63 @@ def _read_votes(db: Db, data: SessionData, threshold: int) -> dict[int, list[Bal
             data.statements.extend(answers)
         elif step.type == "preference":
             data.preference.extend(answers)
-            data.preference_voters += len({voter_of(b) for b, _ in answers})
+            data.preference_voters += len({b.voter for b, _ in answers})
         elif step.type == "glossary":
-            data.glossary.extend(_glossary(db, data, step, threshold))
+            data.glossary.extend(_glossary(db, data, step, answers))
         else:
             importance[step.id] = [ballot for ballot, _ in answers]
         keyed = _ballot_keys(db, step, answers, column_of)
         for key in {key for key, _ in keyed if key is not None}:
-            given = len({voter_of(b) for k, b in keyed if k == key})
+            given = len({b.voter for k, b in keyed if k == key})
             data.counted_voters[key] = min(given, data.counted_voters.get(key, given))
-        data.votes.extend((key, _ballot_row(data, step, ballot, texts)) for key, ballot in keyed)
-        voters.update(voter_of(b) for b, _ in answers)
+        data.votes.extend((key, rows.row(step, ballot)) for key, ballot in keyed)
+        voters.update(b.voter for b, _ in answers)
     data.voters = len(voters)
     return importance
 
 
 def _session_answers(db: Db, session_id: str, steps: list[Step]) -> dict[int, Answers]:
     """Per step, every answer with its voter's profile (never the voter), in ballot order: what
-    `votes.ballots_with_profiles` gives a step, read for all of a session's steps at once and
-    each participant's profile decoded once (not once per ballot: 54,000 in a 50-session
-    programme)."""
+    `votes.ballots_with_profiles` gives a step, read for all of a session's steps at once as
+    plain rows (ORM objects cost ten times as much: 54,000 ballots in a 50-session programme),
+    each participant's profile decoded once."""
     ids = [s.id for s in steps if s.id is not None]
     found: dict[int, Answers] = {step_id: [] for step_id in ids}
     if not ids:
         return found
-    profiles: dict[int | None, dict[str, str]] = {
-        participant_id: profile
-        for participant_id, profile in db.execute(
+    profiles: dict[int | None, dict[str, str]] = dict(
+        db.execute(
             select(Participant.id, Participant.profile).where(
                 col(Participant.session_id) == session_id
             )
         ).all()
-    }
-    ballots = db.scalars(
-        select(Ballot).where(col(Ballot.step_id).in_(ids)).order_by(col(Ballot.id))
     )
-    for ballot in ballots:
-        if ballot.participant_id is not None:
-            profile = profiles.get(ballot.participant_id, {})
-        else:  # closed: the copy the ballot keeps (closing.py)
-            profile = ballot.segment or {}
-        found[ballot.step_id].append((ballot, profile))
+    of_steps = col(Ballot.step_id).in_(ids)
+    closed = select(Ballot.id, Ballot.segment).where(of_steps, col(Ballot.participant_id).is_(None))
+    # the copy of the profile that a closed ballot keeps (closing.py)
+    segments: dict[int | None, dict[str, str] | None] = dict(db.execute(closed).all())
+    ballots = db.execute(
+        select_columns(
+            col(Ballot.id),
+            col(Ballot.step_id),
+            col(Ballot.participant_id),
+            col(Ballot.voter),
+            col(Ballot.subject),
+            col(Ballot.value),
+            col(Ballot.choice),
+            col(Ballot.argument),
+        )
+        .where(of_steps)
+        .order_by(col(Ballot.id))
+    )
+    for ballot_id, step_id, participant_id, voter, subject, value, choice, argument in ballots:
+        if participant_id is not None:
+            profile, voter = profiles.get(participant_id, {}), participant_id
+        else:
+            profile = segments.get(ballot_id) or {}
+        assert voter is not None  # as votes.voter_of
+        row = BallotRow(step_id, voter, subject, value, choice, argument)
+        found[step_id].append((row, profile))
     return found
 
 
@@ -211,7 +242,7 @@ def _counted_key(db: Db, step: Step) -> ColumnKey | None:
 
 def _ballot_keys(
     db: Db, step: Step, answers: Answers, column_of: dict[str, ColumnKey]
-) -> list[tuple[ColumnKey | None, Ballot]]:
+) -> list[tuple[ColumnKey | None, BallotRow]]:
     """Each ballot with the key of the counts it goes into (`_counted_key`)."""
     key = _counted_key(db, step)
     if step.type == "vote" and key is not None:
@@ -230,28 +261,41 @@ def _subject_texts(db: Db, data: SessionData) -> dict[str, str]:
     return texts
 
 
-def _ballot_row(data: SessionData, step: Step, ballot: Ballot, texts: dict[str, str]) -> VoteRow:
-    """A ballot as raw data: what was voted on and how, never by whom."""
-    subject = ballot.subject.removeprefix("term:")
-    choice = ballot.choice
-    if step.type == "glossary" and choice is not None:
-        choice = texts.get(f"definition:{choice}", choice)
-    elif choice is not None:
-        choice = texts.get(choice, choice)
-    return VoteRow(
-        session=data.label,
-        step=step.title,
-        type=step.type,
-        subject=texts.get(ballot.subject, subject) if step.type != "glossary" else subject,
-        value=ballot.value,
-        choice=choice,
-        argument=ballot.argument,
-    )
+class _VoteRows:
+    """A session's ballots as raw data (`VoteRow`): what was voted on and how, never by whom.
+    Rows are frozen, so equal ballots share one: most of a session's ballots repeat another's
+    answer (a statement's value, an item picked), and a row costs a validation."""
+
+    def __init__(self, data: SessionData, texts: dict[str, str]) -> None:
+        self.session = data.label
+        self.texts = texts
+        self.made: dict[tuple[Any, ...], VoteRow] = {}
+
+    def row(self, step: Step, ballot: BallotRow) -> VoteRow:
+        key = (step.id, *ballot[2:])  # what it answered: subject, value, choice, argument
+        if (made := self.made.get(key)) is None:
+            made = self.made[key] = self._make(step, ballot)
+        return made
+
+    def _make(self, step: Step, ballot: BallotRow) -> VoteRow:
+        texts, subject, choice = self.texts, ballot.subject.removeprefix("term:"), ballot.choice
+        if step.type == "glossary" and choice is not None:
+            choice = texts.get(f"definition:{choice}", choice)
+        elif choice is not None:
+            choice = texts.get(choice, choice)
+        return VoteRow(
+            session=self.session,
+            step=step.title,
+            type=step.type,
+            subject=texts.get(ballot.subject, subject) if step.type != "glossary" else subject,
+            value=ballot.value,
+            choice=choice,
+            argument=ballot.argument,
+        )
 
 
-def _glossary(db: Db, data: SessionData, step: Step, threshold: int) -> list[GlossaryTerm]:
-    assert step.id is not None
-    terms = step_results(db, data.session.id, step.id, threshold)["terms"]
+def _glossary(db: Db, data: SessionData, step: Step, answers: Answers) -> list[GlossaryTerm]:
+    """The step's terms as its results count them (`results.step_results`), on its answers."""
     return [
         GlossaryTerm(
             term=term["term"],
@@ -262,7 +306,7 @@ def _glossary(db: Db, data: SessionData, step: Step, threshold: int) -> list[Glo
             session=data.label,
             counted=True,
         )
-        for term in terms
+        for term in term_results(db, step, answers)
     ]
 
 
@@ -295,4 +339,11 @@ def votes_rows(datas: list[SessionData], threshold: int, other: str) -> list[Vot
         for key, row in data.votes
         if key is None or n in counted[key]
     ]
-    return sorted(rows, key=VoteRow.order)
+    orders: dict[int, tuple[str, ...]] = {}  # by row: equal ballots share one (`_VoteRows`)
+
+    def order(row: VoteRow) -> tuple[str, ...]:
+        if (found := orders.get(id(row))) is None:
+            found = orders[id(row)] = row.order()
+        return found
+
+    return sorted(rows, key=order)

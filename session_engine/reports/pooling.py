@@ -37,7 +37,8 @@ def same_words(text: str) -> str:
     """The text with case, accents, punctuation and spacing taken out, and nothing else:
     "niet" and "meer" stay, so texts equal by this key say the same thing."""
     text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # only then can it hold accents (combining marks) to take out
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(WORDS.findall(text))
 
 

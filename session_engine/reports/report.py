@@ -100,7 +100,7 @@ def session_report(
     if (stored := purged_session_report(db, get_session(db, session_id))) is not None:
         return stored
     with collector_paused():
-        data = read_session(db, session_id, threshold)
+        data = read_session(db, session_id)
         texts = report_texts(data.session, data.content)
         t = translator(data.session.language)
         return _report(
@@ -123,7 +123,7 @@ def programme_report(
         return stored
     ids = joined_sessions(db, programme_id)
     with collector_paused():
-        datas = [read_session(db, session_id, threshold) for session_id in ids]
+        datas = [read_session(db, session_id) for session_id in ids]
         found = current_partition(db, programme_id)
         texts = programme_texts(programme)
         title = texts.pop("title")

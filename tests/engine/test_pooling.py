@@ -96,6 +96,7 @@ def test_the_same_words_are_pooled_and_counted_once_per_saying(built) -> None:
     assert pooled.members == [said[1]]
     assert [i.sessions for i in nadelen if i.text in (said[2], *paraphrases)] == [1, 1, 1]
     assert same_words("Niet  haalbaar!") == "niet haalbaar" != same_words("haalbaar")
+    assert same_words("Een geïntegreerd CURRICULUM, café") == "een geintegreerd curriculum cafe"
 
 
 def test_proposals_are_suggestions_never_chains(built) -> None:
