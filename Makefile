@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check format install bench bench-reports clean messages
+.PHONY: run test coverage check format install bench bench-reports clean messages
 
 # PDF reports: WeasyPrint lays text out with Debian's Pango (and DejaVu fonts) and subsets
 # fonts with HarfBuzz (newer WeasyPrint warns, and the tests fail on warnings, without it).
@@ -46,14 +46,18 @@ check: $(STAMP)  ## lint, format check, types
 	$(BIN)/mypy app session_engine
 
 # The suite runs on SQLite, then again on PostgreSQL (a fresh database per test, cloned from a
-# migrated template; only the tests that use a test database, see tests/conftest.py); the browser tests and the install test (the built wheel in a fresh
-# virtualenv) run once, on SQLite; the proxy test (nginx in front of two processes) once, on
-# PostgreSQL. The SQLite run prints line and branch coverage of app/ and session_engine/ in
-# this process (servers started by the realtime tests run in their own processes and are not
-# counted); no floor yet.
-test: check $(CHROMIUM) $(NGINX)  ## the whole suite on SQLite (with a coverage report), then on PostgreSQL
-	$(BIN)/pytest --cov --cov-report=term -m "not proxy"
+# migrated template; only the tests that use a test database, see tests/conftest.py); the
+# browser tests and the install test (the built wheel in a fresh virtualenv) run once, on
+# SQLite; the proxy test (nginx in front of two processes) once, on PostgreSQL.
+test: check $(CHROMIUM) $(NGINX)  ## the whole suite on SQLite, then on PostgreSQL
+	$(BIN)/pytest -m "not proxy"
 	VK_TEST_DATABASE=postgres $(BIN)/pytest -m "not browser and not install"
+
+# Line and branch coverage of app/ and session_engine/ in the test process (servers started by
+# the realtime tests run in their own processes and are not counted); no floor. Not part of
+# `make test`: tracing makes the in-process tests half as slow again (the API fuzzing 3-4x).
+coverage: check $(CHROMIUM)  ## the SQLite suite with a coverage report
+	$(BIN)/pytest --cov --cov-report=term -m "not proxy"
 
 # Not part of `make test`: minutes of load on the machine. Figures go to docs/performance.md.
 BENCH_ARGS ?= --sizes 50,500,2000 --duration 10 --scale-out 1,2,4 --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test
