@@ -42,8 +42,11 @@ class CollectorPacing:
         self.thawed_at = clock()
 
     def start(self) -> None:
+        """Install; what is alive now (the server's start-up: modules, the text libraries)
+        is frozen at once, so the first full collection under load does not walk it."""
         CollectorPacing._users += 1
         gc.callbacks.append(self._observe)
+        gc.collect()  # a full collection: `_observe` freezes its survivors
 
     def stop(self) -> None:
         if self._observe in gc.callbacks:
@@ -68,8 +71,7 @@ class CollectorPacing:
         return True
 
     async def run(self, tick: float = 5.0) -> None:
-        """The server's lifespan task."""
-        self.start()
+        """The server's lifespan task, once started; stops it when cancelled."""
         try:
             while True:
                 await asyncio.sleep(tick)

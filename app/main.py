@@ -20,7 +20,7 @@ from session_engine.errors import N_, EngineError, Invalid, NotFound
 from session_engine.models import utcnow
 from session_engine.programmes import load_programme
 from session_engine.store.database import Database
-from session_engine.store.db import create_db_engine
+from session_engine.store.db import WalCheckpointer, create_db_engine
 from session_engine.store.fanout import fanout_from_url
 from session_engine.store.schema import migrate
 
@@ -69,7 +69,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     redact_server_logs()
     content = load_content(settings.scenarios_file, settings.statements_file)
     migrate(settings.database_url)
-    engine = create_db_engine(settings.database_url)
+    engine = create_db_engine(settings.database_url, background_checkpoints=True)
+    checkpoints = WalCheckpointer(engine) if engine.dialect.name == "sqlite" else None
+    if checkpoints:
+        checkpoints.start()
     fanout = fanout_from_url(settings.broadcast_url)
     await fanout.connect()
     database = Database(engine, fanout)
@@ -91,10 +94,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     database.observers.append(ahead.events_committed)
     dashboard.draw_reports(app.state.dashboards, settings.segment_threshold, ahead.render)
-    # scikit-learn takes seconds to import: do it now, not on the facilitator's first click.
-    warm_up = asyncio.get_running_loop().run_in_executor(None, similarity.warm_up)
+    # scikit-learn and the Dutch dictionary take a second to load, not on the facilitator's
+    # first click; and loading holds the interpreter lock up to a quarter of a second at a
+    # time, so it is done before the first request, never while a room is live.
+    await asyncio.get_running_loop().run_in_executor(None, similarity.warm_up)
     retention = asyncio.create_task(purge_daily(database, settings))
-    collector = asyncio.create_task(CollectorPacing().run())
+    pacing = CollectorPacing()
+    pacing.start()  # what start-up made lives as long as the server: frozen now
+    collector = asyncio.create_task(pacing.run())
     try:
         yield
     finally:
@@ -102,12 +109,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task
-        await warm_up
         await app.state.dashboards.close_all()
         await app.state.hub.close_all()
         await ahead.close()
         await fanout.disconnect()
         database.close()
+        if checkpoints:
+            checkpoints.stop()
         engine.dispose()
 
 
