@@ -279,9 +279,16 @@ def test_dark_theme_is_remembered_and_passes_axe(browser_room: BrowserRoom) -> N
 
 def test_projector_text_is_dutch_and_hyphenated(browser_room: BrowserRoom) -> None:
     _, projector = projected_board(browser_room, 3, query="&lang=en")
-    text = projector.locator(".board .item .text").first
-    assert text.evaluate("el => el.closest('[lang]').lang") == "nl"
-    assert text.evaluate("el => getComputedStyle(el).hyphens") == "auto"
+    expect(projector.locator(".board .item .text").first).to_be_visible()
+    # Read in one go in the page: the board may be redrawn (fitted) between two reads, and a
+    # text taken out of the page has no computed style.
+    language, hyphens = projector.evaluate(
+        """() => {
+            const text = document.querySelector('.board .item .text');
+            return [text.closest('[lang]').lang, getComputedStyle(text).hyphens];
+        }"""
+    )
+    assert (language, hyphens) == ("nl", "auto")
 
 
 def test_converge_sorts_by_support_and_explains_the_badges(browser_room: BrowserRoom) -> None:
