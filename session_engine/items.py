@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, insert, update
+from sqlalchemy import Connection, and_, bindparam, case, func, insert, update
 from sqlmodel import col, select
 
 from .actors import Actor, require_participant
@@ -34,6 +34,7 @@ from .sessions import agenda, get_session, get_step
 from .shapes import BoardView, ItemView, LateState
 from .store.db import Db, storable_id
 from .store.events import SESSION_CLOSED, append_event
+from .store.prepared import Prepared
 from .visibility import FACILITATOR, Reader, blind_steps, readable, visibility_of
 
 MAX_TEXT = 1000  # the refusal message below states it too
@@ -121,7 +122,7 @@ def visible(query: Any) -> Any:
 # insert (_INSERT_ITEM); one count of the column, all tables and this one (_COUNTS); the seq
 # (_TAKE_SEQ); the event (events.append_event). A retry stops after the second. The validated
 # content comes from the per-process cache (sessions.cached_content).
-_SESSION_STATE = (
+_SESSION_STATE = Prepared(
     select(
         col(Session.active_step_id),
         col(Session.programme_id),
@@ -139,7 +140,7 @@ _SESSION_STATE = (
     .where(col(Session.id) == bindparam("session_id"))
     .with_for_update(of=table_of(Session))
 )
-_PARTICIPANT_STATE = (
+_PARTICIPANT_STATE = Prepared(
     select(col(Participant.table_id), col(RoundTable.active_step_id), col(Item.id))
     .select_from(Participant)
     .outerjoin(RoundTable, col(RoundTable.id) == col(Participant.table_id))
@@ -156,27 +157,41 @@ _PARTICIPANT_STATE = (
         col(Participant.session_id) == bindparam("session_id"),
     )
 )
-_STEP = (
+_STEP = Prepared(
     table_of(Step)
     .select()
     .where(col(Step.id) == bindparam("step_id"), col(Step.session_id) == bindparam("session_id"))
 )
-_INSERT_ITEM = insert(table_of(Item)).returning(col(Item.id))
-_COUNTS = visible(
-    select(
-        func.count(),
-        func.coalesce(
-            func.sum(
-                case((col(Item.table_id).is_not_distinct_from(bindparam("table_id")), 1), else_=0)
+_INSERT_ITEM = Prepared(
+    insert(table_of(Item))
+    .values(
+        {c.name: bindparam(c.name, type_=c.type) for c in table_of(Item).columns if c.name != "id"}
+    )
+    .returning(col(Item.id))
+)
+_COUNTS = Prepared(
+    visible(
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (col(Item.table_id).is_not_distinct_from(bindparam("table_id")), 1), else_=0
+                    )
+                ),
+                0,
             ),
-            0,
-        ),
-    ).where(col(Item.step_id) == bindparam("step_id"), col(Item.category) == bindparam("category"))
+        ).where(
+            col(Item.step_id) == bindparam("step_id"), col(Item.category) == bindparam("category")
+        )
+    )
 )
-_WAITING = select(func.count()).where(
-    col(Item.session_id) == bindparam("session_id"), col(Item.late) == LateState.WAITING
+_WAITING = Prepared(
+    select(func.count()).where(
+        col(Item.session_id) == bindparam("session_id"), col(Item.late) == LateState.WAITING
+    )
 )
-_TAKE_SEQ = (
+_TAKE_SEQ = Prepared(
     update(table_of(Session))
     .where(col(Session.id) == bindparam("session_id"))
     .values(last_seq=bindparam("seq"))
@@ -204,15 +219,15 @@ def add_item(
     sid = actor.session_id
     # The session's row lock first (PostgreSQL; SQLite's one write thread holds the database): the
     # retry check, the counts and the seq below are then exact under concurrent writers.
-    session = connection.execute(_SESSION_STATE, {"session_id": sid}).first()
+    session = _SESSION_STATE.first(connection, {"session_id": sid})
     if session is None:
         raise NotFound(N_("No session with id %(session_id)r."), session_id=sid)
     if session.closed_at is not None:  # append_event, unlike record_event, does not check
         raise Forbidden(SESSION_CLOSED)
-    seat = connection.execute(
-        _PARTICIPANT_STATE,
+    seat = _PARTICIPANT_STATE.first(
+        connection,
         {"participant_id": actor.participant_id, "session_id": sid, "client_id": client_id},
-    ).first()
+    )
     if seat is None:
         raise Forbidden(N_("This token does not give access to this session."))
     table_id, table_step_id, existing_id = seat
@@ -220,13 +235,14 @@ def add_item(
         existing = db.get_one(Item, existing_id)
         return AddedItem(existing, existing.seq, created=False)
     row = (
-        connection.execute(_STEP, {"step_id": step_id, "session_id": sid}).first()
+        _STEP.first(connection, {"step_id": step_id, "session_id": sid})
         if storable_id(step_id)
         else None
     )
     if row is None:
         raise NotFound(N_("No step %(step_id)s in this session."), step_id=step_id)
-    step = Step(**row._mapping)
+    # Read-only copies: neither is added to the ORM session (no identity map, no flush).
+    step = Step.model_construct(**row._asdict())
     if step.type not in INPUT_STEP_TYPES:
         raise Conflict(N_("A %(type)s step takes no items."), type=step.type)
     state = _arrival(session, step, table_step_id, now)
@@ -234,27 +250,27 @@ def add_item(
     content = cached_content(
         session.content_hash, lambda: get_programme(db, session.programme_id).content
     )
-    item = Item(
-        session_id=sid,
-        step_id=step_id,
-        participant_id=participant_id,
-        client_id=client_id,
-        category=category,
-        theme=check_category(content, category, theme),
-        text=clean_text(text),
-        table_id=table_id,
-        seq=session.last_seq + 1,
-        starred=False,
-        deleted_at=None,
-        merged_into_id=None,
-        late=state,
-        created_at=utcnow(),
-    )
-    values = item.model_dump(exclude={"id"})
-    item.id = connection.execute(_INSERT_ITEM, values).scalar_one()
-    data = _late_event(db, item) if late else _added_event(db, item, step)
-    connection.execute(_TAKE_SEQ, {"session_id": sid, "seq": item.seq})
-    append_event(db, sid, item.seq, data)
+    values: dict[str, Any] = {
+        "session_id": sid,
+        "step_id": step_id,
+        "participant_id": participant_id,
+        "client_id": client_id,
+        "category": category,
+        "theme": check_category(content, category, theme),
+        "text": clean_text(text),
+        "seq": session.last_seq + 1,
+        "table_id": table_id,
+        "starred": False,
+        "deleted_at": None,
+        "merged_into_id": None,
+        "late": state,
+        "created_at": utcnow(),
+    }
+    (item_id,) = _INSERT_ITEM.one(connection, values)
+    item = Item.model_construct(id=item_id, **values)
+    data = _late_event(connection, item) if late else _added_event(connection, item, step)
+    _TAKE_SEQ.run(connection, {"session_id": sid, "seq": item.seq})
+    append_event(db, sid, item.seq, data, connection=connection)
     return AddedItem(item, item.seq, created=True)
 
 
@@ -268,13 +284,9 @@ def _arrival(
     return LateState.WAITING if late else None
 
 
-def _added_event(db: Db, item: Item, step: Step) -> ItemAdded:
-    total, at_table = (
-        db.connection()
-        .execute(
-            _COUNTS, {"step_id": item.step_id, "category": item.category, "table_id": item.table_id}
-        )
-        .one()
+def _added_event(connection: Connection, item: Item, step: Step) -> ItemAdded:
+    total, at_table = _COUNTS.one(
+        connection, {"step_id": item.step_id, "category": item.category, "table_id": item.table_id}
     )
     return ItemAdded(
         item=item_public(item),
@@ -284,9 +296,9 @@ def _added_event(db: Db, item: Item, step: Step) -> ItemAdded:
     )
 
 
-def _late_event(db: Db, item: Item) -> ItemLate:
+def _late_event(connection: Connection, item: Item) -> ItemLate:
     """A late item's event: its words only for the facilitator, with the number waiting."""
-    waiting = db.connection().execute(_WAITING, {"session_id": item.session_id}).scalar_one()
+    (waiting,) = _WAITING.one(connection, {"session_id": item.session_id})
     return ItemLate(item=item_public(item), waiting=int(waiting), hidden=True)
 
 

@@ -7,13 +7,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlmodel import col
 
 from ..errors import N_, Forbidden, Invalid
 from ..models import Event, Session, table_of, utcnow
 from ..payloads import EventType, Payload, payload_of
 from .db import MAX_INTEGER, Db
+from .prepared import Prepared
 
 # Every event type; session_engine/payloads.py has the model of each one's data, and
 # docs/events.md documents each (tested).
@@ -97,15 +98,22 @@ def record_event(db: Db, session_id: str, payload: Payload) -> int:
     return int(seq)
 
 
-_INSERT_EVENT = insert(table_of(Event))
+_INSERT_EVENT = Prepared(
+    insert(table_of(Event)).values(
+        {c.name: bindparam(c.name, type_=c.type) for c in table_of(Event).columns}
+    )
+)
 
 
-def append_event(db: Db, session_id: str, seq: int, payload: Payload) -> None:
+def append_event(
+    db: Db, session_id: str, seq: int, payload: Payload, connection: Connection | None = None
+) -> None:
     """Store the event with a seq its caller took under the session's lock, and hold it for
-    publishing after commit. A Core insert: events are never read back as objects here."""
+    publishing after commit. A Core insert: events are never read back as objects here.
+    `connection`: `db`'s, when the caller has it at hand (the hot path: items.add_item)."""
     type_, data = payload.TYPE.value, payload.data()
     row = {"session_id": session_id, "seq": seq, "type": type_, "data": data}
-    db.connection().execute(_INSERT_EVENT, {**row, "created_at": utcnow()})
+    _INSERT_EVENT.run(connection or db.connection(), {**row, "created_at": utcnow()})
     db.info.setdefault(PENDING, []).append(PublishedEvent.make(session_id, seq, type_, data))
 
 
