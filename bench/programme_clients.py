@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 SEQ = re.compile(r'^\{"seq": (\d+)')
 CONNECTING_AT_ONCE = 50
+CLOSE_TOO_SLOW = 1013  # the server dropped a socket that fell behind (app/hub.py)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class SessionLog:
     sent: dict[int, float] = field(default_factory=dict)
     refused: int = 0
     sockets: list[tuple[str, list[tuple[int, float]]]] = field(default_factory=list)
+    resumed: int = 0  # sockets the server dropped as too slow, reopened after their last seq
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class PlayedSession:
         self.pending: dict[str, float] = {}
         self.sockets: list[ClientConnection] = []
         self.tasks: list[asyncio.Task[None]] = []
+        self.closing = False
 
     def urls(self) -> list[tuple[str, str]]:
         s = self.setup
@@ -84,26 +88,42 @@ class PlayedSession:
             arrivals: list[tuple[int, float]] = []
             self.log.sockets.append((role, arrivals))
             self.sockets.append(websocket)
-            self.tasks.append(asyncio.create_task(self.listen(websocket, arrivals)))
+            index = len(self.sockets) - 1
+            self.tasks.append(asyncio.create_task(self.listen(index, url, arrivals)))
 
         for role, url in self.urls():  # in order: socket k is participant k
             await open_one(role, url)
 
-    async def listen(self, websocket: ClientConnection, arrivals: list[tuple[int, float]]) -> None:
-        async for message in websocket:
-            now = time.monotonic()
-            assert isinstance(message, str)
-            if seq := SEQ.match(message):
-                arrivals.append((int(seq.group(1)), now))
-                continue
-            reply = json.loads(message)
-            sent = self.pending.pop(str(reply.get("client_id")), None)
-            if sent is None:
-                continue
-            if reply.get("type") == "ack":
-                self.log.sent[int(reply["seq"])] = sent
-            else:
-                self.log.refused += 1
+    async def listen(self, index: int, url: str, arrivals: list[tuple[int, float]]) -> None:
+        """Note arrivals; a socket the server drops as too slow is reopened after the last
+        seq it had, as the app's clients do (events.md), so what it missed is replayed."""
+        while True:
+            websocket = self.sockets[index]
+            async for message in websocket:
+                now = time.monotonic()
+                assert isinstance(message, str)
+                if seq := SEQ.match(message):
+                    arrivals.append((int(seq.group(1)), now))
+                    continue
+                reply = json.loads(message)
+                sent = self.pending.pop(str(reply.get("client_id")), None)
+                if sent is None:
+                    continue
+                if reply.get("type") == "ack":
+                    self.log.sent[int(reply["seq"])] = sent
+                else:
+                    self.log.refused += 1
+            if self.closing or websocket.close_code != CLOSE_TOO_SLOW:
+                return
+            self.log.resumed += 1
+            last = max((seq for seq, _ in arrivals), default=self.setup.after)
+            self.sockets[index] = await connect(
+                re.sub(r"after=\d+", f"after={last}", url),
+                compression=None,
+                ping_interval=None,
+                open_timeout=120,
+                max_queue=None,
+            )
 
     def times(self, schedule: Schedule) -> list[tuple[float, int]]:
         """(when, participant) for every item of this session, the participants evenly
@@ -129,7 +149,12 @@ class PlayedSession:
                 "text": f"bench #{number}# idee",
             }
             self.pending[client_id] = time.monotonic()
-            await self.sockets[person].send(json.dumps(message))
+            while True:  # the participant's socket may be reopening (listen)
+                try:
+                    await self.sockets[person].send(json.dumps(message))
+                    break
+                except ConnectionClosed:
+                    await asyncio.sleep(0.01)
 
     def counts(self) -> tuple[int, int, int]:
         """(arrivals of acked seqs, acked × sockets, still unanswered)."""
@@ -138,6 +163,7 @@ class PlayedSession:
         return got, len(sent) * len(self.sockets), len(self.pending)
 
     async def close(self) -> None:
+        self.closing = True
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*(ws.close() for ws in self.sockets), return_exceptions=True)

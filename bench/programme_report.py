@@ -39,6 +39,7 @@ class Result:
     plan: Plan
     submitted: int  # acked
     refused: int  # answered with an error
+    resumed: int  # sockets dropped by the server as too slow and reopened after their last seq
     sockets: Delivery  # every socket of each session: participants, console, projector
     dashboard: Delivery  # the organiser's one socket, per session
     worst_session_p99_ms: float
@@ -117,6 +118,7 @@ def summarise(
         plan=plan,
         submitted=sum(len(log.sent) for log in logs),
         refused=sum(log.refused for log in logs),
+        resumed=sum(log.resumed for log in logs),
         sockets=sockets,
         dashboard=combined(boards),
         worst_session_p99_ms=worst,
@@ -135,8 +137,8 @@ def table(results: list[Result]) -> str:
     rows = [
         "| server | S | sockets | items | p50 ms | p99 ms | worst session p99 ms | "
         "last socket p99 ms | dashboard p50/p99 ms | deliveries/s | lost | dup | out of order | "
-        "refused | KiB/conn | server CPU % | load generator CPU % | load avg |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "refused | resumed | KiB/conn | server CPU % | load generator CPU % | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         rows.append(_row(r))
@@ -162,7 +164,8 @@ def _row(r: Result) -> str:
         f"| {server} | {sessions(plan)} | {sockets} | {r.submitted} | {r.sockets.p(0.5):.0f} | "
         f"{r.sockets.p(0.99):.0f} | {r.worst_session_p99_ms:.0f} | {r.all_p99_ms:.0f} | "
         f"{r.dashboard.p(0.5):.0f}/{r.dashboard.p(0.99):.0f} | {r.deliveries_per_s:.0f} | "
-        f"{r.lost} | {dup} | {disorder} | {r.refused} | {r.rss_per_connection / 1024:.1f} | "
+        f"{r.lost} | {dup} | {disorder} | {r.refused} | {r.resumed} | "
+        f"{r.rss_per_connection / 1024:.1f} | "
         f"{100 * r.server_cpu_s / r.span_s:.0f} | {100 * r.client_cpu_s / r.span_s:.0f} | "
         f"{r.load:.1f} |"
     )

@@ -288,3 +288,47 @@ def test_a_burst_of_publishes_beyond_the_connection_pool_all_arrive(
             await listening.disconnect()
 
     assert sorted(asyncio.run(burst()), key=int) == [str(n) for n in range(300)]
+
+
+def test_publishes_survive_an_event_loop_that_falls_behind_and_arrive_in_order(
+    private_redis: RedisProcess,
+) -> None:
+    """A server at its limit (50 sessions on two processes) reads Redis's answers late. One
+    connection per publish in flight then held the whole pool, and the publishes waiting for a
+    connection failed after its 5 s timeout ("No connection available"): the dashboard missed
+    those events. Publishes go out in batches on one connection now: a loop that stalls for
+    longer than that timeout loses none, and one channel's messages arrive in the order sent."""
+    import time
+
+    from session_engine.store.fanout.redis import RedisFanout
+
+    async def stalled() -> list[str]:
+        sending, listening = RedisFanout(private_redis.url), RedisFanout(private_redis.url)
+        await sending.connect()
+        await listening.connect()
+        try:
+            subscription = await listening.subscribe("stall")
+
+            async def subscribed() -> None:  # once a probe comes through
+                while True:
+                    await sending.publish("stall", "probe")
+                    with contextlib.suppress(TimeoutError):
+                        if await asyncio.wait_for(subscription.get(), 0.5) == "probe":
+                            return
+
+            await asyncio.wait_for(subscribed(), 30)
+            publishing = asyncio.gather(*(sending.publish("stall", str(n)) for n in range(300)))
+            await asyncio.sleep(0)  # the publishes have started
+            time.sleep(6)  # the event loop held up, longer than the pool's 5 s wait
+            await publishing
+            received: list[str] = []
+            while len(received) < 300:
+                message = await asyncio.wait_for(subscription.get(), 30)
+                if message.isdigit():  # not a late probe or a resync marker
+                    received.append(message)
+            return received
+        finally:
+            await sending.disconnect()
+            await listening.disconnect()
+
+    assert asyncio.run(stalled()) == [str(n) for n in range(300)]

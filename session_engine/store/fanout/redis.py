@@ -1,7 +1,14 @@
 """Redis pub/sub fan-out for several server processes. Pub/sub is a hint, not a log: after a
 lost connection every subscription gets a RESYNC marker, and the hub re-reads the database.
 A publish that fails is kept (the newest per channel) and sent again once Redis answers, so
-other processes learn that there is something to read even if no further event comes."""
+other processes learn that there is something to read even if no further event comes.
+
+Publishes go out in batches: one task sends whatever has queued up as one pipeline (one
+round trip, one connection), and each publisher hears of its message when its batch is
+answered. One publish per connection and round trip held a connection per message in
+flight: when the event loop fell behind at 50 sessions on two processes, 64 connections were
+all waiting to be read and further publishes failed after 5 s ("No connection available"),
+so the dashboard, which has no gap to fill from, missed events."""
 
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ from .base import RESYNC, Subscription
 
 log = logging.getLogger(__name__)
 MAX_CONNECTIONS = 64  # to Redis per process: publishes beyond it wait for one (5 s at most)
+BATCH = 500  # messages in one pipeline at most
 
 
 class RedisFanout:
@@ -26,6 +34,8 @@ class RedisFanout:
         self._listener: asyncio.Task[None] | None = None
         self._healthy = False
         self._unpublished: dict[str, str] = {}
+        self._outbox: list[tuple[str, str, asyncio.Future[None]]] = []
+        self._sender: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         import redis.asyncio as aioredis
@@ -51,6 +61,13 @@ class RedisFanout:
         self._listener = asyncio.create_task(self._listen_forever(), name="redis-fanout")
 
     async def disconnect(self) -> None:
+        if self._sender is not None:
+            self._sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sender
+        for _, _, waiting in self._outbox:
+            waiting.cancel()
+        self._outbox.clear()
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -63,14 +80,34 @@ class RedisFanout:
         self._subscriptions.clear()
 
     async def publish(self, channel: str, message: str) -> None:
-        try:
-            await self._client.publish(channel, message)
-        except Exception:
-            self._unpublished[channel] = message
-            raise
-        self._unpublished.pop(channel, None)
-        if self._unpublished:
-            await self._republish()
+        """Returns once Redis has the message; raises (and keeps it) when it could not."""
+        sent = asyncio.get_running_loop().create_future()
+        self._outbox.append((channel, message, sent))
+        if self._sender is None or self._sender.done():
+            self._sender = asyncio.create_task(self._send_batches(), name="redis-publish")
+        await sent
+
+    async def _send_batches(self) -> None:
+        """Send what has queued up, in order, a pipeline at a time, until nothing waits."""
+        while self._outbox:
+            batch, self._outbox = self._outbox[:BATCH], self._outbox[BATCH:]
+            try:
+                async with self._client.pipeline(transaction=False) as pipe:
+                    for channel, message, _ in batch:
+                        pipe.publish(channel, message)
+                    await pipe.execute()
+            except Exception as exc:
+                for channel, message, sent in batch:
+                    self._unpublished[channel] = message
+                    if not sent.done():  # its publisher may have gone (cancelled)
+                        sent.set_exception(exc)
+                continue
+            for channel, _, sent in batch:
+                self._unpublished.pop(channel, None)  # sent since: the newer message tells
+                if not sent.done():
+                    sent.set_result(None)
+            if self._unpublished:
+                await self._republish()
 
     async def _republish(self) -> None:
         """Send the newest failed message of each channel again; hubs fill the rest of the
