@@ -28,7 +28,13 @@ from websockets.asyncio.client import connect
 
 from bench.fanout import spawn_shares
 from bench.limits import raise_file_limit
-from bench.programme_clients import Schedule, SessionLog, SessionSetup, run_programme_clients
+from bench.programme_clients import (
+    CLOSE_TOO_SLOW,
+    Schedule,
+    SessionLog,
+    SessionSetup,
+    run_programme_clients,
+)
 from bench.programme_report import Result, spread, summarise, table
 from bench.targets import (
     ORGANISER_TOKEN,
@@ -182,46 +188,66 @@ class ClientProcesses:
 
 
 class Dashboard:
-    """The organiser's dashboard socket: per session, (seq, arrival) of every event."""
+    """The organiser's dashboard socket: per session, (seq, arrival) of every event. Dropped
+    by the server as too slow, it reopens after the last seq of each session, as the
+    dashboard page does (`?after=<session>:<seq>,…`), and counts that in `resumed`."""
 
     def __init__(self) -> None:
         self.events: dict[str, list[tuple[int, float]]] = {}
         self.task: asyncio.Task[None] | None = None
+        self.resumed = 0
+        self.url = ""
 
     async def open(self, port: int, programme_id: int) -> None:
-        url = f"ws://127.0.0.1:{port}/api/programmes/{programme_id}/ws"
+        self.url = f"ws://127.0.0.1:{port}/api/programmes/{programme_id}/ws"
+        self.task = asyncio.create_task(self._listen(await self._connect("")))
+
+    async def _connect(self, after: str) -> Any:
         websocket = await connect(
-            url, additional_headers=ORGANISER, compression=None, max_queue=None
+            f"{self.url}?after={after}" if after else self.url,
+            additional_headers=ORGANISER,
+            compression=None,
+            max_queue=None,
         )
         first = json.loads(await websocket.recv())
         assert first["kind"] == "snapshot", first
-        self.task = asyncio.create_task(self._listen(websocket))
+        return websocket
 
     async def _listen(self, websocket: Any) -> None:
-        async with websocket:
-            async for message in websocket:
-                now = time.monotonic()
-                body = json.loads(message)
-                if body.get("kind") == "event":
-                    self.events.setdefault(body["session_id"], []).append((body["seq"], now))
+        while True:
+            async with websocket:
+                async for message in websocket:
+                    now = time.monotonic()
+                    body = json.loads(message)
+                    if body.get("kind") == "event":
+                        self.events.setdefault(body["session_id"], []).append((body["seq"], now))
+            if websocket.close_code != CLOSE_TOO_SLOW:
+                return
+            self.resumed += 1
+            after = ",".join(f"{sid}:{seen[-1][0]}" for sid, seen in self.events.items() if seen)
+            websocket = await self._connect(after)
 
     def close(self) -> None:
         if self.task is not None:
             self.task.cancel()
 
 
-async def wait_for_deliveries(clients: ClientProcesses) -> None:
-    """Until every acked submission reached every socket, or nothing moved for a while."""
+async def wait_for_deliveries(clients: ClientProcesses, dashboard: Dashboard, start: float) -> None:
+    """Until every acked submission reached every socket and the dashboard (its events since
+    `start`, the first submission), or nothing moved for a while."""
     last, last_change = -1, time.monotonic()
     while True:
         counts = await clients.ask("count")
         got = sum(c[0] for c in counts)
         expected = sum(c[1] for c in counts)
         unanswered = sum(c[2] for c in counts)
-        if all(c[3] for c in counts) and unanswered == 0 and got >= expected:
+        acked = sum(c[3] for c in counts)
+        on_dashboard = sum(t >= start for seen in dashboard.events.values() for _, t in seen)
+        done = all(c[4] for c in counts) and unanswered == 0
+        if done and got >= expected and on_dashboard >= acked:
             return
-        if got != last:
-            last, last_change = got, time.monotonic()
+        if got + on_dashboard != last:
+            last, last_change = got + on_dashboard, time.monotonic()
         elif time.monotonic() - last_change > SETTLE_TIMEOUT:
             return
         await asyncio.sleep(0.5)
@@ -243,7 +269,7 @@ async def measure(plan: Plan, log: Path) -> Result:
             cpu = (servers.cpu_seconds(), clients.cpu_seconds() + _own_cpu())
             await clients.ask("go", schedule)
             await asyncio.sleep(max(0.0, schedule.start + plan.duration - time.monotonic()))
-            await wait_for_deliveries(clients)
+            await wait_for_deliveries(clients, dashboard, schedule.start)
             used = (servers.cpu_seconds() - cpu[0], clients.cpu_seconds() + _own_cpu() - cpu[1])
             rss_after = servers.rss()
         finally:
@@ -253,7 +279,13 @@ async def measure(plan: Plan, log: Path) -> Result:
         await http.aclose()
         servers.close()
     return summarise(
-        plan, schedule.start, logs, dashboard.events, used, (rss_after - rss_before) / sockets
+        plan,
+        schedule.start,
+        logs,
+        dashboard.events,
+        used,
+        (rss_after - rss_before) / sockets,
+        dashboard.resumed,
     )
 
 

@@ -156,11 +156,11 @@ class PlayedSession:
                 except ConnectionClosed:
                     await asyncio.sleep(0.01)
 
-    def counts(self) -> tuple[int, int, int]:
-        """(arrivals of acked seqs, acked × sockets, still unanswered)."""
+    def counts(self) -> tuple[int, int, int, int]:
+        """(arrivals of acked seqs, acked × sockets, still unanswered, acked)."""
         sent = self.log.sent
         got = sum(1 for _, a in self.log.sockets for seq, _ in a if seq in sent)
-        return got, len(sent) * len(self.sockets), len(self.pending)
+        return got, len(sent) * len(self.sockets), len(self.pending), len(sent)
 
     async def close(self) -> None:
         self.closing = True
@@ -184,7 +184,7 @@ async def serve_commands(setups: list[SessionSetup], pipe: Connection) -> None:
         elif command == "count":
             counts = [p.counts() for p in played]
             done = all(t.done() for t in submitting)
-            pipe.send((*(sum(c[k] for c in counts) for k in range(3)), done))
+            pipe.send((*(sum(c[k] for c in counts) for k in range(4)), done))
         elif command == "stop":
             for task in submitting:
                 task.cancel()

@@ -39,7 +39,7 @@ class Result:
     plan: Plan
     submitted: int  # acked
     refused: int  # answered with an error
-    resumed: int  # sockets dropped by the server as too slow and reopened after their last seq
+    resumed: int  # sockets (the dashboard's too) dropped by the server as too slow, reopened
     sockets: Delivery  # every socket of each session: participants, console, projector
     dashboard: Delivery  # the organiser's one socket, per session
     worst_session_p99_ms: float
@@ -99,6 +99,7 @@ def summarise(
     dashboard: dict[str, list[tuple[int, float]]],
     cpu: tuple[float, float],
     rss_per_connection: float,
+    dashboard_resumed: int = 0,
 ) -> Result:
     sessions, boards, everyone, worst, last = [], [], [], 0.0, start
     for log in logs:
@@ -118,7 +119,7 @@ def summarise(
         plan=plan,
         submitted=sum(len(log.sent) for log in logs),
         refused=sum(log.refused for log in logs),
-        resumed=sum(log.resumed for log in logs),
+        resumed=sum(log.resumed for log in logs) + dashboard_resumed,
         sockets=sockets,
         dashboard=combined(boards),
         worst_session_p99_ms=worst,
