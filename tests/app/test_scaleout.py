@@ -253,39 +253,52 @@ def away_until(ws: ClientConnection, session_id: str, away: bool) -> None:
                 return
 
 
+@contextlib.asynccontextmanager
+async def publishing_to(url: str, channel: str) -> Any:
+    """(a fan-out that publishes, a subscription of another one to `channel`), once a probe
+    published on it has come through."""
+    from session_engine.store.fanout.redis import RedisFanout
+
+    sending, listening = RedisFanout(url), RedisFanout(url)
+    await sending.connect()
+    await listening.connect()
+    try:
+        subscription = await listening.subscribe(channel)
+
+        async def subscribed() -> None:
+            while True:
+                await sending.publish(channel, "probe")
+                with contextlib.suppress(TimeoutError):
+                    if await asyncio.wait_for(subscription.get(), 0.5) == "probe":
+                        return
+
+        await asyncio.wait_for(subscribed(), 30)
+        yield sending, subscription
+    finally:
+        await sending.disconnect()
+        await listening.disconnect()
+
+
+async def received_numbers(subscription: Any, count: int) -> list[str]:
+    received: list[str] = []
+    while len(received) < count:
+        message = await asyncio.wait_for(subscription.get(), 30)
+        if message.isdigit():  # not a late probe or a resync marker
+            received.append(message)
+    return received
+
+
 def test_a_burst_of_publishes_beyond_the_connection_pool_all_arrive(
     private_redis: RedisProcess,
 ) -> None:
     """300 publishes at once (50 sessions' events, each also on the programme channel): more
     than redis-py's default pool of 100 connections, which refused the rest outright. The
     fan-out's pool waits for a free connection instead: every message arrives, none refused."""
-    from session_engine.store.fanout.redis import RedisFanout
 
     async def burst() -> list[str]:
-        sending, listening = RedisFanout(private_redis.url), RedisFanout(private_redis.url)
-        await sending.connect()
-        await listening.connect()
-        try:
-            subscription = await listening.subscribe("burst")
-
-            async def subscribed() -> None:  # once a probe comes through
-                while True:
-                    await sending.publish("burst", "probe")
-                    with contextlib.suppress(TimeoutError):
-                        if await asyncio.wait_for(subscription.get(), 0.5) == "probe":
-                            return
-
-            await asyncio.wait_for(subscribed(), 30)
+        async with publishing_to(private_redis.url, "burst") as (sending, subscription):
             await asyncio.gather(*(sending.publish("burst", str(n)) for n in range(300)))
-            received: list[str] = []
-            while len(received) < 300:
-                message = await asyncio.wait_for(subscription.get(), 30)
-                if message.isdigit():  # not a late probe or a resync marker
-                    received.append(message)
-            return received
-        finally:
-            await sending.disconnect()
-            await listening.disconnect()
+            return await received_numbers(subscription, 300)
 
     assert sorted(asyncio.run(burst()), key=int) == [str(n) for n in range(300)]
 
@@ -300,35 +313,12 @@ def test_publishes_survive_an_event_loop_that_falls_behind_and_arrive_in_order(
     longer than that timeout loses none, and one channel's messages arrive in the order sent."""
     import time
 
-    from session_engine.store.fanout.redis import RedisFanout
-
     async def stalled() -> list[str]:
-        sending, listening = RedisFanout(private_redis.url), RedisFanout(private_redis.url)
-        await sending.connect()
-        await listening.connect()
-        try:
-            subscription = await listening.subscribe("stall")
-
-            async def subscribed() -> None:  # once a probe comes through
-                while True:
-                    await sending.publish("stall", "probe")
-                    with contextlib.suppress(TimeoutError):
-                        if await asyncio.wait_for(subscription.get(), 0.5) == "probe":
-                            return
-
-            await asyncio.wait_for(subscribed(), 30)
+        async with publishing_to(private_redis.url, "stall") as (sending, subscription):
             publishing = asyncio.gather(*(sending.publish("stall", str(n)) for n in range(300)))
             await asyncio.sleep(0)  # the publishes have started
             time.sleep(6)  # the event loop held up, longer than the pool's 5 s wait
             await publishing
-            received: list[str] = []
-            while len(received) < 300:
-                message = await asyncio.wait_for(subscription.get(), 30)
-                if message.isdigit():  # not a late probe or a resync marker
-                    received.append(message)
-            return received
-        finally:
-            await sending.disconnect()
-            await listening.disconnect()
+            return await received_numbers(subscription, 300)
 
     assert asyncio.run(stalled()) == [str(n) for n in range(300)]
