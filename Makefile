@@ -46,12 +46,13 @@ check: $(STAMP)  ## lint, format check, types
 	$(BIN)/mypy app session_engine
 
 # The suite runs on SQLite, then again on PostgreSQL (a fresh database per test, cloned from a
-# migrated template; only the tests that use a test database, see tests/conftest.py); the
+# migrated template; only the tests whose outcome depends on the database, see
+# tests/conftest.py, `runs_on_postgres`); each run lists its slowest tests at the end; the
 # browser tests and the install test (the built wheel in a fresh virtualenv) run once, on
 # SQLite; the proxy test (nginx in front of two processes) once, on PostgreSQL.
 test: check $(CHROMIUM) $(NGINX)  ## the whole suite on SQLite, then on PostgreSQL
-	$(BIN)/pytest -m "not proxy"
-	VK_TEST_DATABASE=postgres $(BIN)/pytest -m "not browser and not install"
+	$(BIN)/pytest -m "not proxy" --durations=20
+	VK_TEST_DATABASE=postgres $(BIN)/pytest -m "not browser and not install" --durations=20
 
 # Line and branch coverage of app/ and session_engine/ in the test process (servers started by
 # the realtime tests run in their own processes and are not counted); no floor. Not part of

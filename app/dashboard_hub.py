@@ -44,6 +44,13 @@ from .presence import Deployment
 
 log = logging.getLogger(__name__)
 TICK = 1.0  # seconds between row refreshes and alert checks
+# How long a message that arrived before an earlier seq of its session waits for that one to
+# come by the fan-out before the hub reads the gap from the database. With several processes
+# a session's events are published by whichever process took each write, so they often cross
+# on the way; reading the database for each crossing, one read at a time for every session
+# of the programme, put the dashboard tens of seconds behind at 50 sessions.
+REORDER_WAIT = 0.05
+GAP_DUE = "\x00gap:"  # + session id: the listener's own note that a gap waited long enough
 # A large programme's report takes seconds to build (50 sessions × 60 people × 200 items:
 # about 1.4 s of CPU): the dashboard spends at most this share of time on it, so a busy
 # programme's report is redrawn less often rather than crowd out the sessions themselves.
@@ -153,6 +160,8 @@ class ProgrammeHub:
         self._report_due = True
         self._subscriptions: list[Subscription] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._early: dict[str, dict[int, str]] = {}  # per session: seq → message, ahead of a gap
+        self._gap_timers: dict[str, asyncio.TimerHandle] = {}
 
     async def start(self) -> None:
         fanout = self.database.fanout
@@ -170,6 +179,9 @@ class ProgrammeHub:
         ]
 
     async def stop(self) -> None:
+        for timer in self._gap_timers.values():
+            timer.cancel()
+        self._gap_timers.clear()
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -193,6 +205,15 @@ class ProgrammeHub:
                 self.last_seq.setdefault(row.session_id, 0)
             for session_id in list(self.last_seq):
                 await self._catch_up(session_id, None)
+                self._deliver_early(session_id)
+            return
+        if message.startswith(GAP_DUE):  # the missing seqs did not come: read them
+            session_id = message[len(GAP_DUE) :]
+            self._gap_timers.pop(session_id, None)
+            early = self._early.get(session_id)
+            if early:
+                await self._catch_up(session_id, max(early))
+                self._deliver_early(session_id)
             return
         parsed = json.loads(message)
         if parsed.get("kind") == "presence":
@@ -202,8 +223,30 @@ class ProgrammeHub:
         last = self.last_seq.get(session_id, 0)
         if seq == last + 1:
             self.deliver(session_id, seq, message)
-        elif seq > last:  # a gap: what is missing is in the database
-            await self._catch_up(session_id, seq)
+            self._deliver_early(session_id)
+        elif seq > last:  # a gap: the missing seqs may be on their way, else in the database
+            self._early.setdefault(session_id, {})[seq] = message
+            if session_id not in self._gap_timers and self._subscriptions:
+                queue = self._subscriptions[0].queue
+                self._gap_timers[session_id] = asyncio.get_running_loop().call_later(
+                    REORDER_WAIT, queue.put_nowait, GAP_DUE + session_id
+                )
+
+    def _deliver_early(self, session_id: str) -> None:
+        """Deliver what waited for the seqs now delivered; forget what they made stale."""
+        early = self._early.get(session_id)
+        if early is None:
+            return
+        while (following := self.last_seq.get(session_id, 0) + 1) in early:
+            self.deliver(session_id, following, early.pop(following))
+        last = self.last_seq.get(session_id, 0)
+        for seq in [seq for seq in early if seq <= last]:
+            del early[seq]
+        if not early:
+            del self._early[session_id]
+            timer = self._gap_timers.pop(session_id, None)
+            if timer is not None:
+                timer.cancel()
 
     async def _catch_up(self, session_id: str, upto: int | None) -> None:
         while upto is None or self.last_seq.get(session_id, 0) < upto:

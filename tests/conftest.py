@@ -118,16 +118,53 @@ def server(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> It
     databases.drop(url)
 
 
+# App tests whose outcome depends on the database: SQL that differs between the backends
+# (locks, NUL bytes, integer ranges, time zones, JSON, deletes), catch-up from the database,
+# several processes on one database. The PostgreSQL run takes these, everything under
+# tests/engine, tests/reliability and tests/deploy that uses a test database; the other app
+# tests (pages, headers, access rules, fuzzing, file formats) check code that runs the same on
+# either backend above the engine and already ran in the SQLite run.
+POSTGRES_APP_MODULES = frozenset(
+    {
+        "test_api.py",
+        "test_blind.py",
+        "test_bulk.py",
+        "test_closing.py",
+        "test_control_characters.py",
+        "test_curation.py",
+        "test_dashboard_hub.py",
+        "test_facilitation_api.py",
+        "test_hardening.py",
+        "test_late.py",
+        "test_online.py",
+        "test_publishing.py",
+        "test_realtime.py",
+        "test_reports.py",
+        "test_retention.py",
+        "test_scaleout.py",
+        "test_takeback.py",
+        "test_voting_api.py",
+    }
+)
+
+
+def runs_on_postgres(item: pytest.Item) -> bool:
+    if "databases" not in getattr(item, "fixturenames", ()):
+        return False
+    path = item.path
+    return path.parent.name != "app" or path.name in POSTGRES_APP_MODULES
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL, run only the tests that use a test database: the others (pure engine
-    code, their own SQLite files, the PostgreSQL + Redis bench cases) do the same on either
-    backend and already ran in the SQLite pass of `make test`."""
+    """On PostgreSQL, run only the tests whose outcome depends on the database
+    (`runs_on_postgres`): the others do the same on either backend and already ran in the
+    SQLite pass of `make test`."""
     if BACKEND != "postgres":
         return
     kept: list[pytest.Item] = []
     other: list[pytest.Item] = []
     for item in items:
-        (kept if "databases" in getattr(item, "fixturenames", ()) else other).append(item)
+        (kept if runs_on_postgres(item) else other).append(item)
     if other:
         config.hook.pytest_deselected(items=other)
         items[:] = kept

@@ -183,3 +183,58 @@ def test_only_a_dashboard_page_costs_a_report_build(database: Database, make_roo
 
     builds = asyncio.run(scenario())
     assert len(builds) == 1 and sorted(builds[0]) == ["", "nl"]
+
+
+def test_messages_that_cross_on_the_way_are_put_in_order_without_reading_the_database(
+    database: Database, make_room: Any
+) -> None:
+    """With several processes a session's events come from whichever process took each write,
+    so seq n + 1 often arrives just before seq n. The hub waits briefly for n instead of
+    reading the database for every crossing (at 50 sessions those reads, one at a time, put the
+    dashboard tens of seconds behind); a seq that does not come is still read."""
+    from session_engine.store.events import events_after
+
+    room = make_room("Zwolle")
+    programme_id = database.read_sync(get_session, room.id).programme_id
+    people = [room.join() for _ in range(2)]
+    room.do(activate_step, actor=room.facilitator, step_id=room.step_id("brainstorm"))
+    start = database.read_sync(get_session, room.id).last_seq
+    reads: list[str] = []
+
+    async def scenario() -> list[int]:
+        rules = Rules(stuck_after=timedelta(minutes=10), refusal_limit=0, report_seconds=60)
+        hub = ProgrammeHub(programme_id, database, NoViews(), rules)
+        await hub.start()
+        recorder = Recorder()
+        hub.connections.add(recorder)  # type: ignore[arg-type]
+        for n in range(4):  # committed, not published: the test delivers them itself
+            add(room, people[n % 2], n)
+        found = database.read_sync(events_after, room.id, start)
+        wires = {event.seq: event.summary_wire() for event in found}
+        reading = database.read
+
+        async def counted(query: Any, *args: Any, **kwargs: Any) -> Any:
+            reads.append(query.__name__)
+            return await reading(query, *args, **kwargs)
+
+        database.read = counted  # type: ignore[method-assign]
+        queue = hub._subscriptions[0].queue
+        try:
+            queue.put_nowait(wires[start + 2])  # crossed on the way
+            queue.put_nowait(wires[start + 1])
+
+            async def seen(count: int) -> None:
+                while len(recorder.seqs.get(room.id, [])) < count:
+                    await asyncio.sleep(0.01)  # polling for the hub's delivery
+
+            await asyncio.wait_for(seen(2), 10)
+            assert "events_after" not in reads
+            queue.put_nowait(wires[start + 4])  # start + 3 never comes by the fan-out
+            await asyncio.wait_for(seen(4), 10)
+            assert "events_after" in reads
+        finally:
+            database.read = reading  # type: ignore[method-assign]
+            await hub.stop()
+        return recorder.seqs[room.id]
+
+    assert asyncio.run(scenario()) == [start + 1, start + 2, start + 3, start + 4]
