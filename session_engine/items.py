@@ -119,7 +119,8 @@ def visible(query: Any) -> Any:
 # prepared Core statements instead of ORM loads: the session row, locked, with its programme's
 # content hash and last seq (_SESSION_STATE); the participant's table, that table's own step and
 # an earlier item with this client id, in one query (_PARTICIPANT_STATE); the step (_STEP); the
-# insert (_INSERT_ITEM); one count of the column, all tables and this one (_COUNTS); the seq
+# insert (_INSERT_ITEM); one count of the column, all tables and this one, read from the index
+# of items on a board alone (_COUNTS; ix_item_board, migration 0015); the seq
 # (_TAKE_SEQ); the event (events.append_event). A retry stops after the second. The validated
 # content comes from the per-process cache (sessions.cached_content).
 _SESSION_STATE = Prepared(

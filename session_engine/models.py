@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from .shapes import ItemPublic
+
+# An item on a board: not deleted, not merged into another, not late (items.visible).
+ON_A_BOARD = "deleted_at IS NULL AND merged_into_id IS NULL AND late IS NULL"
 
 
 def utcnow() -> datetime:
@@ -116,6 +119,18 @@ class Item(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("session_id", "participant_id", "client_id", name="uq_item_client"),
         Index("ix_item_step_category", "step_id", "category"),
+        # The items on a board (items.visible), so a column is counted from the index alone.
+        Index(
+            "ix_item_board",
+            "step_id",
+            "category",
+            "table_id",
+            "deleted_at",  # always NULL here, but SQLite covers only what the index names
+            "merged_into_id",
+            "late",
+            sqlite_where=text(ON_A_BOARD),
+            postgresql_where=text(ON_A_BOARD),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

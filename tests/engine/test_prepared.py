@@ -151,3 +151,40 @@ def test_a_driver_error_is_sqlalchemys_and_hides_the_parameters(make_room: Any) 
         )
 
     assert room.database.read_sync(count) == 0  # rolled back with the transaction
+
+
+def test_a_column_is_counted_from_the_board_index_alone(make_room: Any) -> None:
+    """A new item's event carries the count of its column (items._COUNTS), on every add: read
+    from the partial index of items on a board, not row by row from the table."""
+    from session_engine.items import _COUNTS
+
+    room = make_room()
+    step = room.step_id("brainstorm")
+    room.do(activate_step, actor=room.facilitator, step_id=step)
+    person = room.join()
+    for number in range(3):
+        room.do(
+            add_item,
+            actor=person,
+            client_id=f"c{number}",
+            step_id=step,
+            category="voordelen",
+            text=f"Punt {number}",
+        )
+    params = {"step_id": step, "category": "voordelen", "table_id": None}
+
+    def plan(db: Db) -> str:
+        connection = db.connection()
+        if connection.dialect.name != "sqlite":
+            pytest.skip("SQLite's query plan")
+        compiled: Any = _COUNTS.statement.compile(dialect=connection.dialect)
+        values = compiled.construct_params(params)
+        rows = connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + compiled.string,
+            tuple(values[name] for name in compiled.positiontup),
+        )
+        return " ".join(str(row[-1]) for row in rows)
+
+    assert "USING COVERING INDEX ix_item_board" in room.database.read_sync(plan)
+    counts = room.database.read_sync(lambda db: tuple(_COUNTS.one(db.connection(), params)))
+    assert counts == (3, 3)
