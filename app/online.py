@@ -90,7 +90,11 @@ async def approve_route(
 ) -> list[LateItem]:
     """Approve items (organiser): they join their boards. Answers what is still off them."""
     await database.write(
-        approve_items, actor=ORGANISER, session_id=session_id, item_ids=body.item_ids
+        approve_items,
+        actor=ORGANISER,
+        session_id=session_id,
+        item_ids=body.item_ids,
+        still_waiting=body.still_waiting,
     )
     return await database.read(review_items, actor=ORGANISER, session_id=session_id)
 

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from session_engine.actors import ORGANISER, Actor
@@ -445,7 +446,7 @@ async def organiser_hold(
     return RedirectResponse("/organiser#online-rounds", 303)
 
 
-REVIEW_DECISIONS = {"approve": approve_items, "decline": decline_items}
+MAX_REVIEWED = 2000  # items one decision of the organiser page takes ("Approve all")
 
 
 @router.post("/organiser/online-rounds/{session_id}/review")
@@ -454,17 +455,32 @@ async def organiser_review(
     request: Request,
     database: DatabaseDep,
     settings: SettingsDep,
-    item_id: Annotated[int, Form(ge=1, le=MAX_INTEGER)],
+    item_id: Annotated[
+        list[Annotated[int, Field(ge=1, le=MAX_INTEGER)]],
+        Form(min_length=1, max_length=MAX_REVIEWED),
+    ],
     decision: Annotated[Literal["approve", "decline"], Form()],
     csrf: Annotated[str, Form()] = "",
+    still_waiting: Annotated[bool, Form()] = False,
 ) -> Response:
-    """The organiser page's approve / decline of one item of an online round."""
+    """The organiser page's approve / decline of one item of an online round, or its approval
+    of every item it showed waiting ("Approve all", `still_waiting`): all of them or, if one
+    was decided elsewhere meanwhile, none (the page says which)."""
     if not is_organiser(request, settings, None):
         return error_page(request, 403, NOT_ORGANISER)
     check_csrf(request, request.cookies.get(ORGANISER_COOKIE) or "open", csrf)
-    await database.write(
-        REVIEW_DECISIONS[decision], actor=ORGANISER, session_id=session_id, item_ids=[item_id]
-    )
+    if decision == "approve":
+        await database.write(
+            approve_items,
+            actor=ORGANISER,
+            session_id=session_id,
+            item_ids=item_id,
+            still_waiting=still_waiting,
+        )
+    else:
+        await database.write(
+            decline_items, actor=ORGANISER, session_id=session_id, item_ids=item_id
+        )
     return RedirectResponse("/organiser#online-rounds", 303)
 
 

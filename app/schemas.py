@@ -434,3 +434,8 @@ class HoldForReview(BaseModel):
 
 class ReviewDecision(BaseModel):
     item_ids: list[Annotated[int, Field(ge=1, le=MAX_INTEGER)]] = Field(min_length=1)
+    still_waiting: bool = Field(
+        False,
+        description="Approve: only if every item still waits (held or late); one declined "
+        'meanwhile refuses them all (409), as the organiser page\'s "Approve all" does.',
+    )

@@ -117,11 +117,16 @@ def _chosen(db: Db, session_id: str, item_ids: list[int] | None, states: set[str
     return items
 
 
-def admit_late_items(db: Db, *, actor: Actor, item_ids: list[int] | None = None) -> list[Item]:
+def admit_late_items(
+    db: Db, *, actor: Actor, item_ids: list[int] | None = None, still_waiting: bool = False
+) -> list[Item]:
     """Let late items in (these, or every waiting one): each joins its step's board as a new
-    item would, its words hidden from others while its step is blind."""
+    item would, its words hidden from others while its step is blind. A declined item may be
+    let in after all, unless `still_waiting`: then one declined meanwhile refuses them all."""
     require_facilitator(actor)
-    states: set[str] = {LateState.WAITING, LateState.DECLINED, LateState.HELD}
+    states: set[str] = {LateState.WAITING, LateState.HELD}
+    if not still_waiting:
+        states.add(LateState.DECLINED)
     items = _chosen(db, actor.session_id, item_ids, states)
     blind = blind_steps(db, actor.session_id)
     for item in items:

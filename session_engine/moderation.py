@@ -53,9 +53,13 @@ def review_items(db: Db, *, actor: Organiser, session_id: str) -> list[LateItem]
     return late_items(db, session_id)
 
 
-def approve_items(db: Db, *, actor: Organiser, session_id: str, item_ids: list[int]) -> list[Item]:
-    """Let these items onto the board: others see them from now on."""
-    return admit_late_items(db, actor=_moderator(db, actor, session_id), item_ids=item_ids)
+def approve_items(
+    db: Db, *, actor: Organiser, session_id: str, item_ids: list[int], still_waiting: bool = False
+) -> list[Item]:
+    """Let these items onto the board: others see them from now on. `still_waiting` ("Approve
+    all" of what the organiser saw waiting): if one of them was declined meanwhile, none."""
+    moderator = _moderator(db, actor, session_id)
+    return admit_late_items(db, actor=moderator, item_ids=item_ids, still_waiting=still_waiting)
 
 
 def decline_items(

@@ -122,6 +122,29 @@ ready(function () {
     error.hidden = !text;
   }
 
+  // Hold for review on / off in place: the round's part is drawn again, the focus on its switch.
+  section.addEventListener("submit", async function (event) {
+    const form = event.target.closest("form.hold-form");
+    if (!form || !event.submitter) { return; }
+    event.preventDefault();
+    if (form.dataset.busy) { return; }
+    const article = form.closest("[data-round]");
+    const id = article.dataset.round;
+    form.dataset.busy = "1";
+    const result = await callApi("PUT", "/api/sessions/" + id + "/hold-for-review",
+      { hold: form.elements.hold.value === "1" });
+    delete form.dataset.busy;
+    if (!result.ok) {
+      say(article, result.offline ? section.dataset.msgOffline : result.detail);
+      return;
+    }
+    say(article, "");
+    await load(id);
+    const now = document.getElementById("online-round-" + id);
+    const button = now && now.querySelector("form.hold-form button");
+    if (button) { button.focus(); }
+  });
+
   section.addEventListener("submit", async function (event) {
     const form = event.target.closest("form.late-actions");
     const button = event.submitter;
@@ -130,16 +153,19 @@ ready(function () {
     if (form.dataset.busy) { return; }  // not disabled: a disabled button would lose the focus
     const article = form.closest("[data-round]");
     form.dataset.busy = "1";
+    // One item's form carries its id; "Approve all" the ids of every item it showed waiting.
+    const ids = Array.from(form.querySelectorAll('input[name="item_id"]'), (input) => Number(input.value));
     const result = await callApi("POST", "/api/sessions/" + article.dataset.round + "/review/" + button.value,
-      { item_ids: [Number(form.elements.item_id.value)] });
+      { item_ids: ids, still_waiting: Boolean(form.elements.still_waiting) });
     delete form.dataset.busy;
     if (!result.ok) {
       say(article, result.offline ? section.dataset.msgOffline : result.detail);
       return;
     }
     say(article, "");
-    if (button.value === "approve") {
-      keepingFocus(article, function () { form.closest("li").remove(); });
+    const item = form.closest("li");
+    if (item && button.value === "approve") {
+      keepingFocus(article, function () { item.remove(); });
     }
     refresh(article.dataset.round);
   });

@@ -18,7 +18,7 @@ from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Origin
 
 from tests.app.test_online_live import add, online, read_until, review
-from tests.harness import ORGANISER_TOKEN, LiveRoom, Server
+from tests.harness import ORGANISER_TOKEN, LiveRoom, Server, bearer
 
 __all__ = ["online"]  # the fixture: an open round with hold for review on
 
@@ -158,3 +158,89 @@ def test_the_rounds_part_is_the_organisers_alone(
     refused = tab.post(f"/api/sessions/{online.id}/review/approve", json={"item_ids": [held]})
     assert refused.status_code == 403
     assert listed(round_part(tab, online.id)) == [("Zonder CSRF-kop", "held")]
+
+
+def hold(room: LiveRoom, token: str, step: int, text: str) -> int:
+    """A participant's contribution, held for review: its id."""
+    body = {
+        "client_id": f"h{abs(hash(text))}",
+        "step_id": step,
+        "category": "voordelen",
+        "text": text,
+    }
+    response = room.post_item(bearer(token), **body)
+    assert response.status_code == 202, response.text
+    return int(response.json()["item"]["id"])
+
+
+def approve_all_form(part: str) -> tuple[dict[str, Any], list[int]]:
+    """The round's "Approve all" form as the browser posts it (its hidden fields and its
+    button), and the ids it carries."""
+    form = re.search(r'<form [^>]*class="late-actions review-all".*?</form>', part, re.S)
+    assert form, part
+    fields: dict[str, Any] = dict(
+        re.findall(r'type="hidden" name="(csrf|still_waiting)" value="(\w*)"', form.group(0))
+    )
+    ids = [int(i) for i in re.findall(r'name="item_id" value="(\d+)"', form.group(0))]
+    assert set(fields) == {"csrf", "still_waiting"}
+    return {**fields, "item_id": [str(i) for i in ids], "decision": "approve"}, ids
+
+
+def test_approve_all_takes_what_the_page_showed_waiting_at_a_rooms_size(
+    server: Server, online: LiveRoom, tab: httpx.Client
+) -> None:
+    """60 contributions held from 24 participants: "Approve all 60 waiting" puts exactly those
+    on the board in one decision. One that came in after the page was drawn keeps waiting, and
+    when one of those shown was decided elsewhere meanwhile, nothing is approved and the
+    refusal names it."""
+    here = online.step_id("brainstorm", 0)
+    authors = [online.join_token() for _ in range(24)]
+    texts = [f"Bijdrage {number:02d} van de online ronde" for number in range(60)]
+    ids = [hold(online, authors[n % 24], here, text) for n, text in enumerate(texts)]
+    part = round_part(tab, online.id)
+    assert "Alle 60 wachtende goedkeuren" in part
+    form, shown = approve_all_form(part)
+    assert shown == ids
+    late = hold(online, online.join_token(), here, "Kwam na het tekenen van de pagina")
+
+    approved = tab.post(f"/organiser/online-rounds/{online.id}/review", data=form)
+    assert approved.status_code == 303, approved.text
+    part = round_part(tab, online.id)
+    assert listed(part) == [("Kwam na het tekenen van de pagina", "held")]
+    assert "Alle 60" not in part and "De wachtende goedkeuren" in part
+    board = online.http.get(
+        f"/api/sessions/{online.id}/steps/{here}/board", headers=bearer(online.join_token())
+    )
+    assert board.status_code == 200, board.text
+    assert sorted(i["text"] for i in board.json()["columns"]["voordelen"]) == sorted(texts)
+
+    # Shown waiting, then declined in another tab before "Approve all": nothing changes.
+    more = [hold(online, authors[n], here, f"Nog een bijdrage {n}") for n in range(3)]
+    form, shown = approve_all_form(round_part(tab, online.id))
+    assert shown == [late, *more]
+    review(online, "decline", more[1])
+    refused = tab.post(f"/organiser/online-rounds/{online.id}/review", data=form)
+    assert refused.status_code == 409
+    assert str(more[1]) in refused.text
+    by_api = tab.post(
+        f"/api/sessions/{online.id}/review/approve",
+        json={"item_ids": shown, "still_waiting": True},
+        headers={"X-CSRF-Token": csrf_of(tab)},
+    )
+    assert by_api.status_code == 409 and str(more[1]) in by_api.json()["detail"]
+    states = [state for _, state in listed(round_part(tab, online.id))]
+    assert states == ["held", "held", "declined", "held"]
+
+
+def test_approve_all_refuses_a_form_without_ids_or_its_csrf(
+    server: Server, online: LiveRoom, tab: httpx.Client
+) -> None:
+    here = online.step_id("brainstorm", 0)
+    held = hold(online, online.join_token(), here, "Blijft wachten")
+    form, _ = approve_all_form(round_part(tab, online.id))
+    url = f"/organiser/online-rounds/{online.id}/review"
+    empty = tab.post(url, data={**form, "item_id": []})
+    assert empty.status_code == 422
+    forged = tab.post(url, data={"csrf": "0" * 64, "decision": "approve", "item_id": str(held)})
+    assert forged.status_code == 403
+    assert listed(round_part(tab, online.id)) == [("Blijft wachten", "held")]

@@ -137,3 +137,43 @@ def test_without_javascript_the_buttons_post_the_form(
     page.wait_for_url(re.compile(r"/organiser#online-rounds$"))
     expect(review_list(page, rid)).to_have_count(0)
     expect(page.locator(f"#review-empty-{rid}")).to_be_visible()
+
+
+def test_approve_all_puts_every_waiting_one_on_the_board_in_place(
+    browser: Browser, server: Server, http: httpx.Client
+) -> None:
+    held_round = open_round(http, hold_for_review=True)
+    rid = held_round["id"]
+    page = organiser(browser, server)
+    approve_all = page.locator(f"#review-all-{rid}").get_by_role("button")
+    expect(approve_all).to_be_hidden()  # nothing waits
+    reader = join(browser, server, held_round["code"])
+    next_step(reader)
+    for text in TEXTS[:3]:
+        submit(http, held_round, text)
+    expect(approve_all).to_have_text("Alle 3 wachtende goedkeuren")
+
+    approve_all.click()
+    expect(review_list(page, rid)).to_have_count(0)
+    expect(page.locator(f"#review-empty-{rid}")).to_be_visible()
+    expect(approve_all).to_be_hidden()
+    expect(items(reader, "voordelen")).to_have_text(TEXTS[:3])
+    submit(http, held_round, TEXTS[3])  # a new one: the button is back, for it alone
+    expect(approve_all).to_have_text("De wachtende goedkeuren")
+    assert page.evaluate("window.notReloaded")
+    assert_accessible(page, "organiser page with approve all")
+
+
+def test_hold_for_review_is_switched_in_place(
+    browser: Browser, server: Server, http: httpx.Client
+) -> None:
+    held_round = open_round(http, hold_for_review=False)
+    rid = held_round["id"]
+    page = organiser(browser, server)
+    switch = page.locator(f"#online-round-{rid} form.hold-form")
+    switch.get_by_role("button", name="Eerst beoordelen aanzetten").click()
+    expect(switch).to_contain_text("Eerst beoordelen staat aan")
+    expect(switch.get_by_role("button", name="Eerst beoordelen uitzetten")).to_be_focused()
+    submit(http, held_round, TEXTS[0])  # held now: it waits for review
+    expect(review_list(page, rid).locator(".text")).to_have_text([TEXTS[0]])
+    assert page.evaluate("window.notReloaded")
