@@ -30,21 +30,25 @@ def both(db: Db, statement: Any, params: dict[str, Any]) -> tuple[list[Any], lis
     return through_sqlalchemy, prepared
 
 
+def add_items(room: Any, step: int, texts: list[str]) -> None:
+    """Each text added by a participant of its own to the step's "voordelen"."""
+    for number, text in enumerate(texts):
+        room.do(
+            add_item,
+            actor=room.join(),
+            client_id=f"c{number}",
+            step_id=step,
+            category="voordelen",
+            text=text,
+        )
+
+
 def test_rows_of_every_column_type_read_as_sqlalchemy_reads_them(make_room: Any) -> None:
     room = make_room()
     step = room.step_id("brainstorm")
     room.do(activate_step, actor=room.facilitator, step_id=step)
     room.do(start_timer, actor=room.facilitator, step_id=step, seconds=300)
-    people = [room.join() for _ in range(3)]
-    for number, person in enumerate(people):
-        room.do(
-            add_item,
-            actor=person,
-            client_id=f"c{number}",
-            step_id=step,
-            category="voordelen",
-            text=f"Ruimte voor 'quotes', \"dubbele\" en ü é — #{number}",
-        )
+    add_items(room, step, [f"Ruimte voor 'quotes', \"dubbele\" en ü é — #{n}" for n in range(3)])
 
     def read(db: Db) -> None:
         for statement, params in (
@@ -161,16 +165,7 @@ def test_a_column_is_counted_from_the_board_index_alone(make_room: Any) -> None:
     room = make_room()
     step = room.step_id("brainstorm")
     room.do(activate_step, actor=room.facilitator, step_id=step)
-    person = room.join()
-    for number in range(3):
-        room.do(
-            add_item,
-            actor=person,
-            client_id=f"c{number}",
-            step_id=step,
-            category="voordelen",
-            text=f"Punt {number}",
-        )
+    add_items(room, step, [f"Punt {number}" for number in range(3)])
     params = {"step_id": step, "category": "voordelen", "table_id": None}
 
     def plan(db: Db) -> str:
