@@ -198,7 +198,7 @@ def test_approve_all_takes_what_the_page_showed_waiting_at_a_rooms_size(
     texts = [f"Bijdrage {number:02d} van de online ronde" for number in range(60)]
     ids = [hold(online, authors[n % 24], here, text) for n, text in enumerate(texts)]
     part = round_part(tab, online.id)
-    assert "Alle 60 wachtende goedkeuren" in part
+    assert "Alle 60 wachtende bijdragen goedkeuren" in part
     form, shown = approve_all_form(part)
     assert shown == ids
     late = hold(online, online.join_token(), here, "Kwam na het tekenen van de pagina")
@@ -207,7 +207,7 @@ def test_approve_all_takes_what_the_page_showed_waiting_at_a_rooms_size(
     assert approved.status_code == 303, approved.text
     part = round_part(tab, online.id)
     assert listed(part) == [("Kwam na het tekenen van de pagina", "held")]
-    assert "Alle 60" not in part and "De wachtende goedkeuren" in part
+    assert "Alle 60" not in part and "De wachtende bijdrage goedkeuren" in part
     board = online.http.get(
         f"/api/sessions/{online.id}/steps/{here}/board", headers=bearer(online.join_token())
     )

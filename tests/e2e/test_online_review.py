@@ -151,7 +151,7 @@ def test_approve_all_puts_every_waiting_one_on_the_board_in_place(
     next_step(reader)
     for text in TEXTS[:3]:
         submit(http, held_round, text)
-    expect(approve_all).to_have_text("Alle 3 wachtende goedkeuren")
+    expect(approve_all).to_have_text("Alle 3 wachtende bijdragen goedkeuren")
 
     approve_all.click()
     expect(review_list(page, rid)).to_have_count(0)
@@ -159,7 +159,7 @@ def test_approve_all_puts_every_waiting_one_on_the_board_in_place(
     expect(approve_all).to_be_hidden()
     expect(items(reader, "voordelen")).to_have_text(TEXTS[:3])
     submit(http, held_round, TEXTS[3])  # a new one: the button is back, for it alone
-    expect(approve_all).to_have_text("De wachtende goedkeuren")
+    expect(approve_all).to_have_text("De wachtende bijdrage goedkeuren")
     assert page.evaluate("window.notReloaded")
     assert_accessible(page, "organiser page with approve all")
 
