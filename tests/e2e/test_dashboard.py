@@ -87,3 +87,22 @@ def test_the_dashboard_reads_well_on_a_phone_and_a_laptop(
         assert_accessible(page, f"programme dashboard at {width} px")
     finally:
         demo.close()
+
+
+def test_the_organiser_page_reads_on_a_phone(browser_room: BrowserRoom) -> None:
+    """The organiser's sessions table (seven columns, report links, a close button) and the
+    links of a session just created stay within a 360 px phone: the table scrolls in its own
+    region, reachable by keyboard, and the page itself never scrolls sideways."""
+    page = browser_room.open(
+        f"/organiser?token={ORGANISER_TOKEN}", viewport={"width": 360, "height": 800}
+    )
+    page.fill("#new-location", "Eindhoven")
+    page.get_by_role("button", name="Sessie aanmaken").click()
+    expect(page.locator(".notice")).to_be_visible()
+    expect(page.locator("table.sessions")).to_contain_text("Eindhoven")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways page
+    sessions = page.get_by_role("region", name="Sessies")
+    sessions.focus()
+    expect(sessions).to_be_focused()
+    screenshot(page, "organiser-360")
+    assert_accessible(page, "organiser page at 360 px")
