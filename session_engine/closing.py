@@ -32,6 +32,7 @@ from .models import (
     utcnow,
 )
 from .payloads import SessionClosed
+from .reactions import presses_that_count
 from .sessions import get_session
 from .store.db import Db
 from .store.events import record_event
@@ -69,6 +70,7 @@ def is_closed(db: Db, session_id: str) -> bool:
 def unlink(db: Db, session: Session) -> None:
     """Drop every link between a participant and what they wrote, in one transaction."""
     day = session_day(session.created_at)
+    _drop_uncounted_presses(db, session.id)  # while they can still be told apart
     _pseudonymise_ballots(db, session.id, day)
     for model in (Item, Comment):
         _drop_author(db, model, session.id, client_id="", created_at=day)
@@ -81,6 +83,32 @@ def unlink(db: Db, session: Session) -> None:
     )
     db.execute(update(Event).where(col(Event.session_id) == session.id).values(created_at=day))
     _reshuffle_participants(db, session.id, day)
+
+
+def _drop_uncounted_presses(db: Db, session_id: str) -> None:
+    """Delete the "me too" presses a report does not count (an author's own, a second one by
+    the same person on a merged entry): without their presser they could no longer be told
+    apart, and the reports must stay the same bytes."""
+    items = db.execute(
+        select(col(Item.id), col(Item.merged_into_id), col(Item.participant_id)).where(
+            col(Item.session_id) == session_id,
+            col(Item.deleted_at).is_(None),
+            col(Item.late).is_(None),
+        )
+    ).all()
+    shown = {item.id for item in items}
+    presses = [
+        p
+        for p in db.execute(
+            select(col(MeToo.id), col(MeToo.item_id), col(MeToo.participant_id))
+            .join(Item, col(Item.id) == col(MeToo.item_id))
+            .where(col(Item.session_id) == session_id)
+        ).all()
+        if p.item_id in shown
+    ]
+    counted = {c for ids in presses_that_count(items, presses).values() for c in ids}
+    if dropped := [p.id for p in presses if p.id not in counted]:
+        db.execute(delete(MeToo).where(col(MeToo.id).in_(dropped)))
 
 
 def session_day(created: datetime) -> datetime:

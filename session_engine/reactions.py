@@ -3,7 +3,9 @@ withdrawn) and comments. Both are anonymous: counts and texts, never who."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -66,6 +68,40 @@ def metoo_count(db: Db, item_id: int) -> int:
     return int(db.scalar(query) or 0)
 
 
+def authors(db: Db, item_id: int) -> set[int]:
+    """Who wrote the item or an item merged into it: their "me too" would count them twice."""
+    query = select(Item.participant_id).where(
+        (col(Item.id) == item_id) | (col(Item.merged_into_id) == item_id)
+    )
+    return {p for p in db.scalars(query) if p is not None}
+
+
+def presses_that_count(
+    items: Iterable[Sequence[Any]], presses: Iterable[Sequence[Any]]
+) -> dict[int, list[int]]:
+    """Which "me too" presses a report counts, per entry (an item with the items merged into
+    it): once per person over the entry, never one by someone who wrote part of it. `items`
+    are (id, merged into, author), `presses` (id, item id, who). A press whose presser was
+    dropped at close always counts: closing deleted the ones that did not (closing.unlink)."""
+    lead_of: dict[int, int] = {}
+    said: dict[int, set[int | None]] = {}
+    for item_id, merged_into_id, author in items:
+        lead = merged_into_id if merged_into_id is not None else item_id
+        lead_of[item_id] = lead
+        said.setdefault(lead, set()).add(author)
+    counted: dict[int, list[int]] = {lead: [] for lead in said}
+    seen: set[tuple[int, int]] = set()
+    # The entry's own presses first, then its members', each in the order they were made.
+    for press_id, item_id, who in sorted(presses, key=lambda p: (lead_of.get(p[1]) != p[1], p[0])):
+        lead = lead_of.get(item_id)
+        if lead is None or (who is not None and (who in said[lead] or (lead, who) in seen)):
+            continue
+        if who is not None:
+            seen.add((lead, who))
+        counted[lead].append(press_id)
+    return counted
+
+
 def set_metoo(db: Db, *, actor: Actor, item_id: int, on: bool) -> int:
     """Press or withdraw "me too"; pressing twice counts once. Returns the new count."""
     participant_id = _require_participant(actor)
@@ -79,6 +115,8 @@ def set_metoo(db: Db, *, actor: Actor, item_id: int, on: bool) -> int:
     ).first()
     if on == (existing is not None):
         return metoo_count(db, item_id)  # nothing changes, no event
+    if on and participant_id in authors(db, item_id):
+        raise Conflict(N_("You wrote this item: “me too” is for other people's items."))
     if on:
         db.add(MeToo(item_id=item_id, participant_id=participant_id))
     else:

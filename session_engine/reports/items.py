@@ -12,11 +12,11 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from ..models import Comment, Item, MeToo, Step
+from ..reactions import presses_that_count
 from ..shapes import ReportItem, Side
 from ..store.db import Db
 
@@ -69,6 +69,7 @@ def load_items(db: Db, session_id: str, steps: list[Step]) -> Columns:
         select_columns(
             *(col(c) for c in (Item.id, Item.step_id, Item.category, Item.theme, Item.text)),
             col(Item.merged_into_id),
+            col(Item.participant_id),
         )
         .where(
             col(Item.session_id) == session_id,
@@ -77,14 +78,11 @@ def load_items(db: Db, session_id: str, steps: list[Step]) -> Columns:
         )
         .order_by(col(Item.seq))
     ).all()
-    metoo = dict(
-        db.execute(
-            select(MeToo.item_id, func.count())
-            .join(Item, col(Item.id) == col(MeToo.item_id))
-            .where(col(Item.session_id) == session_id)
-            .group_by(col(MeToo.item_id))
-        ).all()
-    )
+    presses = db.execute(
+        select(MeToo.id, MeToo.item_id, MeToo.participant_id)
+        .join(Item, col(Item.id) == col(MeToo.item_id))
+        .where(col(Item.session_id) == session_id)
+    ).all()
     comments: dict[int, list[str]] = defaultdict(list)
     for item_id, text in db.execute(
         select(Comment.item_id, Comment.text)
@@ -94,6 +92,8 @@ def load_items(db: Db, session_id: str, steps: list[Step]) -> Columns:
         comments[item_id].append(text)
     place = {s.id: s.position for s in steps}
     rows = sorted(rows, key=lambda r: place.get(r.step_id, 0))  # boards: step by step
+    # "me too" on the entry or an item merged into it, once per person, never an author's
+    metoo = presses_that_count(((r.id, r.merged_into_id, r.participant_id) for r in rows), presses)
     members: dict[int, list[str]] = defaultdict(list)
     member_ids: dict[int, list[int]] = defaultdict(list)
     for row in rows:
@@ -111,7 +111,7 @@ def load_items(db: Db, session_id: str, steps: list[Step]) -> Columns:
                 text=row.text,
                 theme=row.theme,
                 mentions=1 + len(members[row.id]),
-                metoo=metoo.get(row.id, 0),
+                metoo=len(metoo[row.id]),
                 members=members[row.id],
                 comments=comments[row.id],
                 member_ids=member_ids[row.id],

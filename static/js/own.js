@@ -25,6 +25,10 @@ function syncOwn() {
   document.querySelectorAll("[data-own]").forEach(function (tools) {
     tools.hidden = !(open && ids.indexOf(parseInt(tools.dataset.own, 10)) >= 0);
   });
+  // "Me too" is for other people's items: the server refuses it on one's own.
+  document.querySelectorAll("[data-metoo]").forEach(function (button) {
+    button.hidden = ids.indexOf(parseInt(button.dataset.metoo, 10)) >= 0;
+  });
 }
 
 function rememberOwn() {

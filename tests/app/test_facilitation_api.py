@@ -107,6 +107,9 @@ def test_reaction_and_table_routes(room) -> None:
         "item_id": a,
         "metoo": 1,
     }
+    own = call(room, "PUT", f"/items/{a}/metoo", who=room.alice, json={"on": True})
+    assert own.status_code == 409
+    assert own.json()["detail"] == "You wrote this item: “me too” is for other people's items."
     comment = call(
         room, "POST", f"/items/{a}/comments", who=bob, json={"client_id": "k", "text": "Ja!"}
     )

@@ -40,6 +40,12 @@ def test_a_participant_rewords_and_withdraws_their_own_item(browser_room: Browse
     expect(
         own_item(other, "Eerste formulering").get_by_role("button", name="Intrekken")
     ).to_be_hidden()
+    # "Ik ook" is for other people's items: not on one's own, also after a live redraw.
+    expect(mine.locator("[data-metoo]")).to_be_hidden()
+    expect(own_item(author, "Iets van een ander").locator("[data-metoo]")).to_be_visible()
+    expect(own_item(other, "Eerste formulering").locator("[data-metoo]")).to_be_visible()
+    author.reload()
+    expect(own_item(author, "Eerste formulering").locator("[data-metoo]")).to_be_hidden()
 
     def answer_prompt(dialog: Dialog) -> None:
         dialog.accept("Betere formulering van mij")

@@ -27,6 +27,7 @@ from session_engine.closing import close_session
 from session_engine.errors import Forbidden
 from session_engine.items import add_item
 from session_engine.joining import join_session
+from session_engine.models import MeToo
 from session_engine.reports.report import programme_report, session_report
 from session_engine.sessions import authenticate, get_session
 from session_engine.store.db import checkpoint_wal, create_db_engine
@@ -120,6 +121,8 @@ def test_reports_are_byte_identical_after_unlinking(
     break results down by profile, docs/results.md "Across reports") and it unlinks. The
     unlinking alone changes no byte: the reports of the session closed but still linked are
     the reports after the unlink."""
+    _press_as_before(room)
+    presses = _query(room, "SELECT count(*) FROM metoo")[0][0]
     with monkeypatch.context() as patched:
         patched.setattr(closing, "unlink", lambda db, session: None)
         assert _close(room)
@@ -132,6 +135,42 @@ def test_reports_are_byte_identical_after_unlinking(
     assert before.keys() == after.keys()
     changed = [name for name in before if before[name] != after[name]]
     assert not changed
+    # The two presses no report counts are gone with their presser, the others stay.
+    assert _query(room, "SELECT count(*) FROM metoo")[0][0] == presses - 2
+
+
+def _press_as_before(room: Any) -> None:
+    """Two "me too" presses the engine refuses now, stored as it let them be before 1
+    December: the author of a merged entry on it, and someone else on the entry and again
+    on the item merged into it."""
+    [(lead, member, author)] = _query(
+        room,
+        "SELECT lead.id, member.id, lead.participant_id FROM item member"
+        " JOIN item lead ON lead.id = member.merged_into_id"
+        " WHERE member.session_id = :sid AND lead.deleted_at IS NULL ORDER BY member.id LIMIT 1",
+    )
+    writers = {
+        author,
+        *(
+            r[0]
+            for r in _query(room, f"SELECT participant_id FROM item WHERE merged_into_id = {lead}")
+        ),
+    }
+    pressed = {
+        r[0]
+        for r in _query(
+            room, f"SELECT participant_id FROM metoo WHERE item_id IN ({lead}, {member})"
+        )
+    }
+    other = next(
+        p.participant_id for p in _participants(room) if p.participant_id not in writers | pressed
+    )
+
+    def press(db: Any) -> None:
+        for item_id, who in ((lead, author), (lead, other), (member, other)):
+            db.add(MeToo(item_id=item_id, participant_id=who))
+
+    room.database.write_sync(press)
 
 
 def test_no_column_ties_a_contribution_to_a_participant(room: Any) -> None:

@@ -11,7 +11,8 @@ from session_engine import controls, curation, reactions, tables
 from session_engine.agenda import activate_step
 from session_engine.errors import Conflict, Forbidden, Invalid, NotFound
 from session_engine.items import add_item, board
-from session_engine.models import Step
+from session_engine.models import MeToo, Step
+from session_engine.reports.report import session_report
 from session_engine.sessions import agenda, create_session, get_step
 from session_engine.store.events import events_after
 from session_engine.views import Viewer, snapshot
@@ -391,13 +392,68 @@ def test_metoo_counts_once_per_participant_and_can_be_withdrawn(room) -> None:
     )
     room.do(activate_step, actor=room.facilitator, step_id=converge.id)
     assert texts(room, converge.id) == {"voordelen": ["Samen verantwoordelijk"]}
+    carol = room.join()
     assert room.do(reactions.set_metoo, actor=bob, item_id=item_id, on=True) == 1
     assert room.do(reactions.set_metoo, actor=bob, item_id=item_id, on=True) == 1
-    assert room.do(reactions.set_metoo, actor=alice, item_id=item_id, on=True) == 2
+    assert room.do(reactions.set_metoo, actor=carol, item_id=item_id, on=True) == 2
     assert last_event(room) == ("metoo_changed", {"item_id": item_id, "metoo": 2})
     assert room.do(reactions.set_metoo, actor=bob, item_id=item_id, on=False) == 1
     with pytest.raises(Forbidden):
         room.do(reactions.set_metoo, actor=room.facilitator, item_id=item_id, on=True)
+
+
+def test_me_too_is_for_other_peoples_items(room) -> None:
+    """The author of an item, or of an item merged into it, cannot press "me too" on it: the
+    report would count one person's point as said twice. Refused, and nothing changes."""
+    alice, bob, carol = room.join(), room.join(), room.join()
+    lead = add(room, alice, "Samen verantwoordelijk")
+    member = add(room, bob, "Gedeelde verantwoordelijkheid")
+    room.do(curation.merge_items, actor=room.facilitator, target_id=lead, member_ids=[member])
+    converge = room.do(
+        agenda_ops.add_step,
+        actor=room.facilitator,
+        fields={"type": "converge", "scenario": "afstemming", "title": "Convergeren"},
+    )
+    room.do(activate_step, actor=room.facilitator, step_id=converge.id)
+    before = last_event(room)
+    for author in (alice, bob):
+        with pytest.raises(Conflict, match="You wrote this item"):
+            room.do(reactions.set_metoo, actor=author, item_id=lead, on=True)
+    assert last_event(room) == before  # no event
+    assert room.do(reactions.set_metoo, actor=carol, item_id=lead, on=True) == 1
+
+
+def test_the_report_counts_each_me_too_once_and_never_the_authors(room) -> None:
+    """A merged entry's "me too" count is the people who pressed it on the entry or on an
+    item merged into it, once each, less whoever wrote one of them (an author's press stored
+    before it was refused counts for nothing)."""
+    alice, bob, carol, dave, eve = (room.join() for _ in range(5))
+    lead = add(room, alice, "Samen verantwoordelijk")
+    member = add(room, bob, "Gedeelde verantwoordelijkheid")
+    for who in (carol, eve):
+        room.do(reactions.set_metoo, actor=who, item_id=member, on=True)
+    for item_id in (lead, member):
+        room.do(reactions.set_metoo, actor=dave, item_id=item_id, on=True)
+
+    def press_as_before(db) -> None:  # what the engine let an author do before 1 December
+        db.add(MeToo(item_id=lead, participant_id=alice.participant_id))
+
+    room.database.write_sync(press_as_before)
+    room.do(curation.merge_items, actor=room.facilitator, target_id=lead, member_ids=[member])
+    report = room.database.read_sync(session_report, room.id)
+    [entry] = [
+        e
+        for s in report.scenarios
+        for c in s.columns
+        if c.key == "voordelen"
+        for e in c.important + c.other
+    ]
+    assert (entry.text, entry.mentions, entry.metoo, entry.support) == (
+        "Samen verantwoordelijk",
+        2,
+        3,  # carol, dave and eve, once each; not alice
+        5,
+    )
 
 
 def test_comments_are_anonymous_and_idempotent(room) -> None:
