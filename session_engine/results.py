@@ -171,7 +171,9 @@ def _glossary(db: Db, step: Step, answers: list[Any]) -> list[dict[str, Any]]:
             if d.term == term
         ]
         ranked = sorted(options, key=lambda o: (-o["votes"], o["id"]))
-        agreed = ranked[0] if ranked and ranked[0]["votes"] > 0 else None
+        # The most chosen, if one was chosen more than every other: a tie agrees on none.
+        tied = len(ranked) > 1 and ranked[1]["votes"] == ranked[0]["votes"]
+        agreed = ranked[0] if ranked and ranked[0]["votes"] > 0 and not tied else None
         terms.append({"term": term, "definitions": ranked, "agreed": agreed})
     return terms
 

@@ -214,6 +214,14 @@ def test_glossary_agrees_on_the_most_chosen_definition(room) -> None:
     assert [d["votes"] for d in term["definitions"]] == [2, 1]
     with pytest.raises(Invalid, match="proposed definitions"):
         vote(room, alice, step_id, Answer("term:schoolopleider", choice="99999"))
+    # A tie at the top agrees on nothing: the report must not name one as agreed.
+    vote(room, room.join(), step_id, Answer("term:schoolopleider", choice=str(first.id)))
+    [term] = results(room, step_id)["terms"]
+    assert term["agreed"] is None
+    assert [(d["text"], d["votes"]) for d in term["definitions"]] == [
+        ("Begeleidt studenten in de school", 2),
+        ("Coördineert het opleiden in de school", 2),
+    ]
 
 
 def test_preference_with_reasons(room) -> None:

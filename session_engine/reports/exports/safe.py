@@ -22,10 +22,11 @@ def cell_text(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
-def cell(value: Any) -> Any:
-    """A value for a cell: numbers stay numbers, None stays empty, text is neutralised."""
+def cell(value: Any, formula_guard: bool = True) -> Any:
+    """A value for a cell: numbers stay numbers, None stays empty, text is neutralised (with
+    `formula_guard` false only made valid XML: for cells written as inline strings)."""
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, list):
         value = " | ".join(str(v) for v in value)
-    return cell_text(str(value))
+    return cell_text(str(value)) if formula_guard else xml_text(str(value))

@@ -141,7 +141,7 @@ def to_xlsx(report: Report, t: Translate) -> bytes:
         sheet.append([_bold_cell(sheet, cell(v), bold) for v in header])
         # the path ExcelWriter gives the sheet: numbered in order (checked in _with_rows)
         data[f"xl/worksheets/sheet{number}.xml"] = _rows_xml(
-            [[cell(v) for v in row] for row in rows]
+            [[cell(v, formula_guard=False) for v in row] for row in rows]
         )
     return fixed_zip_times(_with_rows(_saved(workbook), data), when)
 
@@ -189,8 +189,9 @@ _MAX_TEXT = 32767  # Excel's longest cell text; openpyxl cuts longer text there
 
 
 def _rows_xml(rows: list[list[Any]], first: int = 2) -> bytes:
-    """Rows of cell values (`cell` applied: no text starts a formula) as SpreadsheetML rows,
-    numbered from `first`."""
+    """Rows of cell values as SpreadsheetML rows, numbered from `first`. Text is written as
+    an inline string, which a spreadsheet shows as it is and never evaluates: "=SUM(A1)" a
+    participant typed stays those characters, without the apostrophe a CSV needs."""
     from openpyxl.utils import get_column_letter
 
     width = max((len(row) for row in rows), default=0)
