@@ -14,6 +14,7 @@ from markupsafe import Markup
 from session_engine.reports.data import Translate
 from session_engine.reports.exports.docx import to_docx
 from session_engine.reports.exports.labels import (
+    basis_line,
     column_headings,
     columns_heading,
     headings,
@@ -115,6 +116,7 @@ def render_html(report: Report, *, summary: bool = False) -> str:
         statements_put=statements_put(report, t),
         more=lambda n: h["more"] % {"n": n},
         column_headings=lambda column: column_headings(column, t),
+        basis_line=lambda column: basis_line(column, t),
         scenario_heading=lambda scenario: scenario_heading(scenario, t),
         columns_heading=lambda scenario: columns_heading(scenario, t),
         themed_heading=lambda column, scenario: themed_heading(column, scenario, t),

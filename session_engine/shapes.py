@@ -302,6 +302,9 @@ class ColumnBase(Shape):
     themed: bool
     basis: str = Field(description='"vote" or "support": what split the most important.')
     count: int
+    placed: int = Field(
+        0, description="Entries the organiser placed by hand (a programme report's curation)."
+    )
 
 
 class ItemsColumn(ColumnBase):

@@ -451,7 +451,13 @@ def _column(
         basis = datas[0].bases.get(key, "support")
     else:
         items, basis = pooled_column(datas, key, found, threshold)
-    base = {"key": category.key, "label": category.label, "basis": basis, "count": len(items)}
+    base = {
+        "key": category.key,
+        "label": category.label,
+        "basis": basis,
+        "count": len(items),
+        "placed": sum(i.side is not None for i in items),
+    }
 
     def shown(chosen: list[ReportEntry]) -> list[ReportItem]:
         return [public_item(i, with_ids=with_ids) for i in chosen]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.report_formats import render_report
 from session_engine import reactions
 from session_engine.actors import ORGANISER
 from session_engine.duplicates import near_duplicates, scored_near_duplicates
@@ -180,11 +181,17 @@ def test_a_voted_item_leads_its_pool_unless_the_organiser_chooses(built) -> None
     [entry] = [i for i in voordelen.important if i.sessions == 2]
     assert (entry.text, entry.members, entry.support) == (voted_text, [plain_text], 6)
     decide(built, choose_lead, item_id=plain)
+    assert columns(report(built))["voordelen"].placed == 0
     decide(built, place_entry, item_id=voted, side="other")
     voordelen = columns(report(built))["voordelen"]
     [entry] = [i for i in voordelen.other if i.sessions == 2]
     assert entry.text == plain_text
+    # The column's basis line says the organiser placed one of its entries by hand.
+    assert voordelen.placed == 1
+    markdown = render_report(report(built), "md").body.decode()
+    assert "Door de organisator met de hand geplaatst: 1." in markdown
     decide(built, place_entry, item_id=plain, side=None)
+    assert columns(report(built))["voordelen"].placed == 0
     assert [i.text for i in columns(report(built))["voordelen"].important if i.sessions == 2] == [
         plain_text
     ]

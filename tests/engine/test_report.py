@@ -189,7 +189,7 @@ def test_json_writes_scenarios_columns_and_items_in_the_documented_order(seed) -
         *("discussed", "notes", "columns"),
     ]
     voordelen, _, voorwaarden = afstemming["columns"]
-    base = ["key", "label", "themed", "basis", "count"]
+    base = ["key", "label", "themed", "basis", "count", "placed"]
     assert list(voordelen) == [*base, "important", "other"]
     assert list(voorwaarden) == [*base, "themes"]
     assert list(voorwaarden["themes"][0]) == ["key", "label", "items"]

@@ -11,6 +11,7 @@ from ..data import Translate
 from ..model import CountedText, Report
 from ..texts import text_blocks
 from .labels import (
+    basis_line,
     column_headings,
     columns_heading,
     headings,
@@ -195,7 +196,7 @@ def _scenario(w: _Writer, scenario: ReportScenario, kind: str) -> None:
     for column in split:
         first, second = column_headings(column, w.t)
         w.heading(first, 3)
-        w.para(h["basis_vote"] if column.basis == "vote" else h["basis_support"], italic=True)
+        w.para(basis_line(column, w.t), italic=True)
         _items(w, column.important, "none_important" if column.other else "no_items")
         if column.count:
             w.heading(second, 3)

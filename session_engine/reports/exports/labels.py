@@ -128,6 +128,16 @@ def column_headings(column: ReportColumn, t: Translate) -> tuple[str, str]:
     )
 
 
+def basis_line(column: ReportColumn, t: Translate) -> str:
+    """What split the column into most important and other, and how many entries the
+    organiser placed by hand (a programme report's curation), for under its first heading."""
+    h = headings(t)
+    line = h["basis_vote"] if column.basis == "vote" else h["basis_support"]
+    if column.placed:
+        line += " " + t(N_("Placed by the organiser by hand: %(n)s."), n=column.placed)
+    return line
+
+
 def columns_heading(scenario: ReportScenario, t: Translate) -> str:
     """ "Voordelen en nadelen van scenario 1": the heading over a scenario's unthemed columns."""
     labels = [c.label for c in scenario.columns if not c.themed]

@@ -10,6 +10,7 @@ from ..data import Translate
 from ..model import CountedText, GlossaryTerm, Report
 from ..texts import text_blocks
 from .labels import (
+    basis_line,
     column_headings,
     columns_heading,
     headings,
@@ -136,7 +137,7 @@ def _scenario(scenario: ReportScenario, h: dict[str, str], t: Translate, kind: s
         out += _section(md(columns_heading(scenario, t)), [], 3)
     for column in split:
         first, second = column_headings(column, t)
-        basis = h["basis_vote"] if column.basis == "vote" else h["basis_support"]
+        basis = basis_line(column, t)
         empty = "none_important" if column.other else "no_items"
         out += _section(md(first), [f"*{basis}*", "", *_items(column.important, t, h, empty)], 4)
         if column.count:
