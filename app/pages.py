@@ -152,12 +152,16 @@ async def join_form(request: Request, database: DatabaseDep, code: str = "") -> 
         message = gettext(language_of(request), N_(UNKNOWN_CODE))
         return page(request, "home.html", status=404, code=code, error=message)
     session, content = found
+    # This browser already takes part (its cookie's token is valid): the link followed again,
+    # from a mail or after closing the tab, offers to carry on as that participant first.
+    joined = await _view_actor(request, database, session.id, "participant") is not None
     return page(
         request,
         "join.html",
         session=session,
         content=content,
         language=language_of(request, session.language),
+        carry_on=f"/s/{session.id}" if joined else None,
     )
 
 

@@ -107,6 +107,24 @@ def test_joining_sets_an_httponly_cookie_and_shows_the_board(client: TestClient,
     assert cookie not in board.text  # the token stays in the HttpOnly cookie
 
 
+def test_the_join_link_followed_again_offers_to_carry_on(client: TestClient, api_room) -> None:
+    """A participant who follows the join link again (from the mail, after closing the tab)
+    is offered to carry on as themselves, so they do not join twice by accident (counted
+    twice, their own items no longer theirs); someone else on the device can still join."""
+    room = api_room()
+    room.activate(room.step_id("brainstorm"))
+    fresh = client.get(f"/join?code={room.data['code']}")
+    assert "Ga verder waar je was" not in fresh.text
+    path = join_in_browser(client, room.data["code"], sector="PO")
+    again = client.get(f"/join?code={room.data['code']}")
+    assert again.status_code == 200
+    assert "Je doet op dit apparaat al mee aan deze sessie." in again.text
+    assert f'href="{path}">Ga verder waar je was</a>' in again.text
+    assert 'action="/join"' in again.text  # still the form, for someone else
+    client.cookies.clear()
+    assert "Ga verder waar je was" not in client.get(f"/join?code={room.data['code']}").text
+
+
 def test_participant_page_without_cookie_goes_home(client: TestClient, api_room) -> None:
     room = api_room()
     response = client.get(f"/s/{room.id}", follow_redirects=False)
