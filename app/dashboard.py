@@ -52,10 +52,24 @@ class TemplateViews:
         return render("_dashboard_totals.html", language, totals=totals_of(rows))
 
     def alerts(self, rows: list[SessionRow], alerts: list[Alert], language: str) -> str:
-        titles = {row.session_id: row.title for row in rows}
         return render(
-            "_dashboard_alerts.html", language, alerts=alerts, titles=titles, kinds=AlertKind
+            "_dashboard_alerts.html",
+            language,
+            alerts=alerts,
+            titles=names_of(rows),
+            kinds=AlertKind,
         )
+
+
+def names_of(rows: list[SessionRow]) -> dict[str, str]:
+    """Each session's name in an alert: its title, and its place where the title does not
+    say it (sessions created in bulk often share the programme's title)."""
+    return {
+        row.session_id: f"{row.title} · {row.location}"
+        if row.location and row.location.casefold() not in row.title.casefold()
+        else row.title
+        for row in rows
+    }
 
 
 VIEWS = TemplateViews()
@@ -136,7 +150,7 @@ async def dashboard_page(
         rows=rows,
         all_alerts=hub.alerts() if hub else judged(rows, request.app.state.dashboards.rules),
         totals=totals_of(rows),
-        titles={row.session_id: row.title for row in rows},
+        titles=names_of(rows),
         kinds=AlertKind,
     )
 

@@ -292,3 +292,22 @@ def test_a_page_that_connects_later_gets_the_report_sections_drawn_before(
             kinds = [json.loads(second.recv(timeout=10))["kind"] for _ in range(2)]
     assert kinds == ["snapshot", "report"]
     region.room.close()
+
+
+def test_an_alert_names_the_place_when_the_title_does_not() -> None:
+    """Sessions created in bulk share the programme's title: their alerts name the place."""
+    from app.dashboard import names_of
+    from session_engine.dashboard import SessionRow
+
+    rows = [
+        SessionRow.model_construct(session_id="a", title="Samen opleiden", location="Zwolle"),
+        SessionRow.model_construct(session_id="b", title="Samen opleiden", location="Breda"),
+        SessionRow.model_construct(session_id="c", title="Zwolle, ochtend", location="zwolle"),
+        SessionRow.model_construct(session_id="d", title="Online ronde", location=""),
+    ]
+    assert names_of(rows) == {
+        "a": "Samen opleiden · Zwolle",
+        "b": "Samen opleiden · Breda",
+        "c": "Zwolle, ochtend",
+        "d": "Online ronde",
+    }
