@@ -2,7 +2,10 @@
 // path (data-pool-action, under /api/programmes/<id>/), its JSON body (data-body) and method
 // (data-method, POST unless it says otherwise: "Undo" of a rejection is a DELETE); "join
 // the ticked entries" merges each ticked entry into the first, one request each. On success
-// the page reloads with the same filters and page; on a refusal it says why.
+// the curation section is fetched again (same filters and page) and put in place of the old
+// one, and the focus goes to the button now where the pressed one was (or the section's
+// heading), so a keyboard user carries on down the list; on a refusal it says why. Without
+// the fetch (offline meanwhile) the page reloads.
 
 import { callApi, ready } from "./call.js";
 import "./closing.js";
@@ -18,14 +21,37 @@ function requests(button) {
   return ticked.slice(1).map((other) => ["entries/merge", { item_id: ticked[0], other_id: other }, "POST"]);
 }
 
+const ACTIONS = "button[data-pool-action], button[data-merge-selected]";
+
+// The section as the server draws it now, in place of `section`; the focus on the action
+// button at the pressed one's place (the list moved up under it), else on the heading.
+async function redraw(section, pressed) {
+  const place = Array.prototype.indexOf.call(section.querySelectorAll(ACTIONS), pressed);
+  let response;
+  try {
+    response = await fetch(window.location.href, { credentials: "same-origin", cache: "no-store" });
+  } catch (networkError) { response = null; }
+  const fresh = response && response.ok
+    ? new DOMParser().parseFromString(await response.text(), "text/html").getElementById("curation")
+    : null;
+  if (!fresh) { window.location.reload(); return; }
+  section.replaceWith(fresh);
+  const actions = fresh.querySelectorAll(ACTIONS);
+  const target = actions[Math.min(place, actions.length - 1)] || fresh.querySelector("h2");
+  if (target === fresh.querySelector("h2")) { target.tabIndex = -1; }
+  target.focus();
+  const saved = document.getElementById("curation-saved");  // outside: it stays, so it is read
+  if (saved) { saved.textContent = fresh.dataset.msgSaved; }
+}
+
 ready(function () {
-  const section = document.getElementById("curation");
-  if (!section) { return; }
-  const error = document.getElementById("curation-error");
-  const say = function (text) { error.textContent = text; error.hidden = false; };
-  section.addEventListener("click", async function (event) {
-    const button = event.target.closest("button[data-pool-action], button[data-merge-selected]");
-    if (!button) { return; }
+  if (!document.getElementById("curation")) { return; }
+  document.addEventListener("click", async function (event) {
+    const button = event.target.closest && event.target.closest(ACTIONS);
+    const section = button && button.closest("#curation");
+    if (!section) { return; }
+    const error = section.querySelector("#curation-error");
+    const say = function (text) { error.textContent = text; error.hidden = false; };
     const todo = requests(button);
     if (!todo.length) { say(section.dataset.msgPick); return; }
     button.disabled = true;
@@ -37,6 +63,6 @@ ready(function () {
         return;
       }
     }
-    window.location.reload();
+    await redraw(section, button);
   });
 });

@@ -53,10 +53,16 @@ def test_the_organiser_accepts_a_suggested_pool(browser_room: BrowserRoom) -> No
         screenshot(page, "organiser-curation")
         proposal = section.locator(".proposal").filter(has_text=EINDHOVEN)
         expect(proposal).to_contain_text(ZWOLLE)
-        proposal.get_by_role("button", name="Samenvoegen", exact=True).click()
+        # By keyboard: the section is drawn again in place and the focus stays in it
+        proposal.get_by_role("button", name="Samenvoegen", exact=True).focus()
+        page.keyboard.press("Enter")
         expect(
             section.get_by_role("heading", name="Suggesties om te beoordelen (0)")
         ).to_be_visible()
+        expect(page.locator("#curation-saved")).to_have_text(
+            "Opgeslagen: het programmaverslag volgt dit besluit."
+        )
+        assert page.evaluate("document.activeElement.closest('#curation') !== null")
         entry = section.locator(".programme-entry")
         expect(entry).to_have_count(1)
         expect(entry).to_contain_text(re.compile(f"{ZWOLLE}.*{EINDHOVEN}", re.S))
