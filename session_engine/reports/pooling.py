@@ -233,7 +233,16 @@ def _total(votes: list[int | None]) -> int | None:
 
 
 def _unique(texts: list[str], leave_out: str | None = None) -> list[str]:
-    return [t for t in dict.fromkeys(texts) if t != leave_out]
+    """The texts once each, the first wording of each: two that differ only in case,
+    punctuation or spacing (`same_words`) are one, and one like `leave_out` is left out."""
+    seen = {same_words(leave_out)} if leave_out is not None else set()
+    kept = []
+    for text in texts:
+        key = same_words(text)
+        if key not in seen:
+            seen.add(key)
+            kept.append(text)
+    return kept
 
 
 def mark_pooled_importance(items: list[ReportEntry]) -> list[ReportEntry]:
