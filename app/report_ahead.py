@@ -20,6 +20,7 @@ from typing import Any, Literal, Protocol
 
 from fastapi import Request
 
+from session_engine.errors import EngineError
 from session_engine.reports.report import programme_report, session_report
 from session_engine.store.database import Database
 from session_engine.store.db import create_db_engine
@@ -86,6 +87,8 @@ class ReportsAhead:
             del self._due[target]
             try:
                 await self._prepare(*target)
+            except EngineError as exc:  # e.g. a programme nobody has joined yet: no report
+                log.info("no %s report %s to render ahead: %s", *target, exc)
             except Exception:
                 log.exception("rendering the %s report %s ahead failed", *target)
 
