@@ -330,7 +330,8 @@ async def organiser_page(
     if token:  # checked before it replaces anything: an invalid link changes nothing
         if not is_organiser(request, settings, token):
             return error_page(request, 403, NOT_ORGANISER)
-        response: Response = RedirectResponse("/organiser", 303)
+        kept = request.url.remove_query_params("token")  # e.g. lang=en stays
+        response: Response = RedirectResponse(f"/organiser?{kept.query}".rstrip("?"), 303)
         set_secret_cookie(response, settings, ORGANISER_COOKIE, token)
         return response
     if not is_organiser(request, settings, None):

@@ -484,3 +484,13 @@ def test_each_page_loads_only_the_modules_it_uses(client: TestClient, api_room) 
         "commentdrafts.js",
     } <= participant
     assert "console.js" not in participant and "board.js" not in participant
+
+
+def test_the_organiser_link_keeps_its_language(client: TestClient) -> None:
+    """The token moves into a cookie; the rest of the link (e.g. `lang=en`) stays."""
+    response = client.get(f"/organiser?token={ORGANISER_TOKEN}&lang=en", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/organiser?lang=en")
+    page = client.get(response.headers["location"])
+    assert '<html lang="en"' in page.text and "Sessions" in page.text
+    plain = client.get(f"/organiser?token={ORGANISER_TOKEN}", follow_redirects=False)
+    assert plain.headers["location"] == "/organiser"
