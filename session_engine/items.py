@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -368,6 +368,8 @@ def board(
     blind = blind_steps(db, session_id)
     shown = [i for i in items if readable(i, blind, reader)]
     result = BoardView(step_id=step_id, hidden=len(items) - len(shown))
+    if result.hidden:  # the headings count what the room wrote, as the live updates do
+        result.totals = dict(Counter(i.category for i in items))
     for view in item_views(db, shown, reader=reader):
         result.columns.setdefault(view.category, []).append(view)
     return result

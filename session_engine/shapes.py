@@ -97,6 +97,11 @@ class BoardView(Shape):
     step_id: int
     columns: dict[str, list[ItemView]] = Field(default_factory=dict)
     hidden: int = Field(0, description="Items left out: their words are hidden (blind round).")
+    totals: dict[str, int] = Field(
+        default_factory=dict,
+        description="With items left out: per category, every item, shown or hidden (the "
+        "count a column's heading shows, as its live updates do).",
+    )
 
     def count(self, category: str) -> int:
         return len(self.columns.get(category, []))

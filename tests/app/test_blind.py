@@ -163,6 +163,9 @@ def test_the_other_participant_is_told_how_many_are_hidden(room: BlindRoom) -> N
     room.live.add(room.author, "h1", f"{SECRET} een")
     board = room.api("GET", f"/steps/{room.live.brainstorm}/board", "other")
     assert board["columns"] == {} and board["hidden"] == 1
+    # The column's heading counts the room's items, as its live updates do, also after a
+    # reload: not the reader's own (which made it jump from 21 to 1 on a reload).
+    assert board["totals"] == {"voordelen": 1}
     assert room.api("GET", f"/steps/{room.converge}/board", "projector")["hidden"] == 1
 
 
