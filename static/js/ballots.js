@@ -1,6 +1,8 @@
 // Votes: a form's [data-subject] fields make the ballot; the answers are kept on this
-// device too, so a redrawn stage shows the participant their own vote again. Glossary
-// definitions are sent from the same vote stage.
+// device too, so a redrawn stage shows the participant their own vote again, and so are
+// arguments as they are typed (argumentdrafts.js). Glossary definitions are sent from the
+// same vote stage.
+import { dropArgumentDrafts, dropSentArguments, focusedArgument, holdsArgumentDrafts, keepArgumentDraft, refocusArgument, restoreArgumentDrafts, typedArguments, watchLeaving } from "./argumentdrafts.js";
 import { afterStageSwap, call, message, sessionId } from "./call.js";
 
 function answersOf(form) {
@@ -56,18 +58,24 @@ function say(form, text, refused) {
   saved.classList.toggle("refused", !!refused);
 }
 
+// The steps with a ballot on its way: a redraw replaces the form, not the request.
+const onItsWay = new Set();
+
 async function send(form) {
-  const answers = answersOf(form);
+  const answers = answersOf(form), typed = typedArguments(form);
   const overfull = overfullColumn(form);
   if (overfull) {
     say(form, overfull.dataset.column + ": " + message("msgTooMany").replace("{k}", form.dataset.k), true);
     return;
   }
-  const answer = await call("PUT", "/steps/" + stepOf(form) + "/ballot", { answers: answers });
+  const step = stepOf(form);
+  onItsWay.add(step);
+  const answer = await call("PUT", "/steps/" + step + "/ballot", { answers: answers });
+  onItsWay.delete(step);
   if (answer.ok || answer.offline) { rememberBallot(form); markGiven(stepOf(form), true); }
   if (answer.offline) { localStorage.setItem(pendingKey(stepOf(form)), "1"); }
   else { localStorage.removeItem(pendingKey(stepOf(form))); }
-  if (answer.ok) { say(form, message("msgSaved"), false); }
+  if (answer.ok) { dropSentArguments(step, typed); say(form, message("msgSaved"), false); }
   else { say(form, answer.offline ? message("msgQueued") : answer.detail, !answer.offline); }
 }
 
@@ -100,10 +108,37 @@ function givenFromPage() {
   }
 }
 
+// Also sends an autosaving form whose arguments were typed but not acknowledged (the page was
+// reloaded or redrawn, or the device was offline, before the box was left): as leaving it
+// would have; once, not again while a ballot of the step is on its way. Not while the vote
+// shows it is closed: the words stay in their boxes.
 export function sendPendingBallots() {
   const vote = document.querySelector("[data-vote-step]");
-  if (!vote || !localStorage.getItem(pendingKey(vote.dataset.voteStep))) { return; }
-  vote.querySelectorAll("form[data-ballot]").forEach(ballot);
+  if (!vote) { return; }
+  const step = vote.dataset.voteStep;
+  if (localStorage.getItem(pendingKey(step))) { vote.querySelectorAll("form[data-ballot]").forEach(ballot); return; }
+  if (onItsWay.has(step) || vote.querySelector(".badge-locked:not([hidden])")) { return; }
+  vote.querySelectorAll("form[data-ballot][data-autosave]").forEach(function (form) {
+    if (form.dataset.sending || !holdsArgumentDrafts(form, step)) { return; }
+    say(form, message("msgSaving"), false);
+    ballot(form);
+  });
+}
+
+// Arguments typed but not acknowledged come back in their boxes: an autosaving form sends them
+// (above), another says they are not saved yet.
+function restoreTyped() {
+  const vote = document.querySelector("[data-vote-step]");
+  if (!vote) { return; }
+  restoreArgumentDrafts(vote).forEach(function (form) {
+    rememberBallot(form);
+    if (!form.hasAttribute("data-autosave")) { say(form, message("msgUnsaved"), false); }
+  });
+}
+
+function keepTyped(el) {
+  const form = el.dataset && el.dataset.field === "argument" && el.closest("form[data-ballot]");
+  if (form) { keepArgumentDraft(stepOf(form), el.dataset.subject, el.value); }
 }
 
 // One request at a time per form: a change while one is on its way sends the whole form
@@ -180,6 +215,7 @@ async function withdraw(button) {
   if (!answer.ok) { say(line, answer.offline ? message("msgUnsaved") : answer.detail, true); return; }
   localStorage.removeItem(ballotKey(step));
   localStorage.removeItem(pendingKey(step));
+  dropArgumentDrafts(step);
   markGiven(step, false);
   vote.querySelectorAll("[data-subject]").forEach(function (el) { restoreField(el, undefined); });
   limitAllPicks();
@@ -194,7 +230,8 @@ async function define(form) {
 }
 
 // Listens for ballots and definitions; at load the server's page shows this participant's
-// own vote, so that is kept as the truth, unless answers given offline still wait to be sent.
+// own vote, so that is kept as the truth, unless answers given offline still wait to be sent;
+// arguments typed and not acknowledged go back in their boxes over it.
 export function startBallots() {
   document.addEventListener("submit", function (event) {
     if (event.target.hasAttribute("data-ballot")) { event.preventDefault(); ballot(event.target); }
@@ -203,15 +240,25 @@ export function startBallots() {
   document.addEventListener("change", changed);
   document.addEventListener("input", function (event) {
     if (event.target.closest(".vote-column")) { countColumns(document); }
+    keepTyped(event.target);
   });
   document.addEventListener("click", function (event) {
     const button = event.target.closest && event.target.closest("[data-withdraw-ballot]");
     if (button) { withdraw(button); }
   });
-  afterStageSwap(function () { restoreBallots(); limitAllPicks(); offerWithdraw(); sendPendingBallots(); });
+  watchLeaving();
+  let focus = null;
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "stage") { focus = focusedArgument(); }
+  });
+  afterStageSwap(function () {
+    restoreBallots(); restoreTyped(); refocusArgument(focus); focus = null;
+    limitAllPicks(); offerWithdraw(); sendPendingBallots();
+  });
   const vote = document.querySelector("[data-vote-step]");
   if (vote && localStorage.getItem(pendingKey(vote.dataset.voteStep))) { restoreBallots(); }
   else { document.querySelectorAll("form[data-ballot]").forEach(rememberBallot); }
+  restoreTyped();
   limitAllPicks();
   givenFromPage();
   offerWithdraw();

@@ -479,6 +479,7 @@ def test_each_page_loads_only_the_modules_it_uses(client: TestClient, api_room) 
         "outbox.js",
         "drafts.js",
         "ballots.js",
+        "argumentdrafts.js",
         "reactions.js",
         "comments.js",
         "commentdrafts.js",

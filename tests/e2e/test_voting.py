@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, screenshot
+from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, screenshot, wait_connected
 from tests.e2e.test_board import add_item, show_step
 
 pytestmark = pytest.mark.browser
@@ -170,3 +170,100 @@ def test_a_statement_answered_offline_is_sent_once_back_online(browser_room: Bro
     expect(status).to_have_text("Opgeslagen.", timeout=15_000)
     phone.reload()
     expect(phone.locator("fieldset.statement").first.locator("input[value='2']")).to_be_checked()
+
+
+def statement_arguments(room: BrowserRoom, key: str) -> list[str]:
+    """The arguments the server holds for statement `key`, from the facilitator's results."""
+    api = room.api
+    url = f"/api/sessions/{api.id}/steps/{api.step_id('statements')}/results"
+    results = api.http.get(url, headers=api.facilitator).json()
+    return next(list(s["arguments"]) for s in results["statements"] if s["key"] == key)
+
+
+def test_an_argument_typed_before_a_reload_is_back_in_its_box_and_sent_once(
+    browser_room: BrowserRoom,
+) -> None:
+    console = browser_room.console()
+    phone = browser_room.participant("PO", **PHONE)
+    show_step(console, "Stellingen")
+    first, second = (
+        phone.locator("fieldset.statement").nth(0),
+        phone.locator("fieldset.statement").nth(1),
+    )
+    first.locator("input[value='4']").check()
+    expect(phone.locator("form.statements .saved")).to_have_text("Opgeslagen.")
+    # Typed, one with an answer and one without, and the page gone before either was sent.
+    first.locator("textarea").fill("Samen opleiden vraagt tijd")
+    second.locator("textarea").fill("Hangt af van de regio")
+    phone.reload()
+    wait_connected(phone)
+    expect(first.locator("textarea")).to_have_value("Samen opleiden vraagt tijd")
+    expect(second.locator("textarea")).to_have_value("Hangt af van de regio")
+    expect(first.locator("input[value='4']")).to_be_checked()
+    # Back in the box, and sent: the console lists each argument once.
+    results = console.locator(".statement-result")
+    expect(results.nth(0).locator("details.arguments li")).to_have_text(
+        ["Samen opleiden vraagt tijd"]
+    )
+    expect(results.nth(1).locator("details.arguments li")).to_have_text(["Hangt af van de regio"])
+    keys = [
+        first.locator("textarea").get_attribute("data-subject"),
+        second.locator("textarea").get_attribute("data-subject"),
+    ]
+    assert [statement_arguments(browser_room, str(key)) for key in keys] == [
+        ["Samen opleiden vraagt tijd"],
+        ["Hangt af van de regio"],
+    ]
+    # Acknowledged, the drafts are gone: the page drawn by the server shows the same words.
+    phone.reload()
+    expect(first.locator("textarea")).to_have_value("Samen opleiden vraagt tijd")
+    assert (
+        phone.evaluate("Object.keys(localStorage).filter(k => k.startsWith('vk-argument-drafts-'))")
+        == []
+    )
+
+
+def test_an_argument_typed_offline_reaches_the_server_once_back_online(
+    browser_room: BrowserRoom,
+) -> None:
+    console = browser_room.console()
+    phone = browser_room.participant("PO", **PHONE)
+    show_step(console, "Stellingen")
+    first = phone.locator("fieldset.statement").first
+    first.locator("input[value='2']").check()
+    expect(phone.locator("form.statements .saved")).to_have_text("Opgeslagen.")
+    phone.context.set_offline(True)
+    expect(phone.locator("#connection")).to_have_text(re.compile("^Offline"))
+    first.locator("textarea").fill("Eerst de basis op orde")
+    phone.context.set_offline(False)  # no reload, no other tap: the words go once it is back
+    arguments = console.locator(".statement-result").first.locator("details.arguments li")
+    expect(arguments).to_have_text(["Eerst de basis op orde"], timeout=15_000)
+    key = str(first.locator("textarea").get_attribute("data-subject"))
+    assert statement_arguments(browser_room, key) == ["Eerst de basis op orde"]
+    expect(first.locator("textarea")).to_have_value("Eerst de basis op orde")
+
+
+def test_an_argument_typed_offline_outlives_the_tab_and_is_sent_once_reopened(
+    browser_room: BrowserRoom,
+) -> None:
+    console = browser_room.console()
+    phone = browser_room.participant("PO", **PHONE)
+    show_step(console, "Stellingen")
+    phone.locator("fieldset.statement").first.locator("input[value='3']").check()
+    expect(phone.locator("form.statements .saved")).to_have_text("Opgeslagen.")
+    phone.context.set_offline(True)
+    expect(phone.locator("#connection")).to_have_text(re.compile("^Offline"))
+    phone.locator("fieldset.statement").first.locator("textarea").fill("Kost tijd, levert meer op")
+    # The browser kills the tab while offline; back online, the participant opens it again.
+    address, context = phone.url, phone.context
+    phone.close()
+    context.set_offline(False)
+    phone = context.new_page()
+    phone.goto(address)
+    wait_connected(phone)
+    first = phone.locator("fieldset.statement").first
+    expect(first.locator("textarea")).to_have_value("Kost tijd, levert meer op")
+    arguments = console.locator(".statement-result").first.locator("details.arguments li")
+    expect(arguments).to_have_text(["Kost tijd, levert meer op"])
+    key = str(first.locator("textarea").get_attribute("data-subject"))
+    assert statement_arguments(browser_room, key) == ["Kost tijd, levert meer op"]
