@@ -253,7 +253,9 @@ def mark_pooled_importance(items: list[ReportEntry]) -> list[ReportEntry]:
     for place, item in enumerate(ordered):
         computed = item.voted or (place < cut and item.support > 1)
         item.important = item.side == "important" if item.side else computed
-    return sorted(ordered, key=lambda i: not i.important)
+    # Most important first; within each side what the votes counted, most votes first (as a
+    # session's report orders a voted column), then the rest by support.
+    return sorted(ordered, key=lambda i: (not i.important, i.votes is None, -(i.votes or 0)))
 
 
 def pooled_column(
