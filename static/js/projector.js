@@ -1,14 +1,16 @@
-// The projector's page: the board always fits the screen. The type shrinks until every column
-// fits, down to a size the back row can read (MIN_PX at 1080p, more on larger screens); beyond
-// that the board pages through its items, a page every few seconds, the newest marked "new".
-// Converge boards sort by support. Also: the countdown, the live connection, full screen and
-// a dark theme for dim rooms.
+// The projector's page: the board, and a vote's results, always fit the screen. The type
+// shrinks until every column fits, down to a size the back row can read (MIN_PX at 1080p, more
+// on larger screens); beyond that each column pages through its entries (items, a vote's
+// options, statements), a page every few seconds, the newest item marked "new". An entry taller
+// than its column on its own gets a page to itself in smaller type. Converge boards sort by
+// support. Also: the countdown, the live connection, full screen and a dark theme for dim rooms.
 import { ready } from "./call.js";
 import { watchConnection } from "./connection.js";
 import { startTimer } from "./timer.js";
 
 const MIN_PX = 20;           // the smallest item text at 1080p (docs/running-a-session.md)
 const MAX_PX = 36;           // the largest, for a board with few items
+const ALONE_PX = 14;         // an entry too long for its column shrinks, but never under this
 const PAGE_SECONDS = 10;     // each page is shown this long (?rotate=N sets it, for tests)
 const NEW_SECONDS = 20;      // how long a new item stays marked
 const THEME_KEY = "vk-projector-theme";
@@ -30,8 +32,14 @@ function fontRange() {
   return [min, Math.max(min, (innerHeight * MAX_PX) / 1080)];
 }
 
+// What fits the screen: the board, or a vote's or the statements' results. Each has lists
+// (the board's columns, a vote's columns, the statements) of entries cut into pages.
+const FITTED = "#stage[data-board] .board, #stage[data-results] .results";
+const LISTS = ".items, .vote-result-items, .statement-results";
+const ENTRIES = ":scope > :is(.item, .count-bar, .statement-result)";
+
 function lists(board) {
-  return Array.from(board.querySelectorAll(".items"));
+  return Array.from(board.querySelectorAll(LISTS));
 }
 
 function fits(board) {
@@ -40,7 +48,7 @@ function fits(board) {
 
 // The largest font (whole pixels) at which every column fits, or null when even min does not.
 function largestFit(board, min, max) {
-  const set = (px) => board.style.setProperty("--board-font", px + "px");
+  const set = (px) => board.style.setProperty("--fit-font", px + "px");
   set(min);
   if (!fits(board)) { return null; }
   let low = Math.ceil(min), high = Math.floor(max);
@@ -54,13 +62,13 @@ function largestFit(board, min, max) {
   return best;
 }
 
-// Each column's items cut into pages that fill its height, items kept whole and in order.
+// Each column's entries cut into pages that fill its height, entries kept whole and in order.
 function paginate(list) {
   const height = list.clientHeight;
   const gap = parseFloat(getComputedStyle(list).rowGap) || 0;
   const pages = [];
   let current = [], used = 0;
-  for (const item of list.querySelectorAll(":scope > .item")) {
+  for (const item of list.querySelectorAll(ENTRIES)) {
     const need = (current.length ? used + gap : 0) + item.offsetHeight;
     if (need > height && current.length) {
       pages.push(current);
@@ -72,7 +80,21 @@ function paginate(list) {
     }
   }
   if (current.length) { pages.push(current); }
+  pages.filter((page) => page.length === 1).forEach(([entry]) => fitAlone(entry, height));
   return pages;
+}
+
+// An entry taller than its column even alone on a page (the longest contribution on a small
+// screen): its type shrinks until it fits, down to ALONE_PX, so it is read whole.
+function fitAlone(entry, height) {
+  if (entry.offsetHeight <= height) { return; }
+  const start = parseFloat(getComputedStyle(entry).fontSize);
+  let px = Math.floor(start);
+  while (px > ALONE_PX && entry.offsetHeight > height) {
+    px -= 1;
+    entry.style.fontSize = px + "px";
+  }
+  entry.dataset.alone = "";
 }
 
 // Page p of the board: each column shows its page p (a shorter column repeats its own), so
@@ -134,6 +156,10 @@ function markNew(item) {
 // The board at the largest type that fits, or else cut into pages at the smallest.
 function layOut(board) {
   board.querySelectorAll(".off-page").forEach((item) => item.classList.remove("off-page"));
+  board.querySelectorAll("[data-alone]").forEach((entry) => {
+    entry.style.fontSize = "";
+    delete entry.dataset.alone;
+  });
   const [min, max] = fontRange();
   const fitted = largestFit(board, min, max);
   state.plan = fitted === null ? lists(board).map(paginate) : [];
@@ -151,7 +177,7 @@ function pageOf(item, fallback) {
 }
 
 function fit(arrived) {
-  const board = document.querySelector("#stage[data-board] .board");
+  const board = document.querySelector(FITTED);
   if (!board) {
     clearInterval(state.timer);
     Object.assign(state, { timer: null, plan: [], page: 0, pages: 1 });
