@@ -137,18 +137,25 @@ def results_in_one_rotation(page: Page, entry: str) -> set[str]:
     return seen
 
 
+def every_result_shown_at_both_sizes(
+    browser_room: BrowserRoom, expected: list[str], entry: str, name: str
+) -> None:
+    """At each screen size: every result entry on the projector, the pages walked once."""
+    for width, height in SCREENS:
+        projector = open_results(browser_room, width, height)
+        expect(projector.locator(f".results {entry}")).to_have_count(len(expected))
+        seen = results_in_one_rotation(projector, entry)
+        assert seen == set(expected), f"never shown: {set(expected) - seen}"
+        still_screenshot(browser_room, width, height, f"projector-{name}-{height}p")
+    assert_accessible(projector, f"projector ({name} results)")
+
+
 def test_a_revealed_vote_over_sixty_options_shows_every_option(
     browser_room: BrowserRoom,
 ) -> None:
     options = revealed_importance_vote(browser_room.api)
     assert len(options) == 60
-    for width, height in SCREENS:
-        projector = open_results(browser_room, width, height)
-        expect(projector.locator(".results .count-bar")).to_have_count(60)
-        seen = results_in_one_rotation(projector, ".count-bar")
-        assert seen == set(options), f"never shown: {set(options) - seen}"
-        still_screenshot(browser_room, width, height, f"projector-vote-60-{height}p")
-    assert_accessible(projector, "projector (vote results)")
+    every_result_shown_at_both_sizes(browser_room, options, ".count-bar", "vote-60")
 
 
 def test_seven_statements_with_results_per_segment_are_each_shown(
@@ -156,13 +163,7 @@ def test_seven_statements_with_results_per_segment_are_each_shown(
 ) -> None:
     statements = revealed_statements(browser_room.api)
     assert len(statements) == 7
-    for width, height in SCREENS:
-        projector = open_results(browser_room, width, height)
-        expect(projector.locator(".results .statement-result")).to_have_count(7)
-        seen = results_in_one_rotation(projector, ".statement-result")
-        assert seen == set(statements), f"never shown: {set(statements) - seen}"
-        still_screenshot(browser_room, width, height, f"projector-statements-{height}p")
-    assert_accessible(projector, "projector (statement results)")
+    every_result_shown_at_both_sizes(browser_room, statements, ".statement-result", "statements")
 
 
 def test_the_longest_contribution_is_read_whole_at_720p(browser_room: BrowserRoom) -> None:
