@@ -104,6 +104,9 @@ def problem_messages(problems: BadRows, language: str) -> list[RowRefusal]:
         values = dict(problem.values)
         if isinstance(field := values.get("field"), str):
             values["field"] = gettext(language, FIELD_LABELS.get(field, field))
+        if isinstance(missing := values.get("missing"), str):  # "location, date": each named
+            names = [gettext(language, FIELD_LABELS.get(n, n)) for n in missing.split(", ")]
+            values["missing"] = ", ".join(names)
         text = gettext(language, problem.template, **values)
         message = gettext(language, LINE, line=problem.line, problem=text)
         refusals.append(RowRefusal(line=problem.line, message=message))

@@ -140,6 +140,11 @@ def test_the_refusal_is_in_dutch_for_the_organiser_page(client: TestClient) -> N
     answer = client.post(bulk_url(client), content=b"locatie;datum\n;1-6-2026\n", headers=headers)
     assert answer.status_code == 422
     assert answer.json()["problems"] == [{"line": 2, "message": "Regel 2: De locatie is leeg."}]
+    # The columns a header misses are named in the page's language too
+    body = b"plaatsnaam;dag\nZwolle;1-6-2026\n"
+    answer = client.post(bulk_url(client), content=body, headers=headers)
+    message = answer.json()["problems"][0]["message"]
+    assert message.startswith("Regel 1: De kopregel moet de kolommen locatie, datum noemen")
 
 
 def test_a_table_without_the_columns_or_rows_or_too_long_is_refused(client: TestClient) -> None:

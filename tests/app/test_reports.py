@@ -177,6 +177,8 @@ def test_docx_has_real_headings_with_items_under_them(downloads) -> None:
         if p.style.name.startswith(("Head", "Title"))
     ]
     assert headings[0] == ("Title", "Zwolle")
+    made = document.core_properties  # the tool, not python-docx's template or a person
+    assert (made.author, made.last_modified_by) == ("Versnellingskamer", "Versnellingskamer")
     start = headings.index(("Heading 1", "Scenario 1. Denken vanuit Afstemming"))
     assert headings[start + 1 : start + 6] == [
         ("Heading 2", "Kenmerken"),

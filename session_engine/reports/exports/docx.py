@@ -125,6 +125,8 @@ def to_docx(report: Report, t: Translate) -> bytes:
     properties.title = xml_text(report.title)
     properties.language = report.language
     properties.created = properties.modified = when
+    # python-docx's template names itself as author and last editor: the report has neither
+    properties.author = properties.last_modified_by = "Versnellingskamer"
     w.heading(report.title, 0)
     _front(w, report)
     for scenario in report.scenarios:
