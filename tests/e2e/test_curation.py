@@ -119,3 +119,48 @@ def test_the_organiser_undoes_keeping_a_suggestion_apart(browser_room: BrowserRo
         assert zwolle.http.post(f"{pools}/reject", json=body, headers=ORGANISER).is_success
     finally:
         utrecht.close()
+
+
+GUIDANCE = (
+    "Studenten krijgen te weinig begeleiding op de werkplek",
+    "Te weinig begeleiding voor studenten op de werkplek",
+    "Studenten op de werkplek krijgen weinig begeleiding van de school",
+)
+
+
+def test_the_organiser_pools_one_member_of_a_suggestion(browser_room: BrowserRoom) -> None:
+    """A suggestion of a lead with two members: the organiser pools one of them with the
+    lead by its own button; the other stays out of the entry and alone in the report."""
+    rooms = [
+        LiveRoom.on_server(browser_room.server, title=place, location=place)
+        for place in ("Breda", "Venlo", "Assen")
+    ]
+    try:
+        for room, text in zip(rooms, GUIDANCE, strict=True):
+            said(room, text)
+        page = browser_room.open(f"/organiser?token={ORGANISER_TOKEN}", **LAPTOP)
+        section = page.locator("#curation")
+        proposal = section.locator(".proposal").filter(has_text=GUIDANCE[0])
+        expect(proposal).to_have_count(1)
+        members = proposal.locator("ul > li")
+        expect(members).to_have_count(2)
+        pooled = next(t for t in GUIDANCE if members.nth(0).inner_text().startswith(t))
+        apart = next(t for t in GUIDANCE if members.nth(1).inner_text().startswith(t))
+        members.nth(0).get_by_role("button", name="Alleen deze samenvoegen").click()
+        expect(page.locator("#curation-saved")).to_have_text(
+            "Opgeslagen: het programmaverslag volgt dit besluit."
+        )
+        entry = section.locator(".programme-entry").filter(has_text=pooled)
+        expect(entry).to_have_count(1)
+        expect(entry).not_to_contain_text(apart)
+        text = report(rooms[0])
+        lead = next(t for t in GUIDANCE if t not in (pooled, apart))
+        assert [
+            line
+            for line in text.splitlines()
+            if "in 2 sessies" in line and (lead in line or pooled in line)
+        ]
+        assert f"- {apart}\n" in text  # not joined: it stands alone in the report
+    finally:
+        for room in rooms:
+            room.close()
