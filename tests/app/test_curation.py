@@ -290,7 +290,7 @@ def test_the_organiser_page_lists_a_page_of_suggestions_and_entries(client, buil
     section = page[page.index('id="curation"') :]
     total = api(client, built, "pools?scenario=afstemming&category=nadelen").json()["total"]
     assert f"Suggesties om te beoordelen ({total})" in section
-    assert section.count('data-pool-action="pools/accept"') == min(total, 20)
+    assert section.count('class="primary" data-pool-action="pools/accept"') == min(total, 20)
     assert 'data-pool-action="pools/accept-page"' in section
     entries = section[section.index('class="programme-entries"') :]
     assert a_text in entries and b_text in entries

@@ -37,10 +37,12 @@ def test_merge_lock_and_me_too_from_the_console(browser_room: BrowserRoom) -> No
         )
         expect(page.locator(".mentions")).to_have_text("×2")
     expect(console.locator(".metoo-badge").first).to_be_hidden()  # no "+0" noise
-    bob.locator("[data-metoo]").first.click()
+    # "Ik ook" is for someone who wrote neither of the merged items
+    carol = browser_room.participant("VO", **PHONE)
+    carol.locator("[data-metoo]").first.click()
     expect(console.locator("[id^=metoo-]").first).to_have_text("1")
     expect(console.locator(".metoo-badge").first).to_have_text("+1")
-    expect(bob.locator("[data-metoo]").first).to_have_attribute("aria-pressed", "true")
+    expect(carol.locator("[data-metoo]").first).to_have_attribute("aria-pressed", "true")
     console.locator("[data-lock]").click()
     for page in (alice, bob):
         expect(page.locator(".badge-locked")).to_be_visible()
