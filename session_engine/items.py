@@ -381,6 +381,7 @@ def item_views(db: Db, items: list[Item], *, reader: Reader = FACILITATOR) -> li
     ids = [i.id for i in items]
     blind = blind_steps(db, items[0].session_id) if items else frozenset()
     members: dict[int, list[str]] = defaultdict(list)
+    member_ids: dict[int, list[int]] = defaultdict(list)
     for member in db.scalars(
         select(Item)
         .where(col(Item.merged_into_id).in_(ids), col(Item.deleted_at).is_(None))
@@ -389,6 +390,7 @@ def item_views(db: Db, items: list[Item], *, reader: Reader = FACILITATOR) -> li
         assert member.merged_into_id is not None
         if readable(member, blind, reader):
             members[member.merged_into_id].append(member.text)
+            member_ids[member.merged_into_id].append(member.id or 0)
     metoo = dict(
         db.execute(
             select(MeToo.item_id, func.count())
@@ -406,6 +408,7 @@ def item_views(db: Db, items: list[Item], *, reader: Reader = FACILITATOR) -> li
             **item_public(item).model_dump(),
             starred=item.starred,
             members=members.get(item.id or 0, []),
+            member_ids=member_ids.get(item.id or 0, []),
             mentions=1 + len(members.get(item.id or 0, [])),
             metoo=metoo.get(item.id or 0, 0),
             comments=comments.get(item.id or 0, []),

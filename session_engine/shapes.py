@@ -70,6 +70,11 @@ class ItemView(StarredItem):
     members: list[str] = Field(
         default_factory=list, description="Texts of the items merged into this one."
     )
+    member_ids: list[int] = Field(
+        default_factory=list,
+        description="Ids of the items merged into this one, in the order of `members`: a "
+        "device that wrote one of them knows the entry holds its words.",
+    )
     mentions: int = Field(1, description="1 + the number of items merged into this one.")
     metoo: int = 0
     comments: list[str] = Field(default_factory=list)

@@ -149,7 +149,8 @@ def _forget_words(db: Db, item: Item, *, comments: bool = False) -> None:
             event.data = {**data, "items": _listed_without(event.type, listed, item)}
         elif event.type in _MEMBERED and _has_member(found, texts):
             members = [m for m in found["members"] if m not in texts]
-            event.data = {**data, "item": {**found, "members": members}}
+            ids = [i for i in found.get("member_ids", []) if i != item.id]
+            event.data = {**data, "item": {**found, "members": members, "member_ids": ids}}
         elif comments and event.type in _COMMENTED and _comment_on(data.get("comment"), item):
             kept = {k: v for k, v in data["comment"].items() if k != "text"}
             event.data = {**data, "comment": kept}

@@ -25,9 +25,11 @@ function syncOwn() {
   document.querySelectorAll("[data-own]").forEach(function (tools) {
     tools.hidden = !(open && ids.indexOf(parseInt(tools.dataset.own, 10)) >= 0);
   });
-  // "Me too" is for other people's items: the server refuses it on one's own.
+  // "Me too" is for other people's items: the server refuses it on one's own, also on an
+  // entry one's own item was merged into.
   document.querySelectorAll("[data-metoo]").forEach(function (button) {
-    button.hidden = ids.indexOf(parseInt(button.dataset.metoo, 10)) >= 0;
+    const words = [button.dataset.metoo].concat((button.dataset.members || "").split(" "));
+    button.hidden = words.some(function (id) { return ids.indexOf(parseInt(id, 10)) >= 0; });
   });
 }
 

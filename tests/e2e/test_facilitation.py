@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, screenshot
+from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, screenshot, wait_connected
 from tests.e2e.test_board import add_item, items, show_step
 
 pytestmark = pytest.mark.browser
@@ -37,6 +37,13 @@ def test_merge_lock_and_me_too_from_the_console(browser_room: BrowserRoom) -> No
         )
         expect(page.locator(".mentions")).to_have_text("×2")
     expect(console.locator(".metoo-badge").first).to_be_hidden()  # no "+0" noise
+    # Neither author is offered "Ik ook" on the entry holding their words (the server would
+    # refuse it): not live, not after a reload.
+    for page in (alice, bob):
+        expect(page.locator("[data-metoo]")).to_be_hidden()
+    bob.reload()
+    wait_connected(bob)
+    expect(bob.locator("[data-metoo]")).to_be_hidden()
     # "Ik ook" is for someone who wrote neither of the merged items
     carol = browser_room.participant("VO", **PHONE)
     carol.locator("[data-metoo]").first.click()
