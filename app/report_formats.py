@@ -23,6 +23,7 @@ from session_engine.reports.exports.labels import (
     scenario_heading,
     statements_put,
     themed_heading,
+    wordings,
 )
 from session_engine.reports.exports.markdown import to_markdown
 from session_engine.reports.exports.sheets import KINDS, to_csv, to_xlsx
@@ -112,6 +113,7 @@ def render_html(report: Report, *, summary: bool = False) -> str:
         text_blocks=text_blocks,
         answered=answered,
         item_note=lambda item: item_note(item, t),
+        wordings=wordings,
         not_discussed=not_discussed(report.kind, h),
         statements_put=statements_put(report, t),
         more=lambda n: h["more"] % {"n": n},

@@ -129,6 +129,16 @@ def test_html_reads_like_the_seed_report(downloads) -> None:
     assert "svg" in page.tags and "script" not in page.tags
 
 
+def test_other_wordings_are_quoted_as_said_in_every_format(downloads) -> None:
+    from docx import Document
+
+    also = "Ook verwoord als: ‘Goed te organiseren, elke school kan instappen’"
+    document = Document(io.BytesIO(downloads["docx"]))
+    assert also in [p.text for p in document.paragraphs]
+    assert f"- {also}" in downloads["md"].decode()
+    assert also in downloads["html"].decode().replace("&#39;", "'")
+
+
 def statement_rows(html: bytes, key: str) -> list[tuple[str, str, list[str]]]:
     """A statement's table as (group, the bar's style, the numbers), row by row."""
     article = html.decode().split(f'id="statement-{key}"')[1].split("</article>")[0]

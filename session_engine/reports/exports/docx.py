@@ -20,6 +20,7 @@ from .labels import (
     scenario_heading,
     statements_put,
     themed_heading,
+    wordings,
 )
 from .safe import xml_text
 from .stamp import fixed_zip_times, report_time
@@ -173,7 +174,7 @@ def _items(w: _Writer, items: list[ReportItem], empty: str = "no_items") -> None
     for item in items:
         w.bullet(item.text, item_note(item, w.t))
         if item.members:
-            w.bullet(f"{w.h['also']}: " + "; ".join(item.members), level=2)
+            w.bullet(f"{w.h['also']}: " + wordings(item.members), level=2)
         for comment in item.comments:
             w.bullet(f"{w.h['comments']}: {comment}", level=2)
 

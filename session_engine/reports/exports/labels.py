@@ -178,6 +178,12 @@ def item_note(item: ReportItem, t: Translate) -> str:
     return "; ".join(parts)
 
 
+def wordings(members: list[str]) -> str:
+    """An entry's other wordings, each quoted as it was said: "‘Te duur.’; ‘Kost veel.’" (a
+    bare join read "Te duur.; Kost veel.")."""
+    return "; ".join(f"‘{m}’" for m in members)
+
+
 def scenario_heading(scenario: ReportScenario, t: Translate) -> str:
     return t(N_("Scenario %(number)s. %(title)s"), number=scenario.number, title=scenario.title)
 

@@ -19,6 +19,7 @@ from .labels import (
     scenario_heading,
     statements_put,
     themed_heading,
+    wordings,
 )
 from .tables import (
     answered,
@@ -109,7 +110,7 @@ def _item(item: ReportItem, t: Translate, h: dict[str, str], indent: str = "") -
     line = f"{indent}- {md(item.text)}" + (f" *({md(note)})*" if note else "")
     out = [line]
     if item.members:
-        out.append(f"{indent}  - {h['also']}: " + "; ".join(md(m) for m in item.members))
+        out.append(f"{indent}  - {h['also']}: " + wordings([md(m) for m in item.members]))
     out += [f"{indent}  - {h['comments']}: {md(c)}" for c in item.comments]
     return out
 
