@@ -139,12 +139,16 @@ function submit(form) {
   const category = form.querySelector("input[name=category]:checked");
   const themed = category && category.dataset.themed === "1";
   if (!text.value.trim()) { say(message("msgEmpty")); text.focus(); return; }
+  // No theme is chosen for the participant: a voorwaarde under the first theme by default
+  // would put it in the report where they never placed it.
+  const theme = form.querySelector("#item-theme");
+  if (themed && !theme.value) { say(message("msgTheme")); theme.focus(); return; }
   const pending = readOutbox();
   pending.push({
     client_id: newClientId(),
     step_id: parseInt(form.dataset.step, 10),
     category: category ? category.value : "",
-    theme: themed ? form.querySelector("#item-theme").value : null,
+    theme: themed ? theme.value : null,
     text: text.value
   });
   writeOutbox(pending);

@@ -48,7 +48,13 @@ def test_three_participants_console_and_projector_share_one_live_board(
         expect(page.locator("#stage h2")).to_have_text("Denken vanuit Afstemming")
     add_item(people[0], "Goed te organiseren, elke school kan instappen")
     add_item(people[1], "Voelt als een stap terug", category="nadelen")
-    add_item(people[2], "Nascholing verplicht stellen", category="voorwaarden", theme="hr_beleid")
+    # A voorwaarde waits for its theme: none is chosen for the participant.
+    add_item(people[2], "Nascholing verplicht stellen", category="voorwaarden")
+    expect(people[2].locator("#outbox-status")).to_have_text("Kies eerst een thema.")
+    expect(people[2].locator("#item-theme")).to_be_focused()
+    expect(people[2].locator("#item-text")).to_have_value("Nascholing verplicht stellen")
+    people[2].select_option("#item-theme", "hr_beleid")
+    people[2].get_by_role("button", name="Toevoegen").click()
     for page in (*people, console, projector):
         expect(items(page, "voordelen")).to_have_text(
             ["Goed te organiseren, elke school kan instappen"]
