@@ -70,11 +70,15 @@ async function send(form) {
   }
   const step = stepOf(form);
   onItsWay.add(step);
+  // Marked as on its way before it leaves: a reload while it travels puts the answers back
+  // (kept as they changed) and sends them again; a ballot replaces the last, so it is stored
+  // once either way.
+  rememberBallot(form);
+  localStorage.setItem(pendingKey(step), "1");
   const answer = await call("PUT", "/steps/" + step + "/ballot", { answers: answers });
   onItsWay.delete(step);
-  if (answer.ok || answer.offline) { rememberBallot(form); markGiven(stepOf(form), true); }
-  if (answer.offline) { localStorage.setItem(pendingKey(stepOf(form)), "1"); }
-  else { localStorage.removeItem(pendingKey(stepOf(form))); }
+  if (answer.ok || answer.offline) { markGiven(step, true); }
+  if (!answer.offline) { localStorage.removeItem(pendingKey(step)); }
   if (answer.ok) { dropSentArguments(step, typed); say(form, message("msgSaved"), false); }
   else { say(form, answer.offline ? message("msgQueued") : answer.detail, !answer.offline); }
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 from tests.e2e.conftest import PHONE, BrowserRoom, assert_accessible, screenshot, wait_connected
 from tests.e2e.test_board import add_item, show_step
@@ -170,6 +170,32 @@ def test_a_statement_answered_offline_is_sent_once_back_online(browser_room: Bro
     expect(status).to_have_text("Opgeslagen.", timeout=15_000)
     phone.reload()
     expect(phone.locator("fieldset.statement").first.locator("input[value='2']")).to_be_checked()
+
+
+def test_an_answer_on_its_way_when_the_tab_closes_is_back_ticked_and_stored(
+    browser_room: BrowserRoom,
+) -> None:
+    console = browser_room.console()
+    phone = browser_room.participant("PO", **PHONE)
+    show_step(console, "Stellingen")
+    expect(phone.locator("fieldset.statement").first).to_be_visible()
+    held: list[Route] = []
+    phone.route("**/ballot", lambda route: held.append(route))  # held: no answer comes back
+    with phone.expect_request("**/ballot"):
+        phone.locator("fieldset.statement").first.locator("input[value='3']").check()
+    address = phone.url
+    phone.close()  # the tab is gone before any answer, and the request with it
+    again = phone.context.new_page()
+    with again.expect_response("**/ballot") as sent:  # it goes again by itself
+        again.goto(address)
+    assert sent.value.ok
+    wait_connected(again)
+    expect(again.locator("fieldset.statement").first.locator("input[value='3']")).to_be_checked()
+    api = browser_room.api
+    url = f"/api/sessions/{api.id}/steps/{api.step_id('statements')}/results"
+    results = api.http.get(url, headers=api.facilitator).json()
+    assert results["statements"][0]["overall"]["counts"]["3"] == 1
+    assert sum(s["overall"]["n"] for s in results["statements"]) == 1
 
 
 def statement_arguments(room: BrowserRoom, key: str) -> list[str]:
