@@ -9,10 +9,11 @@ import logging
 import secrets
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from sqlalchemy.exc import InternalError, OperationalError
 
 from session_engine.actors import ORGANISER
@@ -76,9 +77,22 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     typer.echo(f"versnellingskamer: {message}", err=True)
     raise typer.Exit(2)
+
+
+def read_settings() -> Settings:
+    """The settings from the environment; a bad one is one line naming it, not a traceback."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = [
+            f"setting {'.'.join(str(p) for p in error['loc']).upper()}: "
+            f"{error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors()
+        ]
+        fail("\n".join(problems))
 
 
 def prepare_database(url: str) -> None:
@@ -173,7 +187,7 @@ def serve(
     ] = True,
 ) -> None:
     """Migrate the database, load the programme and serve the app."""
-    settings = Settings()
+    settings = read_settings()
     if demo and settings.organiser_token is None:
         settings.organiser_token = local_organiser_token(DATA_DIR)
     if not is_loopback(host) and not settings.organiser_token:
@@ -213,7 +227,7 @@ def create_session_command(
     ] = "http://127.0.0.1:8000",
 ) -> None:
     """Create a session of the loaded programme and print its code and secret links."""
-    settings = Settings()
+    settings = read_settings()
     check_content(settings)
     prepare_database(settings.database_url)
     content = load_content(settings.scenarios_file, settings.statements_file)
@@ -242,7 +256,7 @@ def close_session_command(
 ) -> None:
     """Close SESSION for good ("Sessie afsluiten"): what was written in it no longer names
     anyone, participants' links stop working, and it cannot be reopened. The server may run."""
-    settings = Settings()
+    settings = read_settings()
     prepare_database(settings.database_url)
     engine = create_db_engine(settings.database_url)
     database = Database(engine, MemoryFanout())
@@ -263,7 +277,7 @@ def backup_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
 ) -> None:
     """Copy the database to FILE while the server runs (SQLite; for PostgreSQL use pg_dump)."""
-    settings = Settings()
+    settings = read_settings()
     try:
         report = backup_database(settings.database_url, output)
     except BackupError as exc:
@@ -281,7 +295,7 @@ def purge_command() -> None:
     and running it again deletes nothing more."""
     from .retention import purge  # builds reports: not loaded for the other commands
 
-    settings = Settings()
+    settings = read_settings()
     prepare_database(settings.database_url)
     logging.basicConfig(level=logging.INFO, format="%(message)s")  # each session's counts
     engine = create_db_engine(settings.database_url)
@@ -313,14 +327,16 @@ def report_command(
 
     if (session is None) == (programme is None):
         fail("give either --session ID or --programme ID.")
-    write_report(Settings(), output, session=session, programme=programme, fmt=fmt, sheet=sheet)
+    write_report(
+        read_settings(), output, session=session, programme=programme, fmt=fmt, sheet=sheet
+    )
     typer.echo(f"wrote {output}")
 
 
 @cli.command("check-content")
 def check_content_command() -> None:
     """Validate scenarios.yaml and statements.yaml and say what is wrong, if anything."""
-    settings = Settings()
+    settings = read_settings()
     check_content(settings)
     typer.echo(f"{settings.scenarios_file} and {settings.statements_file} are valid.")
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from session_engine.installed import bundled
@@ -142,6 +143,22 @@ class Settings(BaseSettings):
         gt=0,
         description="The dashboard redraws the programme report's sections at most this often.",
     )
+
+    time_zone: str = Field(
+        default="Europe/Amsterdam",
+        description="The time zone in which pages show times (an online round's opening and "
+        "closing, last activity, decisions) and in which the round form's times are meant; "
+        "stored times are UTC.",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ValueError(f"unknown time zone {zone!r}, e.g. Europe/Amsterdam") from None
+        return zone
 
     @model_validator(mode="after")
     def content_from_dir(self) -> Self:

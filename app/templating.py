@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import segno
 from babel.messages.mofile import write_mo
@@ -20,6 +22,7 @@ from session_engine.errors import Plural
 from session_engine.installed import bundled, version
 from session_engine.sessions import session_date
 
+from .settings import get_settings
 from .static_files import static_url
 
 LANGUAGES = ("nl", "en")
@@ -61,6 +64,18 @@ def qr_svg(data: str, scale: int = 6) -> Markup:
     return Markup(svg)
 
 
+def local_time(moment: datetime | str | None, shape: str = "%Y-%m-%d %H:%M %Z") -> str:
+    """A stored moment (UTC: naive as SQLite gives it back, aware, or ISO text) as the clock
+    on the wall shows it in TIME_ZONE, with the zone's abbreviation: "2026-06-01 09:00 CEST"."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(get_settings().time_zone)).strftime(shape)
+
+
 @cache
 def environment(language: str) -> Environment:
     env = Environment(
@@ -80,6 +95,8 @@ def environment(language: str) -> Environment:
     )
     env.filters["decimal"] = lambda value: format_decimal(value, format="0.0#", locale=language)
     env.filters["session_date"] = lambda value: session_date(value, language)
+    env.filters["local_time"] = local_time
+    env.globals["time_zone"] = lambda: get_settings().time_zone
     return env
 
 

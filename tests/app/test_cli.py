@@ -36,6 +36,16 @@ def test_serve_refuses_a_bad_content_file(tmp_path: Path) -> None:
     assert f"{broken}: entry scenarios.2.key: duplicate key 'afstemming'" in result.stderr
 
 
+def test_serve_names_a_bad_setting_in_one_line(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "TIME_ZONE": "Europe/Zwolle"}
+    result = run_cli("serve", "--port", "1", env=env)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "versnellingskamer: setting TIME_ZONE: unknown time zone 'Europe/Zwolle', "
+        "e.g. Europe/Amsterdam\n"
+    )
+
+
 def test_serve_refuses_to_listen_beyond_localhost_without_organiser_token(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "ORGANISER_TOKEN": ""}
     result = run_cli("serve", "--host", "0.0.0.0", "--port", "1", env=env)

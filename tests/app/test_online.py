@@ -289,7 +289,7 @@ def test_the_dashboard_shows_the_round_by_its_window_and_what_waits_for_review(
     page = client.get("/organiser/dashboard").text
     row = page[page.index(f'id="session-{session_id}"') :]
     row = row[: row.index("</tr>")]
-    assert "Online ronde" in row and "opent 2026-06-01 07:00 (UTC)" in row
+    assert "Online ronde" in row and "opent 2026-06-01 09:00 CEST" in row
 
     clock.now = OPENS + timedelta(minutes=5)
     people = [join(client, code) for _ in range(20)]
@@ -299,7 +299,7 @@ def test_the_dashboard_shows_the_round_by_its_window_and_what_waits_for_review(
     page = client.get("/organiser/dashboard").text
     row = page[page.index(f'id="session-{session_id}"') :]
     row = row[: row.index("</tr>")]
-    assert "open tot 2026-06-08 07:00 (UTC)" in row
+    assert "open tot 2026-06-08 09:00 CEST" in row
     assert "3 bijdragen wachten op je beoordeling" in row
     assert "Geen facilitator" not in row and "Te beoordelen" not in page
 
