@@ -120,8 +120,11 @@ export function sendPendingBallots() {
   const vote = document.querySelector("[data-vote-step]");
   if (!vote) { return; }
   const step = vote.dataset.voteStep;
+  // Marked pending while a ballot travels too: only what no request of this page carries
+  // (sent before a reload, or offline) goes again.
+  if (onItsWay.has(step)) { return; }
   if (localStorage.getItem(pendingKey(step))) { vote.querySelectorAll("form[data-ballot]").forEach(ballot); return; }
-  if (onItsWay.has(step) || vote.querySelector(".badge-locked:not([hidden])")) { return; }
+  if (vote.querySelector(".badge-locked:not([hidden])")) { return; }
   vote.querySelectorAll("form[data-ballot][data-autosave]").forEach(function (form) {
     if (form.dataset.sending || !holdsArgumentDrafts(form, step)) { return; }
     say(form, message("msgSaving"), false);
