@@ -1,5 +1,5 @@
 """A programme's sessions created in bulk (organiser), answered with each facilitator's link:
-as JSON, as a CSV for mail merge, or as a printable sheet with QR codes.
+as JSON, as a CSV or a workbook for mail merge, or as a printable sheet with QR codes.
 
 The keys are stored only as hashes, so the links exist only in this answer, as when one
 session is created: the sheet and the CSV are made now, and a lost link is replaced by
@@ -38,6 +38,7 @@ from session_engine.sessions import CreatedSession, session_date
 from .auth import DatabaseDep, OrganiserDep, SettingsDep
 from .fragments import base_context
 from .links import base_url, links_for
+from .report_formats import MEDIA_TYPES
 from .schemas import (
     REFUSALS,
     BulkCreate,
@@ -51,7 +52,8 @@ from .settings import Settings
 from .templating import gettext, pick_language, render
 
 router = APIRouter(prefix="/api", tags=["api"], responses=REFUSALS)
-Format = Literal["json", "csv", "html"]
+Format = Literal["json", "csv", "xlsx", "html"]
+XLSX = MEDIA_TYPES["xlsx"]
 NOT_A_TABLE = N_("Send a CSV file (text/csv) or JSON with `rows` or `csv`.")
 LINE = N_("Line %(line)s: %(problem)s")
 CSV_COLUMNS = (
@@ -132,12 +134,10 @@ def bulk_refusal(problems: BadRows, language: str) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=422)
 
 
-def links_csv(entries: list[LinkEntry], language: str) -> bytes:
-    """The links for mail merge, one session a row, every cell safe against formulas (UTF-8
-    with a byte-order mark, so Excel reads accents, as the report's CSV files)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([gettext(language, column) for column in CSV_COLUMNS])
+def link_rows(entries: list[LinkEntry], language: str) -> list[list[str]]:
+    """The links for mail merge, one session a row under a header row, every cell safe
+    against formulas: the same cells in the CSV and in the workbook."""
+    rows = [[gettext(language, column) for column in CSV_COLUMNS]]
     for entry in entries:
         session, links = entry.created.session, entry.links
         cells = (
@@ -150,14 +150,48 @@ def links_csv(entries: list[LinkEntry], language: str) -> bytes:
             links.participant,
             links.projector,
         )
-        writer.writerow([cell_text(value) for value in cells])
+        rows.append([cell_text(value) for value in cells])
+    return rows
+
+
+def links_csv(entries: list[LinkEntry], language: str) -> bytes:
+    """The links as CSV (UTF-8 with a byte-order mark, so Excel reads accents, as the report's
+    CSV files)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(link_rows(entries, language))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def links_xlsx(entries: list[LinkEntry], language: str) -> bytes:
+    """The links as a workbook: Excel set to Dutch splits a CSV on ";", so a comma CSV opens
+    there as one column; a workbook opens the same in every Excel and in Word's mail merge.
+    Header row bold and frozen, columns wide enough to read."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = gettext(language, N_("Facilitator links"))[:31]
+    rows = link_rows(entries, language)
+    for row in rows:
+        sheet.append(row)
+    for header in sheet[1]:
+        header.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for number in range(1, len(rows[0]) + 1):
+        widest = max(len(row[number - 1] or "") for row in rows)
+        sheet.column_dimensions[get_column_letter(number)].width = min(60, widest + 2)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def sheet_html(programme: Programme, entries: list[LinkEntry], language: str) -> str:
     """The printable links sheet: per session its place, date, facilitator, join code and
     the facilitator's link with its QR code; the mail-merge CSV rides along as a download."""
     data = base64.b64encode(links_csv(entries, language)).decode("ascii")
+    workbook = base64.b64encode(links_xlsx(entries, language)).decode("ascii")
     return render(
         "links_sheet.html",
         language,
@@ -165,6 +199,7 @@ def sheet_html(programme: Programme, entries: list[LinkEntry], language: str) ->
         programme=programme,
         entries=entries,
         csv_href=f"data:text/csv;charset=utf-8;base64,{data}",
+        xlsx_href=f"data:{XLSX};base64,{workbook}",
     )
 
 
@@ -197,7 +232,7 @@ NO_STORE = {"Cache-Control": "no-store"}  # the answer carries keys
     response_model=BulkCreated,
     responses={
         422: {"model": BulkRefusal, "description": "Each bad line named; nothing created."},
-        201: {"content": {"text/csv": {}, "text/html": {}}},
+        201: {"content": {"text/csv": {}, XLSX: {}, "text/html": {}}},
     },
     openapi_extra={
         "requestBody": {
@@ -214,7 +249,7 @@ async def bulk_create_route(
     database: DatabaseDep,
     settings: SettingsDep,
     _: OrganiserDep,
-    format: Format = Query("json", description="json, csv (mail merge) or html (sheet)."),
+    format: Format = Query("json", description="json, csv or xlsx (mail merge) or html (sheet)."),
 ) -> Response:
     """Create up to 200 sessions from a table (organiser): columns location, date,
     facilitator, and optionally title and language (Dutch headers too: locatie, datum,
@@ -236,6 +271,10 @@ async def bulk_create_route(
         headers = {**NO_STORE, "Content-Disposition": 'attachment; filename="links.csv"'}
         body = links_csv(entries, language)
         return Response(body, status_code=201, media_type="text/csv", headers=headers)
+    if format == "xlsx":
+        headers = {**NO_STORE, "Content-Disposition": 'attachment; filename="links.xlsx"'}
+        body = await run_in_threadpool(links_xlsx, entries, language)
+        return Response(body, status_code=201, media_type=XLSX, headers=headers)
     if format == "html":
         programme = await database.read(get_programme, programme_id)
         html = await run_in_threadpool(sheet_html, programme, entries, language)

@@ -8,6 +8,7 @@ import io
 import re
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from tests.harness import ORGANISER, ORGANISER_TOKEN
 
@@ -15,6 +16,8 @@ PLACES = [
     "Zwolle", "Eindhoven", "Utrecht", "Groningen", "Maastricht", "Leeuwarden", "Arnhem",
     "Den Haag", "Rotterdam", "Amsterdam",
 ]  # fmt: skip
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def bulk_url(client: TestClient, fmt: str = "json") -> str:
@@ -209,6 +212,37 @@ def test_formulas_stay_text_and_are_neutralised_in_the_mail_merge_csv(
     assert "=HYPERLINK(&#34;http://evil.example&#34;" in page  # as text, escaped
 
 
+def test_the_links_come_as_a_workbook_that_excel_opens_in_any_language(
+    client: TestClient,
+) -> None:
+    """Excel set to Dutch splits CSV cells on ";", so a comma CSV opens as one column: the
+    workbook has the same cells as the CSV, formulas neutralised, in any Excel."""
+    text = "locatie;datum;begeleider\nZwolle;14-6-2026;=cmd|' /C calc'!A0\n" + "".join(
+        f"{place};15-6-2026;Begeleider {n}\n" for n, place in enumerate(PLACES[1:])
+    )
+    answer = post_csv(client, text, fmt="xlsx")
+    assert answer.status_code == 201, answer.text
+    assert answer.headers["content-type"] == XLSX
+    assert answer.headers["cache-control"] == "no-store"
+    assert 'filename="links.xlsx"' in answer.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    rows = [[c or "" for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][:3] == ["Locatie", "Datum", "Titel"] and len(rows) == 11
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    assert rows[1][:4] == ["Zwolle", "14 juni 2026", rows[1][2], "'=cmd|' /C calc'!A0"]
+    assert [row[0] for row in rows[1:]] == PLACES
+    assert re.fullmatch(r"http://testserver/console/[0-9a-f]+\?key=\S+", rows[1][4])
+    same = client.get(rows[1][4].removeprefix("http://testserver"), follow_redirects=True)
+    assert same.status_code == 200 and "Zwolle" in same.text
+    english = client.post(
+        bulk_url(client, "xlsx"),
+        content=b"location,date,facilitator\nAssen,16-6-2026,Cas\n",
+        headers={**ORGANISER, "Content-Type": "text/csv", "X-VK-Lang": "en"},
+    )
+    head = next(load_workbook(io.BytesIO(english.content)).active.iter_rows(values_only=True))
+    assert head[:3] == ("Location", "Date", "Title")
+
+
 def test_the_printable_sheet_names_each_session_with_its_qr_code(client: TestClient) -> None:
     text = "locatie,datum,begeleider\nZwolle,14-6-2026,Renée <b>de</b> Vries\nUtrecht,15-6-2026,\n"
     answer = post_csv(client, text, fmt="html")
@@ -220,6 +254,7 @@ def test_the_printable_sheet_names_each_session_with_its_qr_code(client: TestCli
     assert "14 juni 2026" in sheet  # the organiser's language: Dutch by default
     assert re.search(r'href="http://testserver/console/[0-9a-f]+\?key=', sheet)
     assert 'href="data:text/csv;charset=utf-8;base64,' in sheet
+    assert f'href="data:{XLSX};base64,' in sheet
     assert "@media print" in client.get("/static/app.css").text
 
 

@@ -1,13 +1,15 @@
 """The organiser creates a programme's sessions from a table on the organiser page, in a real
 browser: a bad line is named and nothing is created; a good table gives the printable sheet
-of facilitator links and the mail-merge CSV, and each link opens its console."""
+of facilitator links, the mail-merge CSV and workbook, and each link opens its console."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LAPTOP, BrowserRoom, assert_accessible, screenshot
@@ -64,6 +66,14 @@ def test_the_organiser_uploads_a_table_and_gets_the_links(
     lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 21 and lines[0].startswith("Locatie,Datum,Titel,Facilitator,")
     assert lines[1].startswith("Assen 1,1 juni 2026,")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("^Excel-bestand voor samenvoegen")).click()
+    download = download_info.value
+    assert download.suggested_filename == "links-facilitators.xlsx"
+    workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+    cells = list(workbook.active.iter_rows(values_only=True))
+    assert len(cells) == 21 and cells[0][:2] == ("Locatie", "Datum")
+    assert cells[1][:2] == ("Assen 1", "1 juni 2026")
 
     page.emulate_media(media="print")
     expect(page.locator(".sheet-actions")).to_be_hidden()
