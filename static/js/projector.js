@@ -32,10 +32,11 @@ function fontRange() {
   return [min, Math.max(min, (innerHeight * MAX_PX) / 1080)];
 }
 
-// What fits the screen: the board, or a vote's or the statements' results. Each has lists
-// (the board's columns, a vote's columns, the statements) of entries cut into pages.
+// What fits the screen: the board, or a vote's, the statements' or the glossary's results.
+// Each has lists (the board's columns, a vote's columns, the statements, each term's
+// definitions) of entries cut into pages.
 const FITTED = "#stage[data-board] .board, #stage[data-results] .results";
-const LISTS = ".items, .vote-result-items, .statement-results";
+const LISTS = ".items, .vote-result-items, .statement-results, .term-definitions";
 const ENTRIES = ":scope > :is(.item, .count-bar, .statement-result)";
 
 function lists(board) {

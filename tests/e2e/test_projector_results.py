@@ -1,7 +1,8 @@
 """The projector shows results the way it shows the board: nothing below the fold, every
-result on screen at some point. A revealed importance vote over 60 options and the seven
-statements with results per segment, at 1080p and 720p, are laid out to fit or turn their
-pages by themselves; a contribution of the longest length allowed is read whole at 720p."""
+result on screen at some point. A revealed importance vote over 60 options, the seven
+statements with results per segment and a glossary of 21 definitions, at 1080p and 720p,
+are laid out to fit or turn their pages by themselves; a contribution of the longest length
+allowed is read whole at 720p."""
 
 from __future__ import annotations
 
@@ -88,6 +89,46 @@ def revealed_statements(room: LiveRoom) -> list[str]:
     return [statement["text"] for statement in statements["statements"]]
 
 
+TERMS = ["opleidingsschool", "werkplekleren", "schoolopleider"]
+DEFINITION_PARTS = [
+    "Een samenwerkingsverband van scholen en een lerarenopleiding",
+    "dat samen verantwoordelijk is voor het opleiden van aanstaande leraren",
+    "waarbij de student een groot deel van de opleiding op school leert",
+    "met een vaste begeleider die tijd en scholing heeft voor die rol",
+    "en waarin onderzoek naar de eigen praktijk een vaste plaats heeft",
+]
+
+
+def revealed_glossary(room: LiveRoom) -> list[str]:
+    """Three terms, each with seven definitions of one to five clauses proposed by twenty
+    participants, everyone choosing one per term, revealed: every definition's text."""
+    step = room.step_id("glossary")
+    config = {"config": {"terms": TERMS}}
+    url = f"/api/sessions/{room.id}/steps/{step}/config"
+    assert room.http.put(url, json=config, headers=room.facilitator).status_code == 200
+    room.activate(step)
+    people = voters(room)
+    proposed: dict[str, list[int]] = {term: [] for term in TERMS}
+    texts = []
+    for n in range(21):
+        who, term = people[n % len(people)], TERMS[n % 3]
+        text = f"{', '.join(DEFINITION_PARTS[: 1 + n % 5])} ({term}, voorstel {n + 1})."
+        url = f"/api/sessions/{room.id}/steps/{step}/definitions"
+        answer = room.http.post(url, json={"term": term, "text": text}, headers=who)
+        assert answer.status_code == 201, answer.text
+        proposed[term].append(answer.json()["id"])
+        texts.append(text)
+    for n, who in enumerate(people):
+        answers = [
+            {"subject": f"term:{term}", "choice": str(ids[(n * n) % len(ids)])}
+            for term, ids in proposed.items()
+        ]
+        url = f"/api/sessions/{room.id}/steps/{step}/ballot"
+        assert room.http.put(url, json={"answers": answers}, headers=who).status_code == 200
+    reveal(room, step)
+    return texts
+
+
 def reveal(room: LiveRoom, step: int) -> None:
     url = f"/api/sessions/{room.id}/steps/{step}/revealed"
     assert room.http.put(url, json={"value": True}, headers=room.facilitator).status_code == 200
@@ -164,6 +205,14 @@ def test_seven_statements_with_results_per_segment_are_each_shown(
     statements = revealed_statements(browser_room.api)
     assert len(statements) == 7
     every_result_shown_at_both_sizes(browser_room, statements, ".statement-result", "statements")
+
+
+def test_a_glossary_of_three_terms_and_twenty_one_definitions_shows_each(
+    browser_room: BrowserRoom,
+) -> None:
+    definitions = revealed_glossary(browser_room.api)
+    assert len(definitions) == 21
+    every_result_shown_at_both_sizes(browser_room, definitions, ".count-bar", "glossary")
 
 
 def test_the_longest_contribution_is_read_whole_at_720p(browser_room: BrowserRoom) -> None:
