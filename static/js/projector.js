@@ -2,8 +2,8 @@
 // shrinks until every column fits, down to a size the back row can read (MIN_PX at 1080p, more
 // on larger screens); beyond that each column pages through its entries (items, a vote's
 // options, statements), a page every few seconds, the newest item marked "new". An entry taller
-// than its column on its own gets a page to itself in smaller type. Converge boards sort by
-// support. Also: the countdown, the live connection, full screen and a dark theme for dim rooms.
+// than its column on its own gets a page to itself in smaller type. Voorwaarden stand grouped by
+// theme; converge boards sort by support. Also: the countdown, the live connection, full screen and a dark theme for dim rooms.
 import { ready } from "./call.js";
 import { watchConnection } from "./connection.js";
 import { startTimer } from "./timer.js";
@@ -131,14 +131,22 @@ function support(item) {
   return count(mentions, 1) + count(metoo, 0);
 }
 
-// Converge: the most supported first (mentions + "me too"); equal support keeps arrival order.
-function sortBySupport(board) {
+// The order of a column on the projector: voorwaarden grouped by theme in the themes' order
+// (as the report lists them; a theme it does not know last), on a converge board the most
+// supported first (mentions + "me too"); otherwise, and between equals, arrival order.
+function arrange(board, converge) {
   for (const list of lists(board)) {
+    const themes = (list.dataset.themes || "").split(" ").filter(Boolean);
+    if (!themes.length && !converge) { continue; }
+    const group = (item) => {
+      const found = themes.indexOf(item.dataset.theme);
+      return found < 0 ? themes.length : found;
+    };
     const items = Array.from(list.querySelectorAll(":scope > .item"));
     const sorted = items
-      .map((item) => [support(item), parseInt(item.dataset.item, 10), item])
-      .sort((a, b) => b[0] - a[0] || a[1] - b[1])
-      .map((entry) => entry[2]);
+      .map((item) => [group(item), converge ? support(item) : 0, parseInt(item.dataset.item, 10), item])
+      .sort((a, b) => a[0] - b[0] || b[1] - a[1] || a[2] - b[2])
+      .map((entry) => entry[3]);
     if (sorted.some((item, i) => item !== items[i])) { sorted.forEach((item) => list.append(item)); }
   }
 }
@@ -184,7 +192,7 @@ function fit(arrived) {
     Object.assign(state, { timer: null, plan: [], page: 0, pages: 1 });
     return;
   }
-  if (document.querySelector("#stage[data-board=converge]")) { sortBySupport(board); }
+  arrange(board, Boolean(document.querySelector("#stage[data-board=converge]")));
   arrived.forEach(markNew);
   const before = state.pages;
   layOut(board);

@@ -1,7 +1,8 @@
 """The projector in a real browser: with 80 items of realistic length the whole board is on
 the screen (fitted, or paged with every item shown within one rotation) in type the back row
 can read; new items land visible and marked; the console's link opens it; the facilitator
-shows or hides the join panel; a dark theme; converge sorts by support and explains badges."""
+shows or hides the join panel; a dark theme; converge sorts by support and explains badges;
+voorwaarden stand grouped by theme."""
 
 from __future__ import annotations
 
@@ -324,6 +325,39 @@ def test_converge_sorts_by_support_and_explains_the_badges(browser_room: Browser
         metoo = f"/api/sessions/{room.id}/items/{least}/metoo"
         assert room.http.put(metoo, json={"on": True}, headers=fan).status_code == 200
     expect(order.first).to_have_attribute("data-item", str(least))
+
+
+def test_voorwaarden_stand_grouped_by_theme_as_in_the_report(browser_room: BrowserRoom) -> None:
+    """The report lists the voorwaarden per theme; the projector groups them the same way, in
+    the themes' order (scenarios.yaml), each group in arrival order, a new one in its group."""
+    room = browser_room.api
+    room.activate(room.brainstorm)
+    arrivals = ["visie", "organisatie", "onderzoek", "organisatie", "visie", "opleiden"]
+    who = room.join(sector="PO")
+    ids = []
+    for n, (text, theme) in enumerate(zip(realistic_texts(6), arrivals, strict=True)):
+        body = {"client_id": f"v-{n}", "step_id": room.brainstorm, "text": text}
+        response = room.post_item(who, category="voorwaarden", theme=theme, **body)
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["item"]["id"])
+    projector = open_projector(browser_room, 1920, 1080)
+    column = projector.locator("[id$=-voorwaarden] .item")
+    expect(column).to_have_count(6)
+    grouped = [ids[1], ids[3], ids[5], ids[2], ids[0], ids[4]]
+    assert column.evaluate_all("els => els.map(e => +e.dataset.item)") == grouped
+    expect(column.first.locator(".tag")).to_have_text("Organisatie")
+    late = room.post_item(
+        room.join(sector="VO"),
+        client_id="v-late",
+        step_id=room.brainstorm,
+        category="voorwaarden",
+        theme="organisatie",
+        text="Een vaste contactpersoon per school voor de opleiding",
+    )
+    fresh = projector.locator(f"#item-{late.json()['item']['id']}")
+    expect(fresh.locator(".new-badge")).to_be_visible()
+    expect(column.nth(2)).to_have_attribute("data-item", str(late.json()["item"]["id"]))
+    expect(column.last).to_have_attribute("data-item", str(ids[4]))
 
 
 def test_full_screen_button_hides_itself_in_full_screen(browser_room: BrowserRoom) -> None:
