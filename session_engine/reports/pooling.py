@@ -31,15 +31,45 @@ from .items import ColumnKey, ReportEntry
 
 JOINING = ("accept", "merge")
 WORDS = re.compile(r"[^\W_]+")
+TOKENS = re.compile(r"[^\W_]+|[^\w\s]")  # a word, or one character of anything else
+# anything but words, spacing and the punctuation marks that are never a symbol or a minus
+NOT_PLAIN = re.compile(r"[^\w\s.,;:!?'\"()\[\]{}/\\&*…‘’“”«»¿¡#@]")
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"
+# combining marks right after a letter: its accents
+LETTER_MARKS = re.compile(
+    r"(?<=[^\W\d_])[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\ufe20-\ufe2f]+"
+)
+MEANING = "%\u2030"  # per cent and per mille: punctuation to Unicode, but they change a claim
 
 
 def same_words(text: str) -> str:
     """The text with case, accents, punctuation and spacing taken out, and nothing else:
-    "niet" and "meer" stay, so texts equal by this key say the same thing."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    if not text.isascii():  # only then can it hold accents (combining marks) to take out
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(WORDS.findall(text))
+    "niet" and "meer" stay, and so do symbols ("> 30" is not "< 30", "↑" not "↓", "€" not
+    "$", "10%" not "10") and a dash that is a minus (before a number, or at the end: "Salaris:
+    -"), so texts equal by this key say the same thing. A hyphen between words, a dash
+    between clauses and every other punctuation mark go."""
+    text = text.casefold()
+    if not text.isascii():  # only then can it hold accents to take out: a letter's marks
+        # go ("é" → "e"); a symbol keeps its own ("≠" stays "≠", not "=")
+        text = unicodedata.normalize("NFKD", text)
+        text = unicodedata.normalize("NFC", LETTER_MARKS.sub("", text))
+    if not NOT_PLAIN.search(text):  # most texts: words and punctuation
+        return " ".join(WORDS.findall(text))
+    kept = []
+    for found in TOKENS.finditer(text):
+        token = found.group()
+        if token[0].isalnum() or token in MEANING or unicodedata.category(token)[0] == "S":
+            kept.append(token)
+        elif token in DASHES and _minus(text, found.end()):
+            kept.append("-")
+    return " ".join(kept)
+
+
+def _minus(text: str, end: int) -> bool:
+    """Whether the dash ending at `end` is a minus: a number follows it, or nothing does but
+    spacing and punctuation."""
+    rest = text[end:].lstrip()
+    return not rest or rest[0].isdigit() or not any(c.isalnum() for c in rest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,6 +100,36 @@ def test_the_same_words_are_pooled_and_counted_once_per_saying(built) -> None:
     assert same_words("Een geïntegreerd CURRICULUM, café") == "een geintegreerd curriculum cafe"
 
 
+@pytest.mark.parametrize(
+    ("said", "opposite"),
+    [
+        ("Klassen > 30 leerlingen", "Klassen < 30 leerlingen"),
+        ("Kans op uitval ↑", "Kans op uitval ↓"),
+        ("Salaris: +", "Salaris: -"),
+        ("Werkdruk -10%", "Werkdruk 10%"),
+        ("Budget € 5.000 per student", "Budget $ 5.000 per student"),
+        ("Begeleiding = beoordeling", "Begeleiding ≠ beoordeling"),
+    ],
+)
+def test_symbols_that_carry_meaning_keep_texts_apart(built, said: str, opposite: str) -> None:
+    """Punctuation goes, symbols stay: "> 30" and "< 30" are not the same words."""
+    assert same_words(said) != same_words(opposite)
+    for room in built.rooms[:2]:
+        reopen(room)
+    for room, text in zip(built.rooms, [said, opposite], strict=False):
+        add(room, room.join(sector="PO"), "nadelen", text)
+    nadelen = column_items(columns(report(built))["nadelen"])
+    shown = [(i.text, i.sessions, i.members) for i in nadelen if i.text in (said, opposite)]
+    assert sorted(shown) == sorted([(said, 1, []), (opposite, 1, [])])
+
+
+def test_punctuation_and_hyphens_between_words_are_not_symbols() -> None:
+    assert same_words("ICT-coördinator: nodig!") == same_words("ICT coördinator nodig")
+    assert same_words("Meer tijd (voor intervisie).") == same_words("meer tijd voor intervisie")
+    assert same_words("Po/vo samen - ook later") == same_words("po vo samen, ook later")
+    assert same_words("Salaris -") != same_words("Salaris")
+
+
 def test_proposals_are_suggestions_never_chains(built) -> None:
     found = view(built)
     assert found.proposals and len(found.entries) == len(SESSIONS) * 3 * PER_COLUMN
