@@ -167,6 +167,7 @@ class Partition:
         elif decision.action == "attach":
             if others and others[0] in self.group and self.group[others[0]] != self.group[item]:
                 self.detach(item)
+                self.forget_choices(item)
                 self.join([others[0], item])
         elif decision.action == "reject":
             self.reject(item, others, by=decision.id)
@@ -175,11 +176,18 @@ class Partition:
             self.unreject(item, others)
         elif decision.action == "split":
             self.reject(item, self.detach(item), by=decision.id)
+            self.forget_choices(item)
         elif decision.action == "lead":
             self.leads[item] = decision.id
         elif decision.action == "side":
             for member in self.entry(item):
                 self.sides[member] = (decision.id, decision.side)
+
+    def forget_choices(self, item_id: int) -> None:
+        """An item leaving its entry: the lead and place chosen for that entry stay with it,
+        and the item takes neither along (alone it is placed by its votes)."""
+        self.leads.pop(item_id, None)
+        self.sides.pop(item_id, None)
 
     def chosen_lead(self, item_ids: Iterable[int]) -> int | None:
         chosen = [(self.leads[i], i) for i in item_ids if i in self.leads]

@@ -201,6 +201,35 @@ def test_an_undone_rejection_is_suggested_again_unless_a_split_keeps_it_apart() 
     assert found.blocked({1}, {2}) and found.entry(2) == {2}
 
 
+def test_a_split_or_moved_item_leaves_its_entrys_lead_and_place_behind() -> None:
+    """A lead or a place is chosen for an entry: an item split off stands alone unplaced, and
+    one attached elsewhere takes neither into the entry it joins."""
+    column = ("afstemming", "nadelen")
+    items = [KnownItem(i, f"s{i}", column, f"punt {i}") for i in range(1, 6)]
+    split = [
+        Decision(1, "merge", 1, (2,)),
+        Decision(2, "side", 1, (), "other"),
+        Decision(3, "lead", 2, ()),
+        Decision(4, "split", 2, ()),
+    ]
+    found = partition(items, split)
+    assert (found.chosen_lead({2}), found.chosen_side({2})) == (None, None)
+    assert (found.chosen_lead({1}), found.chosen_side({1})) == (None, "other")
+    moved = [
+        *split,
+        Decision(5, "merge", 3, (4,)),
+        Decision(6, "lead", 4, ()),
+        Decision(7, "side", 3, (), "important"),
+        Decision(8, "merge", 1, (5,)),
+        Decision(9, "lead", 1, ()),  # chosen later than 4 was, for the entry it leaves
+        Decision(10, "attach", 1, (4,)),
+    ]
+    found = partition(items, moved)
+    assert found.entry(4) == {1, 3, 4}
+    assert (found.chosen_lead({1, 3, 4}), found.chosen_side({1, 3, 4})) == (4, "important")
+    assert (found.chosen_lead({5}), found.chosen_side({5})) == (None, None)
+
+
 def test_a_voted_item_leads_its_pool_unless_the_organiser_chooses(built) -> None:
     (plain, plain_text), (voted, voted_text) = built.items[0]["voordelen"][0], built.voted[1][0]
     reopen(built.rooms[0])
