@@ -36,9 +36,7 @@ TOKENS = re.compile(r"[^\W_]+|[^\w\s]")  # a word, or one character of anything 
 NOT_PLAIN = re.compile(r"[^\w\s.,;:!?'\"()\[\]{}/\\&*…‘’“”«»¿¡#@]")
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"
 # combining marks right after a letter: its accents
-LETTER_MARKS = re.compile(
-    r"(?<=[^\W\d_])[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\ufe20-\ufe2f]+"
-)
+LETTER_MARKS = re.compile(r"(?<=[^\W\d_])[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\ufe20-\ufe2f]+")
 MEANING = "%\u2030"  # per cent and per mille: punctuation to Unicode, but they change a claim
 
 
