@@ -244,7 +244,7 @@ def _entry(entries: list[ReportEntry], found: Partition) -> ReportEntry:
         ),
         comments=_unique([c for e in entries for c in e.comments]),
         mentions=sum(e.mentions for e in entries),
-        metoo=sum(e.metoo for e in entries),
+        metoo=_metoo(entries),
         score=None,
         votes=_total([e.votes for e in entries]),
         voted=any(e.voted for e in entries),
@@ -253,6 +253,23 @@ def _entry(entries: list[ReportEntry], found: Partition) -> ReportEntry:
         lead_chosen=chosen is not None,
         parts=entries,
     )
+
+
+def _metoo(entries: list[ReportEntry]) -> int:
+    """The entry's "ik ook" presses that surely are other people's. Sessions have other people,
+    so theirs add up. Within one session a person may have pressed two of its wordings, or
+    pressed one and written another: who pressed is gone once the session closes (the
+    facilitator's merges were counted then, once per person), so what is sure is the presses
+    of one wording less the authors of its other wordings, the most of any wording. Never
+    more than people did; less where one session's wordings had presses of their own."""
+    by_session: dict[int, list[ReportEntry]] = defaultdict(list)
+    for entry in entries:
+        by_session[entry.session].append(entry)
+    total = 0
+    for parts in by_session.values():
+        authors = sum(part.mentions for part in parts)
+        total += max(0, *(part.metoo - (authors - part.mentions) for part in parts))
+    return total
 
 
 def _best(entries: list[ReportEntry]) -> ReportEntry:

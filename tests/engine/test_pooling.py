@@ -100,6 +100,27 @@ def test_the_same_words_are_pooled_and_counted_once_per_saying(built) -> None:
     assert same_words("Een geïntegreerd CURRICULUM, café") == "een geintegreerd curriculum cafe"
 
 
+def test_one_persons_me_toos_on_a_pooled_entry_count_once_and_an_authors_never(built) -> None:
+    """Two people say it in the same words in one session; a third presses "ik ook" on both,
+    and the second on the first's: three people, so 3×, not 2 sayings + 3 presses."""
+    room = built.rooms[2]
+    reopen(room)
+    first, second, third = (room.join(sector="PO") for _ in range(3))
+    a = add(room, first, "nadelen", "Meer tijd voor intervisie")
+    b = add(room, second, "nadelen", "Meer tijd voor intervisie.")
+    for who, item in ((third, a), (third, b), (second, a)):
+        room.do(reactions.set_metoo, actor=who, item_id=item, on=True)
+    [pooled] = [i for i in everything(report(built)) if i.text.startswith("Meer tijd voor int")]
+    assert (pooled.mentions, pooled.support, pooled.sessions) == (2, 3, 1)
+    # a third saying in another session, with its own "ik ook": other people, all counted
+    other = built.rooms[0]
+    reopen(other)
+    c = add(other, other.join(sector="VO"), "nadelen", "meer tijd voor intervisie")
+    other.do(reactions.set_metoo, actor=other.join(sector="VO"), item_id=c, on=True)
+    [pooled] = [i for i in everything(report(built)) if i.text.startswith("Meer tijd voor int")]
+    assert (pooled.mentions, pooled.support, pooled.sessions) == (3, 5, 2)
+
+
 @pytest.mark.parametrize(
     ("said", "opposite"),
     [
