@@ -101,6 +101,40 @@ def test_a_list_over_forty_is_cut_in_the_pdf_and_says_so(make_room: Any) -> None
     assert all(t in render_report(report, "html").body.decode() for t in texts)
 
 
+def test_a_long_unbroken_link_wraps_within_the_pdfs_page(make_room: Any) -> None:
+    """A contribution holding a 300-character link (no space to break at) is printed whole,
+    wrapped inside the page's width, not cut off at its right edge."""
+    import pypdfium2 as pdfium
+
+    from session_engine.agenda import activate_step
+
+    room = make_room()
+    step = room.step_id("brainstorm", 0)
+    room.do(activate_step, actor=room.facilitator, step_id=step)
+    link = "https://www.voorbeeld.nl/" + "opleidingsschool" * 18 + "?x=" + "b" * 40
+    room.do(
+        add_item,
+        actor=room.join(sector="PO"),
+        client_id="link",
+        step_id=step,
+        category="voordelen",
+        text=f"Zie {link}",
+    )
+    report = room.database.read_sync(session_report, room.id, translator=translator)
+    document = pdfium.PdfDocument(render_report(report, "pdf").body)
+    widest = 0.0
+    for page in document:
+        width = page.get_width()
+        textpage = page.get_textpage()
+        for n in range(textpage.count_chars()):
+            left, _, right, _ = textpage.get_charbox(n)
+            assert left >= 0, (left, n)
+            widest = max(widest, right / width)
+    assert widest <= 1.0, f"text runs {widest:.2f} of the page's width"
+    text = "".join(pdf_text(render_report(report, "pdf").body).split())
+    assert link in text.replace("-", "") or link in text
+
+
 def test_a_statements_rows_per_session_over_forty_are_cut_in_the_pdf(seed: Any) -> None:
     """A programme of 45 sessions: each statement's rows per session (a row each) are cut in
     the PDF to the first few, with a line saying so; the web page keeps them all."""
