@@ -46,11 +46,16 @@ def report_texts(session: Session, content: Content) -> dict[str, str]:
     return {key: saved.get(key, default) for key, default in default_texts(content).items()}
 
 
+def programme_defaults(programme: Programme) -> dict[str, str]:
+    """The programme's own texts: its title and the texts of scenarios.yaml."""
+    content = programme_content(programme)
+    return {"title": content.programme.title, **default_texts(content)}
+
+
 def programme_texts(programme: Programme) -> dict[str, str]:
     """The programme report's texts: the organiser's wording where there is one, else the
     programme's own (its title and the texts of scenarios.yaml)."""
-    content = programme_content(programme)
-    defaults = {"title": content.programme.title, **default_texts(content)}
+    defaults = programme_defaults(programme)
     saved = programme.report_texts or {}
     return {key: saved.get(key, default) for key, default in defaults.items()}
 
@@ -78,7 +83,8 @@ def _clean(changes: dict[str, Any], fields: tuple[str, ...]) -> dict[str, str | 
             raise Invalid(
                 N_("%(key)s is too long: at most %(max)s characters."), key=key, max=longest
             )
-        clean[key] = value.strip() if value is not None else None
+        # one kind of line end: a browser's form sends CRLF, the API's clients mostly LF
+        clean[key] = _one_line_end(value).strip() if value is not None else None
     if not clean:
         raise Invalid(N_("Send at least one of %(known)s."), known=", ".join(fields))
     if clean.get("title") == "" or "\n" in (clean.get("title") or ""):
@@ -86,11 +92,19 @@ def _clean(changes: dict[str, Any], fields: tuple[str, ...]) -> dict[str, str | 
     return clean
 
 
-def _apply(saved: dict[str, str] | None, clean: dict[str, str | None]) -> dict[str, str]:
-    """The saved wording after a change: a null value drops the field (the default again)."""
+def _one_line_end(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _apply(
+    saved: dict[str, str] | None, clean: dict[str, str | None], defaults: dict[str, str]
+) -> dict[str, str]:
+    """The saved wording after a change: a null value drops the field (the default again), and
+    so does the default's own wording (a form sent back unchanged), so that the text keeps
+    following the programme's."""
     texts = dict(saved or {})
     for key, value in clean.items():
-        if value is None:
+        if value is None or value == _one_line_end(defaults.get(key, "")).strip():
             texts.pop(key, None)
         else:
             texts[key] = value
@@ -103,10 +117,11 @@ def edit_report_texts(db: Db, *, actor: Actor, changes: dict[str, Any]) -> dict[
     require_facilitator(actor)
     clean = _clean(changes, TEXT_FIELDS)
     session = get_session(db, actor.session_id)
-    session.report_texts = _apply(session.report_texts, clean)
+    content = programme_content(get_programme(db, session.programme_id))
+    session.report_texts = _apply(session.report_texts, clean, default_texts(content))
     db.add(session)
     record_event(db, session.id, ReportTextEdited(texts=clean))
-    return report_texts(session, programme_content(get_programme(db, session.programme_id)))
+    return report_texts(session, content)
 
 
 def edit_programme_texts(
@@ -119,7 +134,7 @@ def edit_programme_texts(
     require_organiser(actor)
     clean = _clean(changes, PROGRAMME_TEXT_FIELDS)
     programme = get_programme(db, programme_id)
-    programme.report_texts = _apply(programme.report_texts, clean)
+    programme.report_texts = _apply(programme.report_texts, clean, programme_defaults(programme))
     programme.report_texts_updated_at = utcnow()
     db.add(programme)
     return programme_texts_view(programme)

@@ -13,7 +13,8 @@ from session_engine.duplicates import near_duplicates
 from session_engine.errors import Forbidden, Invalid, NotFound
 from session_engine.programmes import get_programme
 from session_engine.reports.report import programme_report, session_report, to_json
-from session_engine.reports.texts import edit_programme_texts, edit_report_texts
+from session_engine.reports.texts import edit_programme_texts, edit_report_texts, programme_texts
+from session_engine.sessions import get_session
 from session_engine.similarity import similar_pairs
 from session_engine.store.events import events_after
 from tests.report_seed import FORMULA, SCRIPT, seed_programme
@@ -270,6 +271,30 @@ def test_programme_texts_are_the_organisers_and_stored_with_their_time(make_room
     assert database.read_sync(get_programme, programme_id).report_texts == stored.report_texts
     with pytest.raises(NotFound):
         room.do(edit_programme_texts, actor=ORGANISER, programme_id=999, changes={"title": "x"})
+
+
+def test_a_form_sent_back_unchanged_stores_nothing_and_line_ends_are_one_kind(make_room) -> None:
+    """The organiser page's form sends every field, with the browser's CRLF line ends: a text
+    left as the programme's own stays the programme's (and follows it), and a changed one is
+    stored with plain line ends, so the report's bytes do not depend on the browser."""
+    room = make_room()
+    programme_id = room.created.session.programme_id
+    database = room.database
+    shown = database.read_sync(get_programme, programme_id)
+    before = programme_texts(shown)
+    assert "\n" in before["intro"]  # context and question, a blank line between them
+    sent = {key: value.replace("\n", "\r\n") for key, value in before.items()}
+    room.do(edit_programme_texts, actor=ORGANISER, programme_id=programme_id, changes=sent)
+    stored = database.read_sync(get_programme, programme_id)
+    assert stored.report_texts == {} and programme_texts(stored) == before
+    sent["conclusion"] = "Eerste regel.\r\n\r\n- een punt\r\n- nog een"
+    room.do(edit_programme_texts, actor=ORGANISER, programme_id=programme_id, changes=sent)
+    stored = database.read_sync(get_programme, programme_id)
+    assert stored.report_texts == {"conclusion": "Eerste regel.\n\n- een punt\n- nog een"}
+    texts = {"goal": before["goal"].replace("\n", "\r\n") + "\r\n", "impression": "A\r\nB"}
+    room.do(edit_report_texts, actor=room.facilitator, changes=texts)
+    saved = database.read_sync(get_session, room.id).report_texts
+    assert saved == {"impression": "A\nB"}
 
 
 @pytest.fixture
