@@ -3,7 +3,8 @@
 // on larger screens); beyond that each column pages through its entries (items, a vote's
 // options, statements), a page every few seconds, the newest item marked "new". An entry taller
 // than its column on its own gets a page to itself in smaller type. Voorwaarden stand grouped by
-// theme; converge boards sort by support. Also: the countdown, the live connection, full screen and a dark theme for dim rooms.
+// theme; converge boards sort by support. Also: the countdown, the live connection, full screen
+// and a dark theme for dim rooms.
 import { ready } from "./call.js";
 import { watchConnection } from "./connection.js";
 import { startTimer } from "./timer.js";
@@ -144,7 +145,7 @@ function arrange(board, converge) {
     };
     const items = Array.from(list.querySelectorAll(":scope > .item"));
     const sorted = items
-      .map((item) => [group(item), converge ? support(item) : 0, parseInt(item.dataset.item, 10), item])
+      .map((item) => [group(item), converge ? support(item) : 0, Number(item.dataset.item), item])
       .sort((a, b) => a[0] - b[0] || b[1] - a[1] || a[2] - b[2])
       .map((entry) => entry[3]);
     if (sorted.some((item, i) => item !== items[i])) { sorted.forEach((item) => list.append(item)); }
